@@ -1,0 +1,36 @@
+// Storage reaches the engine through these interfaces. `main/` implements them on image
+// files (positional IO on a file handle; flush = fdatasync); `test/sim/` implements them in
+// memory and as a seeded simulated disk with latency, faults and crashes.
+
+/** One image file (one PV's bytes). Offsets and lengths are in bytes. */
+export interface BlockStore {
+  /** The image file's name inside its workspace, e.g. "pv1.img". */
+  readonly name: string;
+  readonly sizeBytes: number;
+  read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array>;
+  /** Resolves when the bytes are written (acknowledged); durable only after a later flush. */
+  write(offsetBytes: number, data: Uint8Array): Promise<void>;
+  /** Makes every acknowledged write durable (fdatasync). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface LockInfo {
+  /** Who holds the lock, e.g. "lvmscope pid 4242 on host vm (since 2026-11-21T13:00:00Z)". */
+  holder: string;
+}
+
+/** A workspace folder of image files, as the engine sees it. */
+export interface WorkspaceStorage {
+  /** A label for messages, e.g. the folder path. */
+  readonly location: string;
+  /** Names of the files in the folder that may be images (not the lock file). */
+  listImages(): Promise<string[]>;
+  open(name: string): Promise<BlockStore>;
+  /** Creates a new image file of the given size (sparse, zero-filled). Fails if it exists. */
+  create(name: string, sizeBytes: number): Promise<BlockStore>;
+  remove(name: string): Promise<void>;
+  /** Takes the workspace lock or throws a LOCKED LvmscopeError naming the holder. */
+  lock(holder: string): Promise<void>;
+  unlock(): Promise<void>;
+}

@@ -1,0 +1,57 @@
+// In-memory implementations of the storage interfaces, for fast engine tests.
+// (The seeded simulated disk with latency, faults and crashes lives beside this file.)
+
+import type { BlockStore, WorkspaceStorage } from '../../app/block/blockStore';
+import { LvmscopeError } from '../../app/base/result';
+
+export class MemoryBlockStore implements BlockStore {
+  readonly bytes: Uint8Array;
+  constructor(readonly name: string, readonly sizeBytes: number, initial?: Uint8Array) {
+    this.bytes = initial ?? new Uint8Array(sizeBytes);
+  }
+  async read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
+    this.check(offsetBytes, lengthBytes);
+    return this.bytes.slice(offsetBytes, offsetBytes + lengthBytes);
+  }
+  async write(offsetBytes: number, data: Uint8Array): Promise<void> {
+    this.check(offsetBytes, data.length);
+    this.bytes.set(data, offsetBytes);
+  }
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {}
+  private check(offsetBytes: number, lengthBytes: number): void {
+    if (offsetBytes < 0 || offsetBytes + lengthBytes > this.sizeBytes) {
+      throw new LvmscopeError('IO', `${this.name}: access at byte ${offsetBytes} (+${lengthBytes}) is past the end (${this.sizeBytes} bytes)`);
+    }
+  }
+}
+
+export class MemoryWorkspaceStorage implements WorkspaceStorage {
+  readonly files = new Map<string, MemoryBlockStore>();
+  lockHolder: string | undefined;
+  constructor(readonly location = 'memory:') {}
+  async listImages(): Promise<string[]> {
+    return [...this.files.keys()].sort();
+  }
+  async open(name: string): Promise<BlockStore> {
+    const f = this.files.get(name);
+    if (!f) throw new LvmscopeError('NOT_FOUND', `no image named ${name}`);
+    return f;
+  }
+  async create(name: string, sizeBytes: number): Promise<BlockStore> {
+    if (this.files.has(name)) throw new LvmscopeError('EXISTS', `${name} exists`);
+    const f = new MemoryBlockStore(name, sizeBytes);
+    this.files.set(name, f);
+    return f;
+  }
+  async remove(name: string): Promise<void> {
+    this.files.delete(name);
+  }
+  async lock(holder: string): Promise<void> {
+    if (this.lockHolder) throw new LvmscopeError('LOCKED', `The workspace ${this.location} is in use by ${this.lockHolder}.`);
+    this.lockHolder = holder;
+  }
+  async unlock(): Promise<void> {
+    this.lockHolder = undefined;
+  }
+}
