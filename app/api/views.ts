@@ -1,0 +1,136 @@
+// What the engine shows its hosts: plain-data views of the workspace (VGs, PVs, LVs,
+// segments, extent runs), of the device-mapper stack, and of a move. These schemas are the
+// seam between the engine and every UI (renderer, CLI, tests): the renderer draws only what
+// these say. Names for PVs are the image file names without extension (`pv2` for pv2.img),
+// as LVM2 shows device names; `pvSection` is the metadata's own `pvN` key.
+
+import { z } from 'zod';
+
+export const ExtentRun = z.object({
+  startPe: z.number().int().nonnegative(),
+  count: z.number().int().positive(),
+  /** null = free space. */
+  lv: z.string().nullable(),
+  /** First LE of `lv` in this run (null when free). */
+  le: z.number().int().nonnegative().nullable(),
+  /** Part of a move in progress (source or destination of a pvmove0 segment). */
+  moving: z.enum(['source', 'destination']).nullable(),
+});
+export type ExtentRun = z.infer<typeof ExtentRun>;
+
+export const PvView = z.object({
+  name: z.string(),
+  image: z.string(),
+  pvSection: z.string(),
+  uuid: z.string(),
+  devno: z.string(),
+  sizeBytes: z.number(),
+  peStartSectors: z.number(),
+  peCount: z.number().int(),
+  allocatedCount: z.number().int(),
+  allocatable: z.boolean(),
+  missing: z.boolean(),
+  runs: z.array(ExtentRun),
+});
+export type PvView = z.infer<typeof PvView>;
+
+export const SegmentArea = z.object({
+  /** PV name (image name) for areas on a PV, or LV name for stacked areas (`pvmove0`). */
+  target: z.string(),
+  kind: z.enum(['pv', 'lv']),
+  /** PE index on the PV, or LE index in the LV. */
+  start: z.number().int().nonnegative(),
+});
+export type SegmentArea = z.infer<typeof SegmentArea>;
+
+export const SegmentView = z.object({
+  index: z.number().int().positive(),
+  startLe: z.number().int().nonnegative(),
+  count: z.number().int().positive(),
+  type: z.string(),
+  areas: z.array(SegmentArea),
+  /** mirror segments of pvmove0 */
+  extentsMoved: z.number().int().nullable(),
+  regionSizeSectors: z.number().int().nullable(),
+  /** Why this segment cannot be moved, or null if it can. */
+  unmovableReason: z.string().nullable(),
+});
+export type SegmentView = z.infer<typeof SegmentView>;
+
+export const LvView = z.object({
+  name: z.string(),
+  uuid: z.string(),
+  status: z.array(z.string()),
+  hidden: z.boolean(),
+  locked: z.boolean(),
+  extentCount: z.number().int(),
+  sizeBytes: z.number(),
+  segments: z.array(SegmentView),
+  /** dm name when active (`vg0-lv0`), else null. */
+  dmName: z.string().nullable(),
+});
+export type LvView = z.infer<typeof LvView>;
+
+export const MoveRecoveryView = z.object({
+  /** The hidden layer LV holding the move (`pvmove0`). */
+  layer: z.string(),
+  lvs: z.array(z.string()),
+  sources: z.array(z.string()),
+  destinations: z.array(z.string()),
+  extentsTotal: z.number().int(),
+  extentsMoved: z.number().int(),
+  /** One sentence: what was moving and how far it got. */
+  summary: z.string(),
+});
+export type MoveRecoveryView = z.infer<typeof MoveRecoveryView>;
+
+export const VgView = z.object({
+  name: z.string(),
+  uuid: z.string(),
+  seqno: z.number().int(),
+  extentSizeSectors: z.number().int(),
+  peCount: z.number().int(),
+  freeCount: z.number().int(),
+  sizeBytes: z.number(),
+  freeBytes: z.number(),
+  status: z.array(z.string()),
+  readOnlyReason: z.string().nullable(),
+  pvs: z.array(PvView),
+  lvs: z.array(LvView),
+  moveInProgress: MoveRecoveryView.nullable(),
+});
+export type VgView = z.infer<typeof VgView>;
+
+export const Problem = z.object({
+  severity: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const WorkspaceView = z.object({
+  path: z.string(),
+  images: z.array(z.object({ name: z.string(), sizeBytes: z.number(), devno: z.string().nullable(), role: z.enum(['pv', 'orphan-pv', 'not-lvm', 'unreadable']) })),
+  vgs: z.array(VgView),
+  problems: z.array(Problem),
+});
+export type WorkspaceView = z.infer<typeof WorkspaceView>;
+
+export const DmDeviceView = z.object({
+  name: z.string(),
+  uuid: z.string(),
+  devno: z.string(),
+  state: z.enum(['ACTIVE', 'SUSPENDED']),
+  /** `dmsetup table` lines of the live and inactive tables (null = no table in that slot). */
+  live: z.array(z.string()).nullable(),
+  inactive: z.array(z.string()).nullable(),
+  /** `dmsetup status` lines. */
+  status: z.array(z.string()),
+  openCount: z.number().int(),
+  eventNr: z.number().int(),
+  inFlight: z.number().int(),
+  deferred: z.number().int(),
+  io: z.object({ reads: z.number(), writes: z.number(), readSectors: z.number(), writtenSectors: z.number() }),
+  /** devnos this device's live table maps onto (for drawing the stack). */
+  dependsOn: z.array(z.string()),
+});
+export type DmDeviceView = z.infer<typeof DmDeviceView>;
