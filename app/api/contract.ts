@@ -6,6 +6,19 @@
 
 import { z } from 'zod';
 import type { CoalescePolicy } from './coalesce';
+import { DmDeviceView, WorkspaceView } from './views';
+import {
+  InterceptView,
+  MoveOptions,
+  MovePlanView,
+  MoveRequest,
+  MoveStateView,
+  MoveProgressView,
+  StepView,
+  VerifyResultView,
+  WorkloadSpec,
+  WorkloadStatsView,
+} from './move';
 
 interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
   params: P;
@@ -49,17 +62,90 @@ export const LogEvent = z.object({
 });
 export type LogEvent = z.infer<typeof LogEvent>;
 
+/** What the host tells the UI about where it runs: which workspace folder it shows. */
+export const HostInfo = z.object({
+  host: z.enum(['electron', 'browser', 'cli', 'test']),
+  /** The workspace folder the UI shows (absolute path on the host). */
+  workspacePath: z.string(),
+  /** Workspaces opened recently, newest first (Electron only; empty elsewhere). */
+  recentWorkspaces: z.array(z.string()),
+});
+export type HostInfo = z.infer<typeof HostInfo>;
+
+/** What a native menu item asks the UI to do (menus live in the host, views in the renderer). */
+export const UiCommand = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('presentation.toggle') }),
+  z.object({ command: z.literal('theme.set'), theme: z.enum(['light', 'dark', 'system']) }),
+  z.object({ command: z.literal('workspace.opened'), path: z.string() }),
+  z.object({ command: z.literal('about.show') }),
+]);
+export type UiCommand = z.infer<typeof UiCommand>;
+
 export const methods = {
   'engine.info': method(NoParams, EngineInfo, 'What this engine is and what it can do.'),
+  'host.info': method(NoParams, HostInfo, 'Which host serves the UI and which workspace folder it shows.'),
   'workspace.listImages': method(
     z.object({ path: WorkspacePath }).strict(),
     z.object({ path: z.string(), images: z.array(ImageFile) }),
     'List the image files in a workspace folder.',
   ),
+  'workspace.open': method(
+    z.object({ path: WorkspacePath }).strict(),
+    WorkspaceView,
+    'Open a workspace folder (takes its lock, scans its images, activates its LVs).',
+  ),
+  'workspace.createDemo': method(
+    z.object({ path: WorkspacePath, scenario: z.string().default('seed'), force: z.boolean().default(false) }).strict(),
+    WorkspaceView,
+    'Create a demo workspace (the seed scenario: lv0 on pv1 | pv2 | pv3, pv4 free) and open it.',
+  ),
+  'workspace.view': method(NoParams, WorkspaceView, 'The open workspace: images, VGs, PVs, LVs, segments and problems.'),
+  'workspace.close': method(NoParams, z.object({ closed: z.boolean() }), 'Close the open workspace (deactivates its LVs, releases its lock).'),
+  'vg.backup': method(z.object({ vg: z.string().min(1) }).strict(), z.object({ text: z.string() }), 'A vgcfgbackup-style text of a volume group.'),
+  'dm.list': method(NoParams, z.object({ devices: z.array(DmDeviceView) }), 'The mapped devices (dmsetup ls/table/status/info of every device).'),
+  'move.plan': method(MoveRequest, MovePlanView, 'Plan a move (pvmove --dry-run): which extents go where, before and after, the command line.'),
+  'move.start': method(
+    z.object({ request: MoveRequest, options: MoveOptions.default({}) }).strict(),
+    MoveStateView,
+    'Start a live move of extents from PV to PV, step by step as device-mapper and pvmove do it.',
+  ),
+  'move.resume': method(
+    z.object({ vg: z.string().min(1), options: MoveOptions.default({}) }).strict(),
+    MoveStateView,
+    'Resume an interrupted move found in the metadata (ours or one real LVM2 started).',
+  ),
+  'move.control': method(
+    z.discriminatedUnion('action', [
+      z.object({ action: z.literal('pause') }).strict(),
+      z.object({ action: z.literal('resume') }).strict(),
+      z.object({ action: z.literal('abort') }).strict(),
+      z.object({ action: z.literal('next') }).strict(),
+      z.object({ action: z.literal('setRate'), rateBytesPerSec: z.number().int().nonnegative() }).strict(),
+      z.object({ action: z.literal('setStepMode'), stepMode: z.boolean() }).strict(),
+    ]),
+    MoveStateView,
+    'Pause, resume, abort, step (next), change the copy rate or step mode of the running move.',
+  ),
+  'move.state': method(NoParams, z.object({ move: MoveStateView.nullable() }), 'The running or last move, if any.'),
+  'workload.start': method(WorkloadSpec, WorkloadStatsView, 'Start an IO generator on an LV (runs during a move).'),
+  'workload.stop': method(NoParams, WorkloadStatsView, 'Stop the IO generator.'),
+  'verify.run': method(
+    z.object({ vg: z.string().min(1), lv: z.string().min(1) }).strict(),
+    VerifyResultView,
+    'Check every block of an LV against the demo pattern and the workload shadow model.',
+  ),
 } as const;
 
 export const events = {
   log: event(LogEvent, { mode: 'all' }, 'A line of the engine event log.'),
+  'workspace.changed': event(WorkspaceView, { mode: 'latest' }, 'The open workspace changed (metadata commit, open, close).'),
+  'dm.changed': event(z.object({ devices: z.array(DmDeviceView) }), { mode: 'latest' }, 'The mapped devices changed (create, load, suspend, resume, remove, IO counters).'),
+  'move.state': event(MoveStateView, { mode: 'latest' }, 'The move changed state (step, pause, finish).'),
+  'move.step': event(StepView, { mode: 'all' }, 'A step of the move started, finished, failed or was undone.'),
+  'move.progress': event(MoveProgressView, { mode: 'latest' }, 'Copy progress: regions copied, rate, ETA, intercepted writes.'),
+  'move.intercept': event(InterceptView, { mode: 'all' }, 'A write hit a region not yet copied: it waits for the copy, then lands on both legs.'),
+  'workload.stats': event(WorkloadStatsView, { mode: 'latest' }, 'IO generator counters.'),
+  'ui.command': event(UiCommand, { mode: 'all' }, 'A native menu item asks the UI to do something.'),
 } as const;
 
 export type Methods = typeof methods;
