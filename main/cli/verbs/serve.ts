@@ -1,0 +1,62 @@
+// `lvmscope serve [DIR] [--port N] [--open]`: browser mode. Serves the built UI and the
+// engine's API on 127.0.0.1 and prints exactly one line on stdout, as soon as it listens:
+//   lvmscope: serving on http://127.0.0.1:PORT/?token=TOKEN
+// Build output and progress go to stderr, so scripts can read the URL from stdout.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { Engine, ENGINE_VERSION } from '../../../app/engine';
+import { ROOT, isBuildStale, runBuild } from '../../electron/buildOutput.mjs';
+import { createNodeHost, defaultDemoWorkspace, nodeClock } from '../../host';
+import { startServer } from '../../serve/server';
+
+export interface ServeFlags {
+  port: number;
+  open?: boolean;
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('the port must be a whole number from 0 to 65535 (0 picks a free port).');
+  return port;
+}
+
+export function serveVerb(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the lvmscope UI to a web browser, on 127.0.0.1 only, with an access token in the URL.')
+    .argument('[dir]', 'the workspace folder to show (a folder of image files); default: the demo workspace')
+    .option('-p, --port <n>', 'TCP port (0 picks a free one)', parsePort, 0)
+    .option('--open', 'open the URL in the default browser')
+    .action((dir: string | undefined, flags: ServeFlags) => serve(dir, flags));
+}
+
+async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> {
+  const workspacePath = path.resolve(dir ?? defaultDemoWorkspace());
+  mkdirSync(workspacePath, { recursive: true });
+  if (isBuildStale(ROOT, ['renderer'])) {
+    process.stderr.write('lvmscope: building the UI (electron-vite build)…\n');
+    runBuild(ROOT);
+  }
+  const engine = new Engine(createNodeHost({ kind: 'browser', workspace: () => ({ path: workspacePath, recent: [] }) }));
+  const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), engine, clock: nodeClock, port: flags.port });
+  process.stdout.write(`lvmscope: serving on ${server.url}\n`);
+  process.stderr.write(`lvmscope ${ENGINE_VERSION}: workspace ${workspacePath}; press Ctrl+C to stop.\n`);
+  engine.log('info', 'host', `browser mode serves ${workspacePath}`);
+  if (flags.open) openInBrowser(server.url);
+  await new Promise<void>((resolve) => {
+    const stop = () => void server.close().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function openInBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => process.stderr.write(`lvmscope: could not start ${opener}; open the URL above by hand.\n`));
+  child.unref();
+}

@@ -1,0 +1,142 @@
+// The Electron main process: one hardened window, the engine behind generic IPC handlers,
+// the native menu. Deliberately thin — the logic lives in modules that do not import
+// electron (senderCheck, ipc, windowState, recent, menu, security) and is tested in Node.
+
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
+import type { IpcMainInvokeEvent } from 'electron';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Engine, ENGINE_VERSION } from '../../app/engine';
+import type { UiCommand } from '../../app/api/contract';
+import { createNodeHost, defaultDemoWorkspace, nodeClock } from '../host';
+import { EVENT_CHANNEL, forwardEvents, registerApiHandlers } from './ipc';
+import { buildMenuTemplate } from './menu';
+import type { MenuState } from './menu';
+import { addRecent, loadRecent, saveRecent } from './recent';
+import { contentSecurityPolicy } from './security';
+import { checkSender } from './senderCheck';
+import { fitToDisplays, loadWindowState, saveWindowState } from './windowState';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererUrl = devUrl ?? pathToFileURL(path.join(here, '../renderer/index.html')).href;
+const userData = app.getPath('userData');
+// Packaged builds get their icon from the .desktop entry; `npm start` uses the repo's PNG.
+const devIcon = path.join(here, '../../assets/icons/512x512.png');
+
+let window: BrowserWindow | undefined;
+let workspacePath = defaultDemoWorkspace(userData);
+let recent = loadRecent(userData);
+const menuState: MenuState = { isDev: !app.isPackaged && Boolean(devUrl), recent, theme: 'system' };
+
+const engine = new Engine(createNodeHost({ kind: 'electron', workspace: () => ({ path: workspacePath, recent }) }));
+
+function sendUi(command: UiCommand): void {
+  engine.emit('ui.command', command);
+}
+
+function openWorkspace(folder: string): void {
+  mkdirSync(folder, { recursive: true });
+  workspacePath = path.resolve(folder);
+  recent = addRecent(recent, workspacePath);
+  saveRecent(userData, recent);
+  installMenu();
+  sendUi({ command: 'workspace.opened', path: workspacePath });
+}
+
+function installMenu(): void {
+  menuState.recent = recent;
+  const template = buildMenuTemplate(menuState, {
+    openWorkspace: () => void chooseWorkspace(),
+    newDemoWorkspace: () => openWorkspace(defaultDemoWorkspace(userData)),
+    openRecent: (folder) => openWorkspace(folder),
+    togglePresentation: () => sendUi({ command: 'presentation.toggle' }),
+    setTheme: (theme) => {
+      menuState.theme = theme;
+      sendUi({ command: 'theme.set', theme });
+    },
+    showAbout: () => sendUi({ command: 'about.show' }),
+    quit: () => app.quit(),
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+async function chooseWorkspace(): Promise<void> {
+  if (!window) return;
+  const choice = await dialog.showOpenDialog(window, { title: 'Open workspace', properties: ['openDirectory', 'createDirectory'] });
+  if (!choice.canceled && choice.filePaths[0]) openWorkspace(choice.filePaths[0]);
+}
+
+function hardenSession(): void {
+  const csp = contentSecurityPolicy();
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+function createWindow(): BrowserWindow {
+  const displays = screen.getAllDisplays().map((d) => d.workArea);
+  const state = fitToDisplays(loadWindowState(userData), displays);
+  const win = new BrowserWindow({
+    ...state,
+    title: 'lvmscope',
+    show: false,
+    backgroundColor: '#16181d',
+    ...(existsSync(devIcon) ? { icon: devIcon } : {}),
+    webPreferences: {
+      preload: path.join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  });
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+  win.on('close', () => saveWindowState(userData, { ...win.getNormalBounds(), maximized: win.isMaximized() }));
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  win.webContents.on('will-redirect', (event) => event.preventDefault());
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    // Links to the project's documentation open in the user's browser, never in-app.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  void (devUrl ? win.loadURL(devUrl) : win.loadFile(path.join(here, '../renderer/index.html')));
+  return win;
+}
+
+function verifySender(event: IpcMainInvokeEvent) {
+  const frame = event.senderFrame;
+  return checkSender(
+    { webContentsId: event.sender.id, frameUrl: frame?.url, isMainFrame: frame !== null && frame === event.sender.mainFrame },
+    { webContentsId: window?.webContents.id, rendererUrl },
+  );
+}
+
+app.enableSandbox();
+app.whenReady().then(() => {
+  hardenSession();
+  mkdirSync(workspacePath, { recursive: true });
+  registerApiHandlers(ipcMain, engine.handlers, verifySender);
+  forwardEvents(engine, nodeClock, (batch) => window?.webContents.send(EVENT_CHANNEL, batch));
+  installMenu();
+  window = createWindow();
+  window.on('closed', () => (window = undefined));
+  engine.log('info', 'host', `lvmscope ${ENGINE_VERSION} (electron) shows ${workspacePath}`);
+});
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,69 @@
+// The native menu, as a plain template (Electron's MenuItemConstructorOptions shape) built
+// from the app's state and a record of actions, so it is tested in Node; main.ts turns it
+// into a Menu with Menu.buildFromTemplate. Menu items that change the UI reach the renderer
+// as `ui.command` events (app/api/contract.ts), never as direct webContents calls.
+
+import type { MenuItemConstructorOptions } from 'electron';
+
+export interface MenuActions {
+  openWorkspace(): void;
+  newDemoWorkspace(): void;
+  openRecent(folder: string): void;
+  togglePresentation(): void;
+  setTheme(theme: 'light' | 'dark' | 'system'): void;
+  showAbout(): void;
+  quit(): void;
+}
+
+export interface MenuState {
+  /** Development build: adds Reload and Toggle Developer Tools. */
+  isDev: boolean;
+  recent: readonly string[];
+  theme: 'light' | 'dark' | 'system';
+}
+
+export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuItemConstructorOptions[] {
+  return [fileMenu(state, actions), viewMenu(state, actions), helpMenu(actions)];
+}
+
+function fileMenu(state: MenuState, actions: MenuActions): MenuItemConstructorOptions {
+  const recent: MenuItemConstructorOptions[] = state.recent.length
+    ? state.recent.map((folder) => ({ label: folder, click: () => actions.openRecent(folder) }))
+    : [{ label: 'No recent workspaces', enabled: false }];
+  return {
+    label: 'File',
+    submenu: [
+      { label: 'Open workspace…', accelerator: 'CmdOrCtrl+O', click: () => actions.openWorkspace() },
+      { label: 'New demo workspace…', accelerator: 'CmdOrCtrl+N', click: () => actions.newDemoWorkspace() },
+      { label: 'Open recent', submenu: recent },
+      { type: 'separator' },
+      { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() },
+    ],
+  };
+}
+
+function viewMenu(state: MenuState, actions: MenuActions): MenuItemConstructorOptions {
+  const themes = (['light', 'dark', 'system'] as const).map(
+    (theme): MenuItemConstructorOptions => ({
+      label: theme[0].toUpperCase() + theme.slice(1),
+      type: 'radio',
+      checked: state.theme === theme,
+      click: () => actions.setTheme(theme),
+    }),
+  );
+  const dev: MenuItemConstructorOptions[] = state.isDev
+    ? [{ type: 'separator' }, { role: 'reload' }, { role: 'toggleDevTools' }]
+    : [];
+  return {
+    label: 'View',
+    submenu: [
+      { label: 'Presentation mode', accelerator: 'F5', click: () => actions.togglePresentation() },
+      { label: 'Theme', submenu: themes },
+      ...dev,
+    ],
+  };
+}
+
+function helpMenu(actions: MenuActions): MenuItemConstructorOptions {
+  return { label: 'Help', submenu: [{ label: 'About lvmscope', click: () => actions.showAbout() }] };
+}

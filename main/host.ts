@@ -1,0 +1,52 @@
+// The Node EngineHost shared by every host process (Electron main, browser mode, CLI): real
+// time (performance.now + setTimeout), real randomness (crypto), image files on disk
+// (FolderWorkspaceStorage) and the machine's host name.
+
+import { randomInt, randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { Clock, Random } from '../app/base/clock';
+import type { EngineHost } from '../app/engine';
+import { FolderWorkspaceStorage } from './node/fileStorage';
+
+export const nodeClock: Clock = {
+  now: () => performance.now(),
+  setTimer(ms, callback) {
+    const handle = setTimeout(callback, Math.max(0, ms));
+    return { cancel: () => clearTimeout(handle) };
+  },
+};
+
+export const cryptoRandom: Random = {
+  // 53 random bits → a uniform double in [0, 1), like Math.random but from the OS CSPRNG.
+  next: () => Number(randomBytes(8).readBigUInt64BE() >> 11n) / 2 ** 53,
+  int: (n) => randomInt(n),
+};
+
+export interface NodeHostOptions {
+  kind: EngineHost['kind'];
+  /** The workspace the UI shows; a function because Electron can switch workspaces. */
+  workspace?: () => { path: string; recent: string[] };
+}
+
+export function createNodeHost(options: NodeHostOptions): EngineHost {
+  return {
+    kind: options.kind,
+    clock: nodeClock,
+    random: cryptoRandom,
+    storage: (folder) => new FolderWorkspaceStorage(folder),
+    hostname: os.hostname(),
+    ...(options.workspace ? { workspace: options.workspace } : {}),
+  };
+}
+
+/** Where lvmscope keeps its own files when Electron's app.getPath('userData') is not at hand. */
+export function defaultUserDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME || `${os.homedir()}/.config`;
+  return `${base}/lvmscope`;
+}
+
+/** The demo workspace folder (the seed scenario is written there by a later issue). */
+export function defaultDemoWorkspace(userDataDir = defaultUserDataDir()): string {
+  return `${userDataDir}/demo-workspace`;
+}

@@ -1,0 +1,5 @@
+// Types the store needs from the contract, in one place.
+export type { ApiClient } from '../../app/api';
+export interface Disposable {
+  dispose(): void;
+}

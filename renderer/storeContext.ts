@@ -1,0 +1,13 @@
+// The store reaches components through a React context (so tests can pass a fresh store),
+// read with narrow selectors: one field at a time.
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { AppState, AppStore } from './store';
+
+export const StoreContext = createContext<AppStore | null>(null);
+
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useAppStore: no StoreContext provider above this component.');
+  return useStore(store, selector);
+}
