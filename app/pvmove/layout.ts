@@ -1,0 +1,265 @@
+// The on-disk states of a move, as real LVM2 writes them (lvm2-format.md §5–6), as pure
+// VG-model transforms:
+//   beginMove   — affected LVs become LOCKED, their moving segments point at the hidden
+//                 `pvmove0` LV, which holds one mirror segment (source, destination) per run;
+//   checkpoint  — a finished pvmove0 segment gets `extents_moved = extent_count`;
+//   resolveLv   — an LV leaves the layer: each of its runs goes to the destination if its
+//                 segment was checkpointed, else back to the source (LVM2's non-atomic finish
+//                 and abort are the same rule); LOCKED is cleared, adjacent segments merge;
+//                 pvmove0 loses those segments and disappears when empty;
+//   readMove    — what a VG's metadata says about a move in progress (ours or LVM2's).
+// Every transform works on a copy (cloneVg) and leaves its input untouched.
+
+import { LvmscopeError } from '../base/result';
+import { assert } from '../base/assert';
+import type { AreaRef, LogicalVolume, MirrorSegment, Segment, StripedSegment, VolumeGroup } from '../lvm/model/types';
+import { cloneVg, isMirror, isStriped } from '../lvm/model/types';
+import type { ExtentMove } from './plan';
+
+export const LAYER_NAME = 'pvmove0';
+
+/** One run of a move in progress, read back from the metadata. */
+export interface MoveRun {
+  /** Index of the pvmove0 segment (0-based). */
+  layerSegment: number;
+  layerLe: number;
+  lv: string;
+  startLe: number;
+  count: number;
+  fromPvId: string;
+  fromPe: number;
+  toPvId: string;
+  toPe: number;
+  moved: boolean;
+  regionSizeSectors?: number;
+}
+
+export interface MoveInProgress {
+  layer: string;
+  runs: MoveRun[];
+  lvs: string[];
+}
+
+export interface LayerIdentity {
+  id: string;
+  creationTime: number;
+  creationHost: string;
+}
+
+/** Splits an LV's segments so that `le` starts a segment (linear segments only). */
+function splitAt(lv: LogicalVolume, le: number): void {
+  const i = lv.segments.findIndex((s) => s.startExtent < le && le < s.startExtent + s.extentCount);
+  if (i < 0) return;
+  const seg = lv.segments[i];
+  assert(isStriped(seg) && seg.stripes.length === 1, `cannot split a ${seg.type} segment of ${lv.name}`);
+  const head = le - seg.startExtent;
+  const area = seg.stripes[0];
+  const tailArea: AreaRef = area.kind === 'pv' ? { ...area, pe: area.pe + head } : { ...area, le: area.le + head };
+  const first: StripedSegment = { ...seg, extentCount: head, stripes: [{ ...area }] };
+  const second: StripedSegment = { ...seg, startExtent: le, extentCount: seg.extentCount - head, stripes: [tailArea], extra: [] };
+  lv.segments.splice(i, 1, first, second);
+}
+
+function lvOf(vg: VolumeGroup, name: string): LogicalVolume {
+  const lv = vg.lvs.find((l) => l.name === name);
+  if (!lv) throw new LvmscopeError('NOT_FOUND', `VG ${vg.name} has no LV named ${name}.`);
+  return lv;
+}
+
+export function beginMove(input: VolumeGroup, moves: ExtentMove[], regionSizeSectors: number, layer: LayerIdentity): VolumeGroup {
+  const vg = cloneVg(input);
+  assert(!vg.lvs.some((l) => l.name === LAYER_NAME), 'a pvmove0 layer already exists');
+  const layerSegments: MirrorSegment[] = [];
+  let layerLe = 0;
+  for (const m of moves) {
+    const lv = lvOf(vg, m.lv);
+    splitAt(lv, m.startLe);
+    splitAt(lv, m.startLe + m.count);
+    const seg = lv.segments.find((s) => s.startExtent === m.startLe);
+    assert(seg && isStriped(seg) && seg.extentCount === m.count, `segment of ${m.lv} at LE ${m.startLe} did not split cleanly`);
+    seg.stripes = [{ kind: 'lv', lvName: LAYER_NAME, le: layerLe }];
+    layerSegments.push({
+      type: 'mirror',
+      startExtent: layerLe,
+      extentCount: m.count,
+      extentsMoved: 0,
+      regionSizeSectors,
+      mirrors: [
+        { kind: 'pv', pvId: m.fromPvId, pe: m.fromPe },
+        { kind: 'pv', pvId: m.toPvId, pe: m.toPe },
+      ],
+      extra: [],
+    });
+    layerLe += m.count;
+    if (!lv.status.includes('LOCKED')) lv.status.push('LOCKED');
+  }
+  vg.lvs.push({
+    name: LAYER_NAME,
+    id: layer.id,
+    status: ['READ', 'WRITE', 'PVMOVE', 'LOCKED'],
+    flags: [],
+    creationTime: layer.creationTime,
+    creationHost: layer.creationHost,
+    allocationPolicy: 'contiguous',
+    segments: layerSegments,
+    extra: [],
+  });
+  return vg;
+}
+
+function layerOf(vg: VolumeGroup): LogicalVolume | undefined {
+  return vg.lvs.find((l) => l.status.includes('PVMOVE'));
+}
+
+export function checkpoint(input: VolumeGroup, layerSegment: number): VolumeGroup {
+  const vg = cloneVg(input);
+  const layer = layerOf(vg);
+  assert(layer, 'checkpoint without a move in progress');
+  const seg = layer.segments[layerSegment];
+  assert(seg && isMirror(seg), `pvmove layer has no mirror segment ${layerSegment}`);
+  seg.extentsMoved = seg.extentCount;
+  return vg;
+}
+
+/** What the metadata says about a move in progress, or null when there is none. */
+export function readMove(vg: VolumeGroup): MoveInProgress | null {
+  const layer = layerOf(vg);
+  if (!layer) return null;
+  const runs: MoveRun[] = [];
+  layer.segments.forEach((seg, layerSegment) => {
+    if (!isMirror(seg) || seg.mirrors.length !== 2) {
+      throw new LvmscopeError('UNSUPPORTED', `${layer.name} segment ${layerSegment + 1} is a ${seg.type} segment with ${isMirror(seg) ? seg.mirrors.length : 0} legs; lvmscope resumes two-leg pvmove mirrors only.`);
+    }
+    const [src, dst] = seg.mirrors;
+    if (src.kind !== 'pv' || dst.kind !== 'pv') throw new LvmscopeError('UNSUPPORTED', `${layer.name} is an --atomic move (legs on sub-LVs); lvmscope resumes non-atomic moves only.`);
+    const user = findUser(vg, layer.name, seg.startExtent);
+    if (!user) throw new LvmscopeError('CORRUPT', `No LV uses ${layer.name} LE ${seg.startExtent}; the move metadata is inconsistent (vgck will say more).`);
+    runs.push({
+      layerSegment,
+      layerLe: seg.startExtent,
+      lv: user.lv.name,
+      startLe: user.le,
+      count: seg.extentCount,
+      fromPvId: src.pvId,
+      fromPe: src.pe,
+      toPvId: dst.pvId,
+      toPe: dst.pe,
+      moved: (seg.extentsMoved ?? 0) >= seg.extentCount,
+      regionSizeSectors: seg.regionSizeSectors,
+    });
+  });
+  return { layer: layer.name, runs, lvs: [...new Set(runs.map((r) => r.lv))] };
+}
+
+/** The user LV and LE that map onto `layerLe` of the layer LV. */
+function findUser(vg: VolumeGroup, layerName: string, layerLe: number): { lv: LogicalVolume; le: number } | undefined {
+  for (const lv of vg.lvs) {
+    for (const seg of lv.segments) {
+      if (!isStriped(seg) || seg.stripes.length !== 1) continue;
+      const a = seg.stripes[0];
+      if (a.kind === 'lv' && a.lvName === layerName && a.le <= layerLe && layerLe < a.le + seg.extentCount) {
+        return { lv, le: seg.startExtent + (layerLe - a.le) };
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Takes one LV out of the layer: each run goes to the destination if its layer segment was
+ * checkpointed, else back to the source. Used for finishing (everything checkpointed) and for
+ * aborting (LVM2's non-atomic abort keeps finished segments on the destination).
+ */
+export function resolveLv(input: VolumeGroup, lvName: string): VolumeGroup {
+  const vg = cloneVg(input);
+  const layer = layerOf(vg);
+  assert(layer, 'resolveLv without a move in progress');
+  const lv = lvOf(vg, lvName);
+  const usedLayerSegments = new Set<number>();
+  const segments: Segment[] = [];
+  for (const seg of lv.segments) {
+    const area = isStriped(seg) && seg.stripes.length === 1 ? seg.stripes[0] : undefined;
+    if (!area || area.kind !== 'lv' || area.lvName !== layer.name) {
+      segments.push(seg);
+      continue;
+    }
+    segments.push(...directPieces(layer, seg as StripedSegment, area.le, usedLayerSegments));
+  }
+  lv.segments = mergeAdjacent(segments);
+  lv.status = lv.status.filter((s) => s !== 'LOCKED');
+  compactLayer(vg, layer, usedLayerSegments);
+  return vg;
+}
+
+/** The LV segment `seg` (mapped onto the layer at `layerLe`) rewritten straight onto PVs. */
+function directPieces(layer: LogicalVolume, seg: StripedSegment, layerLe: number, used: Set<number>): StripedSegment[] {
+  const pieces: StripedSegment[] = [];
+  layer.segments.forEach((ls, index) => {
+    const from = Math.max(layerLe, ls.startExtent);
+    const to = Math.min(layerLe + seg.extentCount, ls.startExtent + ls.extentCount);
+    if (from >= to) return;
+    assert(isMirror(ls), 'layer segment is not a mirror');
+    used.add(index);
+    const moved = (ls.extentsMoved ?? 0) >= ls.extentCount;
+    const leg = ls.mirrors[moved ? 1 : 0];
+    assert(leg.kind === 'pv', 'layer leg is not on a PV');
+    pieces.push({
+      type: 'striped',
+      startExtent: seg.startExtent + (from - layerLe),
+      extentCount: to - from,
+      stripes: [{ kind: 'pv', pvId: leg.pvId, pe: leg.pe + (from - ls.startExtent) }],
+      extra: pieces.length === 0 ? seg.extra : [],
+    });
+  });
+  const covered = pieces.reduce((n, p) => n + p.extentCount, 0);
+  if (covered !== seg.extentCount) throw new LvmscopeError('CORRUPT', `The pvmove layer does not cover LEs ${seg.startExtent}-${seg.startExtent + seg.extentCount - 1}; the move metadata is inconsistent.`);
+  return pieces;
+}
+
+/** Merges neighbouring linear segments that continue on the same PV (as LVM2 does). */
+function mergeAdjacent(segments: Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (const seg of segments) {
+    const prev = out[out.length - 1];
+    if (prev && canMerge(prev, seg)) {
+      prev.extentCount += seg.extentCount;
+      continue;
+    }
+    out.push(seg);
+  }
+  return out;
+}
+
+function canMerge(a: Segment, b: Segment): a is StripedSegment {
+  if (!isStriped(a) || !isStriped(b) || a.stripes.length !== 1 || b.stripes.length !== 1) return false;
+  if (a.extra.length || b.extra.length) return false;
+  const x = a.stripes[0];
+  const y = b.stripes[0];
+  return x.kind === 'pv' && y.kind === 'pv' && x.pvId === y.pvId && x.pe + a.extentCount === y.pe && a.startExtent + a.extentCount === b.startExtent;
+}
+
+/** Drops the layer segments in `used`, renumbers the rest, and fixes every reference to them. */
+function compactLayer(vg: VolumeGroup, layer: LogicalVolume, used: Set<number>): void {
+  const newLe = new Map<number, number>();
+  const kept: Segment[] = [];
+  let at = 0;
+  layer.segments.forEach((seg, index) => {
+    if (used.has(index)) return;
+    newLe.set(seg.startExtent, at);
+    kept.push({ ...seg, startExtent: at } as Segment);
+    at += seg.extentCount;
+  });
+  for (const lv of vg.lvs) {
+    for (const seg of lv.segments) {
+      if (!isStriped(seg)) continue;
+      for (const a of seg.stripes) {
+        if (a.kind !== 'lv' || a.lvName !== layer.name) continue;
+        const base = [...newLe.keys()].filter((k) => k <= a.le).sort((p, q) => q - p)[0];
+        assert(base !== undefined, `reference to a removed ${layer.name} segment`);
+        a.le = newLe.get(base)! + (a.le - base);
+      }
+    }
+  }
+  if (kept.length === 0) vg.lvs = vg.lvs.filter((l) => l !== layer);
+  else layer.segments = kept;
+}
