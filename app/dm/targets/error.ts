@@ -1,0 +1,17 @@
+// dm-error: every IO fails (LVM uses it for missing PVs). Its table has no parameters.
+
+import { defineTarget } from '../target';
+
+export const errorTarget = defineTarget<null>({
+  name: 'error',
+  // (arguments are ignored, as in the kernel)
+  ctr() {
+    return null;
+  },
+  map() {
+    return { kind: 'error', message: 'the error target fails every IO' };
+  },
+  status() {
+    return '';
+  },
+});

@@ -1,0 +1,343 @@
+// dm-raid1 with a core log, as pvmove drives it, plus the seed's write interception
+// (DESIGN §1 step 4): background recovery copies regions from leg 0 (the source) to the other
+// legs in ascending order; a write to a region not yet copied puts that region's copy at the
+// front (the copier's priority lane) and waits for it, then goes to every leg. Writes to
+// copied regions go to every leg, reads come from leg 0, flushes go to every leg.
+// Recovery keeps up to `copier.maxChunksInFlight` regions queued at once (the kernel does one
+// at a time with small regions; several keep the copier busy between regions).
+
+import { defineTarget, type TargetContext } from '../target';
+import type { BlockDevice, IoRequest } from '../../block/blockDevice';
+import { LvmscopeError } from '../../base/result';
+import type { Timer } from '../../base/clock';
+import { isPowerOfTwo } from '../../base/units';
+import type { CopyJob, CopyOutcome } from '../../kcopyd/copier';
+import { RegionMap, type RegionRange, type RegionState } from '../regions';
+import { checkFits, parseCount } from '../table';
+
+/** What pvmove (or the UI) may observe of a running mirror. */
+export interface MirrorControl {
+  readonly regionSizeSectors: number;
+  readonly nrRegions: number;
+  readonly inSyncRegions: number;
+  readonly isInSync: boolean;
+  /** Writes that had to wait for their region's copy, since construction. */
+  readonly interceptedWrites: number;
+  /** Writes waiting for a copy right now. */
+  readonly waitingWrites: number;
+  /** One character per leg, as in `dmsetup status`: A alive, D write error, S sync error, R read error, F flush error. */
+  readonly health: string;
+  regionState(region: number): RegionState;
+  /** The whole region map as runs of one state. */
+  regionRanges(): RegionRange[];
+  /** Resolves when every region is copied; rejects if the mirror is destroyed first. */
+  awaitInSync(): Promise<void>;
+}
+
+interface Leg {
+  readonly device: BlockDevice;
+  readonly offsetSectors: number;
+  health: string;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+}
+
+export interface MirrorState {
+  readonly ctx: TargetContext;
+  readonly legs: readonly Leg[];
+  readonly regionSectors: number;
+  readonly regionShift: number;
+  readonly regions: RegionMap;
+  readonly syncArgument: '' | 'sync' | 'nosync';
+  readonly handleErrors: boolean;
+  readonly owner: string;
+  readonly control: MirrorControl;
+  recovering: boolean;
+  destroyed: boolean;
+  cursor: number;
+  backgroundJobs: number;
+  interceptedWrites: number;
+  waitingWrites: number;
+  readonly jobs: Map<number, { job: CopyJob; background: boolean }>;
+  readonly waiters: Map<number, Waiter[]>;
+  syncWaiters: Waiter[];
+  progressTimer: Timer | undefined;
+}
+
+const invalid = (message: string): never => {
+  throw new LvmscopeError('INVALID', message);
+};
+
+export const mirrorTarget = defineTarget<MirrorState>({
+  name: 'mirror',
+  // core <#log args> <region size> [sync|nosync] <#legs> [<dev> <offset>]{#legs} [<#features> handle_errors]
+  ctr(args, ctx) {
+    const log = parseCoreLog(args, ctx.lengthSectors);
+    const rest = args.slice(2 + log.argCount);
+    const legCount = parseCount('mirror', 'number of legs', rest[0]);
+    if (legCount < 2 || legCount > 9) invalid(`mirror: the number of legs must be 2 to 9, not ${legCount}.`);
+    if (rest.length < 1 + 2 * legCount) invalid(`mirror: ${legCount} legs need a <dev> <offset> pair each, but only ${rest.length - 1} arguments follow.`);
+    const legs: Leg[] = [];
+    for (let i = 0; i < legCount; i++) {
+      const device = ctx.getDevice(rest[1 + 2 * i], `device of leg ${i}`);
+      const offsetSectors = parseCount('mirror', `offset of leg ${i}`, rest[2 + 2 * i]);
+      checkFits('mirror', device, offsetSectors, ctx.lengthSectors);
+      legs.push({ device, offsetSectors, health: 'A' });
+    }
+    const handleErrors = parseFeatures(rest.slice(1 + 2 * legCount));
+    ctx.setMaxIoSectors(log.regionSectors);
+    return newState(ctx, legs, log.regionSectors, log.syncArgument, handleErrors);
+  },
+  map(s, io) {
+    if (io.op === 'read') return { kind: 'remapped', device: s.legs[0].device, sector: s.legs[0].offsetSectors + io.sector };
+    if (io.op === 'flush') return { kind: 'submitted', done: flushAllLegs(s) };
+    const region = io.sector >> s.regionShift;
+    if (s.regions.get(region) === 'copied') return { kind: 'submitted', done: writeAllLegs(s, io) };
+    return { kind: 'submitted', done: interceptWrite(s, region, io) };
+  },
+  status(s, kind) {
+    if (kind === 'table') {
+      const log = s.syncArgument ? `core 2 ${s.regionSectors} ${s.syncArgument}` : `core 1 ${s.regionSectors}`;
+      const legs = s.legs.map((l) => `${l.device.devno} ${l.offsetSectors}`).join(' ');
+      return `${log} ${s.legs.length} ${legs}${s.handleErrors ? ' 1 handle_errors' : ''}`;
+    }
+    const devnos = s.legs.map((l) => l.device.devno).join(' ');
+    return `${s.legs.length} ${devnos} ${s.regions.inSyncRegions}/${s.regions.nrRegions} 1 ${s.legs.map((l) => l.health).join('')} 1 core`;
+  },
+  async presuspend(s) {
+    // Stop handing out regions; background copies that have not started are withdrawn, and
+    // copies already running (or that a write waits on) are allowed to finish.
+    s.recovering = false;
+    for (const [, entry] of s.jobs) if (entry.background && entry.job.state === 'queued' && !entry.job.priority) s.ctx.copier.cancel(entry.job);
+    await Promise.all([...s.jobs.values()].map((e) => e.job.done));
+  },
+  resume(s) {
+    // A core log keeps its sync bits in memory but restarts its search at region 0.
+    s.recovering = true;
+    s.cursor = 0;
+    pumpRecovery(s);
+  },
+  dtr(s) {
+    s.destroyed = true;
+    s.recovering = false;
+    s.progressTimer?.cancel();
+    for (const [, entry] of s.jobs) s.ctx.copier.cancel(entry.job);
+    const gone = new LvmscopeError('STATE', `${s.ctx.deviceName}: the mirror was removed or replaced before it finished copying.`);
+    for (const w of s.syncWaiters) w.reject(gone);
+    s.syncWaiters = [];
+  },
+});
+
+function parseCoreLog(args: readonly string[], lengthSectors: number): { regionSectors: number; syncArgument: '' | 'sync' | 'nosync'; argCount: number } {
+  const type = args[0];
+  if (type === undefined) return invalid('mirror: the log type is missing; pvmove uses "core 1 <region size>".');
+  if (type !== 'core') invalid(`mirror: only the core log is supported, not '${type}'; use "core 1 <region size>".`);
+  const argCount = parseCount('mirror', 'number of log arguments', args[1], 1);
+  if (argCount > 2) invalid(`mirror: a core log takes 1 or 2 arguments (<region size> [sync|nosync]), not ${argCount}.`);
+  const regionSectors = parseCount('mirror', 'region size', args[2]);
+  if (!isPowerOfTwo(regionSectors) || regionSectors < 2) invalid(`mirror: region size must be a power of two of at least 2 sectors, not ${regionSectors}.`);
+  if (regionSectors > lengthSectors) invalid(`mirror: region size (${regionSectors} sectors) must not exceed the target length (${lengthSectors} sectors).`);
+  let syncArgument: '' | 'sync' | 'nosync' = '';
+  if (argCount === 2) {
+    const word = args[3];
+    if (word !== 'sync' && word !== 'nosync') invalid(`mirror: the second core log argument must be sync or nosync, not '${word ?? ''}'.`);
+    syncArgument = word as 'sync' | 'nosync';
+  }
+  return { regionSectors, syncArgument, argCount };
+}
+
+function parseFeatures(words: readonly string[]): boolean {
+  if (words.length === 0) return false;
+  const count = parseCount('mirror', 'number of features', words[0]);
+  if (words.length !== 1 + count) invalid(`mirror: the feature count says ${count} but ${words.length - 1} feature arguments follow.`);
+  for (const w of words.slice(1)) if (w !== 'handle_errors') invalid(`mirror: unknown feature '${w}'; only handle_errors is supported.`);
+  return count > 0;
+}
+
+function newState(ctx: TargetContext, legs: Leg[], regionSectors: number, syncArgument: '' | 'sync' | 'nosync', handleErrors: boolean): MirrorState {
+  const nrRegions = Math.ceil(ctx.lengthSectors / regionSectors);
+  // Without an argument (what pvmove uses) a core log starts with every region out of sync.
+  const regions = new RegionMap(nrRegions, syncArgument === 'nosync' ? 'copied' : 'not-copied');
+  const s: MirrorState = {
+    ctx,
+    legs,
+    regionSectors,
+    regionShift: Math.log2(regionSectors),
+    regions,
+    syncArgument,
+    handleErrors,
+    owner: `${ctx.deviceName}[${ctx.targetIndex}]`,
+    control: undefined as unknown as MirrorControl,
+    recovering: false,
+    destroyed: false,
+    cursor: 0,
+    backgroundJobs: 0,
+    interceptedWrites: 0,
+    waitingWrites: 0,
+    jobs: new Map(),
+    waiters: new Map(),
+    syncWaiters: [],
+    progressTimer: undefined,
+  };
+  (s as { control: MirrorControl }).control = makeControl(s);
+  return s;
+}
+
+function makeControl(s: MirrorState): MirrorControl {
+  return {
+    regionSizeSectors: s.regionSectors,
+    nrRegions: s.regions.nrRegions,
+    get inSyncRegions() {
+      return s.regions.inSyncRegions;
+    },
+    get isInSync() {
+      return s.regions.inSyncRegions === s.regions.nrRegions;
+    },
+    get interceptedWrites() {
+      return s.interceptedWrites;
+    },
+    get waitingWrites() {
+      return s.waitingWrites;
+    },
+    get health() {
+      return s.legs.map((l) => l.health).join('');
+    },
+    regionState: (region) => s.regions.get(region),
+    regionRanges: () => s.regions.ranges(),
+    awaitInSync: () => {
+      if (s.regions.inSyncRegions === s.regions.nrRegions) return Promise.resolve();
+      if (s.destroyed) return Promise.reject(new LvmscopeError('STATE', `${s.ctx.deviceName}: the mirror was removed before it finished copying.`));
+      return new Promise((resolve, reject) => s.syncWaiters.push({ resolve, reject }));
+    },
+  };
+}
+
+/** Queues background copies of the next out-of-sync regions, ascending, up to the window. */
+function pumpRecovery(s: MirrorState): void {
+  const window = s.ctx.copier.maxChunksInFlight;
+  while (s.recovering && s.backgroundJobs < window) {
+    const region = s.regions.next(s.cursor, 'not-copied');
+    if (region < 0) return;
+    s.cursor = region + 1;
+    startRegionCopy(s, region, false);
+  }
+}
+
+function startRegionCopy(s: MirrorState, region: number, priority: boolean): CopyJob {
+  const source = s.legs[0];
+  const offset = region * s.regionSectors;
+  const countSectors = Math.min(s.regionSectors, s.ctx.lengthSectors - offset);
+  s.regions.set(region, 'copying');
+  const job = s.ctx.copier.copy({
+    owner: s.owner,
+    source: source.device,
+    sourceSector: source.offsetSectors + offset,
+    destinations: s.legs.slice(1).map((l) => ({ device: l.device, sector: l.offsetSectors + offset })),
+    countSectors,
+    priority,
+    region,
+  });
+  s.jobs.set(region, { job, background: !priority });
+  if (!priority) s.backgroundJobs += 1;
+  job.done.then((outcome) => regionCopyDone(s, region, outcome));
+  scheduleProgress(s);
+  return job;
+}
+
+function regionCopyDone(s: MirrorState, region: number, outcome: CopyOutcome): void {
+  const entry = s.jobs.get(region);
+  s.jobs.delete(region);
+  if (entry?.background) s.backgroundJobs -= 1;
+  const waiters = s.waiters.get(region) ?? [];
+  s.waiters.delete(region);
+  if (outcome.ok) {
+    s.regions.set(region, 'copied');
+    for (const w of waiters) w.resolve();
+  } else {
+    s.regions.set(region, 'not-copied');
+    if (!outcome.cancelled) legFailed(s, 1, 'S', `copying region ${region} failed: ${outcome.message}`);
+    const error = new LvmscopeError('IO', `${s.ctx.deviceName}: the write waited for region ${region}, whose copy did not complete (${outcome.message}).`);
+    for (const w of waiters) w.reject(error);
+  }
+  scheduleProgress(s);
+  if (s.regions.inSyncRegions === s.regions.nrRegions) reachedSync(s);
+  else if (!s.destroyed) pumpRecovery(s);
+}
+
+function reachedSync(s: MirrorState): void {
+  emitProgress(s);
+  s.ctx.emit({ type: 'mirror-in-sync', nrRegions: s.regions.nrRegions });
+  s.ctx.raiseEvent();
+  const waiters = s.syncWaiters;
+  s.syncWaiters = [];
+  for (const w of waiters) w.resolve();
+}
+
+/** The write waits for its region's copy (moved to the front of the queue), then goes to every leg. */
+async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {
+  const existing = s.jobs.get(region);
+  if (existing) s.ctx.copier.promote(existing.job);
+  else startRegionCopy(s, region, true);
+  s.interceptedWrites += 1;
+  s.waitingWrites += 1;
+  const startedMs = s.ctx.clock.now();
+  s.ctx.emit({ type: 'write-intercepted', region, sector: io.sector, countSectors: io.countSectors, waitingWrites: s.waitingWrites });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let list = s.waiters.get(region);
+      if (!list) s.waiters.set(region, (list = []));
+      list.push({ resolve, reject });
+    });
+  } finally {
+    s.waitingWrites -= 1;
+  }
+  s.ctx.emit({ type: 'write-released', region, waitedMs: s.ctx.clock.now() - startedMs, waitingWrites: s.waitingWrites });
+  return writeAllLegs(s, io);
+}
+
+function writeAllLegs(s: MirrorState, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {
+  return Promise.all(
+    s.legs.map((leg, i) =>
+      leg.device.write(leg.offsetSectors + io.sector, io.data).catch((e: unknown) => {
+        legFailed(s, i, 'D', e instanceof Error ? e.message : String(e));
+        throw e;
+      }),
+    ),
+  ).then(() => undefined);
+}
+
+function flushAllLegs(s: MirrorState): Promise<void> {
+  return Promise.all(
+    s.legs.map((leg, i) =>
+      leg.device.flush().catch((e: unknown) => {
+        legFailed(s, i, 'F', e instanceof Error ? e.message : String(e));
+        throw e;
+      }),
+    ),
+  ).then(() => undefined);
+}
+
+/** Leg errors are data: the health character changes, an event fires, the event number bumps. */
+function legFailed(s: MirrorState, leg: number, health: string, message: string): void {
+  const l = s.legs[leg];
+  if (l.health === 'A') l.health = health;
+  s.ctx.emit({ type: 'leg-error', leg, legDevno: l.device.devno, health: l.health, message });
+  s.ctx.raiseEvent();
+}
+
+/** Region changes are published at most once per copier progress interval, as runs. */
+function scheduleProgress(s: MirrorState): void {
+  if (s.progressTimer || s.destroyed) return;
+  s.progressTimer = s.ctx.clock.setTimer(s.ctx.copier.progressIntervalMs, () => {
+    s.progressTimer = undefined;
+    emitProgress(s);
+  });
+}
+
+function emitProgress(s: MirrorState): void {
+  if (!s.regions.hasChanges) return;
+  s.ctx.emit({ type: 'mirror-regions', changed: s.regions.takeChanged(), inSyncRegions: s.regions.inSyncRegions, nrRegions: s.regions.nrRegions });
+}

@@ -1,0 +1,327 @@
+// The copier (Linux `dm-kcopyd.c`): copies sector ranges from one device to one or more
+// others. A job is split into chunks (default 512 KiB, as kcopyd_subjob_size_kb); at most
+// `maxChunksInFlight` chunks run at once (default 8, as SPLIT_COUNT). Each chunk is read once
+// and written to every destination.
+//
+// Queues (both bounded by `maxQueuedJobs`), drained by `pump()` in this order:
+//   1. `priorityLane`: jobs for regions a write is waiting on (intercepted writes). They run
+//      even while paused and ignore the rate limit, because an application write is blocked
+//      on them and throttling them would only stall the application.
+//   2. `normalLane`: background jobs, in submission order, unless paused, at most
+//      `rateBytesPerSec` (0 = unlimited).
+// A job leaves its lane once all its chunks are issued; it finishes when they have all
+// completed. Outcomes are data (`CopyOutcome`), never unhandled rejections.
+
+import type { Clock, Timer } from '../base/clock';
+import { assert } from '../base/assert';
+import { Emitter } from '../base/emitter';
+import { LvmscopeError } from '../base/result';
+import { SECTOR_SIZE } from '../base/units';
+import type { BlockDevice } from '../block/blockDevice';
+import { runsOf, type RegionRange } from '../dm/regions';
+
+export interface CopyDestination {
+  readonly device: BlockDevice;
+  readonly sector: number;
+}
+
+export interface CopyJobSpec {
+  /** Who asked, for progress grouping, e.g. "vg0-lv0[1]". */
+  readonly owner: string;
+  readonly source: BlockDevice;
+  readonly sourceSector: number;
+  readonly destinations: readonly CopyDestination[];
+  readonly countSectors: number;
+  /** Start in the priority lane (an intercepted write waits on this job). */
+  readonly priority?: boolean;
+  /** The region this job copies, reported in progress events when it finishes. */
+  readonly region?: number;
+}
+
+export type CopyOutcome = { readonly ok: true } | { readonly ok: false; readonly cancelled: boolean; readonly message: string };
+
+export type CopyJobState = 'queued' | 'running' | 'done';
+
+/** A submitted job; `done` always resolves (never rejects). */
+export interface CopyJob {
+  readonly spec: CopyJobSpec;
+  readonly done: Promise<CopyOutcome>;
+  readonly state: CopyJobState;
+  readonly priority: boolean;
+}
+
+export interface CopierOptions {
+  chunkSectors?: number;
+  maxChunksInFlight?: number;
+  maxQueuedJobs?: number;
+  rateBytesPerSec?: number;
+  /** How often progress events are emitted at most (ms). */
+  progressIntervalMs?: number;
+}
+
+export interface CopierProgress {
+  readonly finished: readonly { readonly owner: string; readonly ranges: readonly RegionRange[] }[];
+  readonly bytesCopied: number;
+  readonly queuedJobs: number;
+  readonly chunksInFlight: number;
+  readonly paused: boolean;
+  readonly rateBytesPerSec: number;
+}
+
+class Job implements CopyJob {
+  state: CopyJobState = 'queued';
+  priority: boolean;
+  nextOffsetSectors = 0;
+  chunksInFlight = 0;
+  failure: string | undefined;
+  cancelled = false;
+  readonly done: Promise<CopyOutcome>;
+  settle!: (outcome: CopyOutcome) => void;
+  constructor(readonly spec: CopyJobSpec) {
+    this.priority = spec.priority ?? false;
+    this.done = new Promise((resolve) => (this.settle = resolve));
+  }
+  get fullyIssued(): boolean {
+    return this.nextOffsetSectors >= this.spec.countSectors || this.failure !== undefined || this.cancelled;
+  }
+}
+
+export class Copier {
+  readonly chunkSectors: number;
+  readonly maxChunksInFlight: number;
+  readonly maxQueuedJobs: number;
+  readonly progressIntervalMs: number;
+  readonly events = new Emitter<CopierProgress>();
+
+  private readonly priorityLane: Job[] = [];
+  private readonly normalLane: Job[] = [];
+  private chunksInFlight = 0;
+  private paused = false;
+  private rate: number;
+  private nextSlotMs = 0;
+  private rateTimer: Timer | undefined;
+  private progressTimer: Timer | undefined;
+  private bytesCopied = 0;
+  private finishedByOwner = new Map<string, Set<number>>();
+
+  constructor(
+    private readonly clock: Clock,
+    options: CopierOptions = {},
+  ) {
+    this.chunkSectors = options.chunkSectors ?? 1024;
+    this.maxChunksInFlight = options.maxChunksInFlight ?? 8;
+    this.maxQueuedJobs = options.maxQueuedJobs ?? 65536;
+    this.progressIntervalMs = options.progressIntervalMs ?? 33;
+    this.rate = options.rateBytesPerSec ?? 0;
+    assert(Number.isInteger(this.chunkSectors) && this.chunkSectors > 0, 'chunk size must be a positive number of sectors');
+    assert(Number.isInteger(this.maxChunksInFlight) && this.maxChunksInFlight > 0, 'in-flight bound must be positive');
+  }
+
+  /** Queues a copy. Fails with BUSY when the lanes hold `maxQueuedJobs` jobs already. */
+  copy(spec: CopyJobSpec): CopyJob {
+    if (this.priorityLane.length + this.normalLane.length >= this.maxQueuedJobs) {
+      throw new LvmscopeError('BUSY', `The copier already has ${this.maxQueuedJobs} jobs queued; wait for some to finish before queuing more.`);
+    }
+    assert(spec.destinations.length > 0, 'a copy needs at least one destination');
+    const job = new Job(spec);
+    if (spec.countSectors <= 0) {
+      job.state = 'done';
+      job.settle({ ok: true });
+      return job;
+    }
+    (job.priority ? this.priorityLane : this.normalLane).push(job);
+    this.pump();
+    return job;
+  }
+
+  /** Moves a queued background job to the priority lane (a write now waits on it). */
+  promote(job: CopyJob): void {
+    const j = job as Job;
+    if (j.priority || j.state === 'done') return;
+    j.priority = true;
+    const at = this.normalLane.indexOf(j);
+    if (at >= 0) {
+      this.normalLane.splice(at, 1);
+      this.priorityLane.push(j);
+      this.pump();
+    }
+    // A job already fully issued is about to finish anyway; nothing to move.
+  }
+
+  /** Stops issuing chunks of `job`; chunks already running finish. Its outcome is `cancelled`. */
+  cancel(job: CopyJob): void {
+    const j = job as Job;
+    if (j.state === 'done' || j.cancelled) return;
+    j.cancelled = true;
+    this.removeFromLanes(j);
+    if (j.chunksInFlight === 0) this.finish(j);
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.scheduleProgress();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
+    this.scheduleProgress();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Live-adjustable background copy rate in bytes per second; 0 = unlimited. */
+  setRate(bytesPerSec: number): void {
+    if (!Number.isFinite(bytesPerSec) || bytesPerSec < 0) {
+      throw new LvmscopeError('INVALID', `The copy rate must be 0 (unlimited) or a positive number of bytes per second, not ${bytesPerSec}.`);
+    }
+    this.rate = bytesPerSec;
+    this.nextSlotMs = this.clock.now();
+    this.rateTimer?.cancel();
+    this.rateTimer = undefined;
+    this.pump();
+    this.scheduleProgress();
+  }
+
+  get rateBytesPerSec(): number {
+    return this.rate;
+  }
+
+  get queuedJobs(): number {
+    return this.priorityLane.length + this.normalLane.length;
+  }
+
+  get inFlightChunks(): number {
+    return this.chunksInFlight;
+  }
+
+  get totalBytesCopied(): number {
+    return this.bytesCopied;
+  }
+
+  /** The one pump: issues chunks, priority lane first, until the in-flight bound is reached. */
+  private pump(): void {
+    while (this.chunksInFlight < this.maxChunksInFlight) {
+      const job = this.nextJob();
+      if (!job) return;
+      if (!job.priority && this.rate > 0 && !this.takeRateSlot()) return;
+      this.issueChunk(job);
+      if (job.fullyIssued) this.removeFromLanes(job);
+    }
+  }
+
+  private nextJob(): Job | undefined {
+    if (this.priorityLane.length > 0) return this.priorityLane[0];
+    if (this.paused) return undefined;
+    return this.normalLane[0];
+  }
+
+  /** Token bucket of one chunk: true when a background chunk may start now; otherwise arms a timer. */
+  private takeRateSlot(): boolean {
+    const now = this.clock.now();
+    // Never bank more than one chunk of credit, so a long idle spell does not allow a burst.
+    if (this.nextSlotMs < now) this.nextSlotMs = now;
+    if (this.nextSlotMs > now) {
+      if (!this.rateTimer) {
+        this.rateTimer = this.clock.setTimer(this.nextSlotMs - now, () => {
+          this.rateTimer = undefined;
+          this.pump();
+        });
+      }
+      return false;
+    }
+    this.nextSlotMs += ((this.chunkSectors * SECTOR_SIZE) / this.rate) * 1000;
+    return true;
+  }
+
+  private issueChunk(job: Job): void {
+    const offset = job.nextOffsetSectors;
+    const count = Math.min(this.chunkSectors, job.spec.countSectors - offset);
+    job.nextOffsetSectors += count;
+    job.chunksInFlight += 1;
+    job.state = 'running';
+    this.chunksInFlight += 1;
+    copyChunk(job.spec, offset, count).then(
+      () => this.chunkDone(job, count, undefined),
+      (e: unknown) => this.chunkDone(job, count, e instanceof Error ? e.message : String(e)),
+    );
+  }
+
+  private chunkDone(job: Job, countSectors: number, failure: string | undefined): void {
+    this.chunksInFlight -= 1;
+    job.chunksInFlight -= 1;
+    if (failure === undefined) this.bytesCopied += countSectors * SECTOR_SIZE;
+    else if (job.failure === undefined) {
+      job.failure = failure;
+      this.removeFromLanes(job);
+    }
+    if (job.fullyIssued && job.chunksInFlight === 0) this.finish(job);
+    this.pump();
+    this.scheduleProgress();
+  }
+
+  private finish(job: Job): void {
+    if (job.state === 'done') return;
+    job.state = 'done';
+    if (job.cancelled) job.settle({ ok: false, cancelled: true, message: 'the copy was cancelled' });
+    else if (job.failure !== undefined) job.settle({ ok: false, cancelled: false, message: job.failure });
+    else {
+      if (job.spec.region !== undefined) this.recordFinished(job.spec.owner, job.spec.region);
+      job.settle({ ok: true });
+    }
+  }
+
+  private removeFromLanes(job: Job): void {
+    for (const lane of [this.priorityLane, this.normalLane]) {
+      const at = lane.indexOf(job);
+      if (at >= 0) lane.splice(at, 1);
+    }
+  }
+
+  private recordFinished(owner: string, region: number): void {
+    let list = this.finishedByOwner.get(owner);
+    if (!list) this.finishedByOwner.set(owner, (list = new Set()));
+    list.add(region);
+  }
+
+  /** Coalesces progress: at most one event per `progressIntervalMs`. */
+  private scheduleProgress(): void {
+    if (this.progressTimer || this.events.listenerCount === 0) {
+      if (this.events.listenerCount === 0) this.finishedByOwner.clear();
+      return;
+    }
+    this.progressTimer = this.clock.setTimer(this.progressIntervalMs, () => {
+      this.progressTimer = undefined;
+      this.events.emit(this.takeProgress());
+    });
+  }
+
+  private takeProgress(): CopierProgress {
+    const finished = [...this.finishedByOwner].map(([owner, regions]) => ({
+      owner,
+      ranges: runsOf([...regions].sort((a, b) => a - b), () => 'copied'),
+    }));
+    this.finishedByOwner.clear();
+    return {
+      finished,
+      bytesCopied: this.bytesCopied,
+      queuedJobs: this.queuedJobs,
+      chunksInFlight: this.chunksInFlight,
+      paused: this.paused,
+      rateBytesPerSec: this.rate,
+    };
+  }
+}
+
+/** Reads one chunk once and writes it to every destination. */
+async function copyChunk(spec: CopyJobSpec, offsetSectors: number, countSectors: number): Promise<void> {
+  const data = await spec.source.read(spec.sourceSector + offsetSectors, countSectors);
+  if (spec.destinations.length === 1) {
+    const d = spec.destinations[0];
+    await d.device.write(d.sector + offsetSectors, data);
+    return;
+  }
+  await Promise.all(spec.destinations.map((d) => d.device.write(d.sector + offsetSectors, data)));
+}

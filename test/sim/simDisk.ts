@@ -1,0 +1,116 @@
+// A seeded simulated disk (TigerBeetle's `testing/storage.zig` habit): every IO completes
+// after a latency drawn from the seed, IO errors are injected at a seeded rate or on demand,
+// and `crash()` models power loss: writes acknowledged but not yet flushed are dropped
+// (each one survives with `crashKeepProbability`, default 0). The disk keeps a durable image
+// plus an ordered overlay of pending (unflushed) writes.
+
+import type { Clock } from '../../app/base/clock';
+import { sleep, type Random } from '../../app/base/clock';
+import { LvmscopeError } from '../../app/base/result';
+import type { BlockStore } from '../../app/block/blockStore';
+
+export interface SimDiskOptions {
+  readonly clock: Clock;
+  readonly random: Random;
+  /** Latency of each IO, uniform in [min, max] ms. */
+  readonly latencyMs?: readonly [number, number];
+  readonly readErrorProbability?: number;
+  readonly writeErrorProbability?: number;
+}
+
+interface PendingWrite {
+  readonly offsetBytes: number;
+  readonly data: Uint8Array;
+}
+
+export class SimDisk implements BlockStore {
+  /** What reads see: the durable image with every acknowledged write applied. */
+  readonly current: Uint8Array;
+  /** What survives a crash. */
+  readonly durable: Uint8Array;
+  private pending: PendingWrite[] = [];
+  /** Fail the next this-many IOs (reads or writes). */
+  failNextIos = 0;
+  readErrorProbability: number;
+  writeErrorProbability: number;
+  readonly stats = { reads: 0, writes: 0, flushes: 0, injectedErrors: 0 };
+
+  constructor(
+    readonly name: string,
+    readonly sizeBytes: number,
+    private readonly options: SimDiskOptions,
+  ) {
+    this.current = new Uint8Array(sizeBytes);
+    this.durable = new Uint8Array(sizeBytes);
+    this.readErrorProbability = options.readErrorProbability ?? 0;
+    this.writeErrorProbability = options.writeErrorProbability ?? 0;
+  }
+
+  async read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
+    this.check(offsetBytes, lengthBytes);
+    await this.latency();
+    this.stats.reads += 1;
+    this.maybeFail('read', offsetBytes, this.readErrorProbability);
+    return this.current.slice(offsetBytes, offsetBytes + lengthBytes);
+  }
+
+  async write(offsetBytes: number, data: Uint8Array): Promise<void> {
+    this.check(offsetBytes, data.length);
+    const copy = data.slice(); // the bytes as they were when the write was issued
+    await this.latency();
+    this.stats.writes += 1;
+    this.maybeFail('write', offsetBytes, this.writeErrorProbability);
+    this.current.set(copy, offsetBytes);
+    this.pending.push({ offsetBytes, data: copy });
+  }
+
+  async flush(): Promise<void> {
+    // Only writes acknowledged before the flush was issued are guaranteed durable by it.
+    const covered = this.pending.length;
+    await this.latency();
+    this.stats.flushes += 1;
+    for (const w of this.pending.slice(0, covered)) this.durable.set(w.data, w.offsetBytes);
+    this.pending = this.pending.slice(covered);
+  }
+
+  async close(): Promise<void> {}
+
+  /** Power loss: unflushed writes are lost (each kept with `keepProbability`, in order). */
+  crash(keepProbability = 0): void {
+    for (const w of this.pending) if (keepProbability > 0 && this.options.random.next() < keepProbability) this.durable.set(w.data, w.offsetBytes);
+    this.pending = [];
+    this.current.set(this.durable);
+  }
+
+  get pendingWrites(): number {
+    return this.pending.length;
+  }
+
+  private latency(): Promise<void> {
+    const [min, max] = this.options.latencyMs ?? [0, 0];
+    const ms = min + this.options.random.next() * (max - min);
+    return sleep(this.options.clock, ms);
+  }
+
+  private maybeFail(op: string, offsetBytes: number, probability: number): void {
+    const forced = this.failNextIos > 0;
+    if (forced) this.failNextIos -= 1;
+    if (forced || (probability > 0 && this.options.random.next() < probability)) {
+      this.stats.injectedErrors += 1;
+      throw new LvmscopeError('IO', `${this.name}: injected ${op} error at byte ${offsetBytes}.`);
+    }
+  }
+
+  private check(offsetBytes: number, lengthBytes: number): void {
+    if (offsetBytes < 0 || offsetBytes + lengthBytes > this.sizeBytes) {
+      throw new LvmscopeError('IO', `${this.name}: access at byte ${offsetBytes} (+${lengthBytes}) is past the end (${this.sizeBytes} bytes)`);
+    }
+  }
+}
+
+/** The seed for a test run: $SEED if given, else a fresh one (printed on failure by the caller). */
+export function seedFromEnv(): number {
+  const fromEnv = process.env.SEED;
+  if (fromEnv !== undefined && fromEnv !== '') return Number(fromEnv) >>> 0;
+  return (Math.random() * 2 ** 32) >>> 0;
+}
