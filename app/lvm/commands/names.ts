@@ -1,0 +1,42 @@
+// Name rules as LVM2 applies them (lib/misc/lvm-string.c validate_name and
+// apply_lvname_restrictions): allowed characters, no leading hyphen, no "."/"..", length, and
+// the prefixes and substrings LVM reserves for its hidden sub-LVs.
+
+import { LvmscopeError } from '../../base/result';
+import { UUID_NEW_CHARS } from '../format/layout';
+import type { Random } from '../../base/clock';
+
+/** NAME_LEN is 128 including the NUL. */
+export const MAX_NAME_LENGTH = 127;
+const RESERVED_LV_PREFIXES = ['snapshot', 'pvmove'];
+const RESERVED_LV_SUBSTRINGS = ['_cdata', '_cmeta', '_corig', '_iorig', '_imeta', '_mimage', '_mlog', '_pmspare', '_rimage', '_rmeta', '_tdata', '_tmeta', '_vdata', '_vorigin', '_wcorig'];
+
+function checkCommon(name: string, what: string): void {
+  const invalid = (why: string): never => {
+    throw new LvmscopeError('INVALID', `"${name}" is not a valid ${what} name: ${why}.`);
+  };
+  if (name.length === 0) invalid('it is empty');
+  if (name.startsWith('-')) invalid('it may not start with a hyphen');
+  if (name === '.' || name === '..') invalid('"." and ".." are reserved');
+  if (!/^[a-zA-Z0-9+_.-]+$/.test(name)) invalid('only the characters a-z A-Z 0-9 + _ . - are allowed');
+  if (name.length > MAX_NAME_LENGTH) invalid(`it is longer than ${MAX_NAME_LENGTH} characters`);
+}
+
+export function validateVgName(name: string): void {
+  checkCommon(name, 'volume group');
+}
+
+export function validateLvName(name: string): void {
+  checkCommon(name, 'logical volume');
+  const prefix = RESERVED_LV_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix) throw new LvmscopeError('INVALID', `"${name}" is not a valid logical volume name: names starting with "${prefix}" are reserved for LVM.`);
+  const part = RESERVED_LV_SUBSTRINGS.find((s) => name.includes(s));
+  if (part) throw new LvmscopeError('INVALID', `"${name}" is not a valid logical volume name: names containing "${part}" are reserved for LVM's hidden volumes.`);
+}
+
+/** A new 32-character id drawn from LVM's 62-character alphabet. */
+export function newUuid(random: Random): string {
+  let id = '';
+  for (let i = 0; i < 32; i++) id += UUID_NEW_CHARS[random.int(UUID_NEW_CHARS.length)];
+  return id;
+}
