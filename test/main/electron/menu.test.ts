@@ -1,0 +1,61 @@
+// Proves the native menu template: File / View / Help with the items the issue names, each
+// item calling its action, the recent list filled in (or a disabled placeholder), the theme
+// radio reflecting the current theme, and developer items only in development.
+
+import { describe, expect, it } from 'vitest';
+import type { MenuItemConstructorOptions } from 'electron';
+import { buildMenuTemplate } from '../../../main/electron/menu';
+import type { MenuActions, MenuState } from '../../../main/electron/menu';
+
+function recordingActions() {
+  const calls: string[] = [];
+  const actions: MenuActions = {
+    openWorkspace: () => calls.push('openWorkspace'),
+    newDemoWorkspace: () => calls.push('newDemoWorkspace'),
+    openRecent: (f) => calls.push(`openRecent ${f}`),
+    togglePresentation: () => calls.push('togglePresentation'),
+    setTheme: (t) => calls.push(`setTheme ${t}`),
+    showAbout: () => calls.push('showAbout'),
+    quit: () => calls.push('quit'),
+  };
+  return { calls, actions };
+}
+
+const submenu = (item: MenuItemConstructorOptions | undefined) => (item?.submenu ?? []) as MenuItemConstructorOptions[];
+const byLabel = (items: MenuItemConstructorOptions[], label: string) => items.find((i) => i.label === label);
+const click = (item: MenuItemConstructorOptions | undefined) => (item?.click as (() => void) | undefined)?.();
+
+const state: MenuState = { isDev: false, recent: ['/w/a', '/w/b'], theme: 'dark' };
+
+describe('the menu template', () => {
+  it('has File, View and Help menus with the named items wired to their actions', () => {
+    const { calls, actions } = recordingActions();
+    const [file, view, help] = buildMenuTemplate(state, actions);
+    expect([file.label, view.label, help.label]).toEqual(['File', 'View', 'Help']);
+    click(byLabel(submenu(file), 'Open workspace…'));
+    click(byLabel(submenu(file), 'New demo workspace…'));
+    click(submenu(byLabel(submenu(file), 'Open recent'))[1]);
+    click(byLabel(submenu(file), 'Quit'));
+    const presentation = byLabel(submenu(view), 'Presentation mode');
+    expect(presentation?.accelerator).toBe('F5');
+    click(presentation);
+    click(byLabel(submenu(byLabel(submenu(view), 'Theme')), 'Light'));
+    click(byLabel(submenu(help), 'About lvmscope'));
+    expect(calls).toEqual(['openWorkspace', 'newDemoWorkspace', 'openRecent /w/b', 'quit', 'togglePresentation', 'setTheme light', 'showAbout']);
+  });
+
+  it('checks the current theme and shows a disabled placeholder when nothing was opened yet', () => {
+    const { actions } = recordingActions();
+    const [file, view] = buildMenuTemplate({ ...state, recent: [] }, actions);
+    const themes = submenu(byLabel(submenu(view), 'Theme'));
+    expect(themes.map((t) => [t.label, t.checked])).toEqual([['Light', false], ['Dark', true], ['System', false]]);
+    expect(submenu(byLabel(submenu(file), 'Open recent'))).toEqual([{ label: 'No recent workspaces', enabled: false }]);
+  });
+
+  it('offers reload and developer tools only in development', () => {
+    const { actions } = recordingActions();
+    const roles = (isDev: boolean) => submenu(buildMenuTemplate({ ...state, isDev }, actions)[1]).map((i) => i.role).filter(Boolean);
+    expect(roles(false)).toEqual([]);
+    expect(roles(true)).toEqual(['reload', 'toggleDevTools']);
+  });
+});

@@ -1,0 +1,38 @@
+// Proves the IPC sender check accepts only the main frame of lvmscope's own window showing
+// lvmscope's own page, by feeding checkSender the facts Electron would report for the real
+// window and for each way a request could come from elsewhere.
+
+import { describe, expect, it } from 'vitest';
+import { checkSender } from '../../../main/electron/senderCheck';
+
+const fileTrusted = { webContentsId: 7, rendererUrl: 'file:///opt/lvmscope/out/renderer/index.html' };
+const devTrusted = { webContentsId: 7, rendererUrl: 'http://localhost:5173/' };
+
+describe('checkSender', () => {
+  it('trusts the main frame of our window on our file:// page, whatever its hash or query', () => {
+    expect(checkSender({ webContentsId: 7, frameUrl: 'file:///opt/lvmscope/out/renderer/index.html#/vg', isMainFrame: true }, fileTrusted)).toEqual({ trusted: true });
+    expect(checkSender({ webContentsId: 7, frameUrl: 'file:///opt/lvmscope/out/renderer/index.html?x=1', isMainFrame: true }, fileTrusted)).toEqual({ trusted: true });
+  });
+
+  it('trusts any path of the dev server origin in development', () => {
+    expect(checkSender({ webContentsId: 7, frameUrl: 'http://localhost:5173/some/route', isMainFrame: true }, devTrusted).trusted).toBe(true);
+  });
+
+  it.each([
+    ['another window', { webContentsId: 8, frameUrl: 'file:///opt/lvmscope/out/renderer/index.html', isMainFrame: true }, 'not lvmscope’s'],
+    ['a sub-frame', { webContentsId: 7, frameUrl: 'file:///opt/lvmscope/out/renderer/index.html', isMainFrame: false }, 'sub-frame'],
+    ['another local file', { webContentsId: 7, frameUrl: 'file:///tmp/evil.html', isMainFrame: true }, 'file:///tmp/evil.html'],
+    ['a web page', { webContentsId: 7, frameUrl: 'https://example.com/', isMainFrame: true }, 'https://example.com/'],
+    ['a frame that is gone', { webContentsId: 7, frameUrl: undefined, isMainFrame: true }, 'unknown'],
+    ['a malformed URL', { webContentsId: 7, frameUrl: 'not a url', isMainFrame: true }, 'not a url'],
+  ])('refuses a request from %s and says why', (_what, sender, reasonPart) => {
+    const verdict = checkSender(sender, fileTrusted);
+    expect(verdict.trusted).toBe(false);
+    if (!verdict.trusted) expect(verdict.reason).toContain(reasonPart);
+  });
+
+  it('refuses a different dev-server origin and everything while no window exists', () => {
+    expect(checkSender({ webContentsId: 7, frameUrl: 'http://localhost:5174/', isMainFrame: true }, devTrusted).trusted).toBe(false);
+    expect(checkSender({ webContentsId: 7, frameUrl: 'file:///opt/lvmscope/out/renderer/index.html', isMainFrame: true }, { ...fileTrusted, webContentsId: undefined }).trusted).toBe(false);
+  });
+});
