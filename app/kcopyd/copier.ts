@@ -36,6 +36,8 @@ export interface CopyJobSpec {
   readonly priority?: boolean;
   /** The region this job copies, reported in progress events when it finishes. */
   readonly region?: number;
+  /** Called once, when the job's first chunk is issued (the job leaves the queue). */
+  readonly onStart?: () => void;
 }
 
 export type CopyOutcome = { readonly ok: true } | { readonly ok: false; readonly cancelled: boolean; readonly message: string };
@@ -241,7 +243,10 @@ export class Copier {
     const count = Math.min(this.chunkSectors, job.spec.countSectors - offset);
     job.nextOffsetSectors += count;
     job.chunksInFlight += 1;
-    job.state = 'running';
+    if (job.state === 'queued') {
+      job.state = 'running';
+      job.spec.onStart?.();
+    }
     this.chunksInFlight += 1;
     copyChunk(job.spec, offset, count).then(
       () => this.chunkDone(job, count, undefined),

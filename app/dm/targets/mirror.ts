@@ -222,7 +222,7 @@ function pumpRecovery(s: MirrorState): void {
     const region = s.regions.next(s.cursor, 'not-copied');
     if (region < 0) return;
     s.cursor = region + 1;
-    startRegionCopy(s, region, false);
+    if (!s.jobs.has(region)) startRegionCopy(s, region, false);
   }
 }
 
@@ -230,7 +230,7 @@ function startRegionCopy(s: MirrorState, region: number, priority: boolean): Cop
   const source = s.legs[0];
   const offset = region * s.regionSectors;
   const countSectors = Math.min(s.regionSectors, s.ctx.lengthSectors - offset);
-  s.regions.set(region, 'copying');
+  // The region shows as copying once the copier starts on it, not while it waits in a queue.
   const job = s.ctx.copier.copy({
     owner: s.owner,
     source: source.device,
@@ -239,6 +239,10 @@ function startRegionCopy(s: MirrorState, region: number, priority: boolean): Cop
     countSectors,
     priority,
     region,
+    onStart: () => {
+      if (s.regions.get(region) === 'not-copied') s.regions.set(region, 'copying');
+      scheduleProgress(s);
+    },
   });
   s.jobs.set(region, { job, background: !priority });
   if (!priority) s.backgroundJobs += 1;

@@ -1,0 +1,160 @@
+// Proves the mirror target's contract (DESIGN §1 step 4, §2.2): after sync both legs are
+// byte-identical; writes issued during the copy end up on both legs; an intercepted write
+// never reaches the destination before its region's copy (the destination leg is a
+// simulated disk that logs every write in the order it lands); intercepted regions jump the
+// queue even while background copying is paused; suspend stops recovery with no copy in
+// flight; status, progress events and leg errors are reported as data.
+// Replay a failure with: SEED=<seed> npx vitest run --project unit test/app/dm/targets/mirror.test.ts
+
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../../../app/base/clock';
+import { DeviceMapper, type DmEvent } from '../../../../app/dm';
+import { SimClock } from '../../../sim/clock';
+import { SimDisk, seedFromEnv } from '../../../sim/simDisk';
+import { pattern } from '../helpers';
+
+class LoggingDisk extends SimDisk {
+  readonly landed: { offsetBytes: number; lengthBytes: number }[] = [];
+  override async write(offsetBytes: number, data: Uint8Array): Promise<void> {
+    await super.write(offsetBytes, data);
+    this.landed.push({ offsetBytes, lengthBytes: data.length });
+  }
+}
+
+const LEN = 40960; // sectors: 40 regions of 1024
+const REGION = 1024;
+
+function setup(seed: number) {
+  const clock = new SimClock();
+  const random = new SeededRandom(seed);
+  const dm = new DeviceMapper({ clock });
+  const source = new SimDisk('pv1.img', (LEN + 2048) * 512, { clock, random, latencyMs: [0.1, 1] });
+  const dest = new LoggingDisk('pv3.img', (LEN + 2048) * 512, { clock, random, latencyMs: [0.1, 1] });
+  for (let i = 0; i < source.current.length; i += 4) source.current[i] = random.int(256);
+  dm.addImage(source, 1);
+  dm.addImage(dest, 3);
+  dm.create('vg-lv');
+  dm.load('vg-lv', `0 ${LEN} mirror core 1 ${REGION} 2 7:1 2048 7:3 0`);
+  return { clock, random, dm, source, dest };
+}
+
+const sourceBytes = (s: SimDisk) => s.current.subarray(2048 * 512, (2048 + LEN) * 512);
+const destBytes = (d: SimDisk) => d.current.subarray(0, LEN * 512);
+
+function withSeed(name: string, body: (seed: number) => Promise<void>): void {
+  it(name, async () => {
+    const seed = seedFromEnv();
+    try {
+      await body(seed);
+    } catch (e) {
+      console.error(`failed with seed ${seed}; replay: SEED=${seed} npx vitest run --project unit test/app/dm/targets/mirror.test.ts`);
+      throw e;
+    }
+  });
+}
+
+describe('mirror target', () => {
+  withSeed('makes both legs byte-identical once in sync', async (seed) => {
+    const { clock, dm, source, dest } = setup(seed);
+    await clock.run(dm.resume('vg-lv'));
+    await clock.run(dm.mirror('vg-lv').awaitInSync());
+    expect(Buffer.from(destBytes(dest)).equals(Buffer.from(sourceBytes(source)))).toBe(true);
+    expect(dm.status('vg-lv')).toBe(`0 ${LEN} mirror 2 7:1 7:3 40/40 1 AA 1 core`);
+  });
+
+  withSeed('puts writes issued during the copy on both legs, and never before their region was copied', async (seed) => {
+    const { clock, random, dm, source, dest } = setup(seed);
+    dm.copier.setRate(4 * 1024 * 1024); // slow enough that writes land in every state
+    await clock.run(dm.resume('vg-lv'));
+    const lv = dm.get('vg-lv');
+    const mirror = dm.mirror('vg-lv');
+    const written: { sector: number; region: number; stateAtIssue: string }[] = [];
+    const workload = (async () => {
+      for (let i = 0; i < 300; i++) {
+        await new Promise<void>((r) => clock.setTimer(random.next() * 40, r));
+        const sector = random.int(LEN / 8) * 8;
+        const region = Math.floor(sector / REGION);
+        written.push({ sector, region, stateAtIssue: mirror.regionState(region) });
+        await lv.write(sector, pattern(8, i));
+      }
+    })();
+    await clock.run(Promise.all([workload, mirror.awaitInSync()]));
+    expect(Buffer.from(destBytes(dest)).equals(Buffer.from(sourceBytes(source)))).toBe(true);
+    expect(written.some((w) => w.stateAtIssue === 'not-copied')).toBe(true);
+    expect(written.some((w) => w.stateAtIssue === 'copied')).toBe(true);
+    expect(mirror.interceptedWrites).toBe(written.filter((w) => w.stateAtIssue !== 'copied').length);
+    // Ordering on the destination: each 4 KiB write lands after the copy of its region.
+    const copiedAt = new Map<number, number>();
+    dest.landed.forEach((w, index) => {
+      const region = Math.floor(w.offsetBytes / 512 / REGION);
+      if (w.lengthBytes === REGION * 512) copiedAt.set(region, index);
+      else expect(copiedAt.get(region), `write to region ${region} landed before its copy`).toBeLessThan(index);
+    });
+  });
+
+  withSeed('copies an intercepted region first even while background copying is paused', async (seed) => {
+    const { clock, dm, dest } = setup(seed);
+    dm.copier.pause();
+    await clock.run(dm.resume('vg-lv'));
+    const mirror = dm.mirror('vg-lv');
+    await clock.run(dm.get('vg-lv').write(30 * REGION + 8, pattern(8, 1)));
+    expect(mirror.regionState(30)).toBe('copied');
+    expect(mirror.regionRanges()).toEqual([
+      { start: 0, count: 30, state: 'not-copied' },
+      { start: 30, count: 1, state: 'copied' },
+      { start: 31, count: 9, state: 'not-copied' },
+    ]);
+    expect(dm.status('vg-lv')).toBe(`0 ${LEN} mirror 2 7:1 7:3 1/40 1 AA 1 core`);
+    expect(dest.current.subarray((30 * REGION + 8) * 512, (30 * REGION + 16) * 512)).toEqual(pattern(8, 1));
+    dm.copier.resume();
+    await clock.run(mirror.awaitInSync());
+  });
+
+  withSeed('reads from the source leg while the destination is still empty', async (seed) => {
+    const { clock, dm, source } = setup(seed);
+    dm.copier.pause();
+    await clock.run(dm.resume('vg-lv'));
+    const bytes = await clock.run(dm.get('vg-lv').read(5000, 16));
+    expect(bytes).toEqual(sourceBytes(source).subarray(5000 * 512, 5016 * 512));
+  });
+
+  withSeed('stops recovery on suspend with no copy in flight, and restarts it on resume', async (seed) => {
+    const { clock, dm } = setup(seed);
+    await clock.run(dm.resume('vg-lv'));
+    await clock.run(new Promise<void>((r) => clock.setTimer(3, r)));
+    await clock.run(dm.suspend('vg-lv'));
+    const mirror = dm.mirror('vg-lv');
+    const before = mirror.inSyncRegions;
+    expect(before).toBeLessThan(40);
+    expect(dm.copier.inFlightChunks).toBe(0);
+    expect(mirror.regionRanges().some((r) => r.state === 'copying')).toBe(false);
+    await clock.run(new Promise<void>((r) => clock.setTimer(50, r)));
+    expect(mirror.inSyncRegions).toBe(before);
+    await clock.run(dm.resume('vg-lv'));
+    await clock.run(mirror.awaitInSync());
+    expect(mirror.isInSync).toBe(true);
+  });
+
+  withSeed('reports progress as coalesced region runs and raises the event number when in sync', async (seed) => {
+    const { clock, dm } = setup(seed);
+    const events: DmEvent[] = [];
+    dm.events.on((e) => events.push(e));
+    await clock.run(dm.resume('vg-lv'));
+    await clock.run(dm.mirror('vg-lv').awaitInSync());
+    const progress = events.filter((e) => e.type === 'mirror-regions');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.length).toBeLessThan(40);
+    expect(events.filter((e) => e.type === 'mirror-in-sync')).toHaveLength(1);
+    expect(dm.info('vg-lv').eventNumber).toBe(1);
+  });
+
+  withSeed('marks a leg D and fails the write when the destination fails a write', async (seed) => {
+    const { clock, dm, dest } = setup(seed);
+    await clock.run(dm.resume('vg-lv'));
+    await clock.run(dm.mirror('vg-lv').awaitInSync());
+    dest.failNextIos = 1;
+    await expect(clock.run(dm.get('vg-lv').write(0, pattern(8, 1)))).rejects.toThrow(/injected write error/);
+    expect(dm.mirror('vg-lv').health).toBe('AD');
+    expect(dm.status('vg-lv')).toBe(`0 ${LEN} mirror 2 7:1 7:3 40/40 1 AD 1 core`);
+  });
+});
