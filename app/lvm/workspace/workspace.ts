@@ -187,6 +187,7 @@ export class LvmWorkspace {
     const missing: MissingPv[] = [];
     const mdas: MdaTarget[] = [];
     const staleMdas: OpenVg['staleMdas'] = [];
+    const truncated: string[] = [];
     for (const pv of vg.pvs) {
       const image = imageByUuid.get(pv.id);
       if (!image) {
@@ -194,6 +195,7 @@ export class LvmWorkspace {
         continue;
       }
       images.set(pv.id, image.name);
+      if (image.store.sizeBytes < pv.devSizeSectors * 512) truncated.push(image.name);
       mdas.push(...this.mdaTargets(image.name));
       for (const mda of image.mdas) {
         const copy = copies.find((c) => c.image === image && c.mdaIndex === mda.index);
@@ -203,8 +205,10 @@ export class LvmWorkspace {
     }
     const readOnlyReason = missing.length
       ? `VG ${vg.name} is missing ${missing.map((m) => `PV ${formatUuid(m.pvId)}${m.deviceHint ? ` (last seen as ${m.deviceHint})` : ''}`).join(', ')}; it is opened read-only until the image is back in the workspace.`
-      : undefined;
-    return { vg, images, missing, readOnly: missing.length > 0, readOnlyReason, staleMdas, mdas };
+      : truncated.length
+        ? `VG ${vg.name} is opened read-only because ${truncated.join(', ')} ${truncated.length > 1 ? 'are' : 'is'} shorter than the PV size in the metadata (a truncated copy?).`
+        : undefined;
+    return { vg, images, missing, readOnly: readOnlyReason !== undefined, readOnlyReason, staleMdas, mdas };
   }
 
   private checkNameClashes(): void {
