@@ -40,7 +40,7 @@ const BUILD_AND_INTERRUPT_SCRIPT = `pvcreate -q /dev/vda /dev/vdb /dev/vdc
 vgcreate -q -s ${EXTENT_MIB}m ${VG} /dev/vda /dev/vdb /dev/vdc
 lvcreate -q -Zn -y -n ${LV} -l ${HEAD_EXTENTS} ${VG} /dev/vda
 lvextend -q -l +${MOVED_EXTENTS} ${VG}/${LV} /dev/vdb
-dd if=/dev/vdd of=/dev/mapper/${VG}-${LV} bs=1M 2>/dev/null
+dd if=/dev/vdd of=/dev/mapper/${VG}-${LV} bs=4M iflag=direct oflag=direct 2>/dev/null
 sync
 pvmove -i 1 /dev/vdb /dev/vdc >/tmp/pvmove.log 2>&1 &
 tries=0
