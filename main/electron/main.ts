@@ -2,7 +2,7 @@
 // the native menu. Deliberately thin — the logic lives in modules that do not import
 // electron (senderCheck, ipc, windowState, recent, menu, security) and is tested in Node.
 
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -99,6 +99,8 @@ function createWindow(): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click opens links in new windows through a path setWindowOpenHandler does not see.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   if (state.maximized) win.maximize();
@@ -107,11 +109,8 @@ function createWindow(): BrowserWindow {
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   win.webContents.on('will-redirect', (event) => event.preventDefault());
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to the project's documentation open in the user's browser, never in-app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // The UI opens no windows and has no external links: every window.open is denied.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   void (devUrl ? win.loadURL(devUrl) : win.loadFile(path.join(here, '../renderer/index.html')));
   return win;
 }
