@@ -1,0 +1,73 @@
+// Proves the renderer's first load and event bindings against the real engine: the engine is
+// served over an in-memory wire (as in the contract tests) with a workspace in memory; a
+// fresh store is filled by loadInitialState and updated by engine events, including a
+// `ui.command` that opens another workspace and reloads its image list.
+
+import { describe, expect, it } from 'vitest';
+import { createApiClient, wireTransport } from '../../../app/api/client';
+import { serveApi } from '../../../app/api/server';
+import { inMemoryWirePair } from '../../../app/api/wire';
+import { SeededRandom } from '../../../app/base/clock';
+import { Engine, ENGINE_VERSION } from '../../../app/engine';
+import { createAppStore } from '../../../renderer/store';
+import { bindEngineEvents, loadInitialState } from '../../../renderer/store/engineEvents';
+import { ManualClock } from '../../helpers/fakeClock';
+import { MemoryWorkspaceStorage } from '../../sim/memory';
+
+async function setup(withWorkspace = true) {
+  const clock = new ManualClock();
+  const folders = new Map([['/ws/a', new MemoryWorkspaceStorage('/ws/a')], ['/ws/b', new MemoryWorkspaceStorage('/ws/b')]]);
+  await folders.get('/ws/a')!.create('pv1.img', 4 << 20);
+  await folders.get('/ws/a')!.create('pv2.img', 8 << 20);
+  await folders.get('/ws/b')!.create('other.img', 1 << 20);
+  const engine = new Engine({
+    kind: 'test',
+    clock,
+    random: new SeededRandom(3),
+    hostname: 'test',
+    storage: (p) => folders.get(p) ?? new MemoryWorkspaceStorage(p),
+    ...(withWorkspace ? { workspace: () => ({ path: '/ws/a', recent: [] }) } : {}),
+  });
+  const [serverEnd, clientEnd] = inMemoryWirePair();
+  serveApi(serverEnd, engine.handlers, engine, clock);
+  const client = createApiClient(wireTransport(clientEnd));
+  const store = createAppStore();
+  return { clock, engine, client, store };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('loading the first state', () => {
+  it('fills the engine and workspace slices from engine.info, host.info and workspace.listImages', async () => {
+    const { client, store } = await setup();
+    await loadInitialState(client, store);
+    const s = store.getState();
+    expect(s.engine.info?.version).toBe(ENGINE_VERSION);
+    expect(s.engine.host?.workspacePath).toBe('/ws/a');
+    expect(s.workspace).toEqual({ path: '/ws/a', status: 'ready', error: undefined, images: [{ name: 'pv1.img', sizeBytes: 4 << 20 }, { name: 'pv2.img', sizeBytes: 8 << 20 }] });
+  });
+
+  it('shows the engine’s error sentence when the host has no workspace', async () => {
+    const { client, store } = await setup(false);
+    await loadInitialState(client, store);
+    expect(store.getState().engine.error).toMatch(/shows no workspace/);
+    expect(store.getState().workspace.status).toBe('idle');
+  });
+});
+
+describe('engine events', () => {
+  it('append log lines and apply menu commands, reloading the images of a newly opened workspace', async () => {
+    const { client, store, engine, clock } = await setup();
+    bindEngineEvents(client, store);
+    engine.log('warn', 'test', 'hello');
+    engine.emit('ui.command', { command: 'theme.set', theme: 'dark' });
+    engine.emit('ui.command', { command: 'workspace.opened', path: '/ws/b' });
+    clock.advance(40); // the coalescing interval
+    await expect.poll(() => store.getState().workspace.images.map((i) => i.name)).toEqual(['other.img']);
+    clock.advance(40);
+    await tick();
+    expect(store.getState().ui.theme).toBe('dark');
+    expect(store.getState().workspace.path).toBe('/ws/b');
+    expect(store.getState().engine.log.map((l) => l.message)).toContain('hello');
+  });
+});
