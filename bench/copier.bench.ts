@@ -38,6 +38,14 @@ function timeCp(src: string, dst: string): number {
   return (performance.now() - t0) / 1000;
 }
 
+/** A userspace read/write baseline (what the copier does), as cp itself uses copy_file_range in the kernel. */
+function timeDd(src: string, dst: string): number {
+  rmSync(dst, { force: true });
+  const t0 = performance.now();
+  execFileSync('dd', [`if=${src}`, `of=${dst}`, 'bs=512K', 'conv=fdatasync'], { stdio: 'ignore' });
+  return (performance.now() - t0) / 1000;
+}
+
 async function timeCopier(src: string, dst: string): Promise<number> {
   rmSync(dst, { force: true });
   const t0 = performance.now();
@@ -86,8 +94,11 @@ async function main(): Promise<void> {
     await makeSource(src);
     const cp: number[] = [];
     const ours: number[] = [];
-    for (let round = 0; round < 3; round++) {
+    const dd: number[] = [];
+    for (let round = 0; round < 5; round++) {
       cp.push(timeCp(src, dstCp));
+      rmSync(dstCp, { force: true });
+      dd.push(timeDd(src, dstCp));
       rmSync(dstCp, { force: true });
       ours.push(await timeCopier(src, dstCopier));
       if (round === 0 && !sameBytes(src, dstCopier)) throw new Error('the copier produced a different file');
@@ -95,18 +106,25 @@ async function main(): Promise<void> {
     }
     const best = (xs: number[]) => Math.min(...xs);
     const mibps = (s: number) => SIZE / 2 ** 20 / s;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const ratio = best(cp) / best(ours);
+    const medianRatio = median(cp) / median(ours);
     const table = [
       `### Copier vs cp (${SIZE / 2 ** 30} GiB, then fdatasync of the destination)`,
       '',
-      `Command: \`${CMD}\` (source in page cache for both, fresh sparse destination, runs alternate, best of 3)`,
+      `Command: \`${CMD}\` (source in page cache for both, fresh sparse destination, runs alternate, best of 5; median also shown because this shared disk is noisy)`,
       '',
       '| copy | best time (s) | MiB/s | runs (s) |',
       '|---|---|---|---|',
       `| cp | ${best(cp).toFixed(2)} | ${mibps(best(cp)).toFixed(0)} | ${cp.map((x) => x.toFixed(2)).join(', ')} |`,
+      `| dd bs=512K conv=fdatasync (userspace read/write) | ${best(dd).toFixed(2)} | ${mibps(best(dd)).toFixed(0)} | ${dd.map((x) => x.toFixed(2)).join(', ')} |`,
       `| copier (512 KiB chunks, 8 in flight) | ${best(ours).toFixed(2)} | ${mibps(best(ours)).toFixed(0)} | ${ours.map((x) => x.toFixed(2)).join(', ')} |`,
       '',
-      `Ratio copier/cp throughput: **${ratio.toFixed(2)}** (goal ≥ 0.9: ${ratio >= 0.9 ? 'met' : 'missed'}).`,
+      `Ratio copier/cp throughput, best runs: **${ratio.toFixed(2)}** (goal ≥ 0.9: ${ratio >= 0.9 ? 'met' : 'missed'}); median runs: ${medianRatio.toFixed(2)}. Copier/dd (best): ${(best(dd) / best(ours)).toFixed(2)}.`,
+      '',
+      'Why the goal is missed when it is: GNU cp copies with `copy_file_range` (checked with strace), an in-kernel copy with no',
+      'user-space buffers at all; the copier must read each chunk into memory and write it out again through the BlockStore',
+      'interface (positional reads and writes on the file handle), which is what `dd` shows for a user-space copy.',
     ].join('\n');
     console.log(table);
     writeSection('copier', table);
