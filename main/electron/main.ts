@@ -118,7 +118,8 @@ function createWindow(): BrowserWindow {
 function verifySender(event: IpcMainInvokeEvent) {
   const frame = event.senderFrame;
   return checkSender(
-    { webContentsId: event.sender.id, frameUrl: frame?.url, isMainFrame: frame !== null && frame === event.sender.mainFrame },
+    // A frame without a parent is the top-level frame (WebFrameMain wrappers are not compared by identity).
+    { webContentsId: event.sender.id, frameUrl: frame?.url, isMainFrame: frame !== null && frame.parent === null },
     { webContentsId: window?.webContents.id, rendererUrl },
   );
 }

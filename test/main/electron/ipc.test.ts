@@ -4,10 +4,10 @@
 // BAD_REQUEST data (never thrown), that a wrong sender is refused before the engine runs, and
 // that engine events reach the window coalesced.
 
-import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../../app/api/contract';
 import type { ApiResult } from '../../../app/api/wire';
 import { SeededRandom } from '../../../app/base/clock';
@@ -37,8 +37,12 @@ class FakeIpcMain implements IpcMainLike<FakeEvent> {
   }
 }
 
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function setup() {
   const workspace = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-ipc-'));
+  tempDirs.push(workspace);
   writeFileSync(path.join(workspace, 'pv1.img'), '');
   truncateSync(path.join(workspace, 'pv1.img'), 4096);
   const clock = new ManualClock();

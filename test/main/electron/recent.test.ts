@@ -1,11 +1,15 @@
 // Proves the recent-workspaces list: newest first, no duplicates (paths normalized), at most
 // MAX_RECENT entries, and persisted to JSON with a damaged file read as empty.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { addRecent, loadRecent, MAX_RECENT, RECENT_FILE, saveRecent } from '../../../main/electron/recent';
+
+const made: string[] = [];
+const track = (dir: string) => (made.push(dir), dir);
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('recent workspaces', () => {
   it('puts the newest first and moves a reopened folder to the front without duplicating it', () => {
@@ -24,7 +28,7 @@ describe('recent workspaces', () => {
   });
 
   it('persists the list and reads a damaged file as empty', () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-recent-'));
+    const d = track(mkdtempSync(path.join(os.tmpdir(), 'lvmscope-recent-')));
     saveRecent(d, ['/w/x', '/w/y']);
     expect(loadRecent(d)).toEqual(['/w/x', '/w/y']);
     writeFileSync(path.join(d, RECENT_FILE), '[1,2,3]');

@@ -4,16 +4,20 @@
 // folder, so the runtime is missing even on a machine that has it installed.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { rmSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const made: string[] = [];
+const track = (dir: string) => (made.push(dir), dir);
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('npm start without the Electron runtime', () => {
   it('explains how to get the runtime or use browser mode, and exits 1 without a stack trace', () => {
-    const empty = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-no-electron-'));
+    const empty = track(mkdtempSync(path.join(os.tmpdir(), 'lvmscope-no-electron-')));
     const r = spawnSync(process.execPath, [path.join(ROOT, 'main/electron/start.mjs')], {
       cwd: ROOT,
       env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: empty },

@@ -3,13 +3,17 @@
 // on any display is dropped (so the window never opens off-screen) while the size is kept
 // within the largest display.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WINDOW_STATE, fitToDisplays, loadWindowState, saveWindowState, WINDOW_STATE_FILE } from '../../../main/electron/windowState';
 
-const dir = () => mkdtempSync(path.join(os.tmpdir(), 'lvmscope-winstate-'));
+const made: string[] = [];
+const track = (dir: string) => (made.push(dir), dir);
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const dir = () => track(mkdtempSync(path.join(os.tmpdir(), 'lvmscope-winstate-')));
 const fullHd = { x: 0, y: 0, width: 1920, height: 1080 };
 const rightMonitor = { x: 1920, y: 0, width: 2560, height: 1440 };
 

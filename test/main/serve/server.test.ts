@@ -3,7 +3,7 @@
 // cannot escape the UI folder, and a Node `ws` client holding the token makes a real API
 // round trip and receives engine events — while a socket without it is refused.
 
-import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +28,10 @@ let server: RunningServer;
 beforeAll(async () => {
   server = await startServer({ rendererDir, engine, clock: nodeClock, port: 0 });
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  for (const dir of [rendererDir, workspace]) rmSync(dir, { recursive: true, force: true });
+});
 
 function get(urlPath: string, host = `127.0.0.1:${server.port}`): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
@@ -96,7 +99,8 @@ describe('the browser-mode server', () => {
     ws.send(JSON.stringify({ kind: 'request', id: 2, method: 'workspace.listImages', params: { path: workspace } }));
     ws.send(JSON.stringify({ kind: 'request', id: 3, method: 'workspace.listImages', params: { path: 7 } }));
     await expect.poll(() => received.filter((m) => m.kind === 'response').length).toBe(3);
-    await expect.poll(() => received.some((m) => m.kind === 'event' && m.name === 'log')).toBe(true);
+    engine.log('info', 'test', 'pushed to the browser');
+    await expect.poll(() => received.some((m) => m.kind === 'event' && m.name === 'log' && JSON.stringify(m.payloads).includes('pushed to the browser'))).toBe(true);
     const byId = (id: number) => received.find((m) => m.kind === 'response' && m.id === id);
     expect(byId(1)).toMatchObject({ result: { ok: true, value: { name: 'lvmscope', version: ENGINE_VERSION, host: 'browser' } } });
     expect(byId(2)).toMatchObject({ result: { ok: true, value: { images: [{ name: 'disk.img', sizeBytes: 1 << 20 }] } } });
