@@ -1,15 +1,20 @@
 // The engine facade hosts use (Electron main, browser mode, CLI): it owns the open
-// workspace, implements every method of the contract (app/api/contract.ts) and publishes
-// engine events. Storage, time and randomness come from the host (EngineHost), so the same
-// engine runs on image files, in memory, or on the seeded simulated disk.
+// workspace (a WorkspaceSession), implements every method of the contract
+// (app/api/contract.ts) and publishes engine events. Storage, time and randomness come from
+// the host (EngineHost), so the same engine runs on image files, in memory, or on the seeded
+// simulated disk.
 
 import type { Clock, Random } from './base/clock';
 import type { Disposable } from './base/emitter';
 import { Emitter } from './base/emitter';
 import { LvmscopeError } from './base/result';
 import type { WorkspaceStorage } from './block/blockStore';
-import type { EventName, MethodName, PayloadOf } from './api/contract';
+import type { EventName, PayloadOf } from './api/contract';
 import type { EventSource, Handlers } from './api/server';
+import { WorkspaceSession, type SessionOptions } from './session/session';
+import { MoveController } from './session/moves';
+import { WorkloadController } from './session/workloads';
+import { createDemo, SEED_LAYOUT, type DemoLayout } from './session/demo';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -21,22 +26,14 @@ export interface EngineHost {
   storage(path: string): WorkspaceStorage;
   /** The host name written into LVM2 metadata (`creation_host`). */
   hostname: string;
+  /** Wall-clock unix seconds (creation_time in metadata). */
+  unixTime?: () => number;
+  /** Who holds a workspace lock, e.g. "lvmscope serve (pid 42)". */
+  holder?: string;
   /** The workspace folder the UI shows and the recent ones (hosts with a UI provide it). */
   workspace?: () => { path: string; recent: string[] };
-}
-
-// TEMPORARY during the build-up of this session: methods declared in the contract whose engine
-// parts are still being written answer UNSUPPORTED (never a fake result), and engine.info does
-// not list them as capabilities. Each is replaced by its real handler as its part lands.
-type PendingMethod = Exclude<MethodName, 'engine.info' | 'host.info' | 'workspace.listImages'>;
-function notYetAvailable(names: PendingMethod[]): Pick<Handlers, PendingMethod> {
-  const out: Record<string, () => Promise<never>> = {};
-  for (const name of names) {
-    out[name] = async () => {
-      throw new LvmscopeError('UNSUPPORTED', `${name} is not available in this build yet.`);
-    };
-  }
-  return out as unknown as Pick<Handlers, PendingMethod>;
+  /** Demo layouts by scenario name (beyond the built-in seed). */
+  scenarios?: (name: string) => DemoLayout | undefined;
 }
 
 interface AnyEvent {
@@ -44,41 +41,138 @@ interface AnyEvent {
   payload: unknown;
 }
 
+interface Open {
+  session: WorkspaceSession;
+  moves: MoveController;
+  workloads: WorkloadController;
+}
+
+export const CAPABILITIES = ['workspace', 'lvm2-format', 'device-mapper', 'pvmove', 'workload', 'verify'];
+
 export class Engine implements EventSource {
   readonly handlers: Handlers;
   private readonly events = new Emitter<AnyEvent>();
+  private current: Open | null = null;
+  /** Serialises open / close / demo creation. */
+  private opening: Promise<unknown> = Promise.resolve();
 
   constructor(readonly host: EngineHost) {
     this.handlers = {
-      'engine.info': async () => ({
-        name: 'lvmscope' as const,
-        version: ENGINE_VERSION,
-        host: host.kind,
-        capabilities: ['workspace.listImages'],
-      }),
+      'engine.info': async () => ({ name: 'lvmscope' as const, version: ENGINE_VERSION, host: host.kind, capabilities: CAPABILITIES }),
       'host.info': async () => {
         if (!host.workspace) throw new LvmscopeError('UNSUPPORTED', `The ${host.kind} host shows no workspace; open one with a host that has a UI (lvmscope serve, or the desktop app).`);
         const { path, recent } = host.workspace();
         return { host: host.kind, workspacePath: path, recentWorkspaces: recent };
       },
-      'workspace.listImages': async ({ path }) => {
-        const storage = host.storage(path);
-        const names = await storage.listImages();
-        const images = [];
-        for (const name of names) {
-          const store = await storage.open(name);
-          images.push({ name, sizeBytes: store.sizeBytes });
-          await store.close();
-        }
-        this.log('info', 'workspace', `listed ${images.length} image file(s) in ${path}`);
-        return { path, images };
-      },
-      ...notYetAvailable([
-        'workspace.open', 'workspace.createDemo', 'workspace.view', 'workspace.close', 'vg.backup', 'dm.list',
-        'move.plan', 'move.start', 'move.resume', 'move.control', 'move.state',
-        'workload.start', 'workload.stop', 'verify.run',
-      ]),
+      'workspace.listImages': async ({ path }) => this.listImages(path),
+      'workspace.open': ({ path }) => this.serial(() => this.openWorkspace(path)),
+      'workspace.createDemo': ({ path, scenario, force }) => this.serial(() => this.createDemo(path, scenario, force)),
+      'workspace.view': async () => this.open().session.view(this.open().moves.vg),
+      'workspace.close': () => this.serial(async () => ({ closed: await this.closeWorkspace() })),
+      'vg.backup': async ({ vg }) => ({ text: this.open().session.backup(vg) }),
+      'dm.list': async () => ({ devices: this.open().session.dmDevices() }),
+      'move.plan': async (request) => this.open().moves.plan(request).view,
+      'move.start': async ({ request, options }) => this.open().moves.start(request, options),
+      'move.resume': async ({ vg, options }) => this.open().moves.resume(vg, options),
+      'move.control': async (action) => this.open().moves.control(action),
+      'move.state': async () => ({ move: this.current?.moves.state() ?? null }),
+      'workload.start': (spec) => this.open().workloads.start(spec),
+      'workload.stop': () => this.open().workloads.stop(),
+      'verify.run': ({ vg, lv }) => this.open().workloads.verify(vg, lv),
     };
+  }
+
+  /** The open workspace, or a STATE error telling what to do. */
+  open(): Open {
+    if (!this.current) throw new LvmscopeError('STATE', 'No workspace is open; open a folder of image files or create a demo workspace first.');
+    return this.current;
+  }
+
+  get session(): WorkspaceSession | null {
+    return this.current?.session ?? null;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.opening.then(fn);
+    this.opening = run.catch(() => undefined);
+    return run;
+  }
+
+  private async listImages(path: string) {
+    const storage = this.host.storage(path);
+    const names = await storage.listImages();
+    const images = [];
+    for (const name of names) {
+      const store = await storage.open(name);
+      images.push({ name, sizeBytes: store.sizeBytes });
+      await store.close();
+    }
+    return { path, images };
+  }
+
+  private sessionOptions(): SessionOptions {
+    return {
+      clock: this.host.clock,
+      random: this.host.random,
+      hostname: this.host.hostname,
+      holder: this.host.holder ?? `lvmscope (${this.host.kind})`,
+      unixTime: this.host.unixTime,
+      log: (level, source, message) => this.log(level, source, message),
+      onChange: (kind) => this.publish(kind),
+      onStep: (step) => this.emit('move.step', step),
+      onIntercept: (view) => this.emit('move.intercept', view),
+    };
+  }
+
+  private adopt(session: WorkspaceSession): Open {
+    const open: Open = {
+      session,
+      moves: new MoveController(session, (p) => this.emit('move.progress', p), (s) => this.emit('move.state', s)),
+      workloads: new WorkloadController(session, (s) => this.emit('workload.stats', s)),
+    };
+    this.current = open;
+    this.publish('workspace');
+    this.publish('dm');
+    return open;
+  }
+
+  private async openWorkspace(path: string) {
+    await this.closeWorkspace();
+    const session = await WorkspaceSession.open(path, this.host.storage(path), this.sessionOptions());
+    const open = this.adopt(session);
+    const view = session.view();
+    this.log('info', 'workspace', `Opened ${path}: ${view.vgs.map((v) => `${v.name} (${v.pvs.length} PVs, ${v.lvs.length} LVs, seqno ${v.seqno})`).join(', ') || 'no volume group'}.`);
+    for (const vg of view.vgs) if (vg.moveInProgress) this.log('warn', 'pvmove', vg.moveInProgress.summary);
+    return open.session.view();
+  }
+
+  private async createDemo(path: string, scenario: string, force: boolean) {
+    const layout = scenario === 'seed' ? SEED_LAYOUT : this.host.scenarios?.(scenario);
+    if (!layout) throw new LvmscopeError('NOT_FOUND', `No demo scenario named '${scenario}'; try 'seed'.`);
+    await this.closeWorkspace();
+    const session = await createDemo(path, this.host.storage(path), this.sessionOptions(), layout, force);
+    return this.adopt(session).session.view();
+  }
+
+  private async closeWorkspace(): Promise<boolean> {
+    const open = this.current;
+    if (!open) return false;
+    if (open.moves.isActive) {
+      open.moves.runner?.pause();
+      this.log('warn', 'pvmove', 'The move was paused because its workspace is closing; reopen the workspace and resume it.');
+    }
+    await open.workloads.stop();
+    this.current = null;
+    await open.session.close();
+    this.log('info', 'workspace', `Closed ${open.session.path}.`);
+    return true;
+  }
+
+  private publish(kind: 'workspace' | 'dm' | 'move' | 'workload'): void {
+    const open = this.current;
+    if (!open) return;
+    if (kind === 'workspace') this.emit('workspace.changed', open.session.view(open.moves.vg));
+    else if (kind === 'dm') this.emit('dm.changed', { devices: open.session.dmDevices() });
   }
 
   subscribe(listener: <E extends EventName>(name: E, payload: PayloadOf<E>) => void): Disposable {
@@ -93,5 +187,7 @@ export class Engine implements EventSource {
     this.emit('log', { timeMs: this.host.clock.now(), level, source, message });
   }
 
-  async dispose(): Promise<void> {}
+  async dispose(): Promise<void> {
+    await this.serial(() => this.closeWorkspace());
+  }
 }

@@ -36,6 +36,8 @@ export function createNodeHost(options: NodeHostOptions): EngineHost {
     random: cryptoRandom,
     storage: (folder) => new FolderWorkspaceStorage(folder),
     hostname: os.hostname(),
+    unixTime: () => Math.floor(Date.now() / 1000),
+    holder: `lvmscope ${options.kind} (pid ${process.pid})`,
     ...(options.workspace ? { workspace: options.workspace } : {}),
   };
 }

@@ -150,7 +150,10 @@ export const events = {
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
+/** What a caller sends (defaults may be left out). */
 export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;
+/** What a handler receives: the params after validation, defaults filled in. */
+export type ParsedParamsOf<M extends MethodName> = z.output<Methods[M]['params']>;
 export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -8,10 +8,10 @@ import type { Disposable } from '../base/emitter';
 import { toErrorInfo } from '../base/result';
 import { EventCoalescer } from './coalesce';
 import { events, isEventName, isMethodName, methods } from './contract';
-import type { EventName, MethodName, ParamsOf, PayloadOf, ResultOf } from './contract';
+import type { EventName, MethodName, ParsedParamsOf, PayloadOf, ResultOf } from './contract';
 import type { ApiResult, Wire, WireMessage } from './wire';
 
-export type Handlers = { [M in MethodName]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
+export type Handlers = { [M in MethodName]: (params: ParsedParamsOf<M>) => Promise<ResultOf<M>> };
 
 export interface EventSource {
   subscribe(listener: <E extends EventName>(name: E, payload: PayloadOf<E>) => void): Disposable;

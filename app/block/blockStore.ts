@@ -15,6 +15,11 @@ export interface BlockStore {
   close(): Promise<void>;
 }
 
+export interface Journal {
+  append(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface LockInfo {
   /** Who holds the lock, e.g. "lvmscope pid 4242 on host vm (since 2026-11-21T13:00:00Z)". */
   holder: string;
@@ -30,6 +35,15 @@ export interface WorkspaceStorage {
   /** Creates a new image file of the given size (sparse, zero-filled). Fails if it exists. */
   create(name: string, sizeBytes: number): Promise<BlockStore>;
   remove(name: string): Promise<void>;
+  /**
+   * An append-only text journal beside the images (e.g. the workload's record of writes, so
+   * a verify after a crash knows what was acknowledged). `append` resolves once the text is
+   * written (in the page cache: it survives the process, not a power loss).
+   */
+  openJournal(name: string): Promise<Journal>;
+  /** The journal's whole text, or '' when it does not exist. */
+  readJournal(name: string): Promise<string>;
+  removeJournal(name: string): Promise<void>;
   /** Takes the workspace lock or throws a LOCKED LvmscopeError naming the holder. */
   lock(holder: string): Promise<void>;
   unlock(): Promise<void>;

@@ -56,6 +56,8 @@ export class DeviceMapper {
   private readonly targetTypes = new Map<string, TargetType<unknown>>();
   private readonly images = new Map<string, StoreDevice>();
   private readonly mapped = new Map<string, MappedDevice>();
+  /** Devices marked by `remove --deferred`, removed when nothing references them any more. */
+  private readonly pendingRemoval = new Set<string>();
   private readonly deferredBound: number;
   private readonly ioEventIntervalMs: number;
 
@@ -121,9 +123,19 @@ export class DeviceMapper {
     return byDevno ?? fail('NOT_FOUND', `No mapped device named ${nameOrDevno}; create it first (dmsetup ls lists the devices).`);
   }
 
-  /** `dmsetup remove`: refused while another table uses the device; queued IO fails. */
-  remove(name: string): void {
+  /**
+   * `dmsetup remove`: refused while another table uses the device; queued IO fails.
+   * `dmsetup remove --deferred` (kernel ≥ 3.13): if the device is in use, it is marked and
+   * removed as soon as the last table that references it goes away.
+   */
+  remove(name: string, options: { deferred?: boolean } = {}): void {
     const device = this.get(name);
+    if (options.deferred && this.openCount(device.devno) > 0) {
+      this.pendingRemoval.add(device.name);
+      this.events.emit({ type: 'remove-deferred', device: device.name, devno: device.devno });
+      return;
+    }
+    this.pendingRemoval.delete(device.name);
     this.refuseIfOpen(device.devno, device.name);
     if (device.isSuspending) fail('BUSY', `${device.name} is being suspended; wait for the suspend to finish before removing it.`);
     if (device.inFlight > 0) fail('BUSY', `${device.name} still has ${device.inFlight} IOs in flight; suspend it first so they drain.`);
@@ -134,6 +146,7 @@ export class DeviceMapper {
     device.live?.destroy();
     device.inactive = device.live = undefined;
     this.events.emit({ type: 'device-removed', device: device.name, devno: device.devno });
+    this.reapDeferredRemovals();
   }
 
   /**
@@ -155,6 +168,7 @@ export class DeviceMapper {
     device.inactive.destroy();
     device.inactive = undefined;
     this.events.emit({ type: 'inactive-cleared', device: device.name, devno: device.devno });
+    this.reapDeferredRemovals();
   }
 
   /** `dmsetup suspend [--noflush]`: resolves once the device is SUSPENDED (in-flight IO drained). */
@@ -180,6 +194,21 @@ export class DeviceMapper {
     if (!device.inactive && !device.live) fail('STATE', `${device.name} has no table; load one before resuming.`);
     const replaced = await device.resume();
     replaced?.destroy();
+    this.reapDeferredRemovals();
+  }
+
+  /** Whether `remove --deferred` marked this device (it goes when its last user lets go). */
+  isRemovalDeferred(name: string): boolean {
+    return this.pendingRemoval.has(name);
+  }
+
+  /** Removes every device marked for deferred removal that nothing references any more. */
+  private reapDeferredRemovals(): void {
+    for (const name of [...this.pendingRemoval]) {
+      const device = this.mapped.get(name);
+      if (!device) this.pendingRemoval.delete(name);
+      else if (this.openCount(device.devno) === 0) this.remove(name);
+    }
   }
 
   /** `dmsetup message <name> <sector> <message…>`: sent to the target covering `sector`. */

@@ -41,6 +41,7 @@ export type TargetEvent = TargetEventBody & DeviceRef & { readonly targetIndex: 
 export type DmEvent =
   | (DeviceRef & { readonly type: 'device-created'; readonly uuid: string })
   | (DeviceRef & { readonly type: 'device-removed' })
+  | (DeviceRef & { readonly type: 'remove-deferred' })
   | (DeviceRef & { readonly type: 'table-loaded'; readonly table: string })
   | (DeviceRef & { readonly type: 'inactive-cleared' })
   | (DeviceRef & { readonly type: 'suspending'; readonly noflush: boolean; readonly inFlight: number })

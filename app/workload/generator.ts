@@ -22,6 +22,8 @@ export interface WorkloadOptions {
   queueDepth?: number;
   /** First write id (ids must stay unique across restarts of a crashed process). */
   firstWriteId?: number;
+  /** Awaited before a write is issued (the journal records its intent). */
+  beforeWrite?: (writeId: number, sector: number, countSectors: number) => Promise<void>;
   /** Called when a write is acknowledged (after the shadow model recorded it). */
   onWriteAcknowledged?: (writeId: number, sector: number, countSectors: number) => void;
 }
@@ -157,6 +159,7 @@ export class Workload {
     try {
       if (this.isWrite()) {
         const writeId = this.nextWriteId++;
+        await this.options.beforeWrite?.(writeId, sector, this.blockSectors);
         await this.device.write(sector, writeSectors(writeId, sector, this.blockSectors));
         this.shadow.recordWrite(writeId, sector, this.blockSectors);
         this.options.onWriteAcknowledged?.(writeId, sector, this.blockSectors);

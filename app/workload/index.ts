@@ -4,3 +4,4 @@ export * from './pattern';
 export * from './shadow';
 export * from './verifier';
 export * from './generator';
+export * from './journal';

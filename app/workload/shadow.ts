@@ -17,8 +17,26 @@ export class ShadowModel {
 
   constructor(readonly target: ShadowLv) {}
 
+  /**
+   * Sector → a write that was issued but whose acknowledgement was never recorded (the
+   * process died in between): the sector may hold that write's content or the previous one.
+   */
+  private readonly inDoubt = new Map<number, number>();
+
   recordWrite(writeId: number, sector: number, countSectors: number): void {
-    for (let s = sector; s < sector + countSectors; s += 1) this.lastWrite.set(s, writeId);
+    for (let s = sector; s < sector + countSectors; s += 1) {
+      this.lastWrite.set(s, writeId);
+      this.inDoubt.delete(s);
+    }
+  }
+
+  recordInDoubt(writeId: number, sector: number, countSectors: number): void {
+    for (let s = sector; s < sector + countSectors; s += 1) this.inDoubt.set(s, writeId);
+  }
+
+  /** The write that may or may not have reached `sector`, if any. */
+  inDoubtAt(sector: number): number | undefined {
+    return this.inDoubt.get(sector);
   }
 
   /** The write id that owns `sector`, or undefined when it must hold the demo pattern. */

@@ -7,7 +7,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import type { BlockStore, WorkspaceStorage } from '../../app/block/blockStore';
+import type { BlockStore, Journal, WorkspaceStorage } from '../../app/block/blockStore';
 import { LvmscopeError } from '../../app/base/result';
 
 export const LOCK_FILE = '.lvmscope.lock';
@@ -95,6 +95,34 @@ export class FolderWorkspaceStorage implements WorkspaceStorage {
 
   async remove(name: string): Promise<void> {
     await unlink(this.resolve(name));
+  }
+
+  async openJournal(name: string): Promise<Journal> {
+    const handle = await open(this.resolveJournal(name), 'a');
+    return {
+      append: async (text: string) => {
+        await handle.write(text);
+      },
+      close: () => handle.close(),
+    };
+  }
+
+  async readJournal(name: string): Promise<string> {
+    try {
+      return await readFile(this.resolveJournal(name), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+      throw e;
+    }
+  }
+
+  async removeJournal(name: string): Promise<void> {
+    await unlink(this.resolveJournal(name)).catch(() => undefined);
+  }
+
+  private resolveJournal(name: string): string {
+    if (!/^\.[A-Za-z0-9._-]+$/.test(name)) throw new LvmscopeError('INVALID', `'${name}' is not a journal name (a dot-file name).`);
+    return path.join(this.location, name);
   }
 
   async lock(holder: string): Promise<void> {

@@ -1,7 +1,7 @@
 // In-memory implementations of the storage interfaces, for fast engine tests.
 // (The seeded simulated disk with latency, faults and crashes lives beside this file.)
 
-import type { BlockStore, WorkspaceStorage } from '../../app/block/blockStore';
+import type { BlockStore, Journal, WorkspaceStorage } from '../../app/block/blockStore';
 import { LvmscopeError } from '../../app/base/result';
 
 export class MemoryBlockStore implements BlockStore {
@@ -46,6 +46,20 @@ export class MemoryWorkspaceStorage implements WorkspaceStorage {
   }
   async remove(name: string): Promise<void> {
     this.files.delete(name);
+  }
+  readonly journals = new Map<string, string>();
+  async openJournal(name: string): Promise<Journal> {
+    if (!this.journals.has(name)) this.journals.set(name, '');
+    return {
+      append: async (text: string) => void this.journals.set(name, this.journals.get(name)! + text),
+      close: async () => {},
+    };
+  }
+  async readJournal(name: string): Promise<string> {
+    return this.journals.get(name) ?? '';
+  }
+  async removeJournal(name: string): Promise<void> {
+    this.journals.delete(name);
   }
   async lock(holder: string): Promise<void> {
     if (this.lockHolder) throw new LvmscopeError('LOCKED', `The workspace ${this.location} is in use by ${this.lockHolder}.`);

@@ -1,0 +1,291 @@
+// The move of an open workspace: plan views (before / after maps, the command line), starting
+// and resuming a MoveRunner, its controls, and the progress the UI draws (regions, rate, ETA).
+// Progress is sampled every 100 ms while a move runs, never per region.
+
+import { LvmscopeError } from '../base/result';
+import type { Timer } from '../base/clock';
+import { SECTOR_SIZE } from '../base/units';
+import type { MoveOptions, MovePlanView, MoveProgressView, MoveRequest, MoveStateView } from '../api/move';
+import { MoveRequest as MoveRequestSchema } from '../api/move';
+import { planMove, type MovePlan } from '../pvmove/plan';
+import { beginMove, checkpoint, readMove, resolveLv } from '../pvmove/layout';
+import { MoveRunner, type MoveHost } from '../pvmove/runner';
+import type { WorkspaceSession } from './session';
+import { vgView } from './views';
+import type { VolumeGroup } from '../lvm/model/types';
+
+const PROGRESS_MS = 100;
+
+export class MoveController {
+  runner: MoveRunner | null = null;
+  private id = 0;
+  private vgName = '';
+  private planView: MovePlanView | null = null;
+  private bytesTotal = 0;
+  private rateBytesPerSec = 0;
+  private samples: Array<{ t: number; bytes: number }> = [];
+  private timer: Timer | undefined;
+  private finished: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly session: WorkspaceSession,
+    private readonly emitProgress: (p: MoveProgressView) => void,
+    private readonly emitState: (s: MoveStateView) => void,
+  ) {
+    this.rateBytesPerSec = session.options.rateBytesPerSec ?? 0;
+  }
+
+  get vg(): string | null {
+    return this.runner && this.isActive ? this.vgName : null;
+  }
+
+  get isActive(): boolean {
+    return !!this.runner && !['done', 'aborted', 'failed'].includes(this.runner.status);
+  }
+
+  /** Resolves when the current move has ended (done, aborted or failed). */
+  whenFinished(): Promise<void> {
+    return this.finished;
+  }
+
+  plan(input: MoveRequest, rateBytesPerSec = this.rateBytesPerSec): { plan: MovePlan; view: MovePlanView } {
+    const request = MoveRequestSchema.parse(input);
+    const open = this.session.ws.getVg(request.vg);
+    if (open.readOnly) throw new LvmscopeError('STATE', open.readOnlyReason ?? `${request.vg} is read-only.`);
+    const names = this.session.names(request.vg);
+    const plan = planMove(open.vg, { sources: request.sources, destinations: request.destinations, lv: request.lv, alloc: request.alloc }, names);
+    const layer = { id: 'x'.repeat(32), creationTime: 0, creationHost: '' };
+    let after: VolumeGroup = beginMove(open.vg, plan.moves, 1024, layer);
+    for (let i = 0; i < plan.moves.length; i += 1) after = checkpoint(after, i);
+    for (const lv of plan.lvs) after = resolveLv(after, lv);
+    const ctx = { imageDevno: () => null, lvDmName: () => null };
+    const bytes = plan.extentCount * open.vg.extentSizeSectors * SECTOR_SIZE;
+    const view: MovePlanView = {
+      request,
+      command: plan.command,
+      lvs: plan.lvs,
+      moves: plan.moves.map((m) => ({ lv: m.lv, startLe: m.startLe, count: m.count, fromPv: names.nameOf(m.fromPvId), fromPe: m.fromPe, toPv: names.nameOf(m.toPvId), toPe: m.toPe })),
+      extentCount: plan.extentCount,
+      bytes,
+      before: vgView(open, ctx, false).pvs,
+      after: vgView({ ...open, vg: after }, ctx, false).pvs,
+      estimatedSeconds: rateBytesPerSec > 0 ? bytes / rateBytesPerSec : null,
+    };
+    return { plan, view };
+  }
+
+  start(input: MoveRequest, options: MoveOptions): MoveStateView {
+    this.refuseIfRunning();
+    const { plan, view } = this.plan(input, options.rateBytesPerSec ?? this.rateBytesPerSec);
+    this.vgName = plan.vg;
+    this.planView = view;
+    this.bytesTotal = view.bytes;
+    this.launch(MoveRunner.start(this.host(plan.vg), plan.command, plan.moves, options), options);
+    return this.state()!;
+  }
+
+  resume(vgName: string, options: MoveOptions): MoveStateView {
+    this.refuseIfRunning();
+    const open = this.session.ws.getVg(vgName);
+    const move = readMove(open.vg);
+    if (!move) throw new LvmscopeError('STATE', `No move is in progress in ${vgName}; there is nothing to resume.`);
+    const names = this.session.names(vgName);
+    const ext = open.vg.extentSizeSectors;
+    const sources = [...new Set(move.runs.map((r) => names.nameOf(r.fromPvId)))];
+    const destinations = [...new Set(move.runs.map((r) => names.nameOf(r.toPvId)))];
+    const ctx = { imageDevno: () => null, lvDmName: () => null };
+    let after = open.vg;
+    for (const r of move.runs) after = checkpoint(after, r.layerSegment);
+    for (const lv of move.lvs) after = resolveLv(after, lv);
+    this.vgName = vgName;
+    this.bytesTotal = move.runs.reduce((n, r) => n + r.count * ext * SECTOR_SIZE, 0);
+    this.planView = {
+      request: { vg: vgName, sources, destinations, alloc: 'normal' },
+      command: 'pvmove',
+      lvs: move.lvs,
+      moves: move.runs.map((r) => ({ lv: r.lv, startLe: r.startLe, count: r.count, fromPv: names.nameOf(r.fromPvId), fromPe: r.fromPe, toPv: names.nameOf(r.toPvId), toPe: r.toPe })),
+      extentCount: move.runs.reduce((n, r) => n + r.count, 0),
+      bytes: this.bytesTotal,
+      before: vgView(open, ctx, false).pvs,
+      after: vgView({ ...open, vg: after }, ctx, false).pvs,
+      estimatedSeconds: null,
+    };
+    this.launch(MoveRunner.resume(this.host(vgName), options), options);
+    return this.state()!;
+  }
+
+  /** Aborts the interrupted move recorded in the metadata, without running it (pvmove --abort). */
+  async abortRecorded(vgName: string): Promise<void> {
+    this.refuseIfRunning();
+    const open = this.session.ws.getVg(vgName);
+    const move = readMove(open.vg);
+    if (!move) throw new LvmscopeError('STATE', `No move is in progress in ${vgName}; there is nothing to abort.`);
+    await this.session.commit(move.lvs.reduce((vg, lv) => resolveLv(vg, lv), open.vg), 'pvmove --abort');
+    await this.session.refreshTables(vgName);
+    this.session.options.log('warn', 'pvmove', `${vgName}: interrupted move aborted; checkpointed runs stay on the destination, the rest are back on the source.`);
+  }
+
+  private refuseIfRunning(): void {
+    if (this.isActive) throw new LvmscopeError('BUSY', 'A move is already running; wait for it to finish, or abort it.');
+  }
+
+  private launch(runner: MoveRunner, options: MoveOptions): void {
+    this.id += 1;
+    this.runner = runner;
+    this.samples = [];
+    if (options.rateBytesPerSec !== undefined) this.setRate(options.rateBytesPerSec);
+    this.session.dm.copier.resume();
+    this.tick();
+    this.finished = runner.run().then(() => {
+      this.timer?.cancel();
+      this.timer = undefined;
+      this.publish();
+      this.session.options.onChange('workspace');
+    });
+  }
+
+  private tick(): void {
+    this.publish();
+    if (!this.isActive) return;
+    this.timer = this.session.options.clock.setTimer(PROGRESS_MS, () => this.tick());
+  }
+
+  private publish(): void {
+    const progress = this.progress();
+    if (progress) this.emitProgress(progress);
+    const state = this.state();
+    if (state) this.emitState(state);
+  }
+
+  setRate(bytesPerSec: number): void {
+    this.rateBytesPerSec = bytesPerSec;
+    this.session.dm.copier.setRate(bytesPerSec);
+  }
+
+  control(action: { action: 'pause' | 'resume' | 'abort' | 'next' } | { action: 'setRate'; rateBytesPerSec: number } | { action: 'setStepMode'; stepMode: boolean }): MoveStateView {
+    if (action.action === 'setRate') {
+      this.setRate(action.rateBytesPerSec);
+      if (!this.runner) throw new LvmscopeError('STATE', 'The rate is set for the next move; no move is running now.');
+      return this.state()!;
+    }
+    const runner = this.runner;
+    if (!runner || !this.isActive) throw new LvmscopeError('STATE', 'No move is running; start one (drag a segment onto a PV, or pvmove).');
+    switch (action.action) {
+      case 'pause':
+        runner.pause();
+        break;
+      case 'resume':
+        runner.resumeCopy();
+        break;
+      case 'abort':
+        runner.abort();
+        break;
+      case 'next':
+        runner.next();
+        break;
+      case 'setStepMode':
+        runner.setStepMode(action.stepMode);
+        break;
+    }
+    this.publish();
+    return this.state()!;
+  }
+
+  progress(): MoveProgressView | null {
+    const runner = this.runner;
+    if (!runner) return null;
+    const now = this.session.options.clock.now();
+    const copied = this.bytesCopied();
+    this.samples.push({ t: now, bytes: copied });
+    while (this.samples.length > 2 && now - this.samples[0].t > 3000) this.samples.shift();
+    const first = this.samples[0];
+    const bytesPerSec = now > first.t ? ((copied - first.bytes) * 1000) / (now - first.t) : 0;
+    const remaining = Math.max(0, this.bytesTotal - copied);
+    const mirrors = runner.mirrors.map((m) => ({
+      device: m.device,
+      targetStartSector: m.targetStart,
+      lengthSectors: m.length,
+      regionSizeSectors: m.control.regionSizeSectors,
+      regionsTotal: m.control.nrRegions,
+      regionsCopied: m.control.inSyncRegions,
+      regions: m.control.regionRanges().map((r) => ({ start: r.start, count: r.count, state: r.state === 'copied' ? ('copied' as const) : r.state === 'copying' ? ('copying' as const) : ('pending' as const) })),
+      intercepted: [] as number[],
+      sourceLeg: `${m.device}-orig`,
+      destinationLeg: m.destination,
+    }));
+    return {
+      bytesTotal: this.bytesTotal,
+      bytesCopied: copied,
+      percent: this.bytesTotal ? Math.min(100, (copied * 100) / this.bytesTotal) : 100,
+      bytesPerSec,
+      etaSeconds: bytesPerSec > 0 ? remaining / bytesPerSec : null,
+      rateBytesPerSec: this.rateBytesPerSec,
+      paused: runner.isPaused,
+      interceptedWrites: runner.mirrors.reduce((n, m) => n + m.control.interceptedWrites, 0),
+      waitingWrites: runner.mirrors.reduce((n, m) => n + m.control.waitingWrites, 0),
+      mirrors,
+    };
+  }
+
+  /** Bytes copied so far: finished (checkpointed or resolved) runs plus regions in sync now. */
+  private bytesCopied(): number {
+    const runner = this.runner!;
+    if (runner.status === 'done') return this.bytesTotal;
+    const open = this.session.ws.getVg(this.vgName);
+    const ext = open.vg.extentSizeSectors * SECTOR_SIZE;
+    const move = readMove(open.vg);
+    const inLayer = move ? move.runs.reduce((n, r) => n + r.count, 0) : 0;
+    const resolved = Math.max(0, this.bytesTotal / ext - inLayer);
+    const checkpointed = move ? move.runs.filter((r) => r.moved).reduce((n, r) => n + r.count, 0) : 0;
+    const live = runner.mirrors
+      .filter((m) => !move?.runs.find((r) => r.lv === m.run.lv && r.startLe === m.run.startLe)?.moved)
+      .reduce((n, m) => n + Math.min(m.length, m.control.inSyncRegions * m.control.regionSizeSectors) * SECTOR_SIZE, 0);
+    return Math.min(this.bytesTotal, (resolved + checkpointed) * ext + live);
+  }
+
+  state(): MoveStateView | null {
+    const runner = this.runner;
+    if (!runner || !this.planView) return null;
+    return {
+      id: this.id,
+      vg: this.vgName,
+      status: runner.status,
+      plan: this.planView,
+      currentLv: runner.currentLv,
+      step: runner.currentStep,
+      steps: runner.steps.map((s) => ({ ...s, commands: [...s.commands] })),
+      progress: this.progress() ?? emptyProgress(this.rateBytesPerSec),
+      error: runner.error,
+    };
+  }
+
+  private host(vgName: string): MoveHost {
+    const s = this.session;
+    return {
+      dm: s.dm,
+      clock: s.options.clock,
+      names: s.names(vgName),
+      vg: () => s.ws.getVg(vgName).vg,
+      commit: (next, command) => s.commit(next, command),
+      pvDevno: (pvId) => s.pvDevno(s.ws.getVg(vgName), pvId),
+      lvDmName: (lv) => {
+        const name = s.lvDmName(vgName, lv);
+        if (!name) throw new LvmscopeError('STATE', `${vgName}/${lv} is not active, so it cannot be moved live.`);
+        return name;
+      },
+      newLayerId: () => s.newId(),
+      unixTime: () => s.unixTime(),
+      hostname: s.options.hostname,
+      onStep: (step) => s.options.onStep(step),
+      onStateChange: () => {
+        const state = this.state();
+        if (state) this.emitState(state);
+      },
+      log: (level, message) => s.options.log(level, 'pvmove', message),
+    };
+  }
+}
+
+function emptyProgress(rate: number): MoveProgressView {
+  return { bytesTotal: 0, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: rate, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [] };
+}

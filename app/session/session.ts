@@ -1,0 +1,268 @@
+// An open workspace, live: the LVM2 workspace (images, VGs, metadata), a device-mapper with
+// every image as a 7:N device and every activatable LV as a 254:N mapped device, the move in
+// progress, the workload and the shadow models the verifier checks against. The engine facade
+// (engine.ts) owns at most one session; hosts never touch it directly.
+
+import type { Clock, Random, Timer } from '../base/clock';
+import { LvmscopeError } from '../base/result';
+import type { WorkspaceStorage } from '../block/blockStore';
+import type { BlockDevice } from '../block/blockDevice';
+import { DeviceMapper } from '../dm/deviceMapper';
+import { dmName } from '../dm/names';
+import type { DmEvent } from '../dm/events';
+import { LvmWorkspace, type OpenVg } from '../lvm/workspace/workspace';
+import { commitVg } from '../lvm/workspace/vgCommit';
+import { exportVgBackup } from '../lvm/backup';
+import type { VolumeGroup } from '../lvm/model/types';
+import { lvExtentCount } from '../lvm/model/types';
+import { newUuid } from '../lvm/commands/names';
+import { activationRefusal, lvTable, tableText } from '../lvm/activate/tables';
+import type { DmDeviceView, WorkspaceView } from '../api/views';
+import type { InterceptView, StepView } from '../api/move';
+import { ShadowModel, lvKey, replayJournal, WRITE_JOURNAL, WriteJournal } from '../workload';
+import { dmView, displayName, pvNamesOf, workspaceView } from './views';
+
+export interface SessionOptions {
+  clock: Clock;
+  random: Random;
+  hostname: string;
+  holder: string;
+  unixTime?: () => number;
+  /** How fast the copier may go at first (bytes/s, 0 = unlimited). */
+  rateBytesPerSec?: number;
+  log(level: 'debug' | 'info' | 'warn' | 'error', source: string, message: string): void;
+  onChange(kind: 'workspace' | 'dm' | 'move' | 'workload'): void;
+  onStep(step: StepView): void;
+  onIntercept(view: InterceptView): void;
+}
+
+export class WorkspaceSession {
+  readonly dm: DeviceMapper;
+  private readonly imageDevnos = new Map<string, string>();
+  /** "vg/lv" → dm name of the active LV. */
+  private readonly active = new Map<string, string>();
+  readonly shadows = new Map<string, ShadowModel>();
+  journal: WriteJournal | undefined;
+  nextWriteId = 1;
+  /** Writes the mirrors intercepted (held until their region was copied), since open. */
+  interceptedWrites = 0;
+  private dmSubscription: { dispose(): void } | undefined;
+  private dmDirtyTimer: Timer | undefined;
+
+  private constructor(
+    readonly path: string,
+    readonly storage: WorkspaceStorage,
+    public ws: LvmWorkspace,
+    readonly options: SessionOptions,
+  ) {
+    this.dm = new DeviceMapper({ clock: options.clock, copier: { rateBytesPerSec: options.rateBytesPerSec ?? 0 } });
+    this.dmSubscription = this.dm.events.on((e) => this.onDmEvent(e));
+  }
+
+  static async open(path: string, storage: WorkspaceStorage, options: SessionOptions): Promise<WorkspaceSession> {
+    const ws = await LvmWorkspace.open(storage, { holder: options.holder, clock: options.clock, random: options.random, hostname: options.hostname, unixTime: options.unixTime });
+    const session = new WorkspaceSession(path, storage, ws, options);
+    try {
+      await session.activateAll();
+      await session.loadJournal();
+    } catch (e) {
+      await session.close();
+      throw e;
+    }
+    return session;
+  }
+
+  // ---- activation ----
+
+  private async activateAll(): Promise<void> {
+    this.ws.imageNames().forEach((image, minor) => {
+      const device = this.dm.addImage(this.ws.storeOf(image), minor);
+      this.imageDevnos.set(image, device.devno);
+    });
+    for (const open of this.ws.listVgs()) {
+      if (open.missing.length) {
+        this.options.log('warn', 'activate', `${open.vg.name}: not activated, ${open.missing.length} PV(s) missing.`);
+        continue;
+      }
+      for (const lv of open.vg.lvs) {
+        if (!lv.status.includes('VISIBLE')) continue;
+        const refusal = activationRefusal(lv);
+        if (refusal) {
+          this.options.log('warn', 'activate', refusal);
+          continue;
+        }
+        await this.activateLv(open, lv.name);
+      }
+    }
+  }
+
+  private async activateLv(open: OpenVg, lv: string): Promise<void> {
+    const name = dmName(open.vg.name, lv);
+    const table = tableText(lvTable(open.vg, lv, (id) => this.pvDevno(open, id)));
+    const found = open.vg.lvs.find((l) => l.name === lv)!;
+    this.dm.create(name, `LVM-${open.vg.id}${found.id}`);
+    this.dm.load(name, table);
+    await this.dm.resume(name);
+    this.active.set(lvKey(open.vg.name, lv), name);
+  }
+
+  pvDevno(open: OpenVg, pvId: string): string | undefined {
+    const image = open.images.get(pvId);
+    return image ? this.imageDevnos.get(image) : undefined;
+  }
+
+  lvDmName(vg: string, lv: string): string | null {
+    return this.active.get(lvKey(vg, lv)) ?? null;
+  }
+
+  /** The active LV's mapped device, for IO (workload, verify, NBD). */
+  lvDevice(vg: string, lv: string): BlockDevice {
+    const name = this.lvDmName(vg, lv);
+    if (!name) {
+      this.ws.getVg(vg);
+      throw new LvmscopeError('STATE', `${vg}/${lv} is not active (unknown LV, or one lvmscope cannot activate); see the workspace problems.`);
+    }
+    return this.dm.get(name);
+  }
+
+  // ---- views ----
+
+  view(liveMoveVg: string | null = null): WorkspaceView {
+    return workspaceView(this.path, this.ws, { imageDevno: (image) => this.imageDevnos.get(image) ?? null, lvDmName: (vg, lv) => this.lvDmName(vg, lv) }, liveMoveVg);
+  }
+
+  dmDevices(): DmDeviceView[] {
+    return dmView(this.dm);
+  }
+
+  backup(vg: string): string {
+    return exportVgBackup(this.ws.getVg(vg).vg, { hostname: this.options.hostname, unixTime: this.unixTime() });
+  }
+
+  unixTime(): number {
+    return this.options.unixTime ? this.options.unixTime() : Math.floor(this.options.clock.now() / 1000);
+  }
+
+  newId(): string {
+    return newUuid(this.options.random);
+  }
+
+  names(vg: string) {
+    return pvNamesOf(this.ws.getVg(vg));
+  }
+
+  imageDisplayName(image: string): string {
+    return displayName(image);
+  }
+
+  /** Commits a new model of a VG (seqno + 1 on every metadata area) and announces it. */
+  async commit(next: VolumeGroup, command: string): Promise<VolumeGroup> {
+    const committed = await commitVg(this.ws, next, { command });
+    this.options.log('info', 'metadata', `${committed.name}: metadata seqno ${committed.seqno} committed on every metadata area (${command}).`);
+    this.options.onChange('workspace');
+    return committed;
+  }
+
+  // ---- shadow models and the write journal ----
+
+  private shadowTargets() {
+    const targets = new Map<string, { vg: string; lv: string; extentSizeSectors: number; sizeSectors: number }>();
+    for (const open of this.ws.listVgs()) {
+      for (const lv of open.vg.lvs) {
+        if (!lv.status.includes('VISIBLE')) continue;
+        targets.set(lvKey(open.vg.name, lv.name), { vg: open.vg.name, lv: lv.name, extentSizeSectors: open.vg.extentSizeSectors, sizeSectors: lvExtentCount(lv) * open.vg.extentSizeSectors });
+      }
+    }
+    return targets;
+  }
+
+  private async loadJournal(): Promise<void> {
+    const replay = replayJournal(await this.storage.readJournal(WRITE_JOURNAL), this.shadowTargets());
+    this.shadows.clear();
+    for (const [k, v] of replay.shadows) this.shadows.set(k, v);
+    this.nextWriteId = replay.nextWriteId;
+  }
+
+  /** A fresh journal: every LV holds the demo pattern again (after a demo fill). */
+  async resetJournal(): Promise<void> {
+    await this.journal?.close();
+    this.journal = undefined;
+    await this.storage.removeJournal(WRITE_JOURNAL);
+    await this.loadJournal();
+  }
+
+  async writeJournal(): Promise<WriteJournal> {
+    this.journal ??= new WriteJournal(await this.storage.openJournal(WRITE_JOURNAL));
+    return this.journal;
+  }
+
+  shadowOf(vg: string, lv: string): ShadowModel {
+    const key = lvKey(vg, lv);
+    let shadow = this.shadows.get(key);
+    if (!shadow) {
+      const target = this.shadowTargets().get(key);
+      if (!target) throw new LvmscopeError('NOT_FOUND', `No visible LV ${key} in this workspace.`);
+      shadow = new ShadowModel(target);
+      this.shadows.set(key, shadow);
+    }
+    return shadow;
+  }
+
+  // ---- events ----
+
+  private onDmEvent(e: DmEvent): void {
+    if (e.type === 'write-intercepted') this.interceptedWrites += 1;
+    if (e.type === 'write-intercepted' || e.type === 'write-released') {
+      const lv = [...this.active.entries()].find(([, name]) => name === e.device)?.[0].split('/')[1] ?? e.device;
+      this.options.onIntercept({
+        lv,
+        device: e.device,
+        region: e.region,
+        sector: e.type === 'write-intercepted' ? e.sector : 0,
+        phase: e.type === 'write-intercepted' ? 'intercepted' : 'written-both-legs',
+        timeMs: this.options.clock.now(),
+      });
+    }
+    // Coalesce dm views: at most one recomputation per 33 ms.
+    this.dmDirtyTimer ??= this.options.clock.setTimer(33, () => {
+      this.dmDirtyTimer = undefined;
+      this.options.onChange('dm');
+    });
+  }
+
+  async close(): Promise<void> {
+    this.dmDirtyTimer?.cancel();
+    this.dmSubscription?.dispose();
+    await this.journal?.close().catch(() => undefined);
+    this.journal = undefined;
+    // Deactivate top-down: devices nothing else uses first.
+    for (let guard = 0; guard < 64 && this.dm.list().length; guard += 1) {
+      for (const d of this.dm.list()) {
+        if (d.openCount > 0) continue;
+        try {
+          if (d.state === 'SUSPENDED') await this.dm.resume(d.name);
+          this.dm.remove(d.name);
+        } catch {
+          // A device still busy is retried in the next round.
+        }
+      }
+    }
+    this.dm.copier.pause();
+    this.active.clear();
+    await this.ws.close();
+  }
+
+  /** Reloads every active LV's table from the metadata (after a change outside a move). */
+  async refreshTables(vgName: string): Promise<void> {
+    const open = this.ws.getVg(vgName);
+    for (const lv of open.vg.lvs) {
+      const name = this.lvDmName(vgName, lv.name);
+      if (!name) continue;
+      const table = tableText(lvTable(open.vg, lv.name, (id) => this.pvDevno(open, id)));
+      if (this.dm.table(name) === table) continue;
+      await this.dm.suspend(name);
+      this.dm.load(name, table);
+      await this.dm.resume(name);
+    }
+  }
+}
