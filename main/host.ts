@@ -27,6 +27,8 @@ export interface NodeHostOptions {
   kind: EngineHost['kind'];
   /** The workspace the UI shows; a function because Electron can switch workspaces. */
   workspace?: () => { path: string; recent: string[] };
+  /** How this process names itself in a workspace lock, e.g. "lvmscope serve". */
+  holderName?: string;
 }
 
 export function createNodeHost(options: NodeHostOptions): EngineHost {
@@ -37,7 +39,7 @@ export function createNodeHost(options: NodeHostOptions): EngineHost {
     storage: (folder) => new FolderWorkspaceStorage(folder),
     hostname: os.hostname(),
     unixTime: () => Math.floor(Date.now() / 1000),
-    holder: `lvmscope ${options.kind} (pid ${process.pid})`,
+    holder: `${options.holderName ?? `lvmscope ${options.kind}`} (pid ${process.pid})`,
     ...(options.workspace ? { workspace: options.workspace } : {}),
   };
 }

@@ -30,7 +30,7 @@ let workspacePath = defaultDemoWorkspace(userData);
 let recent = loadRecent(userData);
 const menuState: MenuState = { isDev: !app.isPackaged && Boolean(devUrl), recent, theme: 'system' };
 
-const engine = new Engine(createNodeHost({ kind: 'electron', workspace: () => ({ path: workspacePath, recent }) }));
+const engine = new Engine(createNodeHost({ kind: 'electron', holderName: 'lvmscope (desktop app)', workspace: () => ({ path: workspacePath, recent }) }));
 
 function sendUi(command: UiCommand): void {
   engine.emit('ui.command', command);

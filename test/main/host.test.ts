@@ -29,4 +29,11 @@ describe('the Node host', () => {
     expect(createNodeHost({ kind: 'browser', workspace: () => ({ path: '/w', recent: [] }) }).workspace?.()).toEqual({ path: '/w', recent: [] });
     expect(defaultDemoWorkspace('/home/u/.config/lvmscope')).toBe('/home/u/.config/lvmscope/demo-workspace');
   });
+
+  it('names its process in workspace locks and gives wall-clock unix seconds', () => {
+    const host = createNodeHost({ kind: 'browser', holderName: 'lvmscope serve' });
+    expect(host.holder).toBe(`lvmscope serve (pid ${process.pid})`);
+    expect(createNodeHost({ kind: 'cli' }).holder).toBe(`lvmscope cli (pid ${process.pid})`);
+    expect(Math.abs(host.unixTime!() - Date.now() / 1000)).toBeLessThan(2);
+  });
 });

@@ -41,7 +41,7 @@ async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> 
     process.stderr.write('lvmscope: building the UI (electron-vite build)…\n');
     runBuild(ROOT);
   }
-  const engine = new Engine(createNodeHost({ kind: 'browser', workspace: () => ({ path: workspacePath, recent: [] }) }));
+  const engine = new Engine(createNodeHost({ kind: 'browser', holderName: 'lvmscope serve', workspace: () => ({ path: workspacePath, recent: [] }) }));
   const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), engine, clock: nodeClock, port: flags.port });
   process.stdout.write(`lvmscope: serving on ${server.url}\n`);
   process.stderr.write(`lvmscope ${ENGINE_VERSION}: workspace ${workspacePath}; press Ctrl+C to stop.\n`);
