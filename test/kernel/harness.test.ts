@@ -13,7 +13,7 @@ import { hasTool, missingTools } from '../helpers/tools';
 import { newcArchive } from './cpio';
 import { tempDir } from './fixtures';
 import { installedKernel } from './initramfs';
-import { dmName, kernelDmTables, kernelReadLvs, symbolicTable } from './kernelLvm';
+import { dmName, kernelInspectVg, symbolicTable, symbolicTables } from './kernelLvm';
 import { firstPatternMismatch, lvPattern, SECTOR_BYTES } from './pattern';
 import { type GuestImage, runInGuest, runInGuestOk } from './qemu';
 
@@ -73,10 +73,12 @@ describe.skipIf(noKernel)('the harness with a guest', () => {
   });
 
   it('kills the guest at a marker line, after a delay, and on timeout', async () => {
-    const atMarker = await runInGuest({ images: [], script: 'echo before\necho KILL-ME\nsleep 100\necho after\n', killAtMarker: 'KILL-ME' });
+    const script = 'echo before\necho KILL-ME\nsleep 100\necho after\n';
+    const atMarker = await runInGuest({ images: [], script, killAtMarker: 'KILL-ME', killAfterScriptMs: 30_000 });
     expect(atMarker).toMatchObject({ killed: 'marker', exitCode: null });
     expect(atMarker.output).toContain('before');
-    const afterDelay = await runInGuest({ images: [], script: 'echo started\nsleep 100\n', killAfterScriptMs: 300 });
+    expect(atMarker.output).not.toContain('after');
+    const afterDelay = await runInGuest({ images: [], script, killAfterScriptMs: 300 });
     expect(afterDelay).toMatchObject({ killed: 'time', exitCode: null });
     const timedOut = await runInGuest({ images: [], script: 'sleep 100\n', timeoutMs: 1500 });
     expect(timedOut).toMatchObject({ killed: 'timeout', exitCode: null });
@@ -99,12 +101,12 @@ describe.skipIf(noKernel)('the harness with a guest', () => {
 dd if=/dev/vdb of=/dev/mapper/${dmName('test-vg', 'lv-one')} bs=1M count=3 iflag=direct oflag=direct
 dd if=/dev/vdb of=/dev/mapper/${dmName('test-vg', 'two')} bs=1M skip=3 count=5 iflag=direct oflag=direct\n`,
     });
-    const read = await kernelReadLvs(images, 'test-vg', lvs.map((lv) => lv.name));
+    const inspection = await kernelInspectVg(images, 'test-vg', lvs.map((lv) => lv.name));
     for (const lv of lvs) {
-      expect(read[lv.name].length).toBe(lv.extents * 1024 * 1024);
-      expect(firstPatternMismatch(read[lv.name], 'test-vg', lv.name, 2048), lv.name).toBeNull();
+      const bytes = inspection.lvBytes[lv.name];
+      expect(bytes.length).toBe(lv.extents * 1024 * 1024);
+      expect(firstPatternMismatch(bytes, 'test-vg', lv.name, 2048), lv.name).toBeNull();
     }
-    const tables = await kernelDmTables(images, 'test-vg', { symbolic: true });
-    expect(tables).toEqual({ 'test--vg-lv--one': '0 6144 linear pv-a 2048', 'test--vg-two': '0 10240 linear pv-a 8192' });
+    expect(symbolicTables(inspection.dm)).toEqual({ 'test--vg-lv--one': '0 6144 linear pv-a 2048', 'test--vg-two': '0 10240 linear pv-a 8192' });
   });
 });

@@ -27,8 +27,19 @@ function readOnly(images: readonly GuestImage[]): GuestImage[] {
 // about 20 times slower under emulation (measured: 256 MiB in 0.2 s against 5.5 s).
 const COPY_BLOCK_MIB = 4;
 
-function readLvsScript(vg: string, lvs: readonly string[], spareDevice: string): string {
-  const lines = [`vgchange -ay --poll n ${shellQuote(vg)} >/dev/null`, 'off=0'];
+// `--poll n`: looking at a VG must not resume an interrupted pvmove behind the test's back.
+function activateScript(vg: string): string {
+  return `vgchange -ay --poll n ${shellQuote(vg)} >/dev/null\n`;
+}
+
+const DM_STATE_SCRIPT = `for b in /sys/block/vd*; do echo "DEVNUM $(cat $b/dev) $(cat $b/serial)"; done
+dmsetup info -c --noheadings -o major,minor,name --separator ' ' | sed 's/^ *//; s/ /:/; s/^/DEVNUM /'
+dmsetup table | sed 's/^/TABLE /'
+dmsetup status | sed 's/^/STATUS /'
+`;
+
+function copyLvsScript(vg: string, lvs: readonly string[], spareDevice: string): string {
+  const lines = ['off=0'];
   lvs.forEach((lv, i) => {
     const dev = shellQuote(`/dev/mapper/${dmName(vg, lv)}`);
     lines.push(
@@ -39,7 +50,7 @@ function readLvsScript(vg: string, lvs: readonly string[], spareDevice: string):
       `off=$((off + (size + ${COPY_BLOCK_MIB * MIB - 1}) / ${COPY_BLOCK_MIB * MIB}))`,
     );
   });
-  lines.push('sync', `vgchange -an ${shellQuote(vg)} >/dev/null`);
+  lines.push('sync');
   return lines.join('\n') + '\n';
 }
 
@@ -59,45 +70,6 @@ function readSpare(file: string, offsetBytes: number, lengthBytes: number): Uint
   return out;
 }
 
-/**
- * Activates `vg` in the kernel and returns the bytes of each named LV, as read through the
- * kernel's device-mapper. Images are attached with snapshot=on unless they say otherwise.
- */
-export async function kernelReadLvs(
-  images: readonly GuestImage[],
-  vg: string,
-  lvs: readonly string[],
-  timeoutMs = 120_000,
-): Promise<Record<string, Uint8Array>> {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-spare-'));
-  try {
-    // No LV is larger than all the PVs together; one block more per LV covers the alignment.
-    const spare = path.join(tmp, 'spare.img');
-    const totalBytes = images.reduce((sum, img) => sum + statSync(img.path).size, 0);
-    writeFileSync(spare, '');
-    truncateSync(spare, totalBytes + lvs.length * COPY_BLOCK_MIB * MIB);
-    const disks = [...readOnly(images), { path: spare, name: 'lvmscope-spare' }];
-    const spareDevice = `/dev/vd${String.fromCharCode(97 + images.length)}`;
-    const run = await runInGuestOk({ images: disks, script: readLvsScript(vg, lvs, spareDevice), timeoutMs });
-    const values = guestValues(run.output);
-    const result: Record<string, Uint8Array> = {};
-    lvs.forEach((lv, i) => {
-      const bytes = Number(values[`LV${i}_BYTES`]);
-      const offsetMiB = Number(values[`LV${i}_OFFSET_MIB`]);
-      if (!Number.isFinite(bytes) || !Number.isFinite(offsetMiB)) fail('STATE', `the guest did not report the size of ${vg}/${lv}:\n${run.output}`);
-      result[lv] = readSpare(spare, offsetMiB * MIB, bytes);
-    });
-    return result;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-/** One LV's bytes through the kernel's device-mapper (see kernelReadLvs). */
-export async function kernelReadLv(images: readonly GuestImage[], vg: string, lv: string): Promise<Uint8Array> {
-  return (await kernelReadLvs(images, vg, [lv]))[lv];
-}
-
 export interface KernelDmState {
   /** `dmsetup table` per dm device name, one line per target, without the "name: " prefix. */
   tables: Record<string, string>;
@@ -107,14 +79,11 @@ export interface KernelDmState {
   devices: Record<string, string>;
 }
 
-// `--poll n`: looking at a VG must not resume an interrupted pvmove behind the test's back.
-const DM_STATE_SCRIPT = (vg: string) => `vgchange -ay --poll n ${shellQuote(vg)} >/dev/null
-for b in /sys/block/vd*; do echo "DEVNUM $(cat $b/dev) $(cat $b/serial)"; done
-dmsetup info -c --noheadings -o major,minor,name --separator ' ' | sed 's/^ *//; s/ /:/; s/^/DEVNUM /'
-dmsetup table | sed 's/^/TABLE /'
-dmsetup status | sed 's/^/STATUS /'
-vgchange -an ${shellQuote(vg)} >/dev/null
-`;
+export interface KernelVgInspection {
+  dm: KernelDmState;
+  /** Each requested LV's bytes, read through the kernel's device-mapper. */
+  lvBytes: Record<string, Uint8Array>;
+}
 
 function collectPerDevice(output: string, tag: string): Record<string, string> {
   const byDevice: Record<string, string[]> = {};
@@ -125,20 +94,79 @@ function collectPerDevice(output: string, tag: string): Record<string, string> {
   return Object.fromEntries(Object.entries(byDevice).map(([k, v]) => [k, v.join('\n')]));
 }
 
-/** Activates `vg` in the kernel and reports its device-mapper tables, statuses and device numbers. */
-export async function kernelDmState(images: readonly GuestImage[], vg: string): Promise<KernelDmState> {
-  const run = await runInGuestOk({ images: readOnly(images), script: DM_STATE_SCRIPT(vg) });
+function parseDmState(output: string): KernelDmState {
   const devices: Record<string, string> = {};
-  for (const line of run.output.split('\n')) {
+  for (const line of output.split('\n')) {
     const m = /^DEVNUM (\d+:\d+) (\S+)$/.exec(line.trim());
     if (m) devices[m[1]] = m[2];
   }
-  return { tables: collectPerDevice(run.output, 'TABLE'), statuses: collectPerDevice(run.output, 'STATUS'), devices };
+  return { tables: collectPerDevice(output, 'TABLE'), statuses: collectPerDevice(output, 'STATUS'), devices };
+}
+
+/**
+ * One boot: activates `vg` in the kernel, reports its device-mapper state, and copies out
+ * the bytes of each LV in `lvs`. Images are attached with snapshot=on unless they say
+ * otherwise, so the caller's files are never changed.
+ */
+export async function kernelInspectVg(
+  images: readonly GuestImage[],
+  vg: string,
+  lvs: readonly string[] = [],
+  timeoutMs = 120_000,
+): Promise<KernelVgInspection> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-spare-'));
+  try {
+    // No LV is larger than all the PVs together; one block more per LV covers the alignment.
+    const spare = path.join(tmp, 'spare.img');
+    const totalBytes = images.reduce((sum, img) => sum + statSync(img.path).size, 0);
+    writeFileSync(spare, '');
+    truncateSync(spare, totalBytes + lvs.length * COPY_BLOCK_MIB * MIB);
+    const disks = [...readOnly(images), ...(lvs.length ? [{ path: spare, name: 'lvmscope-spare' }] : [])];
+    const spareDevice = `/dev/vd${String.fromCharCode(97 + images.length)}`;
+    const script =
+      activateScript(vg) + DM_STATE_SCRIPT + copyLvsScript(vg, lvs, spareDevice) + `vgchange -an ${shellQuote(vg)} >/dev/null\n`;
+    const run = await runInGuestOk({ images: disks, script, timeoutMs });
+    const values = guestValues(run.output);
+    const lvBytes: Record<string, Uint8Array> = {};
+    lvs.forEach((lv, i) => {
+      const bytes = Number(values[`LV${i}_BYTES`]);
+      const offsetMiB = Number(values[`LV${i}_OFFSET_MIB`]);
+      if (!Number.isFinite(bytes) || !Number.isFinite(offsetMiB)) fail('STATE', `the guest did not report the size of ${vg}/${lv}:\n${run.output}`);
+      lvBytes[lv] = readSpare(spare, offsetMiB * MIB, bytes);
+    });
+    return { dm: parseDmState(run.output), lvBytes };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Each named LV's bytes through the kernel's device-mapper (see kernelInspectVg). */
+export async function kernelReadLvs(
+  images: readonly GuestImage[],
+  vg: string,
+  lvs: readonly string[],
+): Promise<Record<string, Uint8Array>> {
+  return (await kernelInspectVg(images, vg, lvs)).lvBytes;
+}
+
+/** One LV's bytes through the kernel's device-mapper (see kernelInspectVg). */
+export async function kernelReadLv(images: readonly GuestImage[], vg: string, lv: string): Promise<Uint8Array> {
+  return (await kernelReadLvs(images, vg, [lv]))[lv];
+}
+
+/** Activates `vg` in the kernel and reports its device-mapper tables, statuses and device numbers. */
+export async function kernelDmState(images: readonly GuestImage[], vg: string): Promise<KernelDmState> {
+  return (await kernelInspectVg(images, vg)).dm;
 }
 
 /** Replaces every "major:minor" in a table with the device's name, for comparisons that ignore numbers. */
 export function symbolicTable(table: string, devices: Record<string, string>): string {
   return table.replace(/\b(\d+:\d+)\b/g, (devnum) => devices[devnum] ?? devnum);
+}
+
+/** Every table of a dm state with device numbers replaced by names (see symbolicTable). */
+export function symbolicTables(state: KernelDmState): Record<string, string> {
+  return Object.fromEntries(Object.entries(state.tables).map(([name, t]) => [name, symbolicTable(t, state.devices)]));
 }
 
 /**
@@ -151,6 +179,5 @@ export async function kernelDmTables(
   options: { symbolic?: boolean } = {},
 ): Promise<Record<string, string>> {
   const state = await kernelDmState(images, vg);
-  if (!options.symbolic) return state.tables;
-  return Object.fromEntries(Object.entries(state.tables).map(([name, t]) => [name, symbolicTable(t, state.devices)]));
+  return options.symbolic ? symbolicTables(state) : state.tables;
 }

@@ -6,12 +6,12 @@
 // How: copies of the gzip fixtures in a temp folder; LV bytes leave the guest through a spare
 // disk and are compared on the host (kernelLvm.ts).
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingTools } from '../helpers/tools';
 import { copyLvm2Fixture, tempDir } from './fixtures';
 import { hostLvPvs, hostLvSegments } from './hostLvm';
 import { installedKernel } from './initramfs';
-import { kernelDmTables, kernelReadLv } from './kernelLvm';
+import { kernelInspectVg, kernelReadLv, type KernelVgInspection, symbolicTables } from './kernelLvm';
 import { firstPatternMismatch } from './pattern';
 import { runInGuest } from './qemu';
 
@@ -20,22 +20,26 @@ const noKernel = missingTools('qemu-system-x86_64', 'busybox', 'lvm') || install
 
 describe.skipIf(noKernel)('the real kernel and the real-LVM2 fixtures', () => {
   const temps: Array<() => void> = [];
-  afterEach(() => temps.splice(0).forEach((remove) => remove()));
+  afterAll(() => temps.splice(0).forEach((remove) => remove()));
   function fixture(name: string) {
     const t = tempDir();
     temps.push(t.remove);
     return copyLvm2Fixture(name, t.dir);
   }
+  // One boot answers both questions about the seed VG: its dm tables and lv0's bytes.
+  let seed: KernelVgInspection;
+  beforeAll(async () => {
+    seed = await kernelInspectVg(fixture('seed'), 'vg0', ['lv0']);
+  });
 
-  it('activates the seed VG with lv0 as three linear targets on pv1, pv2 and pv3', async () => {
-    const tables = await kernelDmTables(fixture('seed'), 'vg0', { symbolic: true });
-    expect(tables).toEqual({
+  it('activates the seed VG with lv0 as three linear targets on pv1, pv2 and pv3', () => {
+    expect(symbolicTables(seed.dm)).toEqual({
       'vg0-lv0': ['0 12288 linear pv1 2048', '12288 8192 linear pv2 2048', '20480 10240 linear pv3 2048'].join('\n'),
     });
   });
 
-  it('reads every sector of the seed lv0 back with the fixture pattern', async () => {
-    const bytes = await kernelReadLv(fixture('seed'), 'vg0', 'lv0');
+  it('reads every sector of the seed lv0 back with the fixture pattern', () => {
+    const bytes = seed.lvBytes.lv0;
     expect(bytes.length).toBe(15 * 1024 * 1024);
     expect(firstPatternMismatch(bytes, 'vg0', 'lv0', EXTENT_SECTORS)).toBeNull();
   });
