@@ -11,7 +11,7 @@
 // The images are cached next to the initramfs (they are 500+ MiB, never committed) and
 // copied into the caller's folder on each use.
 
-import { constants, copyFileSync, existsSync, mkdirSync, openSync, closeSync, writeSync, renameSync, rmSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, openSync, closeSync, writeSync, renameSync, rmSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fail } from '../../app/base/result';
@@ -145,11 +145,20 @@ async function buildInto(dir: string): Promise<CachedInfo> {
   };
 }
 
+/** Older versions of this fixture are 500+ MiB each: drop them when the recipe changes. */
+function removeStaleFixtures(folder: string, keep: string): void {
+  if (!existsSync(folder)) return;
+  for (const entry of readdirSync(folder)) {
+    if (/^kernel-interrupted-move-[0-9a-f]+$/.test(entry) && entry !== keep) rmSync(path.join(folder, entry), { recursive: true, force: true });
+  }
+}
+
 /** Builds the fixture once per kernel + recipe + script, in the cache; returns its folder. */
 async function cachedFixture(): Promise<string> {
   const { cacheDir } = ensureInitramfs();
   const final = path.join(cacheDir, 'fixtures', fixtureKey());
   if (existsSync(path.join(final, 'info.json'))) return final;
+  removeStaleFixtures(path.dirname(final), path.basename(final));
   const building = `${final}.${process.pid}.partial`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(building, { recursive: true });
