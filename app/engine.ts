@@ -75,6 +75,10 @@ export class Engine implements EventSource {
       'move.start': async ({ request, options }) => this.open().moves.start(request, options),
       'move.resume': async ({ vg, options }) => this.open().moves.resume(vg, options),
       'move.control': async (action) => this.open().moves.control(action),
+      'move.abortRecorded': async ({ vg }) => {
+        await this.open().moves.abortRecorded(vg);
+        return { aborted: true };
+      },
       'move.state': async () => ({ move: this.current?.moves.state() ?? null }),
       'workload.start': (spec) => this.open().workloads.start(spec),
       'workload.stop': () => this.open().workloads.stop(),

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { CoalescePolicy } from './coalesce';
 import { DmDeviceView, WorkspaceView } from './views';
+import { ScenarioStateView, ScenarioSummary } from './scenario';
 import {
   InterceptView,
   MoveOptions,
@@ -126,7 +127,29 @@ export const methods = {
     MoveStateView,
     'Pause, resume, abort, step (next), change the copy rate or step mode of the running move.',
   ),
+  'move.abortRecorded': method(
+    z.object({ vg: z.string().min(1) }).strict(),
+    z.object({ aborted: z.boolean() }),
+    'Abort the interrupted move recorded in the metadata without running it (pvmove --abort).',
+  ),
   'move.state': method(NoParams, z.object({ move: MoveStateView.nullable() }), 'The running or last move, if any.'),
+  'move.abortRecorded': method(
+    z.object({ vg: z.string().min(1) }).strict(),
+    WorkspaceView,
+    'Abort an interrupted move found in the metadata (pvmove --abort): finished runs stay on the destination, the rest go back.',
+  ),
+  'workspace.crash': method(
+    NoParams,
+    z.object({ crashed: z.boolean() }),
+    'Crash drill: drop the open workspace as a killed process would (nothing more is written, the lock is released).',
+  ),
+  'scenario.list': method(NoParams, z.object({ scenarios: z.array(ScenarioSummary) }), 'The demo scenarios (assets/scenarios).'),
+  'scenario.run': method(
+    z.object({ name: z.string().min(1), path: WorkspacePath, force: z.boolean().default(false) }).strict(),
+    ScenarioStateView,
+    'Create a scenario\'s workspace and run its script (narration, moves, crashes, checks) in the background.',
+  ),
+  'scenario.state': method(NoParams, z.object({ scenario: ScenarioStateView.nullable() }), 'The running or last scenario, if any.'),
   'workload.start': method(WorkloadSpec, WorkloadStatsView, 'Start an IO generator on an LV (runs during a move).'),
   'workload.stop': method(NoParams, WorkloadStatsView, 'Stop the IO generator.'),
   'verify.run': method(
@@ -145,6 +168,7 @@ export const events = {
   'move.progress': event(MoveProgressView, { mode: 'latest' }, 'Copy progress: regions copied, rate, ETA, intercepted writes.'),
   'move.intercept': event(InterceptView, { mode: 'all' }, 'A write hit a region not yet copied: it waits for the copy, then lands on both legs.'),
   'workload.stats': event(WorkloadStatsView, { mode: 'latest' }, 'IO generator counters.'),
+  'scenario.state': event(ScenarioStateView, { mode: 'latest' }, 'A scenario moved to its next action or narration.'),
   'ui.command': event(UiCommand, { mode: 'all' }, 'A native menu item asks the UI to do something.'),
 } as const;
 
