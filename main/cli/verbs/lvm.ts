@@ -1,0 +1,193 @@
+// The LVM2 commands that change metadata: pvcreate, vgcreate, vgextend, vgreduce, lvcreate,
+// lvextend, lvreduce, lvremove, lvrename. Each opens the workspace, runs the command through
+// the engine's `lvm.command` (which commits the metadata and re-activates the LVs), prints
+// LVM2's confirmation line and closes the workspace.
+
+import type { Command } from 'commander';
+import { LvmscopeError } from '../../../app/base/result';
+import type { LvmCommandParams } from '../../../app/api/contract';
+import type { WorkspaceView } from '../../../app/api/views';
+import type { Engine } from '../../../app/engine';
+import { parseSignedCount, parseSignedSize, parseSizeBytes, type SignedCount, type SignedSize } from '../sizes';
+import { findImage, imageOf, splitLvPath, withWorkspace } from '../workspace';
+
+type Build = (view: WorkspaceView) => { command: LvmCommandParams; done: string };
+
+async function run(verb: string, dir: string, build: Build): Promise<void> {
+  const message = await withWorkspace(verb, dir, async (engine: Engine, view) => {
+    const { command, done } = build(view);
+    await engine.handlers['lvm.command'](command);
+    return done;
+  });
+  process.stdout.write(`  ${message}\n`);
+}
+
+export function pvcreateVerb(program: Command): void {
+  program
+    .command('pvcreate')
+    .description('Label an image file as a PV; with --size, create the (sparse) image first.')
+    .argument('<dir>', 'the workspace folder')
+    .argument('<file>', 'the image (pv5, pv5.img or DIR/pv5.img)')
+    .option('--size <size>', 'create a new image of this size (48M, 2G…)', (v) => parseSizeBytes(v))
+    .action((dir: string, file: string, flags: { size?: number }) =>
+      run('pvcreate', dir, (view) => {
+        const image = flags.size !== undefined ? (findImage(view, file) ?? newImageName(file)) : imageOf(view, file);
+        return { command: { op: 'pvcreate', image, ...(flags.size !== undefined ? { sizeBytes: flags.size } : {}) }, done: `Physical volume "${image.replace(/\.img$/, '')}" successfully created.` };
+      }),
+    );
+}
+
+/** A new image's file name: `pv5` → `pv5.img`. */
+function newImageName(ref: string): string {
+  const base = ref.replace(/^.*\//, '');
+  return /\.[a-z0-9]+$/i.test(base) ? base : `${base}.img`;
+}
+
+export function vgcreateVerb(program: Command): void {
+  program
+    .command('vgcreate')
+    .description('Create a volume group on PVs (images labelled by pvcreate, or unlabelled images: they are labelled first, as LVM2 does).')
+    .argument('<dir>', 'the workspace folder')
+    .argument('<vg>', 'the new VG name')
+    .argument('<files...>', 'the PV images')
+    .option('-s, --physicalextentsize <size>', 'extent size (default 4M; a power of two)', (v) => parseSizeBytes(v))
+    .action(async (dir: string, vg: string, files: string[], flags: { physicalextentsize?: number }) => {
+      await labelUnlabelled('vgcreate', dir, files);
+      await run('vgcreate', dir, (view) => ({
+        command: { op: 'vgcreate', name: vg, images: files.map((f) => imageOf(view, f)), ...(flags.physicalextentsize ? { extentSizeBytes: flags.physicalextentsize } : {}) },
+        done: `Volume group "${vg}" successfully created`,
+      }));
+    });
+}
+
+/** vgcreate / vgextend on images without an LVM label pvcreate them first, as LVM2 does. */
+async function labelUnlabelled(verb: string, dir: string, files: string[]): Promise<void> {
+  await withWorkspace(verb, dir, async (engine, view) => {
+    for (const f of files) {
+      const image = imageOf(view, f);
+      const role = view.images.find((i) => i.name === image)?.role;
+      if (role === 'not-lvm') {
+        await engine.handlers['lvm.command']({ op: 'pvcreate', image });
+        process.stdout.write(`  Physical volume "${image.replace(/\.img$/, '')}" successfully created.\n`);
+      }
+    }
+  });
+}
+
+export function vgextendVerb(program: Command): void {
+  program
+    .command('vgextend')
+    .description('Add PVs to a volume group.')
+    .argument('<dir>', 'the workspace folder')
+    .argument('<vg>', 'the VG')
+    .argument('<files...>', 'the PV images to add')
+    .action(async (dir: string, vg: string, files: string[]) => {
+      await labelUnlabelled('vgextend', dir, files);
+      await run('vgextend', dir, (view) => ({ command: { op: 'vgextend', vg, images: files.map((f) => imageOf(view, f)) }, done: `Volume group "${vg}" successfully extended` }));
+    });
+}
+
+export function vgreduceVerb(program: Command): void {
+  program
+    .command('vgreduce')
+    .description('Remove empty PVs from a volume group.')
+    .argument('<dir>', 'the workspace folder')
+    .argument('<vg>', 'the VG')
+    .argument('<files...>', 'the PV images to remove (they must hold no extents)')
+    .action((dir: string, vg: string, files: string[]) =>
+      run('vgreduce', dir, (view) => ({ command: { op: 'vgreduce', vg, pvs: files.map((f) => imageOf(view, f)) }, done: `Removed ${files.map((f) => `"${f}"`).join(', ')} from volume group "${vg}"` })),
+    );
+}
+
+interface SizeFlags {
+  size?: SignedSize;
+  extents?: SignedCount;
+}
+
+/** -L / -l: exactly one of them (a usage error otherwise). */
+function sizeOption(cmd: Command, flags: SizeFlags): void {
+  if (!!flags.size === !!flags.extents) cmd.error('error: give the size with exactly one of -L SIZE or -l EXTENTS.', { exitCode: 2 });
+}
+
+function extentBytesOf(view: WorkspaceView, vg: string): number {
+  const found = view.vgs.find((v) => v.name === vg);
+  if (!found) throw new LvmscopeError('NOT_FOUND', `There is no volume group ${vg} in ${view.path}; the VGs are ${view.vgs.map((v) => v.name).join(', ') || '(none)'}.`);
+  return found.extentSizeSectors * 512;
+}
+
+export function lvcreateVerb(program: Command): void {
+  const cmd = program
+    .command('lvcreate')
+    .description('Create a linear LV, on the given PVs or anywhere in the VG.')
+    .argument('<dir>', 'the workspace folder')
+    .argument('<vg>', 'the VG')
+    .argument('[files...]', 'PVs to allocate from, in order of preference')
+    .requiredOption('-n, --name <lv>', 'the new LV name')
+    .option('-L, --size <size>', 'size (48M, 2G…; rounded up to whole extents)', parseSignedSize)
+    .option('-l, --extents <n>', 'size in extents', parseSignedCount);
+  cmd.action((dir: string, vg: string, files: string[], flags: SizeFlags & { name: string }) => {
+    sizeOption(cmd, flags);
+    if ((flags.size ?? flags.extents)!.sign) cmd.error('error: lvcreate takes an absolute size (no + or -).', { exitCode: 2 });
+    return run('lvcreate', dir, (view) => ({
+      command: { op: 'lvcreate', vg, name: flags.name, ...(flags.size ? { sizeBytes: flags.size.bytes } : { extents: flags.extents!.count }), ...(files.length ? { pvs: files.map((f) => imageOf(view, f)) } : {}) },
+      done: `Logical volume "${flags.name}" created.`,
+    }));
+  });
+}
+
+function resizeVerb(op: 'lvextend' | 'lvreduce') {
+  return (program: Command) => {
+    const cmd = program
+      .command(op)
+      .description(op === 'lvextend' ? 'Grow an LV to a size (-L 20M, -l 20) or by an amount (-L +4M, -l +3).' : 'Shrink an LV to a size or by an amount (-L -4M, -l -3); the data beyond the new end is lost.')
+      .argument('<dir>', 'the workspace folder')
+      .argument('<lv>', 'the LV as VG/LV')
+      .argument('[files...]', 'PVs to allocate from (lvextend)')
+      .option('-L, --size <size>', 'new size, or +SIZE / -SIZE', parseSignedSize)
+      .option('-l, --extents <n>', 'new size in extents, or +N / -N', parseSignedCount);
+    cmd.action((dir: string, lvPath: string, files: string[], flags: SizeFlags) => {
+      sizeOption(cmd, flags);
+      const wrongSign = op === 'lvextend' ? '-' : '+';
+      if ((flags.size ?? flags.extents)!.sign === wrongSign) cmd.error(`error: ${op} cannot ${op === 'lvextend' ? 'shrink' : 'grow'} an LV; use ${op === 'lvextend' ? 'lvreduce' : 'lvextend'}.`, { exitCode: 2 });
+      const { vg, lv } = splitLvPath(lvPath);
+      return run(op, dir, (view) => {
+        const ext = extentBytesOf(view, vg);
+        const relative = (flags.size ?? flags.extents)!.sign !== null;
+        const count = flags.extents ? flags.extents.count : Math.ceil(flags.size!.bytes / ext);
+        const sizeArgs = relative ? { byExtents: count } : flags.size ? { sizeBytes: flags.size.bytes } : { extents: count };
+        return {
+          command: { op, vg, lv, ...sizeArgs, ...(files.length ? { pvs: files.map((f) => imageOf(view, f)) } : {}) },
+          done: `Logical volume ${vg}/${lv} successfully resized.`,
+        };
+      });
+    });
+  };
+}
+
+export const lvextendVerb = resizeVerb('lvextend');
+export const lvreduceVerb = resizeVerb('lvreduce');
+
+export function lvremoveVerb(program: Command): void {
+  program
+    .command('lvremove')
+    .description('Remove an LV (its extents become free).')
+    .argument('<dir>', 'the workspace folder')
+    .argument('<lv>', 'the LV as VG/LV')
+    .action((dir: string, lvPath: string) => {
+      const { vg, lv } = splitLvPath(lvPath);
+      return run('lvremove', dir, () => ({ command: { op: 'lvremove', vg, lv }, done: `Logical volume "${lv}" successfully removed.` }));
+    });
+}
+
+export function lvrenameVerb(program: Command): void {
+  program
+    .command('lvrename')
+    .description('Rename an LV.')
+    .argument('<dir>', 'the workspace folder')
+    .argument('<lv>', 'the LV as VG/LV')
+    .argument('<new>', 'the new LV name')
+    .action((dir: string, lvPath: string, newName: string) => {
+      const { vg, lv } = splitLvPath(lvPath);
+      return run('lvrename', dir, () => ({ command: { op: 'lvrename', vg, lv, newName: newName.replace(/^.*\//, '') }, done: `Renamed "${lv}" to "${newName.replace(/^.*\//, '')}" in volume group "${vg}"` }));
+    });
+}

@@ -1,0 +1,192 @@
+// `lvmscope pvmove DIR [SOURCE[:PE[-PE]]] [DEST[:PE[-PE]]…]`: a live move, step by step as
+// device-mapper and pvmove do it, with an optional workload on the moving LV and a verify at
+// the end. No SOURCE resumes the interrupted move (as LVM2), `--abort` aborts it, `--dry-run`
+// prints the plan. Ctrl-C pauses the move at its last checkpoint and exits; a later
+// `lvmscope pvmove DIR` resumes it.
+
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { LvmscopeError } from '../../../app/base/result';
+import type { MoveOptions, MovePlanView, MoveStateView, StepView, WorkloadSpec } from '../../../app/api/move';
+import type { WorkspaceView } from '../../../app/api/views';
+import type { Engine } from '../../../app/engine';
+import { lineDisplay, terminalDisplay, type MoveDisplay } from '../progress';
+import { parseRate, parseRegionSectors, parseSeconds, parseSizeBytes } from '../sizes';
+import { imageOf, vgOfImage, withWorkspace } from '../workspace';
+import { verifyAll } from './verify';
+
+export interface PvmoveFlags {
+  name?: string;
+  alloc: 'normal' | 'contiguous' | 'anywhere';
+  rate?: number;
+  regionSize?: number;
+  abort?: boolean;
+  interval: number;
+  workload?: Omit<WorkloadSpec, 'vg' | 'lv'>;
+  verify?: boolean;
+  dryRun?: boolean;
+}
+
+/** `randwrite:4k:2000` → pattern, block size, IOPS. */
+export function parseWorkload(text: string): Omit<WorkloadSpec, 'vg' | 'lv'> {
+  const [pattern, block, iops, ...rest] = text.split(':');
+  const patterns = ['randwrite', 'seqwrite', 'randrw', 'randread'] as const;
+  const p = patterns.find((x) => x === pattern);
+  const blockSizeBytes = block ? parseSizeBytes(block, 'b') : 4096;
+  const rate = iops ? Number(iops) : 500;
+  if (!p || rest.length || !Number.isFinite(rate) || rate <= 0 || blockSizeBytes % 512 !== 0 || blockSizeBytes <= 0) {
+    throw new InvalidArgumentError(`'${text}' is not a workload; write PATTERN:BLOCK:IOPS with PATTERN one of ${patterns.join(', ')}, BLOCK a multiple of 512 bytes (like 4k) and IOPS above zero (like randwrite:4k:2000).`);
+  }
+  return { pattern: p, blockSizeBytes, iops: rate };
+}
+
+export function pvmoveVerb(program: Command): void {
+  program
+    .command('pvmove')
+    .description('Move extents from one PV to others, live, as pvmove does (no SOURCE: resume the interrupted move).')
+    .argument('<dir>', 'the workspace folder')
+    .argument('[pvs...]', 'SOURCE[:PE[-PE]] then DEST[:PE[-PE]]… (PVs as pv2, pv2.img or DIR/pv2.img)')
+    .option('-n, --name <lv>', 'move only the extents of this LV')
+    .addOption(new Option('--alloc <policy>', 'allocation policy for the destination').choices(['normal', 'contiguous', 'anywhere']).default('normal'))
+    .option('--rate <size>', 'copy rate limit in bytes/s (512K, 20M; 0 = unlimited)', parseRate)
+    .option('--region-size <size>', 'mirror region size (power of two, default 512K)', parseRegionSectors)
+    .option('--abort', 'abort the interrupted move (no SOURCE)')
+    .option('-i, --interval <seconds>', 'without a terminal, print progress every SECONDS', parseSeconds, 15)
+    .option('--workload <spec>', 'IO on the moving LV during the move: PATTERN:BLOCK:IOPS (randwrite, seqwrite, randrw)', parseWorkload)
+    .option('--verify', 'check every block of the moved LVs at the end')
+    .option('--dry-run', 'print the plan (before, after, the command, the data size) and change nothing')
+    .action((dir: string, pvs: string[], flags: PvmoveFlags, cmd: Command) => {
+      if (flags.abort && pvs.length) cmd.error('error: --abort takes no PV; it aborts the interrupted move of DIR.', { exitCode: 2 });
+      if (flags.dryRun && !pvs.length) cmd.error('error: --dry-run needs a SOURCE PV to plan a move from.', { exitCode: 2 });
+      return withWorkspace('pvmove', dir, (engine, view) => (pvs.length ? startMove(engine, view, pvs, flags) : resumeMove(engine, view, flags)));
+    });
+}
+
+/** `pv2:0-3` with the PV named any way the user likes → the engine's `pv2:0-3`. */
+function normaliseSpec(view: WorkspaceView, spec: string): { image: string; text: string } {
+  const colon = spec.lastIndexOf(':');
+  const hasRange = colon > 0 && /^[\d:,-]+$/.test(spec.slice(colon + 1));
+  const name = hasRange ? spec.slice(0, spec.indexOf(':', spec.lastIndexOf('/') + 1)) : spec;
+  const image = imageOf(view, name);
+  return { image, text: `${image.replace(/\.[^.]+$/, '')}${spec.slice(name.length)}` };
+}
+
+async function startMove(engine: Engine, view: WorkspaceView, pvs: string[], flags: PvmoveFlags): Promise<void> {
+  const [source, ...dests] = pvs.map((p) => normaliseSpec(view, p));
+  const vg = vgOfImage(view, source.image);
+  if (!vg) throw new LvmscopeError('STATE', `${source.image} is not in a volume group, so it has no extents to move; add it with vgextend first.`);
+  const request = { vg, sources: [source.text], destinations: dests.map((d) => d.text), alloc: flags.alloc, ...(flags.name ? { lv: flags.name } : {}) };
+  if (flags.dryRun) {
+    printPlan(await engine.handlers['move.plan'](request), flags.rate);
+    return;
+  }
+  const state = await engine.handlers['move.start']({ request, options: moveOptions(flags) });
+  await follow(engine, state, flags);
+}
+
+async function resumeMove(engine: Engine, view: WorkspaceView, flags: PvmoveFlags): Promise<void> {
+  const interrupted = view.vgs.filter((vg) => vg.moveInProgress);
+  if (!interrupted.length) throw new LvmscopeError('STATE', `No move is in progress in ${view.path}; name a source PV to start one (lvmscope pvmove DIR pv2).`);
+  for (const vg of interrupted) {
+    process.stdout.write(`  ${vg.moveInProgress!.summary}\n`);
+    if (flags.abort) {
+      await engine.open().moves.abortRecorded(vg.name);
+      process.stdout.write(`  ${vg.name}: the move was aborted; checkpointed extents stay on ${vg.moveInProgress!.destinations.join(', ')}, the rest are back on ${vg.moveInProgress!.sources.join(', ')}.\n`);
+      continue;
+    }
+    const state = await engine.handlers['move.resume']({ vg: vg.name, options: moveOptions(flags) });
+    await follow(engine, state, flags);
+  }
+}
+
+function moveOptions(flags: PvmoveFlags): MoveOptions {
+  return { ...(flags.rate !== undefined ? { rateBytesPerSec: flags.rate } : {}), ...(flags.regionSize ? { regionSizeSectors: flags.regionSize } : {}) };
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+
+export function printPlan(plan: MovePlanView, rate?: number): void {
+  const out: string[] = [`  ${plan.command}`, `  Would move ${plan.extentCount} extents (${mib(plan.bytes)}) of ${plan.lvs.join(', ')}:`];
+  for (const m of plan.moves) out.push(`    ${m.lv} LE ${m.startLe}-${m.startLe + m.count - 1}: ${m.fromPv}:${m.fromPe}-${m.fromPe + m.count - 1} -> ${m.toPv}:${m.toPe}-${m.toPe + m.count - 1}`);
+  const runs = (pvs: MovePlanView['before']) => pvs.map((pv) => `    ${pv.name.padEnd(6)} ${pv.runs.map((r) => (r.lv ? `${r.lv}[${r.startPe}-${r.startPe + r.count - 1}]` : `free[${r.startPe}-${r.startPe + r.count - 1}]`)).join(' ')}`);
+  out.push('  Before:', ...runs(plan.before), '  After:', ...runs(plan.after));
+  if (plan.estimatedSeconds !== null) out.push(`  At ${mib(rate ?? 0)}/s this takes about ${Math.ceil(plan.estimatedSeconds)} s.`);
+  out.push('  Dry run: nothing was changed.');
+  process.stdout.write(out.map((l) => `${l}\n`).join(''));
+}
+
+/** Shows the move until it ends (or Ctrl-C pauses it), then the workload and verify results. */
+async function follow(engine: Engine, state: MoveStateView, flags: PvmoveFlags): Promise<void> {
+  const source = state.plan.request.sources[0]?.replace(/:.*/, '') ?? state.vg;
+  const title = `pvmove ${source} -> ${state.plan.request.destinations.join(',') || 'free space'}`;
+  const display: MoveDisplay = process.stdout.isTTY ? terminalDisplay(title) : lineDisplay(source, flags.interval);
+  const lv = state.plan.lvs[0];
+  if (flags.workload && lv) {
+    await engine.handlers['workload.start']({ ...flags.workload, vg: state.vg, lv });
+    display.note(`  Workload: ${flags.workload.pattern} ${flags.workload.blockSizeBytes / 1024} KiB at ${flags.workload.iops} IOPS on ${state.vg}/${lv}.`);
+  }
+  const outcome = await watch(engine, display);
+  const final = (await engine.handlers['move.state']({})).move;
+  display.finish(outcome === 'done' ? 100 : (final?.progress.percent ?? 0));
+  if (flags.workload) printWorkload(await engine.handlers['workload.stop']({}));
+  if (outcome === 'interrupted') throw new LvmscopeError('STATE', `The move was paused by Ctrl-C at its last checkpoint; run 'lvmscope pvmove DIR' to resume it, or add --abort to abort it.`);
+  if (outcome !== 'done') throw new LvmscopeError('STATE', final?.error ? `The move ${outcome}: ${final.error}` : `The move was ${outcome}; the workspace is consistent, see 'lvmscope lvs DIR -a --segments'.`);
+  process.stdout.write(`  ${state.plan.lvs.join(', ')}: ${mib(state.plan.bytes)} moved; metadata committed, the LVs now map to their new extents.\n`);
+  if (flags.verify) {
+    const mismatches = await verifyAll(engine, state.plan.lvs.map((name) => ({ vg: state.vg, lv: name })));
+    if (mismatches) throw new LvmscopeError('CORRUPT', `${mismatches} block(s) differ after the move; see the lines above.`);
+  }
+}
+
+type Outcome = 'done' | 'aborted' | 'failed' | 'interrupted';
+
+/** Feeds events to the display until the move ends or SIGINT pauses it at a safe point. */
+function watch(engine: Engine, display: MoveDisplay): Promise<Outcome> {
+  const moves = engine.open().moves;
+  let current = { number: 0, name: '' };
+  const subscription = engine.subscribe((name, payload) => {
+    if (name === 'move.step') {
+      const step = payload as StepView;
+      if (step.state === 'running') current = { number: step.number, name: step.name };
+      display.step(step);
+    } else if (name === 'move.progress') display.progress(payload as never, current);
+  });
+  return new Promise<Outcome>((resolve) => {
+    const onSigint = () => {
+      display.note('  Ctrl-C: pausing the move at its last checkpoint…');
+      void pauseSafely(engine).then(() => resolve('interrupted'));
+    };
+    process.once('SIGINT', onSigint);
+    void moves.whenFinished().then(() => {
+      const status = moves.state()?.status;
+      resolve(status === 'done' ? 'done' : status === 'aborted' ? 'aborted' : 'failed');
+    });
+  }).finally(() => {
+    subscription.dispose();
+    process.removeAllListeners('SIGINT');
+  });
+}
+
+/**
+ * Stops the copy and holds the runner before its next step, then waits until it is between
+ * steps or waiting for a copy that can no longer progress, so nothing is half-written when the
+ * workspace closes. The metadata then holds the last checkpoint, as after an interrupted pvmove.
+ */
+async function pauseSafely(engine: Engine): Promise<void> {
+  const runner = engine.open().moves.runner;
+  if (!runner) return;
+  runner.setStepMode(true);
+  runner.pause();
+  await engine.handlers['workload.stop']({}).catch(() => undefined);
+  const started = Date.now();
+  for (;;) {
+    const settled = ['waiting-step', 'done', 'aborted', 'failed'].includes(runner.status);
+    const copyHeld = (runner.currentStep === 4 || runner.currentStep === 5) && Date.now() - started > 300;
+    if (settled || copyHeld || Date.now() - started > 10_000) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function printWorkload(stats: { writes: number; reads: number; bytesWritten: number; interceptedWrites: number; errors: number; writeLatencyP50Ms: number | null; writeLatencyP99Ms: number | null }): void {
+  const ms = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)} ms`);
+  process.stdout.write(`  Workload: ${stats.writes} writes (${mib(stats.bytesWritten)}), ${stats.reads} reads, ${stats.interceptedWrites} intercepted by the mirror, ${stats.errors} errors; write latency p50 ${ms(stats.writeLatencyP50Ms)}, p99 ${ms(stats.writeLatencyP99Ms)}.\n`);
+}

@@ -1,0 +1,210 @@
+// Report rows from an open workspace: one per PV (with orphan PVs), per VG, per LV or per LV
+// segment, holding the raw values LVM2's report fields show (lib/report/report.c). PVs are
+// named as lvmscope names them everywhere (image name without extension: `pv2`), where LVM2
+// prints the device path.
+
+import { formatUuid } from '../../app/lvm/format/layout';
+import { pvExtentMaps } from '../../app/lvm/model/extentMap';
+import { isMirror, isStriped, lvExtentCount, segmentAreas, type LogicalVolume, type Segment, type VolumeGroup } from '../../app/lvm/model/types';
+import type { OpenVg } from '../../app/lvm/workspace/workspace';
+import type { WorkspaceSession } from '../../app/session/session';
+import { displayName } from '../../app/session/views';
+
+const SECTOR = 512;
+
+export interface PvRow {
+  pvName: string;
+  vgName: string;
+  attr: string;
+  sizeBytes: number;
+  freeBytes: number;
+  usedBytes: number;
+  devSizeBytes: number;
+  peStartBytes: number;
+  peCount: number;
+  allocCount: number;
+  uuid: string;
+  /** PV segments (pvs --segments): start PE and length, free runs included. */
+  pvsegs: Array<{ start: number; size: number }>;
+}
+
+export interface VgRow {
+  vgName: string;
+  pvCount: number;
+  lvCount: number;
+  attr: string;
+  sizeBytes: number;
+  freeBytes: number;
+  extentBytes: number;
+  extentCount: number;
+  freeCount: number;
+  seqno: number;
+  uuid: string;
+  maxLv: number;
+  maxPv: number;
+}
+
+export interface SegRow {
+  startPe: number;
+  sizePe: number;
+  startBytes: number;
+  sizeBytes: number;
+  segtype: string;
+  stripes: number;
+  devices: string;
+  peRanges: string;
+}
+
+export interface LvRow {
+  /** The real name (sorting) and the shown one (`[pvmove0]` for hidden LVs). */
+  name: string;
+  shownName: string;
+  vgName: string;
+  attr: string;
+  sizeBytes: number;
+  movePv: string;
+  copyPercent: string;
+  uuid: string;
+  hidden: boolean;
+  segs: SegRow[];
+}
+
+export interface ReportSource {
+  pvs: PvRow[];
+  vgs: VgRow[];
+  lvs: LvRow[];
+}
+
+export function reportSource(session: WorkspaceSession): ReportSource {
+  const pvs: PvRow[] = [];
+  const vgs: VgRow[] = [];
+  const lvs: LvRow[] = [];
+  for (const open of session.ws.listVgs()) {
+    pvs.push(...vgPvRows(open));
+    vgs.push(vgRow(open));
+    for (const lv of open.vg.lvs) lvs.push(lvRow(open, lv, session));
+  }
+  for (const orphan of session.ws.orphans()) {
+    const peStartBytes = orphan.label.dataAreas[0]?.offsetBytes ?? 0;
+    pvs.push({ pvName: displayName(orphan.image), vgName: '', attr: '---', sizeBytes: orphan.sizeBytes, freeBytes: orphan.sizeBytes, usedBytes: 0, devSizeBytes: orphan.sizeBytes, peStartBytes, peCount: 0, allocCount: 0, uuid: formatUuid(orphan.pvId), pvsegs: [] });
+  }
+  return { pvs, vgs, lvs };
+}
+
+function vgPvRows(open: OpenVg): PvRow[] {
+  const vg = open.vg;
+  const ext = vg.extentSizeSectors * SECTOR;
+  const maps = pvExtentMaps(vg);
+  return vg.pvs.map((pv) => {
+    const map = maps.find((m) => m.pvId === pv.id)!;
+    const free = map.free.reduce((n, r) => n + r.count, 0);
+    const image = open.images.get(pv.id);
+    const attr = (pv.status.includes('ALLOCATABLE') ? 'a' : '-') + (pv.status.includes('EXPORTED') ? 'x' : '-') + (image ? '-' : 'm');
+    const sizeBytes = pv.peCount ? pv.peCount * ext : pv.devSizeSectors * SECTOR;
+    const pvsegs = [...map.used.map((u) => ({ start: u.pe, size: u.count })), ...map.free.map((f) => ({ start: f.pe, size: f.count }))].sort((a, b) => a.start - b.start);
+    return {
+      pvName: image ? displayName(image) : `[unknown] ${formatUuid(pv.id)}`,
+      vgName: vg.name,
+      attr,
+      sizeBytes,
+      freeBytes: free * ext,
+      usedBytes: (pv.peCount - free) * ext,
+      devSizeBytes: pv.devSizeSectors * SECTOR,
+      peStartBytes: pv.peStartSectors * SECTOR,
+      peCount: pv.peCount,
+      allocCount: pv.peCount - free,
+      uuid: formatUuid(pv.id),
+      pvsegs,
+    };
+  });
+}
+
+function vgRow(open: OpenVg): VgRow {
+  const vg = open.vg;
+  const ext = vg.extentSizeSectors * SECTOR;
+  const extentCount = vg.pvs.reduce((n, p) => n + p.peCount, 0);
+  const used = pvExtentMaps(vg).reduce((n, m) => n + m.used.reduce((k, u) => k + u.count, 0), 0);
+  const writeable = vg.status.includes('WRITE') && !open.readOnly;
+  const attr = [writeable ? 'w' : 'r', vg.status.includes('RESIZEABLE') ? 'z' : '-', vg.status.includes('EXPORTED') ? 'x' : '-', open.missing.length ? 'p' : '-', 'n', vg.status.includes('CLUSTERED') ? 'c' : vg.status.includes('SHARED') ? 's' : '-'].join('');
+  return {
+    vgName: vg.name,
+    pvCount: vg.pvs.length,
+    lvCount: vg.lvs.filter((l) => l.status.includes('VISIBLE')).length,
+    attr,
+    sizeBytes: extentCount * ext,
+    freeBytes: (extentCount - used) * ext,
+    extentBytes: ext,
+    extentCount,
+    freeCount: extentCount - used,
+    seqno: vg.seqno,
+    uuid: formatUuid(vg.id),
+    maxLv: vg.maxLv,
+    maxPv: vg.maxPv,
+  };
+}
+
+const POLICY_CHAR: Record<string, string> = { inherit: 'i', normal: 'n', contiguous: 'c', anywhere: 'a', cling: 'l', cling_by_tags: 'l' };
+
+/** lv_attr (lvs(8) "lv_attr bits"); the 5th character is `a` when lvmscope activated the LV. */
+export function lvAttr(lv: LogicalVolume, active: boolean, open: boolean): string {
+  const pvmove = lv.status.includes('PVMOVE');
+  const type = pvmove ? 'p' : '-';
+  const perm = lv.status.includes('WRITE') ? 'w' : 'r';
+  let policy = POLICY_CHAR[lv.allocationPolicy ?? 'inherit'] ?? 'i';
+  if (lv.status.includes('LOCKED') || pvmove) policy = policy.toUpperCase();
+  const minor = lv.status.includes('FIXED_MINOR') ? 'm' : '-';
+  const target = lv.segments.some((s) => isMirror(s)) ? 'm' : '-';
+  return `${type}${perm}${policy}${minor}${active ? 'a' : '-'}${open ? 'o' : '-'}${target}---`;
+}
+
+function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession): LvRow {
+  const vg = openVg.vg;
+  const ext = vg.extentSizeSectors * SECTOR;
+  const dmName = session.lvDmName(vg.name, lv.name);
+  const isOpen = !!dmName && session.dm.list().some((d) => d.name === dmName && d.openCount > 0);
+  const nameOf = (pvId: string) => {
+    const image = openVg.images.get(pvId);
+    return image ? displayName(image) : 'unknown device';
+  };
+  const hidden = !lv.status.includes('VISIBLE');
+  const first = lv.segments[0];
+  const movePv = lv.status.includes('PVMOVE') && first && isMirror(first) && first.mirrors[0]?.kind === 'pv' ? nameOf(first.mirrors[0].pvId) : '';
+  return {
+    name: lv.name,
+    shownName: hidden ? `[${lv.name}]` : lv.name,
+    vgName: vg.name,
+    attr: lvAttr(lv, !!dmName, isOpen),
+    sizeBytes: lvExtentCount(lv) * ext,
+    movePv,
+    copyPercent: dmName ? copyPercent(lv) : '',
+    uuid: formatUuid(lv.id),
+    hidden,
+    segs: lv.segments.map((s) => segRow(vg, s, nameOf)),
+  };
+}
+
+/** Cpy%Sync of an active mirror from its checkpoints; empty for other LVs (as LVM2). */
+function copyPercent(lv: LogicalVolume): string {
+  if (!lv.segments.some((s) => isMirror(s))) return '';
+  const total = lvExtentCount(lv);
+  const moved = lv.segments.reduce((n, s) => n + (isMirror(s) ? (s.extentsMoved ?? 0) : 0), 0);
+  return total ? ((moved * 100) / total).toFixed(2) : '';
+}
+
+function segRow(vg: VolumeGroup, seg: Segment, nameOf: (pvId: string) => string): SegRow {
+  const ext = vg.extentSizeSectors * SECTOR;
+  const areas = segmentAreas(seg);
+  const perArea = isStriped(seg) ? seg.extentCount / Math.max(1, seg.stripes.length) : seg.extentCount;
+  const label = (a: (typeof areas)[number]) => (a.kind === 'pv' ? { name: nameOf(a.pvId), start: a.pe } : { name: a.lvName, start: a.le });
+  const segtype = isStriped(seg) ? (seg.stripes.length === 1 ? 'linear' : 'striped') : seg.type;
+  return {
+    startPe: seg.startExtent,
+    sizePe: seg.extentCount,
+    startBytes: seg.startExtent * ext,
+    sizeBytes: seg.extentCount * ext,
+    segtype,
+    stripes: areas.length,
+    devices: areas.map((a) => `${label(a).name}(${label(a).start})`).join(','),
+    peRanges: areas.map((a) => `${label(a).name}:${label(a).start}-${label(a).start + perArea - 1}`).join(' '),
+  };
+}
