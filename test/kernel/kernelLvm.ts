@@ -28,8 +28,8 @@ function readOnly(images: readonly GuestImage[]): GuestImage[] {
 const COPY_BLOCK_MIB = 4;
 
 // `--poll n`: looking at a VG must not resume an interrupted pvmove behind the test's back.
-function activateScript(vg: string): string {
-  return `vgchange -ay --poll n ${shellQuote(vg)} >/dev/null\n`;
+function activateScript(vgs: readonly string[]): string {
+  return `vgchange -ay --poll n ${vgs.map(shellQuote).join(' ')} >/dev/null\n`;
 }
 
 const DM_STATE_SCRIPT = `for b in /sys/block/vd*; do echo "DEVNUM $(cat $b/dev) $(cat $b/serial)"; done
@@ -38,9 +38,15 @@ dmsetup table | sed 's/^/TABLE /'
 dmsetup status | sed 's/^/STATUS /'
 `;
 
-function copyLvsScript(vg: string, lvs: readonly string[], spareDevice: string): string {
+/** An LV of some VG, for inspections that span several VGs. */
+export interface LvRef {
+  vg: string;
+  lv: string;
+}
+
+function copyLvsScript(lvs: readonly LvRef[], spareDevice: string): string {
   const lines = ['off=0'];
-  lvs.forEach((lv, i) => {
+  lvs.forEach(({ vg, lv }, i) => {
     const dev = shellQuote(`/dev/mapper/${dmName(vg, lv)}`);
     lines.push(
       `size=$(blockdev --getsize64 ${dev})`,
@@ -103,17 +109,23 @@ function parseDmState(output: string): KernelDmState {
   return { tables: collectPerDevice(output, 'TABLE'), statuses: collectPerDevice(output, 'STATUS'), devices };
 }
 
+export interface KernelInspectOptions {
+  timeoutMs?: number;
+  /** Script run before activation (e.g. `pvmove -i 1` to finish a move); pass writable images to keep its effect. */
+  prelude?: string;
+}
+
 /**
- * One boot: activates `vg` in the kernel, reports its device-mapper state, and copies out
- * the bytes of each LV in `lvs`. Images are attached with snapshot=on unless they say
- * otherwise, so the caller's files are never changed.
+ * One boot: activates every VG in `vgs` in the kernel, reports the device-mapper state, and
+ * copies out the bytes of each LV in `lvs` (keyed "vg/lv"). Images are attached with
+ * snapshot=on unless they say otherwise, so the caller's files are never changed.
  */
-export async function kernelInspectVg(
+export async function kernelInspectVgs(
   images: readonly GuestImage[],
-  vg: string,
-  lvs: readonly string[] = [],
-  timeoutMs = 120_000,
-): Promise<KernelVgInspection> {
+  vgs: readonly string[],
+  lvs: readonly LvRef[] = [],
+  options: KernelInspectOptions = {},
+): Promise<{ dm: KernelDmState; lvBytes: Record<string, Uint8Array> }> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-spare-'));
   try {
     // No LV is larger than all the PVs together; one block more per LV covers the alignment.
@@ -123,21 +135,35 @@ export async function kernelInspectVg(
     truncateSync(spare, totalBytes + lvs.length * COPY_BLOCK_MIB * MIB);
     const disks = [...readOnly(images), ...(lvs.length ? [{ path: spare, name: 'lvmscope-spare' }] : [])];
     const spareDevice = `/dev/vd${String.fromCharCode(97 + images.length)}`;
-    const script =
-      activateScript(vg) + DM_STATE_SCRIPT + copyLvsScript(vg, lvs, spareDevice) + `vgchange -an ${shellQuote(vg)} >/dev/null\n`;
-    const run = await runInGuestOk({ images: disks, script, timeoutMs });
+    const deactivate = `vgchange -an ${vgs.map(shellQuote).join(' ')} >/dev/null\n`;
+    const script = (options.prelude ?? '') + activateScript(vgs) + DM_STATE_SCRIPT + copyLvsScript(lvs, spareDevice) + deactivate;
+    const run = await runInGuestOk({ images: disks, script, timeoutMs: options.timeoutMs ?? 120_000 });
     const values = guestValues(run.output);
     const lvBytes: Record<string, Uint8Array> = {};
-    lvs.forEach((lv, i) => {
+    lvs.forEach(({ vg, lv }, i) => {
       const bytes = Number(values[`LV${i}_BYTES`]);
       const offsetMiB = Number(values[`LV${i}_OFFSET_MIB`]);
       if (!Number.isFinite(bytes) || !Number.isFinite(offsetMiB)) fail('STATE', `the guest did not report the size of ${vg}/${lv}:\n${run.output}`);
-      lvBytes[lv] = readSpare(spare, offsetMiB * MIB, bytes);
+      lvBytes[`${vg}/${lv}`] = readSpare(spare, offsetMiB * MIB, bytes);
     });
     return { dm: parseDmState(run.output), lvBytes };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * One boot: activates `vg` in the kernel, reports its device-mapper state, and copies out
+ * the bytes of each LV in `lvs` (see kernelInspectVgs).
+ */
+export async function kernelInspectVg(
+  images: readonly GuestImage[],
+  vg: string,
+  lvs: readonly string[] = [],
+  timeoutMs = 120_000,
+): Promise<KernelVgInspection> {
+  const found = await kernelInspectVgs(images, [vg], lvs.map((lv) => ({ vg, lv })), { timeoutMs });
+  return { dm: found.dm, lvBytes: Object.fromEntries(lvs.map((lv) => [lv, found.lvBytes[`${vg}/${lv}`]])) };
 }
 
 /** Each named LV's bytes through the kernel's device-mapper (see kernelInspectVg). */
