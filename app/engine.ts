@@ -15,6 +15,9 @@ import { WorkspaceSession, type SessionOptions } from './session/session';
 import { MoveController } from './session/moves';
 import { WorkloadController } from './session/workloads';
 import { createDemo, SEED_LAYOUT, type DemoLayout } from './session/demo';
+import type { Scenario, ScenarioStateView } from './api/scenario';
+import { ScenarioRunner, layoutOf } from './scenario/runner';
+import { runCommand, type LvmCommand } from './lvm/commands/index';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -32,8 +35,8 @@ export interface EngineHost {
   holder?: string;
   /** The workspace folder the UI shows and the recent ones (hosts with a UI provide it). */
   workspace?: () => { path: string; recent: string[] };
-  /** Demo layouts by scenario name (beyond the built-in seed). */
-  scenarios?: (name: string) => DemoLayout | undefined;
+  /** The demo scenarios (assets/scenarios/*.json, validated by the host). */
+  scenarios?: () => Scenario[];
 }
 
 interface AnyEvent {
@@ -42,6 +45,8 @@ interface AnyEvent {
 }
 
 interface Open {
+  /** Set when the workspace was dropped (closed, or crashed): its late events are ignored. */
+  dead?: boolean;
   session: WorkspaceSession;
   moves: MoveController;
   workloads: WorkloadController;
@@ -53,6 +58,7 @@ export class Engine implements EventSource {
   readonly handlers: Handlers;
   private readonly events = new Emitter<AnyEvent>();
   private current: Open | null = null;
+  private scenario: ScenarioRunner | null = null;
   /** Serialises open / close / demo creation. */
   private opening: Promise<unknown> = Promise.resolve();
 
@@ -69,6 +75,7 @@ export class Engine implements EventSource {
       'workspace.createDemo': ({ path, scenario, force }) => this.serial(() => this.createDemo(path, scenario, force)),
       'workspace.view': async () => this.open().session.view(this.open().moves.vg),
       'workspace.close': () => this.serial(async () => ({ closed: await this.closeWorkspace() })),
+      'lvm.command': (command) => this.serial(() => this.lvmCommand(command)),
       'vg.backup': async ({ vg }) => ({ text: this.open().session.backup(vg) }),
       'dm.list': async () => ({ devices: this.open().session.dmDevices() }),
       'move.plan': async (request) => this.open().moves.plan(request).view,
@@ -83,6 +90,10 @@ export class Engine implements EventSource {
       'workload.start': (spec) => this.open().workloads.start(spec),
       'workload.stop': () => this.open().workloads.stop(),
       'verify.run': ({ vg, lv }) => this.open().workloads.verify(vg, lv),
+      'workspace.crash': () => this.serial(async () => ({ crashed: await this.crash() })),
+      'scenario.list': async () => ({ scenarios: this.scenarios().map(({ name, title, description }) => ({ name, title, description })) }),
+      'scenario.run': async ({ name, path, force, speed }) => this.runScenario(name, path, force, speed),
+      'scenario.state': async () => ({ scenario: this.scenario?.state ?? null }),
     };
   }
 
@@ -131,8 +142,8 @@ export class Engine implements EventSource {
   private adopt(session: WorkspaceSession): Open {
     const open: Open = {
       session,
-      moves: new MoveController(session, (p) => this.emit('move.progress', p), (s) => this.emit('move.state', s)),
-      workloads: new WorkloadController(session, (s) => this.emit('workload.stats', s)),
+      moves: new MoveController(session, (p) => !open.dead && this.emit('move.progress', p), (s) => !open.dead && this.emit('move.state', s)),
+      workloads: new WorkloadController(session, (s) => !open.dead && this.emit('workload.stats', s)),
     };
     this.current = open;
     this.publish('workspace');
@@ -151,16 +162,70 @@ export class Engine implements EventSource {
   }
 
   private async createDemo(path: string, scenario: string, force: boolean) {
-    const layout = scenario === 'seed' ? SEED_LAYOUT : this.host.scenarios?.(scenario);
-    if (!layout) throw new LvmscopeError('NOT_FOUND', `No demo scenario named '${scenario}'; try 'seed'.`);
+    const found = this.scenarios().find((s) => s.name === scenario);
+    const layout: DemoLayout | undefined = found ? layoutOf(found) : scenario === 'seed' ? SEED_LAYOUT : undefined;
+    if (!layout) throw new LvmscopeError('NOT_FOUND', `No demo scenario named '${scenario}'; the scenarios are ${['seed', ...this.scenarios().map((x) => x.name)].filter((v, i, a) => a.indexOf(v) === i).join(', ')}.`);
     await this.closeWorkspace();
     const session = await createDemo(path, this.host.storage(path), this.sessionOptions(), layout, force);
     return this.adopt(session).session.view();
   }
 
+  /**
+   * Runs an LVM2 command on the open workspace, then closes and reopens it: commands that
+   * change membership rescan the images and replace their handles, and reopening re-activates
+   * every LV from the new metadata (the simplest correct refresh). Refused while a move runs.
+   */
+  private async lvmCommand(command: LvmCommand) {
+    const open = this.open();
+    if (open.moves.isActive) throw new LvmscopeError('BUSY', 'A move is running in this workspace; wait for it to finish (or abort it) before changing the volume groups.');
+    const path = open.session.path;
+    try {
+      await runCommand(open.session.ws, command);
+    } finally {
+      await this.closeWorkspace();
+      await this.openWorkspace(path);
+    }
+    this.log('info', 'lvm', `${command.op} done.`);
+    return this.open().session.view();
+  }
+
+  private scenarios(): Scenario[] {
+    return this.host.scenarios?.() ?? [];
+  }
+
+  private async runScenario(name: string, path: string, force: boolean, speed: number): Promise<ScenarioStateView> {
+    const scenario = this.scenarios().find((s) => s.name === name);
+    if (!scenario) throw new LvmscopeError('NOT_FOUND', `No scenario named '${name}'; the scenarios are ${this.scenarios().map((s) => s.name).join(', ') || 'none'}.`);
+    if (this.scenario?.state.status === 'running') throw new LvmscopeError('BUSY', `The scenario '${this.scenario.state.name}' is still running; wait for it to end.`);
+    await this.serial(() => this.createDemo(path, name, force));
+    const runner = new ScenarioRunner(scenario, path, {
+      handlers: this.handlers,
+      clock: this.host.clock,
+      crash: () => this.serial(() => this.crash()).then(() => undefined),
+      onState: (state) => this.emit('scenario.state', state),
+    }, speed);
+    this.scenario = runner;
+    this.log('info', 'scenario', `Scenario '${scenario.title}' started in ${path}.`);
+    void runner.run().then((end) => this.log(end.status === 'done' ? 'info' : 'error', 'scenario', end.status === 'done' ? `Scenario '${scenario.title}' finished.` : `Scenario '${scenario.title}' failed: ${end.error}`));
+    return runner.state;
+  }
+
+  /** Drops the open workspace as a killed process would: nothing more reaches the images. */
+  private async crash(): Promise<boolean> {
+    const open = this.current;
+    if (!open) return false;
+    open.dead = true;
+    this.current = null;
+    await open.session.halt();
+    open.moves.runner?.abort();
+    this.log('warn', 'crash', `Simulated crash: ${open.session.path} was dropped mid-flight; reopen it to recover.`);
+    return true;
+  }
+
   private async closeWorkspace(): Promise<boolean> {
     const open = this.current;
     if (!open) return false;
+    open.dead = true;
     if (open.moves.isActive) {
       open.moves.runner?.pause();
       this.log('warn', 'pvmove', 'The move was paused because its workspace is closing; reopen the workspace and resume it.');
@@ -174,7 +239,7 @@ export class Engine implements EventSource {
 
   private publish(kind: 'workspace' | 'dm' | 'move' | 'workload'): void {
     const open = this.current;
-    if (!open) return;
+    if (!open || open.dead) return;
     if (kind === 'workspace') this.emit('workspace.changed', open.session.view(open.moves.vg));
     else if (kind === 'dm') this.emit('dm.changed', { devices: open.session.dmDevices() });
   }

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Clock, Random } from '../app/base/clock';
 import type { EngineHost } from '../app/engine';
 import { FolderWorkspaceStorage } from './node/fileStorage';
+import { loadScenarios } from './scenarios';
 
 export const nodeClock: Clock = {
   now: () => performance.now(),
@@ -40,6 +41,7 @@ export function createNodeHost(options: NodeHostOptions): EngineHost {
     hostname: os.hostname(),
     unixTime: () => Math.floor(Date.now() / 1000),
     holder: `${options.holderName ?? `lvmscope ${options.kind}`} (pid ${process.pid})`,
+    scenarios: () => loadScenarios(),
     ...(options.workspace ? { workspace: options.workspace } : {}),
   };
 }

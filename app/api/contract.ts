@@ -82,6 +82,26 @@ export const UiCommand = z.discriminatedUnion('command', [
 ]);
 export type UiCommand = z.infer<typeof UiCommand>;
 
+const Policy = z.enum(['normal', 'contiguous', 'anywhere']);
+const Extents = z.number().int().positive();
+const SizeBytes = z.number().int().positive();
+/** An LVM2 command as data (app/lvm/commands LvmCommand): images by file name, PVs by image name. */
+export const LvmCommandParams = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('pvcreate'), image: z.string().min(1), sizeBytes: SizeBytes.optional(), metadataCopies: z.union([z.literal(1), z.literal(2)]).optional(), metadataSizeBytes: SizeBytes.optional(), dataAlignmentBytes: SizeBytes.optional() }).strict(),
+  z.object({ op: z.literal('pvremove'), image: z.string().min(1) }).strict(),
+  z.object({ op: z.literal('vgcreate'), name: z.string().min(1), images: z.array(z.string().min(1)), extentSizeBytes: SizeBytes.optional() }).strict(),
+  z.object({ op: z.literal('vgextend'), vg: z.string().min(1), images: z.array(z.string().min(1)).min(1) }).strict(),
+  z.object({ op: z.literal('vgreduce'), vg: z.string().min(1), pvs: z.array(z.string().min(1)).min(1) }).strict(),
+  z.object({ op: z.literal('vgrename'), vg: z.string().min(1), newName: z.string().min(1) }).strict(),
+  z.object({ op: z.literal('vgremove'), vg: z.string().min(1) }).strict(),
+  z.object({ op: z.literal('lvcreate'), vg: z.string().min(1), name: z.string().min(1), extents: Extents.optional(), sizeBytes: SizeBytes.optional(), pvs: z.array(z.string().min(1)).optional(), policy: Policy.optional() }).strict(),
+  z.object({ op: z.literal('lvextend'), vg: z.string().min(1), lv: z.string().min(1), extents: Extents.optional(), sizeBytes: SizeBytes.optional(), byExtents: Extents.optional(), pvs: z.array(z.string().min(1)).optional(), policy: Policy.optional() }).strict(),
+  z.object({ op: z.literal('lvreduce'), vg: z.string().min(1), lv: z.string().min(1), extents: Extents.optional(), sizeBytes: SizeBytes.optional(), byExtents: Extents.optional(), pvs: z.array(z.string().min(1)).optional(), policy: Policy.optional() }).strict(),
+  z.object({ op: z.literal('lvrename'), vg: z.string().min(1), lv: z.string().min(1), newName: z.string().min(1) }).strict(),
+  z.object({ op: z.literal('lvremove'), vg: z.string().min(1), lv: z.string().min(1) }).strict(),
+]);
+export type LvmCommandParams = z.infer<typeof LvmCommandParams>;
+
 export const methods = {
   'engine.info': method(NoParams, EngineInfo, 'What this engine is and what it can do.'),
   'host.info': method(NoParams, HostInfo, 'Which host serves the UI and which workspace folder it shows.'),
@@ -102,6 +122,11 @@ export const methods = {
   ),
   'workspace.view': method(NoParams, WorkspaceView, 'The open workspace: images, VGs, PVs, LVs, segments and problems.'),
   'workspace.close': method(NoParams, z.object({ closed: z.boolean() }), 'Close the open workspace (deactivates its LVs, releases its lock).'),
+  'lvm.command': method(
+    LvmCommandParams,
+    WorkspaceView,
+    'Run an LVM2 command (pvcreate, vgcreate, vgextend, vgreduce, lvcreate, lvextend, lvreduce, lvrename, lvremove…) on the open workspace and re-activate its LVs.',
+  ),
   'vg.backup': method(z.object({ vg: z.string().min(1) }).strict(), z.object({ text: z.string() }), 'A vgcfgbackup-style text of a volume group.'),
   'dm.list': method(NoParams, z.object({ devices: z.array(DmDeviceView) }), 'The mapped devices (dmsetup ls/table/status/info of every device).'),
   'move.plan': method(MoveRequest, MovePlanView, 'Plan a move (pvmove --dry-run): which extents go where, before and after, the command line.'),
@@ -133,11 +158,6 @@ export const methods = {
     'Abort the interrupted move recorded in the metadata without running it (pvmove --abort).',
   ),
   'move.state': method(NoParams, z.object({ move: MoveStateView.nullable() }), 'The running or last move, if any.'),
-  'move.abortRecorded': method(
-    z.object({ vg: z.string().min(1) }).strict(),
-    WorkspaceView,
-    'Abort an interrupted move found in the metadata (pvmove --abort): finished runs stay on the destination, the rest go back.',
-  ),
   'workspace.crash': method(
     NoParams,
     z.object({ crashed: z.boolean() }),
@@ -145,7 +165,7 @@ export const methods = {
   ),
   'scenario.list': method(NoParams, z.object({ scenarios: z.array(ScenarioSummary) }), 'The demo scenarios (assets/scenarios).'),
   'scenario.run': method(
-    z.object({ name: z.string().min(1), path: WorkspacePath, force: z.boolean().default(false) }).strict(),
+    z.object({ name: z.string().min(1), path: WorkspacePath, force: z.boolean().default(false), speed: z.number().positive().max(1e6).default(1) }).strict(),
     ScenarioStateView,
     'Create a scenario\'s workspace and run its script (narration, moves, crashes, checks) in the background.',
   ),

@@ -71,6 +71,10 @@ export class MoveRunner {
   mirrors: Array<{ control: MirrorControl; run: MoveRun; device: string; targetStart: number; length: number; destination: string }> = [];
   readonly regionSizeSectors: number;
   private pausedByUser = false;
+  /** True once the move is in the metadata (after step 3's commit, or from the start on resume). */
+  recorded: boolean;
+  /** LVs whose step 7 committed their final layout. */
+  private readonly resolvedLvs = new Set<string>();
 
   private constructor(
     private readonly host: MoveHost,
@@ -82,6 +86,7 @@ export class MoveRunner {
     this.regionSizeSectors = options.regionSizeSectors ?? DEFAULT_REGION_SECTORS;
     this.stepMode = options.stepMode ?? false;
     this.lvs = lvs;
+    this.recorded = fresh === null;
     for (const lv of lvs) for (let n = 1; n <= 8; n += 1) this.steps.push({ number: n, name: STEP_NAMES[n - 1], lv, state: 'pending', narration: '', commands: [], timeMs: 0 });
   }
 
@@ -170,7 +175,14 @@ export class MoveRunner {
     const done: Step[] = [];
     for (const step of steps) {
       await this.waitGate(lv, step);
-      if (this.abortRequested) throw new AbortRequested();
+      // Once step 7 committed the LV's final layout, the move of this LV is decided: step 8
+      // only loads that layout, so an abort lets it run. Before that, an abort between steps
+      // must undo the steps already done (the LV may be suspended, the -orig device exist).
+      if (this.abortRequested && step.number < 8) {
+        this.host.log('warn', `ABORTING: before ${STEP_NAMES[step.number - 1]} (${lv}): aborted by the user`);
+        await this.undo(lv, done);
+        throw new AbortRequested();
+      }
       this.currentStep = step.number;
       this.markStep(lv, step, 'running');
       try {
@@ -269,6 +281,7 @@ export class MoveRunner {
             await this.serialCommit(() => beginMove(host.vg(), this.fresh!, this.regionSizeSectors, layer), this.command);
             beginSeqno = [before, host.vg().seqno];
           }
+          this.recorded = true;
           mirrorTable = this.mirrorTable(lv, T);
           dm.load(L, mirrorTable.join('\n'));
         },
@@ -310,6 +323,7 @@ export class MoveRunner {
         run: async () => {
           const before = host.vg().seqno;
           await this.serialCommit(() => resolveLv(host.vg(), lv), this.command);
+          this.resolvedLvs.add(lv);
           endSeqno = [before, host.vg().seqno];
           finalTable = lvTable(host.vg(), lv, (id) => host.pvDevno(id));
         },
@@ -415,7 +429,9 @@ export class MoveRunner {
   private layoutOf(lv: string, when: 'before' | 'after'): string {
     const vg = this.host.vg();
     let model = vg;
-    if (readMove(vg)?.runs.some((r) => r.lv === lv)) {
+    if (this.resolvedLvs.has(lv)) {
+      // Step 7 has run: the metadata already holds the final layout.
+    } else if (readMove(vg)?.runs.some((r) => r.lv === lv)) {
       const after = resolveLvAssumingMoved(vg, lv);
       model = when === 'after' ? after : resolveLv(vg, lv);
     } else if (this.fresh && when === 'after' && this.fresh.some((m) => m.lv === lv)) {

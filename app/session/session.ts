@@ -157,6 +157,7 @@ export class WorkspaceSession {
 
   /** Commits a new model of a VG (seqno + 1 on every metadata area) and announces it. */
   async commit(next: VolumeGroup, command: string): Promise<VolumeGroup> {
+    if (this.halted) throw new LvmscopeError('STATE', 'The workspace was dropped by a (simulated) crash; nothing more is written.');
     const committed = await commitVg(this.ws, next, { command });
     this.options.log('info', 'metadata', `${committed.name}: metadata seqno ${committed.seqno} committed on every metadata area (${command}).`);
     this.options.onChange('workspace');
@@ -230,7 +231,26 @@ export class WorkspaceSession {
     });
   }
 
+  /** Set by halt(): the workspace was dropped as a killed process would drop it. */
+  private halted = false;
+
+  /**
+   * Crash drill: stop every write at once, as SIGKILL would. The image files are closed (IO
+   * still in flight fails), no metadata is written, the lock is released; the dm devices and
+   * the move are simply abandoned.
+   */
+  async halt(): Promise<void> {
+    this.halted = true;
+    this.dmDirtyTimer?.cancel();
+    this.dmSubscription?.dispose();
+    this.dm.copier.pause();
+    await this.journal?.close().catch(() => undefined);
+    this.journal = undefined;
+    await this.ws.close();
+  }
+
   async close(): Promise<void> {
+    if (this.halted) return;
     this.dmDirtyTimer?.cancel();
     this.dmSubscription?.dispose();
     await this.journal?.close().catch(() => undefined);
