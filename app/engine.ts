@@ -17,6 +17,7 @@ import { WorkloadController } from './session/workloads';
 import { createDemo, SEED_LAYOUT, type DemoLayout } from './session/demo';
 import type { Scenario, ScenarioStateView } from './api/scenario';
 import { ScenarioRunner, layoutOf } from './scenario/runner';
+import { moveTranscript } from './session/transcript';
 import { runCommand, type LvmCommand } from './lvm/commands/index';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -87,6 +88,11 @@ export class Engine implements EventSource {
         return { aborted: true };
       },
       'move.state': async () => ({ move: this.current?.moves.state() ?? null }),
+      'move.transcript': async () => {
+        const move = this.current?.moves.state();
+        if (!move) throw new LvmscopeError('STATE', 'No move has run in this workspace yet; start one, then export its transcript.');
+        return { markdown: moveTranscript(move, new Date(this.unixMs()).toISOString()), fileName: `lvmscope-move-${move.id}.md` };
+      },
       'workload.start': (spec) => this.open().workloads.start(spec),
       'workload.stop': () => this.open().workloads.stop(),
       'verify.run': ({ vg, lv }) => this.open().workloads.verify(vg, lv),
@@ -95,6 +101,10 @@ export class Engine implements EventSource {
       'scenario.run': async ({ name, path, force, speed }) => this.runScenario(name, path, force, speed),
       'scenario.state': async () => ({ scenario: this.scenario?.state ?? null }),
     };
+  }
+
+  private unixMs(): number {
+    return (this.host.unixTime?.() ?? Math.floor(this.host.clock.now() / 1000)) * 1000;
   }
 
   /** The open workspace, or a STATE error telling what to do. */

@@ -158,6 +158,7 @@ export const methods = {
     'Abort the interrupted move recorded in the metadata without running it (pvmove --abort).',
   ),
   'move.state': method(NoParams, z.object({ move: MoveStateView.nullable() }), 'The running or last move, if any.'),
+  'move.transcript': method(NoParams, z.object({ markdown: z.string(), fileName: z.string() }), 'The running or last move as a Markdown transcript: plan, layouts, every step with its commands and tables.'),
   'workspace.crash': method(
     NoParams,
     z.object({ crashed: z.boolean() }),
