@@ -82,6 +82,8 @@ function collectSourceRuns(vg: VolumeGroup, sources: PvSpec[], lvFilter: string 
   for (const lv of vg.lvs) {
     if (lvFilter && lv.name !== lvFilter) continue;
     for (const seg of lv.segments) {
+      // Which PVs an unsupported segment uses is unknown here: asked to move that LV, say why not.
+      if (isOther(seg) && lvFilter === lv.name) refuseUnmovable(lv, seg, names);
       const touched = sourceAreasOf(lv, seg, sources);
       if (touched.length === 0) continue;
       refuseUnmovable(lv, seg, names);

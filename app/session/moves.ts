@@ -235,7 +235,8 @@ export class MoveController {
     const ext = open.vg.extentSizeSectors * SECTOR_SIZE;
     const move = readMove(open.vg);
     const inLayer = move ? move.runs.reduce((n, r) => n + r.count, 0) : 0;
-    const resolved = Math.max(0, this.bytesTotal / ext - inLayer);
+    // Before step 3 records the move, nothing is in the layer and nothing is copied yet.
+    const resolved = runner.recorded ? Math.max(0, this.bytesTotal / ext - inLayer) : 0;
     const checkpointed = move ? move.runs.filter((r) => r.moved).reduce((n, r) => n + r.count, 0) : 0;
     const live = runner.mirrors
       .filter((m) => !move?.runs.find((r) => r.lv === m.run.lv && r.startLe === m.run.startLe)?.moved)

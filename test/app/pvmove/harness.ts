@@ -1,0 +1,76 @@
+// Shared by the pvmove engine tests: an Engine on in-memory image files (real time, seeded
+// randomness), demo layouts beyond the seed, and small readers of views.
+
+import { Engine } from '../../../app/engine';
+import { SeededRandom } from '../../../app/base/clock';
+import { MiB } from '../../../app/base/units';
+import { SEED_LAYOUT, createDemo, type DemoLayout } from '../../../app/session/demo';
+import { nodeClock } from '../../../main/host';
+import { MemoryWorkspaceStorage } from '../../sim/memory';
+
+/** lv0 = pv1:0-2 | pv2:0-2, lv1 = pv2:3-5 | pv3:0-2; pv4 free (two LVs partly on pv2). */
+export const TWO_LV_LAYOUT: DemoLayout = {
+  pvs: ['pv1.img', 'pv2.img', 'pv3.img', 'pv4.img'].map((image) => ({ image, sizeBytes: 16 * MiB })),
+  vg: 'vg0',
+  extentSizeBytes: MiB,
+  lvs: [
+    { name: 'lv0', pieces: [{ extents: 3, image: 'pv1.img' }, { extents: 3, image: 'pv2.img' }] },
+    { name: 'lv1', pieces: [{ extents: 3, image: 'pv2.img' }, { extents: 3, image: 'pv3.img' }] },
+  ],
+};
+
+export interface TestEngine {
+  engine: Engine;
+  storage: MemoryWorkspaceStorage;
+  /** A copy of every image's bytes (to prove nothing was written). */
+  snapshot(): Map<string, Uint8Array>;
+}
+
+/** An Engine with `layout` built in memory (by the demo builder, then opened like any folder). */
+export async function memoryEngine(layout: DemoLayout = SEED_LAYOUT, seed = 1): Promise<TestEngine> {
+  const storage = new MemoryWorkspaceStorage('mem:/demo');
+  const random = new SeededRandom(seed);
+  const quiet = () => undefined;
+  const options = { clock: nodeClock, random, hostname: 'test-host', holder: 'test', unixTime: () => 1_700_000_000, log: quiet, onChange: quiet, onStep: quiet, onIntercept: quiet };
+  await (await createDemo('mem:/demo', storage, options, layout, false)).close();
+  const engine = new Engine({ kind: 'test', clock: nodeClock, random, hostname: 'test-host', unixTime: () => 1_700_000_000, storage: () => storage });
+  await engine.handlers['workspace.open']({ path: 'mem:/demo' });
+  const snapshot = () => new Map([...storage.files].map(([name, f]) => [name, f.bytes.slice()]));
+  return { engine, storage, snapshot };
+}
+
+export function lvLayout(view: Awaited<ReturnType<Engine['handlers']['workspace.view']>>, lv: string): string[] {
+  const found = view.vgs[0].lvs.find((l) => l.name === lv)!;
+  return found.segments.map((s) => s.areas.map((a) => `${a.target}:${a.start}-${a.start + s.count - 1}`).join(' '));
+}
+
+export const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitForEnd(engine: Engine, limitMs = 20_000) {
+  for (let waited = 0; waited < limitMs; waited += 20) {
+    const { move } = await engine.handlers['move.state']({});
+    if (move && ['done', 'aborted', 'failed'].includes(move.status)) return move;
+    await sleepMs(20);
+  }
+  throw new Error(`the move did not end within ${limitMs} ms`);
+}
+
+/** Waits until the move waits before step `n` of `lv` (step mode). */
+export async function waitForStep(engine: Engine, n: number, lv = 'lv0', limitMs = 5000) {
+  for (let waited = 0; waited < limitMs; waited += 10) {
+    const { move } = await engine.handlers['move.state']({});
+    if (move?.status === 'waiting-step' && move.steps.find((s) => s.lv === lv && s.number === n)?.state === 'waiting') return move;
+    await sleepMs(10);
+  }
+  throw new Error(`the move did not wait before step ${n} of ${lv} within ${limitMs} ms`);
+}
+
+/** verify.run, failing instead of hanging when the LV is left suspended. */
+export async function verifyWithin(engine: Engine, lv = 'lv0', ms = 5000) {
+  return Promise.race([
+    engine.handlers['verify.run']({ vg: 'vg0', lv }),
+    sleepMs(ms).then(() => {
+      throw new Error(`verify of ${lv} did not finish within ${ms} ms (is the LV still suspended?)`);
+    }),
+  ]);
+}
