@@ -48,22 +48,42 @@ export function terminalDisplay(title: string, stream: NodeJS.WriteStream = proc
     cliProgress.Presets.shades_classic,
   );
   const bar = multi.create(100, 0, { speed: '0.0', etaText: '--', step: 0, stepName: '', held: 0, intercepted: 0 });
+  // The mirrors' counters go back to zero when a mirror is torn down: show the most seen.
+  let intercepted = 0;
+  const log = (line: string) => multi.log(wrap(line, stream.columns || 100));
   return {
     step(step) {
       const line = stepLine(step);
-      if (line) multi.log(`${line}\n`);
+      if (line) log(line);
     },
     progress(p, step) {
-      bar.update(Number(p.percent.toFixed(1)), { speed: (p.bytesPerSec / MiB).toFixed(1), etaText: p.paused ? 'paused' : eta(p.etaSeconds), step: step.number, stepName: step.name, held: p.waitingWrites, intercepted: p.interceptedWrites });
+      intercepted = Math.max(intercepted, p.interceptedWrites);
+      bar.update(Number(p.percent.toFixed(1)), { speed: (p.bytesPerSec / MiB).toFixed(1), etaText: p.paused ? 'paused' : eta(p.etaSeconds), step: step.number, stepName: step.name, held: p.waitingWrites, intercepted });
     },
     note(line) {
-      multi.log(`${line}\n`);
+      log(line);
     },
     finish(percent) {
       bar.update(Number(percent.toFixed(1)));
+      // Lines logged since the last redraw are written on the next one: force it before stopping.
+      multi.update();
       multi.stop();
     },
   };
+}
+
+/** Wraps a line at word boundaries to the terminal width, continuation lines indented. */
+export function wrap(line: string, columns: number): string {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > columns) {
+    const cut = rest.lastIndexOf(' ', columns);
+    const at = cut > 8 ? cut : columns;
+    out.push(rest.slice(0, at));
+    rest = `      ${rest.slice(at).trimStart()}`;
+  }
+  out.push(rest);
+  return out.map((l) => `${l}\n`).join('');
 }
 
 export function lineDisplay(source: string, intervalSeconds: number, write: (s: string) => void = (s) => process.stdout.write(s)): MoveDisplay {

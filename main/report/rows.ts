@@ -149,7 +149,8 @@ const POLICY_CHAR: Record<string, string> = { inherit: 'i', normal: 'n', contigu
 export function lvAttr(lv: LogicalVolume, active: boolean, open: boolean): string {
   const pvmove = lv.status.includes('PVMOVE');
   const type = pvmove ? 'p' : '-';
-  const perm = lv.status.includes('WRITE') ? 'w' : 'r';
+  // LVM2 prints no permission for the pvmove layer (p-C-…).
+  const perm = pvmove ? '-' : lv.status.includes('WRITE') ? 'w' : 'r';
   let policy = POLICY_CHAR[lv.allocationPolicy ?? 'inherit'] ?? 'i';
   if (lv.status.includes('LOCKED') || pvmove) policy = policy.toUpperCase();
   const minor = lv.status.includes('FIXED_MINOR') ? 'm' : '-';

@@ -79,8 +79,8 @@ async function startMove(engine: Engine, view: WorkspaceView, pvs: string[], fla
     printPlan(await engine.handlers['move.plan'](request), flags.rate);
     return;
   }
-  const state = await engine.handlers['move.start']({ request, options: moveOptions(flags) });
-  await follow(engine, state, flags);
+  const plan = await engine.handlers['move.plan'](request);
+  await follow(engine, { vg, lvs: plan.lvs, source: source.text, destinations: dests.map((d) => d.text), bytes: plan.bytes }, flags, () => engine.handlers['move.start']({ request, options: moveOptions(flags) }));
 }
 
 async function resumeMove(engine: Engine, view: WorkspaceView, flags: PvmoveFlags): Promise<void> {
@@ -93,8 +93,9 @@ async function resumeMove(engine: Engine, view: WorkspaceView, flags: PvmoveFlag
       process.stdout.write(`  ${vg.name}: the move was aborted; checkpointed extents stay on ${vg.moveInProgress!.destinations.join(', ')}, the rest are back on ${vg.moveInProgress!.sources.join(', ')}.\n`);
       continue;
     }
-    const state = await engine.handlers['move.resume']({ vg: vg.name, options: moveOptions(flags) });
-    await follow(engine, state, flags);
+    const move = vg.moveInProgress!;
+    const bytes = move.extentsTotal * vg.extentSizeSectors * 512;
+    await follow(engine, { vg: vg.name, lvs: move.lvs, source: move.sources[0] ?? vg.name, destinations: move.destinations, bytes }, flags, () => engine.handlers['move.resume']({ vg: vg.name, options: moveOptions(flags) }));
   }
 }
 
@@ -114,25 +115,36 @@ export function printPlan(plan: MovePlanView, rate?: number): void {
   process.stdout.write(out.map((l) => `${l}\n`).join(''));
 }
 
-/** Shows the move until it ends (or Ctrl-C pauses it), then the workload and verify results. */
-async function follow(engine: Engine, state: MoveStateView, flags: PvmoveFlags): Promise<void> {
-  const source = state.plan.request.sources[0]?.replace(/:.*/, '') ?? state.vg;
-  const title = `pvmove ${source} -> ${state.plan.request.destinations.join(',') || 'free space'}`;
+interface MoveTarget {
+  vg: string;
+  lvs: string[];
+  source: string;
+  destinations: string[];
+  bytes: number;
+}
+
+/**
+ * Starts the workload, then the move (listening before it starts, so every step is shown),
+ * shows it until it ends or Ctrl-C pauses it, then prints the workload and verify results.
+ */
+async function follow(engine: Engine, target: MoveTarget, flags: PvmoveFlags, start: () => Promise<MoveStateView>): Promise<void> {
+  const source = target.source.replace(/:.*/, '');
+  const title = `pvmove ${source} -> ${target.destinations.join(',') || 'free space'}`;
   const display: MoveDisplay = process.stdout.isTTY ? terminalDisplay(title) : lineDisplay(source, flags.interval);
-  const lv = state.plan.lvs[0];
+  const lv = target.lvs[0];
   if (flags.workload && lv) {
-    await engine.handlers['workload.start']({ ...flags.workload, vg: state.vg, lv });
-    display.note(`  Workload: ${flags.workload.pattern} ${flags.workload.blockSizeBytes / 1024} KiB at ${flags.workload.iops} IOPS on ${state.vg}/${lv}.`);
+    await engine.handlers['workload.start']({ ...flags.workload, vg: target.vg, lv });
+    display.note(`  Workload: ${flags.workload.pattern} ${flags.workload.blockSizeBytes / 1024} KiB at ${flags.workload.iops} IOPS on ${target.vg}/${lv}.`);
   }
-  const outcome = await watch(engine, display);
+  const outcome = await watch(engine, display, start);
   const final = (await engine.handlers['move.state']({})).move;
   display.finish(outcome === 'done' ? 100 : (final?.progress.percent ?? 0));
   if (flags.workload) printWorkload(await engine.handlers['workload.stop']({}));
   if (outcome === 'interrupted') throw new LvmscopeError('STATE', `The move was paused by Ctrl-C at its last checkpoint; run 'lvmscope pvmove DIR' to resume it, or add --abort to abort it.`);
   if (outcome !== 'done') throw new LvmscopeError('STATE', final?.error ? `The move ${outcome}: ${final.error}` : `The move was ${outcome}; the workspace is consistent, see 'lvmscope lvs DIR -a --segments'.`);
-  process.stdout.write(`  ${state.plan.lvs.join(', ')}: ${mib(state.plan.bytes)} moved; metadata committed, the LVs now map to their new extents.\n`);
+  process.stdout.write(`  ${target.lvs.join(', ')}: ${mib(target.bytes)} moved; metadata committed, the LVs now map to their new extents.\n`);
   if (flags.verify) {
-    const mismatches = await verifyAll(engine, state.plan.lvs.map((name) => ({ vg: state.vg, lv: name })));
+    const mismatches = await verifyAll(engine, target.lvs.map((name) => ({ vg: target.vg, lv: name })));
     if (mismatches) throw new LvmscopeError('CORRUPT', `${mismatches} block(s) differ after the move; see the lines above.`);
   }
 }
@@ -140,7 +152,7 @@ async function follow(engine: Engine, state: MoveStateView, flags: PvmoveFlags):
 type Outcome = 'done' | 'aborted' | 'failed' | 'interrupted';
 
 /** Feeds events to the display until the move ends or SIGINT pauses it at a safe point. */
-function watch(engine: Engine, display: MoveDisplay): Promise<Outcome> {
+async function watch(engine: Engine, display: MoveDisplay, start: () => Promise<MoveStateView>): Promise<Outcome> {
   const moves = engine.open().moves;
   let current = { number: 0, name: '' };
   const subscription = engine.subscribe((name, payload) => {
@@ -150,6 +162,13 @@ function watch(engine: Engine, display: MoveDisplay): Promise<Outcome> {
       display.step(step);
     } else if (name === 'move.progress') display.progress(payload as never, current);
   });
+  try {
+    await start();
+  } catch (e) {
+    subscription.dispose();
+    display.finish(0);
+    throw e;
+  }
   return new Promise<Outcome>((resolve) => {
     const onSigint = () => {
       display.note('  Ctrl-C: pausing the move at its last checkpoint…');
