@@ -1,12 +1,23 @@
-// The app shell: header (product, engine, connection, theme), the workspace's image files,
-// the engine log. Later issues add the volume-group, device and move views here.
+// The app: header; the recovery banner; the volume group (PV maps, LV bars) with the move
+// controls and the workload on the left; the live move diagram and the eight steps on the
+// right; the device-mapper stack, the event log and the image files at the bottom. Panes
+// are resizable; sizes are fixed while the animation runs, so nothing jumps.
 import { useEffect, useSyncExternalStore } from 'react';
 import { AboutDialog } from './components/AboutDialog';
 import { Header } from './components/Header';
 import { LogPanel } from './components/LogPanel';
+import { Splitter } from './components/Splitter';
 import { WorkspacePanel } from './components/WorkspacePanel';
+import { selectionLabel } from './store/selection';
 import { useAppStore } from './storeContext';
 import { resolveTheme } from './store/uiSlice';
+import { MoveControls, WorkloadPanel } from './views/Controls';
+import { DevicePanel } from './views/DevicePanel';
+import { MoveDiagram } from './views/MoveDiagram';
+import { PlanDialog } from './views/PlanDialog';
+import { RecoveryBanner } from './views/RecoveryBanner';
+import { Steps } from './views/Steps';
+import { VolumeGroup } from './views/VolumeGroup';
 
 function subscribePrefersDark(onChange: () => void): () => void {
   const query = window.matchMedia('(prefers-color-scheme: dark)');
@@ -18,20 +29,57 @@ const prefersDark = () => window.matchMedia('(prefers-color-scheme: dark)').matc
 export function App() {
   const theme = useAppStore((s) => s.ui.theme);
   const presentation = useAppStore((s) => s.ui.presentation);
+  const panes = useAppStore((s) => s.ui.panes);
+  const setPanes = useAppStore((s) => s.setPanes);
   const dark = useSyncExternalStore(subscribePrefersDark, prefersDark);
   const shown = resolveTheme(theme, dark);
   useEffect(() => {
     document.documentElement.dataset.theme = shown;
     document.documentElement.dataset.presentation = String(presentation);
   }, [shown, presentation]);
+  const columns = panes.leftPx > 0 ? `${panes.leftPx}px 8px minmax(360px, 1fr)` : 'minmax(380px, 46fr) 8px minmax(360px, 54fr)';
+  const leftWidth = () => document.querySelector<HTMLElement>('.pane-left')?.offsetWidth ?? 600;
   return (
     <div className="app">
       <Header />
-      <main className="app-main">
-        <WorkspacePanel />
-        <LogPanel />
+      <RecoveryBanner />
+      <main className="app-main" style={{ gridTemplateColumns: columns }}>
+        <div className="pane pane-left">
+          <VolumeGroup />
+          <MoveControls />
+          <WorkloadPanel />
+        </div>
+        <Splitter orientation="vertical" label="resize the left and right panes" onResize={(d) => setPanes({ leftPx: Math.max(320, leftWidth() + d) })} />
+        <div className="pane pane-right">
+          <MoveDiagram />
+          <Steps />
+        </div>
       </main>
+      <Splitter orientation="horizontal" label="resize the bottom panes" onResize={(d) => setPanes({ bottomPx: Math.max(80, panes.bottomPx - d) })} />
+      <div className="app-bottom" style={{ height: `${panes.bottomPx}px` }}>
+        <DevicePanel />
+        <LogPanel />
+        <WorkspacePanel />
+      </div>
+      <DragLabel />
+      <PlanDialog />
       <AboutDialog />
+    </div>
+  );
+}
+
+/** The label that follows the pointer during a drag: what is dragged and the verdict. */
+function DragLabel() {
+  const drag = useAppStore((s) => s.ui.drag);
+  if (!drag) return null;
+  const v = drag.verdict;
+  return (
+    <div className={`drag-label verdict-${v?.status ?? 'none'}`} style={{ left: `${drag.x + 14}px`, top: `${drag.y + 14}px` }} data-testid="drag-label">
+      {selectionLabel(drag.selection)}
+      {drag.overPv && ` → ${drag.overPv}: `}
+      {v?.status === 'checking' && 'checking…'}
+      {v?.status === 'yes' && 'yes'}
+      {v?.status === 'no' && `no — ${v.reason}`}
     </div>
   );
 }

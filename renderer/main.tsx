@@ -1,12 +1,16 @@
 // Renderer entry: connect to the engine (preload or WebSocket, chosen in transport.ts),
-// create the store, bind engine events, load the first state, render.
+// create the store, bind engine events, load the first state (opening the host's workspace,
+// or creating the seed demo in it when it is empty), start the animation controller, render.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ActionsContext, createActions } from './actions';
+import { RegionAnimator } from './animation/regionAnimator';
 import { App } from './App';
 import { createAppStore } from './store';
 import { bindEngineEvents, loadInitialState } from './store/engineEvents';
 import { StoreContext } from './storeContext';
 import { connectEngine } from './transport';
+import { AnimatorContext } from './views/MoveDiagram';
 import './styles.css';
 
 const store = createAppStore();
@@ -14,11 +18,19 @@ const connection = connectEngine();
 connection.onState((state) => store.getState().setConnection(state));
 bindEngineEvents(connection.client, store);
 loadInitialState(connection.client, store).catch((e: unknown) => store.getState().setEngineError(String(e)));
+const actions = createActions(connection.client, store);
+const animator = new RegionAnimator(store);
+// The e2e suite and the frame-rate bench read the animator's frame counter.
+(window as unknown as { lvmscopeAnimator: RegionAnimator }).lvmscopeAnimator = animator;
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StoreContext.Provider value={store}>
-      <App />
+      <ActionsContext.Provider value={actions}>
+        <AnimatorContext.Provider value={animator}>
+          <App />
+        </AnimatorContext.Provider>
+      </ActionsContext.Provider>
     </StoreContext.Provider>
   </StrictMode>,
 );

@@ -6,8 +6,12 @@ import type { AppState, AppStore } from './store';
 
 export const StoreContext = createContext<AppStore | null>(null);
 
-export function useAppStore<T>(selector: (state: AppState) => T): T {
+export function useAppStoreApi(): AppStore {
   const store = useContext(StoreContext);
   if (!store) throw new Error('useAppStore: no StoreContext provider above this component.');
-  return useStore(store, selector);
+  return store;
+}
+
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  return useStore(useAppStoreApi(), selector);
 }

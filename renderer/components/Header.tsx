@@ -1,12 +1,17 @@
+import { useState } from 'react';
+import { useActions } from '../actions';
+import { formatBytes } from '../format';
 import { useAppStore } from '../storeContext';
 import { nextTheme } from '../store/uiSlice';
 import { Logo } from './Logo';
 
+/** Product, workspace and VG facts, Open workspace… / New demo workspace…, connection, theme. */
 export function Header() {
   const info = useAppStore((s) => s.engine.info);
   const connection = useAppStore((s) => s.engine.connection);
   const theme = useAppStore((s) => s.ui.theme);
   const setTheme = useAppStore((s) => s.setTheme);
+  const [dialog, setDialog] = useState<'open' | 'demo' | null>(null);
   return (
     <header className="app-header">
       <Logo />
@@ -14,12 +19,60 @@ export function Header() {
       <span className="engine-info" data-testid="engine-info">
         {info ? `engine ${info.version} · ${info.host}` : 'connecting to the engine…'}
       </span>
+      <VgFacts />
+      <button type="button" onClick={() => setDialog('open')} title="Open a folder of image files (each image is a PV)">Open workspace…</button>
+      <button type="button" onClick={() => setDialog('demo')} title="Create the seed demo (lv0 on pv1 | pv2 | pv3, pv4 free) in a folder">New demo workspace…</button>
       <span className={`connection connection-${connection}`} data-testid="connection" title="connection to the engine">
         {connection}
       </span>
       <button type="button" className="theme-button" onClick={() => setTheme(nextTheme(theme))} title="Switch theme (light, dark, follow the system)">
         theme: {theme}
       </button>
+      {dialog && <PathDialog kind={dialog} onClose={() => setDialog(null)} />}
     </header>
+  );
+}
+
+function VgFacts() {
+  const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
+  const path = useAppStore((s) => s.workspace.path);
+  const error = useAppStore((s) => s.workspace.error);
+  if (error) return <span className="vg-facts error" role="alert" data-testid="workspace-error" title={error}>{error}</span>;
+  if (!vg) return <span className="vg-facts muted mono">{path ?? ''}</span>;
+  const extent = vg.extentSizeSectors * 512;
+  return (
+    <span className="vg-facts mono" data-testid="vg-facts" title={path}>
+      <strong>{vg.name}</strong> {formatBytes(vg.sizeBytes)} · free {formatBytes(vg.freeBytes)} · extent {formatBytes(extent)} · seqno <span data-testid="vg-seqno">{vg.seqno}</span> · {vg.pvs.length} PVs · {vg.lvs.filter((l) => !l.hidden).length} LVs
+      {vg.readOnlyReason && <span className="error"> · read-only: {vg.readOnlyReason}</span>}
+    </span>
+  );
+}
+
+function PathDialog({ kind, onClose }: { kind: 'open' | 'demo'; onClose: () => void }) {
+  const current = useAppStore((s) => s.workspace.path ?? '');
+  const [path, setPath] = useState(kind === 'demo' ? `${current.replace(/\/+$/, '')}-new` : current);
+  const [replace, setReplace] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const actions = useActions();
+  const submit = async () => {
+    if (kind === 'open') {
+      await actions.openWorkspace(path);
+      onClose();
+      return;
+    }
+    const message = await actions.newDemo(path, replace);
+    if (message) setError(message);
+    else onClose();
+  };
+  return (
+    <div className="dialog-backdrop" role="dialog" aria-modal="true" aria-labelledby="path-title">
+      <form className="dialog" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <h2 id="path-title">{kind === 'open' ? 'Open workspace' : 'New demo workspace'}</h2>
+        <label>Folder on the engine's host <input className="path-input mono" value={path} onChange={(e) => setPath(e.target.value)} autoFocus /></label>
+        {kind === 'demo' && <label title="Deletes the image files already in that folder"><input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> replace the files in that folder</label>}
+        {error && <p className="error" role="alert">{error}</p>}
+        <div className="dialog-buttons"><button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">{kind === 'open' ? 'Open' : 'Create'}</button></div>
+      </form>
+    </div>
   );
 }

@@ -1,10 +1,11 @@
 // Plain functions that connect the engine to the store: the first load (engine.info,
-// host.info, workspace.listImages) and the event subscriptions. They only call the store's
-// setters, so tests drive them with an in-memory client and a fresh store.
+// host.info, the workspace: opened, or created as the seed demo when its folder is empty)
+// and the event subscriptions. They only call the store's setters, so tests drive them with
+// an in-memory client and a fresh store.
 import type { ApiClient, Disposable } from './types';
 import type { AppStore } from './index';
 
-/** Asks the engine what it is and lists the workspace's image files. */
+/** Asks the engine what it is, then opens the host's workspace. */
 export async function loadInitialState(client: ApiClient, store: AppStore): Promise<void> {
   const [info, host] = await Promise.all([client.call('engine.info', {}), client.call('host.info', {})]);
   if (!info.ok) return store.getState().setEngineError(info.error.message);
@@ -13,20 +14,45 @@ export async function loadInitialState(client: ApiClient, store: AppStore): Prom
   await loadWorkspace(client, store, host.value.workspacePath);
 }
 
+/**
+ * Lists the folder's images, then opens it. An empty folder gets the seed demo (the host
+ * hands an empty demo folder on first start, so the story shows with zero set-up).
+ */
 export async function loadWorkspace(client: ApiClient, store: AppStore, path: string): Promise<void> {
   store.getState().setWorkspaceLoading(path);
   const listed = await client.call('workspace.listImages', { path });
-  if (listed.ok) store.getState().setWorkspaceImages(listed.value.path, listed.value.images);
-  else store.getState().setWorkspaceError(listed.error.message);
+  if (!listed.ok) return store.getState().setWorkspaceError(listed.error.message);
+  store.getState().setWorkspaceImages(listed.value.path, listed.value.images);
+  const opened = listed.value.images.length === 0
+    ? await client.call('workspace.createDemo', { path, scenario: 'seed' })
+    : await client.call('workspace.open', { path });
+  if (!opened.ok) return store.getState().setWorkspaceError(opened.error.message);
+  store.getState().setWorkspaceView(opened.value);
+  await refreshLiveState(client, store);
+}
+
+/** The dm stack and the move, fetched once after opening (events keep them fresh afterwards). */
+export async function refreshLiveState(client: ApiClient, store: AppStore): Promise<void> {
+  const [dm, move] = await Promise.all([client.call('dm.list', {}), client.call('move.state', {})]);
+  if (dm.ok) store.getState().setDevices(dm.value.devices);
+  if (move.ok) store.getState().setMoveState(move.value.move);
 }
 
 export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable {
+  const s = () => store.getState();
   const subs = [
-    client.on('log', (line) => store.getState().appendLog([line])),
+    client.on('log', (line) => s().appendLog([line])),
     client.on('ui.command', (command) => {
-      store.getState().applyUiCommand(command);
+      s().applyUiCommand(command);
       if (command.command === 'workspace.opened') void loadWorkspace(client, store, command.path);
     }),
+    client.on('workspace.changed', (view) => s().setWorkspaceView(view)),
+    client.on('dm.changed', ({ devices }) => s().setDevices(devices)),
+    client.on('move.state', (state) => s().setMoveState(state)),
+    client.on('move.step', (step) => s().applyStep(step)),
+    client.on('move.progress', (progress) => s().setProgress(progress)),
+    client.on('move.intercept', (view) => s().addIntercept(view)),
+    client.on('workload.stats', (stats) => s().setWorkloadStats(stats)),
   ];
-  return { dispose: () => subs.forEach((s) => s.dispose()) };
+  return { dispose: () => subs.forEach((x) => x.dispose()) };
 }

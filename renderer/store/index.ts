@@ -1,22 +1,31 @@
-// One store made of slices (zustand's slices pattern). Later issues add the devices, move
-// and workload slices here. Components select one field at a time; tests create a fresh
-// vanilla store with createAppStore().
+// One store made of slices (zustand's slices pattern): engine, workspace, devices, move,
+// workload, ui. Components select one field at a time; tests create a fresh vanilla store
+// with createAppStore().
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
+import { createDevicesSlice } from './devicesSlice';
+import type { DevicesSlice } from './devicesSlice';
 import { createEngineSlice } from './engineSlice';
 import type { EngineSlice } from './engineSlice';
+import { createMoveSlice } from './moveSlice';
+import type { MoveSlice } from './moveSlice';
 import { createUiSlice } from './uiSlice';
 import type { UiSlice } from './uiSlice';
+import { createWorkloadSlice } from './workloadSlice';
+import type { WorkloadSlice } from './workloadSlice';
 import { createWorkspaceSlice } from './workspaceSlice';
 import type { WorkspaceSlice } from './workspaceSlice';
 
-export type AppState = EngineSlice & WorkspaceSlice & UiSlice;
+export type AppState = EngineSlice & WorkspaceSlice & DevicesSlice & MoveSlice & WorkloadSlice & UiSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
   return createStore<AppState>()((...a) => ({
     ...createEngineSlice(...a),
     ...createWorkspaceSlice(...a),
+    ...createDevicesSlice(...a),
+    ...createMoveSlice(...a),
+    ...createWorkloadSlice(...a),
     ...createUiSlice(...a),
   }));
 }

@@ -1,24 +1,63 @@
-// Purely visual state: the theme (light / dark / follow the system), presentation mode and
-// the About box. Native menu items change it through `ui.command` events.
+// Purely visual state: the theme (light / dark / follow the system), presentation mode, the
+// About box, what is selected (highlighted everywhere), the drag in progress with the drop
+// target's verdict, the hidden-LV toggle and the pane sizes. Native menu items change it
+// through `ui.command` events.
 import type { StateCreator } from 'zustand/vanilla';
 import type { UiCommand } from '../../app/api';
+import type { MovePlanView } from '../../app/api/move';
+import type { Selection } from './selection';
 import type { AppState } from './index';
 
 export type ThemeChoice = 'light' | 'dark' | 'system';
 
+/** The verdict of hovering a drop target: checking (waiting for move.plan), yes (with the plan), or no with the reason. */
+export type DropVerdict = { status: 'checking' } | { status: 'yes'; plan: MovePlanView } | { status: 'no'; reason: string };
+
+export interface DragState {
+  selection: Selection;
+  /** Pointer position in the page, for the drag label. */
+  x: number;
+  y: number;
+  overPv: string | null;
+  verdict: DropVerdict | null;
+}
+
 export interface UiSlice {
-  ui: { theme: ThemeChoice; presentation: boolean; aboutOpen: boolean };
+  ui: {
+    theme: ThemeChoice;
+    presentation: boolean;
+    aboutOpen: boolean;
+    selection: Selection | null;
+    drag: DragState | null;
+    showHiddenLvs: boolean;
+    /** Widths of the left column and height of the bottom row, in px (resizable panes). */
+    panes: { leftPx: number; bottomPx: number };
+    /** "Move to…" chooser open (the keyboard path). */
+    moveToOpen: boolean;
+  };
   setTheme(theme: ThemeChoice): void;
   togglePresentation(): void;
   setAboutOpen(open: boolean): void;
   applyUiCommand(command: UiCommand): void;
+  select(selection: Selection | null): void;
+  setDrag(drag: DragState | null): void;
+  updateDrag(patch: Partial<DragState>): void;
+  setShowHiddenLvs(show: boolean): void;
+  setPanes(panes: Partial<UiSlice['ui']['panes']>): void;
+  setMoveToOpen(open: boolean): void;
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
-  ui: { theme: 'system', presentation: false, aboutOpen: false },
+  ui: { theme: 'system', presentation: false, aboutOpen: false, selection: null, drag: null, showHiddenLvs: false, panes: { leftPx: 0, bottomPx: 220 }, moveToOpen: false },
   setTheme: (theme) => set((s) => ({ ui: { ...s.ui, theme } })),
   togglePresentation: () => set((s) => ({ ui: { ...s.ui, presentation: !s.ui.presentation } })),
   setAboutOpen: (aboutOpen) => set((s) => ({ ui: { ...s.ui, aboutOpen } })),
+  select: (selection) => set((s) => ({ ui: { ...s.ui, selection, moveToOpen: selection ? s.ui.moveToOpen : false } })),
+  setDrag: (drag) => set((s) => ({ ui: { ...s.ui, drag } })),
+  updateDrag: (patch) => set((s) => (s.ui.drag ? { ui: { ...s.ui, drag: { ...s.ui.drag, ...patch } } } : {})),
+  setShowHiddenLvs: (showHiddenLvs) => set((s) => ({ ui: { ...s.ui, showHiddenLvs } })),
+  setPanes: (panes) => set((s) => ({ ui: { ...s.ui, panes: { ...s.ui.panes, ...panes } } })),
+  setMoveToOpen: (moveToOpen) => set((s) => ({ ui: { ...s.ui, moveToOpen } })),
   applyUiCommand(command) {
     switch (command.command) {
       case 'theme.set':
@@ -28,7 +67,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
       case 'about.show':
         return get().setAboutOpen(true);
       case 'workspace.opened':
-        // Reloading the image list is the job of the event binding (store/engineEvents.ts).
+        // Opening the workspace is the job of the event binding (store/engineEvents.ts).
         return;
     }
   },

@@ -1,0 +1,151 @@
+// The requestAnimationFrame controller of the move diagram (excalidraw's habit: animation
+// outside React state). It reads the newest authoritative progress and intercept events
+// from the store on each frame and paints each mirror's region grid on its canvas: pending,
+// copying (pulsing), copied; an intercepted write pulls its region to the front (raised,
+// ringed) while it waits for the copy, then lands on both legs (a flash with two strokes
+// down to the source leg and the destination leg). React never re-renders for a frame.
+import type { MirrorProgressView } from '../../app/api/move';
+import { cellRect, gridLayout, regionRects, type GridLayout, type Rect } from '../geometry/regionGrid';
+import type { AppStore } from '../store';
+
+const WAIT_MS = 4000;
+const LAND_MS = 1200;
+
+interface Surface {
+  canvas: HTMLCanvasElement;
+  widthPx: number;
+  heightPx: number;
+  grid?: GridLayout;
+}
+
+interface Palette {
+  pending: string;
+  copying: string;
+  copied: string;
+  intercept: string;
+  landed: string;
+}
+
+export class RegionAnimator {
+  private readonly surfaces = new Map<number, Surface>();
+  private readonly firstSeen = new Map<number, number>();
+  private handle = 0;
+  private palette: Palette | null = null;
+  private theme = '';
+  /** Frames painted (tests and the frame-rate bench read it). */
+  frames = 0;
+
+  constructor(private readonly store: AppStore) {}
+
+  /** Paints mirror `index` on `canvas` until the returned function is called. */
+  attach(index: number, canvas: HTMLCanvasElement, widthPx: number, heightPx: number): () => void {
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.max(1, Math.round(widthPx * ratio));
+    canvas.height = Math.max(1, Math.round(heightPx * ratio));
+    this.surfaces.set(index, { canvas, widthPx, heightPx });
+    if (!this.handle) this.handle = requestAnimationFrame(this.frame);
+    return () => {
+      if (this.surfaces.get(index)?.canvas === canvas) this.surfaces.delete(index);
+      if (this.surfaces.size === 0 && this.handle) {
+        cancelAnimationFrame(this.handle);
+        this.handle = 0;
+      }
+    };
+  }
+
+  private readonly frame = (now: number) => {
+    this.handle = requestAnimationFrame(this.frame);
+    const mirrors = this.store.getState().move.progress?.mirrors ?? [];
+    this.refreshPalette();
+    for (const [index, surface] of this.surfaces) this.paint(surface, mirrors[index], index, now);
+    this.frames += 1;
+  };
+
+  private refreshPalette(): void {
+    const theme = document.documentElement.dataset.theme ?? '';
+    if (this.palette && theme === this.theme) return;
+    const css = getComputedStyle(document.documentElement);
+    const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+    this.theme = theme;
+    this.palette = { pending: v('--region-pending', '#d0d7de'), copying: v('--region-copying', '#f2a33a'), copied: v('--region-copied', '#2da44e'), intercept: v('--region-intercept', '#e5534b'), landed: v('--region-landed', '#58a6ff') };
+  }
+
+  private paint(surface: Surface, mirror: MirrorProgressView | undefined, index: number, now: number): void {
+    const ctx = surface.canvas.getContext('2d');
+    if (!ctx || !this.palette) return;
+    const ratio = surface.canvas.width / surface.widthPx;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, surface.widthPx, surface.heightPx);
+    if (!mirror) return;
+    if (!surface.grid || surface.grid.regions !== mirror.regionsTotal) surface.grid = gridLayout(mirror.regionsTotal, surface.widthPx, surface.heightPx - 14);
+    const grid = surface.grid;
+    const rects = regionRects(grid, mirror.regions);
+    const p = this.palette;
+    fill(ctx, rects.pending, p.pending);
+    fill(ctx, rects.copied, p.copied);
+    ctx.globalAlpha = 0.6 + 0.4 * Math.sin(now / 120);
+    fill(ctx, rects.copying, p.copying);
+    ctx.globalAlpha = 1;
+    this.paintIntercepts(ctx, surface, grid, mirror, index, now);
+  }
+
+  private paintIntercepts(ctx: CanvasRenderingContext2D, surface: Surface, grid: GridLayout, mirror: MirrorProgressView, index: number, now: number): void {
+    const latest = new Map<number, { phase: string; seen: number }>();
+    for (const e of this.store.getState().move.intercepts) {
+      if (e.device !== mirror.device) continue;
+      const inThis = e.sector >= mirror.targetStartSector && e.sector < mirror.targetStartSector + mirror.lengthSectors;
+      if (!inThis && index !== 0) continue;
+      if (!this.firstSeen.has(e.seq)) this.firstSeen.set(e.seq, now);
+      latest.set(e.region, { phase: e.phase, seen: this.firstSeen.get(e.seq)! });
+    }
+    const p = this.palette!;
+    for (const [region, { phase, seen }] of latest) {
+      if (region >= grid.regions) continue;
+      const age = now - seen;
+      const cell = cellRect(grid, region);
+      if (phase !== 'written-both-legs' && age < WAIT_MS) drawWaiting(ctx, cell, p.intercept, now);
+      else if (phase === 'written-both-legs' && age < LAND_MS) drawLanding(ctx, cell, p.landed, age / LAND_MS, surface);
+    }
+    if (this.firstSeen.size > 4096) this.firstSeen.clear();
+  }
+}
+
+function fill(ctx: CanvasRenderingContext2D, rects: Rect[], color: string): void {
+  ctx.fillStyle = color;
+  for (const r of rects) ctx.fillRect(r.x, r.y, Math.max(0.5, r.width), Math.max(0.5, r.height));
+}
+
+/** The waiting write: its region raised to the front, larger, with a pulsing ring. */
+function drawWaiting(ctx: CanvasRenderingContext2D, cell: Rect, color: string, now: number): void {
+  const grow = Math.max(6, Math.min(cell.width, cell.height) * 0.8);
+  const x = cell.x - grow / 2;
+  const y = cell.y - grow / 2;
+  ctx.shadowColor = 'rgba(0,0,0,0.45)';
+  ctx.shadowBlur = 6;
+  ctx.fillStyle = color;
+  ctx.fillRect(x, y, cell.width + grow, cell.height + grow);
+  ctx.shadowBlur = 0;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  const ring = 3 + 3 * (0.5 + 0.5 * Math.sin(now / 90));
+  ctx.strokeRect(x - ring, y - ring, cell.width + grow + ring * 2, cell.height + grow + ring * 2);
+}
+
+/** The write landing on both legs: a fading flash and two strokes to the legs below. */
+function drawLanding(ctx: CanvasRenderingContext2D, cell: Rect, color: string, t: number, surface: Surface): void {
+  ctx.globalAlpha = 1 - t;
+  ctx.fillStyle = color;
+  ctx.fillRect(cell.x - 2, cell.y - 2, cell.width + 4, cell.height + 4);
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  const cx = cell.x + cell.width / 2;
+  const cy = cell.y + cell.height / 2;
+  const reach = Math.min(1, t * 2);
+  for (const legX of [surface.widthPx * 0.25, surface.widthPx * 0.75]) {
+    ctx.beginPath();
+    ctx.moveTo(cx, cy);
+    ctx.lineTo(cx + (legX - cx) * reach, cy + (surface.heightPx - cy) * reach);
+    ctx.stroke();
+  }
+  ctx.globalAlpha = 1;
+}

@@ -1,0 +1,105 @@
+// Geometry of the volume maps: PV extent runs and LV segments as rectangles (one per run,
+// never one per extent, so a 100k-extent PV is still a handful of shapes), the colours of
+// LVs and PVs, hit testing from a pointer position back to a run, and where a planned move
+// would land on a PV (the drag ghost). Pure functions: the views only render what they return.
+import { scaleLinear } from 'd3-scale';
+import type { MovePlanView } from '../../app/api/move';
+import type { ExtentRun, LvView, PvView, SegmentView } from '../../app/api/views';
+
+export interface RunRect {
+  x: number;
+  width: number;
+  run: ExtentRun;
+}
+
+export interface PeRange {
+  startPe: number;
+  count: number;
+}
+
+/** The runs of a PV laid out along `widthPx`; every run is at least 1 px wide so it stays visible. */
+export function runRects(pv: Pick<PvView, 'peCount' | 'runs'>, widthPx: number): RunRect[] {
+  const x = scaleLinear().domain([0, Math.max(1, pv.peCount)]).range([0, widthPx]);
+  return pv.runs.map((run) => {
+    const left = x(run.startPe);
+    return { x: left, width: Math.max(1, x(run.startPe + run.count) - left), run };
+  });
+}
+
+/** The PE under a horizontal position on a PV bar (clamped to the PV). */
+export function peAtX(pv: Pick<PvView, 'peCount'>, xPx: number, widthPx: number): number {
+  if (widthPx <= 0 || pv.peCount === 0) return 0;
+  return Math.min(pv.peCount - 1, Math.max(0, Math.floor((xPx / widthPx) * pv.peCount)));
+}
+
+/** The run holding a PE (binary search: runs are sorted and cover the PV). */
+export function runAt(pv: Pick<PvView, 'runs'>, pe: number): ExtentRun | undefined {
+  let lo = 0;
+  let hi = pv.runs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const run = pv.runs[mid];
+    if (pe < run.startPe) hi = mid - 1;
+    else if (pe >= run.startPe + run.count) lo = mid + 1;
+    else return run;
+  }
+  return undefined;
+}
+
+/** `pv2:0-3`, the pvmove source spec of a PE range. */
+export function peRangeSpec(pv: string, range: PeRange): string {
+  return range.count === 1 ? `${pv}:${range.startPe}` : `${pv}:${range.startPe}-${range.startPe + range.count - 1}`;
+}
+
+/** What a tooltip says about a run: the LV and its LE range, the PE range, and a move mark. */
+export function describeRun(pv: string, run: ExtentRun): string {
+  const pe = `${pv} PE ${run.startPe}-${run.startPe + run.count - 1}`;
+  if (run.lv === null) return `free · ${pe} (${run.count} extents)`;
+  const le = run.le === null ? '' : ` LE ${run.le}-${run.le + run.count - 1}`;
+  const moving = run.moving ? ` · ${run.moving} of the move in progress` : '';
+  return `${run.lv}${le} · ${pe}${moving}`;
+}
+
+// Tableau 10 without its grey (grey reads as free space).
+const PALETTE = ['#4e79a7', '#f28e2c', '#59a14f', '#e15759', '#76b7b2', '#edc949', '#af7aa1', '#ff9da7', '#9c755f'];
+
+/** A stable colour per name, in the order given (LVs in metadata order, PVs by name). */
+export function colorMap(names: readonly string[]): Map<string, string> {
+  return new Map(names.map((name, i) => [name, PALETTE[i % PALETTE.length]]));
+}
+
+/** Where the planned move puts extents on `pv`: the ghost drawn while hovering a drop target. */
+export function landingRanges(plan: Pick<MovePlanView, 'moves'>, pv: string): PeRange[] {
+  return plan.moves.filter((m) => m.toPv === pv).map((m) => ({ startPe: m.toPe, count: m.count }));
+}
+
+export interface SegmentRect {
+  x: number;
+  width: number;
+  segment: SegmentView;
+  /** The PV (or stacked LV) the segment's first area lives on. */
+  target: string;
+  /** The PE range on that PV (null for a segment stacked on another LV, e.g. on pvmove0). */
+  peRange: PeRange | null;
+}
+
+/** The segments of an LV laid out along `widthPx` by LE. */
+export function segmentRects(lv: Pick<LvView, 'extentCount' | 'segments'>, widthPx: number): SegmentRect[] {
+  const x = scaleLinear().domain([0, Math.max(1, lv.extentCount)]).range([0, widthPx]);
+  return lv.segments.map((segment) => {
+    const area = segment.areas[0];
+    const left = x(segment.startLe);
+    return {
+      x: left,
+      width: Math.max(1, x(segment.startLe + segment.count) - left),
+      segment,
+      target: area?.target ?? '?',
+      peRange: area && area.kind === 'pv' ? { startPe: area.start, count: segment.count } : null,
+    };
+  });
+}
+
+/** A one-line summary of an LV's layout: `pv1 | pv4 | pv3`. */
+export function lvLayoutText(lv: Pick<LvView, 'segments'>): string {
+  return lv.segments.map((s) => s.areas.map((a) => a.target).join('+')).join(' | ');
+}

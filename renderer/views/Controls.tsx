@@ -1,0 +1,98 @@
+// Controls of the move (pause / resume, abort saying what it will do, step mode, rate
+// presets, region size), the workload panel (start / stop the IO generator, live counters)
+// and Verify with its result. Every disabled control says why in its tooltip.
+import { useActions } from '../actions';
+import { formatBytes } from '../format';
+import { RATE_PRESETS, rateOf, type RatePreset } from '../store/moveSlice';
+import { useAppStore } from '../storeContext';
+
+const REGION_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 2048];
+const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
+
+export function MoveControls() {
+  const status = useAppStore((s) => s.move.state?.status ?? null);
+  const paused = useAppStore((s) => s.move.progress?.paused ?? false);
+  const settings = useAppStore((s) => s.move.settings);
+  const setSettings = useAppStore((s) => s.setMoveSettings);
+  const error = useAppStore((s) => s.move.error);
+  const setError = useAppStore((s) => s.setMoveError);
+  const actions = useActions();
+  const active = status !== null && ACTIVE.includes(status);
+  const noMove = 'No move is running; drag a segment onto a PV to start one.';
+  const applyRate = (preset: RatePreset, custom = settings.customRateBytesPerSec) => {
+    const next = { ...settings, ratePreset: preset, customRateBytesPerSec: custom };
+    setSettings(next);
+    if (active) void actions.control({ action: 'setRate', rateBytesPerSec: rateOf(next) });
+  };
+  return (
+    <section className="panel controls" aria-labelledby="controls-title">
+      <h2 id="controls-title">Move controls</h2>
+      <div className="control-row">
+        <button type="button" data-testid="pause" disabled={!active} title={active ? (paused ? 'Resume copying' : 'Pause copying (the mirror stays loaded; writes still go to both legs)') : noMove} onClick={() => void actions.control({ action: paused ? 'resume' : 'pause' })}>
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+        <button type="button" data-testid="abort" className="danger" disabled={!active} title={active ? 'Abort: stop copying; regions already checkpointed stay on the destination, the rest of the LV goes back to its original mapping on the source (pvmove --abort).' : noMove} onClick={() => void actions.control({ action: 'abort' })}>
+          Abort…
+        </button>
+        <label title="Step mode: the move waits before each of the eight steps until Next">
+          <input type="checkbox" checked={settings.stepMode} onChange={(e) => { setSettings({ stepMode: e.target.checked }); if (active) void actions.control({ action: 'setStepMode', stepMode: e.target.checked }); }} /> step mode
+        </label>
+      </div>
+      <div className="control-row">
+        <span>Rate</span>
+        {(['demo', 'unlimited', 'custom'] as const).map((preset) => (
+          <label key={preset} title={preset === 'demo' ? `${formatBytes(RATE_PRESETS.demo)}/s: the seed's 4 MiB segment takes about 20 s` : preset === 'unlimited' ? 'As fast as the disks allow' : 'Your own rate in KiB/s'}>
+            <input type="radio" name="rate" data-testid={`rate-${preset}`} checked={settings.ratePreset === preset} onChange={() => applyRate(preset)} /> {preset}
+          </label>
+        ))}
+        <input className="rate-input" type="number" min={1} aria-label="custom rate in KiB/s" disabled={settings.ratePreset !== 'custom'} title={settings.ratePreset !== 'custom' ? 'Choose custom to type a rate' : 'KiB/s'} value={Math.round(settings.customRateBytesPerSec / 1024)} onChange={(e) => applyRate('custom', Math.max(1, Number(e.target.value)) * 1024)} /> KiB/s
+      </div>
+      <div className="control-row">
+        <label title={active ? 'The region size is fixed when the mirror is loaded; it applies to the next move.' : 'Mirror region size: the unit the copy tracks (smaller = a finer grid)'}>
+          Region size{' '}
+          <select data-testid="region-size" value={settings.regionSizeSectors} disabled={active} onChange={(e) => setSettings({ regionSizeSectors: Number(e.target.value) })}>
+            {REGION_SIZES.map((r) => <option key={r} value={r}>{formatBytes(r * 512)}</option>)}
+          </select>
+        </label>
+      </div>
+      {error && <p className="error move-error" role="alert" data-testid="move-error">{error} <button type="button" className="link" onClick={() => setError(null)}>dismiss</button></p>}
+    </section>
+  );
+}
+
+export function WorkloadPanel() {
+  const stats = useAppStore((s) => s.workload.stats);
+  const verify = useAppStore((s) => s.workload.verify);
+  const verifying = useAppStore((s) => s.workload.verifying);
+  const error = useAppStore((s) => s.workload.error);
+  const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
+  const intercepted = useAppStore((s) => s.move.progress?.interceptedWrites ?? 0);
+  const actions = useActions();
+  const lv = vg?.lvs.find((l) => !l.hidden)?.name;
+  const running = stats?.running ?? false;
+  const noLv = 'This workspace has no LV to run IO on.';
+  return (
+    <section className="panel workload" aria-labelledby="workload-title">
+      <h2 id="workload-title">Workload and verify{lv ? ` (${vg!.name}/${lv})` : ''}</h2>
+      <div className="control-row">
+        <button type="button" data-testid="workload-toggle" disabled={!lv} title={lv ? (running ? 'Stop the IO generator' : 'Start random reads and writes (4 KiB, 40 IOPS) on the LV, through the dm stack') : noLv} onClick={() => void (running ? actions.stopWorkload() : actions.startWorkload(vg!.name, lv!))}>
+          {running ? 'Stop workload' : 'Start workload'}
+        </button>
+        <button type="button" data-testid="verify" disabled={!lv || verifying} title={lv ? 'Read every block of the LV and compare it with the demo pattern and every write the workload made' : noLv} onClick={() => void actions.verify(vg!.name, lv!)}>
+          {verifying ? 'Verifying…' : 'Verify'}
+        </button>
+      </div>
+      <dl className="counters mono" data-testid="workload-counters">
+        <dt>reads</dt><dd data-testid="count-reads">{stats?.reads ?? 0}</dd>
+        <dt>writes</dt><dd data-testid="count-writes">{stats?.writes ?? 0}</dd>
+        <dt>intercepted</dt><dd data-testid="count-intercepted">{Math.max(stats?.interceptedWrites ?? 0, intercepted)}</dd>
+        <dt>errors</dt><dd>{stats?.errors ?? 0}</dd>
+        <dt>write p50 / p99</dt><dd>{fmtMs(stats?.writeLatencyP50Ms)} / {fmtMs(stats?.writeLatencyP99Ms)}</dd>
+      </dl>
+      {verify && <p className={verify.mismatches === 0 ? 'ok' : 'error'} data-testid="verify-result">{verify.summary}</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+const fmtMs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : `${ms.toFixed(1)} ms`);

@@ -1,0 +1,54 @@
+// The device-mapper stack as a tree (the LV on top, `-orig` below it, loop devices of the
+// PVs at the leaves) with each device's state, live / inactive tables and status lines in
+// dmsetup syntax, open count and IO counters. A suspend, a table load and a swap flash as
+// they happen (keyed by the change's sequence number, so a repeat flashes again).
+import { useMemo } from 'react';
+import type { DmDeviceView } from '../../app/api/views';
+import { flattenTree, stackTree } from '../geometry/dmStack';
+import { useAppStore } from '../storeContext';
+
+export function DevicePanel() {
+  const devices = useAppStore((s) => s.devices.list);
+  const changes = useAppStore((s) => s.devices.changes);
+  const pvs = useAppStore((s) => s.workspace.view?.vgs[0]?.pvs);
+  const rows = useMemo(() => flattenTree(stackTree(devices, pvs ?? [])), [devices, pvs]);
+  return (
+    <section className="panel devices" aria-labelledby="dm-title">
+      <h2 id="dm-title">Device-mapper stack <span className="muted">(dmsetup ls --tree)</span></h2>
+      {rows.length === 0 && <p className="muted">No mapped devices.</p>}
+      <ul className="dm-tree" data-testid="dm-tree">
+        {rows.map((node, i) => (
+          <li key={`${node.devno}-${i}`} className={`dm-node dm-${node.kind}`} style={{ paddingLeft: `${node.depth * 18}px` }} data-testid={node.kind === 'dm' ? `dm-${node.label}` : undefined}>
+            {node.depth > 0 && <span className="tree-branch" aria-hidden="true">└─</span>}
+            {node.device ? <DeviceRow device={node.device} change={changes[node.device.name]} showTables={node.depth === 0 || node.device.name.endsWith('-orig') || node.children.length > 0} /> : <span className="mono">{node.label} <span className="muted">({node.devno}, loop device of {node.label})</span></span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function DeviceRow({ device, change, showTables }: { device: DmDeviceView; change?: { change: string; seq: number }; showTables: boolean }) {
+  return (
+    <div className="dm-device">
+      <div className="dm-head">
+        <span className="mono dm-name">{device.name}</span>
+        <span className="mono muted">{device.devno}</span>
+        <span className={`badge state-${device.state.toLowerCase()}`} data-testid={`dm-state-${device.name}`}>{device.state}</span>
+        <span className={`badge ${device.live ? 'on' : 'off'}`} title="A live table maps IO now">LIVE</span>
+        <span className={`badge ${device.inactive ? 'on inactive' : 'off'}`} title="An inactive table was loaded and waits for resume to swap in">INACTIVE</span>
+        {change && <span key={change.seq} className="badge flash" data-testid={`dm-change-${device.name}`}>{change.change}</span>}
+        <span className="mono muted dm-io" title="open count · reads / writes (sectors) · in flight · deferred">
+          open {device.openCount} · r {device.io.reads} ({device.io.readSectors}) · w {device.io.writes} ({device.io.writtenSectors}) · in-flight {device.inFlight} · deferred {device.deferred}
+        </span>
+      </div>
+      {showTables && (
+        <pre className="dm-tables mono">
+          {(device.live ?? []).map((l) => `table:    ${l}`).join('\n')}
+          {device.inactive ? '\n' + device.inactive.map((l) => `inactive: ${l}`).join('\n') : ''}
+          {device.status.length ? '\n' + device.status.map((l) => `status:   ${l}`).join('\n') : ''}
+        </pre>
+      )}
+    </div>
+  );
+}

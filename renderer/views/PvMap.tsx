@@ -1,0 +1,74 @@
+// One PV's extent map: a rectangle per run (never per extent), coloured by LV, free space
+// hatched-grey, extents of a move in progress marked, the selection highlighted, and while a
+// drag hovers this PV the ghost of where the extents would land (or the reason they cannot).
+import { memo } from 'react';
+import type { PvView } from '../../app/api/views';
+import { describeRun, landingRanges, runRects, type PeRange } from '../geometry/extentMap';
+import { isSelected, type Selection } from '../store/selection';
+import type { DragState } from '../store/uiSlice';
+
+export const MAP_WIDTH = 1000;
+
+interface PvMapProps {
+  pv: PvView;
+  lvColors: Map<string, string>;
+  selection: Selection | null;
+  heightPx?: number;
+  ghost?: PeRange[];
+  refused?: boolean;
+  testId?: string;
+  onPointerDown?: (e: React.PointerEvent<SVGSVGElement>) => void;
+  onHover?: (text: string | null) => void;
+}
+
+export const PvMap = memo(function PvMap({ pv, lvColors, selection, heightPx = 26, ghost, refused, testId, onPointerDown, onHover }: PvMapProps) {
+  const rects = runRects(pv, MAP_WIDTH);
+  const onMove = onHover
+    ? (e: React.PointerEvent<SVGSVGElement>) => {
+        const box = e.currentTarget.getBoundingClientRect();
+        const pe = Math.floor(((e.clientX - box.left) / Math.max(1, box.width)) * pv.peCount);
+        const hit = rects.find((r) => pe >= r.run.startPe && pe < r.run.startPe + r.run.count);
+        onHover(hit ? describeRun(pv.name, hit.run) : null);
+      }
+    : undefined;
+  return (
+    <svg
+      className={`pv-map${refused ? ' refused' : ''}`}
+      data-testid={testId}
+      viewBox={`0 0 ${MAP_WIDTH} ${heightPx}`}
+      preserveAspectRatio="none"
+      height={heightPx}
+      width="100%"
+      onPointerDown={onPointerDown}
+      onPointerMove={onMove}
+      onPointerLeave={onHover ? () => onHover(null) : undefined}
+    >
+      {rects.map(({ x, width, run }) => (
+        <rect
+          key={run.startPe}
+          x={x}
+          y={0}
+          width={width}
+          height={heightPx}
+          className={`run${run.lv ? '' : ' free'}${run.moving ? ` moving-${run.moving}` : ''}${isSelected(selection, pv.name, run.startPe, run.count, run.lv) ? ' selected' : ''}`}
+          fill={run.lv ? (lvColors.get(run.lv) ?? '#888') : undefined}
+          data-lv={run.lv ?? ''}
+          data-start-pe={run.startPe}
+          data-count={run.count}
+          vectorEffect="non-scaling-stroke"
+        >
+          <title>{describeRun(pv.name, run)}</title>
+        </rect>
+      ))}
+      {ghost?.map((g) => (
+        <rect key={`ghost-${g.startPe}`} className="ghost" x={(g.startPe / pv.peCount) * MAP_WIDTH} y={1} width={(g.count / pv.peCount) * MAP_WIDTH} height={heightPx - 2} vectorEffect="non-scaling-stroke" />
+      ))}
+    </svg>
+  );
+});
+
+/** The ghost of a drag hovering `pvName` with a yes verdict: where the extents would land. */
+export function ghostFor(pvName: string, drag: DragState | null): PeRange[] | undefined {
+  if (!drag || drag.overPv !== pvName || drag.verdict?.status !== 'yes') return undefined;
+  return landingRanges(drag.verdict.plan, pvName);
+}

@@ -1,0 +1,22 @@
+// A workspace with an interrupted move (a pvmove0 layer in the metadata, ours or real
+// LVM2's) opens with this banner: what was moving, how far it got, Resume or Abort.
+import { useActions } from '../actions';
+import { useAppStore } from '../storeContext';
+
+export function RecoveryBanner() {
+  const vg = useAppStore((s) => s.workspace.view?.vgs.find((v) => v.moveInProgress));
+  const active = useAppStore((s) => s.move.state !== null && ['running', 'paused', 'waiting-step', 'aborting'].includes(s.move.state.status));
+  const actions = useActions();
+  if (!vg?.moveInProgress || active) return null;
+  const m = vg.moveInProgress;
+  return (
+    <div className="recovery-banner" role="alert" data-testid="recovery-banner">
+      <strong>Interrupted move in {vg.name}.</strong> <span>{m.summary}</span>{' '}
+      <span className="mono">({m.extentsMoved} of {m.extentsTotal} extents moved; {m.lvs.join(', ')}: {m.sources.join(', ')} → {m.destinations.join(', ')})</span>
+      <span className="banner-buttons">
+        <button type="button" data-testid="recovery-resume" title="Reload the mirror and copy what is left, then finish the eight steps (pvmove with no arguments)" onClick={() => void actions.resumeRecorded(vg.name)}>Resume</button>
+        <button type="button" data-testid="recovery-abort" className="danger" title="pvmove --abort: checkpointed runs stay on the destination, the rest go back to the source, and the pvmove0 layer is removed" onClick={() => void actions.abortRecorded(vg.name)}>Abort</button>
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+// The volume group: one extent map per PV (drop targets; their labels drag the whole PV),
+// one segment bar per LV (segments drag), a legend, and the hover line. Clicking anything
+// selects it, and the selection is highlighted in every view.
+import { useState } from 'react';
+import type { LvView, PvView } from '../../app/api/views';
+import { useActions } from '../actions';
+import { formatBytes } from '../format';
+import { lvLayoutText, peAtX, runAt, segmentRects } from '../geometry/extentMap';
+import { beginPointerDrag } from '../dnd';
+import { isSelected, selectionOfRun, type Selection } from '../store/selection';
+import { useAppStore, useAppStoreApi } from '../storeContext';
+import { useVgColors } from './colors';
+import { ghostFor, MAP_WIDTH, PvMap } from './PvMap';
+import { MoveTo } from './MoveTo';
+
+export function VolumeGroup() {
+  const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
+  const showHidden = useAppStore((s) => s.ui.showHiddenLvs);
+  const setShowHidden = useAppStore((s) => s.setShowHiddenLvs);
+  const [hover, setHover] = useState<string | null>(null);
+  const colors = useVgColors();
+  if (!vg) return <section className="panel vg"><h2>Volume group</h2><p className="muted">No volume group in this workspace.</p></section>;
+  const hiddenCount = vg.lvs.filter((l) => l.hidden).length;
+  const lvs = vg.lvs.filter((l) => showHidden || !l.hidden);
+  return (
+    <section className="panel vg" aria-labelledby="vg-title">
+      <div className="panel-title">
+        <h2 id="vg-title">Physical volumes of {vg.name}</h2>
+        <MoveTo />
+      </div>
+      <div className="pv-rows" data-testid="pv-rows">
+        {vg.pvs.map((pv) => <PvRow key={pv.name} pv={pv} lvColors={colors.lv} onHover={setHover} />)}
+      </div>
+      <p className="hover-line mono" data-testid="hover-line">{hover ?? 'Hover an extent run to see its LV, LE and PE ranges; drag a segment, a selected range or a PV label onto a PV.'}</p>
+      <Legend lvs={vg.lvs.filter((l) => !l.hidden)} colors={colors.lv} />
+      <div className="panel-title">
+        <h2>Logical volumes</h2>
+        <label className="toggle" title="Hidden LVs are LVM2's internal layers, e.g. [pvmove0] during a move">
+          <input type="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} /> show hidden LVs ({hiddenCount})
+        </label>
+      </div>
+      <div className="lv-rows">
+        {lvs.map((lv) => <LvRow key={lv.name} lv={lv} pvColors={colors.pv} />)}
+      </div>
+    </section>
+  );
+}
+
+function PvRow({ pv, lvColors, onHover }: { pv: PvView; lvColors: Map<string, string>; onHover: (t: string | null) => void }) {
+  const store = useAppStoreApi();
+  const actions = useActions();
+  const selection = useAppStore((s) => s.ui.selection);
+  const drag = useAppStore((s) => (s.ui.drag?.overPv === pv.name ? s.ui.drag : null));
+  const free = pv.peCount - pv.allocatedCount;
+  const onMapDown = (e: React.PointerEvent<SVGSVGElement>) => {
+    const box = e.currentTarget.getBoundingClientRect();
+    const pe = peAtX(pv, ((e.clientX - box.left) / box.width) * MAP_WIDTH, MAP_WIDTH);
+    const sel = store.getState().ui.selection;
+    if (e.shiftKey && sel && sel.kind !== 'pv' && sel.pv === pv.name) {
+      // Shift-click extends a PE range from the current selection's start.
+      const start = Math.min(sel.startPe, pe);
+      const end = Math.max(sel.startPe + sel.count - 1, pe);
+      store.getState().select({ kind: 'range', pv: pv.name, startPe: start, count: end - start + 1 });
+      return;
+    }
+    const run = runAt(pv, pe);
+    if (!run) return;
+    const inRange = sel && sel.kind === 'range' && sel.pv === pv.name && pe >= sel.startPe && pe < sel.startPe + sel.count;
+    beginPointerDrag(e, inRange ? sel : selectionOfRun(pv.name, run), store, actions);
+  };
+  const verdict = drag?.verdict;
+  return (
+    <div className={`pv-row${drag ? ' drop-hover' : ''}`} data-drop-pv={pv.name} data-testid={`pv-row-${pv.name}`}>
+      <button
+        type="button"
+        className={`pv-label${isSelected(selection, pv.name, 0, pv.peCount, null) && selection?.kind === 'pv' ? ' selected' : ''}`}
+        data-testid={`pv-label-${pv.name}`}
+        title={`Drag ${pv.name} onto another PV to move all its extents (pvmove ${pv.name}); click to select it.`}
+        onPointerDown={(e) => beginPointerDrag(e, { kind: 'pv', pv: pv.name }, store, actions)}
+        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && store.getState().select({ kind: 'pv', pv: pv.name })}
+      >
+        <span className="pv-name">{pv.name}</span>
+        <span className="pv-meta mono">{pv.devno} · {formatBytes(pv.sizeBytes)} · {free} free</span>
+      </button>
+      <div className="pv-bar">
+        <PvMap pv={pv} lvColors={lvColors} selection={selection} ghost={ghostFor(pv.name, drag)} refused={verdict?.status === 'no'} testId={`pv-map-${pv.name}`} onPointerDown={onMapDown} onHover={onHover} />
+        <div className={`drop-verdict verdict-${verdict?.status ?? 'none'}`} data-testid={`drop-verdict-${pv.name}`} role="status">
+          {verdict?.status === 'checking' && 'checking…'}
+          {verdict?.status === 'yes' && `yes: ${verdict.plan.extentCount} extents land here`}
+          {verdict?.status === 'no' && `no: ${verdict.reason}`}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function LvRow({ lv, pvColors }: { lv: LvView; pvColors: Map<string, string> }) {
+  const store = useAppStoreApi();
+  const actions = useActions();
+  const selection = useAppStore((s) => s.ui.selection);
+  const rects = segmentRects(lv, MAP_WIDTH);
+  return (
+    <div className="lv-row" data-testid={`lv-row-${lv.name}`}>
+      <div className="lv-label">
+        <span className="lv-name">{lv.hidden ? `[${lv.name}]` : lv.name}</span>
+        {lv.locked && <span className="badge locked" title="LOCKED: a move in progress holds this LV; resume or abort the move to unlock it.">LOCKED</span>}
+        <span className="lv-meta mono">{formatBytes(lv.sizeBytes)} · {lvLayoutText(lv)}</span>
+      </div>
+      <svg className="lv-bar" viewBox={`0 0 ${MAP_WIDTH} 22`} preserveAspectRatio="none" height={22} width="100%">
+        {rects.map((r) => {
+          const sel: Selection | null = r.peRange ? { kind: 'segment', lv: lv.name, pv: r.target, ...r.peRange } : null;
+          const selected = r.peRange ? isSelected(selection, r.target, r.peRange.startPe, r.peRange.count, lv.name) : false;
+          const why = r.segment.unmovableReason;
+          return (
+            <rect
+              key={r.segment.index}
+              x={r.x}
+              y={0}
+              width={r.width}
+              height={22}
+              fill={pvColors.get(r.target) ?? '#8a8a8a'}
+              className={`segment${selected ? ' selected' : ''}${why ? ' unmovable' : ''}`}
+              data-testid={`lv-seg-${lv.name}-${r.target}`}
+              vectorEffect="non-scaling-stroke"
+              onPointerDown={sel && !why ? (e) => beginPointerDrag(e, sel, store, actions) : undefined}
+            >
+              <title>{`${lv.name} LE ${r.segment.startLe}-${r.segment.startLe + r.segment.count - 1} on ${r.target}${r.peRange ? ` PE ${r.peRange.startPe}-${r.peRange.startPe + r.peRange.count - 1}` : ''} (${r.segment.type})${why ? ` — cannot move: ${why}` : ' — drag onto a PV to move it'}`}</title>
+            </rect>
+          );
+        })}
+        {rects.map((r) => (
+          <text key={`t${r.segment.index}`} x={r.x + 6} y={15} className="segment-label">{r.width > 40 ? r.target : ''}</text>
+        ))}
+      </svg>
+    </div>
+  );
+}
+
+function Legend({ lvs, colors }: { lvs: LvView[]; colors: Map<string, string> }) {
+  return (
+    <ul className="legend" aria-label="legend">
+      {lvs.slice(0, 24).map((lv) => (
+        <li key={lv.name}><span className="swatch" style={{ background: colors.get(lv.name) }} />{lv.name}</li>
+      ))}
+      {lvs.length > 24 && <li className="muted">… {lvs.length - 24} more</li>}
+      <li><span className="swatch free" />free</li>
+      <li><span className="swatch moving" />moving</li>
+      <li><span className="swatch selected" />selected</li>
+    </ul>
+  );
+}

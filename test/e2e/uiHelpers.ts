@@ -1,0 +1,55 @@
+// Helpers for the UI end-to-end tests: a real mouse drag between two elements (press,
+// move in steps, wait for the drop target's verdict, release), step-state sampling, and
+// opening the app on a workspace served by `lvmscope serve`.
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { launchBrowser, startServe } from './helpers';
+import type { BrowserSession, ServeProcess } from './helpers';
+
+export interface UiSession {
+  server: ServeProcess;
+  browser: BrowserSession;
+  page: Page;
+}
+
+/** Serves `workspace`, opens it in Chromium and waits until the PV maps are drawn. */
+export async function openUi(workspace: string, viewport = { width: 1500, height: 1000 }): Promise<UiSession> {
+  const server = await startServe(workspace);
+  const browser = await launchBrowser({ viewport });
+  const page = browser.page;
+  await page.goto(server.url);
+  // expect.poll only works inside a test; beforeAll waits with Playwright's own wait.
+  await page.locator('[data-testid^="pv-row-"]').first().waitFor({ timeout: 30_000 });
+  return { server, browser, page };
+}
+
+async function centerOf(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`${selector} is not on screen.`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/**
+ * Drags with the real mouse from the centre of `from` to `to` (optionally offset in px),
+ * waits until the drop target's verdict is no longer "checking", calls `beforeRelease`
+ * (screenshots), releases, and returns the verdict text.
+ */
+export async function dragTo(page: Page, from: string, to: string, targetPv: string, beforeRelease?: () => Promise<void>): Promise<string> {
+  const a = await centerOf(page, from);
+  const b = await centerOf(page, to);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(a.x + 10, a.y + 10, { steps: 3 });
+  await page.mouse.move(b.x, b.y, { steps: 12 });
+  const verdict = page.getByTestId(`drop-verdict-${targetPv}`);
+  await expect.poll(() => verdict.textContent(), { timeout: 10_000 }).toMatch(/^(yes|no)/);
+  const text = (await verdict.textContent()) ?? '';
+  if (beforeRelease) await beforeRelease();
+  await page.mouse.up();
+  return text;
+}
+
+/** The data-state of the eight step cards. */
+export function stepStates(page: Page): Promise<string[]> {
+  return page.locator('[data-testid^="step-"][data-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state') ?? ''));
+}
