@@ -1,0 +1,84 @@
+// A WorkspaceStorage whose images are SimDisks (seeded latency; crash() drops unflushed
+// writes), so the whole engine can run on the simulated disk. `crash(clock)` models power loss
+// and a restart: every disk drops its unflushed writes, and the storage continues on fresh
+// SimDisks holding only the durable bytes, driven by the new process's clock — IO the dead
+// process still had in flight stays parked on the old clock forever, as it would.
+// The journal is kept in memory and survives a crash (tests that need it decide what it means).
+
+import type { Clock, Random } from '../../app/base/clock';
+import { LvmscopeError } from '../../app/base/result';
+import type { BlockStore, Journal, WorkspaceStorage } from '../../app/block/blockStore';
+import { SimDisk } from './simDisk';
+
+export class SimWorkspaceStorage implements WorkspaceStorage {
+  readonly disks = new Map<string, SimDisk>();
+  private readonly journals = new Map<string, string>();
+  private lockHolder: string | undefined;
+
+  constructor(
+    private clock: Clock,
+    private readonly random: Random,
+    private readonly latencyMs: readonly [number, number] = [0, 0.2],
+    readonly location = 'sim:/workspace',
+  ) {}
+
+  async listImages(): Promise<string[]> {
+    return [...this.disks.keys()].sort();
+  }
+
+  async open(name: string): Promise<BlockStore> {
+    const disk = this.disks.get(name);
+    if (!disk) throw new LvmscopeError('NOT_FOUND', `No image named ${name} in ${this.location}.`);
+    return disk;
+  }
+
+  async create(name: string, sizeBytes: number): Promise<BlockStore> {
+    if (this.disks.has(name)) throw new LvmscopeError('EXISTS', `${name} already exists in ${this.location}.`);
+    const disk = this.newDisk(name, sizeBytes);
+    this.disks.set(name, disk);
+    return disk;
+  }
+
+  async remove(name: string): Promise<void> {
+    this.disks.delete(name);
+  }
+
+  async openJournal(name: string): Promise<Journal> {
+    if (!this.journals.has(name)) this.journals.set(name, '');
+    return { append: async (text) => void this.journals.set(name, (this.journals.get(name) ?? '') + text), close: async () => undefined };
+  }
+
+  async readJournal(name: string): Promise<string> {
+    return this.journals.get(name) ?? '';
+  }
+
+  async removeJournal(name: string): Promise<void> {
+    this.journals.delete(name);
+  }
+
+  async lock(holder: string): Promise<void> {
+    if (this.lockHolder) throw new LvmscopeError('LOCKED', `The workspace ${this.location} is in use by ${this.lockHolder}.`);
+    this.lockHolder = holder;
+  }
+
+  async unlock(): Promise<void> {
+    this.lockHolder = undefined;
+  }
+
+  /** Power loss, then a restart driven by `clock`: only flushed bytes remain; the lock is gone. */
+  crash(clock: Clock): void {
+    this.clock = clock;
+    this.lockHolder = undefined;
+    for (const [name, old] of this.disks) {
+      old.crash();
+      const disk = this.newDisk(name, old.sizeBytes);
+      disk.current.set(old.durable);
+      disk.durable.set(old.durable);
+      this.disks.set(name, disk);
+    }
+  }
+
+  private newDisk(name: string, sizeBytes: number): SimDisk {
+    return new SimDisk(name, sizeBytes, { clock: this.clock, random: this.random, latencyMs: this.latencyMs });
+  }
+}
