@@ -208,7 +208,7 @@ export class Copier {
     while (this.chunksInFlight < this.maxChunksInFlight) {
       const job = this.nextJob();
       if (!job) return;
-      if (!job.priority && this.rate > 0 && !this.takeRateSlot()) return;
+      if (!job.priority && this.rate > 0 && !this.takeRateSlot(Math.min(this.chunkSectors, job.spec.countSectors - job.nextOffsetSectors))) return;
       this.issueChunk(job);
       if (job.fullyIssued) this.removeFromLanes(job);
     }
@@ -220,8 +220,12 @@ export class Copier {
     return this.normalLane[0];
   }
 
-  /** Token bucket of one chunk: true when a background chunk may start now; otherwise arms a timer. */
-  private takeRateSlot(): boolean {
+  /**
+   * Token bucket of one chunk: true when a background chunk of `sectors` may start now;
+   * otherwise arms a timer. A chunk is charged for its real size, so small jobs (64 KiB
+   * mirror regions) run at the set rate instead of paying for a full chunk each.
+   */
+  private takeRateSlot(sectors: number): boolean {
     const now = this.clock.now();
     // Never bank more than one chunk of credit, so a long idle spell does not allow a burst.
     if (this.nextSlotMs < now) this.nextSlotMs = now;
@@ -234,7 +238,7 @@ export class Copier {
       }
       return false;
     }
-    this.nextSlotMs += ((this.chunkSectors * SECTOR_SIZE) / this.rate) * 1000;
+    this.nextSlotMs += ((sectors * SECTOR_SIZE) / this.rate) * 1000;
     return true;
   }
 
