@@ -1,25 +1,25 @@
 // `lvmscope dmsetup DIR ls [--tree] | table [NAME] | status [NAME] | info [NAME]`: the mapped
 // devices lvmscope activates for the workspace, printed as dmsetup prints them.
 
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import { LvmscopeError } from '../../../app/base/result';
 import type { DmDeviceView } from '../../../app/api/views';
 import { withWorkspace } from '../workspace';
 
+const WHATS = ['ls', 'table', 'status', 'info'] as const;
+type What = (typeof WHATS)[number];
+
 export function dmsetupVerb(program: Command): void {
-  const dm = program.command('dmsetup').description("Show the workspace's device-mapper devices as dmsetup does (ls, table, status, info).");
-  dm.command('ls')
-    .description('List mapped devices with their major:minor (--tree: with the devices they map onto).')
+  program
+    .command('dmsetup')
+    .description("Show the workspace's device-mapper devices as dmsetup does: ls [--tree], table, status or info, of every device or of NAME.")
     .argument('<dir>', 'the workspace folder')
-    .option('--tree', 'draw the device stack')
-    .action((dir: string, flags: { tree?: boolean }) => show('ls', dir, undefined, (devices) => (flags.tree ? tree(devices) : ls(devices))));
-  for (const what of ['table', 'status', 'info'] as const) {
-    dm.command(what)
-      .description(`dmsetup ${what}: ${what === 'table' ? 'the live table lines' : what === 'status' ? 'target status lines' : 'state, open count, event number, major:minor'} of every device, or of NAME`)
-      .argument('<dir>', 'the workspace folder')
-      .argument('[name]', 'one device (like vg0-lv0)')
-      .action((dir: string, name: string | undefined) => show(what, dir, name, (devices) => render(what, devices, !name)));
-  }
+    .addArgument(new Argument('<what>', 'ls, table, status or info').choices(WHATS))
+    .argument('[name]', 'one device (like vg0-lv0)')
+    .option('--tree', 'with ls: draw the device stack')
+    .action((dir: string, what: What, name: string | undefined, flags: { tree?: boolean }) =>
+      show(what, dir, name, (devices) => (what === 'ls' ? (flags.tree ? tree(devices) : ls(devices)) : render(what, devices, !name))),
+    );
 }
 
 async function show(verb: string, dir: string, name: string | undefined, print: (devices: DmDeviceView[]) => string): Promise<void> {
@@ -57,12 +57,12 @@ function tree(devices: DmDeviceView[]): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-function render(what: 'table' | 'status' | 'info', devices: DmDeviceView[], named: boolean): string {
+function render(what: 'table' | 'status' | 'info', devices: DmDeviceView[], prefixNames: boolean): string {
   if (what === 'info') return devices.map(info).join('\n');
   return devices
     .flatMap((d) => {
       const lines = what === 'table' ? (d.live ?? []) : d.status;
-      return lines.map((l) => (named ? `${d.name}: ${l}` : l));
+      return lines.map((l) => (prefixNames ? `${d.name}: ${l}` : l));
     })
     .map((l) => `${l}\n`)
     .join('');

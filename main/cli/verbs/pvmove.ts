@@ -89,7 +89,7 @@ async function resumeMove(engine: Engine, view: WorkspaceView, flags: PvmoveFlag
   for (const vg of interrupted) {
     process.stdout.write(`  ${vg.moveInProgress!.summary}\n`);
     if (flags.abort) {
-      await engine.open().moves.abortRecorded(vg.name);
+      await engine.handlers['move.abortRecorded']({ vg: vg.name });
       process.stdout.write(`  ${vg.name}: the move was aborted; checkpointed extents stay on ${vg.moveInProgress!.destinations.join(', ')}, the rest are back on ${vg.moveInProgress!.sources.join(', ')}.\n`);
       continue;
     }
