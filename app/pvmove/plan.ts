@@ -102,7 +102,7 @@ function collectSourceRuns(vg: VolumeGroup, sources: PvSpec[], lvFilter: string 
 }
 
 function sourceAreasOf(lv: LogicalVolume, seg: LogicalVolume['segments'][number], sources: PvSpec[]): unknown[] {
-  const areas = 'stripes' in seg ? seg.stripes : 'mirrors' in seg ? seg.mirrors : [];
+  const areas = 'stripes' in seg ? seg.stripes : 'mirrors' in seg ? seg.mirrors : isOther(seg) ? (seg.pvAreas ?? []) : [];
   return areas.filter((a) => a.kind === 'pv' && sources.some((s) => s.pvId === a.pvId && (s.ranges.length === 0 || s.ranges.some((r) => a.pe < r.pe + r.count && r.pe < a.pe + (isStriped(seg) ? seg.extentCount / seg.stripes.length : seg.extentCount)))));
 }
 

@@ -47,6 +47,15 @@ function pvRuns(vg: VolumeGroup): Map<string, PvUsedRun[]> {
         if (area.kind !== 'pv') return;
         byPv.get(area.pvId)?.push({ pe: area.pe, count, lvName: lv.name, le: seg.startExtent, segmentIndex, areaIndex });
       });
+      // PV areas inside segments lvmscope does not understand still occupy their extents.
+      if (isOther(seg)) {
+        (seg.pvAreas ?? []).forEach((area, areaIndex) => {
+          if (area.kind !== 'pv') return;
+          const pv = vg.pvs.find((p) => p.id === area.pvId);
+          const n = Math.min(seg.extentCount, (pv?.peCount ?? area.pe) - area.pe);
+          if (n > 0) byPv.get(area.pvId)?.push({ pe: area.pe, count: n, lvName: lv.name, le: seg.startExtent, segmentIndex, areaIndex });
+        });
+      }
     });
   }
   return byPv;

@@ -44,6 +44,12 @@ export interface OtherSegment extends SegmentBase {
   body: ConfigNode[];
   /** Why lvmscope refuses to move or resize it. */
   reason: string;
+  /**
+   * PV areas found in its body (arrays of "pvN", PE pairs). Their length is not known, so
+   * each is taken to span the whole segment: extent maps count them as used and the
+   * allocator never puts anything there.
+   */
+  pvAreas?: AreaRef[];
 }
 
 export type Segment = StripedSegment | MirrorSegment | OtherSegment;
@@ -132,7 +138,7 @@ export function segmentAreas(seg: Segment): AreaRef[] {
 
 function cloneSegment(s: Segment): Segment {
   const extra = cloneNodes(s.extra);
-  if ('unsupported' in s) return { ...s, extra, body: cloneNodes(s.body) };
+  if ('unsupported' in s) return { ...s, extra, body: cloneNodes(s.body), ...(s.pvAreas ? { pvAreas: s.pvAreas.map((a) => ({ ...a })) } : {}) };
   if (s.type === 'striped') return { ...s, extra, stripes: s.stripes.map((a) => ({ ...a })) };
   return { ...s, extra, mirrors: (s as MirrorSegment).mirrors.map((a) => ({ ...a })) };
 }

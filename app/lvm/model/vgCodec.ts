@@ -197,7 +197,27 @@ function segmentFromConfig(nodes: ConfigNode[], pvKeys: Map<string, string>, whe
     return dropUndefined(seg);
   }
   const body = cloneNodes(nodes.filter((n) => n.key !== 'start_extent' && n.key !== 'extent_count'));
-  return { type, startExtent, extentCount, unsupported: true, body, reason: `segment type "${type}" is kept as it is but lvmscope cannot move or resize it`, extra: [] };
+  return { type, startExtent, extentCount, unsupported: true, body, pvAreas: pvAreasOf(body, pvKeys), reason: `segment type "${type}" is kept as it is but lvmscope cannot move or resize it`, extra: [] };
+}
+
+/**
+ * PV areas named inside a segment lvmscope does not understand: any array of ("pvN", PE)
+ * pairs. Their extents count as used, so that nothing is ever allocated on top of them.
+ */
+function pvAreasOf(body: ConfigNode[], pvKeys: Map<string, string>): AreaRef[] {
+  const out: AreaRef[] = [];
+  for (const node of body) {
+    const v = node.value;
+    if (!v || v.kind !== 'array') continue;
+    for (let i = 0; i + 1 < v.items.length; i += 2) {
+      const name = v.items[i];
+      const pe = v.items[i + 1];
+      if (name.kind !== 'string' || pe.kind !== 'int') continue;
+      const pvId = pvKeys.get(name.value);
+      if (pvId) out.push({ kind: 'pv', pvId, pe: Number(pe.value) });
+    }
+  }
+  return out;
 }
 
 function dropUndefined<T extends object>(o: T): T {

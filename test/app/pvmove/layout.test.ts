@@ -120,3 +120,19 @@ describe('planning and the on-disk states of a move', () => {
     expect(() => planMove(seed, { sources: ['pv2'], destinations: ['pv4:0-1', 'pv4:10-12'], alloc: 'contiguous' }, names)).toThrow(/no run of 4 contiguous free extents \(the largest is 3\)/);
   });
 });
+
+describe('segments lvmscope does not understand', () => {
+  it('keep their PV extents out of the free space and refuse a move of their PV', () => {
+    // A made-up segment type with a direct PV area on pv3 (pv2 in the metadata): PEs 10-12.
+    const seed = fixtureVg('seed');
+    const text = readFileSync(new URL('../../fixtures/lvm2/seed/vgcfgbackup.txt', import.meta.url), 'utf8').replace(
+      /(logical_volumes \{)/,
+      `$1\n\t\tfuture {\n\t\t\tid = "aaaaaa-bbbb-cccc-dddd-eeee-ffff-gggggg"\n\t\t\tstatus = ["READ", "WRITE", "VISIBLE"]\n\t\t\tflags = []\n\t\t\tsegment_count = 1\n\t\t\tsegment1 {\n\t\t\t\tstart_extent = 0\n\t\t\t\textent_count = 3\n\t\t\t\ttype = "futuristic"\n\t\t\t\tdata_areas = ["pv2", 10]\n\t\t\t}\n\t\t}\n`,
+    );
+    const vg = parseVgText(text).vg;
+    const names = namesFor(seed);
+    // pv3 has 10 free extents (5 used by lv0, 3 by the unknown segment), not 10 + 3.
+    expect(() => planMove(vg, { sources: ['pv1'], destinations: ['pv3:5-14'], alloc: 'contiguous' }, names)).toThrow(/largest is 5/);
+    expect(() => planMove(vg, { sources: ['pv3:10-12'], destinations: ['pv4'], alloc: 'normal' }, names)).toThrow(/futuristic/);
+  });
+});
