@@ -24,6 +24,7 @@ interface Palette {
   copied: string;
   intercept: string;
   landed: string;
+  separator: string;
 }
 
 export class RegionAnimator {
@@ -34,6 +35,9 @@ export class RegionAnimator {
   private theme = '';
   /** Frames painted (tests and the frame-rate bench read it). */
   frames = 0;
+  /** Intercepted writes drawn so far (waiting or landing), counted once per engine event. */
+  interceptsDrawn = 0;
+  private readonly drawn = new Set<number>();
 
   constructor(private readonly store: AppStore) {}
 
@@ -67,7 +71,7 @@ export class RegionAnimator {
     const css = getComputedStyle(document.documentElement);
     const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
     this.theme = theme;
-    this.palette = { pending: v('--region-pending', '#d0d7de'), copying: v('--region-copying', '#f2a33a'), copied: v('--region-copied', '#2da44e'), intercept: v('--region-intercept', '#e5534b'), landed: v('--region-landed', '#58a6ff') };
+    this.palette = { pending: v('--region-pending', '#d0d7de'), copying: v('--region-copying', '#f2a33a'), copied: v('--region-copied', '#2da44e'), intercept: v('--region-intercept', '#e5534b'), landed: v('--region-landed', '#58a6ff'), separator: v('--panel', '#ffffff') };
   }
 
   private paint(surface: Surface, mirror: MirrorProgressView | undefined, index: number, now: number): void {
@@ -86,28 +90,44 @@ export class RegionAnimator {
     ctx.globalAlpha = 0.6 + 0.4 * Math.sin(now / 120);
     fill(ctx, rects.copying, p.copying);
     ctx.globalAlpha = 1;
+    if (grid.gap > 0) drawCellSeparators(ctx, grid, surface.widthPx, p.separator);
     this.paintIntercepts(ctx, surface, grid, mirror, index, now);
   }
 
   private paintIntercepts(ctx: CanvasRenderingContext2D, surface: Surface, grid: GridLayout, mirror: MirrorProgressView, index: number, now: number): void {
-    const latest = new Map<number, { phase: string; seen: number }>();
+    const latest = new Map<number, { phase: string; seen: number; seq: number }>();
     for (const e of this.store.getState().move.intercepts) {
       if (e.device !== mirror.device) continue;
       const inThis = e.sector >= mirror.targetStartSector && e.sector < mirror.targetStartSector + mirror.lengthSectors;
       if (!inThis && index !== 0) continue;
       if (!this.firstSeen.has(e.seq)) this.firstSeen.set(e.seq, now);
-      latest.set(e.region, { phase: e.phase, seen: this.firstSeen.get(e.seq)! });
+      latest.set(e.region, { phase: e.phase, seen: this.firstSeen.get(e.seq)!, seq: e.seq });
     }
     const p = this.palette!;
-    for (const [region, { phase, seen }] of latest) {
+    for (const [region, { phase, seen, seq }] of latest) {
       if (region >= grid.regions) continue;
       const age = now - seen;
       const cell = cellRect(grid, region);
+      if (!this.drawn.has(seq) && age < WAIT_MS) {
+        this.drawn.add(seq);
+        this.interceptsDrawn += 1;
+      }
       if (phase !== 'written-both-legs' && age < WAIT_MS) drawWaiting(ctx, cell, p.intercept, now);
       else if (phase === 'written-both-legs' && age < LAND_MS) drawLanding(ctx, cell, p.landed, age / LAND_MS, surface);
     }
-    if (this.firstSeen.size > 4096) this.firstSeen.clear();
+    if (this.firstSeen.size > 4096) {
+      this.firstSeen.clear();
+      this.drawn.clear();
+    }
   }
+}
+
+/** Lines between cells (only when cells are big enough to tell apart): cols + rows strokes, not one per cell. */
+function drawCellSeparators(ctx: CanvasRenderingContext2D, grid: GridLayout, widthPx: number, color: string): void {
+  ctx.fillStyle = color;
+  const h = grid.rows * grid.cellHeight;
+  for (let c = 1; c < grid.cols; c += 1) ctx.fillRect(c * grid.cellWidth - 1.5, 0, 1.5, h);
+  for (let r = 1; r < grid.rows; r += 1) ctx.fillRect(0, r * grid.cellHeight - 1.5, widthPx, 1.5);
 }
 
 function fill(ctx: CanvasRenderingContext2D, rects: Rect[], color: string): void {

@@ -106,6 +106,7 @@ function LvRow({ lv, pvColors }: { lv: LvView; pvColors: Map<string, string> }) 
         {lv.locked && <span className="badge locked" title="LOCKED: a move in progress holds this LV; resume or abort the move to unlock it.">LOCKED</span>}
         <span className="lv-meta mono">{formatBytes(lv.sizeBytes)} · {lvLayoutText(lv)}</span>
       </div>
+      <div className="lv-bar-wrap">
       <svg className="lv-bar" viewBox={`0 0 ${MAP_WIDTH} 22`} preserveAspectRatio="none" height={22} width="100%">
         {rects.map((r) => {
           const sel: Selection | null = r.peRange ? { kind: 'segment', lv: lv.name, pv: r.target, ...r.peRange } : null;
@@ -128,10 +129,12 @@ function LvRow({ lv, pvColors }: { lv: LvView; pvColors: Map<string, string> }) 
             </rect>
           );
         })}
-        {rects.map((r) => (
-          <text key={`t${r.segment.index}`} x={r.x + 6} y={15} className="segment-label">{r.width > 40 ? r.target : ''}</text>
-        ))}
       </svg>
+      {/* Labels are HTML over the bar: text inside a stretched SVG would be distorted. */}
+      {rects.map((r) => (
+        <span key={`t${r.segment.index}`} className="segment-label" style={{ left: `${(r.x / MAP_WIDTH) * 100}%`, width: `${(r.width / MAP_WIDTH) * 100}%` }}>{r.width > 30 ? r.target : ''}</span>
+      ))}
+    </div>
     </div>
   );
 }
