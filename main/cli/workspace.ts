@@ -13,9 +13,14 @@ export function cliEngine(verb: string): Engine {
   return new Engine(createNodeHost({ kind: 'cli', holderName: `lvmscope ${verb}` }));
 }
 
+/** DIR from where the user typed it: `npm run cli` runs in the package root but sets INIT_CWD. */
+export function resolveDir(dir: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), dir);
+}
+
 /** The absolute workspace folder; a sentence when it does not exist. */
 export function workspaceDir(dir: string): string {
-  const abs = path.resolve(dir);
+  const abs = resolveDir(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new LvmscopeError('NOT_FOUND', `There is no workspace folder at ${abs}; create one with 'lvmscope demo ${dir}', or point at a folder of image files.`);
   return abs;
 }

@@ -2,9 +2,8 @@
 // vg0, lv0 = pv1 | pv2 | pv3, pv4 free, every LV sector filled with the demo pattern).
 
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { cliEngine } from '../workspace';
+import { cliEngine, resolveDir } from '../workspace';
 
 export function demoVerb(program: Command): void {
   program
@@ -14,7 +13,7 @@ export function demoVerb(program: Command): void {
     .option('--scenario <name>', 'which demo scenario', 'seed')
     .option('--force', 'overwrite images that already exist in DIR')
     .action(async (dir: string, flags: { scenario: string; force?: boolean }) => {
-      const abs = path.resolve(dir);
+      const abs = resolveDir(dir);
       mkdirSync(abs, { recursive: true });
       const engine = cliEngine('demo');
       try {
