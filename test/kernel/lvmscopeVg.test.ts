@@ -46,8 +46,8 @@ const BUILD: LvmCommand[] = [
 ];
 
 describe.skipIf(noKernel)('VGs lvmscope built, read by the real kernel', () => {
-  const temp = tempDir();
-  afterAll(() => temp.remove());
+  let temp: ReturnType<typeof tempDir>;
+  afterAll(() => temp?.remove());
   const lvs: LvRef[] = [
     { vg: 'vg1m', lv: 'lvA0' },
     { vg: 'vg1m', lv: 'lvA1' },
@@ -61,6 +61,7 @@ describe.skipIf(noKernel)('VGs lvmscope built, read by the real kernel', () => {
   let kernel: Awaited<ReturnType<typeof kernelInspectVgs>>;
 
   beforeAll(async () => {
+    temp = tempDir();
     await lvmscopeCommands(temp.dir, BUILD);
     const images = workspaceImages(temp.dir);
     if (!noHostLvm) {
