@@ -9,13 +9,15 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const DIR = path.dirname(new URL(import.meta.url).pathname);
-const wanted = process.argv.slice(2);
+// `--collect` only rebuilds RESULTS.md from bench/results/*.md (after running one bench by hand).
+const collectOnly = process.argv.includes('--collect');
+const wanted = process.argv.slice(2).filter((a) => a !== '--collect');
 const benches = readdirSync(DIR)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.bench\.ts$/, '')));
 
 let failed = 0;
-for (const file of benches) {
+for (const file of collectOnly ? [] : benches) {
   console.log(`\n=== bench ${file}`);
   const r = spawnSync('npx', ['tsx', path.join(DIR, file)], { stdio: 'inherit' });
   if (r.status !== 0) failed += 1;
