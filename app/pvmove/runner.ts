@@ -404,7 +404,12 @@ export class MoveRunner {
     const vg = this.host.vg();
     const ext = vg.extentSizeSectors;
     const dm = this.host.dm;
-    const devnoOf = (name: string) => (dm.list().find((d) => d.name === name)?.devno ?? '254:?');
+    // A device not created yet will get the lowest free minor, as the kernel allocates it.
+    const devices = dm.list();
+    const used = new Set(devices.map((d) => d.minor));
+    let nextMinor = 0;
+    while (used.has(nextMinor)) nextMinor += 1;
+    const devnoOf = (name: string) => devices.find((d) => d.name === name)?.devno ?? `254:${nextMinor}`;
     const runs = this.runsOf(lv);
     const planned = this.fresh?.filter((m) => m.lv === lv) ?? [];
     const dests = [...new Set([...runs.map((r) => r.toPvId), ...planned.map((m) => m.toPvId)])].map((id) => `${this.host.names.nameOf(id)} (${this.host.pvDevno(id) ?? '?'})`);
