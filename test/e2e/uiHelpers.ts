@@ -35,6 +35,8 @@ async function centerOf(page: Page, selector: string): Promise<{ x: number; y: n
  * (screenshots), releases, and returns the verdict text.
  */
 export async function dragTo(page: Page, from: string, to: string, targetPv: string, beforeRelease?: () => Promise<void>): Promise<string> {
+  // Typing in a control lower on the page may have scrolled the maps away: bring the source back.
+  await page.locator(from).first().scrollIntoViewIfNeeded();
   const a = await centerOf(page, from);
   const b = await centerOf(page, to);
   await page.mouse.move(a.x, a.y);

@@ -44,7 +44,10 @@ describe('loading the first state', () => {
     const s = store.getState();
     expect(s.engine.info?.version).toBe(ENGINE_VERSION);
     expect(s.engine.host?.workspacePath).toBe('/ws/a');
-    expect(s.workspace).toEqual({ path: '/ws/a', status: 'ready', error: undefined, images: [{ name: 'pv1.img', sizeBytes: 4 << 20 }, { name: 'pv2.img', sizeBytes: 8 << 20 }] });
+    expect(s.workspace).toMatchObject({ path: '/ws/a', status: 'ready', error: undefined, images: [{ name: 'pv1.img', sizeBytes: 4 << 20 }, { name: 'pv2.img', sizeBytes: 8 << 20 }] });
+    // The folder holds images, so it was opened (not replaced by a demo): blank images, no VG.
+    expect(s.workspace.view?.path).toBe('/ws/a');
+    expect(s.workspace.view?.vgs).toEqual([]);
   });
 
   it('shows the engine’s error sentence when the host has no workspace', async () => {

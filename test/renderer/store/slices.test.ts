@@ -22,7 +22,7 @@ describe('the app store', () => {
     store.getState().applyUiCommand({ command: 'presentation.toggle' });
     store.getState().applyUiCommand({ command: 'theme.set', theme: 'light' });
     store.getState().applyUiCommand({ command: 'about.show' });
-    expect(store.getState().ui).toEqual({ theme: 'light', presentation: true, aboutOpen: true });
+    expect(store.getState().ui).toMatchObject({ theme: 'light', presentation: true, aboutOpen: true });
   });
 
   it('cycles system → light → dark → system, and resolves system from the OS preference', () => {
