@@ -1,7 +1,8 @@
 // Proves the renderer's first load and event bindings against the real engine: the engine is
 // served over an in-memory wire (as in the contract tests) with a workspace in memory; a
 // fresh store is filled by loadInitialState and updated by engine events, including a
-// `ui.command` that opens another workspace and reloads its image list.
+// `ui.command` that opens another workspace and reloads its image list; an empty folder
+// gets the seed demo.
 
 import { describe, expect, it } from 'vitest';
 import { createApiClient, wireTransport } from '../../../app/api/client';
@@ -10,7 +11,7 @@ import { inMemoryWirePair } from '../../../app/api/wire';
 import { SeededRandom } from '../../../app/base/clock';
 import { Engine, ENGINE_VERSION } from '../../../app/engine';
 import { createAppStore } from '../../../renderer/store';
-import { bindEngineEvents, loadInitialState } from '../../../renderer/store/engineEvents';
+import { bindEngineEvents, loadInitialState, loadWorkspace } from '../../../renderer/store/engineEvents';
 import { ManualClock } from '../../helpers/fakeClock';
 import { MemoryWorkspaceStorage } from '../../sim/memory';
 
@@ -48,6 +49,18 @@ describe('loading the first state', () => {
     // The folder holds images, so it was opened (not replaced by a demo): blank images, no VG.
     expect(s.workspace.view?.path).toBe('/ws/a');
     expect(s.workspace.view?.vgs).toEqual([]);
+  });
+
+  it('creates the seed demo in an empty workspace folder and loads its VG, dm stack and move', async () => {
+    const { client, store, engine } = await setup();
+    await loadWorkspace(client, store, '/ws/empty');
+    const s = store.getState();
+    expect(s.workspace.error).toBeUndefined();
+    expect(s.workspace.view?.vgs.map((v) => v.name)).toEqual(['vg0']);
+    expect(s.workspace.view?.vgs[0].pvs.map((p) => p.name)).toEqual(['pv1', 'pv2', 'pv3', 'pv4']);
+    expect(s.devices.list.map((d) => d.name)).toContain('vg0-lv0');
+    expect(s.move.state).toBeNull();
+    await engine.dispose();
   });
 
   it('shows the engine’s error sentence when the host has no workspace', async () => {

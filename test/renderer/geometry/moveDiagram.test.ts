@@ -1,0 +1,42 @@
+// Proves the move diagram's layout from live dm tables: the seed's mirror table is drawn as
+// identity | mirror | identity over -orig's pv1 | pv2 | pv3, with the destination pv4 under
+// the mirror and the mirror given at least 55% of the width; once the final table is loaded
+// the same drawing settles into pv1 | pv4 | pv3 with sector-proportional widths.
+import { describe, expect, it } from 'vitest';
+import type { DmDeviceView } from '../../../app/api/views';
+import { diagramLayout } from '../../../renderer/geometry/moveDiagram';
+
+const MIRROR_TABLE = ['0 12288 linear 254:1 0', '12288 8192 mirror core 1 128 2 254:1 12288 7:3 2048', '20480 10240 linear 254:1 20480'];
+const ORIG_TABLE = ['0 12288 linear 7:0 2048', '12288 8192 linear 7:1 2048', '20480 10240 linear 7:2 2048'];
+
+function device(name: string, devno: string, live: string[], dependsOn: string[]): DmDeviceView {
+  return { name, uuid: name, devno, state: 'ACTIVE', live, inactive: null, status: [], openCount: 0, eventNr: 0, inFlight: 0, deferred: 0, io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 }, dependsOn };
+}
+const PVS = ['pv1', 'pv2', 'pv3', 'pv4'].map((name, i) => ({ name, devno: `7:${i}` }));
+const LV = device('vg0-lv0', '254:0', MIRROR_TABLE, ['254:1', '7:3']);
+const ORIG = device('vg0-lv0-orig', '254:1', ORIG_TABLE, ['7:0', '7:1', '7:2']);
+
+describe('move diagram geometry', () => {
+  it('lays out the seed move as identity | mirror | identity over pv1 | pv2 | pv3, pv4 under the mirror', () => {
+    const layout = diagramLayout(LV, [LV, ORIG], PVS, 1000);
+    expect(layout.targets.map((t) => t.kind)).toEqual(['identity', 'mirror', 'identity']);
+    expect(layout.targets[1].width).toBeGreaterThanOrEqual(0.55 * 1000 - 1e-6);
+    expect(layout.lowerDevice?.label).toBe('vg0-lv0-orig');
+    expect(layout.lower.map((b) => b.label)).toEqual(['pv1', 'pv2', 'pv3']);
+    // Rows share the scale: pv2 lies exactly under the mirror.
+    expect(layout.lower[1].x).toBeCloseTo(layout.targets[1].x);
+    expect(layout.lower[1].width).toBeCloseTo(layout.targets[1].width);
+    expect(layout.destinations.map((d) => d.label)).toEqual(['pv4']);
+    expect(layout.arrows.map((a) => a.kind)).toEqual(['identity', 'source-leg', 'destination-leg', 'identity']);
+  });
+
+  it('settles into the final layout pv1 | pv4 | pv3 once the final table is loaded', () => {
+    const final = device('vg0-lv0', '254:0', ['0 12288 linear 7:0 2048', '12288 8192 linear 7:3 2048', '20480 10240 linear 7:2 2048'], ['7:0', '7:3', '7:2']);
+    const layout = diagramLayout(final, [final], PVS, 1000);
+    expect(layout.targets.map((t) => t.kind)).toEqual(['linear', 'linear', 'linear']);
+    expect(layout.lower.map((b) => b.label)).toEqual(['pv1', 'pv4', 'pv3']);
+    expect(layout.lowerDevice).toBeNull();
+    expect(layout.destinations).toEqual([]);
+    expect(layout.targets[1].width).toBeCloseTo((8192 / 30720) * 1000);
+  });
+});
