@@ -121,6 +121,9 @@ export class Workload {
       const io = this.issue(block).finally(() => {
         this.inFlight.delete(io);
         this.inFlightBlocks.delete(block);
+        // A completion frees a slot: issue what the pace allows now, not at the next tick
+        // (otherwise the queue depth per tick caps the rate at depth / tick).
+        if (this.running) this.pump();
       });
       this.inFlightBlocks.add(block);
       this.inFlight.add(io);

@@ -90,3 +90,22 @@ describe('the workload and the verifier', () => {
     expect(() => new Workload(dev, shadow, { pattern: 'randwrite', blockSizeBytes: 1000, iops: 10 }, realClock, new SeededRandom(1))).toThrow(/multiple of 512/);
   });
 });
+
+describe('the workload pacing', () => {
+  it('reaches the requested IOPS on a device with 1 ms latency (not capped at queue depth per tick)', async () => {
+    const slow: BlockDevice = {
+      name: 'slow',
+      devno: '254:9',
+      sizeSectors: 1 << 16,
+      read: async (_s, c) => (await new Promise((r) => setTimeout(r, 1)), new Uint8Array(c * 512)),
+      write: async () => void (await new Promise((r) => setTimeout(r, 1))),
+      flush: async () => {},
+    };
+    const shadow = new ShadowModel({ vg: 'v', lv: 'l', extentSizeSectors: 2048, sizeSectors: 1 << 16 });
+    const w = new Workload(slow, shadow, { pattern: 'randwrite', blockSizeBytes: 4096, iops: 1000 }, realClock, new SeededRandom(3));
+    w.start();
+    await new Promise((r) => setTimeout(r, 1500));
+    await w.stop();
+    expect(w.stats().writes).toBeGreaterThan(1200);
+  });
+});
