@@ -38,6 +38,8 @@ export interface EngineHost {
   workspace?: () => { path: string; recent: string[] };
   /** The demo scenarios (assets/scenarios/*.json, validated by the host). */
   scenarios?: () => Scenario[];
+  /** Makes a workspace folder if it is missing (a scenario runs in a fresh folder of its own). */
+  ensureFolder?: (path: string) => Promise<void>;
 }
 
 interface AnyEvent {
@@ -207,6 +209,7 @@ export class Engine implements EventSource {
     const scenario = this.scenarios().find((s) => s.name === name);
     if (!scenario) throw new LvmscopeError('NOT_FOUND', `No scenario named '${name}'; the scenarios are ${this.scenarios().map((s) => s.name).join(', ') || 'none'}.`);
     if (this.scenario?.state.status === 'running') throw new LvmscopeError('BUSY', `The scenario '${this.scenario.state.name}' is still running; wait for it to end.`);
+    await this.host.ensureFolder?.(path);
     await this.serial(() => this.createDemo(path, name, force));
     const runner = new ScenarioRunner(scenario, path, {
       handlers: this.handlers,

@@ -3,6 +3,7 @@
 // (FolderWorkspaceStorage) and the machine's host name.
 
 import { randomInt, randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Clock, Random } from '../app/base/clock';
@@ -42,6 +43,7 @@ export function createNodeHost(options: NodeHostOptions): EngineHost {
     unixTime: () => Math.floor(Date.now() / 1000),
     holder: `${options.holderName ?? `lvmscope ${options.kind}`} (pid ${process.pid})`,
     scenarios: () => loadScenarios(),
+    ensureFolder: async (folder) => void (await mkdir(folder, { recursive: true })),
     ...(options.workspace ? { workspace: options.workspace } : {}),
   };
 }

@@ -8,6 +8,10 @@ import { Header } from './components/Header';
 import { LogPanel } from './components/LogPanel';
 import { Splitter } from './components/Splitter';
 import { WorkspacePanel } from './components/WorkspacePanel';
+import { ExportBar } from './export/ExportBar';
+import { Presentation } from './presentation/Presentation';
+import { PresentationLauncher } from './presentation/PresentationLauncher';
+import { ScenarioCaption, ScenarioPanel } from './scenarios/ScenarioPanel';
 import { selectionLabel } from './store/selection';
 import { useAppStore } from './storeContext';
 import { resolveTheme } from './store/uiSlice';
@@ -39,19 +43,24 @@ export function App() {
   }, [shown, presentation]);
   const columns = panes.leftPx > 0 ? `${panes.leftPx}px 8px minmax(360px, 1fr)` : 'minmax(380px, 46fr) 8px minmax(360px, 54fr)';
   const leftWidth = () => document.querySelector<HTMLElement>('.pane-left')?.offsetWidth ?? 600;
+  // Presentation mode replaces the whole window (issue 7): diagram, steps and narration only.
+  if (presentation) return <Presentation />;
   return (
     <div className="app">
       <Header />
       <RecoveryBanner />
+      <ScenarioCaption />
       <main className="app-main" style={{ gridTemplateColumns: columns }}>
         <div className="pane pane-left">
           <VolumeGroup />
           <MoveControls />
           <WorkloadPanel />
+          <ScenarioPanel />
         </div>
         <Splitter orientation="vertical" label="resize the left and right panes" onResize={(d) => setPanes({ leftPx: Math.max(320, leftWidth() + d) })} />
         <div className="pane pane-right">
           <MoveDiagram />
+          <ExportBar />
           <Steps />
         </div>
       </main>
@@ -64,6 +73,7 @@ export function App() {
       <DragLabel />
       <PlanDialog />
       <AboutDialog />
+      <PresentationLauncher />
     </div>
   );
 }

@@ -10,6 +10,9 @@ import { createAppStore } from './store';
 import { bindEngineEvents, loadInitialState } from './store/engineEvents';
 import { StoreContext } from './storeContext';
 import { connectEngine } from './transport';
+import { createPresentationActions, PresentationActionsContext } from './presentation/actions';
+import { bindPresentationEvents } from './presentation/events';
+import { scenarioSpeedFrom } from './scenarios/scenarioPath';
 import { AnimatorContext } from './views/MoveDiagram';
 import './styles.css';
 
@@ -19,6 +22,10 @@ connection.onState((state) => store.getState().setConnection(state));
 bindEngineEvents(connection.client, store);
 loadInitialState(connection.client, store).catch((e: unknown) => store.getState().setEngineError(String(e)));
 const actions = createActions(connection.client, store);
+// Presentation mode, scenarios and export (issue 7).
+bindPresentationEvents(connection.client, store);
+const presentationActions = createPresentationActions(connection.client, store, { scenarioSpeed: scenarioSpeedFrom(window.location.search) });
+void presentationActions.loadScenarios();
 const animator = new RegionAnimator(store);
 // The e2e suite and the frame-rate bench read the animator's frame counter.
 (window as unknown as { lvmscopeAnimator: RegionAnimator }).lvmscopeAnimator = animator;
@@ -28,7 +35,9 @@ createRoot(document.getElementById('root')!).render(
     <StoreContext.Provider value={store}>
       <ActionsContext.Provider value={actions}>
         <AnimatorContext.Provider value={animator}>
-          <App />
+          <PresentationActionsContext.Provider value={presentationActions}>
+            <App />
+          </PresentationActionsContext.Provider>
         </AnimatorContext.Provider>
       </ActionsContext.Provider>
     </StoreContext.Provider>

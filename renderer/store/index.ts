@@ -9,6 +9,8 @@ import { createEngineSlice } from './engineSlice';
 import type { EngineSlice } from './engineSlice';
 import { createMoveSlice } from './moveSlice';
 import type { MoveSlice } from './moveSlice';
+import { createPresentationSlice } from './presentationSlice';
+import type { PresentationSlice } from './presentationSlice';
 import { createUiSlice } from './uiSlice';
 import type { UiSlice } from './uiSlice';
 import { createWorkloadSlice } from './workloadSlice';
@@ -16,7 +18,7 @@ import type { WorkloadSlice } from './workloadSlice';
 import { createWorkspaceSlice } from './workspaceSlice';
 import type { WorkspaceSlice } from './workspaceSlice';
 
-export type AppState = EngineSlice & WorkspaceSlice & DevicesSlice & MoveSlice & WorkloadSlice & UiSlice;
+export type AppState = EngineSlice & WorkspaceSlice & DevicesSlice & MoveSlice & WorkloadSlice & UiSlice & PresentationSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -27,5 +29,6 @@ export function createAppStore(): AppStore {
     ...createMoveSlice(...a),
     ...createWorkloadSlice(...a),
     ...createUiSlice(...a),
+    ...createPresentationSlice(...a),
   }));
 }

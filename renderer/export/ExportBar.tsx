@@ -1,0 +1,17 @@
+// Export buttons under the move diagram: the diagram as SVG or PNG, the move as a Markdown
+// transcript (plan, layouts, each step's narration, commands and tables).
+import { usePresentationActions } from '../presentation/actions';
+import { useAppStore } from '../storeContext';
+
+export function ExportBar() {
+  const actions = usePresentationActions();
+  const hasMove = useAppStore((s) => s.move.state !== null);
+  return (
+    <div className="export-bar" data-testid="export-bar">
+      <span className="muted">Export</span>
+      <button type="button" data-testid="export-svg" title="Download the diagram as it is now, as a stand-alone SVG" onClick={() => void actions.exportSvg()}>Diagram SVG</button>
+      <button type="button" data-testid="export-png" title="Download the diagram as it is now, as a PNG" onClick={() => void actions.exportPng()}>Diagram PNG</button>
+      <button type="button" data-testid="export-md" disabled={!hasMove} title={hasMove ? 'Download the move as Markdown: plan, layouts, the eight steps with narration, commands and tables' : 'No move has run yet; the transcript describes a move.'} onClick={() => void actions.exportTranscript()}>Transcript (Markdown)</button>
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+// Presentation mode (View → Presentation, or F5): the whole window shows only the move
+// diagram, the step timeline and the narration, in type sized for the back of a room. It
+// renders the very same MoveDiagram and Steps views as the main window: live, from the app
+// store; or, after ←, from a small store filled with the snapshot of an earlier step (the
+// views cannot tell the difference). Keys only: see keys.ts and the hint line.
+import { useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { ScenarioStateView } from '../../app/api/scenario';
+import { STEP_NAMES } from '../../app/api/move';
+import { RegionAnimator } from '../animation/regionAnimator';
+import { createAppStore, type AppStore } from '../store';
+import { rateOf } from '../store/moveSlice';
+import { StoreContext, useAppStore, useAppStoreApi } from '../storeContext';
+import { AnimatorContext, MoveDiagram } from '../views/MoveDiagram';
+import { Steps } from '../views/Steps';
+import { usePresentationActions } from './actions';
+import { shownSnapshot, type StepSnapshot } from './history';
+import { speedLabel } from './keys';
+import { usePresentationKeys } from './usePresentationKeys';
+
+const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
+
+/** A store holding one snapshot's views, for the views to render an earlier step. */
+function snapshotStore(snapshot: StepSnapshot): AppStore {
+  const store = createAppStore();
+  const s = store.getState();
+  if (snapshot.views.workspace) s.setWorkspaceView(snapshot.views.workspace);
+  s.setDevices(snapshot.views.devices);
+  s.setMoveState(snapshot.views.move);
+  if (snapshot.views.progress) s.setProgress(snapshot.views.progress);
+  return store;
+}
+
+export function Presentation() {
+  const liveStore = useAppStoreApi();
+  const history = useAppStore((s) => s.presenting.history);
+  const snapshot = shownSnapshot(history);
+  const replay = useMemo(() => (snapshot ? snapshotStore(snapshot) : null), [snapshot]);
+  const replayAnimator = useMemo(() => (replay ? new RegionAnimator(replay) : null), [replay]);
+  const liveAnimator = useContext(AnimatorContext);
+  const scenario = useAppStore((s) => s.presenting.scenario);
+  const [toast, setToast] = useState<string | null>(null);
+  usePresentationKeys(setToast);
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), 1500);
+    return () => clearTimeout(timer);
+  }, [toast]);
+  return (
+    <div className="presentation" data-testid="presentation" data-replaying={snapshot ? snapshot.step : 'live'}>
+      <PresentationTop />
+      <StoreContext.Provider value={replay ?? liveStore}>
+        <AnimatorContext.Provider value={replayAnimator ?? liveAnimator}>
+          <div className="pres-body">
+            <ScaledDiagram />
+            <div className="pres-side">
+              <Caption scenario={scenario} />
+              <ScenarioOffer />
+            </div>
+          </div>
+          <div className="pres-timeline"><Steps /></div>
+        </AnimatorContext.Provider>
+      </StoreContext.Provider>
+      <HintLine />
+      {toast && <div className="pres-toast" role="status" data-testid="presentation-toast">{toast}</div>}
+    </div>
+  );
+}
+
+function PresentationTop() {
+  const history = useAppStore((s) => s.presenting.history);
+  const status = useAppStore((s) => s.move.state?.status ?? 'idle');
+  const progress = useAppStore((s) => s.move.progress);
+  const rate = useAppStore((s) => rateOf(s.move.settings));
+  const title = useAppStore((s) => s.presenting.scenario?.title ?? null);
+  const error = useAppStore((s) => s.presenting.error);
+  const actions = usePresentationActions();
+  const snapshot = shownSnapshot(history);
+  return (
+    <header className="pres-top">
+      <span className="pres-title">{title ?? 'lvmscope · live move'}</span>
+      <span className={`badge move-status status-${status}`} data-testid="presentation-status">{status}</span>
+      {snapshot
+        ? <span className="pres-history" data-testid="presentation-history">replaying step {snapshot.step} ({history.cursor! + 1} of {history.snapshots.length}) · → returns to live</span>
+        : <span className="pres-history live" data-testid="presentation-history">live</span>}
+      <span className="pres-figures mono" data-testid="presentation-figures">
+        {progress ? `${progress.percent.toFixed(0)}% copied · ` : ''}{speedLabel(rate)}
+        {progress && progress.interceptedWrites > 0 ? ` · ${progress.interceptedWrites} intercepted` : ''}
+      </span>
+      {error && <span className="pres-error" role="alert">{error}</span>}
+      <span className="pres-buttons">
+        <button type="button" tabIndex={-1} data-testid="pres-export-svg" title="Download the diagram as SVG (E)" onClick={() => void actions.exportSvg()}>SVG</button>
+        <button type="button" tabIndex={-1} data-testid="pres-export-png" title="Download the diagram as PNG" onClick={() => void actions.exportPng()}>PNG</button>
+        <button type="button" tabIndex={-1} data-testid="pres-export-md" title="Download the move as a Markdown transcript" onClick={() => void actions.exportTranscript()}>Transcript</button>
+      </span>
+    </header>
+  );
+}
+
+/** The diagram, drawn at a logical width and scaled up to fill the stage (text grows with it). */
+function ScaledDiagram() {
+  const outer = useRef<HTMLDivElement>(null);
+  const inner = useRef<HTMLDivElement>(null);
+  const [stage, setStage] = useState({ width: 800, height: 400 });
+  const [naturalHeight, setNaturalHeight] = useState(380);
+  useLayoutEffect(() => {
+    const o = outer.current;
+    const i = inner.current;
+    if (!o || !i) return;
+    const measure = () => {
+      setStage({ width: o.clientWidth, height: o.clientHeight });
+      setNaturalHeight(Math.max(200, i.offsetHeight));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(o);
+    observer.observe(i);
+    return () => observer.disconnect();
+  }, []);
+  // Never narrower than 480 logical px, or the identity boxes lose their labels.
+  const scale = Math.max(0.6, Math.min(stage.height / naturalHeight, stage.width / 480));
+  return (
+    <div className="pres-stage" ref={outer}>
+      <div className="pres-scaled" ref={inner} style={{ width: `${stage.width / scale}px`, transform: `scale(${scale})` }} data-scale={scale.toFixed(2)}>
+        <MoveDiagram />
+      </div>
+    </div>
+  );
+}
+
+/** The narration: the scenario's sentence on top, then the current step, its narration and its commands. */
+function Caption({ scenario }: { scenario: ScenarioStateView | null }) {
+  const move = useAppStore((s) => s.move.state);
+  const lv = move?.currentLv ?? move?.plan.lvs[0] ?? null;
+  const step = move && move.step > 0 ? move.steps.find((x) => x.number === move.step && x.lv === lv) : undefined;
+  return (
+    <div className="pres-caption" data-testid="presentation-caption">
+      {scenario && <p className={`pres-scenario scenario-${scenario.status}`} data-testid="presentation-scenario">{scenario.narration}</p>}
+      {move && move.step > 0 ? (
+        <>
+          <p className="pres-step-title" data-testid="presentation-step">Step {move.step} of 8 · {STEP_NAMES[move.step - 1]}{step ? ` · ${step.state}` : ''}</p>
+          {step && <p className="pres-narration" data-testid="presentation-narration">{step.narration}</p>}
+          {step && step.commands.length > 0 && <pre className="pres-commands mono">{step.commands.join('\n')}</pre>}
+        </>
+      ) : (
+        !scenario && <p className="pres-narration muted">No move yet. Start one with a scenario, or leave (Esc) and drag a segment onto a PV.</p>
+      )}
+    </div>
+  );
+}
+
+/** When no move runs: the scenarios, each a number key away. */
+function ScenarioOffer() {
+  const active = useAppStore((s) => s.move.state !== null && ACTIVE.includes(s.move.state.status));
+  const scenarios = useAppStore((s) => s.presenting.scenarios);
+  const running = useAppStore((s) => s.presenting.scenario?.status === 'running');
+  const actions = usePresentationActions();
+  if (active || running || scenarios.length === 0) return null;
+  return (
+    <div className="pres-offer" data-testid="presentation-scenarios">
+      <p className="pres-offer-title">Scenarios</p>
+      <ol>
+        {scenarios.slice(0, 9).map((s, i) => (
+          <li key={s.name}>
+            <button type="button" tabIndex={-1} data-testid={`pres-scenario-${s.name}`} title={s.description} onClick={() => void actions.runScenario(s.name)}>
+              <kbd>{i + 1}</kbd> {s.title}
+            </button>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function HintLine() {
+  const visible = useAppStore((s) => s.presenting.hintVisible);
+  const waiting = useAppStore((s) => s.move.state?.status === 'waiting-step');
+  if (!visible) return null;
+  return (
+    <p className="pres-hint" data-testid="presentation-hint">
+      {waiting ? 'Space / → next step' : '→ forward'} · ← back · P pause · + / − speed · F full screen · E export SVG · 1–9 scenario · H hide this line · Esc leave
+    </p>
+  );
+}

@@ -1,0 +1,70 @@
+// The keyboard of presentation mode: one window listener that turns keys into commands
+// (keys.ts) and runs them against the store and the engine. Keys typed into a form field
+// are left alone; handled keys do not scroll or reload the page.
+import { useEffect } from 'react';
+import { useActions } from '../actions';
+import { useAppStoreApi } from '../storeContext';
+import { usePresentationActions } from './actions';
+import { commandForKey, resolveNext, type PresentationCommand } from './keys';
+
+const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}
+
+function toggleFullscreen(): void {
+  if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+  else void document.documentElement.requestFullscreen?.().catch(() => undefined);
+}
+
+export function usePresentationKeys(toast: (text: string) => void): void {
+  const store = useAppStoreApi();
+  const actions = useActions();
+  const pActions = usePresentationActions();
+  useEffect(() => {
+    const run = (command: PresentationCommand) => {
+      const s = store.getState();
+      switch (command.kind) {
+        case 'next': {
+          const what = resolveNext(s.presenting.history.cursor, s.move.state);
+          if (what === 'history-forward') s.historyForward();
+          else if (what === 'move-next') void actions.control({ action: 'next' });
+          return;
+        }
+        case 'back':
+          return s.historyBack();
+        case 'pause':
+          return void pActions.togglePause();
+        case 'speed':
+          return void pActions.changeSpeed(command.direction).then((label) => toast(`copy rate ${label}`));
+        case 'leave':
+          if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+          s.historyLive();
+          return s.togglePresentation();
+        case 'fullscreen':
+          return toggleFullscreen();
+        case 'hint':
+          return s.toggleHint();
+        case 'export':
+          return void pActions.exportSvg().then((error) => toast(error ?? 'diagram exported as SVG'));
+        case 'scenario': {
+          const scenario = s.presenting.scenarios[command.index];
+          const busy = (s.move.state && ACTIVE.includes(s.move.state.status)) || s.presenting.scenario?.status === 'running';
+          if (scenario && !busy) void pActions.runScenario(scenario.name);
+          return;
+        }
+      }
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target)) return;
+      const command = commandForKey(e);
+      if (!command) return;
+      e.preventDefault();
+      if (e.repeat && command.kind !== 'back' && command.kind !== 'next') return;
+      run(command);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store, actions, pActions, toast]);
+}

@@ -1,0 +1,104 @@
+// Proves the step history of presentation mode: each step of the move gets one snapshot that
+// follows the live views until the next step becomes current; ← walks back one step at a
+// time (from live: to the step before the current one), → walks forward and returns to live;
+// a new move starts a new history; the store subscriber records without looping. Built from
+// hand-made move views (no engine), so every transition is checked exactly.
+import { describe, expect, it } from 'vitest';
+import type { MoveStateView } from '../../../app/api/move';
+import type { DmDeviceView } from '../../../app/api/views';
+import { createAppStore } from '../../../renderer/store';
+import { EMPTY_HISTORY, MAX_SNAPSHOTS, recordLive, shownSnapshot, stepBack, stepForward, type LiveViews, type StepHistory } from '../../../renderer/presentation/history';
+
+function move(step: number, id = 1, status: MoveStateView['status'] = 'running'): MoveStateView {
+  return { id, vg: 'vg0', status, plan: { lvs: ['lv0'] } as unknown as MoveStateView['plan'], currentLv: 'lv0', step, steps: [], progress: null as unknown as MoveStateView['progress'], error: null };
+}
+const devices = (names: string[]) => names.map((name) => ({ name }) as DmDeviceView);
+const live = (m: MoveStateView | null, names: string[] = ['vg0-lv0']): LiveViews => ({ workspace: undefined, devices: devices(names), move: m, progress: null });
+
+/** Steps 1..n, each recorded twice (the second record = the state the step ended with). */
+function walk(n: number): StepHistory {
+  let h = EMPTY_HISTORY;
+  for (let step = 1; step <= n; step += 1) {
+    h = recordLive(h, live(move(step), ['vg0-lv0']));
+    h = recordLive(h, live(move(step), ['vg0-lv0', `after-${step}`]));
+  }
+  return h;
+}
+
+describe('the presentation step history', () => {
+  it('keeps one snapshot per step, holding the last views seen while that step was current', () => {
+    const h = walk(4);
+    expect(h.snapshots.map((s) => s.step)).toEqual([1, 2, 3, 4]);
+    expect(h.snapshots.map((s) => s.views.devices.at(-1)?.name)).toEqual(['after-1', 'after-2', 'after-3', 'after-4']);
+    expect(h.cursor).toBeNull();
+  });
+
+  it('returns the very same history when nothing changed, so a store subscriber cannot loop', () => {
+    const views = live(move(2));
+    const h = recordLive(recordLive(EMPTY_HISTORY, views), views);
+    expect(recordLive(h, views)).toBe(h);
+    expect(recordLive(h, live(null))).toBe(h);
+    expect(recordLive(EMPTY_HISTORY, live(move(0)))).toBe(EMPTY_HISTORY);
+  });
+
+  it('goes back one step at a time from live, stops at the first step, and forward returns to live', () => {
+    let h = walk(5);
+    h = stepBack(h);
+    expect(shownSnapshot(h)?.step).toBe(4);
+    h = stepBack(stepBack(stepBack(stepBack(h))));
+    expect(shownSnapshot(h)?.step).toBe(1);
+    expect(stepBack(h)).toBe(h);
+    h = stepForward(stepForward(stepForward(h)));
+    expect(shownSnapshot(h)?.step).toBe(4);
+    h = stepForward(h);
+    expect(h.cursor).toBeNull();
+    expect(stepForward(h)).toBe(h);
+  });
+
+  it('does not move a shown snapshot while the live move goes on, and keeps it frozen', () => {
+    let h = stepBack(walk(3));
+    const shown = shownSnapshot(h);
+    h = recordLive(h, live(move(3), ['changed']));
+    h = recordLive(h, live(move(4)));
+    expect(shownSnapshot(h)).toBe(shown);
+    expect(h.snapshots.map((s) => s.step)).toEqual([1, 2, 3, 4]);
+    expect(h.snapshots[2].views.devices[0].name).toBe('changed');
+  });
+
+  it('starts a new history when a new move starts', () => {
+    const h = recordLive(stepBack(walk(8)), live(move(1, 2)));
+    expect(h.snapshots.map((s) => `${s.moveId}:${s.step}`)).toEqual(['2:1']);
+    expect(h.cursor).toBeNull();
+  });
+
+  it('appends steps seen again (an undo, or a resume after a crash) so ← retraces what was shown', () => {
+    let h = walk(5);
+    for (const step of [4, 3]) h = recordLive(h, live(move(step, 1, 'aborting')));
+    expect(h.snapshots.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 4, 3]);
+  });
+
+  it('keeps only the newest MAX_SNAPSHOTS snapshots and shifts a shown cursor with them', () => {
+    let h = EMPTY_HISTORY;
+    for (let i = 0; i < MAX_SNAPSHOTS + 10; i += 1) h = recordLive(h, live(move((i % 8) + 1)));
+    expect(h.snapshots).toHaveLength(MAX_SNAPSHOTS);
+    h = stepBack(h);
+    const shown = shownSnapshot(h);
+    h = recordLive(h, live(move(((MAX_SNAPSHOTS + 10) % 8) + 1)));
+    expect(shownSnapshot(h)).toBe(shown);
+  });
+
+  it('is recorded by the store from its live views', () => {
+    const store = createAppStore();
+    store.subscribe(() => store.getState().recordStepSnapshot());
+    store.getState().setDevices(devices(['vg0-lv0']));
+    store.getState().setMoveState(move(1));
+    store.getState().setDevices(devices(['vg0-lv0', 'vg0-lv0-orig']));
+    store.getState().setMoveState(move(2));
+    const h = store.getState().presenting.history;
+    expect(h.snapshots.map((s) => [s.step, s.views.devices.map((d) => d.name).join(',')])).toEqual([[1, 'vg0-lv0,vg0-lv0-orig'], [2, 'vg0-lv0,vg0-lv0-orig']]);
+    store.getState().historyBack();
+    expect(shownSnapshot(store.getState().presenting.history)?.step).toBe(1);
+    store.getState().historyLive();
+    expect(store.getState().presenting.history.cursor).toBeNull();
+  });
+});
