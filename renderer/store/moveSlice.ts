@@ -64,7 +64,7 @@ export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) 
       const seq = s.move.interceptSeq + 1;
       return { move: { ...s.move, interceptSeq: seq, intercepts: [...s.move.intercepts, { ...view, seq }].slice(-MAX_INTERCEPTS) } };
     }),
-  openPlan: (request, plan) => set((s) => ({ move: { ...s.move, planDialog: { request, plan } } })),
+  openPlan: (request, plan) => set((s) => ({ move: { ...s.move, planDialog: { request, plan }, error: null } })),
   closePlan: () => set((s) => ({ move: { ...s.move, planDialog: null } })),
   setMoveSettings: (settings) => set((s) => ({ move: { ...s.move, settings: { ...s.move.settings, ...settings } } })),
   setMoveError: (error) => set((s) => ({ move: { ...s.move, error } })),

@@ -1,6 +1,7 @@
 // Controls of the move (pause / resume, abort saying what it will do, step mode, rate
 // presets, region size), the workload panel (start / stop the IO generator, live counters)
 // and Verify with its result. Every disabled control says why in its tooltip.
+import { useState } from 'react';
 import { useActions } from '../actions';
 import { formatBytes } from '../format';
 import { RATE_PRESETS, rateOf, type RatePreset } from '../store/moveSlice';
@@ -8,6 +9,7 @@ import { useAppStore } from '../storeContext';
 
 const REGION_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 2048];
 const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
+const ABORT_TEXT = 'Aborting stops the copy. Runs already copied and checkpointed stay on the destination; the rest of the LV goes back to its original mapping on the source, the temporary device is removed and the LV is unlocked (pvmove --abort). No data is lost.';
 
 export function MoveControls() {
   const status = useAppStore((s) => s.move.state?.status ?? null);
@@ -18,6 +20,7 @@ export function MoveControls() {
   const setError = useAppStore((s) => s.setMoveError);
   const actions = useActions();
   const active = status !== null && ACTIVE.includes(status);
+  const [confirmAbort, setConfirmAbort] = useState(false);
   const noMove = 'No move is running; drag a segment onto a PV to start one.';
   const applyRate = (preset: RatePreset, custom = settings.customRateBytesPerSec) => {
     const next = { ...settings, ratePreset: preset, customRateBytesPerSec: custom };
@@ -31,13 +34,20 @@ export function MoveControls() {
         <button type="button" data-testid="pause" disabled={!active} title={active ? (paused ? 'Resume copying' : 'Pause copying (the mirror stays loaded; writes still go to both legs)') : noMove} onClick={() => void actions.control({ action: paused ? 'resume' : 'pause' })}>
           {paused ? 'Resume' : 'Pause'}
         </button>
-        <button type="button" data-testid="abort" className="danger" disabled={!active} title={active ? 'Abort: stop copying; regions already checkpointed stay on the destination, the rest of the LV goes back to its original mapping on the source (pvmove --abort).' : noMove} onClick={() => void actions.control({ action: 'abort' })}>
+        <button type="button" data-testid="abort" className="danger" disabled={!active} title={active ? 'Abort: stop copying; regions already checkpointed stay on the destination, the rest of the LV goes back to its original mapping on the source (pvmove --abort).' : noMove} onClick={() => setConfirmAbort(true)}>
           Abort…
         </button>
         <label title="Step mode: the move waits before each of the eight steps until Next">
           <input type="checkbox" checked={settings.stepMode} onChange={(e) => { setSettings({ stepMode: e.target.checked }); if (active) void actions.control({ action: 'setStepMode', stepMode: e.target.checked }); }} /> step mode
         </label>
       </div>
+      {confirmAbort && active && (
+        <div className="abort-confirm" role="alertdialog" aria-label="abort the move">
+          <p>{ABORT_TEXT}</p>
+          <button type="button" onClick={() => setConfirmAbort(false)}>Keep moving</button>{' '}
+          <button type="button" className="danger" data-testid="abort-confirm" onClick={() => { setConfirmAbort(false); void actions.control({ action: 'abort' }); }}>Abort the move</button>
+        </div>
+      )}
       <div className="control-row">
         <span>Rate</span>
         {(['demo', 'unlimited', 'custom'] as const).map((preset) => (

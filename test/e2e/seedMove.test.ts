@@ -5,7 +5,8 @@
 // every 100 ms while it runs), the diagram's mirror fills (regions copied grows between
 // samples), lv0 ends as pv1 | pv4 | pv3 and Verify reports 0 mismatches. Also: an invalid
 // drop (lv0's pv1 segment onto pv2 which has too few free extents... after the move, onto
-// a full PV) shows its reason and starts nothing. Screenshots: test-results/e2e/seed-*.png.
+// a full PV) shows its reason and starts nothing; the keyboard path (select, Move to…) moves it
+// back in step mode, which waits at each step until Next. Screenshots: test-results/e2e/seed-*.png.
 
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { screenshot, stopAll, tempDir } from './helpers';
@@ -92,5 +93,34 @@ describe('the seed move in the UI', () => {
     await expect.poll(() => page.getByTestId('verify-result').textContent(), { timeout: 30_000 }).toMatch(/: 0 mismatches\.$/);
     await screenshot(page, 'seed-7-verified');
     expect(ui.browser.errors).toEqual([]);
+  });
+
+  it('moves it back with the keyboard path (Move to…) in step mode, waiting at each step until Next', async () => {
+    showLogsOnFailure();
+    const { page } = ui;
+    await page.getByTestId('rate-unlimited').check();
+    await page.getByLabel('step mode').check();
+    await page.getByTestId('pv-label-pv4').focus();
+    await page.keyboard.press('Enter'); // selects all of pv4
+    expect(await page.getByTestId('selection').textContent()).toBe('all of pv4');
+    await page.getByTestId('move-to').click();
+    const pv2 = page.getByRole('menuitem', { name: /^pv2 yes/ });
+    await pv2.waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('menuitem', { name: /^pv1 / }).textContent()).toMatch(/pv1 (yes|no: .+)/);
+    await pv2.click();
+    await page.getByTestId('plan-start').click();
+    await expect.poll(() => page.getByTestId('move-status').textContent()).toBe('waiting-step');
+    expect(await stepStates(page)).toEqual(Array(8).fill('pending').map((p, i) => (i === 0 ? expect.stringMatching(/pending|waiting/) : p)));
+    await page.waitForTimeout(500);
+    expect((await stepStates(page))[0]).not.toBe('done'); // it waits
+    await page.getByTestId('step-next').click();
+    await expect.poll(async () => (await stepStates(page))[0]).toBe('done');
+    await expect.poll(() => page.getByTestId('move-status').textContent()).toBe('waiting-step');
+    expect((await stepStates(page))[1]).not.toBe('done');
+    await screenshot(page, 'seed-8-step-mode');
+    // Leaving step mode lets the waiting move run on by itself.
+    await page.getByLabel('step mode').uncheck();
+    await expect.poll(() => page.getByTestId('move-status').textContent(), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => page.getByTestId('lv-row-lv0').textContent()).toContain('pv1 | pv2 | pv3');
   });
 });

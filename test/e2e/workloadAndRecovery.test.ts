@@ -41,6 +41,8 @@ describe('the UI during a move', () => {
     await screenshot(page, 'workload-1-intercepts');
     expect(await page.getByTestId('abort').getAttribute('title')).toMatch(/checkpointed stay on the destination/);
     await page.getByTestId('abort').click();
+    expect(await page.getByRole('alertdialog').textContent()).toMatch(/stay on the destination.*original mapping on the source/);
+    await page.getByTestId('abort-confirm').click();
     await expect.poll(() => page.getByTestId('move-status').textContent(), { timeout: 30_000 }).toBe('aborted');
     await page.getByTestId('workload-toggle').click();
     await page.getByTestId('verify').click();
