@@ -4,8 +4,8 @@
 // plan (pvmove command), Start runs the move; the eight steps finish in order (sampled
 // every 100 ms while it runs), the diagram's mirror fills (regions copied grows between
 // samples), lv0 ends as pv1 | pv4 | pv3 and Verify reports 0 mismatches. Also: an invalid
-// drop (lv0's pv1 segment onto pv2 which has too few free extents... after the move, onto
-// a full PV) shows its reason and starts nothing; the keyboard path (select, Move to…) moves it
+// drop (lv0's pv1 segment onto pv1 itself, which the planner refuses) shows the engine's
+// reason and starts nothing; the keyboard path (select, Move to…) moves it
 // back in step mode, which waits at each step until Next. Screenshots: test-results/e2e/seed-*.png.
 
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -39,7 +39,7 @@ describe('the seed move in the UI', () => {
   it('refuses a drop that does not fit, says why and starts nothing', async () => {
     showLogsOnFailure();
     const { page } = ui;
-    // pv1 holds 6 extents of lv0; dropping the whole pv1 onto itself is refused by the planner.
+    // Dropping lv0's pv1 segment onto pv1 itself is refused by the planner (source = destination).
     const verdict = await dragTo(page, '[data-testid="lv-seg-lv0-pv1"]', '[data-testid="pv-map-pv1"]', 'pv1', () => screenshot(page, 'seed-2-invalid-drop').then(() => undefined));
     expect(verdict).toMatch(/^no: .*pv1/);
     await expect.poll(() => page.getByTestId('move-error').textContent()).toMatch(/cannot go to pv1/);
