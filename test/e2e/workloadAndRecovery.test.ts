@@ -31,6 +31,10 @@ describe('the UI during a move', () => {
     const { page, browser } = await openUi(tempDir('lvmscope-workload-ui-'));
     await page.getByTestId('rate-custom').check();
     await page.getByLabel('custom rate in KiB/s').fill('96');
+    // This story is shot in the dark theme (the seed test shoots the light one).
+    await page.getByRole('button', { name: /theme: system/ }).click();
+    await page.getByRole('button', { name: /theme: light/ }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByTestId('workload-toggle').click();
     await expect.poll(() => page.getByTestId('count-writes').textContent().then(Number), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await dragTo(page, '[data-testid="lv-seg-lv0-pv2"]', '[data-testid="pv-map-pv4"]', 'pv4')).toMatch(/^yes/);
