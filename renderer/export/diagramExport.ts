@@ -5,6 +5,7 @@
 // adds each region canvas as an embedded PNG <image> at its place, and a title line saying
 // which LV and which step it shows. PNG = that SVG drawn onto a canvas at 2x.
 import { STEP_NAMES } from '../../app/api/move';
+import { currentStepOf } from '../presentation/history';
 import type { AppState } from '../store';
 
 /** The computed properties copied onto each exported element (what the drawing's CSS sets). */
@@ -16,8 +17,9 @@ const TITLE_HEIGHT_PX = 30;
 export function exportTitle(state: Pick<AppState, 'move' | 'presenting'>, lvDevice: string): string {
   const snapshot = state.presenting.history.cursor === null ? null : state.presenting.history.snapshots[state.presenting.history.cursor];
   const move = snapshot?.views.move ?? state.move.state;
-  if (!move || move.step < 1) return `${lvDevice} · no move`;
-  return `${lvDevice} · step ${move.step} of 8: ${STEP_NAMES[move.step - 1]} · ${snapshot ? 'replayed' : move.status}`;
+  const step = move ? currentStepOf(move).step : 0;
+  if (!move || step < 1) return `${lvDevice} · no move`;
+  return `${lvDevice} · step ${step} of 8: ${STEP_NAMES[step - 1]} · ${snapshot ? 'replayed' : move.status}`;
 }
 
 /** `lvmscope-vg0-lv0-step4`: the file name (without extension) of an export. */
@@ -25,7 +27,8 @@ export function exportFileBase(state: Pick<AppState, 'move' | 'presenting' | 'wo
   const snapshot = state.presenting.history.cursor === null ? null : state.presenting.history.snapshots[state.presenting.history.cursor];
   const move = snapshot?.views.move ?? state.move.state;
   const lv = move?.currentLv ?? move?.plan.lvs[0] ?? state.workspace.view?.vgs[0]?.lvs.find((l) => !l.hidden)?.name ?? 'diagram';
-  return `lvmscope-${move?.vg ?? state.workspace.view?.vgs[0]?.name ?? 'vg'}-${lv}${move && move.step > 0 ? `-step${move.step}` : ''}`;
+  const step = move ? currentStepOf(move).step : 0;
+  return `lvmscope-${move?.vg ?? state.workspace.view?.vgs[0]?.name ?? 'vg'}-${lv}${step > 0 ? `-step${step}` : ''}`;
 }
 
 function inlineComputedStyles(source: Element, clone: Element): void {

@@ -13,7 +13,7 @@ import { StoreContext, useAppStore, useAppStoreApi } from '../storeContext';
 import { AnimatorContext, MoveDiagram } from '../views/MoveDiagram';
 import { Steps } from '../views/Steps';
 import { usePresentationActions } from './actions';
-import { shownSnapshot, type StepSnapshot } from './history';
+import { currentStepOf, shownSnapshot, type StepSnapshot } from './history';
 import { speedLabel } from './keys';
 import { usePresentationKeys } from './usePresentationKeys';
 
@@ -130,14 +130,14 @@ function ScaledDiagram() {
 /** The narration: the scenario's sentence on top, then the current step, its narration and its commands. */
 function Caption({ scenario }: { scenario: ScenarioStateView | null }) {
   const move = useAppStore((s) => s.move.state);
-  const lv = move?.currentLv ?? move?.plan.lvs[0] ?? null;
-  const step = move && move.step > 0 ? move.steps.find((x) => x.number === move.step && x.lv === lv) : undefined;
+  const at = move ? currentStepOf(move) : null;
+  const step = move && at ? move.steps.find((x) => x.number === at.step && x.lv === at.lv) : undefined;
   return (
     <div className="pres-caption" data-testid="presentation-caption">
       {scenario && <p className={`pres-scenario scenario-${scenario.status}`} data-testid="presentation-scenario">{scenario.narration}</p>}
-      {move && move.step > 0 ? (
+      {at && at.step > 0 ? (
         <>
-          <p className="pres-step-title" data-testid="presentation-step">Step {move.step} of 8 · {STEP_NAMES[move.step - 1]}{step ? ` · ${step.state}` : ''}</p>
+          <p className="pres-step-title" data-testid="presentation-step">Step {at.step} of 8 · {STEP_NAMES[at.step - 1]}{step ? ` · ${step.state}` : ''}</p>
           {step && <p className="pres-narration" data-testid="presentation-narration">{step.narration}</p>}
           {step && step.commands.length > 0 && <pre className="pres-commands mono">{step.commands.join('\n')}</pre>}
         </>

@@ -35,9 +35,18 @@ export interface StepHistory {
 
 export const EMPTY_HISTORY: StepHistory = { snapshots: [], cursor: null };
 
+/**
+ * The step the move is at: the one running or waiting for Next, else the last one started.
+ * (`move.step` alone lags in step mode: it names the last step started, not the one waiting.)
+ */
+export function currentStepOf(move: Pick<MoveStateView, 'steps' | 'step' | 'currentLv' | 'plan'>): { step: number; lv: string } {
+  const active = move.steps.find((s) => s.state === 'running' || s.state === 'waiting');
+  return active ? { step: active.number, lv: active.lv } : { step: move.step, lv: move.currentLv ?? move.plan.lvs[0] ?? '' };
+}
+
 function keyOf(move: MoveStateView): string | null {
-  if (move.step < 1) return null;
-  return `${move.id}:${move.currentLv ?? move.plan.lvs[0] ?? ''}:${move.step}`;
+  const { step, lv } = currentStepOf(move);
+  return step < 1 ? null : `${move.id}:${lv}:${step}`;
 }
 
 function sameViews(a: LiveViews, b: LiveViews): boolean {
@@ -65,7 +74,8 @@ export function recordLive(history: StepHistory, live: LiveViews): StepHistory {
   }
   // Otherwise a step became current: the timeline grows (an undo, or a resume after a crash,
   // appends its steps again, so ← retraces exactly what the audience saw).
-  const snapshot: StepSnapshot = { key, moveId: move.id, lv: move.currentLv ?? move.plan.lvs[0] ?? '', step: move.step, views: { ...live, move } };
+  const { step, lv } = currentStepOf(move);
+  const snapshot: StepSnapshot = { key, moveId: move.id, lv, step, views: { ...live, move } };
   const appended = [...snapshots, snapshot];
   const dropped = Math.max(0, appended.length - MAX_SNAPSHOTS);
   return { snapshots: appended.slice(dropped), cursor: cursor === null ? null : Math.max(0, cursor - dropped) };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { MoveStateView } from '../../../app/api/move';
 import type { DmDeviceView } from '../../../app/api/views';
 import { createAppStore } from '../../../renderer/store';
-import { EMPTY_HISTORY, MAX_SNAPSHOTS, recordLive, shownSnapshot, stepBack, stepForward, type LiveViews, type StepHistory } from '../../../renderer/presentation/history';
+import { currentStepOf, EMPTY_HISTORY, MAX_SNAPSHOTS, recordLive, shownSnapshot, stepBack, stepForward, type LiveViews, type StepHistory } from '../../../renderer/presentation/history';
 
 function move(step: number, id = 1, status: MoveStateView['status'] = 'running'): MoveStateView {
   return { id, vg: 'vg0', status, plan: { lvs: ['lv0'] } as unknown as MoveStateView['plan'], currentLv: 'lv0', step, steps: [], progress: null as unknown as MoveStateView['progress'], error: null };
@@ -85,6 +85,14 @@ describe('the presentation step history', () => {
     const shown = shownSnapshot(h);
     h = recordLive(h, live(move(((MAX_SNAPSHOTS + 10) % 8) + 1)));
     expect(shownSnapshot(h)).toBe(shown);
+  });
+
+  it('takes the step waiting for Next as current, although move.step still names the last one started', () => {
+    const waiting = { ...move(3), steps: [3, 4].map((number) => ({ number, lv: 'lv0', name: '', state: number === 3 ? 'done' : 'waiting', narration: '', commands: [], timeMs: 0 })) } as MoveStateView;
+    expect(currentStepOf(waiting)).toEqual({ step: 4, lv: 'lv0' });
+    const h = recordLive(recordLive(EMPTY_HISTORY, live(move(3))), live(waiting));
+    expect(h.snapshots.map((s) => s.step)).toEqual([3, 4]);
+    expect(currentStepOf(move(3))).toEqual({ step: 3, lv: 'lv0' });
   });
 
   it('is recorded by the store from its live views', () => {
