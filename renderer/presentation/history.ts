@@ -49,6 +49,11 @@ function keyOf(move: MoveStateView): string | null {
   return step < 1 ? null : `${move.id}:${lv}:${step}`;
 }
 
+/** When the engine last changed a step of this view (steps carry the time they changed). */
+function freshness(move: MoveStateView): number {
+  return move.steps.reduce((t, s) => Math.max(t, s.timeMs), 0);
+}
+
 function sameViews(a: LiveViews, b: LiveViews): boolean {
   return a.workspace === b.workspace && a.devices === b.devices && a.move === b.move && a.progress === b.progress;
 }
@@ -68,6 +73,9 @@ export function recordLive(history: StepHistory, live: LiveViews): StepHistory {
   const snapshots = last && last.moveId !== move.id ? [] : history.snapshots;
   const cursor = snapshots === history.snapshots ? history.cursor : null;
   const newest = snapshots.at(-1);
+  // move.state (coalesced) can arrive after a newer move.step: such a stale view would make
+  // the timeline flip back a step and forth again, so it is not recorded.
+  if (newest && newest.moveId === move.id && freshness(move) < freshness(newest.views.move)) return history;
   if (newest && newest.key === key) {
     if (sameViews(newest.views, live)) return history;
     return { snapshots: [...snapshots.slice(0, -1), { ...newest, views: { ...live, move } }], cursor };

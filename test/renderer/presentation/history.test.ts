@@ -95,6 +95,17 @@ describe('the presentation step history', () => {
     expect(currentStepOf(move(3))).toEqual({ step: 3, lv: 'lv0' });
   });
 
+  it('ignores a stale move view that arrives after a newer step, so the timeline does not flip back and forth', () => {
+    const at = (step: number, state: string, timeMs: number) => ({ ...move(step), steps: [{ number: step, lv: 'lv0', name: '', state, narration: '', commands: [], timeMs }] }) as MoveStateView;
+    let h = recordLive(EMPTY_HISTORY, live(at(3, 'running', 10)));
+    h = recordLive(h, live(at(4, 'waiting', 20)));
+    const before = h;
+    h = recordLive(h, live(at(3, 'running', 10)));
+    expect(h).toBe(before);
+    h = recordLive(h, live(at(4, 'running', 30)));
+    expect(h.snapshots.map((s) => s.step)).toEqual([3, 4]);
+  });
+
   it('is recorded by the store from its live views', () => {
     const store = createAppStore();
     store.subscribe(() => store.getState().recordStepSnapshot());
