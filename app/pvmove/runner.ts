@@ -50,6 +50,13 @@ interface Step {
   run: () => Promise<void>;
   undo?: () => Promise<void>;
   words: () => { narration: string; commands: string[] };
+  /**
+   * Steps whose words only become complete when they finish (the seqno a commit wrote) are
+   * worded again then; the others keep the words they had when they ran, which describe what
+   * was done (step 4 says how much it was going to copy, not the nothing left afterwards).
+   */
+  rewordWhenDone?: boolean;
+  spoken?: { narration: string; commands: string[] };
 }
 
 /** Thrown inside a step when the user aborts; not a failure. */
@@ -222,7 +229,9 @@ export class MoveRunner {
 
   private markStep(lv: string, step: Step, state: StepView['state']): void {
     const view = this.steps.find((s) => s.lv === lv && s.number === step.number)!;
-    const words = step.words();
+    const keep = step.spoken && (state === 'undone' || state === 'failed' || (state === 'done' && !step.rewordWhenDone));
+    const words = keep ? step.spoken! : step.words();
+    if (state === 'running' || state === 'done') step.spoken = words;
     Object.assign(view, { state, narration: words.narration, commands: words.commands, timeMs: this.host.clock.now() });
     this.host.onStep({ ...view, commands: [...view.commands] });
     this.host.onStateChange();
@@ -273,6 +282,7 @@ export class MoveRunner {
       },
       {
         number: 3,
+        rewordWhenDone: true,
         words: () => stepWords(3, story(), { table: mirrorTable, seqno: beginSeqno }),
         run: async () => {
           if (this.fresh && !readMove(host.vg())) {
@@ -319,6 +329,7 @@ export class MoveRunner {
       },
       {
         number: 7,
+        rewordWhenDone: true,
         words: () => stepWords(7, story(), { seqno: endSeqno }),
         run: async () => {
           const before = host.vg().seqno;

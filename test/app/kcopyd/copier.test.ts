@@ -70,6 +70,19 @@ describe('copier', () => {
     expect(clock.now() - t).toBeLessThan(50);
   });
 
+  it('charges each chunk its real size against the rate, so small regions copy at the set rate', async () => {
+    // 64 KiB jobs (a mirror with 64 KiB regions) at 1 MiB/s: 2 s copy 2 MiB (32 jobs), not
+    // the 4 jobs a limiter charging a full 512 KiB chunk per job would allow.
+    const { clock, copier, job } = setup({ chunkSectors: 1024 });
+    copier.setRate(1 << 20);
+    const jobs = Array.from({ length: 64 }, (_, r) => job(r * 128, 128, { region: r }));
+    await clock.run(new Promise<void>((r) => clock.setTimer(2000, r)));
+    expect(copier.totalBytesCopied).toBeGreaterThanOrEqual(28 * 64 * 1024);
+    expect(copier.totalBytesCopied).toBeLessThanOrEqual(36 * 64 * 1024);
+    copier.setRate(0);
+    await clock.run(Promise.all(jobs.map((j) => j.done)));
+  });
+
   it('coalesces progress into run-length region ranges', async () => {
     const { clock, copier, job } = setup({ chunkSectors: 64, progressIntervalMs: 1000 });
     const events: CopierProgress[] = [];

@@ -108,3 +108,16 @@ describe('the seed move (pvmove pv2 pv4) on real image files', () => {
     expect(after.vgs[0].seqno).toBe(before.vgs[0].seqno);
   });
 });
+
+describe('the words of the steps', () => {
+  it('keep what step 4 copied once it is done, and give the seqnos of the commits of steps 3 and 7', async () => {
+    const { engine, steps } = await demoEngine();
+    await engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { regionSizeSectors: 128 } });
+    await waitForEnd(engine);
+    const done = (n: number) => steps.find((s) => s.number === n && s.state === 'done')!;
+    expect(done(4).narration).toMatch(/copies 64 regions of 64 KiB \(4\.0 MiB\)/);
+    expect(done(3).narration).toMatch(/seqno \d+ → \d+/);
+    expect(done(7).narration).toMatch(/seqno \d+ → \d+/);
+    expect(done(2).narration).toMatch(/vg0-lv0-orig \(254:1\)/);
+  });
+});
