@@ -7,6 +7,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LvmscopeError } from '../../app/base/result';
 import { Engine, ENGINE_VERSION } from '../../app/engine';
 import type { UiCommand } from '../../app/api/contract';
 import { createNodeHost, defaultDemoWorkspace, nodeClock } from '../host';
@@ -49,7 +50,7 @@ function installMenu(): void {
   menuState.recent = recent;
   const template = buildMenuTemplate(menuState, {
     openWorkspace: () => void chooseWorkspace(),
-    newDemoWorkspace: () => openWorkspace(defaultDemoWorkspace(userData)),
+    newDemoWorkspace: () => void newDemoWorkspace(),
     openRecent: (folder) => openWorkspace(folder),
     togglePresentation: () => sendUi({ command: 'presentation.toggle' }),
     setTheme: (theme) => {
@@ -60,6 +61,27 @@ function installMenu(): void {
     quit: () => app.quit(),
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+/** File → New demo workspace…: the seed demo in a folder the user picks (replacing its files only if they agree). */
+async function newDemoWorkspace(): Promise<void> {
+  if (!window) return;
+  const choice = await dialog.showOpenDialog(window, { title: 'New demo workspace: choose or create an empty folder', properties: ['openDirectory', 'createDirectory'] });
+  const folder = choice.canceled ? undefined : choice.filePaths[0];
+  if (!folder) return;
+  const create = (force: boolean) => engine.handlers['workspace.createDemo']({ path: path.resolve(folder), scenario: 'seed', force });
+  try {
+    await create(false);
+  } catch (e) {
+    if (!(e instanceof LvmscopeError) || e.code !== 'EXISTS') {
+      await dialog.showMessageBox(window, { type: 'error', message: 'The demo workspace could not be created.', detail: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    const { response } = await dialog.showMessageBox(window, { type: 'warning', buttons: ['Replace the files', 'Cancel'], defaultId: 1, cancelId: 1, message: e.message, detail: 'Replace every file in this folder with the seed demo?' });
+    if (response !== 0) return;
+    await create(true);
+  }
+  openWorkspace(folder);
 }
 
 async function chooseWorkspace(): Promise<void> {
