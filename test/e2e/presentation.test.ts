@@ -29,7 +29,7 @@ async function download(page: Page, trigger: () => Promise<void>): Promise<{ nam
 /** The exported SVG parsed as XML: every text in it, and no parser error. */
 function svgTexts(svg: string): string[] {
   const errors: string[] = [];
-  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: (m: string) => void errors.push(m), fatalError: (m: string) => void errors.push(m) } }).parseFromString(svg, 'image/svg+xml');
+  const doc = new DOMParser({ errorHandler: { warning: (m: string) => void errors.push(m), error: (m: string) => void errors.push(m), fatalError: (m: string) => void errors.push(m) } }).parseFromString(svg, 'image/svg+xml');
   expect(errors).toEqual([]);
   expect(doc.documentElement?.nodeName).toBe('svg');
   return Array.from(doc.getElementsByTagName('text')).map((t) => t.textContent ?? '');
