@@ -221,6 +221,9 @@ export class MoveRunner {
   private async waitGate(lv: string, step: Step): Promise<void> {
     if (!this.stepMode || this.abortRequested) return;
     const previous = this.status;
+    // The step the presenter is about to run is the current one (the UI highlights it).
+    this.currentStep = step.number;
+    this.currentLv = lv;
     this.markStep(lv, step, 'waiting');
     this.setStatus('waiting-step');
     await new Promise<void>((resolve) => (this.gate = resolve));

@@ -76,6 +76,8 @@ export function connector(x1: number, y1: number, x2: number, y2: number): strin
 }
 
 /** Lays out the diagram of `lvDevice` from the live tables of the dm devices. */
+const DEST_MIN_WIDTH_PX = 300;
+
 export function diagramLayout(lvDevice: DmDeviceView, devices: readonly DmDeviceView[], pvs: readonly Pick<PvView, 'name' | 'devno'>[], widthPx: number): DiagramLayout {
   const R = DIAGRAM_ROWS;
   const targets = parseTable(lvDevice.live);
@@ -103,7 +105,11 @@ export function diagramLayout(lvDevice: DmDeviceView, devices: readonly DmDevice
       const dest = t.devices[1];
       arrows.push({ path: connector(box.x + box.width * 0.25, bottom, box.x + box.width * 0.25, temp ? R.lowerHeaderY : R.lowerY), kind: 'source-leg' });
       if (dest) {
-        const destBox: DiagramBox = { x: box.x + box.width * 0.5, y: R.destY, width: box.width * 0.5, height: R.destH, label: label(dest.devno), sublabel: `${dest.devno} · destination leg`, kind: 'pv', pv: label(dest.devno) };
+        // Wide enough for its label ("7:3 · destination leg · 100% written"), centred under the
+        // mirror's right half, and kept inside the diagram.
+        const width = Math.min(widthPx, Math.max(box.width * 0.5, DEST_MIN_WIDTH_PX));
+        const x = Math.max(0, Math.min(widthPx - width, box.x + box.width * 0.75 - width / 2));
+        const destBox: DiagramBox = { x, y: R.destY, width, height: R.destH, label: label(dest.devno), sublabel: `${dest.devno} · destination leg`, kind: 'pv', pv: label(dest.devno) };
         destinations.push(destBox);
         arrows.push({ path: connector(box.x + box.width * 0.75, bottom, destBox.x + destBox.width / 2, R.destY), kind: 'destination-leg' });
       }
