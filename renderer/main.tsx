@@ -11,7 +11,7 @@ import { bindEngineEvents, loadInitialState } from './store/engineEvents';
 import { StoreContext } from './storeContext';
 import { connectEngine } from './transport';
 import { createPresentationActions, PresentationActionsContext } from './presentation/actions';
-import { bindPresentationEvents } from './presentation/events';
+import { bindPresentationEvents, bindScenarioMenu } from './presentation/events';
 import { scenarioSpeedFrom } from './scenarios/scenarioPath';
 import { AnimatorContext } from './views/MoveDiagram';
 import './styles.css';
@@ -26,6 +26,7 @@ const actions = createActions(connection.client, store);
 bindPresentationEvents(connection.client, store);
 const presentationActions = createPresentationActions(connection.client, store, { scenarioSpeed: scenarioSpeedFrom(window.location.search) });
 void presentationActions.loadScenarios();
+bindScenarioMenu(connection.client, presentationActions);
 const animator = new RegionAnimator(store);
 // The e2e suite and the frame-rate bench read the animator's frame counter.
 (window as unknown as { lvmscopeAnimator: RegionAnimator }).lvmscopeAnimator = animator;

@@ -79,6 +79,7 @@ export const UiCommand = z.discriminatedUnion('command', [
   z.object({ command: z.literal('theme.set'), theme: z.enum(['light', 'dark', 'system']) }),
   z.object({ command: z.literal('workspace.opened'), path: z.string() }),
   z.object({ command: z.literal('about.show') }),
+  z.object({ command: z.literal('scenario.run'), name: z.string().min(1) }),
 ]);
 export type UiCommand = z.infer<typeof UiCommand>;
 

@@ -11,6 +11,7 @@ import { LvmscopeError } from '../../app/base/result';
 import { Engine, ENGINE_VERSION } from '../../app/engine';
 import type { UiCommand } from '../../app/api/contract';
 import { createNodeHost, defaultDemoWorkspace, nodeClock } from '../host';
+import { loadScenarios } from '../scenarios';
 import { EVENT_CHANNEL, forwardEvents, registerApiHandlers } from './ipc';
 import { buildMenuTemplate } from './menu';
 import type { MenuState } from './menu';
@@ -29,7 +30,17 @@ const devIcon = path.join(here, '../../assets/icons/512x512.png');
 let window: BrowserWindow | undefined;
 let workspacePath = defaultDemoWorkspace(userData);
 let recent = loadRecent(userData);
-const menuState: MenuState = { isDev: !app.isPackaged && Boolean(devUrl), recent, theme: 'system' };
+const menuState: MenuState = { isDev: !app.isPackaged && Boolean(devUrl), recent, theme: 'system', scenarios: safeScenarios() };
+
+/** The scenarios for the menu; a broken scenario file leaves the menu empty rather than the app dead. */
+function safeScenarios(): { name: string; title: string }[] {
+  try {
+    return loadScenarios().map(({ name, title }) => ({ name, title }));
+  } catch (e) {
+    console.error(`lvmscope: ${e instanceof Error ? e.message : String(e)}`);
+    return [];
+  }
+}
 
 const engine = new Engine(createNodeHost({ kind: 'electron', holderName: 'lvmscope (desktop app)', workspace: () => ({ path: workspacePath, recent }) }));
 
@@ -58,6 +69,7 @@ function installMenu(): void {
       sendUi({ command: 'theme.set', theme });
     },
     showAbout: () => sendUi({ command: 'about.show' }),
+    runScenario: (name) => sendUi({ command: 'scenario.run', name }),
     quit: () => app.quit(),
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));

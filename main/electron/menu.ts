@@ -12,6 +12,7 @@ export interface MenuActions {
   togglePresentation(): void;
   setTheme(theme: 'light' | 'dark' | 'system'): void;
   showAbout(): void;
+  runScenario(name: string): void;
   quit(): void;
 }
 
@@ -20,10 +21,20 @@ export interface MenuState {
   isDev: boolean;
   recent: readonly string[];
   theme: 'light' | 'dark' | 'system';
+  /** The demo scenarios (assets/scenarios), for the Scenarios menu. */
+  scenarios: readonly { name: string; title: string }[];
 }
 
 export function buildMenuTemplate(state: MenuState, actions: MenuActions): MenuItemConstructorOptions[] {
-  return [fileMenu(state, actions), viewMenu(state, actions), helpMenu(actions)];
+  return [fileMenu(state, actions), viewMenu(state, actions), scenariosMenu(state, actions), helpMenu(actions)];
+}
+
+/** Each scenario creates its own workspace beside the current one and runs its script. */
+function scenariosMenu(state: MenuState, actions: MenuActions): MenuItemConstructorOptions {
+  const items: MenuItemConstructorOptions[] = state.scenarios.length
+    ? state.scenarios.map((s, i) => ({ label: s.title, accelerator: i < 9 ? `Alt+${i + 1}` : undefined, click: () => actions.runScenario(s.name) }))
+    : [{ label: 'No scenarios found', enabled: false }];
+  return { label: 'Scenarios', submenu: items };
 }
 
 function fileMenu(state: MenuState, actions: MenuActions): MenuItemConstructorOptions {

@@ -22,3 +22,10 @@ export function bindPresentationEvents(client: ApiClient, store: AppStore): Disp
     },
   };
 }
+
+/** The desktop app's Scenarios → <name> menu item runs that scenario, as the panel does. */
+export function bindScenarioMenu(client: Pick<ApiClient, 'on'>, actions: { runScenario(name: string): Promise<string | null> }): Disposable {
+  return client.on('ui.command', (command) => {
+    if (command.command === 'scenario.run') void actions.runScenario(command.name);
+  });
+}

@@ -69,6 +69,9 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
       case 'workspace.opened':
         // Opening the workspace is the job of the event binding (store/engineEvents.ts).
         return;
+      case 'scenario.run':
+        // Running a scenario is the job of the presentation actions (renderer/main.tsx).
+        return;
     }
   },
 });

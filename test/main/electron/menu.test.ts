@@ -16,6 +16,7 @@ function recordingActions() {
     togglePresentation: () => calls.push('togglePresentation'),
     setTheme: (t) => calls.push(`setTheme ${t}`),
     showAbout: () => calls.push('showAbout'),
+    runScenario: (name) => calls.push(`runScenario ${name}`),
     quit: () => calls.push('quit'),
   };
   return { calls, actions };
@@ -25,13 +26,13 @@ const submenu = (item: MenuItemConstructorOptions | undefined) => (item?.submenu
 const byLabel = (items: MenuItemConstructorOptions[], label: string) => items.find((i) => i.label === label);
 const click = (item: MenuItemConstructorOptions | undefined) => (item?.click as (() => void) | undefined)?.();
 
-const state: MenuState = { isDev: false, recent: ['/w/a', '/w/b'], theme: 'dark' };
+const state: MenuState = { isDev: false, recent: ['/w/a', '/w/b'], theme: 'dark', scenarios: [{ name: 'seed', title: 'The seed' }, { name: 'empty-a-pv', title: 'Empty a PV' }] };
 
 describe('the menu template', () => {
   it('has File, View and Help menus with the named items wired to their actions', () => {
     const { calls, actions } = recordingActions();
-    const [file, view, help] = buildMenuTemplate(state, actions);
-    expect([file.label, view.label, help.label]).toEqual(['File', 'View', 'Help']);
+    const [file, view, scenarios, help] = buildMenuTemplate(state, actions);
+    expect([file.label, view.label, scenarios.label, help.label]).toEqual(['File', 'View', 'Scenarios', 'Help']);
     click(byLabel(submenu(file), 'Open workspace…'));
     click(byLabel(submenu(file), 'New demo workspace…'));
     click(submenu(byLabel(submenu(file), 'Open recent'))[1]);
@@ -41,7 +42,9 @@ describe('the menu template', () => {
     click(presentation);
     click(byLabel(submenu(byLabel(submenu(view), 'Theme')), 'Light'));
     click(byLabel(submenu(help), 'About lvmscope'));
-    expect(calls).toEqual(['openWorkspace', 'newDemoWorkspace', 'openRecent /w/b', 'quit', 'togglePresentation', 'setTheme light', 'showAbout']);
+    click(byLabel(submenu(scenarios), 'Empty a PV'));
+    expect(calls).toEqual(['openWorkspace', 'newDemoWorkspace', 'openRecent /w/b', 'quit', 'togglePresentation', 'setTheme light', 'showAbout', 'runScenario empty-a-pv']);
+    expect(buildMenuTemplate({ ...state, scenarios: [] }, actions)[2].submenu).toEqual([{ label: 'No scenarios found', enabled: false }]);
   });
 
   it('checks the current theme and shows a disabled placeholder when nothing was opened yet', () => {
