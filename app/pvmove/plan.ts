@@ -6,7 +6,7 @@
 
 import { LvmscopeError } from '../base/result';
 import type { LogicalVolume, VolumeGroup } from '../lvm/model/types';
-import { isOther, isStriped } from '../lvm/model/types';
+import { isOther, isStriped, lvUsers } from '../lvm/model/types';
 import { pvExtentMaps, type PeRun } from '../lvm/model/extentMap';
 
 export type AllocPolicy = 'normal' | 'contiguous' | 'anywhere';
@@ -83,10 +83,10 @@ function collectSourceRuns(vg: VolumeGroup, sources: PvSpec[], lvFilter: string 
     if (lvFilter && lv.name !== lvFilter) continue;
     for (const seg of lv.segments) {
       // Which PVs an unsupported segment uses is unknown here: asked to move that LV, say why not.
-      if (isOther(seg) && lvFilter === lv.name) refuseUnmovable(lv, seg, names);
+      if (isOther(seg) && lvFilter === lv.name) refuseUnmovable(vg, lv, seg, names);
       const touched = sourceAreasOf(lv, seg, sources);
       if (touched.length === 0) continue;
-      refuseUnmovable(lv, seg, names);
+      refuseUnmovable(vg, lv, seg, names);
       const area = (seg as { stripes: Array<{ kind: string; pvId?: string; pe?: number }> }).stripes[0];
       const spec = sources.find((s) => s.pvId === area.pvId)!;
       for (let i = 0; i < seg.extentCount; i += 1) {
@@ -106,9 +106,13 @@ function sourceAreasOf(lv: LogicalVolume, seg: LogicalVolume['segments'][number]
   return areas.filter((a) => a.kind === 'pv' && sources.some((s) => s.pvId === a.pvId && (s.ranges.length === 0 || s.ranges.some((r) => a.pe < r.pe + r.count && r.pe < a.pe + (isStriped(seg) ? seg.extentCount / seg.stripes.length : seg.extentCount)))));
 }
 
-function refuseUnmovable(lv: LogicalVolume, seg: LogicalVolume['segments'][number], names: PvNames): void {
+function refuseUnmovable(vg: VolumeGroup, lv: LogicalVolume, seg: LogicalVolume['segments'][number], names: PvNames): void {
   const where = `${lv.name} (LEs ${seg.startExtent}-${seg.startExtent + seg.extentCount - 1})`;
   if (lv.status.includes('LOCKED')) throw new LvmscopeError('STATE', `${lv.name} is LOCKED by a move in progress; resume or abort that move first.`);
+  // A raid image or a snapshot's origin/cow is only moved with the LV stacked on it, which
+  // lvmscope keeps verbatim: refuse before anything is written rather than fail mid-move.
+  const users = lvUsers(vg, lv.name);
+  if (users.length) throw new LvmscopeError('UNSUPPORTED', `${lv.name} has extents on the source but ${users.join(', ')} ${users.length > 1 ? 'are' : 'is'} stacked on it (a segment type lvmscope keeps but does not move); move the other LVs with -n LV, or move this one with LVM2's pvmove.`);
   if (isOther(seg)) throw new LvmscopeError('UNSUPPORTED', `${where} is a ${seg.type} segment: ${seg.reason}`);
   if (!isStriped(seg)) throw new LvmscopeError('UNSUPPORTED', `${where} is a ${seg.type} segment; lvmscope moves linear segments only.`);
   if (seg.stripes.length > 1) {

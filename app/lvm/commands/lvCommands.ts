@@ -5,7 +5,7 @@
 import { LvmscopeError } from '../../base/result';
 import { SECTOR_BYTES } from '../format/layout';
 import { findLv, findPv } from '../model/extentMap';
-import { cloneVg, isOther, isStriped, lvExtentCount, segmentAreas, type AllocationPolicy, type LogicalVolume, type Segment, type StripedSegment, type VolumeGroup } from '../model/types';
+import { cloneVg, isOther, isStriped, lvExtentCount, lvUsers, type AllocationPolicy, type LogicalVolume, type Segment, type StripedSegment, type VolumeGroup } from '../model/types';
 import { commitVg, type VgCommitOptions } from '../workspace/vgCommit';
 import type { LvmWorkspace } from '../workspace/workspace';
 import { allocate, type Allocation } from './allocate';
@@ -80,6 +80,10 @@ function editableLv(vg: VolumeGroup, name: string, action: string): LogicalVolum
   if (lv.status.includes('LOCKED') || lv.status.includes('PVMOVE')) throw new LvmscopeError('LOCKED', `LV ${vg.name}/${name} is locked by a pvmove in progress; finish or abort the move before you ${action} it.`);
   const other = lv.segments.find(isOther);
   if (other) throw new LvmscopeError('UNSUPPORTED', `LV ${vg.name}/${name} cannot be ${action === 'resize' ? 'resized' : 'changed'}: ${other.reason}.`);
+  // Resizing an LV another one is stacked on (a raid image, a snapshot origin) would break the
+  // upper LV, whose segment lvmscope keeps verbatim and cannot adjust.
+  const users = action === 'resize' ? lvUsers(vg, name) : [];
+  if (users.length) throw new LvmscopeError('UNSUPPORTED', `LV ${vg.name}/${name} cannot be resized: ${users.join(', ')} ${users.length > 1 ? 'are' : 'is'} stacked on it and lvmscope cannot adjust ${users.length > 1 ? 'them' : 'it'}; resize it with LVM2 instead.`);
   return lv;
 }
 
@@ -131,9 +135,7 @@ function shrinkSegment(vg: VolumeGroup, lv: LogicalVolume, seg: Segment, newCoun
   seg.extentCount = newCount;
 }
 
-function referencedBy(vg: VolumeGroup, name: string): string[] {
-  return vg.lvs.filter((l) => l.segments.some((s) => segmentAreas(s).some((a) => a.kind === 'lv' && a.lvName === name) || (isOther(s) && JSON.stringify(s.body, (_k, v) => (typeof v === 'bigint' ? String(v) : v)).includes(`"${name}"`)))).map((l) => l.name);
-}
+const referencedBy = lvUsers;
 
 export function planLvRename(vg0: VolumeGroup, oldName: string, newName: string): VolumeGroup {
   validateLvName(newName);

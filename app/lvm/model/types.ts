@@ -136,6 +136,16 @@ export function segmentAreas(seg: Segment): AreaRef[] {
   return [];
 }
 
+/**
+ * The LVs stacked on LV `name`: a segment area on it, or its name quoted in the body of a
+ * segment type lvmscope keeps verbatim (a raid1's rimage/rmeta, a snapshot's origin and cow).
+ */
+export function lvUsers(vg: VolumeGroup, name: string): string[] {
+  const quoted = JSON.stringify(name);
+  const mentions = (s: Segment) => isOther(s) && JSON.stringify(s.body, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).includes(quoted);
+  return vg.lvs.filter((l) => l.name !== name && l.segments.some((s) => segmentAreas(s).some((a) => a.kind === 'lv' && a.lvName === name) || mentions(s))).map((l) => l.name);
+}
+
 function cloneSegment(s: Segment): Segment {
   const extra = cloneNodes(s.extra);
   if ('unsupported' in s) return { ...s, extra, body: cloneNodes(s.body), ...(s.pvAreas ? { pvAreas: s.pvAreas.map((a) => ({ ...a })) } : {}) };

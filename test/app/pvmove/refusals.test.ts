@@ -1,6 +1,6 @@
 // Proves refused moves write nothing: for each reason issue 5 lists (unknown PV or LV, nothing
 // to move, not enough space, a LOCKED LV, a segment striped over two PVs, a mirror segment,
-// a segment type lvmscope does not know) `move.start` rejects with a sentence naming the problem, and every
+// a segment type lvmscope does not know, an LV a raid or snapshot is stacked on) `move.start` rejects with a sentence naming the problem, and every
 // byte of every image and the write journal are unchanged (compared byte for byte).
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,6 +49,17 @@ const cases: Array<{ why: string; request: { sources: string[]; destinations: st
     request: { sources: ['pv1'], destinations: ['pv4'], lv: 'tp' },
     error: /tp \(LEs 0-0\) is a thin-pool segment: thin pools are not supported/,
     prepare: (vg) => addLv(vg, { name: 'tp', status: ['READ', 'WRITE', 'VISIBLE'], segments: [{ type: 'thin-pool', startExtent: 0, extentCount: 1, unsupported: true, body: [], reason: 'thin pools are not supported', extra: [] }] } as never),
+  },
+  {
+    why: 'a raid1 image (an LV another, unmovable, LV is stacked on)',
+    request: { sources: ['pv4'], destinations: ['pv1'] },
+    error: /r1_rimage_0 has extents on the source but r1 is stacked on it/,
+    prepare: (vg, pvId) => {
+      const image = addLv(vg, { name: 'r1_rimage_0', status: ['READ', 'WRITE'], segments: [{ type: 'striped', startExtent: 0, extentCount: 2, stripeSizeSectors: 0, stripes: [{ kind: 'pv', pvId: pvId('pv4'), pe: 0 }], extra: [] }] } as never);
+      image.lvs[image.lvs.length - 1].id = 'Bbcdef-0123-4567-89ab-cdef-0123-456789';
+      const raids = { key: 'raids', value: { kind: 'array', items: [{ kind: 'string', value: 'r1_rimage_0' }] } };
+      return addLv(image, { name: 'r1', status: ['READ', 'WRITE', 'VISIBLE'], segments: [{ type: 'raid1', startExtent: 0, extentCount: 2, unsupported: true, body: [raids], reason: 'raid is not supported', extra: [] }] } as never);
+    },
   },
   {
     why: 'a (non-pvmove) mirror segment',
