@@ -132,5 +132,7 @@ export const DmDeviceView = z.object({
   io: z.object({ reads: z.number(), writes: z.number(), readSectors: z.number(), writtenSectors: z.number() }),
   /** devnos this device's live table maps onto (for drawing the stack). */
   dependsOn: z.array(z.string()),
+  /** `dmsetup remove --deferred` marked it: it goes when its last user lets go (`dmsetup info`: DEFERRED REMOVE). */
+  deferredRemove: z.boolean().optional(),
 });
 export type DmDeviceView = z.infer<typeof DmDeviceView>;

@@ -195,6 +195,7 @@ export function dmView(dm: DeviceMapper): DmDeviceView[] {
       deferred: info.deferred,
       io: { reads: info.counters.reads, writes: info.counters.writes, readSectors: info.counters.readSectors, writtenSectors: info.counters.writtenSectors },
       dependsOn,
+      deferredRemove: dm.isRemovalDeferred(info.name),
     };
   });
 }

@@ -29,6 +29,8 @@ interface Palette {
 
 export class RegionAnimator {
   private readonly surfaces = new Map<number, Surface>();
+  /** Per mirror: what `dmsetup status` says, painted when the progress has no such mirror. */
+  private readonly fallbacks = new Map<number, MirrorProgressView>();
   private readonly firstSeen = new Map<number, number>();
   private handle = 0;
   private palette: Palette | null = null;
@@ -57,11 +59,17 @@ export class RegionAnimator {
     };
   }
 
+  /** What to paint for mirror `index` when the engine's progress no longer lists it (null = nothing). */
+  setFallback(index: number, mirror: MirrorProgressView | null): void {
+    if (mirror) this.fallbacks.set(index, mirror);
+    else this.fallbacks.delete(index);
+  }
+
   private readonly frame = (now: number) => {
     this.handle = requestAnimationFrame(this.frame);
     const mirrors = this.store.getState().move.progress?.mirrors ?? [];
     this.refreshPalette();
-    for (const [index, surface] of this.surfaces) this.paint(surface, mirrors[index], index, now);
+    for (const [index, surface] of this.surfaces) this.paint(surface, mirrors.length > 0 ? mirrors[index] : this.fallbacks.get(index), index, now);
     this.frames += 1;
   };
 

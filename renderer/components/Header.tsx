@@ -40,10 +40,13 @@ function VgFacts() {
   if (error) return <span className="vg-facts error" role="alert" data-testid="workspace-error" title={error}>{error}</span>;
   if (!vg) return <span className="vg-facts muted mono">{path ?? ''}</span>;
   const extent = vg.extentSizeSectors * 512;
+  // Two short lines instead of one long one: the header has room for them at 1024 px, and the
+  // seqno (what a storage engineer compares with `vgs -o seqno`) is never cut off.
   return (
     <span className="vg-facts mono" data-testid="vg-facts" title={path}>
-      <strong>{vg.name}</strong> {formatBytes(vg.sizeBytes)} · free {formatBytes(vg.freeBytes)} · extent {formatBytes(extent)} · seqno <span data-testid="vg-seqno">{vg.seqno}</span> · {vg.pvs.length} PVs · {vg.lvs.filter((l) => !l.hidden).length} LVs
-      {vg.readOnlyReason && <span className="error"> · read-only: {vg.readOnlyReason}</span>}
+      <span className="vg-facts-line"><strong>{vg.name}</strong> {formatBytes(vg.sizeBytes)} · free {formatBytes(vg.freeBytes)} · seqno <span data-testid="vg-seqno">{vg.seqno}</span></span>
+      <span className="vg-facts-line"><span className="vg-facts-sep">{' · '}</span>extent {formatBytes(extent)} · {vg.pvs.length} PVs · {vg.lvs.filter((l) => !l.hidden).length} LVs</span>
+      {vg.readOnlyReason && <span className="vg-facts-line error" title={vg.readOnlyReason}>read-only: {vg.readOnlyReason}</span>}
     </span>
   );
 }

@@ -5,7 +5,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { DmDeviceView } from '../../app/api/views';
 import type { AppState } from './index';
 
-export type DeviceChange = 'created' | 'suspended' | 'resumed' | 'loaded' | 'swapped' | 'removed';
+export type DeviceChange = 'created' | 'suspended' | 'resumed' | 'loaded' | 'swapped' | 'removed' | 'remove deferred';
 
 export interface DevicesSlice {
   devices: {
@@ -26,6 +26,7 @@ export function deviceChange(before: DmDeviceView | undefined, after: DmDeviceVi
   const same = (a: string[] | null, b: string[] | null) => (a ?? []).join('\n') === (b ?? []).join('\n') && (a === null) === (b === null);
   if (!same(before.live, after.live)) return 'swapped';
   if (!same(before.inactive, after.inactive) && after.inactive) return 'loaded';
+  if (!before.deferredRemove && after.deferredRemove) return 'remove deferred';
   return null;
 }
 

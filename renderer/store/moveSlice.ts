@@ -3,7 +3,7 @@
 // (rate preset, region size, step mode). Intercepted writes are kept as a short bounded
 // list with sequence numbers; the diagram's animation controller reads it.
 import type { StateCreator } from 'zustand/vanilla';
-import type { InterceptView, MovePlanView, MoveProgressView, MoveRequest, MoveStateView, StepView } from '../../app/api/move';
+import type { InterceptView, MirrorProgressView, MovePlanView, MoveProgressView, MoveRequest, MoveStateView, StepView } from '../../app/api/move';
 import type { AppState } from './index';
 
 export const MAX_INTERCEPTS = 64;
@@ -11,6 +11,44 @@ export const MAX_INTERCEPTS = 64;
 /** The copy-rate presets: demo makes the seed's 4 MiB segment take about 20 s. */
 export const RATE_PRESETS = { demo: 200 * 1024, unlimited: 0 } as const;
 export type RatePreset = keyof typeof RATE_PRESETS | 'custom';
+
+/**
+ * What the figures remember of the current move (high-water marks): the engine's progress
+ * drops its mirrors once a run is checkpointed and reports 0 intercepted writes once the
+ * move is done, but "regions 64 / 64" and "intercepted 22" are still true afterwards.
+ */
+export interface FigureMemory {
+  moveId: number | null;
+  /** Regions of each mirror seen, keyed `device@targetStartSector`. */
+  regionsTotal: Record<string, number>;
+  interceptedWrites: number;
+}
+
+export const EMPTY_FIGURES: FigureMemory = { moveId: null, regionsTotal: {}, interceptedWrites: 0 };
+
+/** The memory after `progress` of move `moveId` arrived (a new move id starts afresh). */
+export function rememberFigures(prev: FigureMemory, moveId: number | null, progress: MoveProgressView | null): FigureMemory {
+  const base = prev.moveId === moveId ? prev : { ...EMPTY_FIGURES, moveId };
+  if (!progress) return base;
+  let regionsTotal = base.regionsTotal;
+  for (const m of progress.mirrors) {
+    const key = `${m.device}@${m.targetStartSector}`;
+    if (regionsTotal[key] !== m.regionsTotal) regionsTotal = { ...regionsTotal, [key]: m.regionsTotal };
+  }
+  const interceptedWrites = Math.max(base.interceptedWrites, progress.interceptedWrites);
+  return regionsTotal === base.regionsTotal && interceptedWrites === base.interceptedWrites ? base : { moveId, regionsTotal, interceptedWrites };
+}
+
+/** Regions copied / total as shown: the mirrors drawn, else (move done) every region the move had. */
+export function regionsFigure(mirrors: readonly MirrorProgressView[], status: MoveStateView['status'] | null, figures: FigureMemory): string {
+  if (mirrors.length > 0) {
+    const copied = mirrors.reduce((n, m) => n + m.regionsCopied, 0);
+    const total = mirrors.reduce((n, m) => n + m.regionsTotal, 0);
+    return total ? `${copied} / ${total}` : '—';
+  }
+  const total = Object.values(figures.regionsTotal).reduce((n, t) => n + t, 0);
+  return status === 'done' && total > 0 ? `${total} / ${total}` : '—';
+}
 
 export interface MoveSettings {
   ratePreset: RatePreset;
@@ -30,6 +68,7 @@ export interface MoveSlice {
     planDialog: { request: MoveRequest; plan: MovePlanView } | null;
     settings: MoveSettings;
     error: string | null;
+    figures: FigureMemory;
   };
   setMoveState(state: MoveStateView | null): void;
   applyStep(step: StepView): void;
@@ -48,8 +87,12 @@ export function rateOf(settings: MoveSettings): number {
 export const DEFAULT_MOVE_SETTINGS: MoveSettings = { ratePreset: 'demo', customRateBytesPerSec: 1024 * 1024, regionSizeSectors: 128, stepMode: false };
 
 export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) => ({
-  move: { state: null, progress: null, intercepts: [], interceptSeq: 0, planDialog: null, settings: DEFAULT_MOVE_SETTINGS, error: null },
-  setMoveState: (state) => set((s) => ({ move: { ...s.move, state, progress: state ? state.progress : s.move.progress } })),
+  move: { state: null, progress: null, intercepts: [], interceptSeq: 0, planDialog: null, settings: DEFAULT_MOVE_SETTINGS, error: null, figures: EMPTY_FIGURES },
+  setMoveState: (state) =>
+    set((s) => {
+      const progress = state ? state.progress : s.move.progress;
+      return { move: { ...s.move, state, progress, figures: rememberFigures(s.move.figures, state?.id ?? s.move.figures.moveId, state ? progress : null) } };
+    }),
   applyStep: (step) =>
     set((s) => {
       const current = s.move.state;
@@ -58,7 +101,7 @@ export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) 
       if (!steps.includes(step)) steps.push(step);
       return { move: { ...s.move, state: { ...current, steps, step: step.number, currentLv: step.lv } } };
     }),
-  setProgress: (progress) => set((s) => ({ move: { ...s.move, progress } })),
+  setProgress: (progress) => set((s) => ({ move: { ...s.move, progress, figures: rememberFigures(s.move.figures, s.move.state?.id ?? s.move.figures.moveId, progress) } })),
   addIntercept: (view) =>
     set((s) => {
       const seq = s.move.interceptSeq + 1;

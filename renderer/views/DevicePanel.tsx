@@ -19,7 +19,7 @@ export function DevicePanel() {
       <ul className="dm-tree" data-testid="dm-tree">
         {rows.map((node, i) => (
           <li key={`${node.devno}-${i}`} className={`dm-node dm-${node.kind}`} style={{ paddingLeft: `${node.depth * 18}px` }} data-testid={node.kind === 'dm' ? `dm-${node.label}` : undefined}>
-            {node.depth > 0 && <span className="tree-branch" aria-hidden="true">└─</span>}
+            {node.depth > 0 && <span className="tree-branch" aria-hidden="true">{node.last ? '└─' : '├─'}</span>}
             {node.device ? <DeviceRow device={node.device} change={changes[node.device.name]} showTables={node.depth === 0 || node.device.name.endsWith('-orig') || node.children.length > 0} /> : <span className="mono">{node.label} <span className="muted">({node.devno}, loop device of {node.label})</span></span>}
           </li>
         ))}
@@ -35,6 +35,7 @@ function DeviceRow({ device, change, showTables }: { device: DmDeviceView; chang
         <span className="mono dm-name">{device.name}</span>
         <span className="mono muted">{device.devno}</span>
         <span className={`badge state-${device.state.toLowerCase()}`} data-testid={`dm-state-${device.name}`}>{device.state}</span>
+        {device.deferredRemove && <span className="badge state-deferred" data-testid={`dm-deferred-${device.name}`} title="dmsetup remove --deferred marked it; it disappears when the last device using it lets go">DEFERRED REMOVE</span>}
         <span className={`badge ${device.live ? 'on' : 'off'}`} title="A live table maps IO now">LIVE</span>
         <span className={`badge ${device.inactive ? 'on inactive' : 'off'}`} title="An inactive table was loaded and waits for resume to swap in">INACTIVE</span>
         {change && <span key={change.seq} className="badge flash" data-testid={`dm-change-${device.name}`}>{change.change}</span>}

@@ -4,11 +4,14 @@
 // (percent, MiB/s, ETA, regions copied / total, intercepted writes). When the move is done
 // the same drawing shows the final table: pv1 | pv4 | pv3.
 import { createContext, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { MirrorProgressView } from '../../app/api/move';
 import type { DmDeviceView } from '../../app/api/views';
 import type { RegionAnimator } from '../animation/regionAnimator';
 import { formatBytes, formatSeconds } from '../format';
 import { lvLayoutText } from '../geometry/extentMap';
+import { mirrorsFromStatus } from '../geometry/dmStack';
 import { diagramLayout, type DiagramBox } from '../geometry/moveDiagram';
+import { regionsFigure } from '../store/moveSlice';
 import { useAppStore } from '../storeContext';
 import { useVgColors } from './colors';
 
@@ -45,21 +48,23 @@ export function MoveDiagram() {
   const status = useAppStore((s) => s.move.state?.status ?? null);
   const lvDevice = devices.find((d) => d.name === lv?.dmName);
   const layout = useMemo(() => (lvDevice ? diagramLayout(lvDevice, devices, pvs ?? [], width) : null), [lvDevice, devices, pvs, width]);
+  const statusMirrors = useMemo(() => (lvDevice ? mirrorsFromStatus(lvDevice) : []), [lvDevice]);
+  const mirrors = useShownMirrors(statusMirrors);
   return (
     <section className="panel diagram" aria-labelledby="diagram-title">
       <div className="panel-title">
         <h2 id="diagram-title">Live move: {lv ? `${lv.name} = ${lvLayoutText(lv)}` : 'no LV'}</h2>
         <span className={`badge move-status status-${status ?? 'idle'}`} data-testid="move-status">{status ?? 'idle'}</span>
       </div>
-      <MoveFigures />
+      <MoveFigures mirrors={mirrors} />
       <div className="diagram-canvas" ref={ref} data-testid="move-diagram">
-        {layout && lvDevice ? <DiagramSvg layout={layout} device={lvDevice} /> : <p className="muted">The LV is not active, so there is no device to draw.</p>}
+        {layout && lvDevice ? <DiagramSvg layout={layout} device={lvDevice} statusMirrors={statusMirrors} /> : <p className="muted">The LV is not active, so there is no device to draw.</p>}
       </div>
     </section>
   );
 }
 
-function DiagramSvg({ layout, device }: { layout: NonNullable<ReturnType<typeof diagramLayout>>; device: DmDeviceView }) {
+function DiagramSvg({ layout, device, statusMirrors }: { layout: NonNullable<ReturnType<typeof diagramLayout>>; device: DmDeviceView; statusMirrors: readonly MirrorProgressView[] }) {
   const colors = useVgColors();
   const percent = useAppStore((s) => s.move.progress?.percent ?? 0);
   const suspended = device.state === 'SUSPENDED';
@@ -84,9 +89,14 @@ function DiagramSvg({ layout, device }: { layout: NonNullable<ReturnType<typeof 
         ))}
         {suspended && <text x={layout.width - 8} y={15} textAnchor="end" className="suspended-label">SUSPENDED: IO queued</text>}
       </svg>
-      {layout.targets.filter((b) => b.kind === 'mirror').map((b) => <RegionCanvas key={`m${b.mirrorIndex}`} box={b} index={b.mirrorIndex!} />)}
+      {layout.targets.filter((b) => b.kind === 'mirror').map((b) => <RegionCanvas key={`m${b.mirrorIndex}`} box={b} index={b.mirrorIndex!} statusMirror={statusMirrors[b.mirrorIndex!] ?? null} />)}
     </div>
   );
+}
+
+/** Where a one-line box's sublabel starts: after its label (12 px monospace, 0.6 em a character), never closer than 90 px. */
+function inlineSublabelOffsetPx(label: string): number {
+  return Math.max(90, Math.ceil(label.length * 12 * 0.61) + 14);
 }
 
 function Box({ box, className, fill, testId }: { box: DiagramBox; className: string; fill?: string; testId?: string }) {
@@ -95,33 +105,47 @@ function Box({ box, className, fill, testId }: { box: DiagramBox; className: str
     <g data-testid={testId} data-kind={box.kind}>
       <rect x={box.x + 1} y={box.y} width={Math.max(1, box.width - 2)} height={box.height} rx={4} className={className} fill={fill} />
       <text x={box.x + 8} y={box.y + 15} className="box-label">{small ? '' : box.label}</text>
-      {box.kind !== 'mirror' && <text x={box.x + 8} y={box.y + (box.height > 30 ? 30 : 15)} dx={box.height > 30 ? 0 : 90} className="box-sublabel">{small ? '' : box.sublabel}</text>}
+      {box.kind !== 'mirror' && <text x={box.x + 8} y={box.y + (box.height > 30 ? 30 : 15)} dx={box.height > 30 ? 0 : inlineSublabelOffsetPx(box.label)} className="box-sublabel">{small ? '' : box.sublabel}</text>}
       {box.kind === 'mirror' && <text x={box.x + box.width - 8} y={box.y + 15} textAnchor="end" className="box-sublabel">{box.sublabel}</text>}
     </g>
   );
 }
 
 /** The canvas the animation controller paints the region grid on (inside the mirror box). */
-function RegionCanvas({ box, index }: { box: DiagramBox; index: number }) {
+function RegionCanvas({ box, index, statusMirror }: { box: DiagramBox; index: number; statusMirror: MirrorProgressView | null }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const animator = useContext(AnimatorContext);
   const w = Math.max(10, box.width - 16);
   const h = box.height - 30;
   useEffect(() => (animator && ref.current ? animator.attach(index, ref.current, w, h) : undefined), [animator, index, w, h]);
+  useEffect(() => animator?.setFallback(index, statusMirror), [animator, index, statusMirror]);
   return <canvas ref={ref} className="region-canvas" data-testid={`region-grid-${index}`} style={{ left: `${box.x + 8}px`, top: `${box.y + 22}px`, width: `${w}px`, height: `${h}px` }} />;
 }
 
-function MoveFigures() {
+/**
+ * The mirrors the diagram paints: the engine's progress while it copies, else what `dmsetup
+ * status` says of the mirror targets still loaded (steps 5 to 7, after the checkpoint).
+ */
+function useShownMirrors(statusMirrors: MirrorProgressView[]): readonly MirrorProgressView[] {
+  const fromProgress = useAppStore((s) => s.move.progress?.mirrors);
+  return fromProgress && fromProgress.length > 0 ? fromProgress : statusMirrors;
+}
+
+function MoveFigures({ mirrors }: { mirrors: readonly MirrorProgressView[] }) {
   const progress = useAppStore((s) => s.move.progress);
-  const regions = progress?.mirrors.reduce((a, m) => ({ copied: a.copied + m.regionsCopied, total: a.total + m.regionsTotal }), { copied: 0, total: 0 });
+  const status = useAppStore((s) => s.move.state?.status ?? null);
+  const figures = useAppStore((s) => s.move.figures);
+  // Once done, the engine's count restarts at 0 (the mirrors are gone); the move's count stays true.
+  const intercepted = progress ? (status === 'done' ? Math.max(progress.interceptedWrites, figures.interceptedWrites) : progress.interceptedWrites) : null;
+  // Each figure is a <div> pair, so the grid can fold to two or one column in a narrow panel.
   return (
     <dl className="figures mono" data-testid="move-figures">
-      <dt>copied</dt><dd data-testid="move-percent">{progress ? `${progress.percent.toFixed(1)}%` : '—'}</dd>
-      <dt>speed</dt><dd>{progress ? `${(progress.bytesPerSec / (1024 * 1024)).toFixed(2)} MiB/s` : '—'}</dd>
-      <dt>ETA</dt><dd>{progress?.etaSeconds != null ? formatSeconds(progress.etaSeconds) : '—'}</dd>
-      <dt>regions</dt><dd data-testid="move-regions">{regions && regions.total ? `${regions.copied} / ${regions.total}` : '—'}</dd>
-      <dt>data</dt><dd>{progress ? `${formatBytes(progress.bytesCopied)} / ${formatBytes(progress.bytesTotal)}` : '—'}</dd>
-      <dt>intercepted</dt><dd data-testid="diagram-intercepted">{progress ? `${progress.interceptedWrites} (${progress.waitingWrites} waiting)` : '—'}</dd>
+      <div><dt>copied</dt><dd data-testid="move-percent">{progress ? `${progress.percent.toFixed(1)}%` : '—'}</dd></div>
+      <div><dt>speed</dt><dd>{progress ? `${(progress.bytesPerSec / (1024 * 1024)).toFixed(2)} MiB/s` : '—'}</dd></div>
+      <div><dt>ETA</dt><dd>{progress?.etaSeconds != null ? formatSeconds(progress.etaSeconds) : '—'}</dd></div>
+      <div><dt>regions</dt><dd data-testid="move-regions">{regionsFigure(mirrors, status, figures)}</dd></div>
+      <div><dt>data</dt><dd>{progress ? `${formatBytes(progress.bytesCopied)} / ${formatBytes(progress.bytesTotal)}` : '—'}</dd></div>
+      <div><dt>intercepted</dt><dd data-testid="diagram-intercepted">{progress ? `${intercepted} (${progress.waitingWrites} waiting)` : '—'}</dd></div>
     </dl>
   );
 }

@@ -12,7 +12,8 @@ export function RecoveryBanner() {
   return (
     <div className="recovery-banner" role="alert" data-testid="recovery-banner">
       <strong>Interrupted move in {vg.name}.</strong> <span>{m.summary}</span>{' '}
-      <span className="mono">({m.extentsMoved} of {m.extentsTotal} extents moved; {m.lvs.join(', ')}: {m.sources.join(', ')} → {m.destinations.join(', ')})</span>
+      {/* The summary already says what and how far; add what LVM2 would show and type instead. */}
+      <span className="muted">The hidden layer <span className="mono">[{m.layer}]</span> holds it: Resume is <span className="mono">pvmove</span>, Abort is <span className="mono">pvmove --abort</span>.</span>
       <span className="banner-buttons">
         <button type="button" data-testid="recovery-resume" title="Reload the mirror and copy what is left, then finish the eight steps (pvmove with no arguments)" onClick={() => void actions.resumeRecorded(vg.name)}>Resume</button>
         <button type="button" data-testid="recovery-abort" className="danger" title="pvmove --abort: checkpointed runs stay on the destination, the rest go back to the source, and the pvmove0 layer is removed" onClick={() => void actions.abortRecorded(vg.name)}>Abort</button>

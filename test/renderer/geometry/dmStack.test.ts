@@ -1,9 +1,12 @@
 // Proves the dm-stack geometry: dmsetup table lines parse into targets with their devices
 // (a mirror's source leg first), and the stack becomes a tree from `dependsOn` with the LV on
-// top, its -orig device below and the PVs' loop devices at the leaves.
+// top, its -orig device below and the PVs' loop devices at the leaves (└─ only on a last
+// child, ├─ on the others, as `dmsetup ls --tree` draws it); a mirror's `dmsetup status`
+// line gives the regions in sync, which the diagram paints once the engine's progress no
+// longer lists the mirror (steps 5 to 7).
 import { describe, expect, it } from 'vitest';
 import type { DmDeviceView } from '../../../app/api/views';
-import { flattenTree, parseTableLine, stackTree } from '../../../renderer/geometry/dmStack';
+import { flattenTree, mirrorsFromStatus, parseMirrorStatus, parseTableLine, stackTree } from '../../../renderer/geometry/dmStack';
 
 const MIRROR_TABLE = ['0 12288 linear 254:1 0', '12288 8192 mirror core 1 128 2 254:1 12288 7:3 2048', '20480 10240 linear 254:1 20480'];
 const ORIG_TABLE = ['0 12288 linear 7:0 2048', '12288 8192 linear 7:1 2048', '20480 10240 linear 7:2 2048'];
@@ -31,4 +34,25 @@ describe('dm stack geometry', () => {
     expect(rows[2].kind).toBe('pv');
   });
 
+  it('marks only the last child of each device as last, the way dmsetup ls --tree draws └─ and ├─', () => {
+    const rows = flattenTree(stackTree([ORIG, LV], PVS));
+    expect(rows.map((r) => `${r.label}:${r.last ? 'last' : 'more'}`)).toEqual(['vg0-lv0:last', 'vg0-lv0-orig:more', 'pv1:more', 'pv2:more', 'pv3:last', 'pv4:last']);
+  });
+
+  it('reads the regions in sync from a dm-mirror status line and ignores other targets', () => {
+    expect(parseMirrorStatus('12288 8192 mirror 2 254:1 7:3 15/64 1 AA 1 core')).toEqual({ regionsInSync: 15, regionsTotal: 64 });
+    expect(parseMirrorStatus('0 12288 linear ')).toBeNull();
+    expect(parseMirrorStatus('12288 8192 mirror 2 254:1 7:3 garbage')).toBeNull();
+  });
+
+  it('turns a loaded mirror into a progress view from dmsetup status: 64 of 64 regions copied after the copy', () => {
+    const lv = { ...LV, status: ['0 12288 linear ', '12288 8192 mirror 2 254:1 7:3 64/64 1 AA 1 core', '20480 10240 linear '] };
+    const [mirror, ...rest] = mirrorsFromStatus(lv);
+    expect(rest).toEqual([]);
+    expect(mirror).toMatchObject({ device: 'vg0-lv0', targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: 64, regionsCopied: 64 });
+    expect(mirror.regions).toEqual([{ start: 0, count: 64, state: 'copied' }]);
+    const partial = mirrorsFromStatus({ ...lv, status: ['0 12288 linear ', '12288 8192 mirror 2 254:1 7:3 10/64 1 AA 1 core', '20480 10240 linear '] })[0];
+    expect(partial.regions).toEqual([{ start: 0, count: 10, state: 'copied' }, { start: 10, count: 54, state: 'pending' }]);
+    expect(mirrorsFromStatus(ORIG)).toEqual([]);
+  });
 });

@@ -1,13 +1,16 @@
 // Proves the devices, move and workload slices on a fresh store: a suspend, a table load, a
 // swap, a create and a remove are each recognised between two dm reports (and counters alone
 // are not a change); step events update the step list in place; intercepts are bounded and
-// numbered; the rate presets give the demo rate (4 MiB in about 20 s) and unlimited.
+// numbered; the rate presets give the demo rate (4 MiB in about 20 s) and unlimited; a
+// deferred removal is a change of its own; the figures remember a move's regions and
+// intercepted writes after the engine's progress drops them (checkpoint, done).
 import { describe, expect, it } from 'vitest';
 import type { DmDeviceView } from '../../../app/api/views';
 import type { MoveStateView } from '../../../app/api/move';
 import { createAppStore } from '../../../renderer/store';
 import { deviceChange } from '../../../renderer/store/devicesSlice';
-import { MAX_INTERCEPTS, RATE_PRESETS, rateOf, DEFAULT_MOVE_SETTINGS } from '../../../renderer/store/moveSlice';
+import { MAX_INTERCEPTS, RATE_PRESETS, rateOf, DEFAULT_MOVE_SETTINGS, EMPTY_FIGURES, regionsFigure, rememberFigures } from '../../../renderer/store/moveSlice';
+import type { MirrorProgressView, MoveProgressView } from '../../../app/api/move';
 
 const dev = (patch: Partial<DmDeviceView> = {}): DmDeviceView => ({ name: 'vg0-lv0', uuid: 'u', devno: '254:0', state: 'ACTIVE', live: ['0 8 linear 7:0 2048'], inactive: null, status: [], openCount: 0, eventNr: 0, inFlight: 0, deferred: 0, io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 }, dependsOn: ['7:0'], ...patch });
 
@@ -19,6 +22,8 @@ describe('device changes', () => {
     expect(deviceChange(dev({ inactive: ['0 8 linear 7:3 2048'] }), dev({ live: ['0 8 linear 7:3 2048'] }))).toBe('swapped');
     expect(deviceChange(undefined, dev())).toBe('created');
     expect(deviceChange(dev(), undefined)).toBe('removed');
+    expect(deviceChange(dev(), dev({ deferredRemove: true }))).toBe('remove deferred');
+    expect(deviceChange(dev({ deferredRemove: true }), dev({ deferredRemove: true }))).toBeNull();
     expect(deviceChange(dev(), dev({ io: { reads: 5, writes: 1, readSectors: 40, writtenSectors: 8 } }))).toBeNull();
   });
 
@@ -61,5 +66,27 @@ describe('the move slice', () => {
     expect((4 * 1024 * 1024) / RATE_PRESETS.demo).toBeCloseTo(20, 0);
     expect(rateOf({ ...DEFAULT_MOVE_SETTINGS, ratePreset: 'unlimited' })).toBe(0);
     expect(rateOf({ ...DEFAULT_MOVE_SETTINGS, ratePreset: 'custom', customRateBytesPerSec: 12345 })).toBe(12345);
+  });
+});
+
+const mirror = (copied: number, total = 64): MirrorProgressView => ({ device: 'vg0-lv0', targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: total, regionsCopied: copied, regions: [], intercepted: [], sourceLeg: 'vg0-lv0-orig', destinationLeg: 'pv4' });
+const progress = (patch: Partial<MoveProgressView>): MoveProgressView => ({ bytesTotal: 4 << 20, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], ...patch });
+
+describe('move figures', () => {
+  it('show the mirrors drawn while they exist, and every region of the move once it is done', () => {
+    let memory = rememberFigures(EMPTY_FIGURES, 1, progress({ mirrors: [mirror(10)], interceptedWrites: 22 }));
+    expect(regionsFigure([mirror(10)], 'running', memory)).toBe('10 / 64');
+    // Done: the engine reports no mirrors and 0 intercepted writes; the memory keeps the move's.
+    memory = rememberFigures(memory, 1, progress({ percent: 100, mirrors: [], interceptedWrites: 0 }));
+    expect(regionsFigure([], 'done', memory)).toBe('64 / 64');
+    expect(memory.interceptedWrites).toBe(22);
+    expect(regionsFigure([], 'running', memory)).toBe('—');
+  });
+
+  it('start afresh for a new move', () => {
+    const first = rememberFigures(EMPTY_FIGURES, 1, progress({ mirrors: [mirror(64)], interceptedWrites: 5 }));
+    const second = rememberFigures(first, 2, progress({ mirrors: [] }));
+    expect(second).toEqual({ moveId: 2, regionsTotal: {}, interceptedWrites: 0 });
+    expect(regionsFigure([], 'done', second)).toBe('—');
   });
 });
