@@ -86,7 +86,9 @@ export function reportSource(session: WorkspaceSession): ReportSource {
   }
   for (const orphan of session.ws.orphans()) {
     const peStartBytes = orphan.label.dataAreas[0]?.offsetBytes ?? 0;
-    pvs.push({ pvName: displayName(orphan.image), vgName: '', attr: '---', sizeBytes: orphan.sizeBytes, freeBytes: orphan.sizeBytes, usedBytes: 0, devSizeBytes: orphan.sizeBytes, peStartBytes, peCount: 0, allocCount: 0, uuid: formatUuid(orphan.pvId), pvsegs: [] });
+    // A PV that may still hold an unreadable VG is shown as LVM2 shows it: VG [unknown], used.
+    const used = orphan.damaged !== undefined;
+    pvs.push({ pvName: displayName(orphan.image), vgName: used ? '[unknown]' : '', attr: used ? 'u--' : '---', sizeBytes: orphan.sizeBytes, freeBytes: used ? 0 : orphan.sizeBytes, usedBytes: 0, devSizeBytes: orphan.sizeBytes, peStartBytes, peCount: 0, allocCount: 0, uuid: formatUuid(orphan.pvId), pvsegs: [] });
   }
   return { pvs, vgs, lvs };
 }

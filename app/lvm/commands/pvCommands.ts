@@ -8,6 +8,7 @@ import { DEFAULT_LABEL_SECTOR, DEFAULT_MDA0_OFFSET_BYTES, DEFAULT_PE_START_BYTES
 import { clearMda } from '../workspace/commit';
 import type { LvmWorkspace } from '../workspace/workspace';
 import { newUuid } from './names';
+import { damagedPvSentence } from './vgCommands';
 
 export interface PvCreateArgs {
   /** Image file name in the workspace, e.g. "pv5.img". */
@@ -80,6 +81,8 @@ export async function pvremove(ws: LvmWorkspace, image: string): Promise<void> {
   if (!label) throw new LvmscopeError('NOT_FOUND', `${image} is not a PV.`);
   const owner = ws.listVgs().find((v) => v.vg.pvs.some((p) => p.id === label.pvUuid));
   if (owner) throw new LvmscopeError('STATE', `PV ${formatUuid(label.pvUuid)} (${image}) belongs to VG ${owner.vg.name}; remove it from the VG with vgreduce first.`);
+  const damaged = ws.orphans().find((o) => o.image === image && o.damaged);
+  if (damaged) throw new LvmscopeError('STATE', damagedPvSentence(damaged));
   const store = ws.storeOf(image);
   await store.write(label.labelSector * SECTOR_BYTES, new Uint8Array(SECTOR_BYTES));
   await store.flush();

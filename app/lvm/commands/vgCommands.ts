@@ -14,10 +14,16 @@ export const DEFAULT_EXTENT_SIZE_BYTES = 4 * MiB;
 
 function orphanByImage(ws: LvmWorkspace, image: string): OrphanPv {
   const orphan = ws.orphans().find((o) => o.image === image);
+  if (orphan?.damaged) throw new LvmscopeError('STATE', damagedPvSentence(orphan));
   if (orphan) return orphan;
   if (!ws.labelOf(image)) throw new LvmscopeError('NOT_FOUND', `${image} is not a PV; run pvcreate on it first.`);
   const owner = ws.listVgs().find((v) => [...v.images.values()].includes(image));
   throw new LvmscopeError('STATE', `${image} already belongs to VG ${owner?.vg.name ?? '(unknown)'}.`);
+}
+
+/** Reusing a PV that may hold a VG would destroy it: say so, and what would repair it. */
+export function damagedPvSentence(orphan: OrphanPv): string {
+  return `${orphan.image} may still belong to a VG (${orphan.damaged}), so lvmscope will not reuse it; repair its metadata with LVM2 (vgcfgrestore, or vgck --updatemetadata), or if its data is not needed, delete the image and create a new one with pvcreate --size.`;
 }
 
 function checkNameFree(ws: LvmWorkspace, name: string): void {

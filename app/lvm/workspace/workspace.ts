@@ -6,7 +6,7 @@
 import type { BlockStore, WorkspaceStorage } from '../../block/blockStore';
 import type { Clock, Random } from '../../base/clock';
 import { LvmscopeError } from '../../base/result';
-import { formatUuid, type PvLabel } from '../format/layout';
+import { PV_EXT_USED, formatUuid, type PvLabel } from '../format/layout';
 import { parseVgText } from '../model/vgCodec';
 import { assertValidVg } from '../model/validate';
 import { cloneVg, type VolumeGroup } from '../model/types';
@@ -38,6 +38,12 @@ export interface OrphanPv {
   pvId: string;
   sizeBytes: number;
   label: PvLabel;
+  /**
+   * Why this PV may still belong to a VG whose metadata could not be read (its label is marked
+   * in use, or its metadata area is damaged or holds a VG that did not assemble): commands
+   * refuse to reuse it, as LVM2 does ("PV is used by a VG but its metadata is missing").
+   */
+  damaged?: string;
 }
 
 /** A missing PV of a VG: the VG opens read-only. */
@@ -142,9 +148,13 @@ export class LvmWorkspace {
       for (const pv of open.vg.pvs) inVg.add(pv.id);
     }
     this.checkNameClashes();
+    const assembledVgIds = new Set(this.vgsById.keys());
     this.orphanList = [...this.images.values()]
       .filter((i) => i.label && !inVg.has(i.label.pvUuid))
-      .map((i) => ({ image: i.name, pvId: i.label!.pvUuid, sizeBytes: i.store.sizeBytes, label: i.label! }));
+      .map((i) => {
+        const damaged = orphanDamage(i, copies, assembledVgIds);
+        return { image: i.name, pvId: i.label!.pvUuid, sizeBytes: i.store.sizeBytes, label: i.label!, ...(damaged ? { damaged } : {}) };
+      });
   }
 
   /** Parses each distinct text once (every PV usually holds the same text). */
@@ -299,4 +309,14 @@ export class LvmWorkspace {
   unixTime(): number {
     return this.options.unixTime ? this.options.unixTime() : Math.floor(this.options.clock.now() / 1000);
   }
+}
+
+/** Why an image without a VG may still hold one (see OrphanPv.damaged), or undefined. */
+function orphanDamage(image: ScannedImage, copies: MdaCopy[], assembledVgIds: Set<string>): string | undefined {
+  const unassembled = copies.find((c) => c.image === image && !assembledVgIds.has(c.vg.id));
+  if (unassembled) return `its metadata names VG ${unassembled.vg.name}, which could not be assembled`;
+  const badMda = image.mdas.find((m) => m.problem);
+  if (badMda) return `its metadata area ${badMda.index + 1} is damaged`;
+  if (image.label && (image.label.extFlags & PV_EXT_USED) !== 0) return 'its label says it belongs to a VG, but no metadata naming that VG was found';
+  return undefined;
 }
