@@ -336,6 +336,10 @@ export class MoveRunner {
         words: () => stepWords(7, story(), { seqno: endSeqno }),
         run: async () => {
           const before = host.vg().seqno;
+          // Every byte written to the destinations (copies and both-leg writes) is made
+          // durable before the commit that maps the LV onto them; the LV itself is suspended,
+          // so the PV devices are flushed directly.
+          await this.flushPvs(this.runsOf(lv).map((r) => r.toPvId));
           await this.serialCommit(() => resolveLv(host.vg(), lv), this.command);
           this.resolvedLvs.add(lv);
           endSeqno = [before, host.vg().seqno];
@@ -351,6 +355,15 @@ export class MoveRunner {
         },
       },
     ];
+  }
+
+  /** fdatasync of the image PVs given (each once). */
+  private async flushPvs(pvIds: string[]): Promise<void> {
+    for (const pvId of new Set(pvIds)) {
+      const devno = this.host.pvDevno(pvId);
+      const device = devno ? this.host.dm.lookup(devno) : undefined;
+      if (device) await device.flush();
+    }
   }
 
   /** The runs of `lv` still recorded in the layer (after the begin commit). */
@@ -400,6 +413,8 @@ export class MoveRunner {
     aborted.catch(() => undefined);
     const checkpoints = this.mirrors.map(async (m) => {
       await m.control.awaitInSync();
+      // The copy must be durable before the metadata says the data is on the destination.
+      await this.flushPvs([m.run.toPvId]);
       await this.serialCommit(() => {
         const vg = this.host.vg();
         const run = readMove(vg)!.runs.find((r) => r.lv === lv && r.startLe === m.run.startLe)!;
