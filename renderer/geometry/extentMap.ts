@@ -60,12 +60,15 @@ export function describeRun(pv: string, run: ExtentRun): string {
   return `${run.lv}${le} · ${pe}${moving}`;
 }
 
-// Tableau 10 without its grey (grey reads as free space).
-const PALETTE = ['#4e79a7', '#f28e2c', '#59a14f', '#e15759', '#76b7b2', '#edc949', '#af7aa1', '#ff9da7', '#9c755f'];
+// Tableau 10 without its grey (grey reads as free space). PVs take it from the front and LVs
+// from the back: the PV maps colour extents by LV while the LV bars and the diagram colour by
+// PV, so with the same order "orange" would mean lv1 in one place and pv2 in the other.
+export const PV_PALETTE = ['#4e79a7', '#f28e2c', '#59a14f', '#e15759', '#76b7b2', '#edc949', '#af7aa1', '#ff9da7', '#9c755f'] as const;
+export const LV_PALETTE = ['#af7aa1', '#9c755f', '#ff9da7', '#76b7b2', '#edc949', '#e15759', '#59a14f', '#f28e2c', '#4e79a7'] as const;
 
 /** A stable colour per name, in the order given (LVs in metadata order, PVs by name). */
-export function colorMap(names: readonly string[]): Map<string, string> {
-  return new Map(names.map((name, i) => [name, PALETTE[i % PALETTE.length]]));
+export function colorMap(names: readonly string[], palette: readonly string[] = PV_PALETTE): Map<string, string> {
+  return new Map(names.map((name, i) => [name, palette[i % palette.length]]));
 }
 
 /** Where the planned move puts extents on `pv`: the ghost drawn while hovering a drop target. */

@@ -94,7 +94,7 @@ export function diagramLayout(lvDevice: DmDeviceView, devices: readonly DmDevice
   });
   const temp = devices.find((d) => targets.some((t) => t.devices[0]?.devno === d.devno) && d.devno !== lvDevice.devno) ?? null;
   const lower = lowerRow(targets, temp, devices, pvs, x);
-  const lowerDevice: DiagramBox | null = temp ? { x: 0, y: R.lowerHeaderY, width: widthPx, height: R.headerH, label: temp.name, sublabel: `${temp.devno} · ${temp.state}${temp.deferredRemove ? ' · DEFERRED REMOVE' : ''} · the LV's original mapping`, kind: 'device' } : null;
+  const lowerDevice: DiagramBox | null = temp ? { x: 0, y: R.lowerHeaderY, width: widthPx, height: R.headerH, label: temp.name, sublabel: temp.deferredRemove ? `${temp.devno} · ${temp.state} (DEFERRED REMOVE)` : `${temp.devno} · ${temp.state} · the LV's original mapping`, kind: 'device' } : null;
   const destinations: DiagramBox[] = [];
   const arrows: DiagramArrow[] = [];
   targets.forEach((t, i) => {

@@ -8,7 +8,7 @@ import type { ScenarioStateView } from '../../app/api/scenario';
 import { STEP_NAMES } from '../../app/api/move';
 import { RegionAnimator } from '../animation/regionAnimator';
 import { createAppStore, type AppStore } from '../store';
-import { rateOf } from '../store/moveSlice';
+import { rateOf, stepStateLabel } from '../store/moveSlice';
 import { StoreContext, useAppStore, useAppStoreApi } from '../storeContext';
 import { AnimatorContext, MoveDiagram } from '../views/MoveDiagram';
 import { Steps } from '../views/Steps';
@@ -83,7 +83,8 @@ function PresentationTop() {
         ? <span className="pres-history" data-testid="presentation-history">replaying step {snapshot.step} ({history.cursor! + 1} of {history.snapshots.length}) · → returns to live</span>
         : <span className="pres-history live" data-testid="presentation-history">live</span>}
       <span className="pres-figures mono" data-testid="presentation-figures">
-        {progress ? `${progress.percent.toFixed(0)}% copied · ` : ''}{speedLabel(rate)}
+        {/* The copy-rate limit the engine applies (not a measured speed): say so. */}
+        {progress ? `${progress.percent.toFixed(0)}% copied · ` : ''}rate {speedLabel(progress ? progress.rateBytesPerSec : rate)}
         {progress && progress.interceptedWrites > 0 ? ` · ${progress.interceptedWrites} intercepted` : ''}
       </span>
       {error && <span className="pres-error" role="alert">{error}</span>}
@@ -137,7 +138,7 @@ function Caption({ scenario }: { scenario: ScenarioStateView | null }) {
       {scenario && <p className={`pres-scenario scenario-${scenario.status}`} data-testid="presentation-scenario">{scenario.narration}</p>}
       {at && at.step > 0 ? (
         <>
-          <p className="pres-step-title" data-testid="presentation-step">Step {at.step} of 8 · {STEP_NAMES[at.step - 1]}{step ? ` · ${step.state}` : ''}</p>
+          <p className="pres-step-title" data-testid="presentation-step">Step {at.step} of 8 · {STEP_NAMES[at.step - 1]}{step ? ` · ${stepStateLabel(step.state, move?.status ?? null)}` : ''}</p>
           {step && <p className="pres-narration" data-testid="presentation-narration">{step.narration}</p>}
           {step && step.commands.length > 0 && <pre className="pres-commands mono">{step.commands.join('\n')}</pre>}
         </>

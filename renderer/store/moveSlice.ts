@@ -50,6 +50,11 @@ export function regionsFigure(mirrors: readonly MirrorProgressView[], status: Mo
   return status === 'done' && total > 0 ? `${total} / ${total}` : '—';
 }
 
+/** The word shown for a step: the engine keeps a paused copy's step `running`, a presenter wants to read `paused`. */
+export function stepStateLabel(state: StepView['state'], moveStatus: MoveStateView['status'] | null): string {
+  return state === 'running' && moveStatus === 'paused' ? 'paused' : state;
+}
+
 export interface MoveSettings {
   ratePreset: RatePreset;
   /** Bytes per second for the custom preset. */

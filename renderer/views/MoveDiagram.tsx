@@ -67,6 +67,7 @@ export function MoveDiagram() {
 function DiagramSvg({ layout, device, statusMirrors }: { layout: NonNullable<ReturnType<typeof diagramLayout>>; device: DmDeviceView; statusMirrors: readonly MirrorProgressView[] }) {
   const colors = useVgColors();
   const percent = useAppStore((s) => s.move.progress?.percent ?? 0);
+  const paused = useAppStore((s) => s.move.state?.status === 'paused');
   const suspended = device.state === 'SUSPENDED';
   return (
     <div className="diagram-stack" style={{ height: `${layout.height}px` }}>
@@ -88,6 +89,7 @@ function DiagramSvg({ layout, device, statusMirrors }: { layout: NonNullable<Ret
           </g>
         ))}
         {suspended && <text x={layout.width - 8} y={15} textAnchor="end" className="suspended-label">SUSPENDED: IO queued</text>}
+        {!suspended && paused && layout.targets.some((b) => b.kind === 'mirror') && <text x={layout.width - 8} y={15} textAnchor="end" className="suspended-label" data-testid="diagram-paused">COPY PAUSED: the mirror stays loaded</text>}
       </svg>
       {layout.targets.filter((b) => b.kind === 'mirror').map((b) => <RegionCanvas key={`m${b.mirrorIndex}`} box={b} index={b.mirrorIndex!} statusMirror={statusMirrors[b.mirrorIndex!] ?? null} />)}
     </div>

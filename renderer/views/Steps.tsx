@@ -4,6 +4,7 @@
 import { STEP_NAMES } from '../../app/api/move';
 import { useActions } from '../actions';
 import { useAppStore } from '../storeContext';
+import { stepStateLabel } from '../store/moveSlice';
 
 export function Steps() {
   const move = useAppStore((s) => s.move.state);
@@ -26,7 +27,7 @@ export function Steps() {
           const current = move?.step === i + 1 && move.currentLv === lv && state !== 'done';
           return (
             <li key={name} className={`step step-${state}${current ? ' current' : ''}`} data-testid={`step-${i + 1}`} data-state={state}>
-              <div className="step-head"><span className="step-number">{i + 1}</span><span className="step-name">{name}</span><span className="step-state">{state}</span></div>
+              <div className="step-head"><span className="step-number">{i + 1}</span><span className="step-name">{name}</span><span className="step-state">{stepStateLabel(state, move?.status ?? null)}</span></div>
               {step && <p className="step-narration">{step.narration}</p>}
               {step && step.commands.length > 0 && <pre className="step-commands mono">{step.commands.join('\n')}</pre>}
             </li>

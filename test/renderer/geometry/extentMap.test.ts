@@ -1,11 +1,12 @@
 // Proves the volume-map geometry: runs become one rectangle each laid end to end across the
 // bar (so a 100k-extent PV with few runs is few shapes), hit testing finds the run under a
 // PE by binary search (checked against a linear scan on seeded random layouts), the ghost is
-// where the plan puts the extents, and segments are laid out by LE.
+// where the plan puts the extents, and segments are laid out by LE; LV colours (PV maps) and
+// PV colours (LV bars, diagram) never coincide in a VG of up to 4 PVs and 5 LVs.
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { SeededRandom } from '../../../app/base/clock';
 import type { ExtentRun } from '../../../app/api/views';
-import { describeRun, landingRanges, lvLayoutText, peAtX, peRangeSpec, runAt, runRects, segmentRects } from '../../../renderer/geometry/extentMap';
+import { colorMap, describeRun, landingRanges, LV_PALETTE, PV_PALETTE, lvLayoutText, peAtX, peRangeSpec, runAt, runRects, segmentRects } from '../../../renderer/geometry/extentMap';
 
 function randomRuns(random: SeededRandom, peCount: number): ExtentRun[] {
   const runs: ExtentRun[] = [];
@@ -77,5 +78,15 @@ describe('PV extent map geometry', () => {
     expect(rects[0].peRange).toEqual({ startPe: 0, count: 6 });
     expect(rects[1].peRange).toBeNull();
     expect(lvLayoutText(lv)).toBe('pv1 | pvmove0 | pv3');
+  });
+});
+
+describe('colours', () => {
+  it('never give an LV the colour of a PV when there are at most 4 PVs and 5 LVs', () => {
+    const pvs = colorMap(['pv1', 'pv2', 'pv3', 'pv4'], PV_PALETTE);
+    const lvs = colorMap(['lv0', 'lv1', 'lv2', 'lv3', 'pvmove0'], LV_PALETTE);
+    const pvColours = new Set(pvs.values());
+    expect([...lvs.values()].filter((c) => pvColours.has(c))).toEqual([]);
+    expect(new Set(lvs.values()).size).toBe(5);
   });
 });
