@@ -5,7 +5,10 @@
 // diagram of step 3 has no mirror target yet) and → returns to live; E exports the diagram
 // as SVG that parses as XML and names the devices of the step it was taken at (vg0-lv0-orig
 // and the mirror during step 4, neither after step 8); the Markdown transcript downloads with
-// the eight steps; + changes the copy rate; H hides the hint; Esc leaves.
+// the eight steps; + changes the copy rate; H hides the hint; Esc leaves. Also: the header
+// shows the seqno uncut at 1280×720; during steps 5–7 (checkpointed, mirror still loaded) the
+// region grid stays painted and reads 64 / 64 (and so after 8); vg0-lv0-orig is DEFERRED
+// REMOVE from step 6 and still drawn until step 8.
 // Screenshots: test-results/e2e/presentation-*.png.
 import { readFile } from 'node:fs/promises';
 import { DOMParser } from '@xmldom/xmldom';
@@ -35,6 +38,14 @@ function svgTexts(svg: string): string[] {
   return Array.from(doc.getElementsByTagName('text')).map((t) => t.textContent ?? '');
 }
 
+/** Non-transparent pixels on the mirror's region-grid canvas (0 = the grid is blank). */
+const paintedPixels = (page: Page) =>
+  page.getByTestId('region-grid-0').evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n += 1;
+    return n;
+  });
 const stepState = (page: Page, n: number) => page.getByTestId(`step-${n}`).getAttribute('data-state');
 const mirrorTargets = (page: Page) => page.locator('[data-testid^="diagram-target-"][data-kind="mirror"]').count();
 
@@ -49,6 +60,13 @@ describe('presentation mode', () => {
     await page.getByTestId('plan-start').click();
     await expect.poll(() => stepState(page, 1), { timeout: 10_000 }).toBe('waiting');
 
+    // At 1280×720 the header still shows the VG's seqno whole (it was cut off by an ellipsis).
+    const seqnoClipped = await page.getByTestId('vg-seqno').evaluate((el) => {
+      const line = el.parentElement!;
+      return el.getBoundingClientRect().right > line.getBoundingClientRect().right + 0.5 || line.scrollWidth > line.clientWidth;
+    });
+    expect(seqnoClipped).toBe(false);
+
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('F5');
     await page.getByTestId('presentation').waitFor();
@@ -61,6 +79,14 @@ describe('presentation mode', () => {
       if (n < 8) await expect.poll(() => page.getByTestId('presentation-status').textContent(), { timeout: 30_000 }).toBe('waiting-step');
       await expect.poll(() => page.getByTestId('presentation-step').textContent()).toMatch(new RegExp(`^Step ${n < 8 ? n + 1 : 8} of 8`));
       await screenshot(page, `presentation-step-${n}`);
+      if (n >= 5 && n <= 7) {
+        // Checkpointed, but the mirror is still loaded (dmsetup status: 64/64): the grid stays full.
+        expect(await page.getByTestId('move-regions').textContent()).toBe('64 / 64');
+        expect(await paintedPixels(page)).toBeGreaterThan(0);
+        // vg0-lv0-orig is marked at step 6 and stays until step 8's resume drops it.
+        expect(await page.getByTestId('move-diagram').textContent()).toContain('vg0-lv0-orig');
+        expect((await page.getByTestId('move-diagram').textContent())!.includes('DEFERRED REMOVE')).toBe(n >= 6);
+      }
       if (n === 4) {
         expect(await mirrorTargets(page)).toBe(1);
         const svg = await download(page, () => page.keyboard.press('e'));
@@ -85,6 +111,7 @@ describe('presentation mode', () => {
       }
     }
     await expect.poll(() => page.getByTestId('presentation-status').textContent(), { timeout: 30_000 }).toBe('done');
+    expect(await page.getByTestId('move-regions').textContent()).toBe('64 / 64');
     const after = svgTexts((await download(page, () => page.keyboard.press('e'))).text);
     expect(after.some((t) => t.includes('-orig'))).toBe(false);
     expect(after).not.toContain('mirror');
