@@ -11,6 +11,8 @@ import type { WorkspaceSession } from '../../app/session/session';
 import { displayName } from '../../app/session/views';
 
 const SECTOR = 512;
+/** How LVM2 names a PV whose device is missing (pv_name, devices, seg_pe_ranges). */
+const UNKNOWN_DEVICE = '[unknown]';
 
 export interface PvRow {
   pvName: string;
@@ -105,7 +107,7 @@ function vgPvRows(open: OpenVg): PvRow[] {
     const sizeBytes = pv.peCount ? pv.peCount * ext : pv.devSizeSectors * SECTOR;
     const pvsegs = [...map.used.map((u) => ({ start: u.pe, size: u.count })), ...map.free.map((f) => ({ start: f.pe, size: f.count }))].sort((a, b) => a.start - b.start);
     return {
-      pvName: image ? displayName(image) : `[unknown] ${formatUuid(pv.id)}`,
+      pvName: image ? displayName(image) : UNKNOWN_DEVICE,
       vgName: vg.name,
       attr,
       sizeBytes,
@@ -126,7 +128,9 @@ function vgRow(open: OpenVg): VgRow {
   const ext = vg.extentSizeSectors * SECTOR;
   const extentCount = vg.pvs.reduce((n, p) => n + p.peCount, 0);
   const used = pvExtentMaps(vg).reduce((n, m) => n + m.used.reduce((k, u) => k + u.count, 0), 0);
-  const writeable = vg.status.includes('WRITE') && !open.readOnly;
+  // The VG's own permission, as LVM2 prints it; lvmscope's read-only opening (a missing PV)
+  // shows as `p` (partial) and in the warnings, not here.
+  const writeable = vg.status.includes('WRITE');
   const attr = [writeable ? 'w' : 'r', vg.status.includes('RESIZEABLE') ? 'z' : '-', vg.status.includes('EXPORTED') ? 'x' : '-', open.missing.length ? 'p' : '-', 'n', vg.status.includes('CLUSTERED') ? 'c' : vg.status.includes('SHARED') ? 's' : '-'].join('');
   return {
     vgName: vg.name,
@@ -148,7 +152,7 @@ function vgRow(open: OpenVg): VgRow {
 const POLICY_CHAR: Record<string, string> = { inherit: 'i', normal: 'n', contiguous: 'c', anywhere: 'a', cling: 'l', cling_by_tags: 'l' };
 
 /** lv_attr (lvs(8) "lv_attr bits"); the 5th character is `a` when lvmscope activated the LV. */
-export function lvAttr(lv: LogicalVolume, active: boolean, open: boolean): string {
+export function lvAttr(lv: LogicalVolume, active: boolean, open: boolean, partial = false): string {
   const pvmove = lv.status.includes('PVMOVE');
   const type = pvmove ? 'p' : '-';
   // LVM2 prints no permission for the pvmove layer (p-C-…).
@@ -157,7 +161,7 @@ export function lvAttr(lv: LogicalVolume, active: boolean, open: boolean): strin
   if (lv.status.includes('LOCKED') || pvmove) policy = policy.toUpperCase();
   const minor = lv.status.includes('FIXED_MINOR') ? 'm' : '-';
   const target = lv.segments.some((s) => isMirror(s)) ? 'm' : '-';
-  return `${type}${perm}${policy}${minor}${active ? 'a' : '-'}${open ? 'o' : '-'}${target}---`;
+  return `${type}${perm}${policy}${minor}${active ? 'a' : '-'}${open ? 'o' : '-'}${target}-${partial ? 'p' : '-'}-`;
 }
 
 function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession): LvRow {
@@ -167,7 +171,7 @@ function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession): Lv
   const isOpen = !!dmName && session.dm.list().some((d) => d.name === dmName && d.openCount > 0);
   const nameOf = (pvId: string) => {
     const image = openVg.images.get(pvId);
-    return image ? displayName(image) : 'unknown device';
+    return image ? displayName(image) : UNKNOWN_DEVICE;
   };
   const hidden = !lv.status.includes('VISIBLE');
   const first = lv.segments[0];
@@ -176,7 +180,7 @@ function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession): Lv
     name: lv.name,
     shownName: hidden ? `[${lv.name}]` : lv.name,
     vgName: vg.name,
-    attr: lvAttr(lv, !!dmName, isOpen),
+    attr: lvAttr(lv, !!dmName, isOpen, lv.segments.some((s) => segmentAreas(s).some((a) => a.kind === 'pv' && !openVg.images.has(a.pvId)))),
     sizeBytes: lvExtentCount(lv) * ext,
     movePv,
     copyPercent: dmName ? copyPercent(lv) : '',

@@ -45,9 +45,12 @@ function reportVerb(type: ReportType) {
           program.commands.find((c) => c.name() === type)!.error(`error: ${(e as Error).message}`, { exitCode: 2 });
           return;
         }
-        const text = await withWorkspace(type, dir, async (engine) => {
+        const text = await withWorkspace(type, dir, async (engine, view) => {
           const session = engine.session;
           if (!session) throw new LvmscopeError('INTERNAL', 'The workspace did not open.');
+          // As LVM2 does, say on stderr what is wrong with the workspace (a missing PV, a damaged
+          // metadata area), so a report that looks odd comes with its reason.
+          for (const problem of view.problems) process.stderr.write(`  WARNING: ${problem.message.replace(/^([^:]+): (?=\1)/, '')}\n`);
           return renderReport(type, reportSource(session), fields, { all: !!flags.all, segments: !!flags.segments, units: flags.units, nosuffix: !!flags.nosuffix, format: flags.reportformat, headings: !flags.noheadings });
         });
         process.stdout.write(text);

@@ -2,11 +2,11 @@
 // json` (run as a subprocess) against `lvm pvs|vgs|lvs --reportformat json` on the same images
 // attached to loop devices, field by field, for VGs built both ways — by real LVM2 (the
 // fixtures, including the interrupted pvmove with its [pvmove0]) and by lvmscope's own CLI —
-// and after a completed `lvmscope pvmove`. The one field allowed to differ is lv_attr's state
+// after a completed `lvmscope pvmove`, with a PV missing, and with damaged metadata areas. The one field allowed to differ is lv_attr's state
 // pair (5th and 6th characters): LVM2 runs here with activation disabled and prints `XX`
 // (unknown), while lvmscope has activated its LVs and prints `a-`.
 
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,31 @@ describe.skipIf(missingTools('lvm', 'losetup', 'root'))('lvmscope reports = real
     ];
     for (const s of steps) expect(cli(...s).status, s.join(' ')).toBe(0);
     await expectSameReports(dir);
+  });
+
+  it('with a PV missing ([unknown], partial LV and VG) and with every metadata area damaged ([unknown] used PVs)', async () => {
+    const byName = (rows: Record<string, string>[]) => [...rows].sort((a, b) => `${a.pv_name}`.localeCompare(`${b.pv_name}`));
+    const missing = fromFixture('seed');
+    rmSync(path.join(missing, 'pv2.img'));
+    const r = cli('lvs', missing);
+    expect(r.stderr).toMatch(/^ {2}WARNING: VG vg0 is missing PV [\w-]+ \(last seen as \/dev\/loop\d+\); it is opened read-only/);
+    const mine = { pvs: byName(ours(missing, 'pvs')), vgs: ours(missing, 'vgs'), lvs: ours(missing, 'lvs', '-a', '--segments') };
+    expect(mine.lvs.map((l) => l.devices)).toContain('[unknown](0)');
+    const damaged = fromFixture('seed');
+    for (const f of readdirSync(damaged)) {
+      const bytes = readFileSync(path.join(damaged, f));
+      bytes.fill(0, 4096, 8192);
+      writeFileSync(path.join(damaged, f), bytes);
+    }
+    const damagedPvs = ours(damaged, 'pvs');
+    expect(damagedPvs.map((p) => p.pv_attr)).toEqual(['u--', 'u--', 'u--', 'u--']);
+    const images = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.img')).sort().map((n) => path.join(dir, n));
+    await withLoopDevices(images(missing), (a) => {
+      expect(mine.pvs).toEqual(byName(theirs(a, 'pvs')));
+      expect(mine.vgs).toEqual(theirs(a, 'vgs'));
+      expect(mine.lvs).toEqual(theirs(a, 'lvs', '-a', '--segments'));
+    });
+    await withLoopDevices(images(damaged), (a) => expect(damagedPvs).toEqual(theirs(a, 'pvs')));
   });
 
   it('after a completed lvmscope pvmove (with a workload) of the demo workspace', async () => {
