@@ -91,8 +91,23 @@ export class WorkspaceSession {
           this.options.log('warn', 'activate', refusal);
           continue;
         }
-        await this.activateLv(open, lv.name);
+        await this.activateLvOrWarn(open, lv.name);
       }
+    }
+  }
+
+  /**
+   * One LV that cannot be activated (its table does not fit a truncated image) stays inactive
+   * with a warning; the workspace still opens, so reports and the other LVs remain usable.
+   */
+  private async activateLvOrWarn(open: OpenVg, lv: string): Promise<void> {
+    try {
+      await this.activateLv(open, lv);
+    } catch (e) {
+      if (!(e instanceof LvmscopeError)) throw e;
+      const name = dmName(open.vg.name, lv);
+      if (this.dm.list().some((d) => d.name === name)) this.dm.remove(name);
+      this.options.log('warn', 'activate', `${open.vg.name}/${lv} is not activated: ${e.message}`);
     }
   }
 

@@ -216,7 +216,7 @@ export class LvmWorkspace {
     const readOnlyReason = missing.length
       ? `VG ${vg.name} is missing ${missing.map((m) => `PV ${formatUuid(m.pvId)}${m.deviceHint ? ` (last seen as ${m.deviceHint})` : ''}`).join(', ')}; it is opened read-only until the image is back in the workspace.`
       : truncated.length
-        ? `VG ${vg.name} is opened read-only because ${truncated.join(', ')} ${truncated.length > 1 ? 'are' : 'is'} shorter than the PV size in the metadata (a truncated copy?).`
+        ? `VG ${vg.name} is opened read-only because ${truncated.join(', ')} ${truncated.length > 1 ? 'are' : 'is'} shorter than the PV size in the metadata (a truncated copy?); put the full-size image back to change it.`
         : undefined;
     return { vg, images, missing, readOnly: readOnlyReason !== undefined, readOnlyReason, staleMdas, mdas };
   }
