@@ -48,7 +48,9 @@ async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> 
   engine.log('info', 'host', `browser mode serves ${workspacePath}`);
   if (flags.open) openInBrowser(server.url);
   await new Promise<void>((resolve) => {
-    const stop = () => void server.close().then(resolve);
+    // Closing the engine too releases the workspace lock, so the next lvmscope command (or
+    // window) can open the folder at once instead of finding it "in use".
+    const stop = () => void server.close().then(() => engine.dispose()).then(resolve, resolve);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
