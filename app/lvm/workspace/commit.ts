@@ -9,7 +9,7 @@
 
 import type { BlockStore } from '../../block/blockStore';
 import { LvmscopeError } from '../../base/result';
-import { EMPTY_RAW_LOCN, MDA_HEADER_BYTES, SECTOR_BYTES, copiesOverlap, encodeMdaHeader, maxTextBytes, nextTextOffset, textChecksum, textPieces, type MdaHeader, type RawLocn } from '../format/layout';
+import { EMPTY_RAW_LOCN, MDA_HEADER_BYTES, RAW_LOCN_IGNORED, SECTOR_BYTES, copiesOverlap, encodeMdaHeader, maxTextBytes, nextTextOffset, textChecksum, textPieces, type MdaHeader, type RawLocn } from '../format/layout';
 
 /** One metadata area to write: where it is and its current header (undefined = damaged/new). */
 export interface MdaTarget {
@@ -103,7 +103,10 @@ async function flushAll(targets: MdaTarget[]): Promise<void> {
 }
 
 /** Phase 1: write the new text into every mda (after its committed copy). Plans all first. */
-export async function vgWrite(targets: MdaTarget[], text: string, seqno: number): Promise<PendingCommit> {
+export async function vgWrite(allTargets: MdaTarget[], text: string, seqno: number): Promise<PendingCommit> {
+  // As LVM2 (_vg_write_raw), an mda marked ignored (pvchange --metadataignore y) gets no copy:
+  // nothing reads it, and writing there could only fail when its area is small.
+  const targets = allTargets.filter((t) => ((t.header?.committed.flags ?? 0) & RAW_LOCN_IGNORED) === 0);
   if (targets.length === 0) throw new LvmscopeError('STATE', 'The volume group has no usable metadata area to write to.');
   const textBytes = metadataBytes(text);
   const placements = targets.map((target) => ({ target, locn: placeCopy(target, textBytes) }));
@@ -124,7 +127,7 @@ export async function vgPrecommit(pending: PendingCommit): Promise<void> {
 export async function vgCommit(pending: PendingCommit): Promise<void> {
   if (pending.phase !== 'precommitted') throw new LvmscopeError('STATE', `Cannot commit metadata that is ${pending.phase}; precommit it first.`);
   for (const { target, locn } of pending.placements) {
-    const keepIgnored = (target.header?.committed.flags ?? 0) & 1;
+    const keepIgnored = (target.header?.committed.flags ?? 0) & RAW_LOCN_IGNORED;
     await writeHeader(target, { ...headerOf(target), committed: { ...locn, flags: keepIgnored }, precommitted: { ...EMPTY_RAW_LOCN } });
   }
   pending.phase = 'committed';
