@@ -41,7 +41,8 @@ export function createNodeHost(options: NodeHostOptions): EngineHost {
     storage: (folder) => new FolderWorkspaceStorage(folder),
     hostname: os.hostname(),
     unixTime: () => Math.floor(Date.now() / 1000),
-    holder: `${options.holderName ?? `lvmscope ${options.kind}`} (pid ${process.pid})`,
+    // The lock file adds the pid, host and time itself.
+    holder: options.holderName ?? `lvmscope ${options.kind}`,
     scenarios: () => loadScenarios(),
     ensureFolder: async (folder) => void (await mkdir(folder, { recursive: true })),
     ...(options.workspace ? { workspace: options.workspace } : {}),

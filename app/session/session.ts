@@ -134,7 +134,9 @@ export class WorkspaceSession {
   lvDevice(vg: string, lv: string): BlockDevice {
     const name = this.lvDmName(vg, lv);
     if (!name) {
-      this.ws.getVg(vg);
+      const open = this.ws.getVg(vg);
+      const visible = open.vg.lvs.filter((l) => l.status.includes('VISIBLE')).map((l) => l.name);
+      if (!open.vg.lvs.some((l) => l.name === lv)) throw new LvmscopeError('NOT_FOUND', `No LV named ${lv} in ${vg}; its LVs are ${visible.join(', ') || 'none'}.`);
       throw new LvmscopeError('STATE', `${vg}/${lv} is not active (unknown LV, or one lvmscope cannot activate); see the workspace problems.`);
     }
     return this.dm.get(name);

@@ -251,7 +251,10 @@ export class LvmWorkspace {
   /** The VG with this name; throws NOT_FOUND (or EXISTS when two VGs share the name). */
   getVg(name: string): OpenVg {
     const found = this.listVgs().filter((v) => v.vg.name === name);
-    if (found.length === 0) throw new LvmscopeError('NOT_FOUND', `There is no volume group named ${name} in ${this.location}.`);
+    if (found.length === 0) {
+      const known = [...this.vgsById.values()].map((o) => o.vg.name);
+      throw new LvmscopeError('NOT_FOUND', `There is no volume group named ${name} in ${this.location}; ${known.length ? `its volume groups are ${known.join(', ')}` : 'it holds no volume group (create one with vgcreate)'}.`);
+    }
     if (found.length > 1) throw new LvmscopeError('EXISTS', found[0].readOnlyReason ?? `Two VGs are named ${name}.`);
     return found[0];
   }

@@ -85,7 +85,7 @@ async function startMove(engine: Engine, view: WorkspaceView, pvs: string[], fla
 
 async function resumeMove(engine: Engine, view: WorkspaceView, flags: PvmoveFlags): Promise<void> {
   const interrupted = view.vgs.filter((vg) => vg.moveInProgress);
-  if (!interrupted.length) throw new LvmscopeError('STATE', `No move is in progress in ${view.path}; name a source PV to start one (lvmscope pvmove DIR pv2).`);
+  if (!interrupted.length) throw new LvmscopeError('STATE', `No move is in progress in ${view.path}; name a source PV to start one (lvmscope pvmove ${view.path} pv2).`);
   for (const vg of interrupted) {
     process.stdout.write(`  ${vg.moveInProgress!.summary}\n`);
     if (flags.abort) {
@@ -140,8 +140,8 @@ async function follow(engine: Engine, target: MoveTarget, flags: PvmoveFlags, st
   const final = (await engine.handlers['move.state']({})).move;
   display.finish(outcome === 'done' ? 100 : (final?.progress.percent ?? 0));
   if (flags.workload) printWorkload(await engine.handlers['workload.stop']({}));
-  if (outcome === 'interrupted') throw new LvmscopeError('STATE', `The move was paused by Ctrl-C at its last checkpoint; run 'lvmscope pvmove DIR' to resume it, or add --abort to abort it.`);
-  if (outcome !== 'done') throw new LvmscopeError('STATE', final?.error ? `The move ${outcome}: ${final.error}` : `The move was ${outcome}; the workspace is consistent, see 'lvmscope lvs DIR -a --segments'.`);
+  if (outcome === 'interrupted') throw new LvmscopeError('STATE', `The move was paused by Ctrl-C at its last checkpoint; run 'lvmscope pvmove ${engine.session?.path ?? 'DIR'}' to resume it, or add --abort to abort it.`);
+  if (outcome !== 'done') throw new LvmscopeError('STATE', final?.error ? `The move ${outcome}: ${final.error}` : `The move was ${outcome}; the workspace is consistent, see 'lvmscope lvs ${engine.session?.path ?? 'DIR'} -a --segments'.`);
   process.stdout.write(`  ${target.lvs.join(', ')}: ${mib(target.bytes)} moved; metadata committed, the LVs now map to their new extents.\n`);
   if (flags.verify) {
     const mismatches = await verifyAll(engine, target.lvs.map((name) => ({ vg: target.vg, lv: name })));
