@@ -5,7 +5,8 @@
 //
 // Queues (both bounded by `maxQueuedJobs`), drained by `pump()` in this order:
 //   1. `priorityLane`: jobs for regions a write is waiting on (intercepted writes). They run
-//      even while paused and ignore the rate limit, because an application write is blocked
+//      even while paused and never wait for the rate limit (their bytes are still charged to
+//      it, so the background copy slows to keep the total at the rate), because an application write is blocked
 //      on them and throttling them would only stall the application.
 //   2. `normalLane`: background jobs, in submission order, unless paused, at most
 //      `rateBytesPerSec` (0 = unlimited).
@@ -208,7 +209,9 @@ export class Copier {
     while (this.chunksInFlight < this.maxChunksInFlight) {
       const job = this.nextJob();
       if (!job) return;
-      if (!job.priority && this.rate > 0 && !this.takeRateSlot(Math.min(this.chunkSectors, job.spec.countSectors - job.nextOffsetSectors))) return;
+      const sectors = Math.min(this.chunkSectors, job.spec.countSectors - job.nextOffsetSectors);
+      if (job.priority) this.chargeRate(sectors);
+      else if (this.rate > 0 && !this.takeRateSlot(sectors)) return;
       this.issueChunk(job);
       if (job.fullyIssued) this.removeFromLanes(job);
     }
@@ -240,6 +243,17 @@ export class Copier {
     }
     this.nextSlotMs += ((sectors * SECTOR_SIZE) / this.rate) * 1000;
     return true;
+  }
+
+  /**
+   * A priority chunk never waits (a write is blocked on it), but it spends the same budget,
+   * so the background copy slows down to keep the total at the set rate.
+   */
+  private chargeRate(sectors: number): void {
+    if (this.rate <= 0) return;
+    const now = this.clock.now();
+    if (this.nextSlotMs < now) this.nextSlotMs = now;
+    this.nextSlotMs += ((sectors * SECTOR_SIZE) / this.rate) * 1000;
   }
 
   private issueChunk(job: Job): void {

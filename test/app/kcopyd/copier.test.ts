@@ -83,6 +83,20 @@ describe('copier', () => {
     await clock.run(Promise.all(jobs.map((j) => j.done)));
   });
 
+  it('never makes a priority copy wait for the rate, but charges it, so the total stays at the rate', async () => {
+    // 1 MiB/s; 16 background regions of 64 KiB, plus 16 intercepted ones (1 MiB) right away.
+    const { clock, copier, job } = setup({ chunkSectors: 1024 });
+    copier.setRate(1 << 20);
+    const background = Array.from({ length: 16 }, (_, r) => job(r * 128, 128, { region: r }));
+    const urgent = Array.from({ length: 16 }, (_, r) => job((100 + r) * 128, 128, { region: 100 + r, priority: true }));
+    const t0 = clock.now();
+    await clock.run(Promise.all(urgent.map((j) => j.done)));
+    expect(clock.now() - t0).toBeLessThan(100); // the writes did not wait for the rate
+    await clock.run(Promise.all(background.map((j) => j.done)));
+    // 2 MiB in all at 1 MiB/s: about 2 s, not the 1 s that ignoring the urgent MiB would take.
+    expect(clock.now() - t0).toBeGreaterThan(1800);
+  });
+
   it('coalesces progress into run-length region ranges', async () => {
     const { clock, copier, job } = setup({ chunkSectors: 64, progressIntervalMs: 1000 });
     const events: CopierProgress[] = [];
