@@ -160,6 +160,9 @@ export class Engine implements EventSource {
     this.current = open;
     this.publish('workspace');
     this.publish('dm');
+    // A new session has no workload yet: tell the UI so that figures of a dropped (crashed)
+    // session do not stay on screen.
+    this.emit('workload.stats', open.workloads.stats());
     return open;
   }
 

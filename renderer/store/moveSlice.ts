@@ -95,8 +95,10 @@ export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) 
   move: { state: null, progress: null, intercepts: [], interceptSeq: 0, planDialog: null, settings: DEFAULT_MOVE_SETTINGS, error: null, figures: EMPTY_FIGURES },
   setMoveState: (state) =>
     set((s) => {
-      const progress = state ? state.progress : s.move.progress;
-      return { move: { ...s.move, state, progress, figures: rememberFigures(s.move.figures, state?.id ?? s.move.figures.moveId, state ? progress : null) } };
+      // No move (a workspace was just opened, or reopened after a crash): nothing of an
+      // earlier move's progress or figures may stay on screen.
+      if (!state) return { move: { ...s.move, state: null, progress: null, intercepts: [], figures: EMPTY_FIGURES } };
+      return { move: { ...s.move, state, progress: state.progress, figures: rememberFigures(s.move.figures, state.id, state.progress) } };
     }),
   applyStep: (step) =>
     set((s) => {
