@@ -92,6 +92,11 @@ describe('the seed move in the UI', () => {
     await page.getByTestId('verify').click();
     await expect.poll(() => page.getByTestId('verify-result').textContent(), { timeout: 30_000 }).toMatch(/: 0 mismatches\.$/);
     await screenshot(page, 'seed-7-verified');
+    // The event log follows the newest line (the verify summary) without the reader scrolling.
+    await expect
+      .poll(() => page.locator('section.panel.log').evaluate((el) => Math.round(el.scrollHeight - el.scrollTop - el.clientHeight)))
+      .toBeLessThanOrEqual(24);
+    expect(await page.getByTestId('log').locator('li').last().textContent()).toMatch(/0 mismatches/);
     expect(ui.browser.errors).toEqual([]);
   });
 
