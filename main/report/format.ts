@@ -26,7 +26,7 @@ export function reportRows(type: ReportType, source: ReportSource, fields: Field
     return pvs.flatMap((pv) => (perSeg && pv.pvsegs.length ? pv.pvsegs.map((pvseg) => ({ pv, pvseg })) : [{ pv }]));
   }
   const perSeg = options.segments || fields.some((x) => x.level === 'seg');
-  const lvs = source.lvs.filter((lv) => options.all || !lv.hidden).sort((a, b) => byName(a.vgName, b.vgName) || byName(a.name, b.name));
+  const lvs = source.lvs.filter((lv) => lv.listed && (options.all || !lv.hidden)).sort((a, b) => byName(a.vgName, b.vgName) || byName(a.name, b.name));
   return lvs.flatMap((lv) => (perSeg ? lv.segs.map((seg) => ({ lv, seg })) : [{ lv, seg: lv.segs[0] }]));
 }
 

@@ -5,10 +5,11 @@
 
 import { formatUuid } from '../../app/lvm/format/layout';
 import { pvExtentMaps } from '../../app/lvm/model/extentMap';
-import { isMirror, isStriped, lvExtentCount, segmentAreas, type LogicalVolume, type Segment, type VolumeGroup } from '../../app/lvm/model/types';
+import { isMirror, isOther, isStriped, lvExtentCount, segmentAreas, type LogicalVolume, type Segment, type VolumeGroup } from '../../app/lvm/model/types';
 import type { OpenVg } from '../../app/lvm/workspace/workspace';
 import type { WorkspaceSession } from '../../app/session/session';
 import { displayName } from '../../app/session/views';
+import { bodyStrings, isRaidSegment, vgStacks, type LvStack, type VgStacks } from './stacks';
 
 const SECTOR = 512;
 /** How LVM2 names a PV whose device is missing (pv_name, devices, seg_pe_ranges). */
@@ -34,6 +35,7 @@ export interface VgRow {
   vgName: string;
   pvCount: number;
   lvCount: number;
+  snapCount: number;
   attr: string;
   sizeBytes: number;
   freeBytes: number;
@@ -67,7 +69,11 @@ export interface LvRow {
   movePv: string;
   copyPercent: string;
   uuid: string;
+  /** The origin of a snapshot (cow), shown in the Origin column. */
+  origin: string;
   hidden: boolean;
+  /** False for the internal snapshot LV (`snapshot0`), which LVM2 never lists, even with -a. */
+  listed: boolean;
   segs: SegRow[];
 }
 
@@ -83,8 +89,9 @@ export function reportSource(session: WorkspaceSession): ReportSource {
   const lvs: LvRow[] = [];
   for (const open of session.ws.listVgs()) {
     pvs.push(...vgPvRows(open));
-    vgs.push(vgRow(open));
-    for (const lv of open.vg.lvs) lvs.push(lvRow(open, lv, session));
+    const stacks = vgStacks(open.vg);
+    vgs.push(vgRow(open, stacks));
+    for (const lv of open.vg.lvs) lvs.push(lvRow(open, lv, session, stacks));
   }
   for (const orphan of session.ws.orphans()) {
     const peStartBytes = orphan.label.dataAreas[0]?.offsetBytes ?? 0;
@@ -123,7 +130,7 @@ function vgPvRows(open: OpenVg): PvRow[] {
   });
 }
 
-function vgRow(open: OpenVg): VgRow {
+function vgRow(open: OpenVg, stacks: VgStacks): VgRow {
   const vg = open.vg;
   const ext = vg.extentSizeSectors * SECTOR;
   const extentCount = vg.pvs.reduce((n, p) => n + p.peCount, 0);
@@ -135,7 +142,8 @@ function vgRow(open: OpenVg): VgRow {
   return {
     vgName: vg.name,
     pvCount: vg.pvs.length,
-    lvCount: vg.lvs.filter((l) => l.status.includes('VISIBLE')).length,
+    lvCount: vg.lvs.filter((l) => stacks.visible(l)).length,
+    snapCount: stacks.snapshotCount,
     attr,
     sizeBytes: extentCount * ext,
     freeBytes: (extentCount - used) * ext,
@@ -151,20 +159,46 @@ function vgRow(open: OpenVg): VgRow {
 
 const POLICY_CHAR: Record<string, string> = { inherit: 'i', normal: 'n', contiguous: 'c', anywhere: 'a', cling: 'l', cling_by_tags: 'l' };
 
-/** lv_attr (lvs(8) "lv_attr bits"); the 5th character is `a` when lvmscope activated the LV. */
-export function lvAttr(lv: LogicalVolume, active: boolean, open: boolean, partial = false): string {
+/** lv_attr's 1st character: the volume type, in LVM2's order of precedence (lib/metadata/lv.c). */
+function typeChar(lv: LogicalVolume, stack: LvStack): string {
+  if (lv.status.includes('PVMOVE')) return 'p';
+  if (stack.isOrigin) return 'o';
+  if (stack.role === 'raid-meta') return 'e';
+  if (stack.role === 'raid') return lv.status.includes('NOTSYNCED') ? 'R' : 'r';
+  if (lv.segments.some((s) => isMirror(s))) return 'm';
+  // lvmscope does not activate raid LVs, and LVM2 reports the image of an inactive raid as
+  // out of sync (it cannot know better).
+  if (stack.role === 'raid-image') return 'I';
+  if (stack.originOf) return 's';
+  return '-';
+}
+
+/** lv_attr's 7th character: the target type. */
+function targetChar(lv: LogicalVolume, stack: LvStack): string {
+  if (stack.role === 'raid' || stack.role === 'raid-image' || stack.role === 'raid-meta') return 'r';
+  if (lv.segments.some((s) => isMirror(s))) return 'm';
+  if (stack.isOrigin || stack.originOf) return 's';
+  return '-';
+}
+
+const PLAIN: LvStack = { role: 'plain', isOrigin: false };
+
+/**
+ * lv_attr (lvs(8) "lv_attr bits"); the 5th character is `a` when lvmscope activated the LV.
+ * The 9th (health) is `-` for a raid: lvmscope keeps it inactive, and LVM2 reports no problem
+ * for an inactive raid.
+ */
+export function lvAttr(lv: LogicalVolume, active: boolean, open: boolean, partial = false, stack: LvStack = PLAIN): string {
   const pvmove = lv.status.includes('PVMOVE');
-  const type = pvmove ? 'p' : '-';
   // LVM2 prints no permission for the pvmove layer (p-C-…).
   const perm = pvmove ? '-' : lv.status.includes('WRITE') ? 'w' : 'r';
   let policy = POLICY_CHAR[lv.allocationPolicy ?? 'inherit'] ?? 'i';
   if (lv.status.includes('LOCKED') || pvmove) policy = policy.toUpperCase();
   const minor = lv.status.includes('FIXED_MINOR') ? 'm' : '-';
-  const target = lv.segments.some((s) => isMirror(s)) ? 'm' : '-';
-  return `${type}${perm}${policy}${minor}${active ? 'a' : '-'}${open ? 'o' : '-'}${target}-${partial ? 'p' : '-'}-`;
+  return `${typeChar(lv, stack)}${perm}${policy}${minor}${active ? 'a' : '-'}${open ? 'o' : '-'}${targetChar(lv, stack)}-${partial ? 'p' : '-'}-`;
 }
 
-function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession): LvRow {
+function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession, stacks: VgStacks): LvRow {
   const vg = openVg.vg;
   const ext = vg.extentSizeSectors * SECTOR;
   const dmName = session.lvDmName(vg.name, lv.name);
@@ -173,19 +207,23 @@ function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession): Lv
     const image = openVg.images.get(pvId);
     return image ? displayName(image) : UNKNOWN_DEVICE;
   };
-  const hidden = !lv.status.includes('VISIBLE');
+  const stack = stacks.of(lv.name);
+  const hidden = !stacks.visible(lv);
   const first = lv.segments[0];
   const movePv = lv.status.includes('PVMOVE') && first && isMirror(first) && first.mirrors[0]?.kind === 'pv' ? nameOf(first.mirrors[0].pvId) : '';
+  const partial = lv.segments.some((s) => segmentAreas(s).some((a) => a.kind === 'pv' && !openVg.images.has(a.pvId)));
   return {
     name: lv.name,
     shownName: hidden ? `[${lv.name}]` : lv.name,
     vgName: vg.name,
-    attr: lvAttr(lv, !!dmName, isOpen, lv.segments.some((s) => segmentAreas(s).some((a) => a.kind === 'pv' && !openVg.images.has(a.pvId)))),
+    attr: lvAttr(lv, !!dmName, isOpen, partial, stack),
     sizeBytes: lvExtentCount(lv) * ext,
     movePv,
     copyPercent: dmName ? copyPercent(lv) : '',
     uuid: formatUuid(lv.id),
+    origin: stack.originOf ?? '',
     hidden,
+    listed: stack.role !== 'snapshot-internal',
     segs: lv.segments.map((s) => segRow(vg, s, nameOf)),
   };
 }
@@ -198,10 +236,26 @@ function copyPercent(lv: LogicalVolume): string {
   return total ? ((moved * 100) / total).toFixed(2) : '';
 }
 
+/** The sub-LVs a raid segment maps (its images: LVM2's devices leave the metadata LVs out). */
+function raidImages(seg: Segment): Array<{ kind: 'lv'; lvName: string; le: number }> {
+  if (!isOther(seg) || !isRaidSegment(seg)) return [];
+  return bodyStrings(seg, 'raids').filter((n) => !/_rmeta_\d+$/.test(n)).map((lvName) => ({ kind: 'lv', lvName, le: 0 }));
+}
+
+/** How many LEs of a raid segment each image holds (raid1 mirrors them; others stripe data). */
+function raidAreaLength(seg: Segment, images: number): number {
+  const parity: Record<string, number> = { raid4: 1, raid5: 1, raid6: 2 };
+  const type = seg.type.replace(/_.*$/, '').replace(/\+.*$/, '');
+  if (type === 'raid1') return seg.extentCount;
+  if (type === 'raid10') return (seg.extentCount * 2) / Math.max(1, images);
+  return seg.extentCount / Math.max(1, images - (parity[type] ?? 0));
+}
+
 function segRow(vg: VolumeGroup, seg: Segment, nameOf: (pvId: string) => string): SegRow {
   const ext = vg.extentSizeSectors * SECTOR;
-  const areas = segmentAreas(seg);
-  const perArea = isStriped(seg) ? seg.extentCount / Math.max(1, seg.stripes.length) : seg.extentCount;
+  const raid = raidImages(seg);
+  const areas = raid.length ? raid : segmentAreas(seg);
+  const perArea = raid.length ? raidAreaLength(seg, raid.length) : isStriped(seg) ? seg.extentCount / Math.max(1, seg.stripes.length) : seg.extentCount;
   const label = (a: (typeof areas)[number]) => (a.kind === 'pv' ? { name: nameOf(a.pvId), start: a.pe } : { name: a.lvName, start: a.le });
   const segtype = isStriped(seg) ? (seg.stripes.length === 1 ? 'linear' : 'striped') : seg.type;
   return {

@@ -64,7 +64,7 @@ describe('report sizes', () => {
 });
 
 const SOURCE: ReportSource = {
-  vgs: [{ vgName: 'vg0', pvCount: 4, lvCount: 1, attr: 'wz--n-', sizeBytes: 60 * MiB, freeBytes: 45 * MiB, extentBytes: MiB, extentCount: 60, freeCount: 45, seqno: 4, uuid: 'UCDqdG-GIPq-WPul-NWr6-6vXo-OFvU-gRk9eK', maxLv: 0, maxPv: 0 }],
+  vgs: [{ vgName: 'vg0', pvCount: 4, lvCount: 1, snapCount: 0, attr: 'wz--n-', sizeBytes: 60 * MiB, freeBytes: 45 * MiB, extentBytes: MiB, extentCount: 60, freeCount: 45, seqno: 4, uuid: 'UCDqdG-GIPq-WPul-NWr6-6vXo-OFvU-gRk9eK', maxLv: 0, maxPv: 0 }],
   pvs: [1, 2].map((n) => ({ pvName: `/dev/loop${n - 1}`, vgName: 'vg0', attr: 'a--', sizeBytes: 15 * MiB, freeBytes: (n === 1 ? 9 : 11) * MiB, usedBytes: 0, devSizeBytes: 16 * MiB, peStartBytes: MiB, peCount: 15, allocCount: n === 1 ? 6 : 4, uuid: 'x', pvsegs: [] })),
   lvs: [],
 };
