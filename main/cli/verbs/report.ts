@@ -9,8 +9,10 @@ import { LvmscopeError } from '../../../app/base/result';
 import { selectFields, type ReportType } from '../../report/fields';
 import { renderReport } from '../../report/format';
 import { reportSource } from '../../report/rows';
+import { selectObjects } from '../../report/select';
 import { REPORT_UNITS, type ReportUnit } from '../../report/units';
-import { withWorkspace } from '../workspace';
+import { findImage, withWorkspace } from '../workspace';
+import { displayName } from '../../../app/session/views';
 
 interface ReportFlags {
   all?: boolean;
@@ -23,6 +25,11 @@ interface ReportFlags {
 }
 
 const WHAT: Record<ReportType, string> = { pvs: 'physical volumes', vgs: 'volume groups', lvs: 'logical volumes' };
+const NAMES: Record<ReportType, [string, string]> = {
+  pvs: ['[pvs...]', 'only these PVs (pv2, pv2.img or DIR/pv2.img)'],
+  vgs: ['[vgs...]', 'only these VGs'],
+  lvs: ['[lvs...]', 'only these: a VG (all its LVs) or VG/LV'],
+};
 
 function reportVerb(type: ReportType) {
   return (program: Command) => {
@@ -30,6 +37,7 @@ function reportVerb(type: ReportType) {
       .command(type)
       .description(`Report the workspace's ${WHAT[type]} as LVM2's ${type} does (same fields, headings and JSON).`)
       .argument('<dir>', 'the workspace folder')
+      .argument(...NAMES[type])
       .option('-a, --all', 'show hidden LVs too, in brackets ([pvmove0])')
       .option('--segments', 'one row per segment')
       .option('-o, --options <fields>', 'fields, comma-separated: FIELDS replaces the columns, +FIELDS adds, -FIELDS removes', (v: string, prev: string[]) => [...prev, v], [] as string[])
@@ -37,7 +45,7 @@ function reportVerb(type: ReportType) {
       .option('--nosuffix', 'sizes without their unit letter')
       .addOption(new Option('--reportformat <format>', 'basic columns or LVM2-shaped JSON').choices(['basic', 'json']).default('basic'))
       .option('--noheadings', 'leave out the heading line')
-      .action(async (dir: string, flags: ReportFlags) => {
+      .action(async (dir: string, names: string[], flags: ReportFlags) => {
         let fields;
         try {
           fields = selectFields(type, !!flags.segments, flags.options);
@@ -51,7 +59,11 @@ function reportVerb(type: ReportType) {
           // As LVM2 does, say on stderr what is wrong with the workspace (a missing PV, a damaged
           // metadata area), so a report that looks odd comes with its reason.
           for (const problem of view.problems) process.stderr.write(`  WARNING: ${problem.message.replace(/^([^:]+): (?=\1)/, '')}\n`);
-          return renderReport(type, reportSource(session), fields, { all: !!flags.all, segments: !!flags.segments, units: flags.units, nosuffix: !!flags.nosuffix, format: flags.reportformat, headings: !flags.noheadings });
+          const source = selectObjects(type, reportSource(session), names, (ref) => {
+            const image = findImage(view, ref);
+            return image ? displayName(image) : null;
+          }, view.path);
+          return renderReport(type, source, fields, { all: !!flags.all, segments: !!flags.segments, units: flags.units, nosuffix: !!flags.nosuffix, format: flags.reportformat, headings: !flags.noheadings });
         });
         process.stdout.write(text);
       });

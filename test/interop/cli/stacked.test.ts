@@ -1,7 +1,8 @@
 // Proves lvmscope's lvs/vgs say what real LVM2's say for a VG with raid1, a snapshot and linear
 // LVs: lv_attr's type and target letters (r, i/I, e, o, s), the Origin column, [brackets] and
 // -a visibility (the cow is listed as its origin is, the internal snapshot0 never), the raid's
-// devices and PE ranges, #LV and #SN. Real LVM2 builds the VG on loop devices (activation
+// devices and PE ranges, #LV and #SN, and the selectors LVM2 takes (`lvs vgr`, `lvs vgr/lin`,
+// `vgs vgr`, `pvs PV…`). Real LVM2 builds the VG on loop devices (activation
 // disabled), and since it refuses to create raid1 or snapshots without device-mapper, the
 // stacked LVs are added to its own vgcfgbackup and applied with vgcfgrestore. Masked: lv_attr's
 // state pair (LVM2 prints XX without activation) and a raid's health `X` (unknown), which
@@ -39,13 +40,23 @@ const FIELDS = 'lv_name,vg_name,lv_attr,lv_size,origin,move_pv,copy_percent,devi
  * compare the basic columns, which only works without device columns (LVM2's /dev/loopN
  * names are wider than lvmscope's pvN, so the widths differ).
  */
-const REPORTS: Array<{ command: 'lvs' | 'vgs'; args: string[]; text: boolean }> = [
+const REPORTS: Array<{ command: 'lvs' | 'vgs' | 'pvs'; args: string[]; text: boolean }> = [
   { command: 'lvs', args: [], text: true },
   { command: 'lvs', args: ['-a'], text: true },
   { command: 'lvs', args: ['-a', '--segments'], text: true },
   { command: 'lvs', args: ['-a', '-o', FIELDS], text: false },
   { command: 'vgs', args: [], text: true },
+  // Selectors (a PV is named `PV:image`: its loop device for LVM2, its name for lvmscope).
+  { command: 'lvs', args: ['vgr'], text: true },
+  { command: 'lvs', args: ['-a', 'vgr'], text: true },
+  { command: 'lvs', args: ['vgr/r1_rimage_0', 'vgr/snap', 'vgr/lin'], text: true },
+  { command: 'vgs', args: ['vgr'], text: true },
+  { command: 'pvs', args: ['PV:pv2.img', 'PV:pv4.img'], text: false },
 ];
+
+/** The arguments for one side: `PV:pv2.img` becomes the loop device or `pv2`. */
+const argsFor = (args: string[], pv: (image: string) => string) => args.map((a) => (a.startsWith('PV:') ? pv(a.slice(3)) : a));
+const ourPv = (image: string) => image.replace(/\.img$/, '');
 
 /** lv_attr without what LVM2 cannot know with activation disabled (see the header). */
 function maskAttr(attr: string): string {
@@ -84,10 +95,21 @@ describe.skipIf(missingTools('lvm', 'losetup', 'root'))('reports of a VG with ra
       const end = text.lastIndexOf('}', text.lastIndexOf('}') - 1);
       writeFileSync(backup, text.slice(0, end) + STACKED_LVS + text.slice(end));
       a.lvm('vgcfgrestore', '-f', backup, 'vgr');
-      for (const r of REPORTS) lvm2.push({ json: jsonRows(a.lvm(r.command, ...r.args, '--reportformat', 'json')), text: a.lvm(r.command, ...r.args) });
+      for (const r of REPORTS) {
+        const args = argsFor(r.args, (image) => a.dev(image));
+        lvm2.push({ json: jsonRows(a.lvm(r.command, ...args, '--reportformat', 'json')), text: a.lvm(r.command, ...args) });
+      }
     });
   });
   afterAll(() => removeDir(dir));
+
+  it('refuses a name that matches nothing with a sentence naming what there is', () => {
+    const cases = [cli('lvs', dir, 'vgr/snapshot0'), cli('lvs', dir, 'vgr', 'lin'), cli('vgs', dir, 'vgx'), cli('pvs', dir, 'pv9')];
+    expect(cases.map((c) => c.status)).toEqual([1, 1, 1, 1]);
+    expect(cases[0].stderr).toMatch(/There is no LV vgr\/snapshot0; the LVs of vgr are lin, lin2, r1, snap\./);
+    expect(cases[1].stderr).toMatch(/no volume group lin .*name an LV as VG\/LV/);
+    expect(cases[3].stderr).toMatch(/There is no PV named pv9 .*the PVs are pv1, pv2, pv3, pv4/);
+  });
 
   it('LVM2 lists what the test expects (the cow as snap with its origin, no snapshot0)', () => {
     expect(lvm2[1].json.map((r) => r.lv_name)).toEqual(['lin', 'lin2', 'r1', '[r1_rimage_0]', '[r1_rimage_1]', '[r1_rmeta_0]', '[r1_rmeta_1]', 'snap']);
@@ -95,9 +117,11 @@ describe.skipIf(missingTools('lvm', 'losetup', 'root'))('reports of a VG with ra
 
   it.each(REPORTS.map((r, i) => [`${r.command} ${r.args.join(' ')}`, i] as const))('lvmscope %s prints LVM2’s rows (JSON, and the columns when no device is shown)', (_name, i) => {
     const r = REPORTS[i];
-    const json = cli(r.command, dir, ...r.args, '--reportformat', 'json');
+    const args = argsFor(r.args, ourPv);
+    const json = cli(r.command, dir, ...args, '--reportformat', 'json');
     expect(json.status, json.stderr).toBe(0);
     expect(maskRows(jsonRows(json.stdout))).toEqual(maskRows(lvm2[i].json));
-    if (r.text) expect(maskText(cli(r.command, dir, ...r.args).stdout)).toBe(maskText(lvm2[i].text));
+    expect(jsonRows(json.stdout).length).toBeGreaterThan(0);
+    if (r.text) expect(maskText(cli(r.command, dir, ...args).stdout)).toBe(maskText(lvm2[i].text));
   });
 });
