@@ -411,10 +411,16 @@ export class MoveRunner {
       if (this.abortRequested) reject(new AbortRequested());
     });
     aborted.catch(() => undefined);
+    // Once an abort is requested, no new checkpoint may be committed: the undo of this step
+    // puts the LV back on the table the metadata gives *now*, and a checkpoint landing after
+    // that would make the abort map the run to a destination that missed later writes.
+    let checkpointsStopped = false;
     const checkpoints = this.mirrors.map(async (m) => {
       await m.control.awaitInSync();
+      if (checkpointsStopped) return;
       // The copy must be durable before the metadata says the data is on the destination.
       await this.flushPvs([m.run.toPvId]);
+      if (checkpointsStopped) return;
       await this.serialCommit(() => {
         const vg = this.host.vg();
         const run = readMove(vg)!.runs.find((r) => r.lv === lv && r.startLe === m.run.startLe)!;
@@ -424,6 +430,11 @@ export class MoveRunner {
     });
     try {
       await Promise.race([Promise.all(checkpoints), aborted]);
+    } catch (e) {
+      checkpointsStopped = true;
+      // A checkpoint already on its way to the disk lands before the undo reads the metadata.
+      await this.commitChain;
+      throw e;
     } finally {
       this.abortWake = undefined;
     }
