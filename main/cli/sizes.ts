@@ -14,6 +14,8 @@ export interface SignedSize {
 export interface SignedCount {
   sign: '+' | '-' | null;
   count: number;
+  /** `-l 50%FREE`: `count` is then the percentage, of the VG's free extents, its size or the named PVs' free extents. */
+  percentOf?: 'FREE' | 'VG' | 'PVS';
 }
 
 /** `48M`, `2G`, `512K`, `1.5g`; a bare number is in `defaultUnit` (LVM2's -L: MiB). */
@@ -32,10 +34,25 @@ export function parseSignedSize(text: string): SignedSize {
   return { sign, bytes };
 }
 
+/** `-l`: `10`, `+3`, `-2`, or LVM2's percentages `100%FREE`, `50%VG`, `+20%PVS`. */
 export function parseSignedCount(text: string): SignedCount {
+  const percent = /^([+-])?(\d+(?:\.\d+)?)%(FREE|VG|PVS)$/i.exec(text.trim());
+  if (percent) {
+    if (Number(percent[2]) <= 0) throw new InvalidArgumentError(`'${text}' must be a percentage above zero (like 100%FREE or 50%VG).`);
+    return { sign: (percent[1] as '+' | '-' | undefined) ?? null, count: Number(percent[2]), percentOf: percent[3].toUpperCase() as 'FREE' | 'VG' | 'PVS' };
+  }
   const match = /^([+-])?(\d+)$/.exec(text.trim());
-  if (!match || Number(match[2]) <= 0) throw new InvalidArgumentError(`'${text}' is not a number of extents; write a whole number above zero, optionally with + or - (like 10, +3 or -2).`);
+  if (!match || Number(match[2]) <= 0) throw new InvalidArgumentError(`'${text}' is not a number of extents; write a whole number above zero, optionally with + or - (like 10, +3 or -2), or a percentage: N%FREE, N%VG or N%PVS (like 100%FREE).`);
   return { sign: (match[1] as '+' | '-' | undefined) ?? null, count: Number(match[2]) };
+}
+
+/** The extents a `-l` means in a VG: percentages are taken as LVM2 takes them, rounded down. */
+export function extentsOf(value: SignedCount, vg: { peCount: number; freeCount: number }, pvsFree: number): number {
+  if (!value.percentOf) return value.count;
+  // LVM2 caps %FREE and %PVS at all that is free; %VG may ask for more than there is.
+  const percent = value.percentOf === 'VG' ? value.count : Math.min(100, value.count);
+  const base = value.percentOf === 'VG' ? vg.peCount : value.percentOf === 'FREE' ? vg.freeCount : pvsFree;
+  return Math.floor((percent * base) / 100);
 }
 
 /** `--rate`: bytes per second, with units (`512K`, `20M`); a bare number is bytes; 0 = unlimited. */

@@ -32,7 +32,10 @@ export function allocate(vg: VolumeGroup, req: AllocateRequest): Allocation[] {
   for (const id of candidates) for (const r of maps.find((m) => m.pvId === id)?.free ?? []) runs.push({ pvId: id, pe: r.pe, count: r.count });
   const available = runs.reduce((n, r) => n + r.count, 0);
   const scope = req.pvIds ? ` on the chosen PVs` : '';
-  if (available < req.extents) throw new LvmscopeError('NO_SPACE', `${vg.name} has ${available} free extent${available === 1 ? '' : 's'}${scope}; ${req.extents} needed.`);
+  if (available < req.extents) {
+    const elsewhere = req.pvIds ? ', name more PVs' : '';
+    throw new LvmscopeError('NO_SPACE', `${vg.name} has ${available} free extent${available === 1 ? '' : 's'}${scope}; ${req.extents} needed. Ask for a smaller size (at most ${available} extent${available === 1 ? '' : 's'})${elsewhere} or add a PV to ${vg.name} with vgextend.`);
+  }
   const adjacent = req.after ? runs.find((r) => r.pvId === req.after!.pvId && r.pe === req.after!.pe + 1) : undefined;
   if (req.policy === 'contiguous') return [contiguousRun(vg, runs, req, adjacent)];
   return greedy(runs, req.extents, adjacent);

@@ -8,7 +8,8 @@ import { LvmscopeError } from '../../../app/base/result';
 import type { LvmCommandParams } from '../../../app/api/contract';
 import type { WorkspaceView } from '../../../app/api/views';
 import type { Engine } from '../../../app/engine';
-import { parseSignedCount, parseSignedSize, parseSizeBytes, type SignedCount, type SignedSize } from '../sizes';
+import { extentsOf, parseSignedCount, parseSignedSize, parseSizeBytes, type SignedCount, type SignedSize } from '../sizes';
+import { formatSize } from '../../report/units';
 import { findImage, imageOf, splitLvPath, withWorkspace } from '../workspace';
 
 type Build = (view: WorkspaceView) => { command: LvmCommandParams; done: string };
@@ -109,10 +110,33 @@ function sizeOption(cmd: Command, flags: SizeFlags): void {
   if (!!flags.size === !!flags.extents) cmd.error('error: give the size with exactly one of -L SIZE or -l EXTENTS.', { exitCode: 2 });
 }
 
-function extentBytesOf(view: WorkspaceView, vg: string): number {
+function vgViewOf(view: WorkspaceView, vg: string) {
   const found = view.vgs.find((v) => v.name === vg);
   if (!found) throw new LvmscopeError('NOT_FOUND', `There is no volume group ${vg} in ${view.path}; the VGs are ${view.vgs.map((v) => v.name).join(', ') || '(none)'}.`);
-  return found.extentSizeSectors * 512;
+  return found;
+}
+
+function extentBytesOf(view: WorkspaceView, vg: string): number {
+  return vgViewOf(view, vg).extentSizeSectors * 512;
+}
+
+/** The extents `-l` asks for; a percentage (N%FREE, N%VG, N%PVS) is taken of the VG or of `images`. */
+function extentCount(view: WorkspaceView, vg: string, value: SignedCount, images: string[]): number {
+  const found = vgViewOf(view, vg);
+  const pvs = images.length ? found.pvs.filter((p) => images.includes(p.image)) : found.pvs;
+  const pvsFree = pvs.filter((p) => p.allocatable && !p.missing).reduce((n, p) => n + p.peCount - p.allocatedCount, 0);
+  const count = extentsOf(value, found, pvsFree);
+  if (count <= 0) throw new LvmscopeError('INVALID', `${value.count}%${value.percentOf} of ${vg} is 0 extents (${vg} has ${found.freeCount} free of ${found.peCount}); ask for a larger percentage or give a size with -L.`);
+  return count;
+}
+
+/** LVM2's note when -L is not a whole number of extents (lvcreate rounds up). */
+function roundingNote(sizeBytes: number, extentBytes: number): string | null {
+  const rounded = Math.ceil(sizeBytes / extentBytes) * extentBytes;
+  if (rounded === sizeBytes) return null;
+  const human = formatSize(rounded, 'h');
+  const long = human.replace(/([kmgtpe])$/, (u) => ` ${u.toUpperCase()}iB`);
+  return `Rounding up size to full physical extent ${long}`;
 }
 
 export function lvcreateVerb(program: Command): void {
@@ -124,14 +148,19 @@ export function lvcreateVerb(program: Command): void {
     .argument('[files...]', 'PVs to allocate from, in order of preference')
     .requiredOption('-n, --name <lv>', 'the new LV name')
     .option('-L, --size <size>', 'size (48M, 2G…; rounded up to whole extents)', parseSignedSize)
-    .option('-l, --extents <n>', 'size in extents', parseSignedCount);
+    .option('-l, --extents <n>', 'size in extents, or a percentage: N%FREE (of the free space), N%VG (of the VG), N%PVS (of the free space on the given PVs)', parseSignedCount);
   cmd.action((dir: string, vg: string, files: string[], flags: SizeFlags & { name: string }) => {
     sizeOption(cmd, flags);
     if ((flags.size ?? flags.extents)!.sign) cmd.error('error: lvcreate takes an absolute size (no + or -).', { exitCode: 2 });
-    return run('lvcreate', dir, (view) => ({
-      command: { op: 'lvcreate', vg, name: flags.name, ...(flags.size ? { sizeBytes: flags.size.bytes } : { extents: flags.extents!.count }), ...(files.length ? { pvs: files.map((f) => imageOf(view, f)) } : {}) },
-      done: `Logical volume "${flags.name}" created.`,
-    }));
+    return run('lvcreate', dir, (view) => {
+      const images = files.map((f) => imageOf(view, f));
+      const note = flags.size ? roundingNote(flags.size.bytes, extentBytesOf(view, vg)) : null;
+      if (note) process.stdout.write(`  ${note}\n`);
+      return {
+        command: { op: 'lvcreate', vg, name: flags.name, ...(flags.size ? { sizeBytes: flags.size.bytes } : { extents: extentCount(view, vg, flags.extents!, images) }), ...(images.length ? { pvs: images } : {}) },
+        done: `Logical volume "${flags.name}" created.`,
+      };
+    });
   });
 }
 
@@ -144,7 +173,7 @@ function resizeVerb(op: 'lvextend' | 'lvreduce') {
       .argument('<lv>', 'the LV as VG/LV')
       .argument('[files...]', 'PVs to allocate from (lvextend)')
       .option('-L, --size <size>', 'new size, or +SIZE / -SIZE', parseSignedSize)
-      .option('-l, --extents <n>', 'new size in extents, or +N / -N', parseSignedCount);
+      .option('-l, --extents <n>', 'new size in extents, or +N / -N; also N%FREE, N%VG, N%PVS (+50%FREE)', parseSignedCount);
     cmd.action((dir: string, lvPath: string, files: string[], flags: SizeFlags) => {
       sizeOption(cmd, flags);
       const wrongSign = op === 'lvextend' ? '-' : '+';
@@ -153,7 +182,7 @@ function resizeVerb(op: 'lvextend' | 'lvreduce') {
       return run(op, dir, (view) => {
         const ext = extentBytesOf(view, vg);
         const relative = (flags.size ?? flags.extents)!.sign !== null;
-        const count = flags.extents ? flags.extents.count : Math.ceil(flags.size!.bytes / ext);
+        const count = flags.extents ? extentCount(view, vg, flags.extents, files.map((f) => imageOf(view, f))) : Math.ceil(flags.size!.bytes / ext);
         const sizeArgs = relative ? { byExtents: count } : flags.size ? { sizeBytes: flags.size.bytes } : { extents: count };
         return {
           command: { op, vg, lv, ...sizeArgs, ...(files.length ? { pvs: files.map((f) => imageOf(view, f)) } : {}) },

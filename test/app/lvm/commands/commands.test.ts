@@ -81,7 +81,7 @@ describe('commands', () => {
     await lvcreate(ws, 'vg0', { name: 'x', extents: 6, pvs: ['pv1.img'] });
     await lvcreate(ws, 'vg0', { name: 'y', extents: 6, pvs: ['pv2.img'] });
     expect(freeExtentCount(ws.getVg('vg0').vg)).toBe(2);
-    await expectRefused(storage, () => lvcreate(ws, 'vg0', { name: 'z', extents: 4 }), 'NO_SPACE', /^vg0 has 2 free extents; 4 needed\.$/);
+    await expectRefused(storage, () => lvcreate(ws, 'vg0', { name: 'z', extents: 4 }), 'NO_SPACE', /^vg0 has 2 free extents; 4 needed\. Ask for a smaller size \(at most 2 extents\) or add a PV to vg0 with vgextend\.$/);
     await expectRefused(storage, () => lvcreate(ws, 'vg0', { name: 'z', extents: 2, policy: 'contiguous' }), 'NO_SPACE', /contiguous/);
     await lvcreate(ws, 'vg0', { name: 'z', extents: 2 });
     expect(ws.getVg('vg0').vg.lvs.find((l) => l.name === 'z')!.segments.length).toBe(2);
