@@ -65,12 +65,16 @@ export class SimWorkspaceStorage implements WorkspaceStorage {
     this.lockHolder = undefined;
   }
 
-  /** Power loss, then a restart driven by `clock`: only flushed bytes remain; the lock is gone. */
-  crash(clock: Clock): void {
+  /**
+   * Power loss, then a restart driven by `clock`: only flushed bytes remain; the lock is gone.
+   * `keepUnflushedProbability` 1 models a killed process instead (the page cache survives:
+   * every write that reached a disk stays, only IO still on its way is lost).
+   */
+  crash(clock: Clock, keepUnflushedProbability = 0): void {
     this.clock = clock;
     this.lockHolder = undefined;
     for (const [name, old] of this.disks) {
-      old.crash();
+      old.crash(keepUnflushedProbability);
       const disk = this.newDisk(name, old.sizeBytes);
       disk.current.set(old.durable);
       disk.durable.set(old.durable);
