@@ -83,10 +83,10 @@ function collectSourceRuns(vg: VolumeGroup, sources: PvSpec[], lvFilter: string 
     if (lvFilter && lv.name !== lvFilter) continue;
     for (const seg of lv.segments) {
       // Which PVs an unsupported segment uses is unknown here: asked to move that LV, say why not.
-      if (isOther(seg) && lvFilter === lv.name) refuseUnmovable(vg, lv, seg, names);
+      if (isOther(seg) && lvFilter === lv.name) refuseUnmovable(vg, lv, seg, names, sources);
       const touched = sourceAreasOf(lv, seg, sources);
       if (touched.length === 0) continue;
-      refuseUnmovable(vg, lv, seg, names);
+      refuseUnmovable(vg, lv, seg, names, sources);
       const area = (seg as { stripes: Array<{ kind: string; pvId?: string; pe?: number }> }).stripes[0];
       const spec = sources.find((s) => s.pvId === area.pvId)!;
       for (let i = 0; i < seg.extentCount; i += 1) {
@@ -106,13 +106,33 @@ function sourceAreasOf(lv: LogicalVolume, seg: LogicalVolume['segments'][number]
   return areas.filter((a) => a.kind === 'pv' && sources.some((s) => s.pvId === a.pvId && (s.ranges.length === 0 || s.ranges.some((r) => a.pe < r.pe + r.count && r.pe < a.pe + (isStriped(seg) ? seg.extentCount / seg.stripes.length : seg.extentCount)))));
 }
 
-function refuseUnmovable(vg: VolumeGroup, lv: LogicalVolume, seg: LogicalVolume['segments'][number], names: PvNames): void {
+/** What an LV stacked on another is, as a user knows it: `raid1`, `the snapshot snap`. */
+function describeUser(vg: VolumeGroup, name: string): string {
+  const seg = vg.lvs.find((l) => l.name === name)?.segments.find(isOther);
+  if (!seg) return 'an LV';
+  if (seg.type !== 'snapshot') return seg.type;
+  const cow = seg.body.find((n) => n.key === 'cow_store')?.value;
+  return cow && cow.kind === 'string' ? `the snapshot ${cow.value}` : 'a snapshot';
+}
+
+/** The LVs with extents on the sources that lvmscope can move (linear, nothing stacked on them). */
+function movableOnSources(vg: VolumeGroup, sources: PvSpec[]): string[] {
+  const movable = (lv: LogicalVolume) => !lv.status.includes('LOCKED') && !lv.status.includes('PVMOVE') && lvUsers(vg, lv.name).length === 0 && lv.segments.every((s) => isStriped(s) && s.stripes.length === 1);
+  return vg.lvs.filter((lv) => movable(lv) && lv.segments.some((s) => sourceAreasOf(lv, s, sources).length > 0)).map((lv) => lv.name);
+}
+
+function refuseUnmovable(vg: VolumeGroup, lv: LogicalVolume, seg: LogicalVolume['segments'][number], names: PvNames, sources: PvSpec[]): void {
   const where = `${lv.name} (LEs ${seg.startExtent}-${seg.startExtent + seg.extentCount - 1})`;
   if (lv.status.includes('LOCKED')) throw new LvmscopeError('STATE', `${lv.name} is LOCKED by a move in progress; resume or abort that move first.`);
   // A raid image or a snapshot's origin/cow is only moved with the LV stacked on it, which
   // lvmscope keeps verbatim: refuse before anything is written rather than fail mid-move.
   const users = lvUsers(vg, lv.name);
-  if (users.length) throw new LvmscopeError('UNSUPPORTED', `${lv.name} has extents on the source but ${users.join(', ')} ${users.length > 1 ? 'are' : 'is'} stacked on it (a segment type lvmscope keeps but does not move); move the other LVs with -n LV, or move this one with LVM2's pvmove.`);
+  if (users.length) {
+    const others = movableOnSources(vg, sources);
+    const what = `${users.join(', ')} ${users.length > 1 ? 'are' : 'is'} stacked on it (${users.map((u) => describeUser(vg, u)).join(', ')})`;
+    const todo = others.length ? `move the other LVs with -n LV (${others.join(', ')}), or move these with LVM2's pvmove` : `move them with LVM2's pvmove (no other LV on the source is one lvmscope can move)`;
+    throw new LvmscopeError('UNSUPPORTED', `${lv.name} has extents on the source but ${what}; lvmscope keeps raid and snapshot LVs as they are and does not move them: ${todo}.`);
+  }
   if (isOther(seg)) throw new LvmscopeError('UNSUPPORTED', `${where} is a ${seg.type} segment: ${seg.reason}`);
   if (!isStriped(seg)) throw new LvmscopeError('UNSUPPORTED', `${where} is a ${seg.type} segment; lvmscope moves linear segments only.`);
   if (seg.stripes.length > 1) {

@@ -11,7 +11,7 @@ import type { WorkspaceView } from '../../../app/api/views';
 import type { Engine } from '../../../app/engine';
 import { lineDisplay, terminalDisplay, type MoveDisplay } from '../progress';
 import { parseRate, parseRegionSectors, parseSeconds, parseSizeBytes } from '../sizes';
-import { imageOf, vgOfImage, withWorkspace } from '../workspace';
+import { findImage, imageOf, vgOfImage, withWorkspace } from '../workspace';
 import { verifyAll } from './verify';
 
 export interface PvmoveFlags {
@@ -63,11 +63,17 @@ export function pvmoveVerb(program: Command): void {
 
 /** `pv2:0-3` with the PV named any way the user likes → the engine's `pv2:0-3`. */
 function normaliseSpec(view: WorkspaceView, spec: string): { image: string; text: string } {
-  const colon = spec.lastIndexOf(':');
-  const hasRange = colon > 0 && /^[\d:,-]+$/.test(spec.slice(colon + 1));
-  const name = hasRange ? spec.slice(0, spec.indexOf(':', spec.lastIndexOf('/') + 1)) : spec;
+  if (findImage(view, spec)) return { image: findImage(view, spec)!, text: findImage(view, spec)!.replace(/\.[^.]+$/, '') };
+  // The PE ranges start at the first ':' after the file name (DIR/pv2.img:0-3:7).
+  const colon = spec.indexOf(':', spec.lastIndexOf('/') + 1);
+  const name = colon > 0 ? spec.slice(0, colon) : spec;
   const image = imageOf(view, name);
-  return { image, text: `${image.replace(/\.[^.]+$/, '')}${spec.slice(name.length)}` };
+  const ranges = colon > 0 ? spec.slice(colon + 1) : '';
+  const pv = image.replace(/\.[^.]+$/, '');
+  if (colon > 0 && !/^\d+(-\d+)?(:\d+(-\d+)?)*$/.test(ranges)) {
+    throw new LvmscopeError('INVALID', `'${ranges}' in '${spec}' is not a PE range; write PV:FIRST-LAST or PV:PE, several joined by ':' (like ${pv}:0-3 or ${pv}:0-1:5).`);
+  }
+  return { image, text: `${pv}${colon > 0 ? `:${ranges}` : ''}` };
 }
 
 async function startMove(engine: Engine, view: WorkspaceView, pvs: string[], flags: PvmoveFlags): Promise<void> {

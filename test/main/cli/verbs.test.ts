@@ -38,6 +38,9 @@ describe('lvmscope usage and errors', () => {
       cli('vgextend', ws(), 'vg0', 'pv9'),
       cli('lvextend', ws(), 'vg0/nolv', '-l', '+1'),
       cli('lvremove', ws(), 'lv0'),
+      cli('pvmove', ws(), 'pv2:x', 'pv4', '--dry-run'),
+      cli('pvmove', ws(), path.join(ws(), 'pv2.img:0-x'), '--dry-run'),
+      cli('lvcreate', ws(), 'vg0', '-n', 'big', '-L', '1G'),
     ];
     for (const r of cases) {
       expect(r.status, r.stderr).toBe(1);
@@ -46,6 +49,9 @@ describe('lvmscope usage and errors', () => {
     expect(cases[0].stderr).toMatch(/no workspace folder.*lvmscope demo/);
     expect(cases[1].stderr).toMatch(/No move is in progress.*name a source PV/);
     expect(cases[2].stderr).toMatch(/no image named pv9/);
+    expect(cases[5].stderr).toMatch(/'x' in 'pv2:x' is not a PE range; write PV:FIRST-LAST or PV:PE.*like pv2:0-3/);
+    expect(cases[6].stderr).toMatch(/'0-x' in '.*pv2\.img:0-x' is not a PE range/);
+    expect(cases[7].stderr).toMatch(/vg0 has \d+ free extents; 1024 needed\. Ask for a smaller size \(at most \d+ extents\) or add a PV to vg0 with vgextend\./);
   });
 });
 
