@@ -10,6 +10,7 @@ import type { BlockDevice } from '../../../app/block/blockDevice';
 import { SeededRandom } from '../../../app/base/clock';
 import type { Clock } from '../../../app/base/clock';
 import { ShadowModel, Workload, demoSectors, verifyLv } from '../../../app/workload';
+import { SimClock } from '../../sim/clock';
 
 class MemoryDevice implements BlockDevice {
   readonly devno = '254:0';
@@ -93,19 +94,24 @@ describe('the workload and the verifier', () => {
 
 describe('the workload pacing', () => {
   it('reaches the requested IOPS on a device with 1 ms latency (not capped at queue depth per tick)', async () => {
+    // Simulated time (deterministic, no wall-clock thresholds): 1000 IOPS for 1.5 s on a device
+    // whose IOs take 1 ms. Issuing only on 10 ms ticks would cap it at 4 per tick = 400/s.
+    const clock = new SimClock();
+    const after1ms = () => new Promise<void>((r) => clock.setTimer(1, r));
     const slow: BlockDevice = {
       name: 'slow',
       devno: '254:9',
       sizeSectors: 1 << 16,
-      read: async (_s, c) => (await new Promise((r) => setTimeout(r, 1)), new Uint8Array(c * 512)),
-      write: async () => void (await new Promise((r) => setTimeout(r, 1))),
+      read: async (_s, c) => (await after1ms(), new Uint8Array(c * 512)),
+      write: async () => void (await after1ms()),
       flush: async () => {},
     };
     const shadow = new ShadowModel({ vg: 'v', lv: 'l', extentSizeSectors: 2048, sizeSectors: 1 << 16 });
-    const w = new Workload(slow, shadow, { pattern: 'randwrite', blockSizeBytes: 4096, iops: 1000 }, realClock, new SeededRandom(3));
+    const w = new Workload(slow, shadow, { pattern: 'randwrite', blockSizeBytes: 4096, iops: 1000 }, clock, new SeededRandom(3));
     w.start();
-    await new Promise((r) => setTimeout(r, 1500));
-    await w.stop();
-    expect(w.stats().writes).toBeGreaterThan(1200);
+    await clock.run(new Promise<void>((r) => clock.setTimer(1500, r)));
+    await clock.run(w.stop());
+    expect(w.stats().writes).toBeGreaterThanOrEqual(1450);
+    expect(w.stats().writes).toBeLessThanOrEqual(1510);
   });
 });
