@@ -32,7 +32,8 @@ import { SimWorkspaceStorage } from '../../sim/simWorkspace';
 import { StormIoDriver, StormModel, type IoMix } from './stormIo';
 
 const PATH = 'sim:/workspace';
-const RUNS = process.env.SEED ? 1 : Number(process.env.STORM_SEEDS ?? 24);
+/** STORM_SEEDS runs that many seeds from $SEED (or a fresh base); SEED alone replays one. */
+const RUNS = process.env.STORM_SEEDS ? Number(process.env.STORM_SEEDS) : process.env.SEED ? 1 : 24;
 /** Simulated time any single wait may take before the run counts as hung. */
 const WAIT_LIMIT_MS = 600_000;
 const TRACE_LINES = Number(process.env.STORM_TRACE ?? 60);
@@ -85,7 +86,7 @@ function randomRequest(random: SeededRandom, vg: VgView): MoveRequestView {
 
 function randomOptions(random: SeededRandom): MoveOptions {
   const regionSizeSectors = 2 ** (3 + random.int(8));
-  const rate = pick(random, [undefined, 0, 0, 64 * KiB, 512 * KiB, 4 * MiB, 1]);
+  const rate = pick(random, [undefined, 0, 64 * KiB, 256 * KiB, 512 * KiB, 2 * MiB, 1]);
   return { regionSizeSectors, ...(rate === undefined ? {} : { rateBytesPerSec: rate }), ...(random.next() < 0.2 ? { stepMode: true } : {}) };
 }
 
@@ -96,6 +97,8 @@ interface World {
   engine: Engine;
   driver: StormIoDriver;
 }
+
+const ACTIONS = ['pause', 'resume', 'setRate', 'stepMode', 'next', 'next', 'abort', 'workload', 'startMove', 'verify', 'untilEdge', 'untilEdge', 'state'] as const;
 
 /** What the storms did, printed once per file run (so a quiet storm is noticed). */
 const tally = { runs: 0, moves: 0, done: 0, aborted: 0, powerLosses: 0, kills: 0, resumed: 0, abortedRecorded: 0, writes: 0, reads: 0, flushes: 0 };
@@ -123,6 +126,7 @@ class Storm {
     this.storage = new SimWorkspaceStorage(this.firstClock, this.random, [0, 0.3], PATH);
     this.crashPlanned = this.random.next() < 0.45;
     this.mix = pick(this.random, ['none', 'writes', 'reads', 'mixed', 'mixed'] as const);
+    this.weights = ACTIONS.map(() => (this.random.next() < 0.25 ? 0 : this.random.next()));
     this.workloadLv = !this.crashPlanned && this.random.next() < 0.5 ? pick(this.random, this.layout.lvs).name : null;
   }
 
@@ -210,24 +214,61 @@ class Storm {
   }
 
   /** One random control at a random moment. */
-  async action(allowCrash: boolean): Promise<void> {
+  /** Swarm testing: each run weighs the actions differently (some not at all). */
+  private weights: number[] = [];
+  private atEdge = false;
+
+  async action(): Promise<void> {
     const h = this.world.engine.handlers;
-    const roll = this.random.next();
-    if (roll < 0.12) await this.call('pause', () => h['move.control']({ action: 'pause' }));
-    else if (roll < 0.24) await this.call('resume', () => h['move.control']({ action: 'resume' }));
-    else if (roll < 0.36) {
-      const rate = pick(this.random, [0, 1, 100, 4 * KiB, 256 * KiB, 8 * MiB]);
-      await this.call(`setRate ${rate}`, () => h['move.control']({ action: 'setRate', rateBytesPerSec: rate }));
-    } else if (roll < 0.44) {
-      const on = this.random.next() < 0.5;
-      await this.call(`setStepMode ${on}`, () => h['move.control']({ action: 'setStepMode', stepMode: on }));
-    } else if (roll < 0.6) await this.call('next', () => h['move.control']({ action: 'next' }));
-    else if (roll < 0.65) await this.call('abort', () => h['move.control']({ action: 'abort' }));
-    else if (roll < 0.72) await this.toggleWorkload();
-    else if (roll < 0.8) await this.startMove();
-    else if (roll < 0.85) await this.verifyQuietLv();
-    else if (roll < 0.93 && allowCrash && this.crashPlanned && !this.crashed) await this.crash();
-    else await this.call('move.state', () => h['move.state']({}));
+    const total = this.weights.reduce((a, b) => a + b, 0) || 1;
+    let roll = this.random.next() * total;
+    const index = Math.max(0, this.weights.findIndex((w) => (roll -= w) < 0));
+    switch (ACTIONS[index]) {
+      case 'pause':
+        return void (await this.call('pause', () => h['move.control']({ action: 'pause' })));
+      case 'resume':
+        return void (await this.call('resume', () => h['move.control']({ action: 'resume' })));
+      case 'setRate': {
+        const rate = pick(this.random, [0, 1, 100, 4 * KiB, 256 * KiB, 8 * MiB]);
+        return void (await this.call(`setRate ${rate}`, () => h['move.control']({ action: 'setRate', rateBytesPerSec: rate })));
+      }
+      case 'stepMode': {
+        const on = this.random.next() < 0.5;
+        return void (await this.call(`setStepMode ${on}`, () => h['move.control']({ action: 'setStepMode', stepMode: on })));
+      }
+      case 'next':
+        return void (await this.call('next', () => h['move.control']({ action: 'next' })));
+      case 'abort':
+        return void (await this.call('abort', () => h['move.control']({ action: 'abort' })));
+      case 'workload':
+        return this.toggleWorkload();
+      case 'startMove':
+        return this.startMove();
+      case 'verify':
+        return this.verifyQuietLv();
+      case 'untilEdge':
+        return this.untilEdge();
+      default:
+        return void (await this.call('move.state', () => h['move.state']({})));
+    }
+  }
+
+  /**
+   * Runs the simulation just until the move changes (a step starts or ends, a mirror gets in
+   * sync, a checkpoint lands), so the next action hits the narrow windows around those edges.
+   */
+  private async untilEdge(): Promise<void> {
+    const moves = this.world.engine.open().moves;
+    const fingerprint = () => {
+      const r = moves.runner;
+      if (!r) return '';
+      const inSync = r.mirrors.filter((m) => m.control.inSyncRegions === m.control.nrRegions).length;
+      return `${r.status} ${r.currentLv} ${r.currentStep} ${inSync} ${this.world.engine.session!.ws.getVg('vg0').vg.seqno}`;
+    };
+    const before = fingerprint();
+    for (let i = 0; i < 4000 && moves.isActive && fingerprint() === before; i += 1) await this.run(sleep(this.world.clock, 0.02));
+    this.note(`edge: ${before} -> ${fingerprint()}`);
+    this.atEdge = true;
   }
 
   /**
@@ -306,12 +347,16 @@ class Storm {
   async chaos(): Promise<void> {
     await this.startMove();
     const actions = 5 + this.random.int(25);
-    for (let i = 0; i < actions; i += 1) {
-      const delayMs = this.random.next() < 0.3 ? 0 : this.random.next() * pick(this.random, [5, 50, 400]);
+    // The crash comes at a random point of the storm, often in the middle of the copy.
+    const crashAt = this.crashPlanned ? this.random.int(actions + 1) : -1;
+    for (let i = 0; i <= actions; i += 1) {
+      // Right after an edge the next action comes at once (the windows are sub-millisecond).
+      const delayMs = this.atEdge || this.random.next() < 0.3 ? 0 : this.random.next() * pick(this.random, [5, 50, 400]);
+      this.atEdge = false;
       await this.run(sleep(this.world.clock, delayMs));
-      await this.action(true);
+      if (i === crashAt) await this.crash();
+      else if (i < actions) await this.action();
     }
-    if (this.crashPlanned && !this.crashed) await this.crash();
   }
 
   /** Lets the move finish: step mode off, copy resumed at full speed; bounded. */
