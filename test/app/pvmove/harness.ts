@@ -46,7 +46,7 @@ export function lvLayout(view: Awaited<ReturnType<Engine['handlers']['workspace.
 
 export const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitForEnd(engine: Engine, limitMs = 20_000) {
+export async function waitForEnd(engine: Engine, limitMs = 60_000) {
   for (let waited = 0; waited < limitMs; waited += 20) {
     const { move } = await engine.handlers['move.state']({});
     if (move && ['done', 'aborted', 'failed'].includes(move.status)) return move;

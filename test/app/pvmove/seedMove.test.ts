@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Engine } from '../../../app/engine';
 import { createNodeHost } from '../../../main/host';
 import type { StepView } from '../../../app/api/move';
+import { lvLayout, waitForEnd } from './harness';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -31,20 +32,6 @@ async function demoEngine() {
   });
   await engine.handlers['workspace.createDemo']({ path: dir, scenario: 'seed', force: false });
   return { dir, engine, steps, intercepted: () => intercepted };
-}
-
-function lvLayout(view: Awaited<ReturnType<Engine['handlers']['workspace.view']>>, lv: string): string[] {
-  const found = view.vgs[0].lvs.find((l) => l.name === lv)!;
-  return found.segments.map((s) => s.areas.map((a) => `${a.target}:${a.start}-${a.start + s.count - 1}`).join(' '));
-}
-
-async function waitForEnd(engine: Engine) {
-  for (let i = 0; i < 600; i += 1) {
-    const { move } = await engine.handlers['move.state']({});
-    if (move && ['done', 'aborted', 'failed'].includes(move.status)) return move;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the move did not end within 30 s');
 }
 
 describe('the seed move (pvmove pv2 pv4) on real image files', () => {

@@ -15,6 +15,7 @@ import { createNodeHost } from '../../../main/host';
 import { missingTools } from '../../helpers/tools';
 import { withLoopDevices } from '../../helpers/lvm2';
 import { fillDemoSector, fillWriteSector } from '../../../app/workload/pattern';
+import { waitForEnd } from '../../app/pvmove/harness';
 
 const IMAGES = ['pv1.img', 'pv2.img', 'pv3.img', 'pv4.img'];
 const FIXTURES = path.resolve(__dirname, '../../fixtures/lvm2');
@@ -33,15 +34,6 @@ function newEngine(): Engine {
   const engine = new Engine(createNodeHost({ kind: 'test' }));
   cleanups.push(() => engine.dispose());
   return engine;
-}
-
-async function waitForEnd(engine: Engine) {
-  for (let i = 0; i < 600; i += 1) {
-    const { move } = await engine.handlers['move.state']({});
-    if (move && ['done', 'aborted', 'failed'].includes(move.status)) return move;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the move did not end within 30 s');
 }
 
 /** What real LVM2 says about vg0: lv rows (with hidden LVs) and whether vgck passes. */
