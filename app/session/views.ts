@@ -53,7 +53,8 @@ function segmentView(vg: VolumeGroup, lv: LogicalVolume, seg: Segment, index: nu
     index: index + 1,
     startLe: seg.startExtent,
     count: seg.extentCount,
-    type: seg.type,
+    // As LVM2 reports it (`lvs -o segtype`): a one-stripe striped segment is "linear".
+    type: isStriped(seg) && seg.stripes.length === 1 ? 'linear' : seg.type,
     areas,
     extentsMoved: isMirror(seg) ? (seg.extentsMoved ?? null) : null,
     regionSizeSectors: isMirror(seg) ? (seg.regionSizeSectors ?? null) : null,
