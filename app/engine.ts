@@ -35,7 +35,7 @@ export interface EngineHost {
   /** Who holds a workspace lock, e.g. "lvmscope serve (pid 42)". */
   holder?: string;
   /** The workspace folder the UI shows and the recent ones (hosts with a UI provide it). */
-  workspace?: () => { path: string; recent: string[] };
+  workspace?: () => { path: string; recent: string[]; demo?: boolean };
   /** The demo scenarios (assets/scenarios/*.json, validated by the host). */
   scenarios?: () => Scenario[];
   /** Makes a workspace folder if it is missing (a scenario runs in a fresh folder of its own). */
@@ -70,8 +70,8 @@ export class Engine implements EventSource {
       'engine.info': async () => ({ name: 'lvmscope' as const, version: ENGINE_VERSION, host: host.kind, capabilities: CAPABILITIES }),
       'host.info': async () => {
         if (!host.workspace) throw new LvmscopeError('UNSUPPORTED', `The ${host.kind} host shows no workspace; open one with a host that has a UI (lvmscope serve, or the desktop app).`);
-        const { path, recent } = host.workspace();
-        return { host: host.kind, workspacePath: path, recentWorkspaces: recent };
+        const { path, recent, demo } = host.workspace();
+        return { host: host.kind, workspacePath: path, recentWorkspaces: recent, demoFolder: demo ?? false };
       },
       'workspace.listImages': async ({ path }) => this.listImages(path),
       'workspace.open': ({ path }) => this.serial(() => this.openWorkspace(path)),

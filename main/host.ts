@@ -28,7 +28,7 @@ export const cryptoRandom: Random = {
 export interface NodeHostOptions {
   kind: EngineHost['kind'];
   /** The workspace the UI shows; a function because Electron can switch workspaces. */
-  workspace?: () => { path: string; recent: string[] };
+  workspace?: () => { path: string; recent: string[]; demo?: boolean };
   /** How this process names itself in a workspace lock, e.g. "lvmscope serve". */
   holderName?: string;
 }

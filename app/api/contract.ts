@@ -70,6 +70,11 @@ export const HostInfo = z.object({
   workspacePath: z.string(),
   /** Workspaces opened recently, newest first (Electron only; empty elsewhere). */
   recentWorkspaces: z.array(z.string()),
+  /**
+   * The folder is the host's demo folder (first start, or `serve --demo`): when it is empty
+   * the UI fills it with the seed demo. Any other empty folder is left as it is.
+   */
+  demoFolder: z.boolean(),
 });
 export type HostInfo = z.infer<typeof HostInfo>;
 

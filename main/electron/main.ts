@@ -42,7 +42,7 @@ function safeScenarios(): { name: string; title: string }[] {
   }
 }
 
-const engine = new Engine(createNodeHost({ kind: 'electron', holderName: 'lvmscope (desktop app)', workspace: () => ({ path: workspacePath, recent }) }));
+const engine = new Engine(createNodeHost({ kind: 'electron', holderName: 'lvmscope (desktop app)', workspace: () => ({ path: workspacePath, recent, demo: workspacePath === defaultDemoWorkspace(userData) }) }));
 
 function sendUi(command: UiCommand): void {
   engine.emit('ui.command', command);

@@ -11,19 +11,21 @@ export async function loadInitialState(client: ApiClient, store: AppStore): Prom
   if (!info.ok) return store.getState().setEngineError(info.error.message);
   if (!host.ok) return store.getState().setEngineError(host.error.message);
   store.getState().setEngineInfo(info.value, host.value);
-  await loadWorkspace(client, store, host.value.workspacePath);
+  await loadWorkspace(client, store, host.value.workspacePath, { seedIfEmpty: host.value.demoFolder });
 }
 
 /**
- * Lists the folder's images, then opens it. An empty folder gets the seed demo (the host
- * hands an empty demo folder on first start, so the story shows with zero set-up).
+ * Lists the folder's images, then opens it. The host's demo folder, when empty, gets the seed
+ * demo (first start shows the story with zero set-up); any other empty folder is opened as it
+ * is — lvmscope writes nothing into a folder the user only opened (the Workspace panel offers
+ * to create the demo there).
  */
-export async function loadWorkspace(client: ApiClient, store: AppStore, path: string): Promise<void> {
+export async function loadWorkspace(client: ApiClient, store: AppStore, path: string, options: { seedIfEmpty?: boolean } = {}): Promise<void> {
   store.getState().setWorkspaceLoading(path);
   const listed = await client.call('workspace.listImages', { path });
   if (!listed.ok) return store.getState().setWorkspaceError(listed.error.message);
   store.getState().setWorkspaceImages(listed.value.path, listed.value.images);
-  const opened = listed.value.images.length === 0
+  const opened = listed.value.images.length === 0 && options.seedIfEmpty
     ? await client.call('workspace.createDemo', { path, scenario: 'seed' })
     : await client.call('workspace.open', { path });
   if (!opened.ok) return store.getState().setWorkspaceError(opened.error.message);

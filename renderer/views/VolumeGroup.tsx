@@ -19,7 +19,14 @@ export function VolumeGroup() {
   const setShowHidden = useAppStore((s) => s.setShowHiddenLvs);
   const [hover, setHover] = useState<string | null>(null);
   const colors = useVgColors();
-  if (!vg) return <section className="panel vg"><h2>Volume group</h2><p className="muted">No volume group in this workspace.</p></section>;
+  if (!vg) {
+    return (
+      <section className="panel vg">
+        <h2>Volume group</h2>
+        <p className="muted">No volume group in this workspace. Open a folder of LVM2 image files (Open workspace…), or create the seed demo (New demo workspace…, or the button in the Workspace panel when this folder is empty).</p>
+      </section>
+    );
+  }
   const hiddenCount = vg.lvs.filter((l) => l.hidden).length;
   const lvs = vg.lvs.filter((l) => showHidden || !l.hidden);
   return (

@@ -20,7 +20,7 @@ beforeAll(async () => {
   // The scenarios' folders go beside the workspace, so both live in one temporary folder.
   const workspace = path.join(tempDir('lvmscope-scenarios-ui-'), 'ws');
   mkdirSync(workspace);
-  server = await startServe(workspace);
+  server = await startServe(workspace, { args: ['--demo'] });
   browser = await launchBrowser({ viewport: { width: 1500, height: 1000 } });
 });
 afterAll(stopAll);

@@ -12,9 +12,12 @@ export interface UiSession {
   page: Page;
 }
 
-/** Serves `workspace`, opens it in Chromium and waits until the PV maps are drawn. */
+/**
+ * Serves `workspace` as the demo folder (`serve --demo`: filled with the seed demo when it is
+ * empty, as on first start), opens it in Chromium and waits until the PV maps are drawn.
+ */
 export async function openUi(workspace: string, viewport = { width: 1500, height: 1000 }): Promise<UiSession> {
-  const server = await startServe(workspace);
+  const server = await startServe(workspace, { args: ['--demo'] });
   const browser = await launchBrowser({ viewport });
   const page = browser.page;
   await page.goto(server.url);

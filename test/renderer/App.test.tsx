@@ -14,7 +14,7 @@ afterEach(cleanup);
 
 function renderWithStore() {
   const store = createAppStore();
-  store.getState().setEngineInfo({ name: 'lvmscope', version: '0.1.0', host: 'browser', capabilities: [] }, { host: 'browser', workspacePath: '/ws', recentWorkspaces: [] });
+  store.getState().setEngineInfo({ name: 'lvmscope', version: '0.1.0', host: 'browser', capabilities: [] }, { host: 'browser', workspacePath: '/ws', recentWorkspaces: [], demoFolder: false });
   store.getState().setWorkspaceImages('/ws', [{ name: 'pv1.img', sizeBytes: 8 << 20 }, { name: 'pv2.img', sizeBytes: 1536 }]);
   render(
     <StoreContext.Provider value={store}>

@@ -16,6 +16,7 @@ import { startServer } from '../../serve/server';
 export interface ServeFlags {
   port: number;
   open?: boolean;
+  demo?: boolean;
 }
 
 export function parsePort(value: string): number {
@@ -31,6 +32,7 @@ export function serveVerb(program: Command): void {
     .argument('[dir]', 'the workspace folder to show (a folder of image files); default: the demo workspace')
     .option('-p, --port <n>', 'TCP port (0 picks a free one)', parsePort, 0)
     .option('--open', 'open the URL in the default browser')
+    .option('--demo', 'fill the folder with the seed demo if it is empty (implied when no folder is given)')
     .action((dir: string | undefined, flags: ServeFlags) => serve(dir, flags));
 }
 
@@ -41,7 +43,8 @@ async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> 
     process.stderr.write('lvmscope: building the UI (electron-vite build)…\n');
     runBuild(ROOT);
   }
-  const engine = new Engine(createNodeHost({ kind: 'browser', holderName: 'lvmscope serve', workspace: () => ({ path: workspacePath, recent: [] }) }));
+  const demo = dir === undefined || Boolean(flags.demo);
+  const engine = new Engine(createNodeHost({ kind: 'browser', holderName: 'lvmscope serve', workspace: () => ({ path: workspacePath, recent: [], demo }) }));
   const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), engine, clock: nodeClock, port: flags.port });
   process.stdout.write(`lvmscope: serving on ${server.url}\n`);
   process.stderr.write(`lvmscope ${ENGINE_VERSION}: workspace ${workspacePath}; press Ctrl+C to stop.\n`);

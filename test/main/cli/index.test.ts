@@ -12,7 +12,7 @@ describe('the lvmscope CLI', () => {
     expect(names).toHaveLength(VERBS.length);
     expect(names).toContain('serve');
     const serve = buildProgram().commands.find((c) => c.name() === 'serve')!;
-    expect(serve.options.map((o) => o.long)).toEqual(['--port', '--open']);
+    expect(serve.options.map((o) => o.long)).toEqual(['--port', '--open', '--demo']);
   });
 
   it('rejects a port that is not 0..65535 with a sentence and exit code 2', async () => {

@@ -70,7 +70,7 @@ describe('registerApiHandlers', () => {
     const listed = await ipcMain.invoke('lvmscope:workspace.listImages', ours, { path: workspace });
     expect(listed).toEqual({ ok: true, value: { path: workspace, images: [{ name: 'pv1.img', sizeBytes: 4096 }] } });
     const host = await ipcMain.invoke('lvmscope:host.info', ours, {});
-    expect(host).toEqual({ ok: true, value: { host: 'electron', workspacePath: workspace, recentWorkspaces: [] } });
+    expect(host).toEqual({ ok: true, value: { host: 'electron', workspacePath: workspace, recentWorkspaces: [], demoFolder: false } });
   });
 
   it.each([

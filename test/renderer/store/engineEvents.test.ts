@@ -51,9 +51,19 @@ describe('loading the first state', () => {
     expect(s.workspace.view?.vgs).toEqual([]);
   });
 
-  it('creates the seed demo in an empty workspace folder and loads its VG, dm stack and move', async () => {
+  it('writes nothing into an empty folder that is not the host\'s demo folder', async () => {
     const { client, store, engine } = await setup();
     await loadWorkspace(client, store, '/ws/empty');
+    const s = store.getState();
+    expect(s.workspace.error).toBeUndefined();
+    expect(s.workspace.view?.vgs).toEqual([]);
+    expect(s.workspace.images).toEqual([]);
+    await engine.dispose();
+  });
+
+  it('creates the seed demo in the host\'s empty demo folder and loads its VG, dm stack and move', async () => {
+    const { client, store, engine } = await setup();
+    await loadWorkspace(client, store, '/ws/empty', { seedIfEmpty: true });
     const s = store.getState();
     expect(s.workspace.error).toBeUndefined();
     expect(s.workspace.view?.vgs.map((v) => v.name)).toEqual(['vg0']);
