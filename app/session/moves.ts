@@ -24,6 +24,8 @@ export class MoveController {
   private bytesTotal = 0;
   private rateBytesPerSec = 0;
   private samples: Array<{ t: number; bytes: number }> = [];
+  /** The last measured progress; state views carry it rather than measuring again. */
+  private lastProgress: MoveProgressView | null = null;
   private timer: Timer | undefined;
   private finished: Promise<void> = Promise.resolve();
 
@@ -133,6 +135,7 @@ export class MoveController {
     this.id += 1;
     this.runner = runner;
     this.samples = [];
+    this.lastProgress = null;
     if (options.rateBytesPerSec !== undefined) this.setRate(options.rateBytesPerSec);
     this.session.dm.copier.resume();
     this.tick();
@@ -150,8 +153,9 @@ export class MoveController {
     this.timer = this.session.options.clock.setTimer(PROGRESS_MS, () => this.tick());
   }
 
+  /** Measures progress once (one rate sample) and sends it with the state. */
   private publish(): void {
-    const progress = this.progress();
+    const progress = this.measureProgress();
     if (progress) this.emitProgress(progress);
     const state = this.state();
     if (state) this.emitState(state);
@@ -191,9 +195,15 @@ export class MoveController {
     return this.state()!;
   }
 
-  progress(): MoveProgressView | null {
+  private measureProgress(): MoveProgressView | null {
     const runner = this.runner;
     if (!runner) return null;
+    this.lastProgress = this.computeProgress(runner);
+    return this.lastProgress;
+  }
+
+  /** Progress now; it adds a rate sample, so only measureProgress (tick, controls) calls it. */
+  private computeProgress(runner: MoveRunner): MoveProgressView {
     const now = this.session.options.clock.now();
     const copied = this.bytesCopied();
     this.samples.push({ t: now, bytes: copied });
@@ -255,7 +265,7 @@ export class MoveController {
       currentLv: runner.currentLv,
       step: runner.currentStep,
       steps: runner.steps.map((s) => ({ ...s, commands: [...s.commands] })),
-      progress: this.progress() ?? emptyProgress(this.rateBytesPerSec),
+      progress: this.lastProgress ?? emptyProgress(this.rateBytesPerSec),
       error: runner.error,
     };
   }
