@@ -19,17 +19,10 @@ import type { ExtentMove } from './plan';
 export const LAYER_NAME = 'pvmove0';
 
 /** One run of a move in progress, read back from the metadata. */
-export interface MoveRun {
+export interface MoveRun extends ExtentMove {
   /** Index of the pvmove0 segment (0-based). */
   layerSegment: number;
   layerLe: number;
-  lv: string;
-  startLe: number;
-  count: number;
-  fromPvId: string;
-  fromPe: number;
-  toPvId: string;
-  toPe: number;
   moved: boolean;
   regionSizeSectors?: number;
 }
@@ -45,6 +38,9 @@ export interface LayerIdentity {
   creationTime: number;
   creationHost: string;
 }
+
+/** A stand-in layer identity for layouts that are only computed, never written. */
+export const PREVIEW_LAYER: LayerIdentity = { id: 'x'.repeat(32), creationTime: 0, creationHost: '' };
 
 /** Splits an LV's segments so that `le` starts a segment (linear segments only). */
 function splitAt(lv: LogicalVolume, le: number): void {
@@ -262,4 +258,18 @@ function compactLayer(vg: VolumeGroup, layer: LogicalVolume, used: Set<number>):
   }
   if (kept.length === 0) vg.lvs = vg.lvs.filter((l) => l !== layer);
   else layer.segments = kept;
+}
+
+/**
+ * The layout once the move of `lvs` (default: every LV in the layer) has finished: each of
+ * their runs checkpointed, then resolved onto its destination. For "after" maps and narration.
+ */
+export function finishedLayout(input: VolumeGroup, lvs?: string[]): VolumeGroup {
+  const move = readMove(input);
+  if (!move) return input;
+  const which = lvs ?? move.lvs;
+  let vg = input;
+  for (const r of move.runs) if (which.includes(r.lv)) vg = checkpoint(vg, r.layerSegment);
+  for (const lv of which) vg = resolveLv(vg, lv);
+  return vg;
 }

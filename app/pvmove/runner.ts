@@ -19,7 +19,7 @@ import type { DeviceMapper } from '../dm/deviceMapper';
 import type { MirrorControl } from '../dm/targets/mirror';
 import type { VolumeGroup } from '../lvm/model/types';
 import { lvTable, tableText, type TableLine } from '../lvm/activate/tables';
-import { beginMove, checkpoint, readMove, resolveLv, type MoveRun } from './layout';
+import { beginMove, checkpoint, finishedLayout, PREVIEW_LAYER, readMove, resolveLv, type MoveRun } from './layout';
 import type { ExtentMove, PvNames } from './plan';
 import { STEP_NAMES, stepWords, type StoryContext } from './steps';
 
@@ -477,10 +477,9 @@ export class MoveRunner {
     if (this.resolvedLvs.has(lv)) {
       // Step 7 has run: the metadata already holds the final layout.
     } else if (readMove(vg)?.runs.some((r) => r.lv === lv)) {
-      const after = resolveLvAssumingMoved(vg, lv);
-      model = when === 'after' ? after : resolveLv(vg, lv);
+      model = when === 'after' ? finishedLayout(vg, [lv]) : resolveLv(vg, lv);
     } else if (this.fresh && when === 'after' && this.fresh.some((m) => m.lv === lv)) {
-      model = resolveLvAssumingMoved(beginMove(vg, this.fresh, this.regionSizeSectors, { id: 'x'.repeat(32), creationTime: 0, creationHost: '' }), lv);
+      model = finishedLayout(beginMove(vg, this.fresh, this.regionSizeSectors, PREVIEW_LAYER), [lv]);
     }
     const target = model.lvs.find((l) => l.name === lv);
     if (!target) return lv;
@@ -514,13 +513,6 @@ export class MoveRunner {
       this.setStatus('failed');
     }
   }
-}
-
-/** The layer resolved as if every run of `lv` were checkpointed (the layout after the move). */
-function resolveLvAssumingMoved(vg: VolumeGroup, lv: string): VolumeGroup {
-  let next = vg;
-  for (const r of readMove(vg)?.runs.filter((x) => x.lv === lv) ?? []) next = checkpoint(next, r.layerSegment);
-  return resolveLv(next, lv);
 }
 
 /** LVM2 reduces the region size to the largest power of two ≤ the segment length. */

@@ -8,11 +8,10 @@ import { SECTOR_SIZE } from '../base/units';
 import type { MoveOptions, MovePlanView, MoveProgressView, MoveRequest, MoveStateView } from '../api/move';
 import { MoveRequest as MoveRequestSchema } from '../api/move';
 import { planMove, type MovePlan } from '../pvmove/plan';
-import { beginMove, checkpoint, readMove, resolveLv } from '../pvmove/layout';
+import { beginMove, finishedLayout, PREVIEW_LAYER, readMove, resolveLv } from '../pvmove/layout';
 import { MoveRunner, type MoveHost } from '../pvmove/runner';
 import type { WorkspaceSession } from './session';
 import { vgView } from './views';
-import type { VolumeGroup } from '../lvm/model/types';
 
 const PROGRESS_MS = 100;
 
@@ -56,10 +55,7 @@ export class MoveController {
     if (open.readOnly) throw new LvmscopeError('STATE', open.readOnlyReason ?? `${request.vg} is read-only.`);
     const names = this.session.names(request.vg);
     const plan = planMove(open.vg, { sources: request.sources, destinations: request.destinations, lv: request.lv, alloc: request.alloc }, names);
-    const layer = { id: 'x'.repeat(32), creationTime: 0, creationHost: '' };
-    let after: VolumeGroup = beginMove(open.vg, plan.moves, 1024, layer);
-    for (let i = 0; i < plan.moves.length; i += 1) after = checkpoint(after, i);
-    for (const lv of plan.lvs) after = resolveLv(after, lv);
+    const after = finishedLayout(beginMove(open.vg, plan.moves, 1024, PREVIEW_LAYER));
     const ctx = { imageDevno: () => null, lvDmName: () => null };
     const bytes = plan.extentCount * open.vg.extentSizeSectors * SECTOR_SIZE;
     const view: MovePlanView = {
@@ -96,9 +92,7 @@ export class MoveController {
     const sources = [...new Set(move.runs.map((r) => names.nameOf(r.fromPvId)))];
     const destinations = [...new Set(move.runs.map((r) => names.nameOf(r.toPvId)))];
     const ctx = { imageDevno: () => null, lvDmName: () => null };
-    let after = open.vg;
-    for (const r of move.runs) after = checkpoint(after, r.layerSegment);
-    for (const lv of move.lvs) after = resolveLv(after, lv);
+    const after = finishedLayout(open.vg);
     this.vgName = vgName;
     this.bytesTotal = move.runs.reduce((n, r) => n + r.count * ext * SECTOR_SIZE, 0);
     this.planView = {

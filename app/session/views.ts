@@ -9,7 +9,7 @@ import type { DeviceMapper } from '../dm/deviceMapper';
 import type { LvmWorkspace, OpenVg } from '../lvm/workspace/workspace';
 import type { LogicalVolume, Segment, VolumeGroup } from '../lvm/model/types';
 import { isMirror, isOther, isStriped, lvExtentCount, segmentAreas } from '../lvm/model/types';
-import { pvExtentMaps } from '../lvm/model/extentMap';
+import { pvExtentMaps, type PvExtentMap } from '../lvm/model/extentMap';
 import { SECTOR_SIZE } from '../base/units';
 import { readMove, type MoveInProgress } from '../pvmove/layout';
 import type { PvNames } from '../pvmove/plan';
@@ -77,8 +77,7 @@ function lvView(open: OpenVg, lv: LogicalVolume, names: PvNames, ctx: ViewContex
   };
 }
 
-function pvRuns(vg: VolumeGroup, pvId: string, move: MoveInProgress | null): ExtentRun[] {
-  const map = pvExtentMaps(vg).find((m) => m.pvId === pvId)!;
+function pvRuns(map: PvExtentMap, move: MoveInProgress | null): ExtentRun[] {
   const runs: ExtentRun[] = [];
   for (const u of map.used) {
     if (move && u.lvName === move.layer) {
@@ -135,7 +134,7 @@ export function vgView(open: OpenVg, ctx: ViewContext, liveMoveLayer: boolean): 
       allocatedCount: pv.peCount - free,
       allocatable: pv.status.includes('ALLOCATABLE'),
       missing: !image,
-      runs: pvRuns(vg, pv.id, move),
+      runs: pvRuns(maps.find((m) => m.pvId === pv.id)!, move),
     };
   });
   const peCount = vg.pvs.reduce((n, p) => n + p.peCount, 0);
