@@ -3,6 +3,7 @@
 // frequent (IO counters, region progress, copier progress) are coalesced over a short
 // interval and carry run-length ranges, never one event per IO or per region.
 
+import type { CopierProgress } from '../kcopyd/copier';
 import type { RegionRange } from './regions';
 
 export type DeviceState = 'ACTIVE' | 'SUSPENDED';
@@ -54,15 +55,7 @@ export type DmEvent =
   | (DeviceRef & { readonly type: 'image-added' })
   | (DeviceRef & { readonly type: 'image-removed' })
   | TargetEvent
-  | {
-      readonly type: 'copier-progress';
-      /** Jobs finished since the previous event, as run-length ranges per owner. */
-      readonly finished: readonly { readonly owner: string; readonly ranges: readonly RegionRange[] }[];
-      readonly bytesCopied: number;
-      readonly queuedJobs: number;
-      readonly chunksInFlight: number;
-      readonly paused: boolean;
-      readonly rateBytesPerSec: number;
-    };
+  /** The copier's progress (jobs finished since the previous event, as run-length ranges). */
+  | ({ readonly type: 'copier-progress' } & CopierProgress);
 
 export type DmEventType = DmEvent['type'];

@@ -26,10 +26,42 @@ export class MemoryBlockStore implements BlockStore {
   }
 }
 
-export class MemoryWorkspaceStorage implements WorkspaceStorage {
-  readonly files = new Map<string, MemoryBlockStore>();
+/**
+ * The parts of an in-memory workspace folder that do not depend on how images are stored:
+ * journals (kept as strings) and the lock. Memory and simulated storages share them.
+ */
+export abstract class MemoryFolder implements Pick<WorkspaceStorage, 'openJournal' | 'readJournal' | 'removeJournal' | 'lock' | 'unlock'> {
+  readonly journals = new Map<string, string>();
   lockHolder: string | undefined;
-  constructor(readonly location = 'memory:') {}
+  abstract readonly location: string;
+
+  async openJournal(name: string): Promise<Journal> {
+    if (!this.journals.has(name)) this.journals.set(name, '');
+    return {
+      append: async (text: string) => void this.journals.set(name, (this.journals.get(name) ?? '') + text),
+      close: async () => {},
+    };
+  }
+  async readJournal(name: string): Promise<string> {
+    return this.journals.get(name) ?? '';
+  }
+  async removeJournal(name: string): Promise<void> {
+    this.journals.delete(name);
+  }
+  async lock(holder: string): Promise<void> {
+    if (this.lockHolder) throw new LvmscopeError('LOCKED', `The workspace ${this.location} is in use by ${this.lockHolder}.`);
+    this.lockHolder = holder;
+  }
+  async unlock(): Promise<void> {
+    this.lockHolder = undefined;
+  }
+}
+
+export class MemoryWorkspaceStorage extends MemoryFolder implements WorkspaceStorage {
+  readonly files = new Map<string, MemoryBlockStore>();
+  constructor(readonly location = 'memory:') {
+    super();
+  }
   async listImages(): Promise<string[]> {
     return [...this.files.keys()].sort();
   }
@@ -46,26 +78,5 @@ export class MemoryWorkspaceStorage implements WorkspaceStorage {
   }
   async remove(name: string): Promise<void> {
     this.files.delete(name);
-  }
-  readonly journals = new Map<string, string>();
-  async openJournal(name: string): Promise<Journal> {
-    if (!this.journals.has(name)) this.journals.set(name, '');
-    return {
-      append: async (text: string) => void this.journals.set(name, this.journals.get(name)! + text),
-      close: async () => {},
-    };
-  }
-  async readJournal(name: string): Promise<string> {
-    return this.journals.get(name) ?? '';
-  }
-  async removeJournal(name: string): Promise<void> {
-    this.journals.delete(name);
-  }
-  async lock(holder: string): Promise<void> {
-    if (this.lockHolder) throw new LvmscopeError('LOCKED', `The workspace ${this.location} is in use by ${this.lockHolder}.`);
-    this.lockHolder = holder;
-  }
-  async unlock(): Promise<void> {
-    this.lockHolder = undefined;
   }
 }

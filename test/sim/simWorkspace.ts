@@ -7,20 +7,21 @@
 
 import type { Clock, Random } from '../../app/base/clock';
 import { LvmscopeError } from '../../app/base/result';
-import type { BlockStore, Journal, WorkspaceStorage } from '../../app/block/blockStore';
+import type { BlockStore, WorkspaceStorage } from '../../app/block/blockStore';
+import { MemoryFolder } from './memory';
 import { SimDisk } from './simDisk';
 
-export class SimWorkspaceStorage implements WorkspaceStorage {
+export class SimWorkspaceStorage extends MemoryFolder implements WorkspaceStorage {
   readonly disks = new Map<string, SimDisk>();
-  private readonly journals = new Map<string, string>();
-  private lockHolder: string | undefined;
 
   constructor(
     private clock: Clock,
     private readonly random: Random,
     private readonly latencyMs: readonly [number, number] = [0, 0.2],
     readonly location = 'sim:/workspace',
-  ) {}
+  ) {
+    super();
+  }
 
   async listImages(): Promise<string[]> {
     return [...this.disks.keys()].sort();
@@ -43,27 +44,6 @@ export class SimWorkspaceStorage implements WorkspaceStorage {
     this.disks.delete(name);
   }
 
-  async openJournal(name: string): Promise<Journal> {
-    if (!this.journals.has(name)) this.journals.set(name, '');
-    return { append: async (text) => void this.journals.set(name, (this.journals.get(name) ?? '') + text), close: async () => undefined };
-  }
-
-  async readJournal(name: string): Promise<string> {
-    return this.journals.get(name) ?? '';
-  }
-
-  async removeJournal(name: string): Promise<void> {
-    this.journals.delete(name);
-  }
-
-  async lock(holder: string): Promise<void> {
-    if (this.lockHolder) throw new LvmscopeError('LOCKED', `The workspace ${this.location} is in use by ${this.lockHolder}.`);
-    this.lockHolder = holder;
-  }
-
-  async unlock(): Promise<void> {
-    this.lockHolder = undefined;
-  }
 
   /**
    * Power loss, then a restart driven by `clock`: only flushed bytes remain; the lock is gone.
