@@ -34,6 +34,7 @@ export interface NodeHostOptions {
 }
 
 export function createNodeHost(options: NodeHostOptions): EngineHost {
+  let scenarios: ReturnType<typeof loadScenarios> | undefined;
   return {
     kind: options.kind,
     clock: nodeClock,
@@ -43,7 +44,8 @@ export function createNodeHost(options: NodeHostOptions): EngineHost {
     unixTime: () => Math.floor(Date.now() / 1000),
     // The lock file adds the pid, host and time itself.
     holder: options.holderName ?? `lvmscope ${options.kind}`,
-    scenarios: () => loadScenarios(),
+    // Read and validated once, on first use (the engine asks for them on every demo and run).
+    scenarios: () => (scenarios ??= loadScenarios()),
     ensureFolder: async (folder) => void (await mkdir(folder, { recursive: true })),
     ...(options.workspace ? { workspace: options.workspace } : {}),
   };
