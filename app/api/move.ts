@@ -157,6 +157,8 @@ export const WorkloadStatsView = z.object({
   bytesWritten: z.number(),
   interceptedWrites: z.number().int(),
   errors: z.number().int(),
+  /** The sentence of the last failed IO (a full disk under an image or the journal), if any. */
+  lastError: z.string().nullable().optional(),
   writeLatencyP50Ms: z.number().nullable(),
   writeLatencyP99Ms: z.number().nullable(),
 });

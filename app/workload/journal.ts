@@ -20,19 +20,30 @@ export function lvKey(vg: string, lv: string): string {
   return `${vg}/${lv}`;
 }
 
-/** Rebuilds shadow models from journal text; `targets` describes each LV by key. */
+/**
+ * Rebuilds shadow models from journal text; `targets` describes each LV by key. A write is in
+ * doubt from its intent until its acknowledgement (so a write that failed, or was cut off by a
+ * crash, stays in doubt until a later acknowledged write covers its sectors: the generator
+ * never has two writes to one sector in flight, so journal order is write order per sector).
+ * Only whole, well-formed records count: a last line without its newline (a record cut off by
+ * a crash or a full disk) is ignored, so a truncated `A 12` never acknowledges write 1 or 12.
+ */
 export function replayJournal(text: string, targets: Map<string, ShadowLv>): JournalReplay {
   const shadows = new Map<string, ShadowModel>();
   for (const [key, t] of targets) shadows.set(key, new ShadowModel(t));
   const pending = new Map<number, { key: string; sector: number; count: number }>();
   let maxId = 0;
-  for (const line of text.split('\n')) {
+  const lines = text.split('\n');
+  lines.pop(); // '' after the last newline, or a record without its newline
+  for (const line of lines) {
     const parts = line.split(' ');
-    if (parts[0] === 'I' && parts.length === 5) {
+    if (parts[0] === 'I' && parts.length === 5 && parts.slice(2).every(isCount)) {
       const id = Number(parts[2]);
-      pending.set(id, { key: parts[1], sector: Number(parts[3]), count: Number(parts[4]) });
+      const p = { key: parts[1], sector: Number(parts[3]), count: Number(parts[4]) };
+      pending.set(id, p);
+      shadows.get(p.key)?.recordInDoubt(id, p.sector, p.count);
       maxId = Math.max(maxId, id);
-    } else if (parts[0] === 'A' && parts.length === 2) {
+    } else if (parts[0] === 'A' && parts.length === 2 && isCount(parts[1])) {
       const id = Number(parts[1]);
       const p = pending.get(id);
       if (!p) continue;
@@ -40,8 +51,11 @@ export function replayJournal(text: string, targets: Map<string, ShadowLv>): Jou
       shadows.get(p.key)?.recordWrite(id, p.sector, p.count);
     }
   }
-  for (const [id, p] of pending) shadows.get(p.key)?.recordInDoubt(id, p.sector, p.count);
   return { shadows, nextWriteId: maxId + 1 };
+}
+
+function isCount(text: string): boolean {
+  return /^\d{1,15}$/.test(text);
 }
 
 /** Appends intents and acknowledgements; intents are awaited before the write is issued. */

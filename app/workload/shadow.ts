@@ -18,10 +18,11 @@ export class ShadowModel {
   constructor(readonly target: ShadowLv) {}
 
   /**
-   * Sector → a write that was issued but whose acknowledgement was never recorded (the
-   * process died in between): the sector may hold that write's content or the previous one.
+   * Sector → writes that were issued but never acknowledged (they failed, or the process died
+   * in between): each may have reached the sector or not, so the sector may hold any of them
+   * or the last acknowledged content. An acknowledged write to the sector clears the list.
    */
-  private readonly inDoubt = new Map<number, number>();
+  private readonly inDoubt = new Map<number, number[]>();
 
   recordWrite(writeId: number, sector: number, countSectors: number): void {
     for (let s = sector; s < sector + countSectors; s += 1) {
@@ -31,12 +32,21 @@ export class ShadowModel {
   }
 
   recordInDoubt(writeId: number, sector: number, countSectors: number): void {
-    for (let s = sector; s < sector + countSectors; s += 1) this.inDoubt.set(s, writeId);
+    for (let s = sector; s < sector + countSectors; s += 1) {
+      const ids = this.inDoubt.get(s);
+      if (!ids) this.inDoubt.set(s, [writeId]);
+      else if (!ids.includes(writeId)) ids.push(writeId);
+    }
   }
 
-  /** The write that may or may not have reached `sector`, if any. */
-  inDoubtAt(sector: number): number | undefined {
-    return this.inDoubt.get(sector);
+  /** The writes that may or may not have reached `sector` (empty when none). */
+  inDoubtAt(sector: number): readonly number[] {
+    return this.inDoubt.get(sector) ?? [];
+  }
+
+  /** Sectors with at least one write in doubt. */
+  get inDoubtSectors(): number {
+    return this.inDoubt.size;
   }
 
   /** The write id that owns `sector`, or undefined when it must hold the demo pattern. */

@@ -57,12 +57,13 @@ export async function verifyLv(device: BlockDevice, shadow: ShadowModel): Promis
   return { vg, lv, bytesChecked, blocksChecked: total, mismatches, firstMismatches: first, summary };
 }
 
-/** A write in doubt (issued, never acknowledged before a crash) may or may not have landed. */
+/** A write in doubt (issued, never acknowledged: it failed, or the process died) may or may not have landed. */
 function matchesInDoubt(shadow: ShadowModel, sector: number, data: Uint8Array, offset: number, scratch: Uint8Array): boolean {
-  const id = shadow.inDoubtAt(sector);
-  if (id === undefined) return false;
-  fillWriteSector(id, sector, scratch);
-  return sameSector(data, offset, scratch);
+  for (const id of shadow.inDoubtAt(sector)) {
+    fillWriteSector(id, sector, scratch);
+    if (sameSector(data, offset, scratch)) return true;
+  }
+  return false;
 }
 
 function sameSector(data: Uint8Array, offset: number, expected: Uint8Array): boolean {
