@@ -93,10 +93,10 @@ const Extents = z.number().int().positive();
 const SizeBytes = z.number().int().positive();
 /** An LVM2 command as data (app/lvm/commands LvmCommand): images by file name, PVs by image name. */
 export const LvmCommandParams = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('pvcreate'), image: z.string().min(1), sizeBytes: SizeBytes.optional(), metadataCopies: z.union([z.literal(1), z.literal(2)]).optional(), metadataSizeBytes: SizeBytes.optional(), dataAlignmentBytes: SizeBytes.optional() }).strict(),
+  z.object({ op: z.literal('pvcreate'), image: z.string().min(1), sizeBytes: SizeBytes.optional(), metadataCopies: z.union([z.literal(1), z.literal(2)]).optional(), metadataSizeBytes: SizeBytes.optional(), dataAlignmentBytes: SizeBytes.optional(), force: z.boolean().optional() }).strict(),
   z.object({ op: z.literal('pvremove'), image: z.string().min(1) }).strict(),
-  z.object({ op: z.literal('vgcreate'), name: z.string().min(1), images: z.array(z.string().min(1)), extentSizeBytes: SizeBytes.optional() }).strict(),
-  z.object({ op: z.literal('vgextend'), vg: z.string().min(1), images: z.array(z.string().min(1)).min(1) }).strict(),
+  z.object({ op: z.literal('vgcreate'), name: z.string().min(1), images: z.array(z.string().min(1)), extentSizeBytes: SizeBytes.optional(), force: z.boolean().optional() }).strict(),
+  z.object({ op: z.literal('vgextend'), vg: z.string().min(1), images: z.array(z.string().min(1)).min(1), force: z.boolean().optional() }).strict(),
   z.object({ op: z.literal('vgreduce'), vg: z.string().min(1), pvs: z.array(z.string().min(1)).min(1) }).strict(),
   z.object({ op: z.literal('vgrename'), vg: z.string().min(1), newName: z.string().min(1) }).strict(),
   z.object({ op: z.literal('vgremove'), vg: z.string().min(1) }).strict(),

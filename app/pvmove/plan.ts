@@ -64,7 +64,8 @@ export function parsePvSpec(text: string, names: PvNames, vg: VolumeGroup): PvSp
     if (!m) throw new LvmscopeError('INVALID', `'${r}' in '${text}' is not a PE or PE range (use ${name}:0-3).`);
     const first = Number(m[1]);
     const last = m[2] === undefined ? first : Number(m[2]);
-    if (last < first || last >= pv.peCount) {
+    if (last < first) throw new LvmscopeError('INVALID', `PE range ${r} is reversed: it ends before it starts; write it lowest first (${name}:${last}-${first}).`);
+    if (!Number.isSafeInteger(last) || last >= pv.peCount) {
       throw new LvmscopeError('INVALID', `PE range ${r} is outside ${name}, which has PEs 0-${pv.peCount - 1}.`);
     }
     return { pe: first, count: last - first + 1 };
