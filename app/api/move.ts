@@ -86,15 +86,16 @@ export const RegionRun = z.object({
 export type RegionRun = z.infer<typeof RegionRun>;
 
 export const MirrorProgressView = z.object({
-  /** dm name of the device holding the mirror target and the target's start sector. */
+  /** dm name of the device holding the mirror target, the target's index in its table and its start sector. */
   device: z.string(),
+  targetIndex: z.number().int().nonnegative(),
   targetStartSector: z.number().int(),
   lengthSectors: z.number().int(),
   regionSizeSectors: z.number().int(),
   regionsTotal: z.number().int(),
   regionsCopied: z.number().int(),
   regions: z.array(RegionRun),
-  /** Regions that have writes waiting for their copy (intercepted). */
+  /** Regions that have writes waiting for their copy right now (intercepted, held), ascending. */
   intercepted: z.array(z.number().int()),
   sourceLeg: z.string(),
   destinationLeg: z.string(),

@@ -16,7 +16,8 @@ import { exportVgBackup } from '../lvm/backup';
 import type { VolumeGroup } from '../lvm/model/types';
 import { lvExtentCount } from '../lvm/model/types';
 import { newUuid } from '../lvm/commands/names';
-import { activationRefusal, lvTable, tableText } from '../lvm/activate/tables';
+import { activationRefusal, lvTable } from '../lvm/activate/tables';
+import { sameTable } from '../dm/table';
 import type { DmDeviceView, WorkspaceView } from '../api/views';
 import type { InterceptView, StepView } from '../api/move';
 import { ShadowModel, lvKey, replayJournal, WRITE_JOURNAL, WriteJournal } from '../workload';
@@ -113,7 +114,7 @@ export class WorkspaceSession {
 
   private async activateLv(open: OpenVg, lv: string): Promise<void> {
     const name = dmName(open.vg.name, lv);
-    const table = tableText(lvTable(open.vg, lv, (id) => this.pvDevno(open, id)));
+    const table = lvTable(open.vg, lv, (id) => this.pvDevno(open, id));
     const found = open.vg.lvs.find((l) => l.name === lv)!;
     this.dm.create(name, `LVM-${open.vg.id}${found.id}`);
     this.dm.load(name, table);
@@ -295,8 +296,8 @@ export class WorkspaceSession {
     for (const lv of open.vg.lvs) {
       const name = this.lvDmName(vgName, lv.name);
       if (!name) continue;
-      const table = tableText(lvTable(open.vg, lv.name, (id) => this.pvDevno(open, id)));
-      if (this.dm.table(name) === table) continue;
+      const table = lvTable(open.vg, lv.name, (id) => this.pvDevno(open, id));
+      if (sameTable(this.dm.targets(name), table)) continue;
       await this.dm.suspend(name);
       this.dm.load(name, table);
       await this.dm.resume(name);

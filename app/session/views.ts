@@ -4,8 +4,9 @@
 // `pvSection`. Extents of a move in progress are shown under the LV that is moving, marked
 // as source or destination, as `lvs -a` shows them through [pvmove0].
 
-import type { DmDeviceView, ExtentRun, LvView, MoveRecoveryView, PvView, SegmentView, VgView, WorkspaceView } from '../api/views';
+import type { DmDeviceView, MirrorSyncView, ExtentRun, LvView, MoveRecoveryView, PvView, SegmentView, VgView, WorkspaceView } from '../api/views';
 import type { DeviceMapper } from '../dm/deviceMapper';
+import { targetDevices, type TableSpec } from '../dm/table';
 import type { LvmWorkspace, OpenVg } from '../lvm/workspace/workspace';
 import type { LogicalVolume, Segment, VolumeGroup } from '../lvm/model/types';
 import { isMirror, isOther, isStriped, lvExtentCount, segmentAreas } from '../lvm/model/types';
@@ -175,20 +176,21 @@ export function workspaceView(path: string, ws: LvmWorkspace, ctx: ViewContext, 
   return { path, images, vgs: vgs.map((open) => vgView(open, ctx, open.vg.name === liveMoveVg)), problems };
 }
 
-/** Every mapped device, as `dmsetup info/table/status` show it. */
+/** Every mapped device, as `dmsetup info/table/status` show it, with its tables typed. */
 export function dmView(dm: DeviceMapper): DmDeviceView[] {
   return dm.list().map((info) => {
-    const live = info.liveTable ? dm.table(info.name).split('\n') : null;
-    const inactive = info.inactiveTable ? dm.table(info.name, 'inactive').split('\n') : null;
-    const dependsOn = [...new Set((live ?? []).flatMap((l) => l.split(' ').slice(3).filter((w) => /^\d+:\d+$/.test(w))))];
+    const live = dm.targets(info.name, 'live') ?? null;
+    const inactive = dm.targets(info.name, 'inactive') ?? null;
+    const dependsOn = [...new Set((live ?? []).flatMap((t) => targetDevices(t).map((d) => d.devno)))];
     return {
       name: info.name,
       uuid: info.uuid,
       devno: info.devno,
       state: info.state,
-      live,
-      inactive,
+      live: live ? [...live] : null,
+      inactive: inactive ? [...inactive] : null,
       status: info.liveTable ? dm.status(info.name).split('\n') : [],
+      mirrors: mirrorSync(dm, info.name, live ?? []),
       openCount: info.openCount,
       eventNr: info.eventNumber,
       inFlight: info.inFlight,
@@ -198,4 +200,14 @@ export function dmView(dm: DeviceMapper): DmDeviceView[] {
       deferredRemove: dm.isRemovalDeferred(info.name),
     };
   });
+}
+
+function mirrorSync(dm: DeviceMapper, name: string, live: TableSpec): MirrorSyncView[] {
+  const out: MirrorSyncView[] = [];
+  live.forEach((t, targetIndex) => {
+    if (t.type !== 'mirror') return;
+    const control = dm.mirror(name, targetIndex);
+    out.push({ targetIndex, regionsInSync: control.inSyncRegions, regionsTotal: control.nrRegions, health: control.health });
+  });
+  return out;
 }

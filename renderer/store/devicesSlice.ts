@@ -2,7 +2,7 @@
 // changed in each device since the previous report (suspend, resume, table load, swap,
 // create, remove), so the panel can flash a change as it happens.
 import type { StateCreator } from 'zustand/vanilla';
-import type { DmDeviceView } from '../../app/api/views';
+import { formatTable, type DmDeviceView, type TargetSpecView } from '../../app/api/views';
 import type { AppState } from './index';
 
 export type DeviceChange = 'created' | 'suspended' | 'resumed' | 'loaded' | 'swapped' | 'removed' | 'remove deferred';
@@ -23,7 +23,7 @@ export function deviceChange(before: DmDeviceView | undefined, after: DmDeviceVi
   if (before && !after) return 'removed';
   if (!before || !after) return null;
   if (before.state !== after.state) return after.state === 'SUSPENDED' ? 'suspended' : 'resumed';
-  const same = (a: string[] | null, b: string[] | null) => (a ?? []).join('\n') === (b ?? []).join('\n') && (a === null) === (b === null);
+  const same = (a: TargetSpecView[] | null, b: TargetSpecView[] | null) => formatTable(a ?? []).join('\n') === formatTable(b ?? []).join('\n') && (a === null) === (b === null);
   if (!same(before.live, after.live)) return 'swapped';
   if (!same(before.inactive, after.inactive) && after.inactive) return 'loaded';
   if (!before.deferredRemove && after.deferredRemove) return 'remove deferred';

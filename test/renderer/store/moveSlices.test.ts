@@ -12,14 +12,15 @@ import { deviceChange } from '../../../renderer/store/devicesSlice';
 import { MAX_INTERCEPTS, RATE_PRESETS, rateOf, DEFAULT_MOVE_SETTINGS, EMPTY_FIGURES, regionsFigure, rememberFigures } from '../../../renderer/store/moveSlice';
 import type { MirrorProgressView, MoveProgressView } from '../../../app/api/move';
 
-const dev = (patch: Partial<DmDeviceView> = {}): DmDeviceView => ({ name: 'vg0-lv0', uuid: 'u', devno: '254:0', state: 'ACTIVE', live: ['0 8 linear 7:0 2048'], inactive: null, status: [], openCount: 0, eventNr: 0, inFlight: 0, deferred: 0, io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 }, dependsOn: ['7:0'], ...patch });
+const ON_PV4 = [{ type: 'linear' as const, startSector: 0, lengthSectors: 8, device: { devno: '7:3', offsetSectors: 2048 } }];
+const dev = (patch: Partial<DmDeviceView> = {}): DmDeviceView => ({ name: 'vg0-lv0', uuid: 'u', devno: '254:0', state: 'ACTIVE', live: [{ type: 'linear', startSector: 0, lengthSectors: 8, device: { devno: '7:0', offsetSectors: 2048 } }], inactive: null, status: [], mirrors: [], openCount: 0, eventNr: 0, inFlight: 0, deferred: 0, io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 }, dependsOn: ['7:0'], ...patch });
 
 describe('device changes', () => {
   it('tell suspend, resume, load, swap, create and remove apart', () => {
     expect(deviceChange(dev(), dev({ state: 'SUSPENDED' }))).toBe('suspended');
     expect(deviceChange(dev({ state: 'SUSPENDED' }), dev())).toBe('resumed');
-    expect(deviceChange(dev(), dev({ inactive: ['0 8 linear 7:3 2048'] }))).toBe('loaded');
-    expect(deviceChange(dev({ inactive: ['0 8 linear 7:3 2048'] }), dev({ live: ['0 8 linear 7:3 2048'] }))).toBe('swapped');
+    expect(deviceChange(dev(), dev({ inactive: ON_PV4 }))).toBe('loaded');
+    expect(deviceChange(dev({ inactive: ON_PV4 }), dev({ live: ON_PV4 }))).toBe('swapped');
     expect(deviceChange(undefined, dev())).toBe('created');
     expect(deviceChange(dev(), undefined)).toBe('removed');
     expect(deviceChange(dev(), dev({ deferredRemove: true }))).toBe('remove deferred');
@@ -69,7 +70,7 @@ describe('the move slice', () => {
   });
 });
 
-const mirror = (copied: number, total = 64): MirrorProgressView => ({ device: 'vg0-lv0', targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: total, regionsCopied: copied, regions: [], intercepted: [], sourceLeg: 'vg0-lv0-orig', destinationLeg: 'pv4' });
+const mirror = (copied: number, total = 64): MirrorProgressView => ({ device: 'vg0-lv0', targetIndex: 1, targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: total, regionsCopied: copied, regions: [], intercepted: [], sourceLeg: 'vg0-lv0-orig', destinationLeg: 'pv4' });
 const progress = (patch: Partial<MoveProgressView>): MoveProgressView => ({ bytesTotal: 4 << 20, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], ...patch });
 
 describe('move figures', () => {
