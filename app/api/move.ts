@@ -19,8 +19,14 @@ export const MoveRequest = z.object({
 export type MoveRequest = z.input<typeof MoveRequest>;
 
 export const MoveOptions = z.object({
-  /** Mirror region size; a power of two; default 1024 sectors (512 KiB). */
-  regionSizeSectors: z.number().int().positive().optional(),
+  /** Mirror region size; a power of two from 8 sectors (a 4 KiB page, as LVM2 and dm-mirror need) to 2^31; default 1024 sectors (512 KiB). */
+  regionSizeSectors: z
+    .number()
+    .int()
+    .min(8, 'the region size must be at least 8 sectors (4 KiB, a memory page)')
+    .max(2 ** 31, 'the region size must be at most 2^31 sectors (1 TiB)')
+    .refine((n) => Number.isInteger(Math.log2(n)), 'the region size must be a power of two')
+    .optional(),
   /** Copy rate limit in bytes per second; 0 = unlimited. */
   rateBytesPerSec: z.number().int().nonnegative().optional(),
   /** Wait before each step until `move.control {action: 'next'}` (presentations). */

@@ -256,6 +256,26 @@ export function planMove(vg: VolumeGroup, request: MoveRequestSpec, names: PvNam
   return { vg: vg.name, request, moves, lvs, extentCount: needed, command: pvmoveCommand(vg.name, request) };
 }
 
+/**
+ * The mirror region limits, checked before a move writes anything (a region dm-mirror refuses
+ * at step 3 would leave an interrupted move on disk). LVM2 (tools/lvmcmdline.c
+ * regionsize_arg) wants a power of two that is a whole number of memory pages and fits in 32
+ * bits of sectors; the kernel's dm-log also wants at least 2 sectors. lvmscope takes 4 KiB pages.
+ */
+export const MIN_REGION_SECTORS = 8;
+export const MAX_REGION_SECTORS = 2 ** 31;
+
+export function checkMoveOptions(options: { regionSizeSectors?: number; rateBytesPerSec?: number }): void {
+  const region = options.regionSizeSectors;
+  if (region !== undefined && !(Number.isSafeInteger(region) && Number.isInteger(Math.log2(region)) && region >= MIN_REGION_SECTORS && region <= MAX_REGION_SECTORS)) {
+    throw new LvmscopeError('INVALID', `The region size must be a power of two from ${MIN_REGION_SECTORS} sectors (4 KiB, a memory page) to ${MAX_REGION_SECTORS} sectors (1 TiB), not ${region}; 1024 (512 KiB) is the default.`);
+  }
+  const rate = options.rateBytesPerSec;
+  if (rate !== undefined && !(Number.isSafeInteger(rate) && rate >= 0)) {
+    throw new LvmscopeError('INVALID', `The copy rate must be a whole number of bytes per second (0 for no limit), not ${rate}.`);
+  }
+}
+
 /** The equivalent LVM2 command line. */
 export function pvmoveCommand(vgName: string, request: MoveRequestSpec): string {
   const parts = ['pvmove'];

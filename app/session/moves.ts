@@ -7,7 +7,7 @@ import type { Timer } from '../base/clock';
 import { SECTOR_SIZE } from '../base/units';
 import type { MoveOptions, MovePlanView, MoveProgressView, MoveRequest, MoveStateView } from '../api/move';
 import { MoveRequest as MoveRequestSchema } from '../api/move';
-import { planMove, type MovePlan } from '../pvmove/plan';
+import { checkMoveOptions, planMove, type MovePlan } from '../pvmove/plan';
 import { beginMove, finishedLayout, PREVIEW_LAYER, readMove, resolveLv } from '../pvmove/layout';
 import { MoveRunner, type MoveHost } from '../pvmove/runner';
 import type { WorkspaceSession } from './session';
@@ -115,6 +115,7 @@ export class MoveController {
 
   start(input: MoveRequest, options: MoveOptions): MoveStateView {
     this.refuseIfRunning();
+    checkMoveOptions(options);
     const { plan, view } = this.plan(input, options.rateBytesPerSec ?? this.rateBytesPerSec);
     this.vgName = plan.vg;
     this.planView = view;
@@ -125,6 +126,7 @@ export class MoveController {
 
   resume(vgName: string, options: MoveOptions): MoveStateView {
     this.refuseIfRunning();
+    checkMoveOptions(options);
     const open = this.session.ws.getVg(vgName);
     const move = readMove(open.vg);
     if (!move) throw new LvmscopeError('STATE', `No move is in progress in ${vgName}; there is nothing to resume.`);
