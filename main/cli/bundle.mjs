@@ -11,6 +11,7 @@
 //
 // Run directly (`node main/cli/bundle.mjs`) it builds the bundle and says where it is.
 
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import path from 'node:path';
@@ -90,20 +91,25 @@ export async function ensureCliBundle(root = ROOT) {
 export function loadCliBundle(root = ROOT) {
   const file = path.join(root, CLI_BUNDLE);
   const cacheFile = path.join(root, CLI_CODE_CACHE);
+  const source = readFileSync(file, 'utf8');
+  // V8 checks a code cache against the source's length only, so a rebuilt bundle of the same
+  // length would run the old code: the cache starts with a digest of the source it is for.
+  const digest = createHash('sha256').update(source).digest();
   let cachedData;
   try {
-    cachedData = readFileSync(cacheFile);
+    const saved = readFileSync(cacheFile);
+    if (saved.subarray(0, digest.length).equals(digest)) cachedData = saved.subarray(digest.length);
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
   const saveCodeCache = () => {
     if (cachedData && !script.cachedDataRejected) return;
     try {
       const partial = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(partial, script.createCachedData());
+      writeFileSync(partial, Buffer.concat([digest, script.createCachedData()]));
       renameSync(partial, cacheFile);
     } catch {
       // A read-only install runs without the cache: slower to start, nothing else.

@@ -59,7 +59,11 @@ function descendants(pid: number): number[] {
   }
   const found: number[] = [];
   const visit = (p: number) => {
-    for (const [child, parent] of parents) if (parent === p && !found.includes(child)) (found.push(child), visit(child));
+    for (const [child, parent] of parents) {
+      if (parent !== p || found.includes(child)) continue;
+      found.push(child);
+      visit(child);
+    }
   };
   visit(pid);
   return found;
@@ -194,11 +198,13 @@ describe.skipIf(missingTools('git', 'npm', 'Xvfb', 'xwininfo', 'xkill', 'import'
       let stderr = '';
       start.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
       const url = await new Promise<string>((resolve, reject) => {
-        start.stdout!.on('data', (d: Buffer) => {
-          stdout += String(d);
+        // The URL goes to stdout, then the explanation to stderr: wait for both.
+        const check = () => {
           const m = /^lvmscope: serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32})$/m.exec(stdout);
-          if (m) resolve(m[1]);
-        });
+          if (m && stderr.includes('Press Ctrl+C to stop.')) resolve(m[1]);
+        };
+        start.stdout!.on('data', (d: Buffer) => ((stdout += String(d)), check()));
+        start.stderr!.on('data', check);
         start.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${stderr}`)));
       });
       expect(stderr).toMatch(/there is no display here \(neither DISPLAY nor WAYLAND_DISPLAY is set\), so no window can open; open the URL above in a browser/);
