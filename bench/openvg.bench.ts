@@ -9,55 +9,20 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FolderWorkspaceStorage } from '../main/node/fileStorage';
 import { LvmWorkspace } from '../app/lvm/workspace/workspace';
-import { pvcreate, vgcreate } from '../app/lvm/commands/index';
-import { commitVg } from '../app/lvm/workspace/vgCommit';
-import { cloneVg, type LogicalVolume } from '../app/lvm/model/types';
-import { newUuid } from '../app/lvm/commands/names';
-import { SeededRandom } from '../app/base/clock';
-import { GiB, MiB } from '../app/base/units';
 import { withLoopDevices } from '../test/helpers/lvm2';
+import { buildBigVg, LVS, median, PVS, SEGMENTS, workspaceOptions } from './bigVg';
 
-const LVS = 1000;
-const SEGMENTS = 4;
-const PVS = 8;
 const RUNS = 7;
-
-const clock = { now: () => performance.now(), setTimer: () => ({ cancel() {} }) };
-const options = () => ({ holder: 'bench', clock, random: new SeededRandom(42), hostname: 'bench', unixTime: () => 1_800_000_000 });
-
-async function build(dir: string): Promise<void> {
-  const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), options());
-  const images = Array.from({ length: PVS }, (_, i) => `pv${i + 1}.img`);
-  for (const image of images) await pvcreate(ws, { image, sizeBytes: 4 * GiB, metadataSizeBytes: 8 * MiB - 4096 });
-  await vgcreate(ws, { name: 'benchvg', images });
-  const vg = cloneVg(ws.getVg('benchvg').vg);
-  const random = new SeededRandom(7);
-  for (let i = 0; i < LVS; i++) {
-    const lv: LogicalVolume = { name: `lv${i}`, id: newUuid(random), status: ['READ', 'WRITE', 'VISIBLE'], flags: [], creationTime: 1_800_000_000, creationHost: 'bench', segments: [], extra: [] };
-    for (let s = 0; s < SEGMENTS; s++) {
-      const n = i * SEGMENTS + s; // consecutive segments land on different PVs
-      lv.segments.push({ type: 'striped', startExtent: s, extentCount: 1, stripes: [{ kind: 'pv', pvId: vg.pvs[n % PVS].id, pe: Math.floor(n / PVS) }], extra: [] });
-    }
-    vg.lvs.push(lv);
-  }
-  await commitVg(ws, vg, { command: 'openvg.bench build' });
-  await ws.close();
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-bench-'));
   try {
-    await build(dir);
+    await buildBigVg(dir);
     const ours: number[] = [];
     let segments = 0;
     for (let r = 0; r < RUNS; r++) {
       const t0 = performance.now();
-      const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), options());
+      const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), workspaceOptions());
       segments = ws.getVg('benchvg').vg.lvs.reduce((n, lv) => n + lv.segments.length, 0);
       ours.push(performance.now() - t0);
       await ws.close();

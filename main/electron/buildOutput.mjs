@@ -3,11 +3,30 @@
 // start.mjs can use it without a TypeScript loader.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The repository (or installed package) root: the nearest folder above this file whose
+ * package.json is lvmscope's. Found by walking up rather than by a fixed '../..' because
+ * this module also runs from inside the prebuilt CLI bundle (out/cli/), one level deeper.
+ */
+export function findRoot(start = path.dirname(fileURLToPath(import.meta.url))) {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if (JSON.parse(readFileSync(manifest, 'utf8')).name === 'lvmscope') return dir;
+      } catch {
+        // A broken package.json above us is not ours; keep walking.
+      }
+    }
+    if (path.dirname(dir) === dir) return path.resolve(start, '../..');
+  }
+}
+
+export const ROOT = findRoot();
 
 /** Newest modification time (ms) of any file under `paths`; 0 if none exist. */
 export function newestMtimeMs(paths) {

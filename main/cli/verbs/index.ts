@@ -8,6 +8,7 @@ import { lvcreateVerb, lvextendVerb, lvreduceVerb, lvremoveVerb, lvrenameVerb, p
 import { pvmoveVerb } from './pvmove';
 import { dmsetupVerb } from './dmsetup';
 import { verifyVerb } from './verify';
+import { windowVerb } from './window';
 
 export type Verb = (program: Command) => void;
 
@@ -29,4 +30,5 @@ export const VERBS: Verb[] = [
   dmsetupVerb,
   verifyVerb,
   serveVerb,
+  windowVerb,
 ];

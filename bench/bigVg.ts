@@ -1,0 +1,44 @@
+// The large VG the benchmarks open: 1,000 LVs × 4 one-extent segments over 8 PVs of 4 GiB
+// (sparse image files), written by lvmscope's own commands. Shared by openvg and cli.
+
+import { performance } from 'node:perf_hooks';
+import { FolderWorkspaceStorage } from '../main/node/fileStorage';
+import { LvmWorkspace } from '../app/lvm/workspace/workspace';
+import { pvcreate, vgcreate } from '../app/lvm/commands/index';
+import { commitVg } from '../app/lvm/workspace/vgCommit';
+import { cloneVg, type LogicalVolume } from '../app/lvm/model/types';
+import { newUuid } from '../app/lvm/commands/names';
+import { SeededRandom } from '../app/base/clock';
+import { GiB, MiB } from '../app/base/units';
+
+export const LVS = 1000;
+export const SEGMENTS = 4;
+export const PVS = 8;
+
+const clock = { now: () => performance.now(), setTimer: () => ({ cancel() {} }) };
+export const workspaceOptions = () => ({ holder: 'bench', clock, random: new SeededRandom(42), hostname: 'bench', unixTime: () => 1_800_000_000 });
+
+/** Writes the VG `benchvg` into `dir` (pv1.img … pv8.img). */
+export async function buildBigVg(dir: string): Promise<void> {
+  const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), workspaceOptions());
+  const images = Array.from({ length: PVS }, (_, i) => `pv${i + 1}.img`);
+  for (const image of images) await pvcreate(ws, { image, sizeBytes: 4 * GiB, metadataSizeBytes: 8 * MiB - 4096 });
+  await vgcreate(ws, { name: 'benchvg', images });
+  const vg = cloneVg(ws.getVg('benchvg').vg);
+  const random = new SeededRandom(7);
+  for (let i = 0; i < LVS; i++) {
+    const lv: LogicalVolume = { name: `lv${i}`, id: newUuid(random), status: ['READ', 'WRITE', 'VISIBLE'], flags: [], creationTime: 1_800_000_000, creationHost: 'bench', segments: [], extra: [] };
+    for (let s = 0; s < SEGMENTS; s++) {
+      const n = i * SEGMENTS + s; // consecutive segments land on different PVs
+      lv.segments.push({ type: 'striped', startExtent: s, extentCount: 1, stripes: [{ kind: 'pv', pvId: vg.pvs[n % PVS].id, pe: Math.floor(n / PVS) }], extra: [] });
+    }
+    vg.lvs.push(lv);
+  }
+  await commitVg(ws, vg, { command: 'bench build' });
+  await ws.close();
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
