@@ -142,7 +142,8 @@ const detectVfat: Detector = (p) => {
     if (kind && /^(FAT12|FAT16|FAT32|FAT|MSDOS|MSWIN)/.test(kind)) {
       const label = p.text(labelAt, 11);
       const sig = signature('vfat', 'filesystem', `a vfat (${kind}) filesystem`, at, 8, label === 'NO NAME' ? undefined : label);
-      return [{ ...sig, wipe: [...sig.wipe, { offsetBytes: 510, lengthBytes: 2 }] }];
+      // libblkid also knows a FAT boot sector by its jump instruction at 0 and its 0x55AA (wipefs lists all three).
+      return [{ ...sig, wipe: [...sig.wipe, { offsetBytes: 0, lengthBytes: 3 }, { offsetBytes: 510, lengthBytes: 2 }] }];
     }
   }
   return [];
