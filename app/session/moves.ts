@@ -4,7 +4,7 @@
 
 import { LvmscopeError } from '../base/result';
 import type { Timer } from '../base/clock';
-import { SECTOR_SIZE } from '../base/units';
+import { SECTOR_SIZE, formatSize } from '../base/units';
 import type { MoveOptions, MovePlanView, MoveProgressView, MoveRequest, MoveStateView } from '../api/move';
 import { MoveRequest as MoveRequestSchema } from '../api/move';
 import { checkMoveOptions, planMove, type MovePlan } from '../pvmove/plan';
@@ -56,7 +56,9 @@ export class MoveController {
     const runner = this.runner;
     if (!runner || !this.isActive || !runner.mirrors.some((m) => m.device === device)) return;
     const destinations = [...new Set(runner.mirrors.map((m) => m.destination))].join(', ');
-    this.pauseOnIoError(`The copy to ${destinations} failed, so the move is paused at its last checkpoint: ${message.replace(/^copying region \d+ failed: /, '')}`);
+    const remaining = Math.max(0, this.bytesTotal - this.bytesCopied());
+    const reason = message.replace(/^copying region \d+ failed: /, '').replace(/\.$/, '');
+    this.pauseOnIoError(`The copy to ${destinations} failed, so the move is paused at its last checkpoint (${formatSize(remaining)} still to copy): ${reason}.`);
   }
 
   private pauseOnIoError(sentence: string): void {
@@ -322,7 +324,8 @@ export class MoveController {
       currentLv: runner.currentLv,
       step: runner.currentStep,
       steps: runner.steps.map((s) => ({ ...s, commands: [...s.commands] })),
-      progress: this.lastProgress ?? emptyProgress(this.rateBytesPerSec),
+      // Paused is read now: a pause emits its state before the next progress measure.
+      progress: { ...(this.lastProgress ?? emptyProgress(this.rateBytesPerSec)), paused: runner.isPaused },
       error: runner.error ?? this.ioError,
     };
   }

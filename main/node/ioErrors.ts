@@ -36,8 +36,9 @@ export function storageError(e: unknown, what: FileOperation): LvmscopeError {
 }
 
 function explain(errno: string, what: FileOperation): [ErrorCode, string, string] {
-  const grow = what.mayGrowBytes && what.mayGrowBytes > what.bytes ? ` (this sparse image may still grow by up to ${formatSize(what.mayGrowBytes)})` : '';
-  const need = `free at least ${formatSize(Math.max(what.bytes, what.mayGrowBytes ?? 0, 4096))} on that filesystem${grow}, then try again`;
+  // A sparse image needs space for this write now, and for the rest of its holes later.
+  const grow = what.mayGrowBytes && what.mayGrowBytes > what.bytes ? `; the image is sparse and may still grow by up to ${formatSize(what.mayGrowBytes)}` : '';
+  const need = `free space on that filesystem (this write needed ${formatSize(Math.max(what.bytes, 1))}${grow}), then try again`;
   switch (errno) {
     case 'ENOSPC':
       return ['NO_SPACE', 'the filesystem holding it is full', need];
@@ -54,6 +55,10 @@ function explain(errno: string, what: FileOperation): [ErrorCode, string, string
       return ['IO', 'the disk reported an input/output error', 'check the disk (dmesg, smartctl) and copy the images to a healthy disk before going on'];
     case 'ELOOP':
       return ['INVALID', 'it is a symbolic link, which lvmscope does not follow for its own files (someone may have planted it to make lvmscope write elsewhere)', `delete the link (rm ${what.path}), then try again`];
+    case 'ENOENT':
+      return ['NOT_FOUND', 'it does not exist', 'check the path (or create the folder), then try again'];
+    case 'ENOTDIR':
+      return ['INVALID', 'a part of its path is a file, not a folder', 'check the path, then try again'];
     default:
       return ['IO', 'the system refused', 'check the file and the disk it is on, then try again'];
   }
