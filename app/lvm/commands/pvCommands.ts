@@ -60,9 +60,12 @@ export async function pvcreate(ws: LvmWorkspace, args: PvCreateArgs): Promise<st
   const store: BlockStore = exists ? ws.storeOf(args.image) : await ws.storage.create(args.image, sizeBytes);
   try {
     await writeNewPv(store, plan);
-  } finally {
-    if (!exists) await store.close();
+  } catch (e) {
+    // A new image whose label could not be written (a full disk) is removed: half a PV helps no one.
+    if (!exists) await store.close().then(() => ws.storage.remove(args.image));
+    throw e;
   }
+  if (!exists) await store.close();
   await ws.rescan();
   return pvUuid;
 }

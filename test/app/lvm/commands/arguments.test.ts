@@ -16,6 +16,8 @@ import { planLvCreate, planLvRemove, planLvRename } from '../../../../app/lvm/co
 import { validateLvName, validateVgName } from '../../../../app/lvm/commands/names';
 import { parseVgText } from '../../../../app/lvm/model/vgCodec';
 import { checkMoveOptions, planMove, type PvNames } from '../../../../app/pvmove/plan';
+import { LvmCommandParams } from '../../../../app/api/contract';
+import { MoveOptions } from '../../../../app/api/move';
 
 const stacked = parseVgText(readFileSync(path.join(__dirname, 'stacked-vg.txt'), 'utf8')).vg;
 const names: PvNames = {
@@ -116,5 +118,14 @@ describe('move arguments', () => {
     for (const regionSizeSectors of [8, 16, 1024, 2 ** 31]) expect(() => checkMoveOptions({ regionSizeSectors })).not.toThrow();
     for (const rateBytesPerSec of [0.4, -1, Number.POSITIVE_INFINITY]) expect(refusal(() => checkMoveOptions({ rateBytesPerSec })).message).toMatch(/whole number of bytes per second/);
     expect(() => checkMoveOptions({ rateBytesPerSec: 0 })).not.toThrow();
+  });
+
+  it('the API schema refuses the same region sizes (3 sectors over the API used to pass) and takes force only as a boolean', () => {
+    for (const regionSizeSectors of [1, 3, 4, 1000, 2 ** 32]) expect(MoveOptions.safeParse({ regionSizeSectors }).success, String(regionSizeSectors)).toBe(false);
+    expect(MoveOptions.safeParse({ regionSizeSectors: 1024 }).success).toBe(true);
+    for (const op of [{ op: 'pvcreate', image: 'a.img' }, { op: 'vgcreate', name: 'vg', images: ['a.img'] }, { op: 'vgextend', vg: 'vg', images: ['a.img'] }]) {
+      expect(LvmCommandParams.safeParse({ ...op, force: true }).success).toBe(true);
+      expect(LvmCommandParams.safeParse({ ...op, force: 'yes' }).success).toBe(false);
+    }
   });
 });

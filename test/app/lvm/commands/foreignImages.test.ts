@@ -114,4 +114,18 @@ describe('labelling an image that holds something', () => {
     }
     await expectRefusedUnchanged(storage, () => pvcreate(ws, { image: '../escape.img', sizeBytes: 8 * MiB }), /not a usable image file name/);
   });
+
+  it('pvcreate --size removes the new image when its label cannot be written (a full disk)', async () => {
+    const { ws, storage } = await workspace();
+    const create = storage.create.bind(storage);
+    storage.create = async (name: string, sizeBytes: number) => {
+      const store = await create(name, sizeBytes);
+      store.write = async () => {
+        throw new LvmscopeError('NO_SPACE', `${name}: no space left on the device (ENOSPC).`);
+      };
+      return store;
+    };
+    await expectRefusedUnchanged(storage, () => pvcreate(ws, { image: 'new.img', sizeBytes: 8 * MiB }), /new\.img: no space left/);
+    expect(storage.files.has('new.img')).toBe(false);
+  });
 });
