@@ -7,7 +7,7 @@
 // Needs root (mount); under CI=true a skip counts as a failure, so CI always runs it.
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { Engine } from '../../../app/engine';
 import { WRITE_JOURNAL } from '../../../app/workload';
 import { createNodeHost } from '../../../main/host';
 import { LOCK_FILE } from '../../../main/node/fileStorage';
+import { cli, isOneSentence } from '../cli/run';
 
 /** A tmpfs of `sizeMiB` mounted on a fresh folder, with a filler that can use it all up. */
 class SmallDisk {
@@ -32,8 +33,8 @@ class SmallDisk {
     mkdirSync(this.workspace);
   }
 
-  /** Writes the filler until the filesystem has not one free page left. */
-  fill(): void {
+  /** Writes the filler until the filesystem has not one free page left (or only `leaveBytes`). */
+  fill(leaveBytes = 0): void {
     const fd = openSync(this.filler, 'a');
     try {
       for (const size of [1 << 20, 65536, 4096, 512, 1]) {
@@ -47,6 +48,7 @@ class SmallDisk {
           }
         }
       }
+      if (leaveBytes) ftruncateSync(fd, Math.max(0, fstatSync(fd).size - leaveBytes));
     } finally {
       closeSync(fd);
     }
@@ -57,7 +59,11 @@ class SmallDisk {
   }
 
   /** Allocates every page of an image (its bytes unchanged), so writing it needs no space. */
-  allocate(image: string): void {
+  allocate(...images: string[]): void {
+    for (const image of images) this.allocateOne(image);
+  }
+
+  private allocateOne(image: string): void {
     const r = spawnSync('fallocate', ['-l', String(16 << 20), path.join(this.workspace, image)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`fallocate failed: ${r.stderr}`);
   }
@@ -195,6 +201,25 @@ describe.skipIf(!canMount)('a full disk under a workspace (tmpfs)', () => {
     const end = await moveState(engine, ended, 'ended');
     expect(end.status, end.error ?? '').toBe('done');
     await verifyClean(engine);
+  });
+
+  it('copy, from the CLI: pvmove stops with exit 1 and one sentence naming pv4.img; after space is freed, pvmove DIR resumes it and verify is clean', async () => {
+    const disk = smallDisk();
+    expect(cli('demo', disk.workspace).status).toBe(0);
+    // Every page of pv1..pv3 exists, so the metadata commits fit; 256 KiB are left for the
+    // lock file and the journal, but pv4 cannot take the 4 MiB copy.
+    disk.allocate('pv1.img', 'pv2.img', 'pv3.img');
+    disk.fill(256 * 1024);
+    const run = cli('pvmove', disk.workspace, 'pv2', 'pv4', '--workload', 'randwrite:4k:200');
+    expect(run.status, run.stderr).toBe(1);
+    expect(isOneSentence(run.stderr), run.stderr).toBe(true);
+    expect(run.stderr).toMatch(/pv4\.img.*is full \(ENOSPC\)/);
+    expect(run.stderr).toContain(`run 'lvmscope pvmove ${disk.workspace}' to resume`);
+    disk.free();
+    const resumed = cli('pvmove', disk.workspace, '--verify');
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/0 mismatches/);
+    expect(cli('verify', disk.workspace).status).toBe(0);
   });
 
   it('copy: after the paused process exits, a new one resumes the recorded move (or aborts it) and every acknowledged write is intact', async () => {
