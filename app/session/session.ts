@@ -185,11 +185,11 @@ export class WorkspaceSession {
   // ---- shadow models and the write journal ----
 
   private shadowTargets() {
-    const targets = new Map<string, { vg: string; lv: string; extentSizeSectors: number; sizeSectors: number }>();
+    const targets = new Map<string, { vg: string; lv: string; lvId: string; extentSizeSectors: number; sizeSectors: number }>();
     for (const open of this.ws.listVgs()) {
       for (const lv of open.vg.lvs) {
         if (!lv.status.includes('VISIBLE')) continue;
-        targets.set(lvKey(open.vg.name, lv.name), { vg: open.vg.name, lv: lv.name, extentSizeSectors: open.vg.extentSizeSectors, sizeSectors: lvExtentCount(lv) * open.vg.extentSizeSectors });
+        targets.set(lvKey(open.vg.name, lv.name), { vg: open.vg.name, lv: lv.name, lvId: lv.id, extentSizeSectors: open.vg.extentSizeSectors, sizeSectors: lvExtentCount(lv) * open.vg.extentSizeSectors });
       }
     }
     return targets;
@@ -202,11 +202,16 @@ export class WorkspaceSession {
     this.nextWriteId = replay.nextWriteId;
   }
 
-  /** A fresh journal: every LV holds the demo pattern again (after a demo fill). */
+  /**
+   * A fresh journal: every LV holds the demo pattern again (after a demo fill). Its demo
+   * records say which LV (by id) and how many sectors, so verify checks nothing else.
+   */
   async resetJournal(): Promise<void> {
     await this.journal?.close();
     this.journal = undefined;
     await this.storage.removeJournal(WRITE_JOURNAL);
+    const journal = await this.writeJournal();
+    for (const [key, target] of this.shadowTargets()) await journal.demoFilled(key, target.lvId, target.sizeSectors);
     await this.loadJournal();
   }
 
@@ -221,7 +226,8 @@ export class WorkspaceSession {
     if (!shadow) {
       const target = this.shadowTargets().get(key);
       if (!target) throw new LvmscopeError('NOT_FOUND', `No visible LV ${key} in this workspace.`);
-      shadow = new ShadowModel(target);
+      // An LV the journal was not replayed for: the verifier decides from its first sector.
+      shadow = new ShadowModel(target, 'unknown');
       this.shadows.set(key, shadow);
     }
     return shadow;

@@ -3,10 +3,12 @@
 // is issued its intent is appended (`I <vg>/<lv> <id> <sector> <count>`), after it is
 // acknowledged its id (`A <id>`). Replaying the journal rebuilds the shadow models: a write
 // with an intent but no acknowledgement is "in doubt" (it may or may not have landed).
-// A demo fill starts a new journal (`R`), since it resets every LV to the demo pattern.
+// A demo fill starts a new journal with one record per LV it filled (`D <vg>/<lv> <lv id>
+// <sectors>`): only those sectors of that LV hold the demo pattern, so verify checks nothing
+// it does not know was written (an extension by lvextend, a new LV).
 
 import type { Journal } from '../block/blockStore';
-import { ShadowModel, type ShadowLv } from './shadow';
+import { ShadowModel, type DemoExtent, type ShadowLv } from './shadow';
 
 export const WRITE_JOURNAL = '.lvmscope-writes.log';
 
@@ -29,12 +31,13 @@ export function lvKey(vg: string, lv: string): string {
  * a crash or a full disk) is ignored, so a truncated `A 12` never acknowledges write 1 or 12.
  */
 export function replayJournal(text: string, targets: Map<string, ShadowLv>): JournalReplay {
-  const shadows = new Map<string, ShadowModel>();
-  for (const [key, t] of targets) shadows.set(key, new ShadowModel(t));
-  const pending = new Map<number, { key: string; sector: number; count: number }>();
-  let maxId = 0;
   const lines = text.split('\n');
   lines.pop(); // '' after the last newline, or a record without its newline
+  const demo = demoRecords(lines);
+  const shadows = new Map<string, ShadowModel>();
+  for (const [key, t] of targets) shadows.set(key, new ShadowModel(t, demoExtentOf(demo, key, t)));
+  const pending = new Map<number, { key: string; sector: number; count: number }>();
+  let maxId = 0;
   for (const line of lines) {
     const parts = line.split(' ');
     if (parts[0] === 'I' && parts.length === 5 && parts.slice(2).every(isCount)) {
@@ -54,6 +57,31 @@ export function replayJournal(text: string, targets: Map<string, ShadowLv>): Jou
   return { shadows, nextWriteId: maxId + 1 };
 }
 
+/** `D <vg>/<lv> <lv id> <sectors>` records, by LV key; undefined when the journal has none. */
+function demoRecords(lines: string[]): Map<string, { lvId: string; sectors: number }> | undefined {
+  let records: Map<string, { lvId: string; sectors: number }> | undefined;
+  for (const line of lines) {
+    const parts = line.split(' ');
+    if (parts[0] !== 'D' || parts.length !== 4 || !isCount(parts[3])) continue;
+    records ??= new Map();
+    records.set(parts[1], { lvId: parts[2], sectors: Number(parts[3]) });
+  }
+  return records;
+}
+
+/** What the demo records say about one LV (nothing at all: 'unknown'; another LV of that name: 0). */
+function demoExtentOf(records: ReturnType<typeof demoRecords>, key: string, target: ShadowLv): DemoExtent {
+  if (!records) return 'unknown';
+  const record = records.get(key);
+  if (!record || (target.lvId !== undefined && record.lvId !== target.lvId)) return 0;
+  return Math.min(record.sectors, target.sizeSectors);
+}
+
+/** The demo record of an LV filled with the demo pattern (written after the journal is reset). */
+export function demoRecord(key: string, lvId: string, sectors: number): string {
+  return `D ${key} ${lvId} ${sectors}\n`;
+}
+
 function isCount(text: string): boolean {
   return /^\d{1,15}$/.test(text);
 }
@@ -68,6 +96,10 @@ export class WriteJournal {
 
   acknowledged(writeId: number): Promise<void> {
     return this.journal.append(`A ${writeId}\n`);
+  }
+
+  demoFilled(key: string, lvId: string, sectors: number): Promise<void> {
+    return this.journal.append(demoRecord(key, lvId, sectors));
   }
 
   close(): Promise<void> {

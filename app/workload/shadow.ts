@@ -9,13 +9,34 @@ export interface ShadowLv {
   lv: string;
   extentSizeSectors: number;
   sizeSectors: number;
+  /** The LV's id (uuid): a demo record counts only for the LV it was written for. */
+  lvId?: string;
 }
+
+/**
+ * How many leading LV sectors hold the demo pattern: a number (from the journal's demo record),
+ * or 'unknown' when the workspace has no demo records at all (images filled by LVM2's fixture
+ * script, or by an lvmscope older than the records): the verifier then looks at the LV itself.
+ */
+export type DemoExtent = number | 'unknown';
 
 export class ShadowModel {
   /** LV sector → id of the last acknowledged write covering it. */
   private readonly lastWrite = new Map<number, number>();
 
-  constructor(readonly target: ShadowLv) {}
+  /**
+   * Sectors [0, demoSectors) were filled with the demo pattern; a sector past them that no
+   * workload write touched holds what lvmscope never wrote (an lvextend, a fresh lvcreate),
+   * so the verifier does not check it.
+   */
+  demoSectors: DemoExtent;
+
+  constructor(
+    readonly target: ShadowLv,
+    demoSectors: DemoExtent = target.sizeSectors,
+  ) {
+    this.demoSectors = demoSectors;
+  }
 
   /**
    * Sector → writes that were issued but never acknowledged (they failed, or the process died
