@@ -47,7 +47,7 @@ export function pvmoveVerb(program: Command): void {
     .argument('[pvs...]', 'SOURCE[:PE[-PE]] then DEST[:PE[-PE]]… (PVs as pv2, pv2.img or DIR/pv2.img)')
     .option('-n, --name <lv>', 'move only the extents of this LV')
     .addOption(new Option('--alloc <policy>', 'allocation policy for the destination').choices(['normal', 'contiguous', 'anywhere']).default('normal'))
-    .option('--rate <size>', 'copy rate limit in bytes/s (512K, 20M; 0 = unlimited)', parseRate)
+    .option('--rate <size>', 'copy rate limit in bytes/s (512K, 20M; 0 = unlimited); it holds under a workload too, copies a write waits on may run one second ahead of it', parseRate)
     .option('--region-size <size>', 'mirror region size (power of two, default 512K)', parseRegionSectors)
     .option('--abort', 'abort the interrupted move (no SOURCE)')
     .option('-i, --interval <seconds>', 'without a terminal, print progress every SECONDS', parseSeconds, 15)
