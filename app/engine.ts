@@ -85,7 +85,7 @@ export class Engine implements EventSource {
       'workspace.close': () => this.serial(async () => ({ closed: await this.closeWorkspace() })),
       'lvm.command': (command) => this.serial(() => this.lvmCommand(command)),
       'vg.backup': async ({ vg }) => ({ text: this.open().session.backup(vg) }),
-      'dm.list': async () => ({ devices: this.open().session.dmDevices() }),
+      'dm.list': async () => this.open().session.dmSnapshot(),
       'move.plan': async (request) => this.open().moves.plan(request).view,
       'move.start': async ({ request, options }) => this.open().moves.start(request, options),
       'move.resume': async ({ vg, options }) => this.open().moves.resume(vg, options),
@@ -153,7 +153,7 @@ export class Engine implements EventSource {
       log: (level, source, message) => this.log(level, source, message),
       onChange: (kind) => this.publish(kind),
       onStep: (step) => this.emit('move.step', step),
-      onIntercept: (view) => this.emit('move.intercept', view),
+      onDmEvent: (event) => this.emit('dm.event', event),
     };
   }
 
@@ -265,7 +265,7 @@ export class Engine implements EventSource {
     const open = this.current;
     if (!open || open.dead) return;
     if (kind === 'workspace') this.emit('workspace.changed', open.session.view(open.moves.vg));
-    else if (kind === 'dm') this.emit('dm.changed', { devices: open.session.dmDevices() });
+    else if (kind === 'dm') this.emit('dm.changed', open.session.dmSnapshot());
   }
 
   subscribe(listener: <E extends EventName>(name: E, payload: PayloadOf<E>) => void): Disposable {

@@ -135,16 +135,6 @@ export const MoveStateView = z.object({
 });
 export type MoveStateView = z.infer<typeof MoveStateView>;
 
-export const InterceptView = z.object({
-  lv: z.string(),
-  device: z.string(),
-  region: z.number().int(),
-  sector: z.number().int(),
-  phase: z.enum(['intercepted', 'region-copied', 'written-both-legs']),
-  timeMs: z.number(),
-});
-export type InterceptView = z.infer<typeof InterceptView>;
-
 export const WorkloadSpec = z.object({
   vg: z.string(),
   lv: z.string(),

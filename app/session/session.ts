@@ -18,10 +18,11 @@ import { lvExtentCount } from '../lvm/model/types';
 import { newUuid } from '../lvm/commands/names';
 import { activationRefusal, lvTable } from '../lvm/activate/tables';
 import { sameTable } from '../dm/table';
-import type { DmDeviceView, WorkspaceView } from '../api/views';
-import type { InterceptView, StepView } from '../api/move';
+import type { WorkspaceView } from '../api/views';
+import type { StepView } from '../api/move';
+import type { DmSnapshot, DmStreamEvent } from '../api/dmStream';
 import { ShadowModel, lvKey, replayJournal, WRITE_JOURNAL, WriteJournal } from '../workload';
-import { dmView, displayName, pvNamesOf, workspaceView } from './views';
+import { dmStreamBody, dmView, displayName, pvNamesOf, workspaceView } from './views';
 
 export interface SessionOptions {
   clock: Clock;
@@ -34,8 +35,12 @@ export interface SessionOptions {
   log(level: 'debug' | 'info' | 'warn' | 'error', source: string, message: string): void;
   onChange(kind: 'workspace' | 'dm' | 'move' | 'workload'): void;
   onStep(step: StepView): void;
-  onIntercept(view: InterceptView): void;
+  /** Every change of the device-mapper, numbered, in the order it happened. */
+  onDmEvent(event: DmStreamEvent): void;
 }
+
+/** Each session numbers its dm events in a stream of its own (the API says which). */
+let nextStreamId = 1;
 
 export class WorkspaceSession {
   readonly dm: DeviceMapper;
@@ -49,6 +54,9 @@ export class WorkspaceSession {
   interceptedWrites = 0;
   private dmSubscription: { dispose(): void } | undefined;
   private dmDirtyTimer: Timer | undefined;
+  /** This session's dm event stream and the sequence number of its last event. */
+  readonly streamId = nextStreamId++;
+  private streamSeq = 0;
 
   private constructor(
     readonly path: string,
@@ -149,8 +157,9 @@ export class WorkspaceSession {
     return workspaceView(this.path, this.ws, { imageDevno: (image) => this.imageDevnos.get(image) ?? null, lvDmName: (vg, lv) => this.lvDmName(vg, lv) }, liveMoveVg);
   }
 
-  dmDevices(): DmDeviceView[] {
-    return dmView(this.dm);
+  /** The mapped devices as of the last event of the stream (for `dm.list` and `dm.changed`). */
+  dmSnapshot(): DmSnapshot {
+    return { stream: this.streamId, seq: this.streamSeq, devices: dmView(this.dm) };
   }
 
   backup(vg: string): string {
@@ -237,18 +246,12 @@ export class WorkspaceSession {
 
   private onDmEvent(e: DmEvent): void {
     if (e.type === 'write-intercepted') this.interceptedWrites += 1;
-    if (e.type === 'write-intercepted' || e.type === 'write-released') {
-      const lv = [...this.active.entries()].find(([, name]) => name === e.device)?.[0].split('/')[1] ?? e.device;
-      this.options.onIntercept({
-        lv,
-        device: e.device,
-        region: e.region,
-        sector: e.type === 'write-intercepted' ? e.sector : 0,
-        phase: e.type === 'write-intercepted' ? 'intercepted' : 'written-both-legs',
-        timeMs: this.options.clock.now(),
-      });
+    const body = dmStreamBody(e);
+    if (body) {
+      this.streamSeq += 1;
+      this.options.onDmEvent({ ...body, stream: this.streamId, seq: this.streamSeq, timeMs: this.options.clock.now() } as DmStreamEvent);
     }
-    // Coalesce dm views: at most one recomputation per 33 ms.
+    // A fresh snapshot (status lines, open counts) at most once per 33 ms.
     this.dmDirtyTimer ??= this.options.clock.setTimer(33, () => {
       this.dmDirtyTimer = undefined;
       this.options.onChange('dm');

@@ -6,6 +6,8 @@
 
 import type { DmDeviceView, MirrorSyncView, ExtentRun, LvView, MoveRecoveryView, PvView, SegmentView, VgView, WorkspaceView } from '../api/views';
 import type { DeviceMapper } from '../dm/deviceMapper';
+import type { DmEvent } from '../dm/events';
+import type { DmStreamEvent } from '../api/dmStream';
 import { targetDevices, type TableSpec } from '../dm/table';
 import type { LvmWorkspace, OpenVg } from '../lvm/workspace/workspace';
 import type { LogicalVolume, Segment, VolumeGroup } from '../lvm/model/types';
@@ -14,6 +16,9 @@ import { pvExtentMaps, type PvExtentMap } from '../lvm/model/extentMap';
 import { SECTOR_SIZE } from '../base/units';
 import { readMove, type MoveInProgress } from '../pvmove/layout';
 import type { PvNames } from '../pvmove/plan';
+
+/** A stream event before the session numbers it. */
+export type DmStreamBody = DmStreamEvent extends infer E ? (E extends DmStreamEvent ? Omit<E, 'stream' | 'seq' | 'timeMs'> : never) : never;
 
 /** `pv1.img` → `pv1`. */
 export function displayName(image: string): string {
@@ -210,4 +215,42 @@ function mirrorSync(dm: DeviceMapper, name: string, live: TableSpec): MirrorSync
     out.push({ targetIndex, regionsInSync: control.inSyncRegions, regionsTotal: control.nrRegions, health: control.health });
   });
   return out;
+}
+
+/** A dm event as the API streams it (without its stream id, sequence number and time), or null for events the stream leaves out. */
+export function dmStreamBody(e: DmEvent): DmStreamBody | null {
+  switch (e.type) {
+    case 'device-created':
+    case 'device-removed':
+    case 'remove-deferred':
+    case 'inactive-cleared':
+    case 'suspending':
+    case 'suspended':
+    case 'resumed':
+    case 'io-deferred':
+    case 'event-number':
+    case 'write-intercepted':
+    case 'write-released':
+    case 'write-both-legs':
+    case 'leg-error':
+      return { ...e };
+    case 'table-loaded':
+    case 'table-swapped':
+      return { ...e, table: [...e.table] };
+    case 'io-counters': {
+      const { reads, writes, readSectors, writtenSectors } = e.counters;
+      return { type: e.type, device: e.device, devno: e.devno, io: { reads, writes, readSectors, writtenSectors }, inFlight: e.inFlight, deferred: e.deferred };
+    }
+    case 'region-state':
+      return { type: e.type, device: e.device, devno: e.devno, targetIndex: e.targetIndex, region: e.region, state: e.state === 'not-copied' ? 'pending' : e.state, regionsInSync: e.inSyncRegions, regionsTotal: e.nrRegions };
+    case 'mirror-in-sync':
+      return { type: e.type, device: e.device, devno: e.devno, targetIndex: e.targetIndex, regionsTotal: e.nrRegions };
+    // Image PVs are part of the workspace view; the copier's progress is the move's progress;
+    // flakey's up/down shows in its IO errors.
+    case 'image-added':
+    case 'image-removed':
+    case 'flakey-state':
+    case 'copier-progress':
+      return null;
+  }
 }

@@ -144,7 +144,7 @@ class Storm {
   async setup(): Promise<void> {
     const clock = this.firstClock;
     const quiet = () => undefined;
-    const options = { clock, random: this.random, hostname: 'sim', holder: 'storm', unixTime: () => 1_700_000_000, log: quiet, onChange: quiet, onStep: quiet, onIntercept: quiet };
+    const options = { clock, random: this.random, hostname: 'sim', holder: 'storm', unixTime: () => 1_700_000_000, log: quiet, onChange: quiet, onStep: quiet, onDmEvent: quiet };
     await clock.run(createDemo(PATH, this.storage, options, this.layout, false).then((s) => s.close()));
     await this.openWorld(clock);
     const vg = this.world.engine.session!.ws.getVg('vg0').vg;

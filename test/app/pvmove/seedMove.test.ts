@@ -29,7 +29,7 @@ async function demoEngine() {
   let intercepted = 0;
   engine.subscribe((name, payload) => {
     if (name === 'move.step') steps.push(payload as StepView);
-    if (name === 'move.intercept' && (payload as { phase: string }).phase === 'intercepted') intercepted += 1;
+    if (name === 'dm.event' && (payload as { type: string }).type === 'write-intercepted') intercepted += 1;
   });
   await engine.handlers['workspace.createDemo']({ path: dir, scenario: 'seed', force: false });
   return { dir, engine, steps, intercepted: () => intercepted };
