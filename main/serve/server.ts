@@ -22,7 +22,7 @@ import { serveApi } from '../../app/api/server';
 import type { EventSource, Handlers } from '../../app/api/server';
 import { contentSecurityPolicy, HARDENING_HEADERS } from '../electron/security';
 import { isCanonical, parseRequestTarget } from './requestTarget';
-import { MAX_MESSAGE_BYTES, serveConnection } from './socket';
+import { MAX_MESSAGE_BYTES, MAX_UNREAD_BYTES, serveConnection } from './socket';
 
 export const LOOPBACK_HOSTS = ['127.0.0.1', '::1'] as const;
 
@@ -37,6 +37,10 @@ export interface ServeOptions {
   port?: number;
   /** Tests may fix it; otherwise 16 random bytes from the OS. */
   token?: string;
+  /** Outgoing bytes a client may leave unread before it is disconnected (socket.ts). */
+  maxUnreadBytes?: number;
+  /** Told when a connection is dropped for the server's own reasons (a client that stopped reading). */
+  onDrop?: (reason: string) => void;
 }
 
 export interface RunningServer {
@@ -85,7 +89,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = serveConnection(ws, (wire) => serveApi(wire, options.engine.handlers, options.engine, options.clock));
+      const limits = { maxUnreadBytes: options.maxUnreadBytes ?? MAX_UNREAD_BYTES, onDrop: options.onDrop };
+      const session = serveConnection(ws, (wire) => serveApi(wire, options.engine.handlers, options.engine, options.clock), limits);
       sessions.add(session);
       ws.once('close', () => sessions.delete(session));
     });

@@ -27,21 +27,35 @@ const BINARY_REFUSAL = 'Binary messages are not part of the lvmscope protocol; s
  * Serves one accepted connection: `start` begins the API session on it, which is disposed when
  * the connection closes. Returns that session (the server disposes it early on shutdown).
  */
-export function serveConnection(ws: WebSocket, start: (wire: Wire) => Disposable): Disposable {
+export function serveConnection(ws: WebSocket, start: (wire: Wire) => Disposable, limits: ConnectionLimits = { maxUnreadBytes: MAX_UNREAD_BYTES }): Disposable {
   // ws closes the connection itself after a protocol error, with the matching close code; this
   // listener only has to exist (an ECONNRESET from the peer lands here too).
   ws.on('error', () => undefined);
-  const session = start(socketWire(ws));
+  const session = start(socketWire(ws, limits));
   ws.once('close', () => session.dispose());
   return session;
 }
 
+export interface ConnectionLimits {
+  /** Outgoing bytes the client may leave unread before it is disconnected. */
+  maxUnreadBytes: number;
+  /** Told why a connection was dropped (for the server's log). */
+  onDrop?: (reason: string) => void;
+}
+
 /** A Wire over one WebSocket; every incoming message is answered (see the header). */
-export function socketWire(ws: WebSocket): Wire {
+export function socketWire(ws: WebSocket, limits: ConnectionLimits = { maxUnreadBytes: MAX_UNREAD_BYTES }): Wire {
   const send = (message: WireMessage) => {
     if (ws.readyState !== ws.OPEN) return;
+    // Checked before sending: one large message may exceed the bound by itself, but a client
+    // that still has more than the bound unread by the next message is not reading.
+    if (ws.bufferedAmount > limits.maxUnreadBytes) {
+      // No close frame: it would wait behind the very backlog the client does not read.
+      ws.terminate();
+      limits.onDrop?.(`a browser connection stopped reading (over ${limits.maxUnreadBytes} bytes unread) and was disconnected; it gets a fresh view when it reconnects.`);
+      return;
+    }
     ws.send(JSON.stringify(message));
-    if (ws.bufferedAmount > MAX_UNREAD_BYTES) ws.terminate();
   };
   return {
     send,

@@ -49,7 +49,8 @@ async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> 
   }
   const demo = dir === undefined || Boolean(flags.demo);
   const engine = new Engine(createNodeHost({ kind: 'browser', holderName: 'lvmscope serve', workspace: () => ({ path: workspacePath, recent: [], demo }) }));
-  const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), engine, clock: nodeClock, port: flags.port });
+  const onDrop = (reason: string) => process.stderr.write(`lvmscope: ${reason}\n`);
+  const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), engine, clock: nodeClock, port: flags.port, onDrop });
   process.stdout.write(`lvmscope: serving on ${server.url}\n`);
   process.stderr.write(`lvmscope ${ENGINE_VERSION}: workspace ${workspacePath}; press Ctrl+C to stop.\n`);
   engine.log('info', 'host', `browser mode serves ${workspacePath}`);
