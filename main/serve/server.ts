@@ -78,7 +78,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res.destroy();
     });
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // No permessage-deflate (also ws's default, stated here on purpose): inflating messages costs
+  // memory and CPU that a client controls, and no message here is big enough to need it.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
   const sessions = new Set<Disposable>();
   httpServer.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
     // Until ws takes the socket over, a reset from the peer must not become an uncaught error.
@@ -96,7 +98,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   });
   await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
+    httpServer.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, host, options.port ?? 0)));
     httpServer.listen(options.port ?? 0, host, () => resolve());
   });
   state.port = (httpServer.address() as AddressInfo).port;
@@ -107,6 +109,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     token,
     close: () => closeAll(httpServer, wss, sessions),
   };
+}
+
+/** A sentence for the usual reasons a port cannot be bound. */
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (e.code === 'EADDRINUSE') return new LvmscopeError('BUSY', `Port ${port} on ${host} is already in use (by another lvmscope serve, or another program); choose another with --port, or --port 0 for any free one.`);
+  if (e.code === 'EACCES') return new LvmscopeError('INVALID', `Port ${port} on ${host} may only be used by root; choose a port above 1023 with --port, or --port 0 for any free one.`);
+  if (e.code === 'EADDRNOTAVAIL') return new LvmscopeError('INVALID', `${host} is not an address of this machine (is IPv6 disabled?); serve on 127.0.0.1 instead.`);
+  return e;
 }
 
 async function closeAll(httpServer: http.Server, wss: WebSocketServer, sessions: Set<Disposable>): Promise<void> {

@@ -114,10 +114,16 @@ describe('the browser-mode server', () => {
     ws.close();
   });
 
+  it('says in a sentence when its port is taken', async () => {
+    await expect(startServer({ rendererDir, engine, clock: nodeClock, port: server.port })).rejects.toThrow(`Port ${server.port} on 127.0.0.1 is already in use (by another lvmscope serve, or another program); choose another with --port, or --port 0 for any free one.`);
+  });
+
   it('compares tokens exactly', () => {
     expect(tokenMatches('abc', 'abc')).toBe(true);
     expect(tokenMatches('abd', 'abc')).toBe(false);
     expect(tokenMatches('ab', 'abc')).toBe(false);
     expect(tokenMatches(null, 'abc')).toBe(false);
+    // Same length in characters, more bytes: refused (timingSafeEqual used to throw on it).
+    expect(tokenMatches('ééé', 'abc')).toBe(false);
   });
 });
