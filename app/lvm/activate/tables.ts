@@ -56,6 +56,10 @@ export function lvTable(vg: VolumeGroup, lvName: string, devnos: PvDevnos): Targ
     }
     // Linear (possibly through the pvmove layer): one target per run of where the data is now.
     for (const run of lvMapping(vg, lvName).filter((r) => r.le >= seg.startExtent && r.le < seg.startExtent + seg.extentCount)) {
+      if (run.mirror?.lvName === lvName && run.legs.length > 1) {
+        targets.push(ownMirrorTarget(vg, lv, devnos, run));
+        continue;
+      }
       const moved = run.mirror ? (run.mirror.extentsMoved ?? 0) >= run.mirror.extentCount : false;
       const leg = run.legs[moved && run.legs.length > 1 ? 1 : 0];
       const device = { devno: devnoOf(vg, devnos, leg.pvId, lvName), offsetSectors: pvOf(vg, leg.pvId).peStartSectors + leg.pe * ext };
@@ -63,6 +67,30 @@ export function lvTable(vg: VolumeGroup, lvName: string, devnos: PvDevnos): Targ
     }
   }
   return mergeLinearTargets(targets);
+}
+
+/**
+ * An old-style `mirror` LV (LVM2's segtype "mirror": legs _mimage_N, a core or disk log) is a dm
+ * mirror over every leg, as LVM2 activates it (lib/mirror/mirrored.c): writes go to every
+ * leg, reads to leg 0, and every region starts out of sync and is recovered from leg 0 (no
+ * recovery when LVM2 created it with --nosync). A disk log (`_mlog`) is kept in memory
+ * instead: writes reach every leg either way, so the legs never diverge.
+ */
+function ownMirrorTarget(vg: VolumeGroup, lv: LogicalVolume, devnos: PvDevnos, run: ReturnType<typeof lvMapping>[number]): TargetSpec {
+  const ext = vg.extentSizeSectors;
+  const lengthSectors = run.count * ext;
+  let regionSectors = run.mirror?.regionSizeSectors ?? 1024;
+  while (regionSectors > lengthSectors && regionSectors > 2) regionSectors /= 2;
+  const notSynced = lv.status.includes('NOTSYNCED') || lv.status.includes('LV_NOTSYNCED');
+  return {
+    type: 'mirror',
+    startSector: run.le * ext,
+    lengthSectors,
+    regionSectors,
+    sync: notSynced ? 'nosync' : 'default',
+    legs: run.legs.map((leg) => ({ devno: devnoOf(vg, devnos, leg.pvId, lv.name), offsetSectors: pvOf(vg, leg.pvId).peStartSectors + leg.pe * ext })),
+    handleErrors: false,
+  };
 }
 
 /** Joins consecutive linear targets that continue on the same device (as one dm target). */
