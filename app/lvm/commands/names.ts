@@ -28,8 +28,18 @@ function checkCommon(name: string, what: string): void {
   if (name.length > MAX_NAME_LENGTH) invalid(`it is longer than ${MAX_NAME_LENGTH} characters`);
 }
 
+/**
+ * Entries every Linux /dev holds. LVM2's vgcreate refuses a VG whose /dev/<vg> folder would
+ * collide with one ("/dev/mapper: already exists in filesystem"); lvmscope refuses these
+ * wherever it runs, so its images work on any host.
+ */
+const DEV_ENTRIES = ['block', 'char', 'console', 'core', 'cpu', 'disk', 'fd', 'full', 'input', 'kmsg', 'mapper', 'mem', 'net', 'null', 'ptmx', 'pts', 'random', 'shm', 'stderr', 'stdin', 'stdout', 'tty', 'urandom', 'zero'];
+
 export function validateVgName(name: string): void {
   checkCommon(name, 'volume group');
+  if (DEV_ENTRIES.includes(name)) {
+    throw new LvmscopeError('INVALID', `"${name}" is not a valid volume group name: /dev/${name} already exists on every Linux system, and a VG's LVs live in /dev/<VG name>.`);
+  }
 }
 
 /** Checks an LV name; with `vgName`, also that the two fit together. */

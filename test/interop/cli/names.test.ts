@@ -5,7 +5,7 @@
 // lvcreate runs on one copy (loop devices, activation disabled), lvmscope on the other; then
 // real vgck and lvs read lvmscope's copy and list every LV lvmscope created.
 
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,5 +66,36 @@ describe.skipIf(missingTools('lvm', 'losetup', 'root'))('LV names = real LVM2', 
         for (const name of created) expect(listed).toContain(name);
       },
     );
+  });
+
+  it('vgcreate accepts and refuses the same VG names as LVM2 (LV reservations do not apply, /dev entries do)', async () => {
+    const vgNames = ['snapshot', 'a_mlog', 'pvmove0', '.a', 'a--b', 'a+b', 'mapper', 'null', '.', '..', 'a b', 'a@b', 'v'.repeat(127), 'v'.repeat(128)];
+    const theirs = tempDir('lvmscope-vgnames-lvm2-');
+    dirs.push(theirs);
+    const image = path.join(theirs, 'pv1.img');
+    writeFileSync(image, '');
+    truncateSync(image, 16 * 1024 * 1024);
+    const lvm2Verdict = await withLoopDevices([image], (a) => {
+      a.lvm('pvcreate', a.dev('pv1.img'));
+      return new Map(
+        vgNames.map((vg) => {
+          try {
+            a.lvm('vgcreate', vg, a.dev('pv1.img'));
+          } catch {
+            return [vg, false];
+          }
+          a.lvm('vgremove', '-f', vg);
+          return [vg, true];
+        }),
+      );
+    });
+    for (const vg of vgNames) {
+      const ours = tempDir('lvmscope-vgnames-ours-');
+      dirs.push(ours);
+      writeFileSync(path.join(ours, 'pv1.img'), '');
+      truncateSync(path.join(ours, 'pv1.img'), 16 * 1024 * 1024);
+      const r = cli('vgcreate', ours, vg, 'pv1.img');
+      expect(r.status === 0, `${JSON.stringify(vg)}: lvmscope ${r.status === 0 ? 'accepts' : `refuses (${r.stderr.trim()})`}, LVM2 ${lvm2Verdict.get(vg) ? 'accepts' : 'refuses'}`).toBe(lvm2Verdict.get(vg));
+    }
   });
 });

@@ -63,6 +63,9 @@ describe('names', () => {
     expect(accepts(() => validateLvName('a'.repeat(122), 'vg0'))).toBe(false);
     expect(accepts(() => validateVgName('v'.repeat(127)))).toBe(true);
     expect(accepts(() => validateVgName('v'.repeat(128)))).toBe(false);
+    // VG names are not bound by the LV reservations, but by /dev (real vgcreate: "/dev/mapper: already exists in filesystem").
+    for (const vg of ['snapshot', 'a_mlog', 'pvmove0', '.a', 'a--b', 'a+b', 'dev']) expect(accepts(() => validateVgName(vg)), vg).toBe(true);
+    for (const vg of ['mapper', 'null', '.', '..', '-a', 'a b', 'a/b', 'a@b', '']) expect(accepts(() => validateVgName(vg)), vg).toBe(false);
   });
 
   it('applies the limit in lvcreate and lvrename (nothing planned)', () => {
