@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LvmscopeError } from '../../../../app/base/result';
 import { SeededRandom } from '../../../../app/base/clock';
-import { planLvCreate, planLvRemove, planLvRename } from '../../../../app/lvm/commands/lvCommands';
+import { planLvCreate, planLvExtend, planLvReduce, planLvRemove, planLvRename } from '../../../../app/lvm/commands/lvCommands';
 import { validateLvName, validateVgName } from '../../../../app/lvm/commands/names';
 import { parseVgText } from '../../../../app/lvm/model/vgCodec';
 import { checkMoveOptions, planMove, type PvNames } from '../../../../app/pvmove/plan';
@@ -130,5 +130,32 @@ describe('move arguments', () => {
       expect(LvmCommandParams.safeParse({ ...op, force: true }).success).toBe(true);
       expect(LvmCommandParams.safeParse({ ...op, force: 'yes' }).success).toBe(false);
     }
+  });
+});
+
+describe('size arguments reaching the engine (API callers skip the CLI parsers)', () => {
+  it('lvcreate, lvextend and lvreduce either refuse with a typed error or plan whole extents (seeded fast-check)', () => {
+    const seed = Number(process.env.ENGINE_SIZES_SEED ?? Date.now() % 1_000_000);
+    console.log(`engine size sweep seed ${seed} (replay: ENGINE_SIZES_SEED=${seed})`);
+    const hostile = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double(), fc.constantFrom(0, -0, 0.4, 1.5, 2 ** 53, 2 ** 60, Number.MAX_SAFE_INTEGER, Number.NaN, Number.POSITIVE_INFINITY, 1e300));
+    fc.assert(
+      fc.property(fc.constantFrom('extents', 'sizeBytes', 'byExtents'), hostile, (field, value) => {
+        for (const plan of [
+          () => planLvCreate(stacked, { name: 'fresh', [field]: value }, ctx),
+          () => planLvExtend(stacked, 'lin2', { [field]: value }, ctx),
+          () => planLvReduce(stacked, 'lin2', { [field]: value }),
+        ]) {
+          let vg;
+          try {
+            vg = plan();
+          } catch (e) {
+            expect(e).toBeInstanceOf(LvmscopeError);
+            continue;
+          }
+          for (const lv of vg.lvs) for (const seg of lv.segments) expect(Number.isSafeInteger(seg.extentCount) && seg.extentCount > 0, `${field}=${value}`).toBe(true);
+        }
+      }),
+      { seed, numRuns: 500 },
+    );
   });
 });
