@@ -5,8 +5,8 @@
 //   surprised people (`workspace.open {path: "x"}` opened a folder next to wherever serve ran);
 // - opening never creates anything: a missing folder is an error, not `mkdir -p` (as root,
 //   that created any path);
-// - a folder that holds files but no disk images (`/etc`, a photo folder) is not a workspace:
-//   it is refused before a lock file or anything else is written into it;
+// - a folder that holds files or folders but no disk images (`/etc`, `/`, a photo folder) is
+//   not a workspace: it is refused before a lock file or anything else is written into it;
 // - creating a demo may make the one missing folder at the end of the path, when its parent
 //   exists (the scenario folder beside a workspace, a folder the user named), never a chain.
 // The CLI and the desktop app resolve and create the folder the user named themselves (their
@@ -15,7 +15,7 @@
 
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LvmscopeError } from '../app/base/result';
 import { FolderWorkspaceStorage } from './node/fileStorage';
@@ -67,15 +67,21 @@ async function makeLastFolder(folder: string): Promise<void> {
   }
 }
 
-/** Refuses a folder whose candidate image files are all something else. */
+/**
+ * Refuses a folder that is neither empty nor holds a disk image. "Empty" ignores what lvmscope
+ * itself ignores (dot-files, notes, its lock and journals); a folder of subfolders (`/`,
+ * `/home`) or of device nodes (`/dev`) is not empty: a demo must not be written into it.
+ */
 async function checkHoldsDiskImages(folder: string): Promise<void> {
   const candidates = await new FolderWorkspaceStorage(folder).listImages();
-  if (candidates.length === 0) return;
-  for (const name of candidates) if (isDiskImage(path.join(folder, name))) return;
-  const named = candidates.slice(0, NAMED_FILES).join(', ') + (candidates.length > NAMED_FILES ? `, … (${candidates.length} files)` : '');
+  if (candidates.some((name) => isDiskImage(path.join(folder, name)))) return;
+  const others = (await readdir(folder, { withFileTypes: true })).filter((entry) => !entry.name.startsWith('.') && !entry.isFile()).map((entry) => entry.name);
+  const held = [...candidates, ...others].sort();
+  if (held.length === 0) return;
+  const named = held.slice(0, NAMED_FILES).join(', ') + (held.length > NAMED_FILES ? `, … (${held.length} entries)` : '');
   throw new LvmscopeError(
     'INVALID',
-    `${folder} holds no disk images: its files (${named}) carry no LVM2 label and none is a blank image of whole 512-byte sectors of at least 1 MiB, so ${folder} is not an lvmscope workspace. Nothing was written; open the folder that holds your image files, or an empty folder.`,
+    `${folder} holds no disk images: what it holds (${named}) is neither an image with an LVM2 label nor a blank image (whole 512-byte sectors, at least 1 MiB), so ${folder} is not an lvmscope workspace. Nothing was written; open the folder that holds your image files, or an empty folder.`,
   );
 }
 

@@ -80,7 +80,7 @@ describe('workspace paths over the API', () => {
     const before = snapshot(folder);
     const open = await call(e, 'workspace.open', { path: folder });
     expect(open).toMatchObject({ ok: false, error: { code: 'INVALID' } });
-    if (!open.ok) expect(open.error.message).toBe(`${folder} holds no disk images: its files (hostname, passwd, photo.jpg) carry no LVM2 label and none is a blank image of whole 512-byte sectors of at least 1 MiB, so ${folder} is not an lvmscope workspace. Nothing was written; open the folder that holds your image files, or an empty folder.`);
+    if (!open.ok) expect(open.error.message).toBe(`${folder} holds no disk images: what it holds (hostname, passwd, photo.jpg) is neither an image with an LVM2 label nor a blank image (whole 512-byte sectors, at least 1 MiB), so ${folder} is not an lvmscope workspace. Nothing was written; open the folder that holds your image files, or an empty folder.`);
     for (const force of [false, true]) expect((await call(e, 'workspace.createDemo', { path: folder, scenario: 'seed', force })).ok).toBe(false);
     expect((await call(e, 'scenario.run', { name: 'seed', path: folder, force: true })).ok).toBe(false);
     expect(snapshot(folder)).toEqual(before);
@@ -91,6 +91,19 @@ describe('workspace paths over the API', () => {
     const r = await call(e, 'workspace.open', { path: '/etc' });
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID', message: expect.stringContaining('/etc holds no disk images') } });
     expect(existsSync('/etc/.lvmscope.lock')).toBe(false);
+  });
+
+  it('refuses a demo in a folder of folders or devices (/, /dev), which is not empty', async () => {
+    const e = engine();
+    for (const folder of ['/', '/dev']) {
+      const r = await call(e, 'workspace.createDemo', { path: folder, scenario: 'seed' });
+      expect(r, folder).toMatchObject({ ok: false, error: { code: 'INVALID', message: expect.stringContaining(`${folder} holds no disk images`) } });
+      expect(existsSync(path.join(folder, 'pv1.img'))).toBe(false);
+    }
+    const parent = mkdtempSync(path.join(root, 'parent-'));
+    mkdirSync(path.join(parent, 'photos'));
+    expect(await call(e, 'workspace.open', { path: parent })).toMatchObject({ ok: false, error: { message: expect.stringContaining('what it holds (photos)') } });
+    expect(readdirSync(parent)).toEqual(['photos']);
   });
 
   it('refuses a file, and a path with a NUL, with a sentence', async () => {
