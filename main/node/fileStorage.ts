@@ -37,18 +37,18 @@ export class FileBlockStore implements BlockStore {
       handle = await open(filePath, constants.O_RDWR);
     } catch (e) {
       const errno = errnoOf(e);
-      if (!errno || !READ_ONLY_ERRNOS.has(errno)) throw storageError(e, { file: name, path: filePath, op: 'open', bytes: 0 });
+      if (!errno || !READ_ONLY_ERRNOS.has(errno)) throw storageError(e, { file: name, path: filePath, op: 'open %f', bytes: 0 });
       handle = await open(filePath, constants.O_RDONLY).catch((again: unknown) => {
-        throw storageError(again, { file: name, path: filePath, op: 'open', bytes: 0 });
+        throw storageError(again, { file: name, path: filePath, op: 'open %f', bytes: 0 });
       });
-      readOnlyReason = storageError(e, { file: name, path: filePath, op: 'open for writing', bytes: 0 }).message.replace(/\.$/, '') + '; until then it is opened read-only.';
+      readOnlyReason = storageError(e, { file: name, path: filePath, op: 'open %f for writing', bytes: 0 }).message.replace(/\.$/, '') + '; until then it is opened read-only.';
     }
     const { size } = await handle.stat();
     return new FileBlockStore(name, filePath, handle, size, readOnlyReason);
   }
 
   static async create(filePath: string, sizeBytes: number, name = path.basename(filePath)): Promise<FileBlockStore> {
-    const operation = { file: name, path: filePath, op: 'create', bytes: sizeBytes };
+    const operation = { file: name, path: filePath, op: `create %f (${sizeBytes} bytes)`, bytes: sizeBytes };
     const handle = await open(filePath, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o644).catch((e: unknown) => {
       throw storageError(e, operation);
     });
@@ -109,7 +109,7 @@ export class FileBlockStore implements BlockStore {
     try {
       await this.handle.datasync();
     } catch (e) {
-      throw storageError(e, { file: this.name, path: this.path, op: 'flush (fdatasync) the writes', bytes: 0 });
+      throw storageError(e, { file: this.name, path: this.path, op: 'flush (fdatasync) the writes to %f', bytes: 0 });
     }
   }
 
@@ -149,7 +149,7 @@ export class FolderWorkspaceStorage implements WorkspaceStorage {
    */
   async listImages(): Promise<string[]> {
     const names = await readdir(this.location).catch((e: unknown) => {
-      throw storageError(e, { file: path.basename(this.location), path: this.location, op: 'list the workspace folder', bytes: 0 });
+      throw storageError(e, { file: path.basename(this.location), path: this.location, op: 'list the workspace folder %f', bytes: 0 });
     });
     const out: string[] = [];
     this.skipped = [];
@@ -191,7 +191,7 @@ export class FolderWorkspaceStorage implements WorkspaceStorage {
       handle = await open(journalPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (e) {
       if (errnoOf(e) === 'ENOENT') return '';
-      throw storageError(e, { file: name, path: journalPath, op: 'read the write journal', bytes: 0 });
+      throw storageError(e, { file: name, path: journalPath, op: 'read the write journal %f', bytes: 0 });
     }
     try {
       if (!(await handle.stat()).isFile()) throw notAFileError(name, journalPath);
@@ -212,7 +212,7 @@ export class FolderWorkspaceStorage implements WorkspaceStorage {
 
   async lock(holder: string): Promise<void> {
     await mkdir(this.location, { recursive: true }).catch((e: unknown) => {
-      throw storageError(e, { file: path.basename(this.location), path: this.location, op: 'create the workspace folder', bytes: 0 });
+      throw storageError(e, { file: path.basename(this.location), path: this.location, op: 'create the workspace folder %f', bytes: 0 });
     });
     await this.workspaceLock.take(holder);
   }
@@ -251,7 +251,7 @@ class AppendOnlyJournal implements Journal {
     try {
       handle = await open(filePath, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
     } catch (e) {
-      throw storageError(e, { file: name, path: filePath, op: 'open the write journal', bytes: 0 });
+      throw storageError(e, { file: name, path: filePath, op: 'open the write journal %f', bytes: 0 });
     }
     const s = await handle.stat();
     if (!s.isFile()) {
@@ -273,7 +273,7 @@ class AppendOnlyJournal implements Journal {
 
   private async appendWhole(data: Buffer): Promise<void> {
     const before = this.lengthBytes;
-    const operation: FileOperation = { file: this.name, path: this.filePath, op: 'append a record to the write journal', bytes: data.length };
+    const operation: FileOperation = { file: this.name, path: this.filePath, op: `append a ${data.length}-byte record to the write journal %f`, bytes: data.length };
     let done = 0;
     try {
       while (done < data.length) {
@@ -302,6 +302,6 @@ function skippedEntrySentence(name: string, entryPath: string, e: unknown): stri
     case 'ELOOP':
       return `${name} is a symbolic link that loops back on itself, so it was skipped; delete it (rm ${entryPath}) to silence this warning.`;
     default:
-      return `${storageError(e, { file: name, path: entryPath, op: 'look at', bytes: 0 }).message.replace(/\.$/, '')}; it was skipped.`;
+      return `${storageError(e, { file: name, path: entryPath, op: 'look at %f', bytes: 0 }).message.replace(/\.$/, '')}; it was skipped.`;
   }
 }

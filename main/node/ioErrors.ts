@@ -10,7 +10,11 @@ export interface FileOperation {
   /** The file's name as the user knows it ("pv4.img", ".lvmscope-writes.log"). */
   file: string;
   path: string;
-  /** What lvmscope was doing, as a verb phrase: "write", "append to the write journal". */
+  /**
+   * What lvmscope was doing, as a verb phrase; `%f` stands for the file ("open %f for
+   * writing"). Without `%f` the size, offset and file follow it ("write 512 KiB at byte 0 of
+   * pv4.img").
+   */
   op: string;
   /** Bytes the operation needed (0 when not a write). */
   bytes: number;
@@ -30,9 +34,16 @@ export function storageError(e: unknown, what: FileOperation): LvmscopeError {
   if (e instanceof LvmscopeError) return e;
   const errno = errnoOf(e) ?? 'error';
   const [code, cause, advice] = explain(errno, what);
-  const at = what.offsetBytes !== undefined ? ` at byte ${what.offsetBytes}` : '';
+  return new LvmscopeError(code, `Could not ${operationText(what)}: ${cause} (${errno}); ${advice}.`);
+}
+
+/** "open pv1.img (/w/pv1.img) for writing", "write 512 KiB at byte 0 of pv4.img (/w/pv4.img)". */
+function operationText(what: FileOperation): string {
+  const file = `${what.file} (${what.path})`;
+  if (what.op.includes('%f')) return what.op.replace('%f', file);
   const size = what.bytes > 0 ? ` ${formatSize(what.bytes)}` : '';
-  return new LvmscopeError(code, `Could not ${what.op}${size}${at} of ${what.file} (${what.path}): ${cause} (${errno}); ${advice}.`);
+  const at = what.offsetBytes !== undefined ? ` at byte ${what.offsetBytes}` : '';
+  return `${what.op}${size}${at} of ${file}`;
 }
 
 function explain(errno: string, what: FileOperation): [ErrorCode, string, string] {
@@ -66,8 +77,5 @@ function explain(errno: string, what: FileOperation): [ErrorCode, string, string
 
 /** The sentence for a write that made no progress without an error (never taken as success). */
 export function shortWriteError(what: FileOperation, writtenBytes: number): LvmscopeError {
-  return new LvmscopeError(
-    'IO',
-    `Could not ${what.op} ${formatSize(what.bytes)}${what.offsetBytes !== undefined ? ` at byte ${what.offsetBytes}` : ''} of ${what.file} (${what.path}): the system stopped after ${writtenBytes} bytes without an error; check the disk it is on (is it full?), then try again.`,
-  );
+  return new LvmscopeError('IO', `Could not ${operationText(what)}: the system stopped after ${writtenBytes} bytes without an error; check the disk it is on (is it full?), then try again.`);
 }

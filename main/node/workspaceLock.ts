@@ -72,7 +72,7 @@ export class WorkspaceLock {
       await writeFile(temp, JSON.stringify(record), { flag: 'wx', mode: 0o644 });
     } catch (e) {
       await unlink(temp).catch(() => undefined);
-      throw storageError(e, { file: LOCK_FILE, path: this.lockPath, op: 'create the lock file', bytes: JSON.stringify(record).length });
+      throw storageError(e, { file: LOCK_FILE, path: this.lockPath, op: 'create the lock file %f', bytes: JSON.stringify(record).length });
     }
     try {
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
@@ -104,7 +104,7 @@ export class WorkspaceLock {
       await link(temp, this.lockPath);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw storageError(e, { file: LOCK_FILE, path: this.lockPath, op: 'create the lock file', bytes: 0 });
+      throw storageError(e, { file: LOCK_FILE, path: this.lockPath, op: 'create the lock file %f', bytes: 0 });
     }
     this.ownInode = (await lstat(temp)).ino;
     return true;
@@ -149,7 +149,7 @@ async function claimIdentity(temp: string, claim: string): Promise<boolean> {
     await link(temp, claim);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw storageError(e, { file: path.basename(claim), path: claim, op: 'create a lock takeover claim', bytes: 0 });
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw storageError(e, { file: path.basename(claim), path: claim, op: 'create the lock takeover claim %f', bytes: 0 });
   }
   const seen = await statOrUndefined(claim);
   if (!seen || (await judge(claim, seen)).kind !== 'stale') return false;
@@ -172,7 +172,7 @@ async function judge(file: string, seen: Stats): Promise<Verdict> {
     text = await readNoFollow(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'gone' };
-    throw storageError(e, { file: path.basename(file), path: file, op: 'read the lock file', bytes: 0 });
+    throw storageError(e, { file: path.basename(file), path: file, op: 'read the lock file %f', bytes: 0 });
   }
   const record = parseRecord(text);
   if (!record) {

@@ -66,7 +66,7 @@ async function sweepRun(seed: number): Promise<string> {
   } else expect(first.status).toBe('done');
   // The journal holds whole records only.
   const journal = storage.journals.get(WRITE_JOURNAL) ?? '';
-  for (const line of journal.split('\n').slice(0, -1)) expect(line).toMatch(/^(I vg0\/lv0 \d+ \d+ \d+|A \d+)$/);
+  for (const line of journal.split('\n').slice(0, -1)) expect(line).toMatch(/^(I vg0\/lv0 \d+ \d+ \d+|A \d+|D vg0\/lv0 \S+ \d+)$/);
 
   space.freePages = Infinity;
   let end = first;

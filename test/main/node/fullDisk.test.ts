@@ -307,7 +307,7 @@ describe.skipIf(!canMount)('a full disk under a workspace (tmpfs)', () => {
     expect(stats.lastError).toMatch(FULL);
     const journal = readFileSync(path.join(disk.workspace, WRITE_JOURNAL), 'utf8');
     expect(journal.endsWith('\n')).toBe(true);
-    for (const line of journal.trimEnd().split('\n')) expect(line).toMatch(/^(I vg0\/lv0 \d+ \d+ \d+|A \d+)$/);
+    for (const line of journal.trimEnd().split('\n')) expect(line).toMatch(/^(I vg0\/lv0 \d+ \d+ \d+|A \d+|D vg0\/lv0 \S+ \d+)$/);
     expect(journal.match(/^A /gm)?.length ?? 0).toBeGreaterThanOrEqual(acknowledged);
     await verifyClean(engine);
     disk.free();
