@@ -62,7 +62,7 @@ function checkPvIdentity(ws: LvmWorkspace, image: string, verb: string, force: b
 
 function labelProblem(ws: LvmWorkspace, image: string): string {
   const problem = ws.problems.find((p) => p.image === image);
-  return problem ? problem.error.message.replace(/\.$/, '') : 'it does not decode';
+  return problem ? problem.error.message.replace(`${image}: `, '').replace(/\.$/, '') : 'it does not decode';
 }
 
 /** Wipes what the plan found (zeroing each magic, as blkid_do_wipe does), then writes the label and empty metadata areas. */

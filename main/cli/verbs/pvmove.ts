@@ -79,7 +79,7 @@ function normaliseSpec(view: WorkspaceView, spec: string): { image: string; text
 async function startMove(engine: Engine, view: WorkspaceView, pvs: string[], flags: PvmoveFlags): Promise<void> {
   const [source, ...dests] = pvs.map((p) => normaliseSpec(view, p));
   const vg = vgOfImage(view, source.image);
-  if (!vg) throw new LvmscopeError('STATE', `${source.image} is not in a volume group, so it has no extents to move; add it with vgextend first.`);
+  if (!vg) throw new LvmscopeError('STATE', notInVgSentence(view, source.image));
   const request = { vg, sources: [source.text], destinations: dests.map((d) => d.text), alloc: flags.alloc, ...(flags.name ? { lv: flags.name } : {}) };
   if (flags.dryRun) {
     printPlan(await engine.handlers['move.plan'](request), flags.rate);
@@ -103,6 +103,14 @@ async function resumeMove(engine: Engine, view: WorkspaceView, flags: PvmoveFlag
     const bytes = move.extentsTotal * vg.extentSizeSectors * 512;
     await follow(engine, { vg: vg.name, lvs: move.lvs, source: move.sources[0] ?? vg.name, destinations: move.destinations, bytes }, flags, () => engine.handlers['move.resume']({ vg: vg.name, options: moveOptions(flags) }));
   }
+}
+
+/** Why an image has no extents to move; a damaged label is pointed at a repair, not at vgextend (which would relabel it). */
+function notInVgSentence(view: WorkspaceView, image: string): string {
+  const damaged = view.problems.find((p) => p.message.startsWith(`${image}: `) && /label/.test(p.message));
+  const detail = damaged?.message.split(`${image}: `).filter(Boolean).join('').replace(/\.$/, '');
+  if (damaged) return `${image} has a damaged LVM label (${detail}), so lvmscope cannot tell which VG it belongs to; repair the label with LVM2's pvck --repair, then move its extents.`;
+  return `${image} is not in a volume group, so it has no extents to move; add it with vgextend first.`;
 }
 
 function moveOptions(flags: PvmoveFlags): MoveOptions {

@@ -10,7 +10,7 @@
 //   a demo-named file holding a filesystem is refused with every byte unchanged, and `demo FILE`
 //   is a sentence, not a bare EEXIST.
 
-import { existsSync, lstatSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, openSync, readFileSync, symlinkSync, truncateSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import fc from 'fast-check';
@@ -160,6 +160,24 @@ describe('size arguments through the CLI', () => {
     expect(r.status).toBe(1);
     expect(isOneSentence(r.stderr), r.stderr).toBe(true);
     expect(r.stderr).toMatch(/too long: LVM2 allows at most 124 characters for the VG and LV names together/);
+    expect(imageDigests(dir)).toEqual(before);
+  });
+});
+
+describe('a PV whose label is damaged', () => {
+  it('is pointed at pvck --repair by pvmove and pvs, never at pvcreate, and left unchanged', () => {
+    const dir = folder();
+    expect(cli('demo', dir).status).toBe(0);
+    const fd = openSync(path.join(dir, 'pv4.img'), 'r+');
+    writeSync(fd, Buffer.from([0xff]), 0, 1, 512 + 100); // breaks the label's checksum
+    closeSync(fd);
+    const before = imageDigests(dir);
+    const move = cli('pvmove', dir, 'pv4', 'pv1');
+    expect(isOneSentence(move.stderr), move.stderr).toBe(true);
+    expect(move.stderr).toMatch(/pv4\.img has a damaged LVM label \(the label in sector 1 has a bad checksum\).*pvck --repair/);
+    const pvs = cli('pvs', dir, 'pv4');
+    expect(pvs.stderr).toMatch(/damaged, named in the warnings, needs LVM2's pvck --repair instead/);
+    for (const r of [move, pvs]) expect(r.stderr).not.toMatch(/run pvcreate|becomes one with lvmscope pvcreate/);
     expect(imageDigests(dir)).toEqual(before);
   });
 });
