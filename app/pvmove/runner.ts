@@ -302,7 +302,7 @@ export class MoveRunner {
           await dm.resume(T);
         },
         undo: async () => {
-          if (dm.list().some((d) => d.name === T)) dm.remove(T);
+          if (dm.has(T)) dm.remove(T);
         },
       },
       {
