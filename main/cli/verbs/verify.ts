@@ -1,5 +1,7 @@
-// `lvmscope verify DIR [VG/LV]`: checks every block of the LVs (or of one) against the demo
-// pattern and the writes the workload journaled; exit 1 when any block differs.
+// `lvmscope verify DIR [VG/LV]`: checks what lvmscope knows it wrote to the LVs (or to one):
+// the sectors the demo filled hold the demo pattern, the sectors the workload wrote hold its
+// last acknowledged write (or a write still in doubt). Sectors lvmscope never wrote (an
+// lvextend, a new LV) are not checked; each LV's line says what was. Exit 1 when any differs.
 
 import type { Command } from 'commander';
 import { LvmscopeError } from '../../../app/base/result';
@@ -9,7 +11,7 @@ import { splitLvPath, withWorkspace } from '../workspace';
 export function verifyVerb(program: Command): void {
   program
     .command('verify')
-    .description('Check LV data against the pattern written by `demo` (and the writes of workloads); every LV, or VG/LV.')
+    .description('Check what lvmscope wrote to the LVs (the demo pattern, the workloads\' acknowledged writes); every LV, or VG/LV. Sectors it never wrote are not checked.')
     .argument('<dir>', 'the workspace folder')
     .argument('[lv]', 'one LV as VG/LV')
     .action(async (dir: string, lvPath: string | undefined) => {
