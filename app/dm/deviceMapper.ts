@@ -61,6 +61,9 @@ export class DeviceMapper {
   private readonly targetTypes = new Map<string, AnyTargetType>();
   private readonly images = new Map<string, StoreDevice>();
   private readonly mapped = new Map<string, MappedDevice>();
+  /** Kept beside `mapped` so that creating the n-th device costs O(1), not a scan of n. */
+  private readonly minorsInUse = new Set<number>();
+  private readonly uuidsInUse = new Set<string>();
   /** Devices marked by `remove --deferred`, removed when nothing references them any more. */
   private readonly pendingRemoval = new Set<string>();
   private readonly deferredBound: number;
@@ -107,8 +110,8 @@ export class DeviceMapper {
     const bad = invalidDeviceName(name);
     if (bad) fail('INVALID', `Cannot create the device: ${bad}.`);
     if (this.mapped.has(name)) fail('EXISTS', `A device named ${name} already exists; remove it first or pick another name.`);
-    if (uuid && [...this.mapped.values()].some((d) => d.uuid === uuid)) fail('EXISTS', `Another device already has the UUID ${uuid}.`);
-    const minor = lowestFree(new Set([...this.mapped.values()].map((d) => d.minor)));
+    if (uuid && this.uuidsInUse.has(uuid)) fail('EXISTS', `Another device already has the UUID ${uuid}.`);
+    const minor = lowestFree(this.minorsInUse);
     const device = new MappedDevice(name, uuid, minor, formatDevno(DM_MAJOR, minor), {
       clock: this.clock,
       events: this.events,
@@ -116,6 +119,8 @@ export class DeviceMapper {
       ioEventIntervalMs: this.ioEventIntervalMs,
     });
     this.mapped.set(name, device);
+    this.minorsInUse.add(minor);
+    if (uuid) this.uuidsInUse.add(uuid);
     this.events.emit({ type: 'device-created', device: name, devno: device.devno, uuid });
     return device;
   }
@@ -145,6 +150,8 @@ export class DeviceMapper {
     if (device.isSuspending) fail('BUSY', `${device.name} is being suspended; wait for the suspend to finish before removing it.`);
     if (device.inFlight > 0) fail('BUSY', `${device.name} still has ${device.inFlight} IOs in flight; suspend it first so they drain.`);
     this.mapped.delete(device.name);
+    this.minorsInUse.delete(device.minor);
+    this.uuidsInUse.delete(device.uuid);
     device.failDeferred();
     device.cancelTimers();
     device.inactive?.destroy();
