@@ -9,7 +9,7 @@ import type { BlockStore } from '../../block/blockStore';
 import { LABEL_SCAN_BYTES, SECTOR_BYTES, encodeLabelSector, formatUuid, type PvLabel } from '../format/layout';
 import { detectSignatures, signatureWindowRanges, type Signature } from '../format/signatures';
 import { clearMda } from '../workspace/commit';
-import type { LvmWorkspace } from '../workspace/workspace';
+import type { LvmWorkspace, OrphanPv } from '../workspace/workspace';
 
 /** A label about to be written on an existing image, and the signatures to wipe first. */
 export interface NewPvPlan {
@@ -76,4 +76,9 @@ export async function writeNewPv(store: BlockStore, plan: Pick<NewPvPlan, 'label
     await clearMda({ imageName: store.name, store, startBytes: m.offsetBytes, sizeBytes: m.sizeBytes, header: undefined });
   }
   await store.flush();
+}
+
+/** Reusing a PV that may hold a VG would destroy it: say so, and what would repair it. */
+export function damagedPvSentence(orphan: OrphanPv): string {
+  return `${orphan.image} may still belong to a VG (${orphan.damaged}), so lvmscope will not reuse it; repair its metadata with LVM2 (vgcfgrestore, or vgck --updatemetadata), or if its data is not needed, delete the image and create a new one with pvcreate --size.`;
 }

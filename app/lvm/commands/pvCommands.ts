@@ -7,8 +7,7 @@ import type { BlockStore } from '../../block/blockStore';
 import { DEFAULT_LABEL_SECTOR, DEFAULT_MDA0_OFFSET_BYTES, DEFAULT_PE_START_BYTES, PV_EXT_VERSION, SECTOR_BYTES, formatUuid, type DiskLocn, type PvLabel } from '../format/layout';
 import type { LvmWorkspace } from '../workspace/workspace';
 import { newUuid } from './names';
-import { planNewPv, writeNewPv } from './newPv';
-import { damagedPvSentence } from './vgCommands';
+import { damagedPvSentence, planNewPv, writeNewPv } from './newPv';
 
 export interface PvCreateArgs {
   /** Image file name in the workspace, e.g. "pv5.img". */

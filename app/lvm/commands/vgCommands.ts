@@ -9,7 +9,7 @@ import { clearMda } from '../workspace/commit';
 import { commitVg, setLabelUsed, type VgCommitOptions } from '../workspace/vgCommit';
 import type { LvmWorkspace, OrphanPv } from '../workspace/workspace';
 import { checkFullNameLength, newUuid, validateVgName } from './names';
-import { planNewPv, writeNewPv, type NewPvPlan } from './newPv';
+import { damagedPvSentence, planNewPv, writeNewPv, type NewPvPlan } from './newPv';
 import { planPvLayout } from './pvCommands';
 
 export const DEFAULT_EXTENT_SIZE_BYTES = 4 * MiB;
@@ -44,11 +44,6 @@ function checkImageList(images: string[], verb: string): void {
   if (images.length === 0) throw new LvmscopeError('INVALID', `${verb} needs at least one PV.`);
   const twice = images.find((image, i) => images.indexOf(image) !== i);
   if (twice) throw new LvmscopeError('INVALID', `${verb} was given ${twice} twice.`);
-}
-
-/** Reusing a PV that may hold a VG would destroy it: say so, and what would repair it. */
-export function damagedPvSentence(orphan: OrphanPv): string {
-  return `${orphan.image} may still belong to a VG (${orphan.damaged}), so lvmscope will not reuse it; repair its metadata with LVM2 (vgcfgrestore, or vgck --updatemetadata), or if its data is not needed, delete the image and create a new one with pvcreate --size.`;
 }
 
 function checkNameFree(ws: LvmWorkspace, name: string): void {
