@@ -18,6 +18,25 @@ export interface EventSource {
 }
 
 /**
+ * The longest text any parameter may hold: a path (PATH_MAX). Names are far shorter; checking
+ * once here keeps every error sentence that names a value a readable length.
+ */
+export const MAX_TEXT_CHARS = 4096;
+
+/** The length of the longest string anywhere in `value` (walked without recursion: any depth). */
+export function longestText(value: unknown): number {
+  let longest = 0;
+  const pending: unknown[] = [value];
+  while (pending.length) {
+    const item = pending.pop();
+    if (typeof item === 'string') longest = Math.max(longest, item.length);
+    else if (Array.isArray(item)) pending.push(...item);
+    else if (item !== null && typeof item === 'object') for (const [key, v] of Object.entries(item)) pending.push(key, v);
+  }
+  return longest;
+}
+
+/**
  * Validates and dispatches one request; used by every transport (IPC, WebSocket, tests). It
  * never rejects: whatever a hostile or broken caller sends (params nested too deep for the
  * validator, getters that throw), the answer is `{ok: false, error}`.
@@ -25,6 +44,10 @@ export interface EventSource {
 export async function dispatch(handlers: Handlers, methodName: unknown, params: unknown): Promise<ApiResult<unknown>> {
   if (!isMethodName(methodName)) {
     return { ok: false, error: { code: 'BAD_REQUEST', message: `Unknown method '${String(methodName).slice(0, 80)}'. Known methods: ${Object.keys(methods).join(', ')}.` } };
+  }
+  const overlong = longestText(params);
+  if (overlong > MAX_TEXT_CHARS) {
+    return { ok: false, error: { code: 'BAD_REQUEST', message: `Invalid parameters for ${methodName}: a text of ${overlong} characters is longer than any name or path may be (${MAX_TEXT_CHARS} at most).` } };
   }
   try {
     const parsed = methods[methodName].params.safeParse(params ?? {});

@@ -112,6 +112,7 @@ const messageCases: Array<{ name: string; send: (c: RawConnection) => void; id: 
   { name: 'a method name from Object.prototype', send: (c) => c.sendText('{"kind":"request","id":14,"method":"__proto__"}'), id: 14, says: /Unknown method '__proto__'/ },
   { name: 'params of the wrong shape', send: (c) => c.sendText('{"kind":"request","id":15,"method":"workspace.listImages","params":"x"}'), id: 15, says: /Invalid parameters for workspace\.listImages/ },
   { name: 'params with an unknown key', send: (c) => c.sendText('{"kind":"request","id":16,"method":"workspace.open","params":{"path":"/x","evil":1}}'), id: 16, says: /Invalid parameters for workspace\.open/ },
+  { name: 'a name of 100 000 characters', send: (c) => c.sendText(JSON.stringify({ kind: 'request', id: 18, method: 'vg.backup', params: { vg: 'v'.repeat(100_000) } })), id: 18, says: /a text of 100000 characters is longer than any name or path may be \(4096 at most\)/ },
   { name: 'params nested 200 000 deep', send: (c) => c.sendText(`{"kind":"request","id":17,"method":"workspace.open","params":{"path":${'['.repeat(200_000)}${']'.repeat(200_000)}}}`), id: 17, says: /Invalid parameters for workspace\.open/ },
 ];
 
