@@ -77,7 +77,9 @@ async function replaceOwnImages(storage: WorkspaceStorage, options: SessionOptio
 async function checkReplaceable(ws: LvmWorkspace, name: string): Promise<void> {
   const store = ws.storeOf(name);
   const found = await signaturesOf(store);
-  const foreign = found.filter((s) => s.kind !== 'lvm2');
+  // An LVM image is the demo's to replace, whatever its LVs' data looks like near its ends.
+  if (found.some((s) => s.kind === 'lvm2')) return;
+  const foreign = found;
   const where = `${ws.location}/${name}`;
   if (foreign.length) {
     throw new LvmscopeError('EXISTS', `${where} holds ${foreign.map((s) => s.description).join(' and ')}, not a demo image; the demo will not overwrite it: move it elsewhere (or delete it if it is not needed), or create the demo in another folder.`);
