@@ -216,7 +216,8 @@ describe('every other HTTP input path', () => {
 
   it('upgrades to a WebSocket only on /api with the token, the right Host and no foreign Origin', async () => {
     const port = server.port;
-    const cases: Array<[string, string, number]> = [
+    const origin = (value: string) => `Origin: ${value}\r\n`;
+    const cases: Array<[string, string, number, string?]> = [
       [`/api?token=${server.token}`, authority(), 101],
       [`/%61pi?token=${server.token}`, authority(), 101],
       ['/api', authority(), 403],
@@ -229,9 +230,15 @@ describe('every other HTTP input path', () => {
       [`http://${authority()}/api?token=${server.token}`, authority(), 400],
       // 32 characters but 64 bytes: the token comparison used to throw on it (a crash in 'upgrade').
       [`/api?token=${'%C3%A9'.repeat(32)}`, authority(), 403],
+      [`/api?token=${server.token}`, authority(), 101, origin(`http://${authority()}`)],
+      [`/api?token=${server.token}`, authority(), 101, origin(`http://localhost:${port}`)],
+      [`/api?token=${server.token}`, authority(), 403, origin('http://evil.example')],
+      [`/api?token=${server.token}`, authority(), 403, origin(`http://${authority()}.evil.example`)],
+      [`/api?token=${server.token}`, authority(), 403, origin('null')],
+      [`/api?token=${server.token}`, authority(), 403, origin(`https://${authority()}`)],
     ];
-    for (const [target, host, status] of cases) {
-      const r = await upgradeRaw(port, target, host);
+    for (const [target, host, status, headers] of cases) {
+      const r = await upgradeRaw(port, target, host, headers);
       expect(r.status, `${target} Host ${host}`).toBe(status);
       r.connection?.destroy();
     }

@@ -85,7 +85,7 @@ export function connectRaw(port: number, token: string): Promise<RawConnection> 
   });
 }
 
-export function upgradeRaw(port: number, target: string, host: string): Promise<UpgradeResult> {
+export function upgradeRaw(port: number, target: string, host: string, extraHeaders = ''): Promise<UpgradeResult> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let buffer: Buffer = Buffer.alloc(0);
@@ -99,7 +99,7 @@ export function upgradeRaw(port: number, target: string, host: string): Promise<
     });
     socket.on('connect', () => {
       const key = randomBytes(16).toString('base64');
-      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${extraHeaders}\r\n`);
     });
     const connection: RawConnection = {
       socket,
