@@ -38,8 +38,13 @@ export interface EngineHost {
   workspace?: () => { path: string; recent: string[]; demo?: boolean };
   /** The demo scenarios (assets/scenarios/*.json, validated by the host). */
   scenarios?: () => Scenario[];
-  /** Makes a workspace folder if it is missing (a scenario runs in a fresh folder of its own). */
-  ensureFolder?: (path: string) => Promise<void>;
+  /**
+   * Checks a workspace path before the engine reads or writes anything there, and throws a
+   * sentence when it must be refused (relative, missing, not a workspace); for 'create' it
+   * makes a missing last folder (a scenario runs in a fresh folder of its own). Hosts on a real
+   * file system provide it (main/workspaceFolder.ts); without it paths are taken as given.
+   */
+  checkFolder?: (path: string, intent: 'list' | 'open' | 'create') => Promise<void>;
 }
 
 interface AnyEvent {
@@ -80,7 +85,7 @@ export class Engine implements EventSource {
       'workspace.close': () => this.serial(async () => ({ closed: await this.closeWorkspace() })),
       'lvm.command': (command) => this.serial(() => this.lvmCommand(command)),
       'vg.backup': async ({ vg }) => ({ text: this.open().session.backup(vg) }),
-      'dm.list': async () => ({ devices: this.open().session.dmDevices() }),
+      'dm.list': async () => this.open().session.dmSnapshot(),
       'move.plan': async (request) => this.open().moves.plan(request).view,
       'move.start': async ({ request, options }) => this.open().moves.start(request, options),
       'move.resume': async ({ vg, options }) => this.open().moves.resume(vg, options),
@@ -126,6 +131,7 @@ export class Engine implements EventSource {
   }
 
   private async listImages(path: string) {
+    await this.host.checkFolder?.(path, 'list');
     const storage = this.host.storage(path);
     const names = await storage.listImages();
     const images = [];
@@ -147,7 +153,7 @@ export class Engine implements EventSource {
       log: (level, source, message) => this.log(level, source, message),
       onChange: (kind) => this.publish(kind),
       onStep: (step) => this.emit('move.step', step),
-      onIntercept: (view) => this.emit('move.intercept', view),
+      onDmEvent: (event) => this.emit('dm.event', event),
     };
   }
 
@@ -167,6 +173,8 @@ export class Engine implements EventSource {
   }
 
   private async openWorkspace(path: string) {
+    // Checked before the open workspace is closed: a refused path leaves it open.
+    await this.host.checkFolder?.(path, 'open');
     await this.closeWorkspace();
     const session = await WorkspaceSession.open(path, this.host.storage(path), this.sessionOptions());
     const open = this.adopt(session);
@@ -180,6 +188,7 @@ export class Engine implements EventSource {
     const found = this.scenarios().find((s) => s.name === scenario);
     const layout: DemoLayout | undefined = found ? layoutOf(found) : scenario === 'seed' ? SEED_LAYOUT : undefined;
     if (!layout) throw new LvmscopeError('NOT_FOUND', `No demo scenario named '${scenario}'; the scenarios are ${['seed', ...this.scenarios().map((x) => x.name)].filter((v, i, a) => a.indexOf(v) === i).join(', ')}.`);
+    await this.host.checkFolder?.(path, 'create');
     await this.closeWorkspace();
     const session = await createDemo(path, this.host.storage(path), this.sessionOptions(), layout, force);
     return this.adopt(session).session.view();
@@ -212,7 +221,6 @@ export class Engine implements EventSource {
     const scenario = this.scenarios().find((s) => s.name === name);
     if (!scenario) throw new LvmscopeError('NOT_FOUND', `No scenario named '${name}'; the scenarios are ${this.scenarios().map((s) => s.name).join(', ') || 'none'}.`);
     if (this.scenario?.state.status === 'running') throw new LvmscopeError('BUSY', `The scenario '${this.scenario.state.name}' is still running; wait for it to end.`);
-    await this.host.ensureFolder?.(path);
     await this.serial(() => this.createDemo(path, name, force));
     const runner = new ScenarioRunner(scenario, path, {
       handlers: this.handlers,
@@ -257,7 +265,7 @@ export class Engine implements EventSource {
     const open = this.current;
     if (!open || open.dead) return;
     if (kind === 'workspace') this.emit('workspace.changed', open.session.view(open.moves.vg));
-    else if (kind === 'dm') this.emit('dm.changed', { devices: open.session.dmDevices() });
+    else if (kind === 'dm') this.emit('dm.changed', open.session.dmSnapshot());
   }
 
   subscribe(listener: <E extends EventName>(name: E, payload: PayloadOf<E>) => void): Disposable {

@@ -139,7 +139,7 @@ export async function measureLvmscopePvmove(segmentMiB = 256, runs = 3): Promise
       lvs: [{ name: 'lv0', pieces: [{ extents: segmentMiB / 4, image: 'src.img' }] }],
     };
     const quiet = () => undefined;
-    const options = { clock: host.clock, random: host.random, hostname: host.hostname, holder: 'bench', unixTime: host.unixTime, log: quiet, onChange: quiet, onStep: quiet, onIntercept: quiet };
+    const options = { clock: host.clock, random: host.random, hostname: host.hostname, holder: 'bench', unixTime: host.unixTime, log: quiet, onChange: quiet, onStep: quiet, onDmEvent: quiet };
     await (await createDemo(tmp, new FolderWorkspaceStorage(tmp), options, layout, false)).close();
     await engine.handlers['workspace.open']({ path: tmp });
     const seconds: number[] = [];

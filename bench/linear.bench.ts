@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const dm = new DeviceMapper({ clock: realClock });
     dm.addImage(store);
     const lv = dm.create('bench-lv');
-    dm.load('bench-lv', `0 ${SIZE / 512} linear 7:0 0`);
+    dm.loadText('bench-lv', `0 ${SIZE / 512} linear 7:0 0`);
     await dm.resume('bench-lv');
     const direct: Io = store;
     const linear: Io = { read: (o, n) => lv.read(o / 512, n / 512), write: (o, d) => lv.write(o / 512, d) };

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     const dm = new DeviceMapper({ clock: realClock });
     stores.forEach((s) => dm.addImage(s));
     dm.create('bench-mirror');
-    dm.load('bench-mirror', `0 ${SECTORS} mirror core 1 ${REGION} 2 7:0 0 7:1 0`);
+    dm.loadText('bench-mirror', `0 ${SECTORS} mirror core 1 ${REGION} 2 7:0 0 7:1 0`);
     dm.copier.setRate(64 * 2 ** 20);
     await dm.resume('bench-mirror');
     const lv = dm.get('bench-mirror');

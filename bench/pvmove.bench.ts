@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const engine = new Engine(host);
   try {
     const quiet = () => undefined;
-    const options = { clock: host.clock, random: host.random, hostname: host.hostname, holder: 'bench', unixTime: host.unixTime, log: quiet, onChange: quiet, onStep: quiet, onIntercept: quiet };
+    const options = { clock: host.clock, random: host.random, hostname: host.hostname, holder: 'bench', unixTime: host.unixTime, log: quiet, onChange: quiet, onStep: quiet, onDmEvent: quiet };
     await (await createDemo(DIR, new FolderWorkspaceStorage(DIR), options, LAYOUT, false)).close();
     execFileSync('sync');
     await engine.handlers['workspace.open']({ path: DIR });

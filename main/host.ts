@@ -1,15 +1,16 @@
 // The Node EngineHost shared by every host process (Electron main, browser mode, CLI): real
 // time (performance.now + setTimeout), real randomness (crypto), image files on disk
-// (FolderWorkspaceStorage) and the machine's host name.
+// (FolderWorkspaceStorage), the checks a workspace path passes first, and the machine's host
+// name.
 
 import { randomInt, randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Clock, Random } from '../app/base/clock';
 import type { EngineHost } from '../app/engine';
 import { FolderWorkspaceStorage } from './node/fileStorage';
 import { loadScenarios } from './scenarios';
+import { checkWorkspaceFolder } from './workspaceFolder';
 
 export const nodeClock: Clock = {
   now: () => performance.now(),
@@ -46,7 +47,9 @@ export function createNodeHost(options: NodeHostOptions): EngineHost {
     holder: options.holderName ?? `lvmscope ${options.kind}`,
     // Read and validated once, on first use (the engine asks for them on every demo and run).
     scenarios: () => (scenarios ??= loadScenarios()),
-    ensureFolder: async (folder) => void (await mkdir(folder, { recursive: true })),
+    // Relative, missing and non-workspace folders are refused before anything is written
+    // (main/workspaceFolder.ts); a demo may make the last folder of its path, never a chain.
+    checkFolder: checkWorkspaceFolder,
     ...(options.workspace ? { workspace: options.workspace } : {}),
   };
 }

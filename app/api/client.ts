@@ -3,6 +3,7 @@
 // transport; `renderer/transport.ts` picks Electron IPC or the WebSocket in one place.
 
 import type { Disposable } from '../base/emitter';
+import type { ErrorInfo } from '../base/result';
 import type { EventName, MethodName, ParamsOf, PayloadOf, ResultOf } from './contract';
 import type { ApiResult, Wire } from './wire';
 
@@ -52,15 +53,30 @@ export function createApiClient(transport: Transport): ApiClient {
   return client;
 }
 
+export interface WireTransportOptions {
+  /**
+   * Called with a protocol error: a response with id null, the server's answer to a message it
+   * could not read (see ResponseMessage in wire.ts). It answers no call of ours, so by default
+   * it is only logged; the connection stays usable.
+   */
+  onProtocolError?: (error: ErrorInfo) => void;
+}
+
 /** Adapts a Wire (WebSocket, in-memory pair) to a Transport with request ids. */
-export function wireTransport(wire: Wire): Transport & Disposable {
+export function wireTransport(wire: Wire, options: WireTransportOptions = {}): Transport & Disposable {
   let nextId = 1;
   const pending = new Map<number, (r: ApiResult<unknown>) => void>();
   const eventListeners = new Set<(name: string, payloads: unknown[]) => void>();
+  const onProtocolError = options.onProtocolError ?? ((error) => console.warn(`lvmscope: the engine could not read a message: ${error.message}`));
   const sub = wire.onMessage((m) => {
     if (m.kind === 'response') {
-      pending.get(m.id)?.(m.result);
-      pending.delete(m.id);
+      const id = m.id;
+      if (id === null) {
+        if (!m.result.ok) onProtocolError(m.result.error);
+        return;
+      }
+      pending.get(id)?.(m.result);
+      pending.delete(id);
     } else if (m.kind === 'event') {
       for (const l of [...eventListeners]) l(m.name, m.payloads);
     }

@@ -6,10 +6,10 @@
 
 import { z } from 'zod';
 import type { CoalescePolicy } from './coalesce';
-import { DmDeviceView, WorkspaceView } from './views';
+import { WorkspaceView } from './views';
+import { DmSnapshot, DmStreamEvent } from './dmStream';
 import { ScenarioStateView, ScenarioSummary } from './scenario';
 import {
-  InterceptView,
   MoveOptions,
   MovePlanView,
   MoveRequest,
@@ -93,10 +93,10 @@ const Extents = z.number().int().positive();
 const SizeBytes = z.number().int().positive();
 /** An LVM2 command as data (app/lvm/commands LvmCommand): images by file name, PVs by image name. */
 export const LvmCommandParams = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('pvcreate'), image: z.string().min(1), sizeBytes: SizeBytes.optional(), metadataCopies: z.union([z.literal(1), z.literal(2)]).optional(), metadataSizeBytes: SizeBytes.optional(), dataAlignmentBytes: SizeBytes.optional() }).strict(),
+  z.object({ op: z.literal('pvcreate'), image: z.string().min(1), sizeBytes: SizeBytes.optional(), metadataCopies: z.union([z.literal(1), z.literal(2)]).optional(), metadataSizeBytes: SizeBytes.optional(), dataAlignmentBytes: SizeBytes.optional(), force: z.boolean().optional() }).strict(),
   z.object({ op: z.literal('pvremove'), image: z.string().min(1) }).strict(),
-  z.object({ op: z.literal('vgcreate'), name: z.string().min(1), images: z.array(z.string().min(1)), extentSizeBytes: SizeBytes.optional() }).strict(),
-  z.object({ op: z.literal('vgextend'), vg: z.string().min(1), images: z.array(z.string().min(1)).min(1) }).strict(),
+  z.object({ op: z.literal('vgcreate'), name: z.string().min(1), images: z.array(z.string().min(1)), extentSizeBytes: SizeBytes.optional(), force: z.boolean().optional() }).strict(),
+  z.object({ op: z.literal('vgextend'), vg: z.string().min(1), images: z.array(z.string().min(1)).min(1), force: z.boolean().optional() }).strict(),
   z.object({ op: z.literal('vgreduce'), vg: z.string().min(1), pvs: z.array(z.string().min(1)).min(1) }).strict(),
   z.object({ op: z.literal('vgrename'), vg: z.string().min(1), newName: z.string().min(1) }).strict(),
   z.object({ op: z.literal('vgremove'), vg: z.string().min(1) }).strict(),
@@ -134,7 +134,7 @@ export const methods = {
     'Run an LVM2 command (pvcreate, vgcreate, vgextend, vgreduce, lvcreate, lvextend, lvreduce, lvrename, lvremove…) on the open workspace and re-activate its LVs.',
   ),
   'vg.backup': method(z.object({ vg: z.string().min(1) }).strict(), z.object({ text: z.string() }), 'A vgcfgbackup-style text of a volume group.'),
-  'dm.list': method(NoParams, z.object({ devices: z.array(DmDeviceView) }), 'The mapped devices (dmsetup ls/table/status/info of every device).'),
+  'dm.list': method(NoParams, DmSnapshot, 'The mapped devices (dmsetup ls/table/status/info of every device) as of a sequence number of the dm.event stream.'),
   'move.plan': method(MoveRequest, MovePlanView, 'Plan a move (pvmove --dry-run): which extents go where, before and after, the command line.'),
   'move.start': method(
     z.object({ request: MoveRequest, options: MoveOptions.default({}) }).strict(),
@@ -189,11 +189,11 @@ export const methods = {
 export const events = {
   log: event(LogEvent, { mode: 'all' }, 'A line of the engine event log.'),
   'workspace.changed': event(WorkspaceView, { mode: 'latest' }, 'The open workspace changed (metadata commit, open, close).'),
-  'dm.changed': event(z.object({ devices: z.array(DmDeviceView) }), { mode: 'latest' }, 'The mapped devices changed (create, load, suspend, resume, remove, IO counters).'),
+  'dm.changed': event(DmSnapshot, { mode: 'latest' }, 'A fresh snapshot of the mapped devices (at most one per 33 ms): status lines and open counts as of its sequence number.'),
+  'dm.event': event(DmStreamEvent, { mode: 'all' }, 'One change of the device-mapper, numbered: device created / removed, table loaded / swapped, suspended / resumed, region copying / copied, write held / released / on both legs.'),
   'move.state': event(MoveStateView, { mode: 'latest' }, 'The move changed state (step, pause, finish).'),
   'move.step': event(StepView, { mode: 'all' }, 'A step of the move started, finished, failed or was undone.'),
   'move.progress': event(MoveProgressView, { mode: 'latest' }, 'Copy progress: regions copied, rate, ETA, intercepted writes.'),
-  'move.intercept': event(InterceptView, { mode: 'all' }, 'A write hit a region not yet copied: it waits for the copy, then lands on both legs.'),
   'workload.stats': event(WorkloadStatsView, { mode: 'latest' }, 'IO generator counters.'),
   'scenario.state': event(ScenarioStateView, { mode: 'latest' }, 'A scenario moved to its next action or narration.'),
   'ui.command': event(UiCommand, { mode: 'all' }, 'A native menu item asks the UI to do something.'),

@@ -19,8 +19,14 @@ export const MoveRequest = z.object({
 export type MoveRequest = z.input<typeof MoveRequest>;
 
 export const MoveOptions = z.object({
-  /** Mirror region size; a power of two; default 1024 sectors (512 KiB). */
-  regionSizeSectors: z.number().int().positive().optional(),
+  /** Mirror region size; a power of two from 8 sectors (a 4 KiB page, as LVM2 and dm-mirror need) to 2^31; default 1024 sectors (512 KiB). */
+  regionSizeSectors: z
+    .number()
+    .int()
+    .min(8, 'the region size must be at least 8 sectors (4 KiB, a memory page)')
+    .max(2 ** 31, 'the region size must be at most 2^31 sectors (1 TiB)')
+    .refine((n) => Number.isInteger(Math.log2(n)), 'the region size must be a power of two')
+    .optional(),
   /** Copy rate limit in bytes per second; 0 = unlimited. */
   rateBytesPerSec: z.number().int().nonnegative().optional(),
   /** Wait before each step until `move.control {action: 'next'}` (presentations). */
@@ -86,15 +92,16 @@ export const RegionRun = z.object({
 export type RegionRun = z.infer<typeof RegionRun>;
 
 export const MirrorProgressView = z.object({
-  /** dm name of the device holding the mirror target and the target's start sector. */
+  /** dm name of the device holding the mirror target, the target's index in its table and its start sector. */
   device: z.string(),
+  targetIndex: z.number().int().nonnegative(),
   targetStartSector: z.number().int(),
   lengthSectors: z.number().int(),
   regionSizeSectors: z.number().int(),
   regionsTotal: z.number().int(),
   regionsCopied: z.number().int(),
   regions: z.array(RegionRun),
-  /** Regions that have writes waiting for their copy (intercepted). */
+  /** Regions that have writes waiting for their copy right now (intercepted, held), ascending. */
   intercepted: z.array(z.number().int()),
   sourceLeg: z.string(),
   destinationLeg: z.string(),
@@ -128,16 +135,6 @@ export const MoveStateView = z.object({
 });
 export type MoveStateView = z.infer<typeof MoveStateView>;
 
-export const InterceptView = z.object({
-  lv: z.string(),
-  device: z.string(),
-  region: z.number().int(),
-  sector: z.number().int(),
-  phase: z.enum(['intercepted', 'region-copied', 'written-both-legs']),
-  timeMs: z.number(),
-});
-export type InterceptView = z.infer<typeof InterceptView>;
-
 export const WorkloadSpec = z.object({
   vg: z.string(),
   lv: z.string(),
@@ -157,6 +154,8 @@ export const WorkloadStatsView = z.object({
   bytesWritten: z.number(),
   interceptedWrites: z.number().int(),
   errors: z.number().int(),
+  /** The sentence of the last failed IO (a full disk under an image or the journal), if any. */
+  lastError: z.string().nullable().optional(),
   writeLatencyP50Ms: z.number().nullable(),
   writeLatencyP99Ms: z.number().nullable(),
 });

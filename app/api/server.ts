@@ -17,19 +17,22 @@ export interface EventSource {
   subscribe(listener: <E extends EventName>(name: E, payload: PayloadOf<E>) => void): Disposable;
 }
 
-/** Validates and dispatches one request; used by every transport (IPC, WebSocket, tests). */
+/**
+ * Validates and dispatches one request; used by every transport (IPC, WebSocket, tests). It
+ * never rejects: whatever a hostile or broken caller sends (params nested too deep for the
+ * validator, getters that throw), the answer is `{ok: false, error}`.
+ */
 export async function dispatch(handlers: Handlers, methodName: unknown, params: unknown): Promise<ApiResult<unknown>> {
   if (!isMethodName(methodName)) {
-    return { ok: false, error: { code: 'BAD_REQUEST', message: `Unknown method '${String(methodName)}'. Known methods: ${Object.keys(methods).join(', ')}.` } };
-  }
-  const spec = methods[methodName];
-  const parsed = spec.params.safeParse(params ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` (at ${issue.path.join('.')})` : '';
-    return { ok: false, error: { code: 'BAD_REQUEST', message: `Invalid parameters for ${methodName}: ${issue?.message ?? 'malformed'}${where}.` } };
+    return { ok: false, error: { code: 'BAD_REQUEST', message: `Unknown method '${String(methodName).slice(0, 80)}'. Known methods: ${Object.keys(methods).join(', ')}.` } };
   }
   try {
+    const parsed = methods[methodName].params.safeParse(params ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` (at ${issue.path.join('.').slice(0, 120)})` : '';
+      return { ok: false, error: { code: 'BAD_REQUEST', message: `Invalid parameters for ${methodName}: ${issue?.message ?? 'malformed'}${where}.` } };
+    }
     const handler = handlers[methodName] as (p: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (e) {
@@ -46,9 +49,7 @@ export function serveApi(wire: Wire, handlers: Handlers, source: EventSource, cl
   const subscription = source.subscribe((name, payload) => coalescer.push(name, payload));
   const incoming = wire.onMessage((message: WireMessage) => {
     if (message.kind !== 'request') return;
-    void dispatch(handlers, message.method, message.params).then((result) =>
-      wire.send({ kind: 'response', id: message.id, result }),
-    );
+    void dispatch(handlers, message.method, message.params).then((result) => answer(wire, message.id, message.method, result));
   });
   return {
     dispose() {
@@ -58,4 +59,17 @@ export function serveApi(wire: Wire, handlers: Handlers, source: EventSource, cl
       incoming.dispose();
     },
   };
+}
+
+/**
+ * Sends one response. A value the transport cannot carry (a send that throws) still gets an
+ * answer, an INTERNAL error naming the method, so no caller waits forever.
+ */
+function answer(wire: Wire, id: number, method: string, result: ApiResult<unknown>): void {
+  try {
+    wire.send({ kind: 'response', id, result });
+  } catch (e) {
+    const message = `The answer to ${method} could not be sent: ${toErrorInfo(e).message}`;
+    wire.send({ kind: 'response', id, result: { ok: false, error: { code: 'INTERNAL', message } } });
+  }
 }

@@ -5,6 +5,11 @@
 // as LVM2 shows device names; `pvSection` is the metadata's own `pvN` key.
 
 import { z } from 'zod';
+import type { TargetSpec } from '../dm/table';
+
+// The dmsetup printer of typed tables, for the views that show a table as a person reads it
+// (the device panel, the step cards): the renderer imports it from here, never from app/dm.
+export { formatTable, formatTarget, targetDevices } from '../dm/table';
 
 export const ExtentRun = z.object({
   startPe: z.number().int().nonnegative(),
@@ -115,16 +120,54 @@ export const WorkspaceView = z.object({
 });
 export type WorkspaceView = z.infer<typeof WorkspaceView>;
 
+const DeviceOffsetView = z.object({ devno: z.string(), offsetSectors: z.number().int().nonnegative() });
+const Placement = { startSector: z.number().int().nonnegative(), lengthSectors: z.number().int().positive() };
+
+/** One target of a dm table, typed (app/dm/table.ts TargetSpec); `formatTarget` prints it in dmsetup syntax. */
+export const TargetSpecView = z.discriminatedUnion('type', [
+  z.object({ ...Placement, type: z.literal('linear'), device: DeviceOffsetView }),
+  z.object({ ...Placement, type: z.literal('striped'), chunkSectors: z.number().int().positive(), stripes: z.array(DeviceOffsetView).readonly() }),
+  z.object({
+    ...Placement,
+    type: z.literal('mirror'),
+    regionSectors: z.number().int().positive(),
+    sync: z.enum(['default', 'sync', 'nosync']),
+    legs: z.array(DeviceOffsetView).readonly(),
+    handleErrors: z.boolean(),
+  }),
+  z.object({ ...Placement, type: z.literal('zero') }),
+  z.object({ ...Placement, type: z.literal('error') }),
+  z.object({ ...Placement, type: z.literal('flakey'), device: DeviceOffsetView, upSeconds: z.number().int(), downSeconds: z.number().int(), features: z.array(z.string()).readonly() }),
+]);
+export type TargetSpecView = z.infer<typeof TargetSpecView>;
+
+// The schema and the engine's type describe the same data: each must be assignable to the
+// other, or this stops compiling.
+export const specAsView = (spec: TargetSpec): TargetSpecView => spec;
+export const viewAsSpec = (view: TargetSpecView): TargetSpec => view;
+
+/** What `dmsetup status` says of one mirror target of the live table, as data. */
+export const MirrorSyncView = z.object({
+  targetIndex: z.number().int().nonnegative(),
+  regionsInSync: z.number().int().nonnegative(),
+  regionsTotal: z.number().int().positive(),
+  /** One character per leg: A alive, D write error, S sync error, R read error, F flush error. */
+  health: z.string(),
+});
+export type MirrorSyncView = z.infer<typeof MirrorSyncView>;
+
 export const DmDeviceView = z.object({
   name: z.string(),
   uuid: z.string(),
   devno: z.string(),
   state: z.enum(['ACTIVE', 'SUSPENDED']),
-  /** `dmsetup table` lines of the live and inactive tables (null = no table in that slot). */
-  live: z.array(z.string()).nullable(),
-  inactive: z.array(z.string()).nullable(),
+  /** The live and the inactive table, typed (null = no table in that slot). */
+  live: z.array(TargetSpecView).nullable(),
+  inactive: z.array(TargetSpecView).nullable(),
   /** `dmsetup status` lines. */
   status: z.array(z.string()),
+  /** The mirror targets of the live table and their copy state. */
+  mirrors: z.array(MirrorSyncView),
   openCount: z.number().int(),
   eventNr: z.number().int(),
   inFlight: z.number().int(),

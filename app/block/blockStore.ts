@@ -7,6 +7,11 @@ export interface BlockStore {
   /** The image file's name inside its workspace, e.g. "pv1.img". */
   readonly name: string;
   readonly sizeBytes: number;
+  /**
+   * Set when the image could only be opened for reading (no write permission, a read-only
+   * filesystem): one sentence saying why and what to do. Its VG then opens read-only.
+   */
+  readonly readOnlyReason?: string;
   read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array>;
   /** Resolves when the bytes are written (acknowledged); durable only after a later flush. */
   write(offsetBytes: number, data: Uint8Array): Promise<void>;
@@ -31,6 +36,11 @@ export interface WorkspaceStorage {
   readonly location: string;
   /** Names of the files in the folder that may be images (not the lock file). */
   listImages(): Promise<string[]>;
+  /**
+   * Entries the last listImages skipped because they cannot be images (a dangling symbolic
+   * link, an entry we may not look at), one warning sentence each naming the entry.
+   */
+  skippedImages?(): readonly string[];
   open(name: string): Promise<BlockStore>;
   /** Creates a new image file of the given size (sparse, zero-filled). Fails if it exists. */
   create(name: string, sizeBytes: number): Promise<BlockStore>;
@@ -44,7 +54,11 @@ export interface WorkspaceStorage {
   /** The journal's whole text, or '' when it does not exist. */
   readJournal(name: string): Promise<string>;
   removeJournal(name: string): Promise<void>;
-  /** Takes the workspace lock or throws a LOCKED LvmscopeError naming the holder. */
+  /**
+   * Takes the workspace lock or throws a LOCKED LvmscopeError naming the holder. Taking it is
+   * atomic (of two processes racing for a free or stale lock exactly one wins), and a lock
+   * left by a process that died, or left empty or garbled, never blocks forever.
+   */
   lock(holder: string): Promise<void>;
   unlock(): Promise<void>;
 }

@@ -1,10 +1,13 @@
 // Every change in the device-mapper is published as one of these events, so the UI can draw
-// devices, tables, suspends, IO and the mirror's copy as they happen. Events that could be
-// frequent (IO counters, region progress, copier progress) are coalesced over a short
-// interval and carry run-length ranges, never one event per IO or per region.
+// devices, tables, suspends, IO and the mirror's copy as they happen. Every state change is
+// its own event, in the order it happened (a region's copying → copied, a write held →
+// released → on both legs), so nothing is lost between two looks; IO counters and the
+// copier's progress, which change on every IO, are published at most once per interval.
+// The API batches these events before they cross a process boundary, never dropping one.
 
 import type { CopierProgress } from '../kcopyd/copier';
-import type { RegionRange } from './regions';
+import type { RegionState } from './regions';
+import type { TableSpec } from './table';
 
 export type DeviceState = 'ACTIVE' | 'SUSPENDED';
 
@@ -22,18 +25,17 @@ export interface IoCounters {
   writtenSectors: number;
 }
 
-/** Events a target emits; the core adds `device`, `devno` and `targetIndex`. */
+/** Events a target emits; the core adds `device`, `devno` and `targetIndex`. Sectors are absolute (of the device). */
 export type TargetEventBody =
-  | {
-      readonly type: 'mirror-regions';
-      /** Regions whose state changed since the previous event, as runs of one state. */
-      readonly changed: readonly RegionRange[];
-      readonly inSyncRegions: number;
-      readonly nrRegions: number;
-    }
+  /** One region of a mirror changed state (not-copied → copying → copied, or back on a failed copy). */
+  | { readonly type: 'region-state'; readonly region: number; readonly state: RegionState; readonly inSyncRegions: number; readonly nrRegions: number }
   | { readonly type: 'mirror-in-sync'; readonly nrRegions: number }
+  /** A write hit a region not copied yet: it is held while that region is copied first. */
   | { readonly type: 'write-intercepted'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly waitingWrites: number }
-  | { readonly type: 'write-released'; readonly region: number; readonly waitedMs: number; readonly waitingWrites: number }
+  /** The held write's region is copied: the write goes on. */
+  | { readonly type: 'write-released'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly waitedMs: number; readonly waitingWrites: number }
+  /** The released write landed on every leg. */
+  | { readonly type: 'write-both-legs'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly legs: number }
   | { readonly type: 'leg-error'; readonly leg: number; readonly legDevno: string; readonly health: string; readonly message: string }
   | { readonly type: 'flakey-state'; readonly up: boolean; readonly reason: string };
 
@@ -43,11 +45,13 @@ export type DmEvent =
   | (DeviceRef & { readonly type: 'device-created'; readonly uuid: string })
   | (DeviceRef & { readonly type: 'device-removed' })
   | (DeviceRef & { readonly type: 'remove-deferred' })
-  | (DeviceRef & { readonly type: 'table-loaded'; readonly table: string })
+  /** A table went into the inactive slot (loaded, not live until a resume swaps it in). */
+  | (DeviceRef & { readonly type: 'table-loaded'; readonly table: TableSpec })
   | (DeviceRef & { readonly type: 'inactive-cleared' })
   | (DeviceRef & { readonly type: 'suspending'; readonly noflush: boolean; readonly inFlight: number })
   | (DeviceRef & { readonly type: 'suspended'; readonly deferred: number })
-  | (DeviceRef & { readonly type: 'table-swapped'; readonly table: string })
+  /** The inactive table became the live one (during a resume). */
+  | (DeviceRef & { readonly type: 'table-swapped'; readonly table: TableSpec })
   | (DeviceRef & { readonly type: 'resumed'; readonly replayed: number })
   | (DeviceRef & { readonly type: 'io-deferred'; readonly op: 'read' | 'write' | 'flush'; readonly sector: number; readonly countSectors: number; readonly queued: number })
   | (DeviceRef & { readonly type: 'io-counters'; readonly counters: Readonly<IoCounters>; readonly inFlight: number; readonly deferred: number })

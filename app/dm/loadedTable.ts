@@ -1,18 +1,20 @@
-// A constructed table: its targets with their private state, ready to map IO. Tables are
-// immutable once built; a reload builds a new one (as dm does), so a live table never
-// changes under running IO.
+// A constructed table: its targets with their private state, ready to map IO, and the typed
+// spec it was built from. Tables are immutable once built; a reload builds a new one (as dm
+// does), so a live table never changes under running IO.
 
-import type { TargetType } from './target';
-import { formatTableLine } from './table';
+import { LvmscopeError } from '../base/result';
+import type { AnyTargetType } from './target';
+import { formatTableLine, formatTarget, type TableSpec, type TargetSpec } from './table';
+import { mirrorTarget, type MirrorControl, type MirrorState } from './targets/mirror';
 
 export interface LoadedTarget {
   readonly index: number;
   readonly beginSector: number;
   readonly lengthSectors: number;
-  readonly type: TargetType<unknown>;
+  readonly type: AnyTargetType;
   readonly state: unknown;
-  /** The arguments as given, printed by `dmsetup table` when the target has no table formatter. */
-  readonly args: readonly string[];
+  /** What the target was constructed from; `dmsetup table` prints it. */
+  readonly spec: TargetSpec;
   /** IO is split at multiples of this many sectors from the target's start; 0 = no limit. */
   readonly maxIoSectors: number;
 }
@@ -31,6 +33,11 @@ export class LoadedTable {
     this.begins = targets.map((t) => t.beginSector);
   }
 
+  /** The table as it was loaded. */
+  get spec(): TableSpec {
+    return this.targets.map((t) => t.spec);
+  }
+
   /** Index of the target covering `sector` (which must be inside the table). */
   find(sector: number): number {
     let lo = 0;
@@ -43,14 +50,24 @@ export class LoadedTable {
     return lo;
   }
 
+  /**
+   * The control of the mirror target at `index` of this very table. Whoever loaded the table
+   * holds it and asks by index, so it never has to find its mirror by looking at text.
+   */
+  mirror(index: number): MirrorControl {
+    const target = this.targets[index];
+    if (!target || target.type !== mirrorTarget) throw new LvmscopeError('NOT_FOUND', `Target ${index} of this table is ${target ? `a ${target.type.name} target` : 'missing'}, not a mirror.`);
+    return (target.state as MirrorState).control;
+  }
+
   /** `dmsetup table` lines. */
   formatTable(): string[] {
-    return this.targets.map((t) => formatTableLine(t.beginSector, t.lengthSectors, t.type.name, t.type.status?.(t.state, 'table') ?? t.args.join(' ')));
+    return this.targets.map((t) => formatTarget(t.spec));
   }
 
   /** `dmsetup status` lines. */
   formatStatus(): string[] {
-    return this.targets.map((t) => formatTableLine(t.beginSector, t.lengthSectors, t.type.name, t.type.status?.(t.state, 'info') ?? ''));
+    return this.targets.map((t) => formatTableLine(t.beginSector, t.lengthSectors, t.type.name, t.type.status?.(t.state) ?? ''));
   }
 
   destroy(): void {

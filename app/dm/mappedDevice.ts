@@ -261,7 +261,7 @@ export class MappedDevice implements BlockDevice {
       replaced = this.live;
       this.live = this.inactive;
       this.inactive = undefined;
-      this.emit({ type: 'table-swapped', device: this.name, devno: this.devno, table: this.live.formatTable().join('\n') });
+      this.emit({ type: 'table-swapped', device: this.name, devno: this.devno, table: this.live.spec });
     }
     for (const t of this.live?.targets ?? []) await t.type.resume?.(t.state);
     this.state = 'ACTIVE';

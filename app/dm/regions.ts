@@ -19,8 +19,6 @@ const CODE: Record<RegionState, number> = { 'not-copied': 0, copying: 1, copied:
 export class RegionMap {
   private readonly codes: Uint8Array;
   private copiedCount: number;
-  /** Regions changed since the last `takeChanged()`. */
-  private changed = new Set<number>();
 
   constructor(
     readonly nrRegions: number,
@@ -46,7 +44,6 @@ export class RegionMap {
     if (before === CODE.copied) this.copiedCount -= 1;
     if (after === CODE.copied) this.copiedCount += 1;
     this.codes[region] = after;
-    this.changed.add(region);
   }
 
   /** The first region at or after `from` in `state`, or -1. */
@@ -67,17 +64,6 @@ export class RegionMap {
       }
     }
     return out;
-  }
-
-  get hasChanges(): boolean {
-    return this.changed.size > 0;
-  }
-
-  /** Regions changed since the previous call, as runs of one state (their current state). */
-  takeChanged(): RegionRange[] {
-    const regions = [...this.changed].sort((a, b) => a - b);
-    this.changed.clear();
-    return runsOf(regions, (r) => STATES[this.codes[r]]);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Clock } from '../base/clock';
 import type { BlockDevice, IoRequest } from '../block/blockDevice';
 import type { Copier } from '../kcopyd/copier';
 import type { TargetEventBody } from './events';
+import type { TargetSpec, TargetTypeName } from './table';
 
 /**
  * What `map()` did with one IO (the sector of the IO it received is relative to the
@@ -48,17 +49,21 @@ export interface TargetContext {
   raiseEvent(): void;
 }
 
+/** The typed spec of the target type named `N`. */
+export type SpecOf<N extends TargetTypeName> = Extract<TargetSpec, { type: N }>;
+
 /**
  * One target type: a single record of hooks. Only `name`, `ctr` and `map` are required.
- * `ctr` throws an INVALID LvmscopeError with one sentence naming the bad argument.
- * `status(p, 'table')` returns the parameters as `dmsetup table` prints them (default: the
- * arguments as given); `status(p, 'info')` returns what `dmsetup status` prints (default: empty).
+ * `ctr` receives the typed spec (the registry parsed any text at the edge) and throws an
+ * INVALID LvmscopeError with one sentence naming the bad argument; it returns the target's
+ * private state, which only the hooks of this record ever see. `status` returns what
+ * `dmsetup status` prints after the type (default: empty); the table itself is the spec.
  */
-export interface TargetType<P> {
-  readonly name: string;
-  ctr(args: readonly string[], ctx: TargetContext): P;
+export interface TargetType<N extends TargetTypeName, P> {
+  readonly name: N;
+  ctr(spec: SpecOf<N>, ctx: TargetContext): P;
   map(p: P, io: IoRequest): MapResult;
-  status?(p: P, kind: 'info' | 'table'): string;
+  status?(p: P): string;
   presuspend?(p: P): Promise<void> | void;
   postsuspend?(p: P): Promise<void> | void;
   resume?(p: P): Promise<void> | void;
@@ -66,7 +71,11 @@ export interface TargetType<P> {
   message?(p: P, argv: readonly string[]): Promise<string> | string;
 }
 
+/** Any target type, as the registry holds them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds every target type; each checks its own spec and state
+export type AnyTargetType = TargetType<any, any>;
+
 /** Identity helper so each target file gets its private type checked. */
-export function defineTarget<P>(target: TargetType<P>): TargetType<P> {
+export function defineTarget<N extends TargetTypeName, P>(target: TargetType<N, P>): TargetType<N, P> {
   return target;
 }

@@ -5,9 +5,9 @@
 //
 // Queues (both bounded by `maxQueuedJobs`), drained by `pump()` in this order:
 //   1. `priorityLane`: jobs for regions a write is waiting on (intercepted writes). They run
-//      even while paused and never wait for the rate limit (their bytes are still charged to
-//      it, so the background copy slows to keep the total at the rate), because an application write is blocked
-//      on them and throttling them would only stall the application.
+//      even while paused and first in line. Their bytes count against the rate limit like any
+//      other, but they may run up to PRIORITY_BURST_MS ahead of it, so an occasional write is
+//      never throttled while a steady stream of them cannot copy faster than the set rate.
 //   2. `normalLane`: background jobs, in submission order, unless paused, at most
 //      `rateBytesPerSec` (0 = unlimited).
 // A job leaves its lane once all its chunks are issued; it finishes when they have all
@@ -20,6 +20,9 @@ import { LvmscopeError } from '../base/result';
 import { SECTOR_SIZE } from '../base/units';
 import type { BlockDevice } from '../block/blockDevice';
 import { runsOf, type RegionRange } from '../dm/regions';
+
+/** How far ahead of the rate limit copies that writes wait on may run (one second's worth of bytes). */
+const PRIORITY_BURST_MS = 1000;
 
 export interface CopyDestination {
   readonly device: BlockDevice;
@@ -210,8 +213,7 @@ export class Copier {
       const job = this.nextJob();
       if (!job) return;
       const sectors = Math.min(this.chunkSectors, job.spec.countSectors - job.nextOffsetSectors);
-      if (job.priority) this.chargeRate(sectors);
-      else if (this.rate > 0 && !this.takeRateSlot(sectors)) return;
+      if (this.rate > 0 && !this.takeRateSlot(sectors, job.priority ? PRIORITY_BURST_MS : 0)) return;
       this.issueChunk(job);
       if (job.fullyIssued) this.removeFromLanes(job);
     }
@@ -224,17 +226,20 @@ export class Copier {
   }
 
   /**
-   * Token bucket of one chunk: true when a background chunk of `sectors` may start now;
-   * otherwise arms a timer. A chunk is charged for its real size, so small jobs (64 KiB
-   * mirror regions) run at the set rate instead of paying for a full chunk each.
+   * Token bucket of one chunk: true when a chunk of `sectors` may start now; otherwise arms a
+   * timer. A chunk is charged for its real size, so small jobs (64 KiB mirror regions) run at
+   * the set rate instead of paying for a full chunk each. `burstMs` is how far ahead of the
+   * rate a chunk may run: 0 for the background copy; PRIORITY_BURST_MS for a copy a write is
+   * waiting on, so a few intercepted writes never wait for the rate, while a steady stream of
+   * them cannot carry the whole copy past it (`--rate` used to be ignored under a workload).
    */
-  private takeRateSlot(sectors: number): boolean {
+  private takeRateSlot(sectors: number, burstMs: number): boolean {
     const now = this.clock.now();
     // Never bank more than one chunk of credit, so a long idle spell does not allow a burst.
     if (this.nextSlotMs < now) this.nextSlotMs = now;
-    if (this.nextSlotMs > now) {
+    if (this.nextSlotMs - burstMs > now) {
       if (!this.rateTimer) {
-        this.rateTimer = this.clock.setTimer(this.nextSlotMs - now, () => {
+        this.rateTimer = this.clock.setTimer(this.nextSlotMs - burstMs - now, () => {
           this.rateTimer = undefined;
           this.pump();
         });
@@ -243,17 +248,6 @@ export class Copier {
     }
     this.nextSlotMs += ((sectors * SECTOR_SIZE) / this.rate) * 1000;
     return true;
-  }
-
-  /**
-   * A priority chunk never waits (a write is blocked on it), but it spends the same budget,
-   * so the background copy slows down to keep the total at the set rate.
-   */
-  private chargeRate(sectors: number): void {
-    if (this.rate <= 0) return;
-    const now = this.clock.now();
-    if (this.nextSlotMs < now) this.nextSlotMs = now;
-    this.nextSlotMs += ((sectors * SECTOR_SIZE) / this.rate) * 1000;
   }
 
   private issueChunk(job: Job): void {

@@ -64,7 +64,8 @@ export function parsePvSpec(text: string, names: PvNames, vg: VolumeGroup): PvSp
     if (!m) throw new LvmscopeError('INVALID', `'${r}' in '${text}' is not a PE or PE range (use ${name}:0-3).`);
     const first = Number(m[1]);
     const last = m[2] === undefined ? first : Number(m[2]);
-    if (last < first || last >= pv.peCount) {
+    if (last < first) throw new LvmscopeError('INVALID', `PE range ${r} is reversed: it ends before it starts; write it lowest first (${name}:${last}-${first}).`);
+    if (!Number.isSafeInteger(last) || last >= pv.peCount) {
       throw new LvmscopeError('INVALID', `PE range ${r} is outside ${name}, which has PEs 0-${pv.peCount - 1}.`);
     }
     return { pe: first, count: last - first + 1 };
@@ -253,6 +254,26 @@ export function planMove(vg: VolumeGroup, request: MoveRequestSpec, names: PvNam
   }
   const lvs = [...new Set(moves.map((m) => m.lv))];
   return { vg: vg.name, request, moves, lvs, extentCount: needed, command: pvmoveCommand(vg.name, request) };
+}
+
+/**
+ * The mirror region limits, checked before a move writes anything (a region dm-mirror refuses
+ * at step 3 would leave an interrupted move on disk). LVM2 (tools/lvmcmdline.c
+ * regionsize_arg) wants a power of two that is a whole number of memory pages and fits in 32
+ * bits of sectors; the kernel's dm-log also wants at least 2 sectors. lvmscope takes 4 KiB pages.
+ */
+export const MIN_REGION_SECTORS = 8;
+export const MAX_REGION_SECTORS = 2 ** 31;
+
+export function checkMoveOptions(options: { regionSizeSectors?: number; rateBytesPerSec?: number }): void {
+  const region = options.regionSizeSectors;
+  if (region !== undefined && !(Number.isSafeInteger(region) && Number.isInteger(Math.log2(region)) && region >= MIN_REGION_SECTORS && region <= MAX_REGION_SECTORS)) {
+    throw new LvmscopeError('INVALID', `The region size must be a power of two from ${MIN_REGION_SECTORS} sectors (4 KiB, a memory page) to ${MAX_REGION_SECTORS} sectors (1 TiB), not ${region}; 1024 (512 KiB) is the default.`);
+  }
+  const rate = options.rateBytesPerSec;
+  if (rate !== undefined && !(Number.isSafeInteger(rate) && rate >= 0)) {
+    throw new LvmscopeError('INVALID', `The copy rate must be a whole number of bytes per second (0 for no limit), not ${rate}.`);
+  }
 }
 
 /** The equivalent LVM2 command line. */

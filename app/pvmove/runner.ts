@@ -15,10 +15,11 @@ import type { Clock } from '../base/clock';
 import { LvmscopeError, toErrorInfo } from '../base/result';
 import { SECTOR_SIZE } from '../base/units';
 import type { StepView } from '../api/move';
-import type { DeviceMapper } from '../dm/deviceMapper';
+import type { DeviceMapper, TableHandle } from '../dm/deviceMapper';
+import { formatTable, sameTable, type TableSpec, type TargetSpec } from '../dm/table';
 import type { MirrorControl } from '../dm/targets/mirror';
 import type { VolumeGroup } from '../lvm/model/types';
-import { lvTable, tableText, type TableLine } from '../lvm/activate/tables';
+import { lvTable } from '../lvm/activate/tables';
 import { beginMove, checkpoint, finishedLayout, PREVIEW_LAYER, readMove, resolveLv, type MoveRun } from './layout';
 import type { ExtentMove, PvNames } from './plan';
 import { STEP_NAMES, stepWords, type StoryContext } from './steps';
@@ -59,6 +60,25 @@ interface Step {
   spoken?: { narration: string; commands: string[] };
 }
 
+/** A mirror target of the LV being copied: its control, its place in the table, the run it copies. */
+export interface MirrorInUse {
+  readonly control: MirrorControl;
+  readonly run: MoveRun;
+  readonly device: string;
+  readonly targetIndex: number;
+  readonly targetStart: number;
+  readonly length: number;
+  /** The destination PV's name and its devno. */
+  readonly destination: string;
+  readonly destinationDevno: string;
+}
+
+/** The identity + mirror table of step 3, and which of its targets copies which run. */
+interface MirrorTable {
+  readonly spec: TargetSpec[];
+  readonly mirrors: ReadonlyArray<{ readonly targetIndex: number; readonly run: MoveRun }>;
+}
+
 /** Thrown inside a step when the user aborts; not a failure. */
 class AbortRequested extends Error {}
 
@@ -75,7 +95,7 @@ export class MoveRunner {
   private abortWake: (() => void) | undefined;
   private commitChain: Promise<unknown> = Promise.resolve();
   /** Mirrors of the LV being copied (for progress), with the run each one copies. */
-  mirrors: Array<{ control: MirrorControl; run: MoveRun; device: string; targetStart: number; length: number; destination: string }> = [];
+  mirrors: MirrorInUse[] = [];
   readonly regionSizeSectors: number;
   private pausedByUser = false;
   /** True once the move is in the metadata (after step 3's commit, or from the start on resume). */
@@ -253,18 +273,20 @@ export class MoveRunner {
     const L = host.lvDmName(lv);
     const T = `${L}-orig`;
     const dm = host.dm;
-    let originalTable: string[] = [];
-    let mirrorTable: string[] = [];
-    let finalTable: TableLine[] = [];
+    let originalTable: TableSpec = [];
+    let mirrorTable: MirrorTable | undefined;
+    let loadedMirrorTable: TableHandle | undefined;
+    let finalTable: TableSpec = [];
     let beginSeqno: [number, number] | undefined;
     let endSeqno: [number, number] | undefined;
+    const lvTableNow = (): TableSpec => lvTable(host.vg(), lv, (id) => host.pvDevno(id));
     const story = (): StoryContext => this.story(lv, L, T);
     return [
       {
         number: 1,
         words: () => stepWords(1, story()),
         run: async () => {
-          originalTable = dm.table(L).split('\n').filter(Boolean);
+          originalTable = dm.targets(L) ?? [];
           await dm.suspend(L);
         },
         undo: async () => {
@@ -273,20 +295,21 @@ export class MoveRunner {
       },
       {
         number: 2,
-        words: () => stepWords(2, story(), { table: originalTable }),
+        words: () => stepWords(2, story(), { table: formatTable(originalTable.length ? originalTable : (dm.targets(L) ?? [])) }),
         run: async () => {
           dm.create(T);
-          dm.load(T, originalTable.join('\n'));
+          dm.load(T, originalTable);
           await dm.resume(T);
         },
         undo: async () => {
-          if (dm.list().some((d) => d.name === T)) dm.remove(T);
+          if (dm.has(T)) dm.remove(T);
         },
       },
       {
         number: 3,
         rewordWhenDone: true,
-        words: () => stepWords(3, story(), { table: mirrorTable, seqno: beginSeqno }),
+        // Before it runs, the card shows the table step 3 is going to load (from the plan).
+        words: () => stepWords(3, story(), { table: formatTable((mirrorTable ?? this.previewMirrorTable(lv, story().tempDevno)).spec), seqno: beginSeqno }),
         run: async () => {
           if (this.fresh && !readMove(host.vg())) {
             const before = host.vg().seqno;
@@ -295,8 +318,8 @@ export class MoveRunner {
             beginSeqno = [before, host.vg().seqno];
           }
           this.recorded = true;
-          mirrorTable = this.mirrorTable(lv, T);
-          dm.load(L, mirrorTable.join('\n'));
+          mirrorTable = this.mirrorTable(lv, dm.info(T).devno, this.runsOf(lv));
+          loadedMirrorTable = dm.load(L, mirrorTable.spec);
         },
         undo: async () => dm.clear(L),
       },
@@ -305,12 +328,12 @@ export class MoveRunner {
         words: () => stepWords(4, story()),
         run: async () => {
           await dm.resume(L);
-          await this.copyAndCheckpoint(lv, L);
+          await this.copyAndCheckpoint(lv, L, mirrorTable!, loadedMirrorTable!);
         },
         undo: async () => {
           this.mirrors = [];
           if (dm.info(L).state === 'ACTIVE') await dm.suspend(L);
-          dm.load(L, tableText(lvTable(host.vg(), lv, (id) => host.pvDevno(id))));
+          dm.load(L, lvTableNow());
           await dm.resume(L);
         },
       },
@@ -343,14 +366,14 @@ export class MoveRunner {
           await this.serialCommit(() => resolveLv(host.vg(), lv), this.command);
           this.resolvedLvs.add(lv);
           endSeqno = [before, host.vg().seqno];
-          finalTable = lvTable(host.vg(), lv, (id) => host.pvDevno(id));
+          finalTable = lvTableNow();
         },
       },
       {
         number: 8,
-        words: () => stepWords(8, story(), { table: finalTable.map((l) => l.text) }),
+        words: () => stepWords(8, story(), { table: formatTable(finalTable) }),
         run: async () => {
-          dm.load(L, tableText(finalTable));
+          dm.load(L, finalTable);
           await dm.resume(L);
         },
       },
@@ -371,39 +394,71 @@ export class MoveRunner {
     return readMove(this.host.vg())?.runs.filter((r) => r.lv === lv) ?? [];
   }
 
+  /** The runs step 3 will mirror, read from the plan before the move is recorded. */
+  private plannedRuns(lv: string): MoveRun[] {
+    if (this.recorded || !this.fresh) return this.runsOf(lv);
+    return this.fresh.filter((m) => m.lv === lv).map((m, i) => ({ ...m, layerSegment: i, layerLe: 0, moved: false }));
+  }
+
+  /** What step 3 is going to load, for its card before it runs. */
+  private previewMirrorTable(lv: string, tempDevno: string): MirrorTable {
+    try {
+      return this.mirrorTable(lv, tempDevno, this.plannedRuns(lv));
+    } catch {
+      // A destination that went missing is reported by step 3 itself, in its own words.
+      return { spec: [], mirrors: [] };
+    }
+  }
+
   /** Identity targets onto the temporary device, a mirror for every run not yet moved. */
-  private mirrorTable(lv: string, tempName: string): string[] {
+  private mirrorTable(lv: string, tempDevno: string, runs: readonly MoveRun[]): MirrorTable {
     const vg = this.host.vg();
     const ext = vg.extentSizeSectors;
     const lvSectors = this.host.dm.info(this.host.lvDmName(lv)).sizeSectors;
-    const tempDevno = this.host.dm.info(tempName).devno;
-    const moving = this.runsOf(lv).filter((r) => !r.moved).sort((a, b) => a.startLe - b.startLe);
-    const lines: string[] = [];
+    const moving = runs.filter((r) => !r.moved).sort((a, b) => a.startLe - b.startLe);
+    const spec: TargetSpec[] = [];
+    const mirrors: Array<{ targetIndex: number; run: MoveRun }> = [];
+    const identity = (startSector: number, lengthSectors: number): TargetSpec => ({ type: 'linear', startSector, lengthSectors, device: { devno: tempDevno, offsetSectors: startSector } });
     let at = 0;
     for (const r of moving) {
       const start = r.startLe * ext;
       const len = r.count * ext;
-      if (start > at) lines.push(`${at} ${start - at} linear ${tempDevno} ${at}`);
+      if (start > at) spec.push(identity(at, start - at));
       const dest = vg.pvs.find((p) => p.id === r.toPvId)!;
       const destDevno = this.host.pvDevno(r.toPvId);
       if (!destDevno) throw new LvmscopeError('STATE', `The destination PV ${this.host.names.nameOf(r.toPvId)} is missing.`);
-      lines.push(`${start} ${len} mirror core 1 ${regionSizeFor(this.regionSizeSectors, len)} 2 ${tempDevno} ${start} ${destDevno} ${dest.peStartSectors + r.toPe * ext}`);
+      mirrors.push({ targetIndex: spec.length, run: r });
+      spec.push({
+        type: 'mirror',
+        startSector: start,
+        lengthSectors: len,
+        regionSectors: regionSizeFor(this.regionSizeSectors, len),
+        sync: 'default',
+        legs: [
+          { devno: tempDevno, offsetSectors: start },
+          { devno: destDevno, offsetSectors: dest.peStartSectors + r.toPe * ext },
+        ],
+        handleErrors: false,
+      });
       at = start + len;
     }
-    if (at < lvSectors) lines.push(`${at} ${lvSectors - at} linear ${tempDevno} ${at}`);
-    return lines;
+    if (at < lvSectors) spec.push(identity(at, lvSectors - at));
+    return { spec, mirrors };
   }
 
   /** Waits for every mirror of `lv` to be in sync, checkpointing each run as it finishes. */
-  private async copyAndCheckpoint(lv: string, dmName: string): Promise<void> {
+  private async copyAndCheckpoint(lv: string, dmName: string, table: MirrorTable, loaded: TableHandle): Promise<void> {
     const ext = this.host.vg().extentSizeSectors;
-    const moving = this.runsOf(lv).filter((r) => !r.moved).sort((a, b) => a.startLe - b.startLe);
-    const live = this.host.dm.table(dmName).split('\n');
-    this.mirrors = moving.map((run) => {
-      const index = live.findIndex((l) => l.startsWith(`${run.startLe * ext} `) && l.includes(' mirror '));
-      const destination = `${this.host.names.nameOf(run.toPvId)}`;
-      return { control: this.host.dm.mirror(dmName, index), run, device: dmName, targetStart: run.startLe * ext, length: run.count * ext, destination };
-    });
+    this.mirrors = table.mirrors.map(({ targetIndex, run }) => ({
+      control: loaded.mirror(targetIndex),
+      run,
+      device: dmName,
+      targetIndex,
+      targetStart: run.startLe * ext,
+      length: run.count * ext,
+      destination: this.host.names.nameOf(run.toPvId),
+      destinationDevno: this.host.pvDevno(run.toPvId) ?? '',
+    }));
     if (this.pausedByUser) this.host.dm.copier.pause();
     this.host.onStateChange();
     const aborted = new Promise<never>((_, reject) => {
@@ -498,8 +553,8 @@ export class MoveRunner {
         await this.serialCommit(() => move.lvs.reduce((vg, lv) => resolveLv(vg, lv), this.host.vg()), `${this.command} --abort`);
         for (const lv of move.lvs) {
           const L = this.host.lvDmName(lv);
-          const expected = tableText(lvTable(this.host.vg(), lv, (id) => this.host.pvDevno(id)));
-          if (this.host.dm.table(L) !== expected) {
+          const expected = lvTable(this.host.vg(), lv, (id) => this.host.pvDevno(id));
+          if (!sameTable(this.host.dm.targets(L), expected)) {
             await this.host.dm.suspend(L);
             this.host.dm.load(L, expected);
             await this.host.dm.resume(L);

@@ -6,7 +6,9 @@
 
 import { LvmscopeError } from '../base/result';
 import { MiB } from '../base/units';
-import type { WorkspaceStorage } from '../block/blockStore';
+import type { BlockStore, WorkspaceStorage } from '../block/blockStore';
+import { signatureWindowRanges } from '../lvm/format/signatures';
+import { signaturesOf } from '../lvm/commands/newPv';
 import { LvmWorkspace } from '../lvm/workspace/workspace';
 import { pvcreate } from '../lvm/commands/pvCommands';
 import { vgcreate } from '../lvm/commands/vgCommands';
@@ -31,21 +33,19 @@ export const SEED_LAYOUT: DemoLayout = {
   lvs: [{ name: 'lv0', pieces: [{ extents: 6, image: 'pv1.img' }, { extents: 4, image: 'pv2.img' }, { extents: 5, image: 'pv3.img' }] }],
 };
 
-/** Builds a demo layout in an empty (or, with force, emptied) workspace folder and opens it. */
+/**
+ * Builds a demo layout in an empty folder and opens it. With `force`, the demo replaces only
+ * its own images (the layout's file names), and only when they hold LVM images or nothing:
+ * every other file in the folder is left alone, and a demo-named file holding anything else
+ * (a filesystem, unknown data) is refused with a sentence before anything is removed.
+ */
 export async function createDemo(path: string, storage: WorkspaceStorage, options: SessionOptions, layout: DemoLayout, force: boolean): Promise<WorkspaceSession> {
   const existing = await storage.listImages();
+  const own = layout.pvs.map((p) => p.image);
   if (existing.length && !force) {
-    throw new LvmscopeError('EXISTS', `${path} already holds ${existing.length} file(s) (${existing.slice(0, 4).join(', ')}); use an empty folder, or force to replace them.`);
+    throw new LvmscopeError('EXISTS', `${path} already holds ${existing.length} file(s) (${existing.slice(0, 4).join(', ')}); use an empty folder, or force (demo --force) to replace the demo's own images (${own.join(', ')}), which never touches other files.`);
   }
-  if (existing.length) {
-    // Taking the lock first makes sure no other lvmscope is using the files we replace.
-    await storage.lock(options.holder);
-    try {
-      for (const name of existing) await storage.remove(name);
-    } finally {
-      await storage.unlock();
-    }
-  }
+  if (existing.length) await replaceOwnImages(storage, options, layout, existing.filter((name) => own.includes(name)));
   await buildLayout(storage, options, layout);
   const session = await WorkspaceSession.open(path, storage, options);
   try {
@@ -56,6 +56,60 @@ export async function createDemo(path: string, storage: WorkspaceStorage, option
   }
   options.log('info', 'demo', `Demo workspace ready in ${path}: ${layout.lvs.map((l) => `${layout.vg}/${l.name}`).join(', ')} filled with the demo pattern.`);
   return session;
+}
+
+/**
+ * Checks every file the demo would replace, and the VGs around them, then removes those files.
+ * Opening the workspace takes its lock, so no other lvmscope is using the files we replace.
+ */
+async function replaceOwnImages(storage: WorkspaceStorage, options: SessionOptions, layout: DemoLayout, replaced: string[]): Promise<void> {
+  const ws = await LvmWorkspace.open(storage, { holder: options.holder, clock: options.clock, random: options.random, hostname: options.hostname, unixTime: options.unixTime });
+  try {
+    for (const name of replaced) await checkReplaceable(ws, name);
+    checkVgsAround(ws, layout, replaced);
+    for (const name of replaced) await storage.remove(name);
+  } finally {
+    await ws.close();
+  }
+}
+
+/** A demo-named file may be replaced when it is an LVM image (lvmscope's or LVM2's) or holds only zeros where signatures live. */
+async function checkReplaceable(ws: LvmWorkspace, name: string): Promise<void> {
+  const store = ws.storeOf(name);
+  const found = await signaturesOf(store);
+  const foreign = found.filter((s) => s.kind !== 'lvm2');
+  const where = `${ws.location}/${name}`;
+  if (foreign.length) {
+    throw new LvmscopeError('EXISTS', `${where} holds ${foreign.map((s) => s.description).join(' and ')}, not a demo image; the demo will not overwrite it: move it elsewhere (or delete it if it is not needed), or create the demo in another folder.`);
+  }
+  if (found.length === 0 && !(await looksEmpty(store))) {
+    throw new LvmscopeError('EXISTS', `${where} holds data that is not an LVM image; the demo will not overwrite it: move it elsewhere (or delete it if it is not needed), or create the demo in another folder.`);
+  }
+}
+
+async function looksEmpty(store: BlockStore): Promise<boolean> {
+  for (const range of signatureWindowRanges(store.sizeBytes)) {
+    const bytes = await store.read(range.offsetBytes, range.lengthBytes);
+    if (bytes.some((b) => b !== 0)) return false;
+  }
+  return true;
+}
+
+/**
+ * Replacing part of a VG would break the rest of it, and a VG already named like the demo's
+ * would make its vgcreate fail after the files were removed: both are refused first.
+ */
+function checkVgsAround(ws: LvmWorkspace, layout: DemoLayout, replaced: string[]): void {
+  for (const open of ws.listVgs()) {
+    const images = [...open.images.values()];
+    const kept = images.filter((image) => !replaced.includes(image));
+    if (kept.length && kept.length < images.length) {
+      throw new LvmscopeError('STATE', `VG ${open.vg.name} lives on ${images.join(', ')}: replacing ${images.filter((i) => replaced.includes(i)).join(', ')} with the demo would break it; create the demo in another folder.`);
+    }
+    if (open.vg.name === layout.vg && kept.length) {
+      throw new LvmscopeError('EXISTS', `${ws.location} already holds a VG named ${layout.vg} (on ${kept.join(', ')}), which the demo creates; create the demo in another folder.`);
+    }
+  }
 }
 
 async function buildLayout(storage: WorkspaceStorage, options: SessionOptions, layout: DemoLayout): Promise<void> {

@@ -4,16 +4,24 @@
 
 import { LvmscopeError } from '../base/result';
 import type { Timer } from '../base/clock';
-import { SECTOR_SIZE } from '../base/units';
+import { SECTOR_SIZE, formatSize } from '../base/units';
 import type { MoveOptions, MovePlanView, MoveProgressView, MoveRequest, MoveStateView } from '../api/move';
 import { MoveRequest as MoveRequestSchema } from '../api/move';
-import { planMove, type MovePlan } from '../pvmove/plan';
+import { checkMoveOptions, planMove, type MovePlan } from '../pvmove/plan';
 import { beginMove, finishedLayout, PREVIEW_LAYER, readMove, resolveLv } from '../pvmove/layout';
 import { MoveRunner, type MoveHost } from '../pvmove/runner';
 import type { WorkspaceSession } from './session';
 import { vgView } from './views';
 
 const PROGRESS_MS = 100;
+
+/**
+ * A move whose IO failed (a full disk, a read-only or failing image) is paused, not retried
+ * silently: the copier stops at the last checkpoint, the state says `paused` with the error
+ * sentence, and a log line carries it. Resuming restarts the mirrors' recovery (suspend and
+ * resume of the LV, as `dmsetup suspend; dmsetup resume` does in the kernel), which copies
+ * again every region whose copy failed; aborting puts the LV back per the last checkpoint.
+ */
 
 export class MoveController {
   runner: MoveRunner | null = null;
@@ -27,6 +35,10 @@ export class MoveController {
   private lastProgress: MoveProgressView | null = null;
   private timer: Timer | undefined;
   private finished: Promise<void> = Promise.resolve();
+  /** The sentence of the IO failure the move is paused on, or null. */
+  private ioError: string | null = null;
+  /** The restart of the mirrors' recovery after an IO failure, while it runs. */
+  private recovery: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly session: WorkspaceSession,
@@ -34,6 +46,37 @@ export class MoveController {
     private readonly emitState: (s: MoveStateView) => void,
   ) {
     this.rateBytesPerSec = session.options.rateBytesPerSec ?? 0;
+    session.dm.events.on((e) => {
+      if (e.type === 'leg-error') this.onLegError(e.device, e.message);
+    });
+  }
+
+  /** A mirror leg of the moving LV failed: pause the move with the sentence (once). */
+  private onLegError(device: string, message: string): void {
+    const runner = this.runner;
+    if (!runner || !this.isActive || !runner.mirrors.some((m) => m.device === device)) return;
+    const destinations = [...new Set(runner.mirrors.map((m) => m.destination))].join(', ');
+    const remaining = Math.max(0, this.bytesTotal - this.bytesCopied());
+    const reason = message.replace(/^copying region \d+ failed: /, '').replace(/\.$/, '');
+    this.pauseOnIoError(`The copy to ${destinations} failed, so the move is paused at its last checkpoint (${formatSize(remaining)} still to copy): ${reason}.`);
+  }
+
+  private pauseOnIoError(sentence: string): void {
+    const runner = this.runner;
+    if (!runner || this.ioError) return;
+    this.ioError = sentence;
+    runner.pause();
+    this.session.options.log('error', 'pvmove', sentence);
+    this.publish();
+  }
+
+  /** Resumes after an IO failure: every region whose copy failed is copied again. */
+  private async restartRecovery(): Promise<void> {
+    const devices = [...new Set(this.runner?.mirrors.map((m) => m.device) ?? [])];
+    for (const device of devices) {
+      await this.session.dm.suspend(device);
+      await this.session.dm.resume(device);
+    }
   }
 
   get vg(): string | null {
@@ -74,6 +117,7 @@ export class MoveController {
 
   start(input: MoveRequest, options: MoveOptions): MoveStateView {
     this.refuseIfRunning();
+    checkMoveOptions(options);
     const { plan, view } = this.plan(input, options.rateBytesPerSec ?? this.rateBytesPerSec);
     this.vgName = plan.vg;
     this.planView = view;
@@ -84,6 +128,7 @@ export class MoveController {
 
   resume(vgName: string, options: MoveOptions): MoveStateView {
     this.refuseIfRunning();
+    checkMoveOptions(options);
     const open = this.session.ws.getVg(vgName);
     const move = readMove(open.vg);
     if (!move) throw new LvmscopeError('STATE', `No move is in progress in ${vgName}; there is nothing to resume.`);
@@ -130,6 +175,7 @@ export class MoveController {
     this.runner = runner;
     this.samples = [];
     this.lastProgress = null;
+    this.ioError = null;
     if (options.rateBytesPerSec !== undefined) this.setRate(options.rateBytesPerSec);
     this.session.dm.copier.resume();
     this.tick();
@@ -173,9 +219,10 @@ export class MoveController {
         runner.pause();
         break;
       case 'resume':
-        runner.resumeCopy();
+        this.resumeAfterPause(runner);
         break;
       case 'abort':
+        this.ioError = null;
         runner.abort();
         break;
       case 'next':
@@ -187,6 +234,23 @@ export class MoveController {
     }
     this.publish();
     return this.state()!;
+  }
+
+  /** Resumes a paused move; after an IO failure the failed regions are copied again first. */
+  private resumeAfterPause(runner: MoveRunner): void {
+    if (!this.ioError) {
+      runner.resumeCopy();
+      return;
+    }
+    this.ioError = null;
+    this.session.options.log('info', 'pvmove', 'Resuming the move: the regions whose copy failed are copied again.');
+    runner.resumeCopy();
+    // Tracked (whenFinished waits for it) and never unhandled: a failure pauses the move again.
+    this.recovery = this.restartRecovery().catch((e: unknown) => {
+      if (this.isActive) this.pauseOnIoError(`The move is paused at its last checkpoint: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    const finished = this.finished;
+    this.finished = finished.then(() => this.recovery);
   }
 
   private measureProgress(): MoveProgressView | null {
@@ -207,13 +271,14 @@ export class MoveController {
     const remaining = Math.max(0, this.bytesTotal - copied);
     const mirrors = runner.mirrors.map((m) => ({
       device: m.device,
+      targetIndex: m.targetIndex,
       targetStartSector: m.targetStart,
       lengthSectors: m.length,
       regionSizeSectors: m.control.regionSizeSectors,
       regionsTotal: m.control.nrRegions,
       regionsCopied: m.control.inSyncRegions,
       regions: m.control.regionRanges().map((r) => ({ start: r.start, count: r.count, state: r.state === 'copied' ? ('copied' as const) : r.state === 'copying' ? ('copying' as const) : ('pending' as const) })),
-      intercepted: [] as number[],
+      intercepted: m.control.waitingRegions(),
       sourceLeg: `${m.device}-orig`,
       destinationLeg: m.destination,
     }));
@@ -259,8 +324,9 @@ export class MoveController {
       currentLv: runner.currentLv,
       step: runner.currentStep,
       steps: runner.steps.map((s) => ({ ...s, commands: [...s.commands] })),
-      progress: this.lastProgress ?? emptyProgress(this.rateBytesPerSec),
-      error: runner.error,
+      // Paused is read now: a pause emits its state before the next progress measure.
+      progress: { ...(this.lastProgress ?? emptyProgress(this.rateBytesPerSec)), paused: runner.isPaused },
+      error: runner.error ?? this.ioError,
     };
   }
 

@@ -16,11 +16,13 @@ import { exportVgBackup } from '../lvm/backup';
 import type { VolumeGroup } from '../lvm/model/types';
 import { lvExtentCount } from '../lvm/model/types';
 import { newUuid } from '../lvm/commands/names';
-import { activationRefusal, lvTable, tableText } from '../lvm/activate/tables';
-import type { DmDeviceView, WorkspaceView } from '../api/views';
-import type { InterceptView, StepView } from '../api/move';
+import { activationRefusal, lvTable } from '../lvm/activate/tables';
+import { sameTable } from '../dm/table';
+import type { WorkspaceView } from '../api/views';
+import type { StepView } from '../api/move';
+import type { DmSnapshot, DmStreamEvent } from '../api/dmStream';
 import { ShadowModel, lvKey, replayJournal, WRITE_JOURNAL, WriteJournal } from '../workload';
-import { dmView, displayName, pvNamesOf, workspaceView } from './views';
+import { dmStreamBody, dmView, displayName, pvNamesOf, workspaceView } from './views';
 
 export interface SessionOptions {
   clock: Clock;
@@ -33,8 +35,12 @@ export interface SessionOptions {
   log(level: 'debug' | 'info' | 'warn' | 'error', source: string, message: string): void;
   onChange(kind: 'workspace' | 'dm' | 'move' | 'workload'): void;
   onStep(step: StepView): void;
-  onIntercept(view: InterceptView): void;
+  /** Every change of the device-mapper, numbered, in the order it happened. */
+  onDmEvent(event: DmStreamEvent): void;
 }
+
+/** Each session numbers its dm events in a stream of its own (the API says which). */
+let nextStreamId = 1;
 
 export class WorkspaceSession {
   readonly dm: DeviceMapper;
@@ -48,6 +54,9 @@ export class WorkspaceSession {
   interceptedWrites = 0;
   private dmSubscription: { dispose(): void } | undefined;
   private dmDirtyTimer: Timer | undefined;
+  /** This session's dm event stream and the sequence number of its last event. */
+  readonly streamId = nextStreamId++;
+  private streamSeq = 0;
 
   private constructor(
     readonly path: string,
@@ -113,7 +122,7 @@ export class WorkspaceSession {
 
   private async activateLv(open: OpenVg, lv: string): Promise<void> {
     const name = dmName(open.vg.name, lv);
-    const table = tableText(lvTable(open.vg, lv, (id) => this.pvDevno(open, id)));
+    const table = lvTable(open.vg, lv, (id) => this.pvDevno(open, id));
     const found = open.vg.lvs.find((l) => l.name === lv)!;
     this.dm.create(name, `LVM-${open.vg.id}${found.id}`);
     this.dm.load(name, table);
@@ -148,8 +157,9 @@ export class WorkspaceSession {
     return workspaceView(this.path, this.ws, { imageDevno: (image) => this.imageDevnos.get(image) ?? null, lvDmName: (vg, lv) => this.lvDmName(vg, lv) }, liveMoveVg);
   }
 
-  dmDevices(): DmDeviceView[] {
-    return dmView(this.dm);
+  /** The mapped devices as of the last event of the stream (for `dm.list` and `dm.changed`). */
+  dmSnapshot(): DmSnapshot {
+    return { stream: this.streamId, seq: this.streamSeq, devices: dmView(this.dm) };
   }
 
   backup(vg: string): string {
@@ -184,11 +194,11 @@ export class WorkspaceSession {
   // ---- shadow models and the write journal ----
 
   private shadowTargets() {
-    const targets = new Map<string, { vg: string; lv: string; extentSizeSectors: number; sizeSectors: number }>();
+    const targets = new Map<string, { vg: string; lv: string; lvId: string; extentSizeSectors: number; sizeSectors: number }>();
     for (const open of this.ws.listVgs()) {
       for (const lv of open.vg.lvs) {
         if (!lv.status.includes('VISIBLE')) continue;
-        targets.set(lvKey(open.vg.name, lv.name), { vg: open.vg.name, lv: lv.name, extentSizeSectors: open.vg.extentSizeSectors, sizeSectors: lvExtentCount(lv) * open.vg.extentSizeSectors });
+        targets.set(lvKey(open.vg.name, lv.name), { vg: open.vg.name, lv: lv.name, lvId: lv.id, extentSizeSectors: open.vg.extentSizeSectors, sizeSectors: lvExtentCount(lv) * open.vg.extentSizeSectors });
       }
     }
     return targets;
@@ -201,11 +211,16 @@ export class WorkspaceSession {
     this.nextWriteId = replay.nextWriteId;
   }
 
-  /** A fresh journal: every LV holds the demo pattern again (after a demo fill). */
+  /**
+   * A fresh journal: every LV holds the demo pattern again (after a demo fill). Its demo
+   * records say which LV (by id) and how many sectors, so verify checks nothing else.
+   */
   async resetJournal(): Promise<void> {
     await this.journal?.close();
     this.journal = undefined;
     await this.storage.removeJournal(WRITE_JOURNAL);
+    const journal = await this.writeJournal();
+    for (const [key, target] of this.shadowTargets()) await journal.demoFilled(key, target.lvId, target.sizeSectors);
     await this.loadJournal();
   }
 
@@ -220,7 +235,8 @@ export class WorkspaceSession {
     if (!shadow) {
       const target = this.shadowTargets().get(key);
       if (!target) throw new LvmscopeError('NOT_FOUND', `No visible LV ${key} in this workspace.`);
-      shadow = new ShadowModel(target);
+      // An LV the journal was not replayed for: the verifier decides from its first sector.
+      shadow = new ShadowModel(target, 'unknown');
       this.shadows.set(key, shadow);
     }
     return shadow;
@@ -230,18 +246,12 @@ export class WorkspaceSession {
 
   private onDmEvent(e: DmEvent): void {
     if (e.type === 'write-intercepted') this.interceptedWrites += 1;
-    if (e.type === 'write-intercepted' || e.type === 'write-released') {
-      const lv = [...this.active.entries()].find(([, name]) => name === e.device)?.[0].split('/')[1] ?? e.device;
-      this.options.onIntercept({
-        lv,
-        device: e.device,
-        region: e.region,
-        sector: e.type === 'write-intercepted' ? e.sector : 0,
-        phase: e.type === 'write-intercepted' ? 'intercepted' : 'written-both-legs',
-        timeMs: this.options.clock.now(),
-      });
+    const body = dmStreamBody(e);
+    if (body) {
+      this.streamSeq += 1;
+      this.options.onDmEvent({ ...body, stream: this.streamId, seq: this.streamSeq, timeMs: this.options.clock.now() } as DmStreamEvent);
     }
-    // Coalesce dm views: at most one recomputation per 33 ms.
+    // A fresh snapshot (status lines, open counts) at most once per 33 ms.
     this.dmDirtyTimer ??= this.options.clock.setTimer(33, () => {
       this.dmDirtyTimer = undefined;
       this.options.onChange('dm');
@@ -295,8 +305,8 @@ export class WorkspaceSession {
     for (const lv of open.vg.lvs) {
       const name = this.lvDmName(vgName, lv.name);
       if (!name) continue;
-      const table = tableText(lvTable(open.vg, lv.name, (id) => this.pvDevno(open, id)));
-      if (this.dm.table(name) === table) continue;
+      const table = lvTable(open.vg, lv.name, (id) => this.pvDevno(open, id));
+      if (sameTable(this.dm.targets(name), table)) continue;
       await this.dm.suspend(name);
       this.dm.load(name, table);
       await this.dm.resume(name);

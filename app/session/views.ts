@@ -4,8 +4,11 @@
 // `pvSection`. Extents of a move in progress are shown under the LV that is moving, marked
 // as source or destination, as `lvs -a` shows them through [pvmove0].
 
-import type { DmDeviceView, ExtentRun, LvView, MoveRecoveryView, PvView, SegmentView, VgView, WorkspaceView } from '../api/views';
+import type { DmDeviceView, MirrorSyncView, ExtentRun, LvView, MoveRecoveryView, PvView, SegmentView, VgView, WorkspaceView } from '../api/views';
 import type { DeviceMapper } from '../dm/deviceMapper';
+import type { DmEvent } from '../dm/events';
+import type { DmStreamEvent } from '../api/dmStream';
+import { targetDevices, type TableSpec } from '../dm/table';
 import type { LvmWorkspace, OpenVg } from '../lvm/workspace/workspace';
 import type { LogicalVolume, Segment, VolumeGroup } from '../lvm/model/types';
 import { isMirror, isOther, isStriped, lvExtentCount, segmentAreas } from '../lvm/model/types';
@@ -13,6 +16,9 @@ import { pvExtentMaps, type PvExtentMap } from '../lvm/model/extentMap';
 import { SECTOR_SIZE } from '../base/units';
 import { readMove, type MoveInProgress } from '../pvmove/layout';
 import type { PvNames } from '../pvmove/plan';
+
+/** A stream event before the session numbers it. */
+export type DmStreamBody = DmStreamEvent extends infer E ? (E extends DmStreamEvent ? Omit<E, 'stream' | 'seq' | 'timeMs'> : never) : never;
 
 /** `pv1.img` → `pv1`. */
 export function displayName(image: string): string {
@@ -175,20 +181,21 @@ export function workspaceView(path: string, ws: LvmWorkspace, ctx: ViewContext, 
   return { path, images, vgs: vgs.map((open) => vgView(open, ctx, open.vg.name === liveMoveVg)), problems };
 }
 
-/** Every mapped device, as `dmsetup info/table/status` show it. */
+/** Every mapped device, as `dmsetup info/table/status` show it, with its tables typed. */
 export function dmView(dm: DeviceMapper): DmDeviceView[] {
   return dm.list().map((info) => {
-    const live = info.liveTable ? dm.table(info.name).split('\n') : null;
-    const inactive = info.inactiveTable ? dm.table(info.name, 'inactive').split('\n') : null;
-    const dependsOn = [...new Set((live ?? []).flatMap((l) => l.split(' ').slice(3).filter((w) => /^\d+:\d+$/.test(w))))];
+    const live = dm.targets(info.name, 'live') ?? null;
+    const inactive = dm.targets(info.name, 'inactive') ?? null;
+    const dependsOn = [...new Set((live ?? []).flatMap((t) => targetDevices(t).map((d) => d.devno)))];
     return {
       name: info.name,
       uuid: info.uuid,
       devno: info.devno,
       state: info.state,
-      live,
-      inactive,
+      live: live ? [...live] : null,
+      inactive: inactive ? [...inactive] : null,
       status: info.liveTable ? dm.status(info.name).split('\n') : [],
+      mirrors: mirrorSync(dm, info.name, live ?? []),
       openCount: info.openCount,
       eventNr: info.eventNumber,
       inFlight: info.inFlight,
@@ -198,4 +205,52 @@ export function dmView(dm: DeviceMapper): DmDeviceView[] {
       deferredRemove: dm.isRemovalDeferred(info.name),
     };
   });
+}
+
+function mirrorSync(dm: DeviceMapper, name: string, live: TableSpec): MirrorSyncView[] {
+  const out: MirrorSyncView[] = [];
+  live.forEach((t, targetIndex) => {
+    if (t.type !== 'mirror') return;
+    const control = dm.mirror(name, targetIndex);
+    out.push({ targetIndex, regionsInSync: control.inSyncRegions, regionsTotal: control.nrRegions, health: control.health });
+  });
+  return out;
+}
+
+/** A dm event as the API streams it (without its stream id, sequence number and time), or null for events the stream leaves out. */
+export function dmStreamBody(e: DmEvent): DmStreamBody | null {
+  switch (e.type) {
+    case 'device-created':
+    case 'device-removed':
+    case 'remove-deferred':
+    case 'inactive-cleared':
+    case 'suspending':
+    case 'suspended':
+    case 'resumed':
+    case 'io-deferred':
+    case 'event-number':
+    case 'write-intercepted':
+    case 'write-released':
+    case 'write-both-legs':
+    case 'leg-error':
+      return { ...e };
+    case 'table-loaded':
+    case 'table-swapped':
+      return { ...e, table: [...e.table] };
+    case 'io-counters': {
+      const { reads, writes, readSectors, writtenSectors } = e.counters;
+      return { type: e.type, device: e.device, devno: e.devno, io: { reads, writes, readSectors, writtenSectors }, inFlight: e.inFlight, deferred: e.deferred };
+    }
+    case 'region-state':
+      return { type: e.type, device: e.device, devno: e.devno, targetIndex: e.targetIndex, region: e.region, state: e.state === 'not-copied' ? 'pending' : e.state, regionsInSync: e.inSyncRegions, regionsTotal: e.nrRegions };
+    case 'mirror-in-sync':
+      return { type: e.type, device: e.device, devno: e.devno, targetIndex: e.targetIndex, regionsTotal: e.nrRegions };
+    // Image PVs are part of the workspace view; the copier's progress is the move's progress;
+    // flakey's up/down shows in its IO errors.
+    case 'image-added':
+    case 'image-removed':
+    case 'flakey-state':
+    case 'copier-progress':
+      return null;
+  }
 }

@@ -16,6 +16,10 @@ export class WorkloadController {
   private spec: WorkloadSpec | null = null;
   private timer: Timer | undefined;
   private interceptedAtStart = 0;
+  private pendingAcks = new Set<Promise<void>>();
+  /** The sentence of the workload's last failed IO (its write, or the journal record). */
+  private lastError: string | null = null;
+  private loggedErrors = 0;
 
   constructor(
     private readonly session: WorkspaceSession,
@@ -43,14 +47,24 @@ export class WorkloadController {
           return journal.intent(key, id, sector, count);
         },
         onWriteAcknowledged: (id) => {
-          const p = journal.acknowledged(id).finally(() => pending.delete(p));
+          // A journal that cannot take the acknowledgement (its disk is full) leaves the write
+          // in doubt on replay, which the verifier accepts either way: never an unhandled
+          // rejection, and never an acknowledgement the journal did not get.
+          const p = journal
+            .acknowledged(id)
+            .catch((e: unknown) => this.noteIoError(e instanceof Error ? e.message : String(e)))
+            .finally(() => pending.delete(p));
           pending.add(p);
         },
+        onIoError: (message) => this.noteIoError(message),
       },
       this.session.options.clock,
       new SeededRandom(spec.seed ?? Math.floor(this.session.options.random.next() * 2 ** 31)),
     );
     this.spec = spec;
+    this.pendingAcks = pending;
+    this.lastError = null;
+    this.loggedErrors = 0;
     this.interceptedAtStart = this.session.interceptedWrites;
     this.workload.start();
     this.session.options.log('info', 'workload', `${spec.pattern} ${spec.blockSizeBytes / 1024} KiB at ${spec.iops} IOPS on ${spec.vg}/${spec.lv} started.`);
@@ -63,12 +77,26 @@ export class WorkloadController {
     this.timer = undefined;
     if (this.workload) {
       await this.workload.stop();
+      // Acknowledgements still on their way to the journal land before the workload is reported stopped.
+      await Promise.allSettled([...this.pendingAcks]);
       const s = this.workload.stats();
-      this.session.options.log('info', 'workload', `workload stopped: ${s.writes} writes, ${s.reads} reads, ${s.errors} errors.`);
+      const last = s.errors && this.lastError ? ` Last error: ${this.lastError}` : '';
+      this.session.options.log(s.errors ? 'warn' : 'info', 'workload', `workload stopped: ${s.writes} writes, ${s.reads} reads, ${s.errors} errors.${last}`);
     }
     const stats = this.stats();
     this.emitStats(stats);
     return stats;
+  }
+
+  /**
+   * A failed IO is data for the workload: counted in its stats and remembered; the first few
+   * become log lines, so a full disk under the journal or an image is said in words.
+   */
+  private noteIoError(message: string): void {
+    this.lastError = message;
+    if (this.loggedErrors >= 3) return;
+    this.loggedErrors += 1;
+    this.session.options.log('warn', 'workload', `${this.spec ? `${this.spec.vg}/${this.spec.lv}: ` : ''}an IO failed (counted in the workload's errors): ${message}`);
   }
 
   get isRunning(): boolean {
@@ -93,6 +121,7 @@ export class WorkloadController {
       bytesWritten: s?.bytesWritten ?? 0,
       interceptedWrites: intercepted,
       errors: s?.errors ?? 0,
+      lastError: this.workload ? this.lastError : null,
       writeLatencyP50Ms: s?.writeLatencyP50Ms ?? null,
       writeLatencyP99Ms: s?.writeLatencyP99Ms ?? null,
     };

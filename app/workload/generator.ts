@@ -26,6 +26,8 @@ export interface WorkloadOptions {
   beforeWrite?: (writeId: number, sector: number, countSectors: number) => Promise<void>;
   /** Called when a write is acknowledged (after the shadow model recorded it). */
   onWriteAcknowledged?: (writeId: number, sector: number, countSectors: number) => void;
+  /** Called when an IO fails (the write, or the journal record before it): data, not an exception. */
+  onIoError?: (message: string) => void;
 }
 
 export interface WorkloadStats {
@@ -156,14 +158,24 @@ export class Workload {
     }
   }
 
+  /**
+   * One IO. A failed IO is counted and remembered (lastError), never thrown. A write that
+   * failed after it was issued was not acknowledged, but it may have reached some of its
+   * sectors (a short write, one mirror leg but not the other): the shadow model records it
+   * as in doubt, so the verifier accepts either content there and flags nothing it owes.
+   * A write whose journal intent could not be recorded is not issued at all.
+   */
   private async issue(block: number): Promise<void> {
     const sector = block * this.blockSectors;
     const started = this.clock.now();
+    let issuedWrite: number | undefined;
     try {
       if (this.isWrite()) {
         const writeId = this.nextWriteId++;
         await this.options.beforeWrite?.(writeId, sector, this.blockSectors);
+        issuedWrite = writeId;
         await this.device.write(sector, writeSectors(writeId, sector, this.blockSectors));
+        issuedWrite = undefined;
         this.shadow.recordWrite(writeId, sector, this.blockSectors);
         this.options.onWriteAcknowledged?.(writeId, sector, this.blockSectors);
         this.counters.writes += 1;
@@ -176,8 +188,10 @@ export class Workload {
         this.counters.bytesRead += this.options.blockSizeBytes;
       }
     } catch (e) {
+      if (issuedWrite !== undefined) this.shadow.recordInDoubt(issuedWrite, sector, this.blockSectors);
       this.counters.errors += 1;
       this.lastError = e instanceof Error ? e.message : String(e);
+      this.options.onIoError?.(this.lastError);
     }
   }
 }

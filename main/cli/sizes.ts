@@ -18,13 +18,28 @@ export interface SignedCount {
   percentOf?: 'FREE' | 'VG' | 'PVS';
 }
 
-/** `48M`, `2G`, `512K`, `1.5g`; a bare number is in `defaultUnit` (LVM2's -L: MiB). */
-export function parseSizeBytes(text: string, defaultUnit = 'm'): number {
+/** The exact (unrounded) bytes a size text means. */
+function exactBytes(text: string, defaultUnit: string): number {
   const match = /^(\d+(?:\.\d+)?)([bskmgtpe])?(?:i?b)?$/i.exec(text.trim());
   if (!match) throw new InvalidArgumentError(`'${text}' is not a size; write a number with an optional unit, like 48M, 2G or 512K.`);
   const bytes = Number(match[1]) * UNIT_BYTES[(match[2] ?? defaultUnit).toLowerCase()];
-  if (!Number.isFinite(bytes) || bytes > Number.MAX_SAFE_INTEGER) throw new InvalidArgumentError(`'${text}' is too large.`);
+  if (!Number.isFinite(bytes) || bytes > Number.MAX_SAFE_INTEGER) throw new InvalidArgumentError(`'${text}' is too large; lvmscope takes sizes up to 8 PiB.`);
+  return bytes;
+}
+
+/** `48M`, `2G`, `512K`, `1.5g`; a bare number is in `defaultUnit` (LVM2's -L: MiB). */
+export function parseSizeBytes(text: string, defaultUnit = 'm'): number {
+  const bytes = exactBytes(text, defaultUnit);
+  // A fraction of a byte cannot be honoured: rounding it to 0 would turn "a little" into "none".
+  if (bytes > 0 && bytes < 1) throw new InvalidArgumentError(`'${text}' is less than one byte; give a whole number of bytes or a larger unit (like 512 or 4K).`);
   return Math.round(bytes);
+}
+
+/** A size that must be more than zero (`--size`, `-s`): zero is a usage error, not a request. */
+export function parsePositiveSizeBytes(text: string, defaultUnit = 'm'): number {
+  const bytes = parseSizeBytes(text, defaultUnit);
+  if (bytes <= 0) throw new InvalidArgumentError(`The size '${text}' must be more than zero.`);
+  return bytes;
 }
 
 export function parseSignedSize(text: string): SignedSize {
@@ -34,14 +49,19 @@ export function parseSignedSize(text: string): SignedSize {
   return { sign, bytes };
 }
 
+/** LVM2 caps N%FREE and N%PVS at 100; N%VG may ask for more than there is, but not absurdly more. */
+const MAX_PERCENT = 10_000;
+
 /** `-l`: `10`, `+3`, `-2`, or LVM2's percentages `100%FREE`, `50%VG`, `+20%PVS`. */
 export function parseSignedCount(text: string): SignedCount {
   const percent = /^([+-])?(\d+(?:\.\d+)?)%(FREE|VG|PVS)$/i.exec(text.trim());
   if (percent) {
+    if (Number(percent[2]) > MAX_PERCENT) throw new InvalidArgumentError(`'${text}' asks for more than ${MAX_PERCENT}%; write a percentage like 100%FREE or 50%VG.`);
     if (Number(percent[2]) <= 0) throw new InvalidArgumentError(`'${text}' must be a percentage above zero (like 100%FREE or 50%VG).`);
     return { sign: (percent[1] as '+' | '-' | undefined) ?? null, count: Number(percent[2]), percentOf: percent[3].toUpperCase() as 'FREE' | 'VG' | 'PVS' };
   }
   const match = /^([+-])?(\d+)$/.exec(text.trim());
+  if (match && !Number.isSafeInteger(Number(match[2]))) throw new InvalidArgumentError(`'${text}' is too many extents; LVM2 counts at most 4294967295 extents per PV.`);
   if (!match || Number(match[2]) <= 0) throw new InvalidArgumentError(`'${text}' is not a number of extents; write a whole number above zero, optionally with + or - (like 10, +3 or -2), or a percentage: N%FREE, N%VG or N%PVS (like 100%FREE).`);
   return { sign: (match[1] as '+' | '-' | undefined) ?? null, count: Number(match[2]) };
 }
@@ -57,14 +77,24 @@ export function extentsOf(value: SignedCount, vg: { peCount: number; freeCount: 
 
 /** `--rate`: bytes per second, with units (`512K`, `20M`); a bare number is bytes; 0 = unlimited. */
 export function parseRate(text: string): number {
-  return parseSizeBytes(text, 'b');
+  const bytes = exactBytes(text, 'b');
+  // 0 means no limit; a fraction of a byte per second would round to that, the opposite of what was asked.
+  if (bytes > 0 && bytes < 1) throw new InvalidArgumentError(`The rate '${text}' is less than one byte per second; give at least 1 (like 512K or 20M), or 0 for no limit.`);
+  return Math.round(bytes);
 }
+
+/** dm-mirror's region limits as LVM2 checks them (tools/lvmcmdline.c regionsize_arg): a power of two, a whole number of 4 KiB pages, at most 2^31 sectors. */
+export const MIN_REGION_SECTORS = 8;
+export const MAX_REGION_SECTORS = 2 ** 31;
 
 /** `--region-size`: a power of two, in bytes with units (default unit: KiB, as LVM2); returned in sectors. */
 export function parseRegionSectors(text: string): number {
   const bytes = parseSizeBytes(text, 'k');
   const sectors = bytes / 512;
-  if (!Number.isInteger(sectors) || sectors < 1 || (sectors & (sectors - 1)) !== 0) throw new InvalidArgumentError(`The region size '${text}' must be a power of two of at least 512 bytes (like 512K or 1M).`);
+  const powerOfTwo = Number.isInteger(sectors) && sectors >= 1 && Number.isInteger(Math.log2(sectors));
+  if (!powerOfTwo || sectors < MIN_REGION_SECTORS || sectors > MAX_REGION_SECTORS) {
+    throw new InvalidArgumentError(`The region size '${text}' must be a power of two from 4 KiB (a memory page, as dm-mirror and LVM2 require) to 1 TiB, like 512K or 1M.`);
+  }
   return sectors;
 }
 

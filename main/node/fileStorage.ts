@@ -1,18 +1,23 @@
 // Node implementations of the engine's storage interfaces: an image file is a BlockStore
 // (positional reads and writes on one file handle; flush = fdatasync), a folder is a
-// WorkspaceStorage with a lock file that names its holder.
+// WorkspaceStorage with a lock file that names its holder (workspaceLock.ts). Every system
+// error becomes one sentence naming the file (ioErrors.ts); no write loop takes a short write
+// as success.
 
-import { open, readdir, stat, unlink, writeFile, readFile, mkdir } from 'node:fs/promises';
+import { open, readdir, stat, unlink, mkdir } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
-import os from 'node:os';
 import type { BlockStore, Journal, WorkspaceStorage } from '../../app/block/blockStore';
 import { LvmscopeError } from '../../app/base/result';
+import { errnoOf, shortWriteError, storageError, type FileOperation } from './ioErrors';
+import { LOCK_FILE, WorkspaceLock } from './workspaceLock';
 
-export const LOCK_FILE = '.lvmscope.lock';
+export { LOCK_FILE };
 /** Files in a workspace folder that are never images. */
 const NOT_IMAGES = /^(\.|.*\.(json|md|txt|log|lock)$)/;
+/** Errors that mean "you may read this file but not write it": the image opens read-only. */
+const READ_ONLY_ERRNOS = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 export class FileBlockStore implements BlockStore {
   private constructor(
@@ -20,17 +25,41 @@ export class FileBlockStore implements BlockStore {
     readonly path: string,
     private handle: FileHandle,
     readonly sizeBytes: number,
+    /** Set when the image could only be opened for reading: why, and what to do. */
+    readonly readOnlyReason?: string,
   ) {}
 
+  /** Opens an image for reading and writing, or read-only (with a reason) when writing is refused. */
   static async open(filePath: string, name = path.basename(filePath)): Promise<FileBlockStore> {
-    const handle = await open(filePath, constants.O_RDWR);
+    let handle: FileHandle;
+    let readOnlyReason: string | undefined;
+    try {
+      handle = await open(filePath, constants.O_RDWR);
+    } catch (e) {
+      const errno = errnoOf(e);
+      if (!errno || !READ_ONLY_ERRNOS.has(errno)) throw storageError(e, { file: name, path: filePath, op: 'open %f', bytes: 0 });
+      handle = await open(filePath, constants.O_RDONLY).catch((again: unknown) => {
+        throw storageError(again, { file: name, path: filePath, op: 'open %f', bytes: 0 });
+      });
+      readOnlyReason = storageError(e, { file: name, path: filePath, op: 'open %f for writing', bytes: 0 }).message.replace(/\.$/, '') + '; until then it is opened read-only.';
+    }
     const { size } = await handle.stat();
-    return new FileBlockStore(name, filePath, handle, size);
+    return new FileBlockStore(name, filePath, handle, size, readOnlyReason);
   }
 
   static async create(filePath: string, sizeBytes: number, name = path.basename(filePath)): Promise<FileBlockStore> {
-    const handle = await open(filePath, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o644);
-    await handle.truncate(sizeBytes);
+    const operation = { file: name, path: filePath, op: `create %f (${sizeBytes} bytes)`, bytes: sizeBytes };
+    const handle = await open(filePath, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o644).catch((e: unknown) => {
+      throw storageError(e, operation);
+    });
+    try {
+      await handle.truncate(sizeBytes);
+    } catch (e) {
+      // A refused size (EFBIG) must not leave a 0-byte image behind.
+      await handle.close().catch(() => undefined);
+      await unlink(filePath).catch(() => undefined);
+      throw storageError(e, operation);
+    }
     return new FileBlockStore(name, filePath, handle, sizeBytes);
   }
 
@@ -40,30 +69,62 @@ export class FileBlockStore implements BlockStore {
     // GiBs, and zeroing each buffer before overwriting it showed up in the move benchmark).
     const buf = Buffer.allocUnsafe(lengthBytes);
     let done = 0;
-    while (done < lengthBytes) {
-      const { bytesRead } = await this.handle.read(buf, done, lengthBytes - done, offsetBytes + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
+    try {
+      while (done < lengthBytes) {
+        const { bytesRead } = await this.handle.read(buf, done, lengthBytes - done, offsetBytes + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+    } catch (e) {
+      throw storageError(e, { file: this.name, path: this.path, op: 'read', bytes: 0, offsetBytes: offsetBytes + done });
     }
     if (done < lengthBytes) buf.fill(0, done); // past EOF of a sparse file: zeros
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
+  /**
+   * Writes every byte or fails: a partial write continues where it stopped, a write that
+   * makes no progress is an error, and a system error becomes a sentence saying how much
+   * space the image needed.
+   */
   async write(offsetBytes: number, data: Uint8Array): Promise<void> {
     this.checkRange(offsetBytes, data.length);
+    const operation: FileOperation = { file: this.name, path: this.path, op: 'write', bytes: data.length, offsetBytes };
+    if (this.readOnlyReason) throw new LvmscopeError('IO', this.readOnlyReason);
     let done = 0;
     while (done < data.length) {
-      const { bytesWritten } = await this.handle.write(data, done, data.length - done, offsetBytes + done);
+      let bytesWritten: number;
+      try {
+        ({ bytesWritten } = await this.handle.write(data, done, data.length - done, offsetBytes + done));
+      } catch (e) {
+        throw storageError(e, { ...operation, mayGrowBytes: await this.unallocatedBytes() });
+      }
+      if (bytesWritten <= 0) throw shortWriteError(operation, done);
       done += bytesWritten;
     }
   }
 
   async flush(): Promise<void> {
-    await this.handle.datasync();
+    if (this.readOnlyReason) return; // nothing was written through this handle
+    try {
+      await this.handle.datasync();
+    } catch (e) {
+      throw storageError(e, { file: this.name, path: this.path, op: 'flush (fdatasync) the writes to %f', bytes: 0 });
+    }
   }
 
   async close(): Promise<void> {
     await this.handle.close();
+  }
+
+  /** How much of this (sparse) image has no disk blocks yet: what it may still need. */
+  private async unallocatedBytes(): Promise<number | undefined> {
+    try {
+      const s = await this.handle.stat();
+      return Math.max(0, s.size - s.blocks * 512);
+    } catch {
+      return undefined;
+    }
   }
 
   private checkRange(offsetBytes: number, lengthBytes: number): void {
@@ -74,18 +135,37 @@ export class FileBlockStore implements BlockStore {
 }
 
 export class FolderWorkspaceStorage implements WorkspaceStorage {
-  private locked = false;
-  constructor(readonly location: string) {}
+  private readonly workspaceLock: WorkspaceLock;
+  private skipped: string[] = [];
 
+  constructor(readonly location: string) {
+    this.workspaceLock = new WorkspaceLock(location);
+  }
+
+  /**
+   * Regular files (or links to them) that may be images. An entry that cannot be one — a
+   * dangling symbolic link, a file we may not even look at — is skipped with a sentence
+   * (skippedImages), so one bad entry never makes the whole workspace unopenable.
+   */
   async listImages(): Promise<string[]> {
-    const names = await readdir(this.location);
+    const names = await readdir(this.location).catch((e: unknown) => {
+      throw storageError(e, { file: path.basename(this.location), path: this.location, op: 'list the workspace folder %f', bytes: 0 });
+    });
     const out: string[] = [];
+    this.skipped = [];
     for (const name of names.sort()) {
       if (NOT_IMAGES.test(name)) continue;
-      const s = await stat(path.join(this.location, name));
-      if (s.isFile()) out.push(name);
+      try {
+        if ((await stat(path.join(this.location, name))).isFile()) out.push(name);
+      } catch (e) {
+        this.skipped.push(skippedEntrySentence(name, path.join(this.location, name), e));
+      }
     }
     return out;
+  }
+
+  skippedImages(): readonly string[] {
+    return this.skipped;
   }
 
   open(name: string): Promise<BlockStore> {
@@ -101,21 +181,23 @@ export class FolderWorkspaceStorage implements WorkspaceStorage {
   }
 
   async openJournal(name: string): Promise<Journal> {
-    const handle = await open(this.resolveJournal(name), 'a');
-    return {
-      append: async (text: string) => {
-        await handle.write(text);
-      },
-      close: () => handle.close(),
-    };
+    return AppendOnlyJournal.open(this.resolveJournal(name), name);
   }
 
   async readJournal(name: string): Promise<string> {
+    const journalPath = this.resolveJournal(name);
+    let handle: FileHandle;
     try {
-      return await readFile(this.resolveJournal(name), 'utf8');
+      handle = await open(journalPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
-      throw e;
+      if (errnoOf(e) === 'ENOENT') return '';
+      throw storageError(e, { file: name, path: journalPath, op: 'read the write journal %f', bytes: 0 });
+    }
+    try {
+      if (!(await handle.stat()).isFile()) throw notAFileError(name, journalPath);
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
     }
   }
 
@@ -129,29 +211,14 @@ export class FolderWorkspaceStorage implements WorkspaceStorage {
   }
 
   async lock(holder: string): Promise<void> {
-    await mkdir(this.location, { recursive: true });
-    const lockPath = path.join(this.location, LOCK_FILE);
-    const record = JSON.stringify({ holder, pid: process.pid, host: os.hostname(), since: new Date().toISOString() });
-    try {
-      await writeFile(lockPath, record, { flag: 'wx' });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const existing = await readLock(lockPath);
-      if (existing && existing.host === os.hostname() && !processAlive(existing.pid)) {
-        // The holder died without unlocking (killed): the lock is stale, take it over.
-        await writeFile(lockPath, record);
-      } else {
-        const who = existing ? `${existing.holder} (pid ${existing.pid} on ${existing.host}, since ${existing.since})` : 'an unknown process';
-        throw new LvmscopeError('LOCKED', `The workspace ${this.location} is in use by ${who}. Close it there first, or if that process is gone delete ${lockPath}.`);
-      }
-    }
-    this.locked = true;
+    await mkdir(this.location, { recursive: true }).catch((e: unknown) => {
+      throw storageError(e, { file: path.basename(this.location), path: this.location, op: 'create the workspace folder %f', bytes: 0 });
+    });
+    await this.workspaceLock.take(holder);
   }
 
   async unlock(): Promise<void> {
-    if (!this.locked) return;
-    this.locked = false;
-    await unlink(path.join(this.location, LOCK_FILE)).catch(() => undefined);
+    await this.workspaceLock.release();
   }
 
   private resolve(name: string): string {
@@ -162,26 +229,79 @@ export class FolderWorkspaceStorage implements WorkspaceStorage {
   }
 }
 
-interface LockRecord {
-  holder: string;
-  pid: number;
-  host: string;
-  since: string;
-}
+/**
+ * The write journal's file: opened without following a symbolic link (O_NOFOLLOW) and only if
+ * it is a regular file, appended to one record at a time (appends are serialised, so two
+ * records never interleave). A record is written whole or not at all: a short or failed write
+ * is cut off again (ftruncate to the length before it), so a replay never reads half a record
+ * as a whole one, and the caller gets a sentence saying the journal's disk is full.
+ */
+class AppendOnlyJournal implements Journal {
+  private chain: Promise<void> = Promise.resolve();
 
-async function readLock(lockPath: string): Promise<LockRecord | undefined> {
-  try {
-    return JSON.parse(await readFile(lockPath, 'utf8')) as LockRecord;
-  } catch {
-    return undefined;
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly name: string,
+    private readonly filePath: string,
+    private lengthBytes: number,
+  ) {}
+
+  static async open(filePath: string, name: string): Promise<AppendOnlyJournal> {
+    let handle: FileHandle;
+    try {
+      handle = await open(filePath, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
+    } catch (e) {
+      throw storageError(e, { file: name, path: filePath, op: 'open the write journal %f', bytes: 0 });
+    }
+    const s = await handle.stat();
+    if (!s.isFile()) {
+      await handle.close();
+      throw notAFileError(name, filePath);
+    }
+    return new AppendOnlyJournal(handle, name, filePath, s.size);
+  }
+
+  append(text: string): Promise<void> {
+    const run = this.chain.then(() => this.appendWhole(Buffer.from(text, 'utf8')));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): Promise<void> {
+    return this.chain.then(() => this.handle.close());
+  }
+
+  private async appendWhole(data: Buffer): Promise<void> {
+    const before = this.lengthBytes;
+    const operation: FileOperation = { file: this.name, path: this.filePath, op: `append a ${data.length}-byte record to the write journal %f`, bytes: data.length };
+    let done = 0;
+    try {
+      while (done < data.length) {
+        const { bytesWritten } = await this.handle.write(data, done, data.length - done, null);
+        if (bytesWritten <= 0) throw shortWriteError(operation, done);
+        done += bytesWritten;
+      }
+    } catch (e) {
+      // Cut the partial record off (truncating frees space, so this works on a full disk).
+      if (done > 0) await this.handle.truncate(before).catch(() => undefined);
+      throw storageError(e, operation);
+    }
+    this.lengthBytes = before + data.length;
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+function notAFileError(name: string, filePath: string): LvmscopeError {
+  return new LvmscopeError('INVALID', `${filePath} is not a regular file, so lvmscope will not use it as its write journal ${name}; move it out of the workspace, then try again.`);
+}
+
+/** Why a folder entry was skipped instead of opened as an image. */
+function skippedEntrySentence(name: string, entryPath: string, e: unknown): string {
+  switch (errnoOf(e)) {
+    case 'ENOENT':
+      return `${name} is a symbolic link to a file that does not exist, so it was skipped; fix or delete the link (rm ${entryPath}) to silence this warning.`;
+    case 'ELOOP':
+      return `${name} is a symbolic link that loops back on itself, so it was skipped; delete it (rm ${entryPath}) to silence this warning.`;
+    default:
+      return `${storageError(e, { file: name, path: entryPath, op: 'look at %f', bytes: 0 }).message.replace(/\.$/, '')}; it was skipped.`;
   }
 }

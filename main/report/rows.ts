@@ -202,7 +202,7 @@ function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession, sta
   const vg = openVg.vg;
   const ext = vg.extentSizeSectors * SECTOR;
   const dmName = session.lvDmName(vg.name, lv.name);
-  const isOpen = !!dmName && session.dm.list().some((d) => d.name === dmName && d.openCount > 0);
+  const isOpen = !!dmName && session.dm.has(dmName) && session.dm.info(dmName).openCount > 0;
   const nameOf = (pvId: string) => {
     const image = openVg.images.get(pvId);
     return image ? displayName(image) : UNKNOWN_DEVICE;

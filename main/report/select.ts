@@ -42,7 +42,7 @@ function resolvePv(ref: string, source: ReportSource, pvName: PvResolver, where:
   const name = pvName(ref);
   if (!name || !source.pvs.some((p) => p.pvName === name)) {
     const known = source.pvs.map((p) => p.pvName).join(', ') || '(none)';
-    throw new LvmscopeError('NOT_FOUND', `There is no PV named ${ref} in ${where}; the PVs are ${known} (an image without an LVM label becomes one with lvmscope pvcreate).`);
+    throw new LvmscopeError('NOT_FOUND', `There is no PV named ${ref} in ${where}; the PVs are ${known} (an image without any LVM label becomes a PV with lvmscope pvcreate; one whose label is damaged, named in the warnings, needs LVM2's pvck --repair instead, since pvcreate would give it a new identity).`);
   }
   return name;
 }

@@ -1,15 +1,46 @@
 // The requestAnimationFrame controller of the move diagram (excalidraw's habit: animation
-// outside React state). It reads the newest authoritative progress and intercept events
+// outside React state). It reads the newest authoritative progress and held-write events
 // from the store on each frame and paints each mirror's region grid on its canvas: pending,
 // copying (pulsing), copied; an intercepted write pulls its region to the front (raised,
-// ringed) while it waits for the copy, then lands on both legs (a flash with two strokes
-// down to the source leg and the destination leg). React never re-renders for a frame.
+// ringed, the region copying) while it waits for the copy, then the region shows copied and
+// the write lands on both legs (a flash with two strokes down to the source leg and the
+// destination leg). Each of these moments stays on screen at least MIN_MOMENT_MS even when
+// the engine went through it in a millisecond: the hold is the animation's, the engine never
+// slows down for it. React never re-renders for a frame.
 import type { MirrorProgressView } from '../../app/api/move';
 import { cellRect, gridLayout, regionRects, type GridLayout, type Rect } from '../geometry/regionGrid';
 import type { AppStore } from '../store';
 
-const WAIT_MS = 4000;
+/** The shortest time each moment of a held write is on screen (held + copying, copied, landing). */
+export const MIN_MOMENT_MS = 600;
 const LAND_MS = 1200;
+/** A held write whose release never shows (the move was aborted) stops being drawn after this. */
+const HELD_LIMIT_MS = 60_000;
+
+/** One held write as drawn: when each of its events was first seen by the animation. */
+interface HeldWrite {
+  readonly region: number;
+  readonly seenMs: number;
+  releasedMs: number | null;
+  landedMs: number | null;
+}
+
+export type HeldPhase = 'held' | 'copied' | 'landing' | 'gone';
+
+/**
+ * Where a held write is in its animation at `now`: held (with its region copying) until it is
+ * released and has been held for MIN_MOMENT_MS; then its region copied for MIN_MOMENT_MS; then
+ * landing on both legs for LAND_MS once the engine said it landed.
+ */
+export function heldPhase(w: Pick<HeldWrite, 'seenMs' | 'releasedMs' | 'landedMs'>, now: number): { phase: HeldPhase; t: number } {
+  const heldUntil = w.releasedMs === null ? null : Math.max(w.releasedMs, w.seenMs + MIN_MOMENT_MS);
+  if (heldUntil === null || now < heldUntil) return now - w.seenMs > HELD_LIMIT_MS ? { phase: 'gone', t: 1 } : { phase: 'held', t: 0 };
+  const copiedUntil = heldUntil + MIN_MOMENT_MS;
+  if (w.landedMs === null || now < Math.max(copiedUntil, w.landedMs)) return { phase: 'copied', t: 0 };
+  const landingStart = Math.max(copiedUntil, w.landedMs);
+  const t = (now - landingStart) / LAND_MS;
+  return t < 1 ? { phase: 'landing', t } : { phase: 'gone', t: 1 };
+}
 
 interface Surface {
   canvas: HTMLCanvasElement;
@@ -31,15 +62,17 @@ export class RegionAnimator {
   private readonly surfaces = new Map<number, Surface>();
   /** Per mirror: what `dmsetup status` says, painted when the progress has no such mirror. */
   private readonly fallbacks = new Map<number, MirrorProgressView>();
-  private readonly firstSeen = new Map<number, number>();
+  /** Held writes by the sequence number of their write-intercepted event, per stream. */
+  private readonly held = new Map<string, HeldWrite>();
+  /** The stream and sequence number of the last write event folded into `held`. */
+  private lastWrite = { stream: -1, seq: 0 };
   private handle = 0;
   private palette: Palette | null = null;
   private theme = '';
   /** Frames painted (tests and the frame-rate bench read it). */
   frames = 0;
-  /** Intercepted writes drawn so far (waiting or landing), counted once per engine event. */
+  /** Intercepted writes drawn so far, counted once per held write. */
   interceptsDrawn = 0;
-  private readonly drawn = new Set<number>();
 
   constructor(private readonly store: AppStore) {}
 
@@ -69,6 +102,7 @@ export class RegionAnimator {
     this.handle = requestAnimationFrame(this.frame);
     const mirrors = this.store.getState().move.progress?.mirrors ?? [];
     this.refreshPalette();
+    this.followWrites(now);
     for (const [index, surface] of this.surfaces) this.paint(surface, mirrors.length > 0 ? mirrors[index] : this.fallbacks.get(index), index, now);
     this.frames += 1;
   };
@@ -102,30 +136,48 @@ export class RegionAnimator {
     this.paintIntercepts(ctx, surface, grid, mirror, index, now);
   }
 
-  private paintIntercepts(ctx: CanvasRenderingContext2D, surface: Surface, grid: GridLayout, mirror: MirrorProgressView, index: number, now: number): void {
-    const latest = new Map<number, { phase: string; seen: number; seq: number }>();
-    for (const e of this.store.getState().move.intercepts) {
-      if (e.device !== mirror.device) continue;
-      const inThis = e.sector >= mirror.targetStartSector && e.sector < mirror.targetStartSector + mirror.lengthSectors;
-      if (!inThis && index !== 0) continue;
-      if (!this.firstSeen.has(e.seq)) this.firstSeen.set(e.seq, now);
-      latest.set(e.region, { phase: e.phase, seen: this.firstSeen.get(e.seq)!, seq: e.seq });
-    }
-    const p = this.palette!;
-    for (const [region, { phase, seen, seq }] of latest) {
-      if (region >= grid.regions) continue;
-      const age = now - seen;
-      const cell = cellRect(grid, region);
-      if (!this.drawn.has(seq) && age < WAIT_MS) {
-        this.drawn.add(seq);
+  /** Folds the write events that arrived since the last frame into the held writes. */
+  private followWrites(now: number): void {
+    const writes = this.store.getState().move.writes;
+    const last = this.lastWrite;
+    for (const e of writes.filter((w) => w.stream > last.stream || (w.stream === last.stream && w.seq > last.seq))) {
+      const mirror = `${e.stream}/${e.device}/${e.targetIndex}`;
+      if (e.type === 'write-intercepted') {
+        this.held.set(`${mirror}/${e.seq}`, { region: e.region, seenMs: now, releasedMs: null, landedMs: null });
         this.interceptsDrawn += 1;
+        continue;
       }
-      if (phase !== 'written-both-legs' && age < WAIT_MS) drawWaiting(ctx, cell, p.intercept, now);
-      else if (phase === 'written-both-legs' && age < LAND_MS) drawLanding(ctx, cell, p.landed, age / LAND_MS, surface);
+      // The oldest held write of that region and sector not yet past this event takes it.
+      const key = [...this.held.keys()].find((k) => k.startsWith(`${mirror}/`) && this.held.get(k)!.region === e.region && (e.type === 'write-released' ? this.held.get(k)!.releasedMs === null : this.held.get(k)!.landedMs === null));
+      const w = key ? this.held.get(key)! : undefined;
+      if (w && e.type === 'write-released') w.releasedMs = now;
+      if (w && e.type === 'write-both-legs') w.landedMs = now;
     }
-    if (this.firstSeen.size > 4096) {
-      this.firstSeen.clear();
-      this.drawn.clear();
+    const newest = writes[writes.length - 1];
+    if (newest) this.lastWrite = { stream: newest.stream, seq: newest.seq };
+    for (const [key, w] of this.held) if (heldPhase(w, now).phase === 'gone') this.held.delete(key);
+  }
+
+  private paintIntercepts(ctx: CanvasRenderingContext2D, surface: Surface, grid: GridLayout, mirror: MirrorProgressView, index: number, now: number): void {
+    void index;
+    const p = this.palette!;
+    const prefix = `/${mirror.device}/${mirror.targetIndex}/`;
+    for (const [key, w] of this.held) {
+      if (!key.includes(prefix) || w.region >= grid.regions) continue;
+      const cell = cellRect(grid, w.region);
+      const { phase, t } = heldPhase(w, now);
+      if (phase === 'held') {
+        ctx.globalAlpha = 0.6 + 0.4 * Math.sin(now / 120);
+        fill(ctx, [cell], p.copying);
+        ctx.globalAlpha = 1;
+        drawWaiting(ctx, cell, p.intercept, now);
+      } else if (phase === 'copied') {
+        fill(ctx, [cell], p.copied);
+        drawWaiting(ctx, cell, p.landed, now);
+      } else if (phase === 'landing') {
+        fill(ctx, [cell], p.copied);
+        drawLanding(ctx, cell, p.landed, t, surface);
+      }
     }
   }
 }

@@ -1,48 +1,33 @@
-// Geometry of the device-mapper stack: `dmsetup table` lines parsed into targets, and the
-// mapped devices arranged as a tree (the LV on top, the temporary `-orig` device below it,
-// the PVs' loop devices at the leaves) from each device's `dependsOn` devnos.
+// Geometry of the device-mapper stack: the typed tables the engine sends turned into the
+// targets the drawings place (with the devices each maps onto), and the mapped devices
+// arranged as a tree (the LV on top, the temporary `-orig` device below it, the PVs' loop
+// devices at the leaves) from each device's `dependsOn` devnos. Nothing here reads dmsetup
+// text: the engine sends tables typed, and prints them itself where a person reads them.
 import type { MirrorProgressView } from '../../app/api/move';
-import type { DmDeviceView, PvView } from '../../app/api/views';
+import { targetDevices, type DmDeviceView, type PvView, type TargetSpecView } from '../../app/api/views';
 
 export interface TableTarget {
   startSector: number;
   lengthSectors: number;
-  type: string;
+  type: TargetSpecView['type'];
   /** The devices this target maps onto (devnos), in table order: for a mirror, source leg first. */
-  devices: Array<{ devno: string; offsetSectors: number }>;
+  devices: ReadonlyArray<{ devno: string; offsetSectors: number }>;
   regionSizeSectors: number | null;
 }
 
-const DEVNO = /^\d+:\d+$/;
-
-/** Parses one `dmsetup table` line (`0 8192 linear 7:1 2048`, `… mirror core 1 1024 2 254:1 0 7:3 2048`). */
-export function parseTableLine(line: string): TableTarget | null {
-  const words = line.trim().split(/\s+/);
-  if (words.length < 3) return null;
-  const startSector = Number(words[0]);
-  const lengthSectors = Number(words[1]);
-  if (!Number.isFinite(startSector) || !Number.isFinite(lengthSectors)) return null;
-  const type = words[2];
-  const args = words.slice(3);
-  let regionSizeSectors: number | null = null;
-  const devices: TableTarget['devices'] = [];
-  if (type === 'mirror') {
-    const logArgs = Number(args[1] ?? 0);
-    regionSizeSectors = Number(args[2] ?? 0) || null;
-    const legs = Number(args[2 + logArgs] ?? 0);
-    for (let i = 0; i < legs; i += 1) {
-      const at = 3 + logArgs + i * 2;
-      devices.push({ devno: args[at], offsetSectors: Number(args[at + 1]) });
-    }
-  } else {
-    // linear, striped, flakey…: every devno followed by its offset.
-    for (let i = 0; i < args.length; i += 1) if (DEVNO.test(args[i])) devices.push({ devno: args[i], offsetSectors: Number(args[i + 1] ?? 0) });
-  }
-  return { startSector, lengthSectors, type, devices, regionSizeSectors };
+/** One typed target as the drawings use it. */
+export function tableTarget(spec: TargetSpecView): TableTarget {
+  return {
+    startSector: spec.startSector,
+    lengthSectors: spec.lengthSectors,
+    type: spec.type,
+    devices: targetDevices(spec),
+    regionSizeSectors: spec.type === 'mirror' ? spec.regionSectors : null,
+  };
 }
 
-export function parseTable(lines: readonly string[] | null): TableTarget[] {
-  return (lines ?? []).map(parseTableLine).filter((t): t is TableTarget => t !== null);
+export function tableTargets(table: readonly TargetSpecView[] | null): TableTarget[] {
+  return (table ?? []).map(tableTarget);
 }
 
 export interface StackNode {
@@ -91,37 +76,24 @@ export function devnoLabel(devno: string, devices: readonly DmDeviceView[], pvs:
 }
 
 /**
- * The in-sync count of a dm-mirror status line, `12288 8192 mirror 2 254:1 7:3 15/64 1 AA 1 core`
- * (start, length, `mirror`, leg count, legs, in-sync/total regions, …); null for other targets.
- */
-export function parseMirrorStatus(line: string): { regionsInSync: number; regionsTotal: number } | null {
-  const words = line.trim().split(/\s+/);
-  if (words[2] !== 'mirror') return null;
-  const legs = Number(words[3]);
-  const ratio = /^(\d+)\/(\d+)$/.exec(words[4 + legs] ?? '');
-  return ratio ? { regionsInSync: Number(ratio[1]), regionsTotal: Number(ratio[2]) } : null;
-}
-
-/**
- * The mirror targets of a device as the kernel reports them (`dmsetup status`), in table order,
- * shaped like the engine's mirror progress: copied regions first (dm-mirror's status gives a
- * count, not which ones). The diagram falls back to it while a mirror is still loaded but the
- * move's copy is finished and checkpointed (steps 5 to 7), so the grid stays full instead of
- * going blank while `dmsetup status` still says 64/64.
+ * The mirror targets of a device as the engine's status reports them (in-sync count per
+ * mirror), in table order, shaped like the engine's mirror progress: copied regions first
+ * (dm-mirror's status gives a count, not which ones). The diagram falls back to it while a
+ * mirror is still loaded but the move's copy is finished and checkpointed (steps 5 to 7), so
+ * the grid stays full instead of going blank while `dmsetup status` still says 64/64.
  */
 export function mirrorsFromStatus(device: DmDeviceView): MirrorProgressView[] {
   const out: MirrorProgressView[] = [];
-  const table = parseTable(device.live);
-  table.forEach((target, i) => {
-    if (target.type !== 'mirror') return;
-    const sync = parseMirrorStatus(device.status[i] ?? '');
-    if (!sync || sync.regionsTotal <= 0) return;
+  for (const sync of device.mirrors) {
+    const spec = device.live?.[sync.targetIndex];
+    if (!spec || spec.type !== 'mirror') continue;
     const pending = sync.regionsTotal - sync.regionsInSync;
     out.push({
       device: device.name,
-      targetStartSector: target.startSector,
-      lengthSectors: target.lengthSectors,
-      regionSizeSectors: target.regionSizeSectors ?? Math.ceil(target.lengthSectors / sync.regionsTotal),
+      targetIndex: sync.targetIndex,
+      targetStartSector: spec.startSector,
+      lengthSectors: spec.lengthSectors,
+      regionSizeSectors: spec.regionSectors,
       regionsTotal: sync.regionsTotal,
       regionsCopied: sync.regionsInSync,
       regions: [
@@ -129,9 +101,9 @@ export function mirrorsFromStatus(device: DmDeviceView): MirrorProgressView[] {
         ...(pending > 0 ? [{ start: sync.regionsInSync, count: pending, state: 'pending' as const }] : []),
       ],
       intercepted: [],
-      sourceLeg: target.devices[0]?.devno ?? '',
-      destinationLeg: target.devices[1]?.devno ?? '',
+      sourceLeg: spec.legs[0]?.devno ?? '',
+      destinationLeg: spec.legs[1]?.devno ?? '',
     });
-  });
+  }
   return out;
 }

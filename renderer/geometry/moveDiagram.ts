@@ -9,7 +9,7 @@
 // share the scale, so a sector lines up vertically in both.
 import { scaleLinear } from 'd3-scale';
 import type { DmDeviceView, PvView } from '../../app/api/views';
-import { devnoLabel, parseTable, type TableTarget } from './dmStack';
+import { devnoLabel, tableTargets, type TableTarget } from './dmStack';
 
 export interface DiagramBox {
   x: number;
@@ -80,7 +80,7 @@ const DEST_MIN_WIDTH_PX = 300;
 
 export function diagramLayout(lvDevice: DmDeviceView, devices: readonly DmDeviceView[], pvs: readonly Pick<PvView, 'name' | 'devno'>[], widthPx: number): DiagramLayout {
   const R = DIAGRAM_ROWS;
-  const targets = parseTable(lvDevice.live);
+  const targets = tableTargets(lvDevice.live);
   const x = sectorScale(targets, widthPx);
   const label = (devno: string) => devnoLabel(devno, devices, pvs);
   const top: DiagramBox = { x: 0, y: R.headerY, width: widthPx, height: R.headerH, label: lvDevice.name, sublabel: `${lvDevice.devno} · ${lvDevice.state}`, kind: 'device' };
@@ -123,7 +123,7 @@ export function diagramLayout(lvDevice: DmDeviceView, devices: readonly DmDevice
 /** Row 2: the temporary device's own targets (its original mapping), else each linear target's PV. */
 function lowerRow(targets: readonly TableTarget[], temp: DmDeviceView | null, devices: readonly DmDeviceView[], pvs: readonly Pick<PvView, 'name' | 'devno'>[], x: (s: number) => number): DiagramBox[] {
   const R = DIAGRAM_ROWS;
-  const source = temp ? parseTable(temp.live) : targets;
+  const source = temp ? tableTargets(temp.live) : targets;
   return source.map((t) => {
     const pv = devnoLabel(t.devices[0]?.devno ?? '', devices, pvs);
     const left = x(t.startSector);

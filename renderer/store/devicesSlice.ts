@@ -1,47 +1,71 @@
-// The device-mapper stack as the engine last reported it (dm.list / dm.changed), plus what
-// changed in each device since the previous report (suspend, resume, table load, swap,
-// create, remove), so the panel can flash a change as it happens.
+// The device-mapper stack as the engine's event stream says it is: a snapshot (dm.list on
+// connect, dm.changed now and then) plus every numbered dm event after it, applied in order
+// (app/api/dmStream.ts). Each structural event (created, suspended, resumed, loaded, swapped,
+// removed, remove deferred) is also kept as the device's newest change, so the panel flashes
+// it, and as the recent history the diagram reads — even a suspend and a resume that happen
+// within one batch are both seen.
 import type { StateCreator } from 'zustand/vanilla';
+import { DmStreamFollower, type DmSnapshot, type DmStreamEvent } from '../../app/api/dmStream';
 import type { DmDeviceView } from '../../app/api/views';
 import type { AppState } from './index';
 
-export type DeviceChange = 'created' | 'suspended' | 'resumed' | 'loaded' | 'swapped' | 'removed' | 'remove deferred';
+export type DeviceChange = 'created' | 'suspended' | 'resumed' | 'loaded' | 'swapped' | 'removed' | 'remove deferred' | 'cleared';
+
+const CHANGE_OF: Partial<Record<DmStreamEvent['type'], DeviceChange>> = {
+  'device-created': 'created',
+  'device-removed': 'removed',
+  'remove-deferred': 'remove deferred',
+  suspended: 'suspended',
+  resumed: 'resumed',
+  'table-loaded': 'loaded',
+  'table-swapped': 'swapped',
+  'inactive-cleared': 'cleared',
+};
 
 export interface DevicesSlice {
   devices: {
     list: DmDeviceView[];
-    /** The newest change per device name, with a sequence number so a repeat flashes again. */
-    changes: Record<string, { change: DeviceChange; seq: number }>;
+    /** The stream and the last sequence number applied to `list`. */
+    stream: number;
     seq: number;
+    /** The newest change per device name, with its sequence number so a repeat flashes again. */
+    changes: Record<string, { change: DeviceChange; seq: number }>;
   };
+  /** A snapshot from dm.list / dm.changed; events newer than it are replayed on top. */
+  applyDmSnapshot(snapshot: DmSnapshot): void;
+  /** A batch of dm.event events, in order. */
+  applyDmEvents(events: readonly DmStreamEvent[]): void;
+  /** Shows recorded devices as they are (a presentation replays its history with it). */
   setDevices(list: DmDeviceView[]): void;
 }
 
-/** What happened to a device between two reports (null if only counters moved). */
-export function deviceChange(before: DmDeviceView | undefined, after: DmDeviceView | undefined): DeviceChange | null {
-  if (!before && after) return 'created';
-  if (before && !after) return 'removed';
-  if (!before || !after) return null;
-  if (before.state !== after.state) return after.state === 'SUSPENDED' ? 'suspended' : 'resumed';
-  const same = (a: string[] | null, b: string[] | null) => (a ?? []).join('\n') === (b ?? []).join('\n') && (a === null) === (b === null);
-  if (!same(before.live, after.live)) return 'swapped';
-  if (!same(before.inactive, after.inactive) && after.inactive) return 'loaded';
-  if (!before.deferredRemove && after.deferredRemove) return 'remove deferred';
-  return null;
+/** The newest change per device after `events` (counters and region events are not changes). */
+export function changesAfter(changes: DevicesSlice['devices']['changes'], events: readonly DmStreamEvent[]): DevicesSlice['devices']['changes'] {
+  let out = changes;
+  for (const e of events) {
+    const change = CHANGE_OF[e.type];
+    if (change) out = { ...out, [e.device]: { change, seq: e.seq } };
+  }
+  return out;
 }
 
-export const createDevicesSlice: StateCreator<AppState, [], [], DevicesSlice> = (set) => ({
-  devices: { list: [], changes: {}, seq: 0 },
-  setDevices: (list) =>
-    set((s) => {
-      const before = new Map(s.devices.list.map((d) => [d.name, d]));
-      const after = new Map(list.map((d) => [d.name, d]));
-      const changes = { ...s.devices.changes };
-      let seq = s.devices.seq;
-      for (const name of new Set([...before.keys(), ...after.keys()])) {
-        const change = deviceChange(before.get(name), after.get(name));
-        if (change) changes[name] = { change, seq: ++seq };
-      }
-      return { devices: { list, changes, seq } };
-    }),
-});
+export const createDevicesSlice: StateCreator<AppState, [], [], DevicesSlice> = (set) => {
+  // One follower per store: it keeps the events a late snapshot must be replayed with.
+  const follower = new DmStreamFollower();
+  const publish = (changes: DevicesSlice['devices']['changes']) => ({ devices: { list: follower.devices, stream: follower.stream, seq: follower.seq, changes } });
+  return {
+    devices: { list: [], stream: -1, seq: 0, changes: {} },
+    applyDmSnapshot: (snapshot) =>
+      set((s) => {
+        const replayed = follower.applySnapshot(snapshot);
+        return publish(changesAfter(s.devices.changes, replayed));
+      }),
+    applyDmEvents: (events) =>
+      set((s) => {
+        const fresh = follower.applyEvents(events);
+        if (fresh.length === 0) return {};
+        return publish(changesAfter(s.devices.changes, fresh));
+      }),
+    setDevices: (list) => set((s) => ({ devices: { ...s.devices, list } })),
+  };
+};

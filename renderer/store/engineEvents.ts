@@ -2,6 +2,7 @@
 // host.info, the workspace: opened, or created as the seed demo when its folder is empty)
 // and the event subscriptions. They only call the store's setters, so tests drive them with
 // an in-memory client and a fresh store.
+import { isWriteEvent, type DmStreamEvent } from '../../app/api/dmStream';
 import type { ApiClient, Disposable } from './types';
 import type { AppStore } from './index';
 
@@ -36,12 +37,17 @@ export async function loadWorkspace(client: ApiClient, store: AppStore, path: st
 /** The dm stack and the move, fetched once after opening (events keep them fresh afterwards). */
 export async function refreshLiveState(client: ApiClient, store: AppStore): Promise<void> {
   const [dm, move] = await Promise.all([client.call('dm.list', {}), client.call('move.state', {})]);
-  if (dm.ok) store.getState().setDevices(dm.value.devices);
+  if (dm.ok) store.getState().applyDmSnapshot(dm.value);
   if (move.ok) store.getState().setMoveState(move.value.move);
 }
 
 export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable {
   const s = () => store.getState();
+  const dmEvents = batchedByTask((events: DmStreamEvent[]) => {
+    s().applyDmEvents(events);
+    const writes = events.filter(isWriteEvent);
+    if (writes.length) s().addWriteEvents(writes);
+  });
   const subs = [
     client.on('log', (line) => s().appendLog([line])),
     client.on('ui.command', (command) => {
@@ -49,12 +55,31 @@ export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable
       if (command.command === 'workspace.opened') void loadWorkspace(client, store, command.path);
     }),
     client.on('workspace.changed', (view) => s().setWorkspaceView(view)),
-    client.on('dm.changed', ({ devices }) => s().setDevices(devices)),
+    client.on('dm.changed', (snapshot) => s().applyDmSnapshot(snapshot)),
+    client.on('dm.event', (event) => dmEvents.push(event)),
     client.on('move.state', (state) => s().setMoveState(state)),
     client.on('move.step', (step) => s().applyStep(step)),
     client.on('move.progress', (progress) => s().setProgress(progress)),
-    client.on('move.intercept', (view) => s().addIntercept(view)),
     client.on('workload.stats', (stats) => s().setWorkloadStats(stats)),
   ];
   return { dispose: () => subs.forEach((x) => x.dispose()) };
+}
+
+/**
+ * Collects the events of one delivered batch (the client hands them over one by one) and
+ * passes them on together in a microtask, so a batch of a hundred dm events is one store
+ * update, not a hundred.
+ */
+function batchedByTask<T>(deliver: (items: T[]) => void): { push(item: T): void } {
+  let pending: T[] = [];
+  return {
+    push(item) {
+      if (pending.length === 0) queueMicrotask(() => {
+        const items = pending;
+        pending = [];
+        deliver(items);
+      });
+      pending.push(item);
+    },
+  };
 }

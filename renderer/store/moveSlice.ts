@@ -1,12 +1,15 @@
-// The move as the engine reports it (move.state, move.step, move.progress, move.intercept),
-// the plan the user is looking at (the plan dialog), and the settings of the next move
-// (rate preset, region size, step mode). Intercepted writes are kept as a short bounded
-// list with sequence numbers; the diagram's animation controller reads it.
+// The move as the engine reports it (move.state, move.step, move.progress, and the held
+// writes of the dm event stream), the plan the user is looking at (the plan dialog), and the
+// settings of the next move (rate preset, region size, step mode). Held writes (intercepted,
+// released, on both legs) are kept as a short bounded list in stream order; the diagram's
+// animation controller reads it.
 import type { StateCreator } from 'zustand/vanilla';
-import type { InterceptView, MirrorProgressView, MovePlanView, MoveProgressView, MoveRequest, MoveStateView, StepView } from '../../app/api/move';
+import type { MirrorProgressView, MovePlanView, MoveProgressView, MoveRequest, MoveStateView, StepView } from '../../app/api/move';
+import type { WriteEvent } from '../../app/api/dmStream';
 import type { AppState } from './index';
 
-export const MAX_INTERCEPTS = 64;
+/** Held-write events kept for the animation (the newest; each is drawn for a few seconds at most). */
+export const MAX_WRITE_EVENTS = 64;
 
 /** The copy-rate presets: demo makes the seed's 4 MiB segment take about 20 s. */
 export const RATE_PRESETS = { demo: 200 * 1024, unlimited: 0 } as const;
@@ -67,8 +70,7 @@ export interface MoveSlice {
   move: {
     state: MoveStateView | null;
     progress: MoveProgressView | null;
-    intercepts: Array<InterceptView & { seq: number }>;
-    interceptSeq: number;
+    writes: WriteEvent[];
     /** The plan dialog: the plan and the request it came from (null = closed). */
     planDialog: { request: MoveRequest; plan: MovePlanView } | null;
     settings: MoveSettings;
@@ -78,7 +80,7 @@ export interface MoveSlice {
   setMoveState(state: MoveStateView | null): void;
   applyStep(step: StepView): void;
   setProgress(progress: MoveProgressView): void;
-  addIntercept(view: InterceptView): void;
+  addWriteEvents(events: readonly WriteEvent[]): void;
   openPlan(request: MoveRequest, plan: MovePlanView): void;
   closePlan(): void;
   setMoveSettings(settings: Partial<MoveSettings>): void;
@@ -92,12 +94,12 @@ export function rateOf(settings: MoveSettings): number {
 export const DEFAULT_MOVE_SETTINGS: MoveSettings = { ratePreset: 'demo', customRateBytesPerSec: 1024 * 1024, regionSizeSectors: 128, stepMode: false };
 
 export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) => ({
-  move: { state: null, progress: null, intercepts: [], interceptSeq: 0, planDialog: null, settings: DEFAULT_MOVE_SETTINGS, error: null, figures: EMPTY_FIGURES },
+  move: { state: null, progress: null, writes: [], planDialog: null, settings: DEFAULT_MOVE_SETTINGS, error: null, figures: EMPTY_FIGURES },
   setMoveState: (state) =>
     set((s) => {
       // No move (a workspace was just opened, or reopened after a crash): nothing of an
       // earlier move's progress or figures may stay on screen.
-      if (!state) return { move: { ...s.move, state: null, progress: null, intercepts: [], figures: EMPTY_FIGURES } };
+      if (!state) return { move: { ...s.move, state: null, progress: null, writes: [], figures: EMPTY_FIGURES } };
       return { move: { ...s.move, state, progress: state.progress, figures: rememberFigures(s.move.figures, state.id, state.progress) } };
     }),
   applyStep: (step) =>
@@ -109,11 +111,7 @@ export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) 
       return { move: { ...s.move, state: { ...current, steps, step: step.number, currentLv: step.lv } } };
     }),
   setProgress: (progress) => set((s) => ({ move: { ...s.move, progress, figures: rememberFigures(s.move.figures, s.move.state?.id ?? s.move.figures.moveId, progress) } })),
-  addIntercept: (view) =>
-    set((s) => {
-      const seq = s.move.interceptSeq + 1;
-      return { move: { ...s.move, interceptSeq: seq, intercepts: [...s.move.intercepts, { ...view, seq }].slice(-MAX_INTERCEPTS) } };
-    }),
+  addWriteEvents: (events) => set((s) => ({ move: { ...s.move, writes: [...s.move.writes, ...events].slice(-MAX_WRITE_EVENTS) } })),
   openPlan: (request, plan) => set((s) => ({ move: { ...s.move, planDialog: { request, plan }, error: null } })),
   closePlan: () => set((s) => ({ move: { ...s.move, planDialog: null } })),
   setMoveSettings: (settings) => set((s) => ({ move: { ...s.move, settings: { ...s.move.settings, ...settings } } })),

@@ -3,7 +3,7 @@
 // dmsetup syntax, open count and IO counters. A suspend, a table load and a swap flash as
 // they happen (keyed by the change's sequence number, so a repeat flashes again).
 import { useMemo } from 'react';
-import type { DmDeviceView } from '../../app/api/views';
+import { formatTable, type DmDeviceView } from '../../app/api/views';
 import { flattenTree, stackTree } from '../geometry/dmStack';
 import { useAppStore } from '../storeContext';
 
@@ -45,8 +45,8 @@ function DeviceRow({ device, change, showTables }: { device: DmDeviceView; chang
       </div>
       {showTables && (
         <pre className="dm-tables mono">
-          {(device.live ?? []).map((l) => `table:    ${l}`).join('\n')}
-          {device.inactive ? '\n' + device.inactive.map((l) => `inactive: ${l}`).join('\n') : ''}
+          {formatTable(device.live ?? []).map((l) => `table:    ${l}`).join('\n')}
+          {device.inactive ? '\n' + formatTable(device.inactive).map((l) => `inactive: ${l}`).join('\n') : ''}
           {device.status.length ? '\n' + device.status.map((l) => `status:   ${l}`).join('\n') : ''}
         </pre>
       )}

@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Engine } from '../../app/engine';
+import { formatTable } from '../../app/dm/table';
 import { LvmWorkspace, runCommand, type LvmCommand } from '../../app/lvm/index';
 import { demoSectors } from '../../app/workload/pattern';
 import { createNodeHost } from '../../main/host';
@@ -79,7 +80,7 @@ export async function lvmscopeSymbolicTables(engine: Engine, dmNames: readonly s
   const out: Record<string, string> = {};
   for (const name of dmNames) {
     const device = devices.find((d) => d.name === name);
-    out[name] = device?.live ? device.live.map(symbolic).join('\n') : '(no live table in lvmscope)';
+    out[name] = device?.live ? formatTable(device.live).map(symbolic).join('\n') : '(no live table in lvmscope)';
   }
   return out;
 }

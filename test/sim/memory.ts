@@ -34,13 +34,32 @@ export abstract class MemoryFolder implements Pick<WorkspaceStorage, 'openJourna
   readonly journals = new Map<string, string>();
   lockHolder: string | undefined;
   abstract readonly location: string;
+  /** When set, journal appends use up this free space (4 KiB pages) and fail when it is gone. */
+  protected journalSpace: { freePages: number; take(pages: number): number; readonly failures: string[] } | undefined;
 
   async openJournal(name: string): Promise<Journal> {
     if (!this.journals.has(name)) this.journals.set(name, '');
     return {
-      append: async (text: string) => void this.journals.set(name, (this.journals.get(name) ?? '') + text),
+      append: async (text: string) => this.appendJournal(name, text),
       close: async () => {},
     };
+  }
+
+  /** Appends a whole record, or (out of space) nothing and a NO_SPACE error, as the file journal does. */
+  private appendJournal(name: string, text: string): void {
+    const before = this.journals.get(name) ?? '';
+    if (this.journalSpace) {
+      const pagesBefore = Math.ceil(before.length / 4096);
+      const pagesAfter = Math.ceil((before.length + text.length) / 4096);
+      const needed = pagesAfter - pagesBefore;
+      if (needed > 0 && this.journalSpace.freePages < needed) {
+        const message = `${name}: no space left on the simulated filesystem (ENOSPC) to append ${text.length} bytes; free space, then try again.`;
+        this.journalSpace.failures.push(message);
+        throw new LvmscopeError('NO_SPACE', message);
+      }
+      this.journalSpace.take(needed);
+    }
+    this.journals.set(name, before + text);
   }
   async readJournal(name: string): Promise<string> {
     return this.journals.get(name) ?? '';

@@ -9,9 +9,31 @@ import { sleep, type Random } from '../../app/base/clock';
 import { LvmscopeError } from '../../app/base/result';
 import type { BlockStore } from '../../app/block/blockStore';
 
+/**
+ * Free space shared by every disk (and journal) of a simulated filesystem, in 4 KiB pages, as
+ * on tmpfs: the first write to a page allocates it. When a write needs more pages than are
+ * free, the part that fits lands (a short write) and the write fails with ENOSPC, as write(2)
+ * does on a full filesystem. `Infinity` = never full.
+ */
+export class SpaceBudget {
+  static readonly PAGE_BYTES = 4096;
+  constructor(public freePages = Infinity) {}
+  /** Sentences of the ENOSPC failures so far (the test checks each reached the user). */
+  readonly failures: string[] = [];
+
+  /** Allocates what fits of `pages` (ascending page numbers not yet allocated); returns how many fit. */
+  take(pages: number): number {
+    const fit = Math.min(pages, this.freePages);
+    this.freePages -= fit;
+    return fit;
+  }
+}
+
 export interface SimDiskOptions {
   readonly clock: Clock;
   readonly random: Random;
+  /** The filesystem's free space; without it the disk never fills. */
+  readonly space?: SpaceBudget;
   /** Latency of each IO, uniform in [min, max] ms. */
   readonly latencyMs?: readonly [number, number];
   readonly readErrorProbability?: number;
@@ -34,6 +56,8 @@ export class SimDisk implements BlockStore {
   readErrorProbability: number;
   writeErrorProbability: number;
   readonly stats = { reads: 0, writes: 0, flushes: 0, injectedErrors: 0 };
+  /** One bit per 4 KiB page: allocated (written at least once). */
+  private readonly allocated: Uint8Array;
 
   constructor(
     readonly name: string,
@@ -42,6 +66,7 @@ export class SimDisk implements BlockStore {
   ) {
     this.current = new Uint8Array(sizeBytes);
     this.durable = new Uint8Array(sizeBytes);
+    this.allocated = new Uint8Array(Math.ceil(sizeBytes / SpaceBudget.PAGE_BYTES));
     this.readErrorProbability = options.readErrorProbability ?? 0;
     this.writeErrorProbability = options.writeErrorProbability ?? 0;
   }
@@ -60,8 +85,30 @@ export class SimDisk implements BlockStore {
     await this.latency();
     this.stats.writes += 1;
     this.maybeFail('write', offsetBytes, this.writeErrorProbability);
-    this.current.set(copy, offsetBytes);
-    this.pending.push({ offsetBytes, data: copy });
+    const fitBytes = this.allocate(offsetBytes, copy.length);
+    const landed = fitBytes < copy.length ? copy.subarray(0, fitBytes) : copy;
+    this.current.set(landed, offsetBytes);
+    if (landed.length) this.pending.push({ offsetBytes, data: landed });
+    if (fitBytes < copy.length) {
+      const message = `${this.name}: no space left on the simulated filesystem (ENOSPC) after ${fitBytes} of ${copy.length} bytes at byte ${offsetBytes}; free space, then try again.`;
+      this.options.space!.failures.push(message);
+      throw new LvmscopeError('NO_SPACE', message);
+    }
+  }
+
+  /** Allocates the pages a write touches, in order; returns how many of its bytes fit. */
+  private allocate(offsetBytes: number, lengthBytes: number): number {
+    const space = this.options.space;
+    if (!space || lengthBytes === 0) return lengthBytes;
+    const page = SpaceBudget.PAGE_BYTES;
+    const first = Math.floor(offsetBytes / page);
+    const last = Math.floor((offsetBytes + lengthBytes - 1) / page);
+    for (let p = first; p <= last; p += 1) {
+      if (this.allocated[p]) continue;
+      if (space.take(1) === 0) return Math.max(0, p * page - offsetBytes);
+      this.allocated[p] = 1;
+    }
+    return lengthBytes;
   }
 
   async flush(): Promise<void> {

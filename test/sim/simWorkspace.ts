@@ -9,7 +9,7 @@ import type { Clock, Random } from '../../app/base/clock';
 import { LvmscopeError } from '../../app/base/result';
 import type { BlockStore, WorkspaceStorage } from '../../app/block/blockStore';
 import { MemoryFolder } from './memory';
-import { SimDisk } from './simDisk';
+import { SimDisk, type SpaceBudget } from './simDisk';
 
 export class SimWorkspaceStorage extends MemoryFolder implements WorkspaceStorage {
   readonly disks = new Map<string, SimDisk>();
@@ -19,8 +19,11 @@ export class SimWorkspaceStorage extends MemoryFolder implements WorkspaceStorag
     private readonly random: Random,
     private readonly latencyMs: readonly [number, number] = [0, 0.2],
     readonly location = 'sim:/workspace',
+    /** The filesystem's free space, shared by the images and the journals (never full without it). */
+    readonly space?: SpaceBudget,
   ) {
     super();
+    this.journalSpace = space;
   }
 
   async listImages(): Promise<string[]> {
@@ -63,6 +66,6 @@ export class SimWorkspaceStorage extends MemoryFolder implements WorkspaceStorag
   }
 
   private newDisk(name: string, sizeBytes: number): SimDisk {
-    return new SimDisk(name, sizeBytes, { clock: this.clock, random: this.random, latencyMs: this.latencyMs });
+    return new SimDisk(name, sizeBytes, { clock: this.clock, random: this.random, latencyMs: this.latencyMs, space: this.space });
   }
 }

@@ -2,16 +2,13 @@
 
 import { defineTarget } from '../target';
 
-export const errorTarget = defineTarget<null>({
+export const errorTarget = defineTarget({
   name: 'error',
   // (arguments are ignored, as in the kernel)
-  ctr() {
+  ctr(): null {
     return null;
   },
   map() {
     return { kind: 'error', message: 'the error target fails every IO' };
-  },
-  status() {
-    return '';
   },
 });

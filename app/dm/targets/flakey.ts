@@ -10,7 +10,7 @@
 import { defineTarget, type MapResult, type TargetContext } from '../target';
 import type { BlockDevice, IoRequest } from '../../block/blockDevice';
 import { LvmscopeError } from '../../base/result';
-import { checkFits, parseCount } from '../table';
+import { checkCount, checkFits, parseCount } from '../table';
 
 interface Corruption {
   readonly byteIndex: number; // 1-based, as the kernel's <Nth_byte>
@@ -30,7 +30,6 @@ interface FlakeyState {
   readonly errorWrites: boolean;
   readonly errorReads: boolean;
   readonly corruption: Corruption | undefined;
-  readonly features: readonly string[];
   /** Reads and writes left before the device goes down for good; undefined = no countdown. */
   iosUntilFailure: number | undefined;
   forcedDown: boolean;
@@ -40,23 +39,23 @@ const invalid = (message: string): never => {
   throw new LvmscopeError('INVALID', message);
 };
 
-export const flakeyTarget = defineTarget<FlakeyState>({
+export const flakeyTarget = defineTarget({
   name: 'flakey',
   // <dev> <offset> <up interval> <down interval> [<#features> [<feature arguments>]]
-  ctr(args, ctx) {
-    if (args.length < 4) invalid(`flakey: expected at least 4 arguments (<dev> <offset> <up interval> <down interval>) but got ${args.length}.`);
-    const device = ctx.getDevice(args[0], 'device');
-    const offsetSectors = parseCount('flakey', 'offset', args[1]);
-    checkFits('flakey', device, offsetSectors, ctx.lengthSectors);
-    const upSeconds = parseCount('flakey', 'up interval', args[2]);
-    const downSeconds = parseCount('flakey', 'down interval', args[3]);
+  ctr(spec, ctx): FlakeyState {
+    checkCount('flakey', 'offset', spec.device.offsetSectors);
+    checkCount('flakey', 'up interval', spec.upSeconds);
+    checkCount('flakey', 'down interval', spec.downSeconds);
+    const device = ctx.getDevice(spec.device.devno, 'device');
+    checkFits('flakey', device, spec.device.offsetSectors, ctx.lengthSectors);
+    const { upSeconds, downSeconds } = spec;
     if (upSeconds + downSeconds === 0) invalid('flakey: the up and down intervals are both zero; give at least one a length in seconds.');
-    const features = parseFeatures(args.slice(4));
+    const features = parseFeatures(spec.features);
     const noFaultChosen = !features.dropWrites && !features.errorWrites && !features.errorReads && !features.corruption;
     return {
       ctx,
       device,
-      offsetSectors,
+      offsetSectors: spec.device.offsetSectors,
       upSeconds,
       downSeconds,
       startMs: ctx.clock.now(),
@@ -71,11 +70,6 @@ export const flakeyTarget = defineTarget<FlakeyState>({
     const sector = s.offsetSectors + io.sector;
     if (!down) return { kind: 'remapped', device: s.device, sector };
     return mapWhileDown(s, io, sector);
-  },
-  status(s, kind) {
-    if (kind === 'info') return '';
-    const features = s.features.length > 0 ? ` ${s.features.length} ${s.features.join(' ')}` : '';
-    return `${s.device.devno} ${s.offsetSectors} ${s.upSeconds} ${s.downSeconds}${features}`;
   },
   message(s, argv) {
     const [command, value] = argv;
@@ -141,16 +135,11 @@ interface Features {
   errorReads: boolean;
   corruption: Corruption | undefined;
   iosUntilFailure: number | undefined;
-  features: string[];
 }
 
-function parseFeatures(args: readonly string[]): Features {
-  const out: Features = { dropWrites: false, errorWrites: false, errorReads: false, corruption: undefined, iosUntilFailure: undefined, features: [] };
-  if (args.length === 0) return out;
-  const count = parseCount('flakey', 'number of feature arguments', args[0]);
-  const words = args.slice(1);
-  if (words.length !== count) invalid(`flakey: the feature count says ${count} arguments but ${words.length} follow.`);
-  out.features = [...words];
+/** The feature words of the table (after their count), e.g. `drop_writes` or `corrupt_bio_byte 1 r 0 0`. */
+function parseFeatures(words: readonly string[]): Features {
+  const out: Features = { dropWrites: false, errorWrites: false, errorReads: false, corruption: undefined, iosUntilFailure: undefined };
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     if (word === 'drop_writes') out.dropWrites = true;

@@ -2,27 +2,23 @@
 
 import { defineTarget } from '../target';
 import type { BlockDevice } from '../../block/blockDevice';
-import { checkFits, expectArgCount, parseCount } from '../table';
+import { checkCount, checkFits } from '../table';
 
 interface LinearState {
   readonly device: BlockDevice;
   readonly offsetSectors: number;
 }
 
-export const linearTarget = defineTarget<LinearState>({
+export const linearTarget = defineTarget({
   name: 'linear',
   // <dev> <offset>
-  ctr(args, ctx) {
-    expectArgCount('linear', '<dev> <offset>', args, 2);
-    const device = ctx.getDevice(args[0], 'device');
-    const offsetSectors = parseCount('linear', 'offset', args[1]);
-    checkFits('linear', device, offsetSectors, ctx.lengthSectors);
-    return { device, offsetSectors };
+  ctr(spec, ctx): LinearState {
+    checkCount('linear', 'offset', spec.device.offsetSectors);
+    const device = ctx.getDevice(spec.device.devno, 'device');
+    checkFits('linear', device, spec.device.offsetSectors, ctx.lengthSectors);
+    return { device, offsetSectors: spec.device.offsetSectors };
   },
   map(s, io) {
     return { kind: 'remapped', device: s.device, sector: s.offsetSectors + io.sector };
-  },
-  status(s, kind) {
-    return kind === 'table' ? `${s.device.devno} ${s.offsetSectors}` : '';
   },
 });

@@ -6,14 +6,13 @@
 // Recovery keeps up to `copier.maxChunksInFlight` regions queued at once (the kernel does one
 // at a time with small regions; several keep the copier busy between regions).
 
-import { defineTarget, type TargetContext } from '../target';
+import { defineTarget, type SpecOf, type TargetContext } from '../target';
 import type { BlockDevice, IoRequest } from '../../block/blockDevice';
 import { LvmscopeError } from '../../base/result';
-import type { Timer } from '../../base/clock';
 import { isPowerOfTwo } from '../../base/units';
 import type { CopyJob, CopyOutcome } from '../../kcopyd/copier';
 import { RegionMap, type RegionRange, type RegionState } from '../regions';
-import { checkFits, parseCount } from '../table';
+import { checkCount, checkFits } from '../table';
 
 /** What pvmove (or the UI) may observe of a running mirror. */
 export interface MirrorControl {
@@ -25,6 +24,8 @@ export interface MirrorControl {
   readonly interceptedWrites: number;
   /** Writes waiting for a copy right now. */
   readonly waitingWrites: number;
+  /** Regions that have writes waiting for their copy right now, ascending. */
+  waitingRegions(): number[];
   /** One character per leg, as in `dmsetup status`: A alive, D write error, S sync error, R read error, F flush error. */
   readonly health: string;
   regionState(region: number): RegionState;
@@ -51,8 +52,6 @@ export interface MirrorState {
   readonly regionSectors: number;
   readonly regionShift: number;
   readonly regions: RegionMap;
-  readonly syncArgument: '' | 'sync' | 'nosync';
-  readonly handleErrors: boolean;
   readonly owner: string;
   readonly control: MirrorControl;
   recovering: boolean;
@@ -64,32 +63,27 @@ export interface MirrorState {
   readonly jobs: Map<number, { job: CopyJob; background: boolean }>;
   readonly waiters: Map<number, Waiter[]>;
   syncWaiters: Waiter[];
-  progressTimer: Timer | undefined;
 }
 
 const invalid = (message: string): never => {
   throw new LvmscopeError('INVALID', message);
 };
 
-export const mirrorTarget = defineTarget<MirrorState>({
+export const mirrorTarget = defineTarget({
   name: 'mirror',
   // core <#log args> <region size> [sync|nosync] <#legs> [<dev> <offset>]{#legs} [<#features> handle_errors]
-  ctr(args, ctx) {
-    const log = parseCoreLog(args, ctx.lengthSectors);
-    const rest = args.slice(2 + log.argCount);
-    const legCount = parseCount('mirror', 'number of legs', rest[0]);
+  ctr(spec, ctx): MirrorState {
+    checkRegionSize(spec.regionSectors, ctx.lengthSectors);
+    const legCount = spec.legs.length;
     if (legCount < 2 || legCount > 9) invalid(`mirror: the number of legs must be 2 to 9, not ${legCount}.`);
-    if (rest.length < 1 + 2 * legCount) invalid(`mirror: ${legCount} legs need a <dev> <offset> pair each, but only ${rest.length - 1} arguments follow.`);
-    const legs: Leg[] = [];
-    for (let i = 0; i < legCount; i++) {
-      const device = ctx.getDevice(rest[1 + 2 * i], `device of leg ${i}`);
-      const offsetSectors = parseCount('mirror', `offset of leg ${i}`, rest[2 + 2 * i]);
-      checkFits('mirror', device, offsetSectors, ctx.lengthSectors);
-      legs.push({ device, offsetSectors, health: 'A' });
-    }
-    const handleErrors = parseFeatures(rest.slice(1 + 2 * legCount));
-    ctx.setMaxIoSectors(log.regionSectors);
-    return newState(ctx, legs, log.regionSectors, log.syncArgument, handleErrors);
+    const legs = spec.legs.map((given, i): Leg => {
+      checkCount('mirror', `offset of leg ${i}`, given.offsetSectors);
+      const device = ctx.getDevice(given.devno, `device of leg ${i}`);
+      checkFits('mirror', device, given.offsetSectors, ctx.lengthSectors);
+      return { device, offsetSectors: given.offsetSectors, health: 'A' };
+    });
+    ctx.setMaxIoSectors(spec.regionSectors);
+    return newState(ctx, legs, spec);
   },
   map(s, io) {
     if (io.op === 'read') return { kind: 'remapped', device: s.legs[0].device, sector: s.legs[0].offsetSectors + io.sector };
@@ -98,12 +92,7 @@ export const mirrorTarget = defineTarget<MirrorState>({
     if (s.regions.get(region) === 'copied') return { kind: 'submitted', done: writeAllLegs(s, io) };
     return { kind: 'submitted', done: interceptWrite(s, region, io) };
   },
-  status(s, kind) {
-    if (kind === 'table') {
-      const log = s.syncArgument ? `core 2 ${s.regionSectors} ${s.syncArgument}` : `core 1 ${s.regionSectors}`;
-      const legs = s.legs.map((l) => `${l.device.devno} ${l.offsetSectors}`).join(' ');
-      return `${log} ${s.legs.length} ${legs}${s.handleErrors ? ' 1 handle_errors' : ''}`;
-    }
+  status(s) {
     const devnos = s.legs.map((l) => l.device.devno).join(' ');
     return `${s.legs.length} ${devnos} ${s.regions.inSyncRegions}/${s.regions.nrRegions} 1 ${s.legs.map((l) => l.health).join('')} 1 core`;
   },
@@ -123,7 +112,6 @@ export const mirrorTarget = defineTarget<MirrorState>({
   dtr(s) {
     s.destroyed = true;
     s.recovering = false;
-    s.progressTimer?.cancel();
     for (const [, entry] of s.jobs) s.ctx.copier.cancel(entry.job);
     const gone = new LvmscopeError('STATE', `${s.ctx.deviceName}: the mirror was removed or replaced before it finished copying.`);
     for (const w of s.syncWaiters) w.reject(gone);
@@ -131,44 +119,21 @@ export const mirrorTarget = defineTarget<MirrorState>({
   },
 });
 
-function parseCoreLog(args: readonly string[], lengthSectors: number): { regionSectors: number; syncArgument: '' | 'sync' | 'nosync'; argCount: number } {
-  const type = args[0];
-  if (type === undefined) return invalid('mirror: the log type is missing; pvmove uses "core 1 <region size>".');
-  if (type !== 'core') invalid(`mirror: only the core log is supported, not '${type}'; use "core 1 <region size>".`);
-  const argCount = parseCount('mirror', 'number of log arguments', args[1], 1);
-  if (argCount > 2) invalid(`mirror: a core log takes 1 or 2 arguments (<region size> [sync|nosync]), not ${argCount}.`);
-  const regionSectors = parseCount('mirror', 'region size', args[2]);
+function checkRegionSize(regionSectors: number, lengthSectors: number): void {
   if (!isPowerOfTwo(regionSectors) || regionSectors < 2) invalid(`mirror: region size must be a power of two of at least 2 sectors, not ${regionSectors}.`);
   if (regionSectors > lengthSectors) invalid(`mirror: region size (${regionSectors} sectors) must not exceed the target length (${lengthSectors} sectors).`);
-  let syncArgument: '' | 'sync' | 'nosync' = '';
-  if (argCount === 2) {
-    const word = args[3];
-    if (word !== 'sync' && word !== 'nosync') invalid(`mirror: the second core log argument must be sync or nosync, not '${word ?? ''}'.`);
-    syncArgument = word as 'sync' | 'nosync';
-  }
-  return { regionSectors, syncArgument, argCount };
 }
 
-function parseFeatures(words: readonly string[]): boolean {
-  if (words.length === 0) return false;
-  const count = parseCount('mirror', 'number of features', words[0]);
-  if (words.length !== 1 + count) invalid(`mirror: the feature count says ${count} but ${words.length - 1} feature arguments follow.`);
-  for (const w of words.slice(1)) if (w !== 'handle_errors') invalid(`mirror: unknown feature '${w}'; only handle_errors is supported.`);
-  return count > 0;
-}
-
-function newState(ctx: TargetContext, legs: Leg[], regionSectors: number, syncArgument: '' | 'sync' | 'nosync', handleErrors: boolean): MirrorState {
-  const nrRegions = Math.ceil(ctx.lengthSectors / regionSectors);
+function newState(ctx: TargetContext, legs: Leg[], spec: SpecOf<'mirror'>): MirrorState {
+  const nrRegions = Math.ceil(ctx.lengthSectors / spec.regionSectors);
   // Without an argument (what pvmove uses) a core log starts with every region out of sync.
-  const regions = new RegionMap(nrRegions, syncArgument === 'nosync' ? 'copied' : 'not-copied');
+  const regions = new RegionMap(nrRegions, spec.sync === 'nosync' ? 'copied' : 'not-copied');
   const s: MirrorState = {
     ctx,
     legs,
-    regionSectors,
-    regionShift: Math.log2(regionSectors),
+    regionSectors: spec.regionSectors,
+    regionShift: Math.log2(spec.regionSectors),
     regions,
-    syncArgument,
-    handleErrors,
     owner: `${ctx.deviceName}[${ctx.targetIndex}]`,
     control: undefined as unknown as MirrorControl,
     recovering: false,
@@ -180,7 +145,6 @@ function newState(ctx: TargetContext, legs: Leg[], regionSectors: number, syncAr
     jobs: new Map(),
     waiters: new Map(),
     syncWaiters: [],
-    progressTimer: undefined,
   };
   (s as { control: MirrorControl }).control = makeControl(s);
   return s;
@@ -205,6 +169,7 @@ function makeControl(s: MirrorState): MirrorControl {
     get health() {
       return s.legs.map((l) => l.health).join('');
     },
+    waitingRegions: () => [...s.waiters.keys()].sort((a, b) => a - b),
     regionState: (region) => s.regions.get(region),
     regionRanges: () => s.regions.ranges(),
     awaitInSync: () => {
@@ -240,14 +205,12 @@ function startRegionCopy(s: MirrorState, region: number, priority: boolean): Cop
     priority,
     region,
     onStart: () => {
-      if (s.regions.get(region) === 'not-copied') s.regions.set(region, 'copying');
-      scheduleProgress(s);
+      if (s.regions.get(region) === 'not-copied') setRegion(s, region, 'copying');
     },
   });
   s.jobs.set(region, { job, background: !priority });
   if (!priority) s.backgroundJobs += 1;
   job.done.then((outcome) => regionCopyDone(s, region, outcome));
-  scheduleProgress(s);
   return job;
 }
 
@@ -258,21 +221,19 @@ function regionCopyDone(s: MirrorState, region: number, outcome: CopyOutcome): v
   const waiters = s.waiters.get(region) ?? [];
   s.waiters.delete(region);
   if (outcome.ok) {
-    s.regions.set(region, 'copied');
+    setRegion(s, region, 'copied');
     for (const w of waiters) w.resolve();
   } else {
-    s.regions.set(region, 'not-copied');
+    setRegion(s, region, 'not-copied');
     if (!outcome.cancelled) legFailed(s, 1, 'S', `copying region ${region} failed: ${outcome.message}`);
     const error = new LvmscopeError('IO', `${s.ctx.deviceName}: the write waited for region ${region}, whose copy did not complete (${outcome.message}).`);
     for (const w of waiters) w.reject(error);
   }
-  scheduleProgress(s);
   if (s.regions.inSyncRegions === s.regions.nrRegions) reachedSync(s);
   else if (!s.destroyed) pumpRecovery(s);
 }
 
 function reachedSync(s: MirrorState): void {
-  emitProgress(s);
   s.ctx.emit({ type: 'mirror-in-sync', nrRegions: s.regions.nrRegions });
   s.ctx.raiseEvent();
   const waiters = s.syncWaiters;
@@ -282,13 +243,15 @@ function reachedSync(s: MirrorState): void {
 
 /** The write waits for its region's copy (moved to the front of the queue), then goes to every leg. */
 async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {
-  const existing = s.jobs.get(region);
-  if (existing) s.ctx.copier.promote(existing.job);
-  else startRegionCopy(s, region, true);
   s.interceptedWrites += 1;
   s.waitingWrites += 1;
   const startedMs = s.ctx.clock.now();
-  s.ctx.emit({ type: 'write-intercepted', region, sector: io.sector, countSectors: io.countSectors, waitingWrites: s.waitingWrites });
+  const sector = s.ctx.beginSector + io.sector;
+  // Announced before the copy is queued, so the region's "copying" follows the hold.
+  s.ctx.emit({ type: 'write-intercepted', region, sector, countSectors: io.countSectors, waitingWrites: s.waitingWrites });
+  const existing = s.jobs.get(region);
+  if (existing) s.ctx.copier.promote(existing.job);
+  else startRegionCopy(s, region, true);
   try {
     await new Promise<void>((resolve, reject) => {
       let list = s.waiters.get(region);
@@ -298,8 +261,9 @@ async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequ
   } finally {
     s.waitingWrites -= 1;
   }
-  s.ctx.emit({ type: 'write-released', region, waitedMs: s.ctx.clock.now() - startedMs, waitingWrites: s.waitingWrites });
-  return writeAllLegs(s, io);
+  s.ctx.emit({ type: 'write-released', region, sector, countSectors: io.countSectors, waitedMs: s.ctx.clock.now() - startedMs, waitingWrites: s.waitingWrites });
+  await writeAllLegs(s, io);
+  s.ctx.emit({ type: 'write-both-legs', region, sector, countSectors: io.countSectors, legs: s.legs.length });
 }
 
 function writeAllLegs(s: MirrorState, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {
@@ -332,16 +296,12 @@ function legFailed(s: MirrorState, leg: number, health: string, message: string)
   s.ctx.raiseEvent();
 }
 
-/** Region changes are published at most once per copier progress interval, as runs. */
-function scheduleProgress(s: MirrorState): void {
-  if (s.progressTimer || s.destroyed) return;
-  s.progressTimer = s.ctx.clock.setTimer(s.ctx.copier.progressIntervalMs, () => {
-    s.progressTimer = undefined;
-    emitProgress(s);
-  });
-}
-
-function emitProgress(s: MirrorState): void {
-  if (!s.regions.hasChanges) return;
-  s.ctx.emit({ type: 'mirror-regions', changed: s.regions.takeChanged(), inSyncRegions: s.regions.inSyncRegions, nrRegions: s.regions.nrRegions });
+/**
+ * Every change of a region's state is an event at once (the API batches them): a copy that
+ * starts and ends within a few milliseconds is still seen as copying, then copied.
+ */
+function setRegion(s: MirrorState, region: number, state: RegionState): void {
+  if (s.regions.get(region) === state) return;
+  s.regions.set(region, state);
+  s.ctx.emit({ type: 'region-state', region, state, inSyncRegions: s.regions.inSyncRegions, nrRegions: s.regions.nrRegions });
 }

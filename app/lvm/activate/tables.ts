@@ -1,7 +1,7 @@
-// LV → device-mapper tables, in dmsetup syntax, as LVM2 generates them (lib/activate/
+// LV → device-mapper tables as typed target specs, as LVM2 generates them (lib/activate/
 // dev_manager.c, lib/mirror/mirrored.c): a linear segment maps to `linear <pv> <pe_start +
-// pe × extent_size>`, a striped one to `striped <n> <chunk> <pv> <off>…`. Lines are
-// `<start> <length> <type> <params>` with start/length in sectors of the LV.
+// pe × extent_size>`, a striped one to `striped <n> <chunk> <pv> <off>…`; start and length
+// are in sectors of the LV. The dm layer prints them in dmsetup syntax where a person reads them.
 //
 // A segment that points at the pvmove layer is mapped straight onto the PV that holds its
 // data now ("direct" activation): the destination if its layer segment was checkpointed
@@ -13,15 +13,10 @@ import { LvmscopeError } from '../../base/result';
 import type { LogicalVolume, PhysicalVolume, VolumeGroup } from '../model/types';
 import { isOther, isStriped } from '../model/types';
 import { lvMapping } from '../model/extentMap';
+import type { TargetSpec } from '../../dm/table';
 
 /** The major:minor of each PV's image device, by PV id. */
 export type PvDevnos = (pvId: string) => string | undefined;
-
-export interface TableLine {
-  startSector: number;
-  lengthSectors: number;
-  text: string;
-}
 
 function pvOf(vg: VolumeGroup, pvId: string): PhysicalVolume {
   const pv = vg.pvs.find((p) => p.id === pvId);
@@ -42,55 +37,75 @@ export function activationRefusal(lv: LogicalVolume): string | undefined {
   return undefined;
 }
 
-/** The table lines of a visible LV (direct activation). */
-export function lvTable(vg: VolumeGroup, lvName: string, devnos: PvDevnos): TableLine[] {
+/** The table of a visible LV (direct activation). */
+export function lvTable(vg: VolumeGroup, lvName: string, devnos: PvDevnos): TargetSpec[] {
   const lv = vg.lvs.find((l) => l.name === lvName);
   if (!lv) throw new LvmscopeError('NOT_FOUND', `VG ${vg.name} has no LV named ${lvName}.`);
   const refusal = activationRefusal(lv);
   if (refusal) throw new LvmscopeError('UNSUPPORTED', refusal);
   const ext = vg.extentSizeSectors;
-  const lines: TableLine[] = [];
+  const targets: TargetSpec[] = [];
   for (const seg of lv.segments) {
     if (isStriped(seg) && seg.stripes.length > 1) {
-      const parts = seg.stripes.map((a) => {
+      const stripes = seg.stripes.map((a) => {
         if (a.kind !== 'pv') throw new LvmscopeError('UNSUPPORTED', `${lvName}: a striped segment on another LV is not supported.`);
-        return `${devnoOf(vg, devnos, a.pvId, lvName)} ${pvOf(vg, a.pvId).peStartSectors + a.pe * ext}`;
+        return { devno: devnoOf(vg, devnos, a.pvId, lvName), offsetSectors: pvOf(vg, a.pvId).peStartSectors + a.pe * ext };
       });
-      const start = seg.startExtent * ext;
-      const len = seg.extentCount * ext;
-      lines.push({ startSector: start, lengthSectors: len, text: `${start} ${len} striped ${seg.stripes.length} ${seg.stripeSizeSectors ?? 128} ${parts.join(' ')}` });
+      targets.push({ type: 'striped', startSector: seg.startExtent * ext, lengthSectors: seg.extentCount * ext, chunkSectors: seg.stripeSizeSectors ?? 128, stripes });
       continue;
     }
-    // Linear (possibly through the pvmove layer): one line per run of where the data is now.
+    // Linear (possibly through the pvmove layer): one target per run of where the data is now.
     for (const run of lvMapping(vg, lvName).filter((r) => r.le >= seg.startExtent && r.le < seg.startExtent + seg.extentCount)) {
+      if (run.mirror?.lvName === lvName && run.legs.length > 1) {
+        targets.push(ownMirrorTarget(vg, lv, devnos, run));
+        continue;
+      }
       const moved = run.mirror ? (run.mirror.extentsMoved ?? 0) >= run.mirror.extentCount : false;
       const leg = run.legs[moved && run.legs.length > 1 ? 1 : 0];
-      const start = run.le * ext;
-      const len = run.count * ext;
-      const offset = pvOf(vg, leg.pvId).peStartSectors + leg.pe * ext;
-      lines.push({ startSector: start, lengthSectors: len, text: `${start} ${len} linear ${devnoOf(vg, devnos, leg.pvId, lvName)} ${offset}` });
+      const device = { devno: devnoOf(vg, devnos, leg.pvId, lvName), offsetSectors: pvOf(vg, leg.pvId).peStartSectors + leg.pe * ext };
+      targets.push({ type: 'linear', startSector: run.le * ext, lengthSectors: run.count * ext, device });
     }
   }
-  return mergeLinearLines(lines);
+  return mergeLinearTargets(targets);
 }
 
-/** Joins consecutive linear lines that continue on the same device (as one dm target). */
-function mergeLinearLines(lines: TableLine[]): TableLine[] {
-  const out: TableLine[] = [];
-  for (const line of lines) {
+/**
+ * An old-style `mirror` LV (LVM2's segtype "mirror": legs _mimage_N, a core or disk log) is a dm
+ * mirror over every leg, as LVM2 activates it (lib/mirror/mirrored.c): writes go to every
+ * leg, reads to leg 0, and every region starts out of sync and is recovered from leg 0 (no
+ * recovery when LVM2 created it with --nosync). A disk log (`_mlog`) is kept in memory
+ * instead: writes reach every leg either way, so the legs never diverge.
+ */
+function ownMirrorTarget(vg: VolumeGroup, lv: LogicalVolume, devnos: PvDevnos, run: ReturnType<typeof lvMapping>[number]): TargetSpec {
+  const ext = vg.extentSizeSectors;
+  const lengthSectors = run.count * ext;
+  let regionSectors = run.mirror?.regionSizeSectors ?? 1024;
+  while (regionSectors > lengthSectors && regionSectors > 2) regionSectors /= 2;
+  const notSynced = lv.status.includes('NOTSYNCED') || lv.status.includes('LV_NOTSYNCED');
+  return {
+    type: 'mirror',
+    startSector: run.le * ext,
+    lengthSectors,
+    regionSectors,
+    sync: notSynced ? 'nosync' : 'default',
+    legs: run.legs.map((leg) => ({ devno: devnoOf(vg, devnos, leg.pvId, lv.name), offsetSectors: pvOf(vg, leg.pvId).peStartSectors + leg.pe * ext })),
+    handleErrors: false,
+  };
+}
+
+/** Joins consecutive linear targets that continue on the same device (as one dm target). */
+function mergeLinearTargets(targets: TargetSpec[]): TargetSpec[] {
+  const out: TargetSpec[] = [];
+  for (const t of targets) {
     const prev = out[out.length - 1];
-    const a = prev && /^(\d+) (\d+) linear (\S+) (\d+)$/.exec(prev.text);
-    const b = /^(\d+) (\d+) linear (\S+) (\d+)$/.exec(line.text);
-    if (a && b && a[3] === b[3] && Number(a[4]) + Number(a[2]) === Number(b[4]) && prev.startSector + prev.lengthSectors === line.startSector) {
-      const len = prev.lengthSectors + line.lengthSectors;
-      out[out.length - 1] = { startSector: prev.startSector, lengthSectors: len, text: `${prev.startSector} ${len} linear ${a[3]} ${a[4]}` };
-      continue;
-    }
-    out.push(line);
+    const continues =
+      prev?.type === 'linear' &&
+      t.type === 'linear' &&
+      prev.device.devno === t.device.devno &&
+      prev.device.offsetSectors + prev.lengthSectors === t.device.offsetSectors &&
+      prev.startSector + prev.lengthSectors === t.startSector;
+    if (continues) out[out.length - 1] = { ...prev, lengthSectors: prev.lengthSectors + t.lengthSectors };
+    else out.push(t);
   }
   return out;
-}
-
-export function tableText(lines: TableLine[]): string {
-  return lines.map((l) => l.text).join('\n');
 }

@@ -11,7 +11,7 @@ export type LvmCommand =
   | ({ op: 'pvcreate' } & PvCreateArgs)
   | { op: 'pvremove'; image: string }
   | ({ op: 'vgcreate' } & VgCreateArgs)
-  | { op: 'vgextend'; vg: string; images: string[] }
+  | { op: 'vgextend'; vg: string; images: string[]; force?: boolean }
   | { op: 'vgreduce'; vg: string; pvs: string[] }
   | { op: 'vgrename'; vg: string; newName: string }
   | { op: 'vgremove'; vg: string }
@@ -33,7 +33,7 @@ export async function runCommand(ws: LvmWorkspace, cmd: LvmCommand, options?: Pa
       await vgcreate(ws, cmd, options);
       return;
     case 'vgextend':
-      await vgextend(ws, cmd.vg, cmd.images, options);
+      await vgextend(ws, cmd.vg, cmd.images, options, !!cmd.force);
       return;
     case 'vgreduce':
       await vgreduce(ws, cmd.vg, cmd.pvs, options);
@@ -63,7 +63,8 @@ export async function runCommand(ws: LvmWorkspace, cmd: LvmCommand, options?: Pa
 
 export { pvcreate, pvremove, vgcreate, vgextend, vgreduce, vgremove, vgrename, lvcreate, lvextend, lvreduce, lvremove, lvrename };
 export { planLvCreate, planLvExtend, planLvReduce, planLvRename, planLvRemove, type PlanContext, type LvCreateArgs, type LvResizeArgs } from './lvCommands';
-export { planPvLayout, type PvCreateArgs } from './pvCommands';
+export { planPvLayout, MIN_PV_BYTES, MAX_NEW_IMAGE_BYTES, type PvCreateArgs } from './pvCommands';
+export { signaturesOf, planNewPv, writeNewPv, type NewPvPlan } from './newPv';
 export { DEFAULT_EXTENT_SIZE_BYTES, type VgCreateArgs } from './vgCommands';
 export { validateLvName, validateVgName, newUuid } from './names';
 export { allocate, type Allocation, type AllocateRequest } from './allocate';

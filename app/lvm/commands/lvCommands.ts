@@ -60,7 +60,7 @@ function appendRuns(lv: LogicalVolume, runs: Allocation[]): void {
 }
 
 export function planLvCreate(vg0: VolumeGroup, args: LvCreateArgs, ctx: PlanContext): VolumeGroup {
-  validateLvName(args.name);
+  validateLvName(args.name, vg0.name);
   if (findLv(vg0, args.name)) throw new LvmscopeError('EXISTS', `VG ${vg0.name} already has an LV named ${args.name}.`);
   const vg = cloneVg(vg0);
   const extents = extentsWanted(vg, args);
@@ -138,7 +138,7 @@ function shrinkSegment(vg: VolumeGroup, lv: LogicalVolume, seg: Segment, newCoun
 const referencedBy = lvUsers;
 
 export function planLvRename(vg0: VolumeGroup, oldName: string, newName: string): VolumeGroup {
-  validateLvName(newName);
+  validateLvName(newName, vg0.name);
   const vg = cloneVg(vg0);
   const lv = editableLv(vg, oldName, 'rename');
   if (findLv(vg, newName)) throw new LvmscopeError('EXISTS', `VG ${vg.name} already has an LV named ${newName}.`);
@@ -153,10 +153,27 @@ export function planLvRemove(vg0: VolumeGroup, name: string): VolumeGroup {
   const lv = findLv(vg, name);
   if (!lv) throw new LvmscopeError('NOT_FOUND', `VG ${vg.name} has no LV named ${name}.`);
   if (lv.status.includes('LOCKED') || lv.status.includes('PVMOVE')) throw new LvmscopeError('LOCKED', `LV ${vg.name}/${name} is locked by a pvmove in progress; finish or abort the move first.`);
-  const users = referencedBy(vg, name);
+  const cowOf = snapshotCow(lv);
+  if (cowOf) {
+    // LVM2 does not let users name the hidden snapshotN record ("Failed to find logical volume");
+    // removing it alone would leave its COW behind as a hidden LV nothing uses.
+    throw new LvmscopeError('NOT_FOUND', `${vg.name}/${name} is LVM2's internal record of snapshot ${cowOf}; remove the snapshot with lvremove ${vg.name}/${cowOf}.`);
+  }
+  const snapshot = vg.lvs.find((l) => snapshotCow(l) === name);
+  const users = referencedBy(vg, name).filter((u) => u !== snapshot?.name);
   if (users.length) throw new LvmscopeError('STATE', `LV ${vg.name}/${name} is used by ${users.join(', ')}; remove those first.`);
-  vg.lvs = vg.lvs.filter((l) => l !== lv);
+  // Removing a snapshot (its COW LV, the name users see) removes its hidden snapshotN record too, as LVM2 does.
+  vg.lvs = vg.lvs.filter((l) => l !== lv && l !== snapshot);
   return vg;
+}
+
+/** The COW LV a hidden `snapshotN` LV records (its one segment: type snapshot, cow_store = "COW"), if it is one. */
+function snapshotCow(lv: LogicalVolume): string | undefined {
+  if (lv.segments.length !== 1) return undefined;
+  const seg = lv.segments[0];
+  if (!isOther(seg) || seg.type !== 'snapshot') return undefined;
+  const cow = seg.body.find((n) => n.key === 'cow_store')?.value;
+  return cow?.kind === 'string' ? cow.value : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

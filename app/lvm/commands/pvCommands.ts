@@ -4,10 +4,10 @@
 
 import { LvmscopeError } from '../../base/result';
 import type { BlockStore } from '../../block/blockStore';
-import { DEFAULT_LABEL_SECTOR, DEFAULT_MDA0_OFFSET_BYTES, DEFAULT_PE_START_BYTES, LABEL_SCAN_BYTES, PV_EXT_VERSION, SECTOR_BYTES, encodeLabelSector, scanLabel, formatUuid, type DiskLocn, type PvLabel } from '../format/layout';
-import { clearMda } from '../workspace/commit';
+import { DEFAULT_LABEL_SECTOR, DEFAULT_MDA0_OFFSET_BYTES, DEFAULT_PE_START_BYTES, PV_EXT_VERSION, SECTOR_BYTES, formatUuid, type DiskLocn, type PvLabel } from '../format/layout';
 import type { LvmWorkspace } from '../workspace/workspace';
 import { newUuid } from './names';
+import { planNewPv, writeNewPv } from './newPv';
 import { damagedPvSentence } from './vgCommands';
 
 export interface PvCreateArgs {
@@ -21,12 +21,14 @@ export interface PvCreateArgs {
   metadataSizeBytes?: number;
   /** pe_start alignment (default 1 MiB). */
   dataAlignmentBytes?: number;
+  /** Wipe what the image holds (a filesystem, swap, another PV…), as LVM2's pvcreate -f does. */
+  force?: boolean;
 }
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 const alignDown = (n: number, a: number) => Math.floor(n / a) * a;
 /** LVM refuses PVs smaller than 2 MiB. */
-const MIN_PV_BYTES = 2 * 1024 * 1024;
+export const MIN_PV_BYTES = 2 * 1024 * 1024;
 
 /** The label pvcreate would write for a device of this size. */
 export function planPvLayout(pvUuid: string, deviceSizeBytes: number, args: Omit<PvCreateArgs, 'image' | 'sizeBytes'>): PvLabel {
@@ -49,30 +51,41 @@ export async function pvcreate(ws: LvmWorkspace, args: PvCreateArgs): Promise<st
   const exists = ws.imageNames().includes(args.image);
   if (args.sizeBytes !== undefined && exists) throw new LvmscopeError('EXISTS', `${args.image} already exists in ${ws.location}; pick another name or omit the size to label the existing file.`);
   if (args.sizeBytes === undefined && !exists) throw new LvmscopeError('NOT_FOUND', `There is no image named ${args.image} in ${ws.location}; give a size to create it.`);
-  if (exists) {
-    const store = ws.storeOf(args.image);
-    if (store.sizeBytes >= LABEL_SCAN_BYTES && scanLabel(await store.read(0, LABEL_SCAN_BYTES)).label) {
-      throw new LvmscopeError('EXISTS', `${args.image} is already a PV; remove it with pvremove first.`);
-    }
-  }
+  if (!exists) checkNewImageName(args.image);
   const pvUuid = newUuid(ws.options.random);
-  const sizeBytes = exists ? ws.storeOf(args.image).sizeBytes : args.sizeBytes!;
-  const label = planPvLayout(pvUuid, alignDown(sizeBytes, SECTOR_BYTES), args); // validates before creating anything
-  const store: BlockStore = exists ? ws.storeOf(args.image) : await ws.storage.create(args.image, args.sizeBytes!);
-  await writePvLabel(store, label);
+  const sizeBytes = exists ? ws.storeOf(args.image).sizeBytes : checkNewImageSize(args.sizeBytes!);
+  const label = planPvLayout(pvUuid, alignDown(sizeBytes, SECTOR_BYTES), args);
+  // Every check (layout, and what an existing image holds) runs before anything is created or written.
+  const plan = exists ? await planNewPv(ws, args.image, label, 'pvcreate', !!args.force) : { label, wipe: [] };
+  const store: BlockStore = exists ? ws.storeOf(args.image) : await ws.storage.create(args.image, sizeBytes);
+  try {
+    await writeNewPv(store, plan);
+  } catch (e) {
+    // A new image whose label could not be written (a full disk) is removed: half a PV helps no one.
+    if (!exists) await store.close().then(() => ws.storage.remove(args.image));
+    throw e;
+  }
   if (!exists) await store.close();
   await ws.rescan();
   return pvUuid;
 }
 
-async function writePvLabel(store: BlockStore, label: PvLabel): Promise<void> {
-  // Sectors 1–3 are cleared so no older label survives; sector 0 is left for a boot block.
-  await store.write(SECTOR_BYTES, new Uint8Array(LABEL_SCAN_BYTES - SECTOR_BYTES));
-  await store.write(label.labelSector * SECTOR_BYTES, encodeLabelSector(label));
-  for (const m of label.metadataAreas) {
-    await clearMda({ imageName: store.name, store, startBytes: m.offsetBytes, sizeBytes: m.sizeBytes, header: undefined });
+/** The largest image pvcreate --size makes: LVM2 counts sectors in 64 bits, lvmscope bytes in a double's exact integers. */
+export const MAX_NEW_IMAGE_BYTES = Math.floor(Number.MAX_SAFE_INTEGER / SECTOR_BYTES) * SECTOR_BYTES;
+
+function checkNewImageSize(sizeBytes: number): number {
+  if (!Number.isSafeInteger(sizeBytes) || sizeBytes < MIN_PV_BYTES || sizeBytes > MAX_NEW_IMAGE_BYTES) {
+    throw new LvmscopeError('INVALID', `A new PV image must be between 2 MiB and 8 PiB (got ${sizeBytes} bytes).`);
   }
-  await store.flush();
+  if (sizeBytes % SECTOR_BYTES !== 0) throw new LvmscopeError('INVALID', `A new PV image must be a whole number of 512-byte sectors (got ${sizeBytes} bytes).`);
+  return sizeBytes;
+}
+
+/** A new image is a plain file name in the workspace folder: no folders, no hidden or special names. */
+function checkNewImageName(image: string): void {
+  if (!/^[A-Za-z0-9_+-][A-Za-z0-9_.+-]{0,250}$/.test(image)) {
+    throw new LvmscopeError('INVALID', `"${image}" is not a usable image file name; use letters, digits and . _ + - (not starting with a dot), like pv5.img.`);
+  }
 }
 
 /** Removes the label of an orphan PV (the image file stays). */

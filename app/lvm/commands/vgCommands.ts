@@ -8,17 +8,42 @@ import { cloneVg, type PhysicalVolume, type VolumeGroup } from '../model/types';
 import { clearMda } from '../workspace/commit';
 import { commitVg, setLabelUsed, type VgCommitOptions } from '../workspace/vgCommit';
 import type { LvmWorkspace, OrphanPv } from '../workspace/workspace';
-import { newUuid, validateVgName } from './names';
+import { checkFullNameLength, newUuid, validateVgName } from './names';
+import { planNewPv, writeNewPv, type NewPvPlan } from './newPv';
+import { planPvLayout } from './pvCommands';
 
 export const DEFAULT_EXTENT_SIZE_BYTES = 4 * MiB;
 
-function orphanByImage(ws: LvmWorkspace, image: string): OrphanPv {
+/**
+ * The PV an image will be in the VG: an orphan PV as it is, or (LVM2's implicit pvcreate) an
+ * image without a label, planned here and labelled only once every argument has been checked.
+ */
+async function joiningPv(ws: LvmWorkspace, image: string, verb: string, force: boolean): Promise<{ orphan: OrphanPv; plan?: NewPvPlan }> {
   const orphan = ws.orphans().find((o) => o.image === image);
   if (orphan?.damaged) throw new LvmscopeError('STATE', damagedPvSentence(orphan));
-  if (orphan) return orphan;
-  if (!ws.labelOf(image)) throw new LvmscopeError('NOT_FOUND', `${image} is not a PV; run pvcreate on it first.`);
-  const owner = ws.listVgs().find((v) => [...v.images.values()].includes(image));
-  throw new LvmscopeError('STATE', `${image} already belongs to VG ${owner?.vg.name ?? '(unknown)'}.`);
+  if (orphan) return { orphan };
+  const label = ws.labelOf(image);
+  if (label) {
+    const owner = ws.listVgs().find((v) => [...v.images.values()].includes(image));
+    throw new LvmscopeError('STATE', `${image} already belongs to VG ${owner?.vg.name ?? '(unknown)'}.`);
+  }
+  const store = ws.storeOf(image);
+  const planned = planPvLayout(newUuid(ws.options.random), Math.floor(store.sizeBytes / SECTOR_BYTES) * SECTOR_BYTES, {});
+  const plan = await planNewPv(ws, image, planned, verb, force);
+  return { orphan: { image, pvId: planned.pvUuid, sizeBytes: store.sizeBytes, label: planned }, plan };
+}
+
+/** Writes the labels planned for images without one, then rescans so the VG commit finds them. */
+async function labelPlanned(ws: LvmWorkspace, joining: Array<{ plan?: NewPvPlan }>): Promise<void> {
+  const plans = joining.flatMap((j) => (j.plan ? [j.plan] : []));
+  for (const plan of plans) await writeNewPv(ws.storeOf(plan.image), plan);
+  if (plans.length) await ws.rescan();
+}
+
+function checkImageList(images: string[], verb: string): void {
+  if (images.length === 0) throw new LvmscopeError('INVALID', `${verb} needs at least one PV.`);
+  const twice = images.find((image, i) => images.indexOf(image) !== i);
+  if (twice) throw new LvmscopeError('INVALID', `${verb} was given ${twice} twice.`);
 }
 
 /** Reusing a PV that may hold a VG would destroy it: say so, and what would repair it. */
@@ -49,24 +74,44 @@ export interface VgCreateArgs {
   name: string;
   images: string[];
   extentSizeBytes?: number;
+  /** Images without a label are labelled first (LVM2's implicit pvcreate); force wipes what they hold, as pvcreate -f does. */
+  force?: boolean;
+}
+
+/** LVM2's extent size limits: a power of two from 1 KiB (lvmscope: 4 KiB, a page) to 16 GiB. */
+const MAX_EXTENT_BYTES = 16 * 1024 * MiB;
+
+function checkExtentSize(extentBytes: number): void {
+  if (!Number.isSafeInteger(extentBytes) || !isPowerOfTwo(extentBytes) || extentBytes < 4096 || extentBytes > MAX_EXTENT_BYTES) {
+    throw new LvmscopeError('INVALID', `The extent size must be a power of two from 4 KiB to 16 GiB (got ${extentBytes} bytes).`);
+  }
 }
 
 export async function vgcreate(ws: LvmWorkspace, args: VgCreateArgs, options?: Partial<VgCommitOptions>): Promise<VolumeGroup> {
   validateVgName(args.name);
   checkNameFree(ws, args.name);
   const extentBytes = args.extentSizeBytes ?? DEFAULT_EXTENT_SIZE_BYTES;
-  if (!isPowerOfTwo(extentBytes) || extentBytes < 4096) throw new LvmscopeError('INVALID', `The extent size must be a power of two of at least 4 KiB (got ${extentBytes} bytes).`);
-  if (args.images.length === 0) throw new LvmscopeError('INVALID', 'vgcreate needs at least one PV.');
-  if (new Set(args.images).size !== args.images.length) throw new LvmscopeError('INVALID', 'vgcreate was given the same PV twice.');
+  checkExtentSize(extentBytes);
+  checkImageList(args.images, 'vgcreate');
   const extentSizeSectors = extentBytes / SECTOR_BYTES;
+  const joining = [];
+  for (const image of args.images) joining.push(await joiningPv(ws, image, 'vgcreate', !!args.force));
   const vg: VolumeGroup = { name: args.name, id: newUuid(ws.options.random), seqno: 0, status: ['RESIZEABLE', 'READ', 'WRITE'], flags: [], extentSizeSectors, maxLv: 0, maxPv: 0, metadataCopies: 0, pvs: [], lvs: [], extra: [] };
-  for (const image of args.images) vg.pvs.push(pvEntry(orphanByImage(ws, image), nextPvKey(vg), extentSizeSectors));
+  for (const { orphan } of joining) vg.pvs.push(pvEntry(orphan, nextPvKey(vg), extentSizeSectors));
+  await labelPlanned(ws, joining);
   return commitVg(ws, vg, { command: options?.command ?? `vgcreate ${args.name} ${args.images.join(' ')}`, hooks: options?.hooks });
 }
 
-export async function vgextend(ws: LvmWorkspace, vgName: string, images: string[], options?: Partial<VgCommitOptions>): Promise<VolumeGroup> {
-  const vg = cloneVg(ws.getVg(vgName).vg);
-  for (const image of images) vg.pvs.push(pvEntry(orphanByImage(ws, image), nextPvKey(vg), vg.extentSizeSectors));
+/** Adds PVs to a VG; images without a label are labelled first (`force` as in vgcreate). */
+export async function vgextend(ws: LvmWorkspace, vgName: string, images: string[], options?: Partial<VgCommitOptions>, force = false): Promise<VolumeGroup> {
+  const open = ws.getVg(vgName);
+  if (open.readOnly) throw new LvmscopeError('STATE', open.readOnlyReason ?? `VG ${vgName} is read-only.`);
+  checkImageList(images, 'vgextend');
+  const vg = cloneVg(open.vg);
+  const joining = [];
+  for (const image of images) joining.push(await joiningPv(ws, image, 'vgextend', force));
+  for (const { orphan } of joining) vg.pvs.push(pvEntry(orphan, nextPvKey(vg), vg.extentSizeSectors));
+  await labelPlanned(ws, joining);
   return commitVg(ws, vg, { command: options?.command ?? `vgextend ${vgName} ${images.join(' ')}`, hooks: options?.hooks });
 }
 
@@ -90,6 +135,7 @@ export async function vgrename(ws: LvmWorkspace, oldName: string, newName: strin
   validateVgName(newName);
   const vg = cloneVg(ws.getVg(oldName).vg);
   checkNameFree(ws, newName);
+  for (const lv of vg.lvs) checkFullNameLength(newName, lv.name);
   vg.name = newName;
   return commitVg(ws, vg, { command: options?.command ?? `vgrename ${oldName} ${newName}`, hooks: options?.hooks });
 }

@@ -114,11 +114,13 @@ export class LvmWorkspace {
     this.problems.length = 0;
     for (const name of await this.storage.listImages()) {
       const store = await this.storage.open(name);
+      if (store.readOnlyReason) this.problems.push({ image: name, error: new LvmscopeError('IO', store.readOnlyReason) });
       const image = await scanImage(name, store);
       this.images.set(name, image);
       this.targets.set(name, image.mdas.map((m) => ({ imageName: name, store, startBytes: m.startBytes, sizeBytes: m.sizeBytes, header: m.header })));
       for (const p of image.problems) this.problems.push({ image: name, error: new LvmscopeError('CORRUPT', p) });
     }
+    for (const sentence of this.storage.skippedImages?.() ?? []) this.problems.push({ error: new LvmscopeError('NOT_FOUND', sentence) });
     this.checkDuplicateUuids();
     this.assemble();
   }
@@ -198,6 +200,7 @@ export class LvmWorkspace {
     const mdas: MdaTarget[] = [];
     const staleMdas: OpenVg['staleMdas'] = [];
     const truncated: string[] = [];
+    const unwritable: string[] = [];
     for (const pv of vg.pvs) {
       const image = imageByUuid.get(pv.id);
       if (!image) {
@@ -206,6 +209,7 @@ export class LvmWorkspace {
       }
       images.set(pv.id, image.name);
       if (image.store.sizeBytes < pv.devSizeSectors * 512) truncated.push(image.name);
+      if (image.store.readOnlyReason) unwritable.push(image.name);
       mdas.push(...this.mdaTargets(image.name));
       for (const mda of image.mdas) {
         const copy = copies.find((c) => c.image === image && c.mdaIndex === mda.index);
@@ -217,7 +221,9 @@ export class LvmWorkspace {
       ? `VG ${vg.name} is missing ${missing.map((m) => `PV ${formatUuid(m.pvId)}${m.deviceHint ? ` (last seen as ${m.deviceHint})` : ''}`).join(', ')}; it is opened read-only until the image is back in the workspace.`
       : truncated.length
         ? `VG ${vg.name} is opened read-only because ${truncated.join(', ')} ${truncated.length > 1 ? 'are' : 'is'} shorter than the PV size in the metadata (a truncated copy?); put the full-size image back to change it.`
-        : undefined;
+        : unwritable.length
+          ? `VG ${vg.name} is opened read-only because lvmscope may not write ${unwritable.join(', ')}; give yourself write access (chmod u+w) or copy the images to a writable folder, then reopen it.`
+          : undefined;
     return { vg, images, missing, readOnly: readOnlyReason !== undefined, readOnlyReason, staleMdas, mdas };
   }
 

@@ -3,7 +3,7 @@
 
 import { Argument, type Command } from 'commander';
 import { LvmscopeError } from '../../../app/base/result';
-import type { DmDeviceView } from '../../../app/api/views';
+import { formatTable, type DmDeviceView } from '../../../app/api/views';
 import { withWorkspace } from '../workspace';
 
 const WHATS = ['ls', 'table', 'status', 'info'] as const;
@@ -61,7 +61,7 @@ function render(what: 'table' | 'status' | 'info', devices: DmDeviceView[], pref
   if (what === 'info') return devices.map(info).join('\n');
   return devices
     .flatMap((d) => {
-      const lines = what === 'table' ? (d.live ?? []) : d.status;
+      const lines = what === 'table' ? formatTable(d.live ?? []) : d.status;
       return lines.map((l) => (prefixNames ? `${d.name}: ${l}` : l));
     })
     .map((l) => `${l}\n`)

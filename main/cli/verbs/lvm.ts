@@ -8,7 +8,7 @@ import { LvmscopeError } from '../../../app/base/result';
 import type { LvmCommandParams } from '../../../app/api/contract';
 import type { WorkspaceView } from '../../../app/api/views';
 import type { Engine } from '../../../app/engine';
-import { extentsOf, parseSignedCount, parseSignedSize, parseSizeBytes, type SignedCount, type SignedSize } from '../sizes';
+import { extentsOf, parsePositiveSizeBytes, parseSignedCount, parseSignedSize, type SignedCount, type SignedSize } from '../sizes';
 import { formatSize } from '../../report/units';
 import { findImage, imageOf, splitLvPath, withWorkspace } from '../workspace';
 
@@ -29,14 +29,18 @@ export function pvcreateVerb(program: Command): void {
     .description('Label an image file as a PV; with --size, create the (sparse) image first.')
     .argument('<dir>', 'the workspace folder')
     .argument('<file>', 'the image (pv5, pv5.img or DIR/pv5.img)')
-    .option('--size <size>', 'create a new image of this size (48M, 2G…)', (v) => parseSizeBytes(v))
-    .action((dir: string, file: string, flags: { size?: number }) =>
+    .option('--size <size>', 'create a new image of this size (48M, 2G…)', (v) => parsePositiveSizeBytes(v))
+    .option('--force', FORCE_HELP)
+    .action((dir: string, file: string, flags: { size?: number; force?: boolean }) =>
       run('pvcreate', dir, (view) => {
         const image = flags.size !== undefined ? (findImage(view, file) ?? newImageName(file)) : imageOf(view, file);
-        return { command: { op: 'pvcreate', image, ...(flags.size !== undefined ? { sizeBytes: flags.size } : {}) }, done: `Physical volume "${image.replace(/\.img$/, '')}" successfully created.` };
+        const command: LvmCommandParams = { op: 'pvcreate', image, ...(flags.size !== undefined ? { sizeBytes: flags.size } : {}), ...(flags.force ? { force: true } : {}) };
+        return { command, done: `Physical volume "${image.replace(/\.img$/, '')}" successfully created.` };
       }),
     );
 }
+
+const FORCE_HELP = 'wipe what an image already holds (a filesystem, swap, a partition table, another PV…), as LVM2\'s pvcreate -f does';
 
 /** A new image's file name: `pv5` → `pv5.img`. */
 function newImageName(ref: string): string {
@@ -51,41 +55,40 @@ export function vgcreateVerb(program: Command): void {
     .argument('<dir>', 'the workspace folder')
     .argument('<vg>', 'the new VG name')
     .argument('<files...>', 'the PV images')
-    .option('-s, --physicalextentsize <size>', 'extent size (default 4M; a power of two)', (v) => parseSizeBytes(v))
-    .action(async (dir: string, vg: string, files: string[], flags: { physicalextentsize?: number }) => {
-      await labelUnlabelled('vgcreate', dir, files);
-      await run('vgcreate', dir, (view) => ({
-        command: { op: 'vgcreate', name: vg, images: files.map((f) => imageOf(view, f)), ...(flags.physicalextentsize ? { extentSizeBytes: flags.physicalextentsize } : {}) },
-        done: `Volume group "${vg}" successfully created`,
-      }));
-    });
+    .option('-s, --physicalextentsize <size>', 'extent size (default 4M; a power of two)', (v) => parsePositiveSizeBytes(v))
+    .option('--force', FORCE_HELP)
+    .action((dir: string, vg: string, files: string[], flags: { physicalextentsize?: number; force?: boolean }) =>
+      run('vgcreate', dir, (view) => {
+        const images = files.map((f) => imageOf(view, f));
+        const command: LvmCommandParams = { op: 'vgcreate', name: vg, images, ...(flags.physicalextentsize ? { extentSizeBytes: flags.physicalextentsize } : {}), ...(flags.force ? { force: true } : {}) };
+        return { command, done: [...labelledLines(view, images), `Volume group "${vg}" successfully created`].join('\n  ') };
+      }),
+    );
 }
 
-/** vgcreate / vgextend on images without an LVM label pvcreate them first, as LVM2 does. */
-async function labelUnlabelled(verb: string, dir: string, files: string[]): Promise<void> {
-  await withWorkspace(verb, dir, async (engine, view) => {
-    for (const f of files) {
-      const image = imageOf(view, f);
-      const role = view.images.find((i) => i.name === image)?.role;
-      if (role === 'not-lvm') {
-        await engine.handlers['lvm.command']({ op: 'pvcreate', image });
-        process.stdout.write(`  Physical volume "${image.replace(/\.img$/, '')}" successfully created.\n`);
-      }
-    }
-  });
+/**
+ * The lines LVM2 prints for images vgcreate / vgextend label first (its implicit pvcreate).
+ * The engine labels them only once every argument and every image has been checked.
+ */
+function labelledLines(view: WorkspaceView, images: string[]): string[] {
+  return images.filter((image) => view.images.find((i) => i.name === image)?.role === 'not-lvm').map((image) => `Physical volume "${image.replace(/\.img$/, '')}" successfully created.`);
 }
 
 export function vgextendVerb(program: Command): void {
   program
     .command('vgextend')
-    .description('Add PVs to a volume group.')
+    .description('Add PVs to a volume group (unlabelled images are labelled first, as LVM2 does).')
     .argument('<dir>', 'the workspace folder')
     .argument('<vg>', 'the VG')
     .argument('<files...>', 'the PV images to add')
-    .action(async (dir: string, vg: string, files: string[]) => {
-      await labelUnlabelled('vgextend', dir, files);
-      await run('vgextend', dir, (view) => ({ command: { op: 'vgextend', vg, images: files.map((f) => imageOf(view, f)) }, done: `Volume group "${vg}" successfully extended` }));
-    });
+    .option('--force', FORCE_HELP)
+    .action((dir: string, vg: string, files: string[], flags: { force?: boolean }) =>
+      run('vgextend', dir, (view) => {
+        const images = files.map((f) => imageOf(view, f));
+        const command: LvmCommandParams = { op: 'vgextend', vg, images, ...(flags.force ? { force: true } : {}) };
+        return { command, done: [...labelledLines(view, images), `Volume group "${vg}" successfully extended`].join('\n  ') };
+      }),
+    );
 }
 
 export function vgreduceVerb(program: Command): void {

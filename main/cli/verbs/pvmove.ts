@@ -47,7 +47,7 @@ export function pvmoveVerb(program: Command): void {
     .argument('[pvs...]', 'SOURCE[:PE[-PE]] then DEST[:PE[-PE]]… (PVs as pv2, pv2.img or DIR/pv2.img)')
     .option('-n, --name <lv>', 'move only the extents of this LV')
     .addOption(new Option('--alloc <policy>', 'allocation policy for the destination').choices(['normal', 'contiguous', 'anywhere']).default('normal'))
-    .option('--rate <size>', 'copy rate limit in bytes/s (512K, 20M; 0 = unlimited)', parseRate)
+    .option('--rate <size>', 'copy rate limit in bytes/s (512K, 20M; 0 = unlimited); it holds under a workload too, copies a write waits on may run one second ahead of it', parseRate)
     .option('--region-size <size>', 'mirror region size (power of two, default 512K)', parseRegionSectors)
     .option('--abort', 'abort the interrupted move (no SOURCE)')
     .option('-i, --interval <seconds>', 'without a terminal, print progress every SECONDS', parseSeconds, 15)
@@ -79,7 +79,7 @@ function normaliseSpec(view: WorkspaceView, spec: string): { image: string; text
 async function startMove(engine: Engine, view: WorkspaceView, pvs: string[], flags: PvmoveFlags): Promise<void> {
   const [source, ...dests] = pvs.map((p) => normaliseSpec(view, p));
   const vg = vgOfImage(view, source.image);
-  if (!vg) throw new LvmscopeError('STATE', `${source.image} is not in a volume group, so it has no extents to move; add it with vgextend first.`);
+  if (!vg) throw new LvmscopeError('STATE', notInVgSentence(view, source.image));
   const request = { vg, sources: [source.text], destinations: dests.map((d) => d.text), alloc: flags.alloc, ...(flags.name ? { lv: flags.name } : {}) };
   if (flags.dryRun) {
     printPlan(await engine.handlers['move.plan'](request), flags.rate);
@@ -103,6 +103,14 @@ async function resumeMove(engine: Engine, view: WorkspaceView, flags: PvmoveFlag
     const bytes = move.extentsTotal * vg.extentSizeSectors * 512;
     await follow(engine, { vg: vg.name, lvs: move.lvs, source: move.sources[0] ?? vg.name, destinations: move.destinations, bytes }, flags, () => engine.handlers['move.resume']({ vg: vg.name, options: moveOptions(flags) }));
   }
+}
+
+/** Why an image has no extents to move; a damaged label is pointed at a repair, not at vgextend (which would relabel it). */
+function notInVgSentence(view: WorkspaceView, image: string): string {
+  const damaged = view.problems.find((p) => p.message.startsWith(`${image}: `) && /label/.test(p.message));
+  const detail = damaged?.message.split(`${image}: `).filter(Boolean).join('').replace(/\.$/, '');
+  if (damaged) return `${image} has a damaged LVM label (${detail}), so lvmscope cannot tell which VG it belongs to; repair the label with LVM2's pvck --repair, then move its extents.`;
+  return `${image} is not in a volume group, so it has no extents to move; add it with vgextend first.`;
 }
 
 function moveOptions(flags: PvmoveFlags): MoveOptions {
@@ -147,7 +155,15 @@ async function follow(engine: Engine, target: MoveTarget, flags: PvmoveFlags, st
   display.finish(outcome === 'done' ? 100 : (final?.progress.percent ?? 0));
   if (flags.workload) printWorkload(await engine.handlers['workload.stop']({}));
   if (outcome === 'interrupted') throw new LvmscopeError('STATE', `The move was paused by Ctrl-C at its last checkpoint; run 'lvmscope pvmove ${engine.session?.path ?? 'DIR'}' to resume it, or add --abort to abort it.`);
-  if (outcome !== 'done') throw new LvmscopeError('STATE', final?.error ? `The move ${outcome}: ${final.error}` : `The move was ${outcome}; the workspace is consistent, see 'lvmscope lvs ${engine.session?.path ?? 'DIR'} -a --segments'.`);
+  if (outcome === 'io-error') {
+    throw new LvmscopeError('IO', `${(final?.error ?? 'The move is paused: an IO failed.').replace(/\.$/, '')}. Once that is fixed, run 'lvmscope pvmove ${engine.session?.path ?? 'DIR'}' to resume the move, or add --abort to abort it.`);
+  }
+  if (outcome !== 'done') {
+    // A move that failed part-way (say a metadata commit on a full disk) is still recorded at its last checkpoint.
+    const recorded = (await engine.handlers['workspace.view']({})).vgs.some((vg) => vg.name === target.vg && vg.moveInProgress);
+    const next = recorded ? ` It stays recorded at its last checkpoint: once that is fixed, run 'lvmscope pvmove ${engine.session?.path ?? 'DIR'}' to resume it, or add --abort to abort it.` : '';
+    throw new LvmscopeError('STATE', final?.error ? `The move ${outcome}: ${final.error}${next}` : `The move was ${outcome}; the workspace is consistent, see 'lvmscope lvs ${engine.session?.path ?? 'DIR'} -a --segments'.`);
+  }
   process.stdout.write(`  ${target.lvs.join(', ')}: ${mib(target.bytes)} moved; metadata committed, the LVs now map to their new extents.\n`);
   if (flags.verify) {
     const mismatches = await verifyAll(engine, target.lvs.map((name) => ({ vg: target.vg, lv: name })));
@@ -155,7 +171,8 @@ async function follow(engine: Engine, target: MoveTarget, flags: PvmoveFlags, st
   }
 }
 
-type Outcome = 'done' | 'aborted' | 'failed' | 'interrupted';
+/** `io-error`: the move paused itself because an IO failed (a full disk); see its state's error. */
+type Outcome = 'done' | 'aborted' | 'failed' | 'interrupted' | 'io-error';
 
 /** Feeds events to the display until the move ends or SIGINT pauses it at a safe point. */
 async function watch(engine: Engine, display: MoveDisplay, start: () => Promise<MoveStateView>): Promise<Outcome> {
@@ -167,7 +184,12 @@ async function watch(engine: Engine, display: MoveDisplay, start: () => Promise<
       if (step.state === 'running') current = { number: step.number, name: step.name };
       display.step(step);
     } else if (name === 'move.progress') display.progress(payload as never, current);
+    else if (name === 'move.state') {
+      const state = payload as MoveStateView;
+      if (state.status === 'paused' && state.error) onIoError?.();
+    }
   });
+  let onIoError: (() => void) | undefined;
   try {
     await start();
   } catch (e) {
@@ -181,6 +203,12 @@ async function watch(engine: Engine, display: MoveDisplay, start: () => Promise<
       void pauseSafely(engine).then(() => resolve('interrupted'));
     };
     process.once('SIGINT', onSigint);
+    // A full disk (or another IO failure) paused the move: stop here, as after Ctrl-C, and say why.
+    onIoError = () => {
+      onIoError = undefined;
+      void pauseSafely(engine).then(() => resolve('io-error'));
+    };
+    if (moves.state()?.status === 'paused' && moves.state()?.error) onIoError();
     void moves.whenFinished().then(() => {
       const status = moves.state()?.status;
       resolve(status === 'done' ? 'done' : status === 'aborted' ? 'aborted' : 'failed');
@@ -204,14 +232,16 @@ async function pauseSafely(engine: Engine): Promise<void> {
   await engine.handlers['workload.stop']({}).catch(() => undefined);
   const started = Date.now();
   for (;;) {
-    const settled = ['waiting-step', 'done', 'aborted', 'failed'].includes(runner.status);
+    const settled = ['waiting-step', 'done', 'aborted', 'failed'].includes(runner.status) || (runner.status === 'paused' && engine.open().moves.state()?.error);
     const copyHeld = (runner.currentStep === 4 || runner.currentStep === 5) && Date.now() - started > 300;
     if (settled || copyHeld || Date.now() - started > 10_000) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-function printWorkload(stats: { writes: number; reads: number; bytesWritten: number; interceptedWrites: number; errors: number; writeLatencyP50Ms: number | null; writeLatencyP99Ms: number | null }): void {
+function printWorkload(stats: { writes: number; reads: number; bytesWritten: number; interceptedWrites: number; errors: number; lastError?: string | null; writeLatencyP50Ms: number | null; writeLatencyP99Ms: number | null }): void {
   const ms = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)} ms`);
   process.stdout.write(`  Workload: ${stats.writes} writes (${mib(stats.bytesWritten)}), ${stats.reads} reads, ${stats.interceptedWrites} intercepted by the mirror, ${stats.errors} errors; write latency p50 ${ms(stats.writeLatencyP50Ms)}, p99 ${ms(stats.writeLatencyP99Ms)}.\n`);
+  // Failed IOs were not acknowledged, so verify does not expect them; the last one says why.
+  if (stats.lastError) process.stdout.write(`  Workload: last failed IO: ${stats.lastError}\n`);
 }

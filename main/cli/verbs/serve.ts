@@ -2,6 +2,9 @@
 // engine's API on 127.0.0.1 and prints exactly one line on stdout, as soon as it listens:
 //   lvmscope: serving on http://127.0.0.1:PORT/?token=TOKEN
 // Build output and progress go to stderr, so scripts can read the URL from stdout.
+// `--open` never puts the token on a command line (any user can read /proc/PID/cmdline of the
+// opener and the browser): it opens the file:// URL of a private launch page that redirects
+// to the tokened URL (main/serve/launchPage.ts), removed when serve stops.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -11,6 +14,7 @@ import type { Command } from 'commander';
 import { Engine, ENGINE_VERSION } from '../../../app/engine';
 import { ROOT, isBuildStale, runBuild } from '../../electron/buildOutput.mjs';
 import { createNodeHost, defaultDemoWorkspace, nodeClock } from '../../host';
+import { writeLaunchPage, type LaunchPage } from '../../serve/launchPage';
 import { startServer } from '../../serve/server';
 
 export interface ServeFlags {
@@ -45,23 +49,30 @@ async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> 
   }
   const demo = dir === undefined || Boolean(flags.demo);
   const engine = new Engine(createNodeHost({ kind: 'browser', holderName: 'lvmscope serve', workspace: () => ({ path: workspacePath, recent: [], demo }) }));
-  const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), engine, clock: nodeClock, port: flags.port });
+  const onDrop = (reason: string) => process.stderr.write(`lvmscope: ${reason}\n`);
+  const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), engine, clock: nodeClock, port: flags.port, onDrop });
   process.stdout.write(`lvmscope: serving on ${server.url}\n`);
   process.stderr.write(`lvmscope ${ENGINE_VERSION}: workspace ${workspacePath}; press Ctrl+C to stop.\n`);
   engine.log('info', 'host', `browser mode serves ${workspacePath}`);
-  if (flags.open) openInBrowser(server.url);
+  const launchPage = flags.open ? openInBrowser(server.url) : undefined;
   await new Promise<void>((resolve) => {
     // Closing the engine too releases the workspace lock, so the next lvmscope command (or
     // window) can open the folder at once instead of finding it "in use".
-    const stop = () => void server.close().then(() => engine.dispose()).then(resolve, resolve);
+    const stop = () => {
+      launchPage?.dispose();
+      void server.close().then(() => engine.dispose()).then(resolve, resolve);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
 }
 
-function openInBrowser(url: string): void {
+/** Opens the tokened URL through a launch page, so the token stays off every command line. */
+function openInBrowser(url: string): LaunchPage {
+  const page = writeLaunchPage(url);
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  const child = spawn(opener, [page.fileUrl], { stdio: 'ignore', detached: true });
   child.on('error', () => process.stderr.write(`lvmscope: could not start ${opener}; open the URL above by hand.\n`));
   child.unref();
+  return page;
 }

@@ -40,6 +40,6 @@ export function pattern(sectors: number, tag: number): Uint8Array {
 /** Creates, loads and resumes a device in one go. */
 export async function activate(dm: DeviceMapper, clock: SimClock, name: string, table: string): Promise<void> {
   dm.create(name);
-  dm.load(name, table);
+  dm.loadText(name, table);
   await clock.run(dm.resume(name));
 }

@@ -63,7 +63,7 @@ describe('suspend and resume', () => {
   it('refuses to swap in a table on a device that is not suspended and keeps the live table', async () => {
     const { dm, clock } = memoryDm([8192]);
     await activate(dm, clock, 'lv', '0 1024 linear 7:0 0');
-    dm.load('lv', '0 2048 linear 7:0 0');
+    dm.loadText('lv', '0 2048 linear 7:0 0');
     await expect(clock.run(dm.resume('lv'))).rejects.toThrow(/lv is active, so its inactive table cannot be swapped in; suspend it first/);
     expect(dm.table('lv')).toBe('0 1024 linear 7:0 0');
     await clock.run(dm.suspend('lv'));
@@ -75,7 +75,7 @@ describe('suspend and resume', () => {
   it('keeps mapping IO with the live table while another table is loaded', async () => {
     const { dm, clock, stores } = memoryDm([8192, 8192]);
     await activate(dm, clock, 'lv', '0 1024 linear 7:0 0');
-    dm.load('lv', '0 1024 linear 7:1 0');
+    dm.loadText('lv', '0 1024 linear 7:1 0');
     await clock.run(dm.get('lv').write(0, pattern(1, 9)));
     expect(stores[0].bytes.subarray(0, 512)).toEqual(pattern(1, 9));
     expect(stores[1].bytes.subarray(0, 512)).toEqual(new Uint8Array(512));
@@ -133,8 +133,8 @@ describe('registry', () => {
     const { dm, clock } = memoryDm([8192]);
     await activate(dm, clock, 'a', '0 1024 linear 7:0 0');
     await activate(dm, clock, 'b', '0 1024 linear 254:0 0');
-    expect(() => dm.load('a', '0 1024 linear 254:1 0')).toThrow(LvmscopeError);
-    expect(() => dm.load('a', '0 1024 linear 254:1 0')).toThrow(/stacked on it/);
+    expect(() => dm.loadText('a', '0 1024 linear 254:1 0')).toThrow(LvmscopeError);
+    expect(() => dm.loadText('a', '0 1024 linear 254:1 0')).toThrow(/stacked on it/);
   });
 
   it('fails IO deferred on a device that is removed while suspended', async () => {
@@ -151,7 +151,7 @@ describe('registry', () => {
     const types: string[] = [];
     dm.events.on((e) => types.push(e.type));
     await activate(dm, clock, 'lv', '0 1024 linear 7:0 0');
-    dm.load('lv', '0 512 linear 7:0 0');
+    dm.loadText('lv', '0 512 linear 7:0 0');
     await clock.run(dm.suspend('lv'));
     await clock.run(dm.resume('lv'));
     await clock.run(dm.get('lv').write(0, pattern(1, 1)));

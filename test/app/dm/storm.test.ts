@@ -85,9 +85,9 @@ async function writer(w: World, id: number): Promise<void> {
 
 async function reload(w: World, name: string, table: string, noflush: boolean): Promise<void> {
   const loadFirst = w.random.next() < 0.5;
-  if (loadFirst) w.dm.load(name, table);
+  if (loadFirst) w.dm.loadText(name, table);
   await w.dm.suspend(name, { noflush });
-  if (!loadFirst) w.dm.load(name, table);
+  if (!loadFirst) w.dm.loadText(name, table);
   await w.dm.resume(name);
 }
 
@@ -121,8 +121,8 @@ async function controlStep(w: World): Promise<void> {
     // Both devices, top-down suspend and bottom-up resume, as LVM orders a stack.
     await w.dm.suspend('vg-top', { noflush });
     await w.dm.suspend('vg-lower', { noflush });
-    w.dm.load('vg-lower', `${seg1Line}\n${seg2Line(w)}`);
-    w.dm.load('vg-top', `0 ${SIZE} linear 254:0 0`);
+    w.dm.loadText('vg-lower', `${seg1Line}\n${seg2Line(w)}`);
+    w.dm.loadText('vg-top', `0 ${SIZE} linear 254:0 0`);
     w.topDirect = false;
     await w.dm.resume('vg-lower');
     await w.dm.resume('vg-top');
@@ -157,10 +157,10 @@ describe('suspend / reload / resume storm', () => {
     try {
       const { dm, clock, random } = simDm(seed, [SIZE + 2048, SIZE + 2048, SIZE + 2048]);
       dm.create('vg-lower');
-      dm.load('vg-lower', `${seg1Line}\n${SEG} ${SIZE - SEG} linear 7:1 2048`);
+      dm.loadText('vg-lower', `${seg1Line}\n${SEG} ${SIZE - SEG} linear 7:1 2048`);
       await clock.run(dm.resume('vg-lower'));
       dm.create('vg-top');
-      dm.load('vg-top', `0 ${SIZE} linear 254:0 0`);
+      dm.loadText('vg-top', `0 ${SIZE} linear 254:0 0`);
       await clock.run(dm.resume('vg-top'));
       const w: World = { dm, clock, random, shadow: new Int32Array(SIZE), ios: 0, done: false, seg2: { minor: 1, offset: 2048 }, topDirect: false, log: [] };
       const writers = Array.from({ length: WRITERS }, (_, id) => writer(w, id));

@@ -36,7 +36,7 @@ describe('dmsetup table syntax', () => {
   it('prints the mirror status as the kernel does before and after the copy', async () => {
     const { dm, clock } = memoryDm([50000, 50000, 50000, 50000]);
     dm.create('m');
-    dm.load('m', '0 40960 mirror core 1 1024 2 7:1 0 7:3 0');
+    dm.loadText('m', '0 40960 mirror core 1 1024 2 7:1 0 7:3 0');
     expect(dm.status('m')).toBe('');
     dm.copier.pause();
     await clock.run(dm.resume('m'));
@@ -55,7 +55,7 @@ describe('dmsetup table syntax', () => {
   it('prints dmsetup info in the long form with values at column 20', async () => {
     const { dm, clock } = memoryDm([20000]);
     await activate(dm, clock, 'vg0-lv0', '0 8192 linear 7:0 0');
-    dm.load('vg0-lv0', '0 4096 linear 7:0 0');
+    dm.loadText('vg0-lv0', '0 4096 linear 7:0 0');
     expect(dm.infoText('vg0-lv0')).toBe(
       ['Name:              vg0-lv0', 'State:             ACTIVE', 'Read Ahead:        256', 'Tables present:    LIVE & INACTIVE', 'Open count:        0', 'Event number:      0', 'Major, minor:      254, 0', 'Number of targets: 1', ''].join('\n'),
     );
@@ -85,10 +85,10 @@ describe('bad tables', () => {
     it(`refuses ${what} with one sentence and leaves both tables untouched`, async () => {
       const { dm, clock } = memoryDm([10000, 10000]);
       await activate(dm, clock, 'lv', '0 100 linear 7:0 0');
-      dm.load('lv', '0 100 linear 7:1 0');
+      dm.loadText('lv', '0 100 linear 7:1 0');
       let error: unknown;
       try {
-        dm.load('lv', table);
+        dm.loadText('lv', table);
       } catch (e) {
         error = e;
       }

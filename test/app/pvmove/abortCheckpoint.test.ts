@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../app/engine';
 import { SeededRandom, sleep } from '../../../app/base/clock';
 import { readMove } from '../../../app/pvmove/layout';
-import { lvTable, tableText } from '../../../app/lvm/activate/tables';
+import { lvTable } from '../../../app/lvm/activate/tables';
+import { formatTable } from '../../../app/dm/table';
 import { writeSectors } from '../../../app/workload/pattern';
 import { SimClock } from '../../sim/clock';
 import { SimWorkspaceStorage } from '../../sim/simWorkspace';
@@ -59,7 +60,7 @@ async function abortAtCheckpoint(seed: number): Promise<void> {
 
   expect(moves.state()!.status).toBe('aborted');
   const open = session.ws.getVg('vg0');
-  expect(session.dm.table('vg0-lv0')).toBe(tableText(lvTable(open.vg, 'lv0', (id) => session.pvDevno(open, id))));
+  expect(session.dm.table('vg0-lv0')).toBe(formatTable(lvTable(open.vg, 'lv0', (id) => session.pvDevno(open, id))).join('\n'));
   const back = await clock.run(session.lvDevice('vg0', 'lv0').read(sector, 8));
   expect(Buffer.compare(back, written), 'the write made after the abort was lost').toBe(0);
   for (const w of early) expect(Buffer.compare(await clock.run(device.read(w.sector, 8)), w.data), `the write at sector ${w.sector} was lost`).toBe(0);

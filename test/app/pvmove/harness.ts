@@ -31,7 +31,7 @@ export async function memoryEngine(layout: DemoLayout = SEED_LAYOUT, seed = 1): 
   const storage = new MemoryWorkspaceStorage('mem:/demo');
   const random = new SeededRandom(seed);
   const quiet = () => undefined;
-  const options = { clock: nodeClock, random, hostname: 'test-host', holder: 'test', unixTime: () => 1_700_000_000, log: quiet, onChange: quiet, onStep: quiet, onIntercept: quiet };
+  const options = { clock: nodeClock, random, hostname: 'test-host', holder: 'test', unixTime: () => 1_700_000_000, log: quiet, onChange: quiet, onStep: quiet, onDmEvent: quiet };
   await (await createDemo('mem:/demo', storage, options, layout, false)).close();
   const engine = new Engine({ kind: 'test', clock: nodeClock, random, hostname: 'test-host', unixTime: () => 1_700_000_000, storage: () => storage });
   await engine.handlers['workspace.open']({ path: 'mem:/demo' });

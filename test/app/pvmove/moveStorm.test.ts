@@ -22,7 +22,8 @@ import type { MoveOptions } from '../../../app/api/move';
 import type { VgView } from '../../../app/api/views';
 import { createDemo, type DemoLayout } from '../../../app/session/demo';
 import { lvKey } from '../../../app/workload';
-import { lvTable, tableText } from '../../../app/lvm/activate/tables';
+import { lvTable } from '../../../app/lvm/activate/tables';
+import { formatTable } from '../../../app/dm/table';
 import { vgProblems } from '../../../app/lvm/model/validate';
 import { lvExtentCount } from '../../../app/lvm/model/types';
 import { readMove } from '../../../app/pvmove/layout';
@@ -143,7 +144,7 @@ class Storm {
   async setup(): Promise<void> {
     const clock = this.firstClock;
     const quiet = () => undefined;
-    const options = { clock, random: this.random, hostname: 'sim', holder: 'storm', unixTime: () => 1_700_000_000, log: quiet, onChange: quiet, onStep: quiet, onIntercept: quiet };
+    const options = { clock, random: this.random, hostname: 'sim', holder: 'storm', unixTime: () => 1_700_000_000, log: quiet, onChange: quiet, onStep: quiet, onDmEvent: quiet };
     await clock.run(createDemo(PATH, this.storage, options, this.layout, false).then((s) => s.close()));
     await this.openWorld(clock);
     const vg = this.world.engine.session!.ws.getVg('vg0').vg;
@@ -397,7 +398,7 @@ class Storm {
         this.problems.push(`${label}: ${lv.name} is not active`);
         continue;
       }
-      const expected = tableText(lvTable(open.vg, lv.name, (id) => session.pvDevno(open, id)));
+      const expected = formatTable(lvTable(open.vg, lv.name, (id) => session.pvDevno(open, id))).join('\n');
       if (session.dm.table(name) !== expected) this.problems.push(`${label}: ${name} has table\n${session.dm.table(name)}\nbut the metadata says\n${expected}`);
       await this.checkData(label, lv.name);
     }

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { Engine } from '../../../app/engine';
 import { createNodeHost } from '../../../main/host';
 import type { StepView } from '../../../app/api/move';
-import { lvLayout, waitForEnd } from './harness';
+import { lvLayout, waitForEnd, waitForStep } from './harness';
+import { formatTable } from '../../../app/dm/table';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -28,7 +29,7 @@ async function demoEngine() {
   let intercepted = 0;
   engine.subscribe((name, payload) => {
     if (name === 'move.step') steps.push(payload as StepView);
-    if (name === 'move.intercept' && (payload as { phase: string }).phase === 'intercepted') intercepted += 1;
+    if (name === 'dm.event' && (payload as { type: string }).type === 'write-intercepted') intercepted += 1;
   });
   await engine.handlers['workspace.createDemo']({ path: dir, scenario: 'seed', force: false });
   return { dir, engine, steps, intercepted: () => intercepted };
@@ -58,7 +59,7 @@ describe('the seed move (pvmove pv2 pv4) on real image files', () => {
     expect(after.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0']);
     const { devices } = await engine.handlers['dm.list']({});
     expect(devices.map((d) => d.name)).toEqual(['vg0-lv0']);
-    expect(devices[0].live).toEqual(['0 12288 linear 7:0 2048', '12288 8192 linear 7:3 2048', '20480 10240 linear 7:2 2048']);
+    expect(formatTable(devices[0].live ?? [])).toEqual(['0 12288 linear 7:0 2048', '12288 8192 linear 7:3 2048', '20480 10240 linear 7:2 2048']);
     const verify = await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' });
     expect(verify.mismatches).toBe(0);
     expect(verify.summary).toMatch(/0 mismatches/);
@@ -68,10 +69,9 @@ describe('the seed move (pvmove pv2 pv4) on real image files', () => {
     const { engine, steps } = await demoEngine();
     await engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { stepMode: true, rateBytesPerSec: 64 * 1024 } });
     for (let n = 1; n <= 4; n += 1) {
-      await new Promise((r) => setTimeout(r, 50));
-      const { move } = await engine.handlers['move.state']({});
-      expect(move!.status).toBe('waiting-step');
-      expect(move!.steps.find((s) => s.number === n)!.state).toBe('waiting');
+      const move = await waitForStep(engine, n);
+      expect(move.status).toBe('waiting-step');
+      expect(move.steps.find((s) => s.number === n)!.state).toBe('waiting');
       await engine.handlers['move.control']({ action: 'next' });
     }
     await new Promise((r) => setTimeout(r, 100));

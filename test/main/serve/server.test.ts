@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import type { WireMessage } from '../../../app/api/wire';
 import { Engine, ENGINE_VERSION } from '../../../app/engine';
 import { createNodeHost, nodeClock } from '../../../main/host';
-import { resolveInside, startServer, tokenMatches } from '../../../main/serve/server';
+import { fileInside, startServer, tokenMatches } from '../../../main/serve/server';
 import type { RunningServer } from '../../../main/serve/server';
 
 const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-ui-'));
@@ -81,8 +81,10 @@ describe('the browser-mode server', () => {
     expect((await get('/../../../etc/passwd')).status).toBe(404);
     expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
     expect((await get(`/?token=${server.token}`, `evil.example:${server.port}`)).status).toBe(403);
-    expect(resolveInside('/srv/ui', '/../x')).toBe('/srv/ui/x');
-    expect(resolveInside('/srv/ui', '/a/%00')).toBeUndefined();
+    // Paths are decoded once, before this: a `..` segment or a NUL is refused, not clamped.
+    expect(fileInside('/srv/ui', '/assets/app.js')).toBe('/srv/ui/assets/app.js');
+    expect(fileInside('/srv/ui', '/../x')).toBeUndefined();
+    expect(fileInside('/srv/ui', '/a/\0')).toBeUndefined();
   });
 
   it('refuses a WebSocket without the right token', async () => {
@@ -97,18 +99,23 @@ describe('the browser-mode server', () => {
     const ws = await connect(`?token=${server.token}`);
     const received: WireMessage[] = [];
     ws.on('message', (d) => received.push(JSON.parse(String(d)) as WireMessage));
-    ws.send('not json'); // dropped, the connection survives
+    ws.send('not json'); // answered with a protocol error (id null); the connection survives
     ws.send(JSON.stringify({ kind: 'request', id: 1, method: 'engine.info', params: {} }));
     ws.send(JSON.stringify({ kind: 'request', id: 2, method: 'workspace.listImages', params: { path: workspace } }));
     ws.send(JSON.stringify({ kind: 'request', id: 3, method: 'workspace.listImages', params: { path: 7 } }));
-    await expect.poll(() => received.filter((m) => m.kind === 'response').length).toBe(3);
+    await expect.poll(() => received.filter((m) => m.kind === 'response').length).toBe(4);
     engine.log('info', 'test', 'pushed to the browser');
     await expect.poll(() => received.some((m) => m.kind === 'event' && m.name === 'log' && JSON.stringify(m.payloads).includes('pushed to the browser'))).toBe(true);
-    const byId = (id: number) => received.find((m) => m.kind === 'response' && m.id === id);
+    const byId = (id: number | null) => received.find((m) => m.kind === 'response' && m.id === id);
     expect(byId(1)).toMatchObject({ result: { ok: true, value: { name: 'lvmscope', version: ENGINE_VERSION, host: 'browser' } } });
     expect(byId(2)).toMatchObject({ result: { ok: true, value: { images: [{ name: 'disk.img', sizeBytes: 1 << 20 }] } } });
     expect(byId(3)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST' } } });
+    expect(byId(null)).toMatchObject({ result: { ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('not valid JSON') } } });
     ws.close();
+  });
+
+  it('says in a sentence when its port is taken', async () => {
+    await expect(startServer({ rendererDir, engine, clock: nodeClock, port: server.port })).rejects.toThrow(`Port ${server.port} on 127.0.0.1 is already in use (by another lvmscope serve, or another program); choose another with --port, or --port 0 for any free one.`);
   });
 
   it('compares tokens exactly', () => {
@@ -116,5 +123,7 @@ describe('the browser-mode server', () => {
     expect(tokenMatches('abd', 'abc')).toBe(false);
     expect(tokenMatches('ab', 'abc')).toBe(false);
     expect(tokenMatches(null, 'abc')).toBe(false);
+    // Same length in characters, more bytes: refused (timingSafeEqual used to throw on it).
+    expect(tokenMatches('ééé', 'abc')).toBe(false);
   });
 });

@@ -1,31 +1,32 @@
-// Proves the dm-stack geometry: dmsetup table lines parse into targets with their devices
-// (a mirror's source leg first), and the stack becomes a tree from `dependsOn` with the LV on
-// top, its -orig device below and the PVs' loop devices at the leaves (└─ only on a last
-// child, ├─ on the others, as `dmsetup ls --tree` draws it); a mirror's `dmsetup status`
-// line gives the regions in sync, which the diagram paints once the engine's progress no
-// longer lists the mirror (steps 5 to 7).
+// Proves the dm-stack geometry: typed targets give their devices (a mirror's source leg
+// first), and the stack becomes a tree from `dependsOn` with the LV on top, its -orig device
+// below and the PVs' loop devices at the leaves (└─ only on a last child, ├─ on the others, as
+// `dmsetup ls --tree` draws it); a mirror's typed status gives the regions in sync, which the
+// diagram paints once the engine's progress no longer lists the mirror (steps 5 to 7).
 import { describe, expect, it } from 'vitest';
 import type { DmDeviceView } from '../../../app/api/views';
-import { flattenTree, mirrorsFromStatus, parseMirrorStatus, parseTableLine, stackTree } from '../../../renderer/geometry/dmStack';
+import { parseTable } from '../../../app/dm/table';
+import { flattenTree, mirrorsFromStatus, stackTree, tableTargets } from '../../../renderer/geometry/dmStack';
 
 const MIRROR_TABLE = ['0 12288 linear 254:1 0', '12288 8192 mirror core 1 128 2 254:1 12288 7:3 2048', '20480 10240 linear 254:1 20480'];
 const ORIG_TABLE = ['0 12288 linear 7:0 2048', '12288 8192 linear 7:1 2048', '20480 10240 linear 7:2 2048'];
 
+/** A device view whose live table is written as dmsetup lines (parsed the way the CLI parses a typed table). */
 function device(name: string, devno: string, live: string[], dependsOn: string[]): DmDeviceView {
-  return { name, uuid: name, devno, state: 'ACTIVE', live, inactive: null, status: [], openCount: 0, eventNr: 0, inFlight: 0, deferred: 0, io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 }, dependsOn };
+  return { name, uuid: name, devno, state: 'ACTIVE', live: parseTable(live.join('\n')), inactive: null, status: [], mirrors: [], openCount: 0, eventNr: 0, inFlight: 0, deferred: 0, io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 }, dependsOn };
 }
 const PVS = ['pv1', 'pv2', 'pv3', 'pv4'].map((name, i) => ({ name, devno: `7:${i}` }));
 const LV = device('vg0-lv0', '254:0', MIRROR_TABLE, ['254:1', '7:3']);
 const ORIG = device('vg0-lv0-orig', '254:1', ORIG_TABLE, ['7:0', '7:1', '7:2']);
 
 describe('dm stack geometry', () => {
-  it('parses linear and mirror table lines', () => {
-    expect(parseTableLine('0 12288 linear 7:0 2048')).toEqual({ startSector: 0, lengthSectors: 12288, type: 'linear', devices: [{ devno: '7:0', offsetSectors: 2048 }], regionSizeSectors: null });
-    const mirror = parseTableLine(MIRROR_TABLE[1])!;
+  it('gives each typed target its devices, a mirror its region size and its source leg first', () => {
+    const [linear, mirror] = tableTargets(parseTable(['0 12288 linear 7:0 2048', '12288 8192 mirror core 1 128 2 254:1 12288 7:3 2048'].join('\n')));
+    expect(linear).toEqual({ startSector: 0, lengthSectors: 12288, type: 'linear', devices: [{ devno: '7:0', offsetSectors: 2048 }], regionSizeSectors: null });
     expect(mirror.type).toBe('mirror');
     expect(mirror.regionSizeSectors).toBe(128);
     expect(mirror.devices).toEqual([{ devno: '254:1', offsetSectors: 12288 }, { devno: '7:3', offsetSectors: 2048 }]);
-    expect(parseTableLine('garbage')).toBeNull();
+    expect(tableTargets(null)).toEqual([]);
   });
 
   it('builds the stack tree: the LV on top, -orig below, loop devices of PVs at the leaves', () => {
@@ -39,19 +40,13 @@ describe('dm stack geometry', () => {
     expect(rows.map((r) => `${r.label}:${r.last ? 'last' : 'more'}`)).toEqual(['vg0-lv0:last', 'vg0-lv0-orig:more', 'pv1:more', 'pv2:more', 'pv3:last', 'pv4:last']);
   });
 
-  it('reads the regions in sync from a dm-mirror status line and ignores other targets', () => {
-    expect(parseMirrorStatus('12288 8192 mirror 2 254:1 7:3 15/64 1 AA 1 core')).toEqual({ regionsInSync: 15, regionsTotal: 64 });
-    expect(parseMirrorStatus('0 12288 linear ')).toBeNull();
-    expect(parseMirrorStatus('12288 8192 mirror 2 254:1 7:3 garbage')).toBeNull();
-  });
-
-  it('turns a loaded mirror into a progress view from dmsetup status: 64 of 64 regions copied after the copy', () => {
-    const lv = { ...LV, status: ['0 12288 linear ', '12288 8192 mirror 2 254:1 7:3 64/64 1 AA 1 core', '20480 10240 linear '] };
+  it('turns a loaded mirror into a progress view from its status: 64 of 64 regions copied after the copy', () => {
+    const lv = { ...LV, mirrors: [{ targetIndex: 1, regionsInSync: 64, regionsTotal: 64, health: 'AA' }] };
     const [mirror, ...rest] = mirrorsFromStatus(lv);
     expect(rest).toEqual([]);
-    expect(mirror).toMatchObject({ device: 'vg0-lv0', targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: 64, regionsCopied: 64 });
+    expect(mirror).toMatchObject({ device: 'vg0-lv0', targetIndex: 1, targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: 64, regionsCopied: 64 });
     expect(mirror.regions).toEqual([{ start: 0, count: 64, state: 'copied' }]);
-    const partial = mirrorsFromStatus({ ...lv, status: ['0 12288 linear ', '12288 8192 mirror 2 254:1 7:3 10/64 1 AA 1 core', '20480 10240 linear '] })[0];
+    const partial = mirrorsFromStatus({ ...lv, mirrors: [{ targetIndex: 1, regionsInSync: 10, regionsTotal: 64, health: 'AA' }] })[0];
     expect(partial.regions).toEqual([{ start: 0, count: 10, state: 'copied' }, { start: 10, count: 54, state: 'pending' }]);
     expect(mirrorsFromStatus(ORIG)).toEqual([]);
   });

@@ -4,13 +4,15 @@
 // the same drawing settles into pv1 | pv4 | pv3 with sector-proportional widths.
 import { describe, expect, it } from 'vitest';
 import type { DmDeviceView } from '../../../app/api/views';
+import { parseTable } from '../../../app/dm/table';
 import { diagramLayout } from '../../../renderer/geometry/moveDiagram';
 
 const MIRROR_TABLE = ['0 12288 linear 254:1 0', '12288 8192 mirror core 1 128 2 254:1 12288 7:3 2048', '20480 10240 linear 254:1 20480'];
 const ORIG_TABLE = ['0 12288 linear 7:0 2048', '12288 8192 linear 7:1 2048', '20480 10240 linear 7:2 2048'];
 
+/** A device view whose live table is written as dmsetup lines (parsed the way the CLI parses a typed table). */
 function device(name: string, devno: string, live: string[], dependsOn: string[]): DmDeviceView {
-  return { name, uuid: name, devno, state: 'ACTIVE', live, inactive: null, status: [], openCount: 0, eventNr: 0, inFlight: 0, deferred: 0, io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 }, dependsOn };
+  return { name, uuid: name, devno, state: 'ACTIVE', live: parseTable(live.join('\n')), inactive: null, status: [], mirrors: [], openCount: 0, eventNr: 0, inFlight: 0, deferred: 0, io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 }, dependsOn };
 }
 const PVS = ['pv1', 'pv2', 'pv3', 'pv4'].map((name, i) => ({ name, devno: `7:${i}` }));
 const LV = device('vg0-lv0', '254:0', MIRROR_TABLE, ['254:1', '7:3']);

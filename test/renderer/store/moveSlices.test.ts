@@ -1,43 +1,62 @@
-// Proves the devices, move and workload slices on a fresh store: a suspend, a table load, a
-// swap, a create and a remove are each recognised between two dm reports (and counters alone
-// are not a change); step events update the step list in place; intercepts are bounded and
-// numbered; the rate presets give the demo rate (4 MiB in about 20 s) and unlimited; a
+// Proves the devices, move and workload slices on a fresh store: the devices follow a dm
+// snapshot plus the numbered events after it (a suspend and a resume in one batch are both
+// applied, a table loaded shows in the inactive slot until the swap, counters alone are not a
+// change, events older than the snapshot are skipped); step events update the step list in
+// place; held-write events are bounded and kept in stream order; the rate presets give the demo rate (4 MiB in about 20 s) and unlimited; a
 // deferred removal is a change of its own; the figures remember a move's regions and
 // intercepted writes after the engine's progress drops them (checkpoint, done).
 import { describe, expect, it } from 'vitest';
 import type { DmDeviceView } from '../../../app/api/views';
 import type { MoveStateView } from '../../../app/api/move';
 import { createAppStore } from '../../../renderer/store';
-import { deviceChange } from '../../../renderer/store/devicesSlice';
-import { MAX_INTERCEPTS, RATE_PRESETS, rateOf, DEFAULT_MOVE_SETTINGS, EMPTY_FIGURES, regionsFigure, rememberFigures } from '../../../renderer/store/moveSlice';
+import type { DmStreamEvent, WriteEvent } from '../../../app/api/dmStream';
+import { MAX_WRITE_EVENTS, RATE_PRESETS, rateOf, DEFAULT_MOVE_SETTINGS, EMPTY_FIGURES, regionsFigure, rememberFigures } from '../../../renderer/store/moveSlice';
 import type { MirrorProgressView, MoveProgressView } from '../../../app/api/move';
 
-const dev = (patch: Partial<DmDeviceView> = {}): DmDeviceView => ({ name: 'vg0-lv0', uuid: 'u', devno: '254:0', state: 'ACTIVE', live: ['0 8 linear 7:0 2048'], inactive: null, status: [], openCount: 0, eventNr: 0, inFlight: 0, deferred: 0, io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 }, dependsOn: ['7:0'], ...patch });
+const ON_PV4 = [{ type: 'linear' as const, startSector: 0, lengthSectors: 8, device: { devno: '7:3', offsetSectors: 2048 } }];
+const dev = (patch: Partial<DmDeviceView> = {}): DmDeviceView => ({ name: 'vg0-lv0', uuid: 'u', devno: '254:0', state: 'ACTIVE', live: [{ type: 'linear', startSector: 0, lengthSectors: 8, device: { devno: '7:0', offsetSectors: 2048 } }], inactive: null, status: [], mirrors: [], openCount: 0, eventNr: 0, inFlight: 0, deferred: 0, io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 }, dependsOn: ['7:0'], ...patch });
+
+/** Numbered events of stream 1, as the engine sends them. */
+function stream(bodies: Array<Partial<DmStreamEvent> & { type: DmStreamEvent['type'] }>, firstSeq = 1): DmStreamEvent[] {
+  return bodies.map((b, i) => ({ stream: 1, seq: firstSeq + i, timeMs: i, device: 'vg0-lv0', devno: '254:0', ...b }) as DmStreamEvent);
+}
 
 describe('device changes', () => {
-  it('tell suspend, resume, load, swap, create and remove apart', () => {
-    expect(deviceChange(dev(), dev({ state: 'SUSPENDED' }))).toBe('suspended');
-    expect(deviceChange(dev({ state: 'SUSPENDED' }), dev())).toBe('resumed');
-    expect(deviceChange(dev(), dev({ inactive: ['0 8 linear 7:3 2048'] }))).toBe('loaded');
-    expect(deviceChange(dev({ inactive: ['0 8 linear 7:3 2048'] }), dev({ live: ['0 8 linear 7:3 2048'] }))).toBe('swapped');
-    expect(deviceChange(undefined, dev())).toBe('created');
-    expect(deviceChange(dev(), undefined)).toBe('removed');
-    expect(deviceChange(dev(), dev({ deferredRemove: true }))).toBe('remove deferred');
-    expect(deviceChange(dev({ deferredRemove: true }), dev({ deferredRemove: true }))).toBeNull();
-    expect(deviceChange(dev(), dev({ io: { reads: 5, writes: 1, readSectors: 40, writtenSectors: 8 } }))).toBeNull();
+  it('follow every event after the snapshot: a suspend and a resume in one batch, a loaded table, a swap', () => {
+    const store = createAppStore();
+    store.getState().applyDmSnapshot({ stream: 1, seq: 0, devices: [dev()] });
+    store.getState().applyDmEvents(stream([{ type: 'suspended', deferred: 3 }, { type: 'table-loaded', table: ON_PV4 }]));
+    const d = () => store.getState().devices.list[0];
+    expect(d()).toMatchObject({ state: 'SUSPENDED', deferred: 3, inactive: ON_PV4 });
+    expect(store.getState().devices.changes['vg0-lv0'].change).toBe('loaded');
+    store.getState().applyDmEvents(stream([{ type: 'table-swapped', table: ON_PV4 }, { type: 'resumed', replayed: 3 }], 3));
+    expect(d()).toMatchObject({ state: 'ACTIVE', deferred: 0, live: ON_PV4, inactive: null, dependsOn: ['7:3'] });
+    expect(store.getState().devices.changes['vg0-lv0']).toEqual({ change: 'resumed', seq: 4 });
+    expect(store.getState().devices.seq).toBe(4);
   });
 
-  it('are numbered in the store so the same change flashes again', () => {
+  it('creates and removes devices, marks a deferred removal, and does not count counters as a change', () => {
     const store = createAppStore();
-    store.getState().setDevices([dev()]);
-    store.getState().setDevices([dev({ state: 'SUSPENDED' })]);
-    const first = store.getState().devices.changes['vg0-lv0'];
-    store.getState().setDevices([dev()]);
-    store.getState().setDevices([dev({ state: 'SUSPENDED' })]);
-    const second = store.getState().devices.changes['vg0-lv0'];
-    expect(first.change).toBe('suspended');
-    expect(second.change).toBe('suspended');
-    expect(second.seq).toBeGreaterThan(first.seq);
+    store.getState().applyDmSnapshot({ stream: 1, seq: 0, devices: [dev()] });
+    store.getState().applyDmEvents(stream([{ type: 'device-created', device: 'vg0-lv0-orig', devno: '254:1', uuid: '' }, { type: 'io-counters', io: { reads: 5, writes: 1, readSectors: 40, writtenSectors: 8 }, inFlight: 0, deferred: 0 }]));
+    expect(store.getState().devices.list.map((x) => x.name)).toEqual(['vg0-lv0', 'vg0-lv0-orig']);
+    expect(store.getState().devices.changes['vg0-lv0']).toBeUndefined();
+    expect(store.getState().devices.list[0].io.reads).toBe(5);
+    store.getState().applyDmEvents(stream([{ type: 'remove-deferred', device: 'vg0-lv0-orig', devno: '254:1' }, { type: 'device-removed', device: 'vg0-lv0-orig', devno: '254:1' }], 3));
+    expect(store.getState().devices.list.map((x) => x.name)).toEqual(['vg0-lv0']);
+    expect(store.getState().devices.changes['vg0-lv0-orig'].change).toBe('removed');
+  });
+
+  it('skips events a newer snapshot already holds, and replays newer ones over an older snapshot', () => {
+    const store = createAppStore();
+    store.getState().applyDmEvents(stream([{ type: 'suspended', deferred: 0 }, { type: 'resumed', replayed: 0 }, { type: 'suspended', deferred: 1 }]));
+    // The events came first: they wait for a snapshot of their stream.
+    expect(store.getState().devices.list).toEqual([]);
+    store.getState().applyDmSnapshot({ stream: 1, seq: 2, devices: [dev()] });
+    expect(store.getState().devices.list[0]).toMatchObject({ state: 'SUSPENDED', deferred: 1 });
+    expect(store.getState().devices.seq).toBe(3);
+    store.getState().applyDmEvents(stream([{ type: 'resumed', replayed: 0 }], 2));
+    expect(store.getState().devices.list[0].state).toBe('SUSPENDED');
   });
 });
 
@@ -53,13 +72,14 @@ describe('the move slice', () => {
     expect(store.getState().move.state?.step).toBe(2);
   });
 
-  it('keeps the newest intercepts, numbered', () => {
+  it('keeps the newest held-write events, in stream order', () => {
     const store = createAppStore();
-    for (let i = 0; i < MAX_INTERCEPTS + 10; i += 1) store.getState().addIntercept({ lv: 'lv0', device: 'vg0-lv0', region: i, sector: 0, phase: 'intercepted', timeMs: i });
-    const list = store.getState().move.intercepts;
-    expect(list).toHaveLength(MAX_INTERCEPTS);
+    const writes = stream(Array.from({ length: MAX_WRITE_EVENTS + 10 }, (_, i) => ({ type: 'write-intercepted' as const, targetIndex: 1, region: i, sector: 12288 + i * 128, countSectors: 8, waitingWrites: 1 }))) as WriteEvent[];
+    store.getState().addWriteEvents(writes);
+    const list = store.getState().move.writes;
+    expect(list).toHaveLength(MAX_WRITE_EVENTS);
     expect(list[0].region).toBe(10);
-    expect(list.at(-1)!.seq).toBe(MAX_INTERCEPTS + 10);
+    expect(list.at(-1)!.seq).toBe(MAX_WRITE_EVENTS + 10);
   });
 
   it('offers a demo rate that moves 4 MiB in about 20 s, unlimited, and custom', () => {
@@ -69,7 +89,7 @@ describe('the move slice', () => {
   });
 });
 
-const mirror = (copied: number, total = 64): MirrorProgressView => ({ device: 'vg0-lv0', targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: total, regionsCopied: copied, regions: [], intercepted: [], sourceLeg: 'vg0-lv0-orig', destinationLeg: 'pv4' });
+const mirror = (copied: number, total = 64): MirrorProgressView => ({ device: 'vg0-lv0', targetIndex: 1, targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: total, regionsCopied: copied, regions: [], intercepted: [], sourceLeg: 'vg0-lv0-orig', destinationLeg: 'pv4' });
 const progress = (patch: Partial<MoveProgressView>): MoveProgressView => ({ bytesTotal: 4 << 20, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], ...patch });
 
 describe('move figures', () => {

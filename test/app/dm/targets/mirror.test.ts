@@ -34,8 +34,19 @@ function setup(seed: number) {
   dm.addImage(source, 1);
   dm.addImage(dest, 3);
   dm.create('vg-lv');
-  dm.load('vg-lv', `0 ${LEN} mirror core 1 ${REGION} 2 7:1 2048 7:3 0`);
+  dm.loadText('vg-lv', `0 ${LEN} mirror core 1 ${REGION} 2 7:1 2048 7:3 0`);
   return { clock, random, dm, source, dest };
+}
+
+/** Two mirrors in one table, with an identity target between them (as pvmove's two-segment moves). */
+function memoryTwoMirrors(seed: number) {
+  const clock = new SimClock();
+  const random = new SeededRandom(seed);
+  const dm = new DeviceMapper({ clock });
+  for (let i = 0; i < 3; i++) dm.addImage(new SimDisk(`pv${i}.img`, 8192 * 512, { clock, random, latencyMs: [0.1, 1] }), i);
+  dm.create('two');
+  dm.loadText('two', ['0 1024 mirror core 1 128 2 7:0 0 7:1 0', '1024 1024 linear 7:0 1024', '2048 1024 mirror core 1 256 2 7:0 2048 7:2 0'].join('\n'));
+  return { clock, dm };
 }
 
 const sourceBytes = (s: SimDisk) => s.current.subarray(2048 * 512, (2048 + LEN) * 512);
@@ -135,17 +146,35 @@ describe('mirror target', () => {
     expect(mirror.isInSync).toBe(true);
   });
 
-  withSeed('reports progress as coalesced region runs and raises the event number when in sync', async (seed) => {
+  withSeed('reports every region as copying then copied, once each and in order, and raises the event number when in sync', async (seed) => {
     const { clock, dm } = setup(seed);
     const events: DmEvent[] = [];
     dm.events.on((e) => events.push(e));
     await clock.run(dm.resume('vg-lv'));
     await clock.run(dm.mirror('vg-lv').awaitInSync());
-    const progress = events.filter((e) => e.type === 'mirror-regions');
-    expect(progress.length).toBeGreaterThan(0);
-    expect(progress.length).toBeLessThan(40);
+    const regionEvents = events.flatMap((e) => (e.type === 'region-state' ? [e] : []));
+    for (let region = 0; region < 40; region++) {
+      expect(regionEvents.filter((e) => e.region === region).map((e) => e.state), `region ${region}`).toEqual(['copying', 'copied']);
+    }
+    expect(regionEvents.map((e) => e.inSyncRegions)).toEqual([...regionEvents.map((e) => e.inSyncRegions)].sort((a, b) => a - b));
+    expect(regionEvents.every((e) => e.device === 'vg-lv' && e.targetIndex === 0 && e.nrRegions === 40)).toBe(true);
     expect(events.filter((e) => e.type === 'mirror-in-sync')).toHaveLength(1);
+    expect(events.findIndex((e) => e.type === 'mirror-in-sync')).toBeGreaterThan(events.lastIndexOf(regionEvents[regionEvents.length - 1]));
     expect(dm.info('vg-lv').eventNumber).toBe(1);
+  });
+
+  withSeed('reports a held write with the absolute sector and target index of its mirror: intercepted, region copied, released, on both legs', async (seed) => {
+    const { clock, dm } = memoryTwoMirrors(seed);
+    dm.copier.pause();
+    await clock.run(dm.resume('two'));
+    const events: DmEvent[] = [];
+    dm.events.on((e) => events.push(e));
+    // Sector 3000 is in the second mirror (target 2, which starts at sector 2048): its region 3.
+    await clock.run(dm.get('two').write(3000, pattern(8, 1)));
+    const story = events.filter((e) => e.type !== 'copier-progress' && e.type !== 'io-counters');
+    expect(story.map((e) => (e.type === 'region-state' ? `region ${e.state}` : e.type))).toEqual(['write-intercepted', 'region copying', 'region copied', 'write-released', 'write-both-legs']);
+    for (const e of story) expect(e).toMatchObject({ device: 'two', targetIndex: 2, region: 3 });
+    expect(story.filter((e) => 'sector' in e).map((e) => (e as { sector: number }).sector)).toEqual([3000, 3000, 3000]);
   });
 
   withSeed('marks a leg D and fails the write when the destination fails a write', async (seed) => {

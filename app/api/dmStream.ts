@@ -1,0 +1,204 @@
+// The device-mapper as one ordered event stream (DESIGN §2.1 api/): every change the engine's
+// dm makes — a device created, a table loaded into the inactive slot, a suspend, a swap, a
+// resume, a region that starts or finishes copying, a write held by the mirror, released,
+// landed on both legs — is one event with a sequence number. The API batches these events
+// (≤ 30 batches a second) but never drops, merges or reorders one, so a client sees every
+// moment, even a suspend and a resume within the same millisecond.
+//
+// A client that connects (or reconnects) asks for a snapshot (`dm.list`: the devices as of
+// sequence number S) and applies the events after S with `applyDmEvent`; `DmStreamFollower`
+// does exactly that, whatever order the snapshot and the events arrive in.
+
+import { z } from 'zod';
+import { DmDeviceView, TargetSpecView, type MirrorSyncView } from './views';
+import { targetDevices } from '../dm/table';
+
+const Ref = {
+  /** Which session's stream this is: sequence numbers restart when a workspace is (re)opened. */
+  stream: z.number().int().nonnegative(),
+  /** 1, 2, 3, … without gaps within a stream. */
+  seq: z.number().int().positive(),
+  timeMs: z.number(),
+  device: z.string(),
+  devno: z.string(),
+};
+const TargetRef = { ...Ref, targetIndex: z.number().int().nonnegative() };
+const Write = { ...TargetRef, region: z.number().int().nonnegative(), sector: z.number().int().nonnegative(), countSectors: z.number().int().positive() };
+
+export const DmStreamEvent = z.discriminatedUnion('type', [
+  z.object({ ...Ref, type: z.literal('device-created'), uuid: z.string() }),
+  z.object({ ...Ref, type: z.literal('device-removed') }),
+  z.object({ ...Ref, type: z.literal('remove-deferred') }),
+  /** A table was loaded into the inactive slot: loaded, not live until a resume swaps it in. */
+  z.object({ ...Ref, type: z.literal('table-loaded'), table: z.array(TargetSpecView) }),
+  z.object({ ...Ref, type: z.literal('inactive-cleared') }),
+  z.object({ ...Ref, type: z.literal('suspending'), noflush: z.boolean(), inFlight: z.number().int() }),
+  /** `deferred`: IOs queued while the device is suspended. */
+  z.object({ ...Ref, type: z.literal('suspended'), deferred: z.number().int() }),
+  /** The inactive table became live (during a resume). */
+  z.object({ ...Ref, type: z.literal('table-swapped'), table: z.array(TargetSpecView) }),
+  z.object({ ...Ref, type: z.literal('resumed'), replayed: z.number().int() }),
+  z.object({ ...Ref, type: z.literal('io-deferred'), op: z.enum(['read', 'write', 'flush']), sector: z.number().int(), countSectors: z.number().int(), queued: z.number().int() }),
+  z.object({
+    ...Ref,
+    type: z.literal('io-counters'),
+    io: z.object({ reads: z.number(), writes: z.number(), readSectors: z.number(), writtenSectors: z.number() }),
+    inFlight: z.number().int(),
+    deferred: z.number().int(),
+  }),
+  z.object({ ...Ref, type: z.literal('event-number'), eventNumber: z.number().int() }),
+  /** One region of the mirror at `targetIndex` changed state. */
+  z.object({ ...TargetRef, type: z.literal('region-state'), region: z.number().int().nonnegative(), state: z.enum(['pending', 'copying', 'copied']), regionsInSync: z.number().int(), regionsTotal: z.number().int() }),
+  z.object({ ...TargetRef, type: z.literal('mirror-in-sync'), regionsTotal: z.number().int() }),
+  /** A write to a region not copied yet is held; its region is copied first. `sector` is the device's (absolute). */
+  z.object({ ...Write, type: z.literal('write-intercepted'), waitingWrites: z.number().int() }),
+  z.object({ ...Write, type: z.literal('write-released'), waitedMs: z.number(), waitingWrites: z.number().int() }),
+  z.object({ ...Write, type: z.literal('write-both-legs'), legs: z.number().int() }),
+  z.object({ ...TargetRef, type: z.literal('leg-error'), leg: z.number().int(), legDevno: z.string(), health: z.string(), message: z.string() }),
+]);
+export type DmStreamEvent = z.infer<typeof DmStreamEvent>;
+export type DmStreamEventType = DmStreamEvent['type'];
+
+/** What `dm.list` answers and `dm.changed` carries: the devices as of sequence number `seq`. */
+export const DmSnapshot = z.object({
+  stream: z.number().int().nonnegative(),
+  /** The last event of the stream this snapshot includes (0: none yet). */
+  seq: z.number().int().nonnegative(),
+  devices: z.array(DmDeviceView),
+});
+export type DmSnapshot = z.infer<typeof DmSnapshot>;
+
+/** The held-write events, which the move diagram animates. */
+export type WriteEvent = Extract<DmStreamEvent, { type: 'write-intercepted' | 'write-released' | 'write-both-legs' }>;
+
+export function isWriteEvent(e: DmStreamEvent): e is WriteEvent {
+  return e.type === 'write-intercepted' || e.type === 'write-released' || e.type === 'write-both-legs';
+}
+
+/** A device as it is right after `dmsetup create`: no table, active, nothing counted. */
+function createdDevice(e: Extract<DmStreamEvent, { type: 'device-created' }>): DmDeviceView {
+  return {
+    name: e.device,
+    uuid: e.uuid,
+    devno: e.devno,
+    state: 'ACTIVE',
+    live: null,
+    inactive: null,
+    status: [],
+    mirrors: [],
+    openCount: 0,
+    eventNr: 0,
+    inFlight: 0,
+    deferred: 0,
+    io: { reads: 0, writes: 0, readSectors: 0, writtenSectors: 0 },
+    dependsOn: [],
+    deferredRemove: false,
+  };
+}
+
+/** The mirrors of a table that just went live: nothing in sync yet, until region events say so. */
+function mirrorsOf(table: readonly TargetSpecView[]): MirrorSyncView[] {
+  return table.flatMap((t, targetIndex) => (t.type === 'mirror' ? [{ targetIndex, regionsInSync: 0, regionsTotal: Math.ceil(t.lengthSectors / t.regionSectors), health: 'A'.repeat(t.legs.length) }] : []));
+}
+
+/** One device after event `e` (which concerns it). */
+function applyToDevice(d: DmDeviceView, e: DmStreamEvent): DmDeviceView {
+  switch (e.type) {
+    case 'remove-deferred':
+      return { ...d, deferredRemove: true };
+    case 'table-loaded':
+      return { ...d, inactive: e.table };
+    case 'inactive-cleared':
+      return { ...d, inactive: null };
+    case 'suspended':
+      return { ...d, state: 'SUSPENDED', deferred: e.deferred };
+    case 'table-swapped':
+      return { ...d, live: e.table, inactive: null, mirrors: mirrorsOf(e.table), dependsOn: [...new Set(e.table.flatMap((t) => targetDevices(t).map((x) => x.devno)))] };
+    case 'resumed':
+      return { ...d, state: 'ACTIVE', deferred: 0 };
+    case 'io-deferred':
+      return { ...d, deferred: e.queued };
+    case 'io-counters':
+      return { ...d, io: e.io, inFlight: e.inFlight, deferred: e.deferred };
+    case 'event-number':
+      return { ...d, eventNr: e.eventNumber };
+    case 'region-state':
+      return { ...d, mirrors: d.mirrors.map((m) => (m.targetIndex === e.targetIndex ? { ...m, regionsInSync: e.regionsInSync, regionsTotal: e.regionsTotal } : m)) };
+    case 'leg-error':
+      return { ...d, mirrors: d.mirrors.map((m) => (m.targetIndex === e.targetIndex ? { ...m, health: replaceAt(m.health, e.leg, e.health) } : m)) };
+    default:
+      return d;
+  }
+}
+
+function replaceAt(text: string, index: number, char: string): string {
+  return index < text.length ? text.slice(0, index) + char + text.slice(index + 1) : text;
+}
+
+/**
+ * The devices after one event. Tables, states, queued IO, counters and mirror sync follow the
+ * stream; `status` lines (dmsetup text) and open counts are refreshed by the next snapshot.
+ */
+export function applyDmEvent(devices: readonly DmDeviceView[], e: DmStreamEvent): DmDeviceView[] {
+  if (e.type === 'device-created') return [...devices.filter((d) => d.name !== e.device), createdDevice(e)];
+  if (e.type === 'device-removed') return devices.filter((d) => d.name !== e.device);
+  return devices.map((d) => (d.name === e.device ? applyToDevice(d, e) : d));
+}
+
+/** How many events a follower keeps to replay over a snapshot older than what it has applied. */
+export const FOLLOWER_LOG_LIMIT = 4096;
+
+/**
+ * A client's view of the stream: the devices as of `seq`, from a snapshot plus the events
+ * after it, whichever arrives first. Events at or before the snapshot's `seq` are skipped;
+ * events the client saw before an older snapshot are replayed on top of it.
+ */
+export class DmStreamFollower {
+  stream = -1;
+  seq = 0;
+  devices: DmDeviceView[] = [];
+  /** Events of the current stream applied or waiting for their snapshot, oldest first. */
+  private log: DmStreamEvent[] = [];
+  private hasSnapshot = false;
+
+  /** Applies a snapshot; returns the events replayed on top of it (newer than the snapshot). */
+  applySnapshot(snapshot: DmSnapshot): DmStreamEvent[] {
+    if (snapshot.stream !== this.stream) {
+      this.log = this.log.filter((e) => e.stream === snapshot.stream);
+      this.stream = snapshot.stream;
+    }
+    this.hasSnapshot = true;
+    this.devices = snapshot.devices;
+    this.seq = snapshot.seq;
+    const newer = this.log.filter((e) => e.seq > snapshot.seq);
+    for (const e of newer) this.applyOne(e);
+    this.log = newer;
+    return newer;
+  }
+
+  /** Applies a batch of events; returns those that were new (in order). */
+  applyEvents(events: readonly DmStreamEvent[]): DmStreamEvent[] {
+    const fresh: DmStreamEvent[] = [];
+    for (const e of events) {
+      if (e.stream !== this.stream) {
+        // A new stream (the workspace was reopened): wait for its snapshot.
+        if (e.stream < this.stream) continue;
+        this.stream = e.stream;
+        this.hasSnapshot = false;
+        this.log = [];
+        this.seq = 0;
+      }
+      if (this.hasSnapshot && e.seq <= this.seq) continue;
+      this.log.push(e);
+      if (this.log.length > FOLLOWER_LOG_LIMIT) this.log.splice(0, this.log.length - FOLLOWER_LOG_LIMIT);
+      if (this.hasSnapshot) this.applyOne(e);
+      fresh.push(e);
+    }
+    return fresh;
+  }
+
+  private applyOne(e: DmStreamEvent): void {
+    this.devices = applyDmEvent(this.devices, e);
+    this.seq = e.seq;
+  }
+}

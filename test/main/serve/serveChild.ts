@@ -1,0 +1,54 @@
+// Starts `lvmscope serve DIR --port 0` as a child process, the way a user does, and reads the
+// URL it prints on stdout. Tests against hostile input need the real process: the bug they
+// guard against is the process dying, which an in-process server would hide or share.
+
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+const SERVING_LINE = /^lvmscope: serving on (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]{32}))$/m;
+
+export interface ServeChild {
+  url: string;
+  port: number;
+  token: string;
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** True while the process runs. */
+  alive(): boolean;
+  /** SIGTERM, then SIGKILL after 5 s; resolves when the child has exited. */
+  stop(): Promise<void>;
+}
+
+export async function startServeChild(workspace: string, options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ServeChild> {
+  const cli = path.join(ROOT, 'main', 'cli', 'lvmscope.mjs');
+  const child = spawn(process.execPath, [cli, 'serve', workspace, '--port', '0', ...(options.args ?? [])], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const stop = async () => {
+    if (!alive()) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(killer);
+  };
+  const match = await new Promise<RegExpExecArray | null>((resolve) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += String(d);
+      const m = SERVING_LINE.exec(stdout);
+      if (m) resolve(m);
+    });
+    child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
+    void exited.then(() => resolve(SERVING_LINE.exec(stdout)));
+  });
+  if (!match) throw new Error(`lvmscope serve did not print its URL (exit ${child.exitCode ?? 'none'}).\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+  return { url: match[1], port: Number(match[2]), token: match[3], child, stdout: () => stdout, stderr: () => stderr, alive, stop };
+}
