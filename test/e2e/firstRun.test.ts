@@ -192,7 +192,8 @@ describe.skipIf(missingTools('git', 'npm', 'Xvfb', 'xwininfo', 'xkill', 'import'
     const env = userEnv(home);
     delete env.DISPLAY;
     delete env.WAYLAND_DISPLAY;
-    const start = spawn('npm', ['start'], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const start = spawn('npm', ['start'], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let started: number[] = [];
     try {
       let stdout = '';
       let stderr = '';
@@ -211,10 +212,19 @@ describe.skipIf(missingTools('git', 'npm', 'Xvfb', 'xwininfo', 'xkill', 'import'
       const page = await fetch(url);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="root">');
+      expect(stderr).not.toMatch(/^\s+at /m);
     } finally {
-      process.kill(-start.pid!, 'SIGINT');
+      // Ctrl+C as lvmscope sees it: SIGINT to the lvmscope process (npm, whose own exit on a
+      // terminal's Ctrl+C is npm's business, then exits with lvmscope's status).
+      started = [start.pid!, ...descendants(start.pid!)];
+      const lvmscope = started.find((pid) => {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return path.basename(argv[0]) === 'node' && argv[1] === 'main/electron/start.mjs';
+      });
+      process.kill(lvmscope ?? start.pid!, 'SIGINT');
     }
     expect(await exited(start, 30_000)).toBe(0);
+    await waitFor('every started process to end', 15_000, () => (started.every((p) => !alive(p)) ? true : undefined));
   });
 });
 

@@ -13,8 +13,8 @@ import type { Command } from 'commander';
 import { Engine, ENGINE_VERSION } from '../../../app/engine';
 import { ROOT, isBuildStale, runBuild } from '../../electron/buildOutput.mjs';
 import { createNodeHost, defaultDemoWorkspace, nodeClock } from '../../host';
-import { writeLaunchPage, type LaunchPage } from '../../serve/launchPage';
-import { startServer, type RunningServer } from '../../serve/server';
+import type { LaunchPage } from '../../serve/launchPage';
+import type { RunningServer } from '../../serve/server';
 import { resolveDir } from '../workspace';
 
 export interface Browser {
@@ -113,6 +113,9 @@ async function openWindow(dir: string | undefined, flags: WindowFlags): Promise<
   }
   const demo = dir === undefined || Boolean(flags.demo);
   const engine = new Engine(createNodeHost({ kind: 'browser', holderName: 'lvmscope window', workspace: () => ({ path: workspacePath, recent: [], demo }) }));
+  // Loaded here, not at the top: every other verb of the CLI bundle starts faster without
+  // evaluating the HTTP and WebSocket server.
+  const { startServer } = await import('../../serve/server');
   const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), engine, clock: nodeClock, port: 0 });
   const stopServing = () => server.close().then(() => engine.dispose());
   engine.log('info', 'host', `window mode serves ${workspacePath}`);
@@ -145,6 +148,7 @@ async function runWindow(browser: Browser, server: RunningServer, workspacePath:
   let child: ChildProcess | undefined;
   try {
     // The token never goes on a command line: the browser opens a private file that redirects.
+    const { writeLaunchPage } = await import('../../serve/launchPage');
     page = writeLaunchPage(server.url);
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     // Its own process group, so that closing down also ends the helpers the browser started
