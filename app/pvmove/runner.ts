@@ -98,6 +98,8 @@ export class MoveRunner {
   mirrors: MirrorInUse[] = [];
   readonly regionSizeSectors: number;
   private pausedByUser = false;
+  /** Resolves the pause of a checkpoint that could not be written (see pauseOnStorageError). */
+  private errorWake: (() => void) | undefined;
   /** True once the move is in the metadata (after step 3's commit, or from the start on resume). */
   recorded: boolean;
   /** LVs whose step 7 committed their final layout. */
@@ -153,6 +155,7 @@ export class MoveRunner {
     this.pausedByUser = false;
     this.host.dm.copier.resume();
     if (this.status === 'paused') this.setStatus('running');
+    this.wakeAfterError();
   }
   get isPaused(): boolean {
     return this.pausedByUser;
@@ -164,6 +167,27 @@ export class MoveRunner {
     this.abortWake?.();
     this.next();
     if (this.pausedByUser) this.resumeCopy();
+    this.wakeAfterError();
+  }
+
+  /**
+   * A checkpoint that could not be written (a full disk, a failing image) pauses the move
+   * at its last checkpoint, with the sentence as the move's error, until resumeCopy() (retry)
+   * or abort(). The LV stays live meanwhile: only the copy stops.
+   */
+  private async pauseOnStorageError(sentence: string): Promise<void> {
+    this.error = sentence;
+    this.host.log('error', sentence);
+    this.pause();
+    await new Promise<void>((resolve) => (this.errorWake = resolve));
+    this.error = null;
+    this.host.onStateChange();
+  }
+
+  private wakeAfterError(): void {
+    const wake = this.errorWake;
+    this.errorWake = undefined;
+    wake?.();
   }
 
   private setStatus(s: MoveStatus): void {
@@ -472,16 +496,18 @@ export class MoveRunner {
     let checkpointsStopped = false;
     const checkpoints = this.mirrors.map(async (m) => {
       await m.control.awaitInSync();
-      if (checkpointsStopped) return;
-      // The copy must be durable before the metadata says the data is on the destination.
-      await this.flushPvs([m.run.toPvId]);
-      if (checkpointsStopped) return;
-      await this.serialCommit(() => {
-        const vg = this.host.vg();
-        const run = readMove(vg)!.runs.find((r) => r.lv === lv && r.startLe === m.run.startLe)!;
-        return checkpoint(vg, run.layerSegment);
-      }, this.command);
-      this.host.log('info', `${lv}: LEs ${m.run.startLe}-${m.run.startLe + m.run.count - 1} copied to ${m.destination}; checkpoint (extents_moved) committed.`);
+      const les = `LEs ${m.run.startLe}-${m.run.startLe + m.run.count - 1}`;
+      for (;;) {
+        if (checkpointsStopped) return;
+        try {
+          if (await this.commitCheckpoint(lv, m, () => checkpointsStopped)) break;
+          return;
+        } catch (e) {
+          if (!isStorageFailure(e) || checkpointsStopped) throw e;
+          await this.pauseOnStorageError(`${lv}: ${les} are copied to ${m.destination}, but their checkpoint could not be written, so the move is paused at its last checkpoint: ${toErrorInfo(e).message}`);
+        }
+      }
+      this.host.log('info', `${lv}: ${les} copied to ${m.destination}; checkpoint (extents_moved) committed.`);
     });
     try {
       await Promise.race([Promise.all(checkpoints), aborted]);
@@ -493,6 +519,19 @@ export class MoveRunner {
     } finally {
       this.abortWake = undefined;
     }
+  }
+
+  /** Flushes a run's copy and commits its checkpoint; false when checkpoints were stopped first. */
+  private async commitCheckpoint(lv: string, m: MirrorInUse, stopped: () => boolean): Promise<boolean> {
+    // The copy must be durable before the metadata says the data is on the destination.
+    await this.flushPvs([m.run.toPvId]);
+    if (stopped()) return false;
+    await this.serialCommit(() => {
+      const vg = this.host.vg();
+      const run = readMove(vg)!.runs.find((r) => r.lv === lv && r.startLe === m.run.startLe)!;
+      return checkpoint(vg, run.layerSegment);
+    }, this.command);
+    return true;
   }
 
   private story(lv: string, L: string, T: string): StoryContext {
@@ -568,6 +607,11 @@ export class MoveRunner {
       this.setStatus('failed');
     }
   }
+}
+
+/** A full disk or a failing image: worth a pause and a retry, not an abort. */
+function isStorageFailure(e: unknown): boolean {
+  return e instanceof LvmscopeError && (e.code === 'NO_SPACE' || e.code === 'IO');
 }
 
 /** LVM2 reduces the region size to the largest power of two ≤ the segment length. */

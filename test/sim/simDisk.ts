@@ -53,6 +53,8 @@ export class SimDisk implements BlockStore {
   private pending: PendingWrite[] = [];
   /** Fail the next this-many IOs (reads or writes). */
   failNextIos = 0;
+  /** A targeted fault: the error a write at this place gets (before anything lands), or undefined. */
+  writeFault: ((offsetBytes: number, lengthBytes: number) => LvmscopeError | undefined) | undefined;
   readErrorProbability: number;
   writeErrorProbability: number;
   readonly stats = { reads: 0, writes: 0, flushes: 0, injectedErrors: 0 };
@@ -85,6 +87,11 @@ export class SimDisk implements BlockStore {
     await this.latency();
     this.stats.writes += 1;
     this.maybeFail('write', offsetBytes, this.writeErrorProbability);
+    const fault = this.writeFault?.(offsetBytes, copy.length);
+    if (fault) {
+      this.stats.injectedErrors += 1;
+      throw fault;
+    }
     const fitBytes = this.allocate(offsetBytes, copy.length);
     const landed = fitBytes < copy.length ? copy.subarray(0, fitBytes) : copy;
     this.current.set(landed, offsetBytes);

@@ -10,7 +10,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../app/engine';
-import { SeededRandom } from '../../../app/base/clock';
+import { SeededRandom, sleep } from '../../../app/base/clock';
+import { LvmscopeError } from '../../../app/base/result';
 import type { MoveStateView } from '../../../app/api/move';
 import { WRITE_JOURNAL } from '../../../app/workload';
 import { SimClock } from '../../sim/clock';
@@ -95,6 +96,58 @@ async function sweepRun(seed: number): Promise<string> {
   expect(result.mismatches, result.summary).toBe(0);
   return `${mode}: ${space.failures.length} ENOSPC, ${pv4.stats.injectedErrors} EIO; first stop: ${first.status}${first.error ? ` (${first.error.slice(0, 60)}…)` : ''}`;
 }
+
+/** Runs the simulated clock until the move waits before `step` (step mode). */
+async function untilStep(engine: Engine, clock: SimClock, step: number): Promise<void> {
+  const reached = new Promise<void>((resolve) => {
+    const check = (m: MoveStateView | null) => m?.status === 'waiting-step' && m.step === step;
+    const subscription = engine.subscribe((name, payload) => {
+      if (name === 'move.state' && check(payload as MoveStateView)) {
+        subscription.dispose();
+        resolve();
+      }
+    });
+  });
+  await clock.run(reached, LIMIT_MS);
+}
+
+describe('a checkpoint that cannot be written (simulated disk)', () => {
+  it('pauses the move at its last checkpoint with a sentence naming the image, keeps the LV live, and commits the checkpoint on resume', async () => {
+    const seed = 99;
+    const random = new SeededRandom(seed);
+    const clock = new SimClock();
+    const storage = new SimWorkspaceStorage(clock, random, [0, 0.3]);
+    const engine = engineOn(storage, clock, seed);
+    await clock.run(engine.handlers['workspace.createDemo']({ path: 'sim:/workspace', scenario: 'seed', force: false }));
+    await clock.run(engine.handlers['workload.start']({ vg: 'vg0', lv: 'lv0', pattern: 'randwrite', blockSizeBytes: 4096, iops: 400, seed }));
+    await clock.run(engine.handlers['move.start']({ request: MOVE, options: { stepMode: true, regionSizeSectors: 256 } }));
+    for (let step = 1; step < 4; step += 1) {
+      await untilStep(engine, clock, step);
+      await clock.run(engine.handlers['move.control']({ action: 'next' }));
+    }
+    await untilStep(engine, clock, 4);
+    // From here on pv1's metadata area (its first MiB) is full; its extents and pv4 are not.
+    const pv1 = storage.disks.get('pv1.img')!;
+    pv1.writeFault = (offset) => (offset < 1 << 20 ? new LvmscopeError('NO_SPACE', `pv1.img: no space left for ${offset === 4096 ? 'the header' : 'metadata'} (simulated ENOSPC); free space, then try again.`) : undefined);
+    await clock.run(engine.handlers['move.control']({ action: 'setStepMode', stepMode: false }));
+    const paused = await clock.run(stopped(engine), LIMIT_MS);
+    expect(paused.status).toBe('paused');
+    expect(paused.error).toMatch(/^lv0: LEs 6-9 are copied to pv4, but their checkpoint could not be written, so the move is paused at its last checkpoint: pv1\.img: no space left/);
+    // The LV stays live while paused: the workload keeps writing (500 ms of simulated time).
+    const atPause = (await clock.run(engine.handlers['workload.stop']({}))).writes;
+    await clock.run(engine.handlers['workload.start']({ vg: 'vg0', lv: 'lv0', pattern: 'randwrite', blockSizeBytes: 4096, iops: 400, seed: seed + 1 }));
+    await clock.run(sleep(clock, 500));
+    const whilePaused = await clock.run(engine.handlers['workload.stop']({}));
+    expect(whilePaused.writes, `${atPause} writes before the pause`).toBeGreaterThan(100);
+    expect(whilePaused.errors).toBe(0);
+    pv1.writeFault = undefined;
+    await clock.run(engine.handlers['move.control']({ action: 'resume' }));
+    const end = await clock.run(stopped(engine), LIMIT_MS);
+    expect(end.status, end.error ?? '').toBe('done');
+    const result = await clock.run(engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' }));
+    expect(result.mismatches, result.summary).toBe(0);
+  });
+});
 
 describe('a full simulated disk under a live move and its workload', () => {
   const base = seedFromEnv();
