@@ -11,10 +11,20 @@ export function buildProgram(): Command {
   const program = new Command('lvmscope')
     .description('See and rehearse live LVM migrations: device-mapper and pvmove, step by step, on image files.')
     .version(ENGINE_VERSION)
-    .showHelpAfterError('(run lvmscope --help for the list of verbs)')
     .exitOverride();
   for (const verb of VERBS) verb(program);
+  // Usage errors read like every other failure: one line, `lvmscope: …`, with where to look.
+  for (const command of [program, ...program.commands]) {
+    const help = command === program ? 'lvmscope --help' : `lvmscope ${command.name()} --help`;
+    command.exitOverride().configureOutput({ outputError: (text, write) => write(usageSentence(text, help)) });
+  }
   return program;
+}
+
+/** "error: unknown option '--x'\n" → "lvmscope: unknown option '--x'; see lvmscope lvs --help.\n" */
+export function usageSentence(commanderText: string, help: string): string {
+  const message = commanderText.replace(/^error:\s*/, '').replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  return `lvmscope: ${message}; see ${help}.\n`;
 }
 
 /** Runs the CLI and resolves to the process exit code (long-running verbs resolve on exit). */

@@ -15,6 +15,21 @@ describe('the lvmscope CLI', () => {
     expect(serve.options.map((o) => o.long)).toEqual(['--port', '--open', '--demo']);
   });
 
+  it('prints every usage error as one line that starts with lvmscope: and names the help to read', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      for (const argv of [['lvs', '--bogus'], ['no-such-verb'], ['lvs'], ['pvmove', '/tmp', 'pv2', 'pv4', '--rate', 'fast']]) {
+        stderr.mockClear();
+        expect(await runCli(['node', 'lvmscope', ...argv])).toBe(2);
+        const text = stderr.mock.calls.map((c) => String(c[0])).join('');
+        expect(text.trimEnd().split('\n'), argv.join(' ')).toHaveLength(1);
+        expect(text).toMatch(/^lvmscope: .*; see lvmscope (\w+ )?--help\.\n$/);
+      }
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
   it('rejects a port that is not 0..65535 with a sentence and exit code 2', async () => {
     expect(parsePort('0')).toBe(0);
     expect(parsePort('5730')).toBe(5730);
