@@ -61,7 +61,7 @@ function explain(errno: string, what: FileOperation): [ErrorCode, string, string
       return ['IO', 'the filesystem holding it is mounted read-only', 'remount it read-write, or copy the images to a writable folder and open that copy'];
     case 'EACCES':
     case 'EPERM':
-      return ['IO', 'permission denied', `give yourself write access (chmod u+w ${what.path}, or run as its owner), or copy the images to a folder you own and open that copy`];
+      return ['IO', 'permission denied', `give yourself access (chmod u+rw ${what.path}, or run as its owner), or copy the images to a folder you own and open that copy`];
     case 'EIO':
       return ['IO', 'the disk reported an input/output error', 'check the disk (dmesg, smartctl) and copy the images to a healthy disk before going on'];
     case 'ELOOP':

@@ -113,7 +113,8 @@ export class LvmWorkspace {
     this.targets.clear();
     this.problems.length = 0;
     for (const name of await this.storage.listImages()) {
-      const store = await this.storage.open(name);
+      const store = await this.openOrSkip(name);
+      if (!store) continue;
       if (store.readOnlyReason) this.problems.push({ image: name, error: new LvmscopeError('IO', store.readOnlyReason) });
       const image = await scanImage(name, store);
       this.images.set(name, image);
@@ -123,6 +124,20 @@ export class LvmWorkspace {
     for (const sentence of this.storage.skippedImages?.() ?? []) this.problems.push({ error: new LvmscopeError('NOT_FOUND', sentence) });
     this.checkDuplicateUuids();
     this.assemble();
+  }
+
+  /**
+   * One image that cannot even be opened for reading (no permission, an IO error) is left out
+   * with a problem naming it, so the rest of the workspace still opens.
+   */
+  private async openOrSkip(name: string): Promise<BlockStore | undefined> {
+    try {
+      return await this.storage.open(name);
+    } catch (e) {
+      if (!(e instanceof LvmscopeError)) throw e;
+      this.problems.push({ image: name, error: new LvmscopeError(e.code, `${e.message.replace(/\.$/, '')}; it was left out of the workspace.`) });
+      return undefined;
+    }
   }
 
   private checkDuplicateUuids(): void {

@@ -64,11 +64,32 @@ describe('files planted or protected in a workspace', () => {
     const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/main/node/readOnlyChild.ts'), dir], { cwd: ROOT, encoding: 'utf8', uid: 65534, gid: 65534, timeout: 60_000 });
     expect(child.status, child.stderr).toBe(0);
     const out = JSON.parse(child.stdout) as { problems: string[]; readOnlyReason: string; move: string; verify: number };
-    expect(out.problems[0]).toMatch(/^pv1\.img: Could not open pv1\.img \(.*\) for writing: permission denied \(EACCES\); give yourself write access \(chmod u\+w .*\), or copy the images .*; until then it is opened read-only\.$/);
+    expect(out.problems[0]).toMatch(/^pv1\.img: Could not open pv1\.img \(.*\) for writing: permission denied \(EACCES\); give yourself access \(chmod u\+rw .*\), or copy the images .*; until then it is opened read-only\.$/);
     expect(out.readOnlyReason).toMatch(/VG vg0 is opened read-only because lvmscope may not write pv1\.img, pv2\.img, pv3\.img, pv4\.img; .*chmod u\+w/);
     expect(out.move).toBe(out.readOnlyReason);
     expect(out.verify).toBe(0);
     expect(imageDigests(dir)).toEqual(before);
+  });
+
+  it.skipIf(!isRoot)('leaves out an image the user may not even read, with a warning naming it, and opens the rest (as the user nobody)', () => {
+    const parent = tempDir('lvmscope-hostile-unreadable-');
+    cleanups.push(() => removeDir(parent));
+    const dir = demo(parent);
+    chmodSync(parent, 0o755);
+    chmodSync(dir, 0o777);
+    for (const image of ['pv1.img', 'pv2.img', 'pv4.img']) chmodSync(path.join(dir, image), 0o666);
+    chmodSync(path.join(dir, 'pv3.img'), 0o000);
+    chmodSync(path.join(dir, WRITE_JOURNAL), 0o666);
+    const before = imageDigests(dir);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/main/node/readOnlyChild.ts'), dir], { cwd: ROOT, encoding: 'utf8', uid: 65534, gid: 65534, timeout: 60_000 });
+    expect(child.status, child.stderr).toBe(0);
+    const out = JSON.parse(child.stdout) as { problems: string[]; readOnlyReason: string; move: string; openError?: string };
+    expect(out.openError).toBeUndefined();
+    expect(out.problems).toContainEqual(expect.stringMatching(/^pv3\.img: Could not open pv3\.img \(.*\): permission denied \(EACCES\); .*; it was left out of the workspace\.$/));
+    expect(out.readOnlyReason).toMatch(/VG vg0 is missing PV .*read-only/);
+    expect(out.move).toBe(out.readOnlyReason);
+    expect(imageDigests(dir)).toEqual(before);
+    chmodSync(path.join(dir, 'pv3.img'), 0o644);
   });
 
   it.skipIf(!isRoot)('names a read-only filesystem and says to remount it or copy the images', () => {

@@ -18,7 +18,11 @@ try {
   } catch (e) {
     out.move = e instanceof Error ? e.message : String(e);
   }
-  out.verify = (await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).mismatches;
+  try {
+    out.verify = (await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).mismatches;
+  } catch (e) {
+    out.verify = e instanceof Error ? e.message : String(e);
+  }
 } catch (e) {
   out.openError = e instanceof Error ? e.message : String(e);
 } finally {
