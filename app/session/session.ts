@@ -209,6 +209,23 @@ export class WorkspaceSession {
     this.shadows.clear();
     for (const [k, v] of replay.shadows) this.shadows.set(k, v);
     this.nextWriteId = replay.nextWriteId;
+    await this.shrinkDemoRecords(replay.shrunk);
+  }
+
+  /**
+   * An LV reduced since the demo filled it keeps only its remaining sectors as demo-filled
+   * (a new record), so extending it again does not pass the new extents off as demo data.
+   * Best effort: a journal that cannot be written (read-only, full) leaves verify to flag them.
+   */
+  private async shrinkDemoRecords(shrunk: Array<{ key: string; lvId: string; sectors: number }>): Promise<void> {
+    if (!shrunk.length) return;
+    try {
+      const journal = await this.writeJournal();
+      for (const lv of shrunk) await journal.demoFilled(lv.key, lv.lvId, lv.sectors);
+    } catch (e) {
+      if (!(e instanceof LvmscopeError)) throw e;
+      this.options.log('warn', 'verify', `The write journal could not record that ${shrunk.map((l) => l.key).join(', ')} shrank: ${e.message}`);
+    }
   }
 
   /**

@@ -16,6 +16,11 @@ export interface JournalReplay {
   shadows: Map<string, ShadowModel>;
   /** The next unused write id. */
   nextWriteId: number;
+  /**
+   * LVs now shorter than their demo record says (lvreduce): the record must shrink with them
+   * (a new demo record), or a later lvextend would pass off the new extents as demo-filled.
+   */
+  shrunk: Array<{ key: string; lvId: string; sectors: number }>;
 }
 
 export function lvKey(vg: string, lv: string): string {
@@ -54,7 +59,10 @@ export function replayJournal(text: string, targets: Map<string, ShadowLv>): Jou
       shadows.get(p.key)?.recordWrite(id, p.sector, p.count);
     }
   }
-  return { shadows, nextWriteId: maxId + 1 };
+  const shrunk = [...targets]
+    .filter(([key, t]) => t.lvId !== undefined && (demo?.get(key)?.lvId === t.lvId ? demo.get(key)!.sectors > t.sizeSectors : false))
+    .map(([key, t]) => ({ key, lvId: t.lvId!, sectors: t.sizeSectors }));
+  return { shadows, nextWriteId: maxId + 1, shrunk };
 }
 
 /** `D <vg>/<lv> <lv id> <sectors>` records, by LV key; undefined when the journal has none. */

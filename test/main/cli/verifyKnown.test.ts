@@ -56,3 +56,18 @@ describe('verify after LVM commands that lvmscope did not fill', () => {
     expect(r.stdout).toMatch(/vg0\/lv0: 1 of 30720 checked sectors do not hold what was written; first at byte 0\./);
   });
 });
+
+describe('verify after lvreduce then lvextend', () => {
+  it('does not pass the re-added extents off as demo data (no false alarm, and they are not checked)', () => {
+    const dir = demo();
+    expect(cli('lvreduce', dir, 'vg0/lv0', '-L', '-2m').status).toBe(0);
+    // Garbage in pv4's free extents, where lvextend will allocate.
+    const fd = openSync(path.join(dir, 'pv4.img'), 'r+');
+    writeSync(fd, Buffer.alloc(2 << 20, 0xa5), 0, 2 << 20, 1 << 20);
+    closeSync(fd);
+    expect(cli('lvextend', dir, 'vg0/lv0', '-L', '+2m', 'pv4').status).toBe(0);
+    const r = cli('verify', dir);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/vg0\/lv0: 13\.00 MiB checked .*; 4096 sectors lvmscope never wrote .* were not checked: 0 mismatches\./);
+  });
+});
