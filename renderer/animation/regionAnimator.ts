@@ -113,7 +113,7 @@ export class RegionAnimator {
     const css = getComputedStyle(document.documentElement);
     const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
     this.theme = theme;
-    this.palette = { pending: v('--region-pending', '#d0d7de'), copying: v('--region-copying', '#f2a33a'), copied: v('--region-copied', '#2da44e'), intercept: v('--region-intercept', '#e5534b'), landed: v('--region-landed', '#58a6ff'), separator: v('--panel', '#ffffff') };
+    this.palette = { pending: v('--region-pending', '#d8dee4'), copying: v('--region-copying', '#a78bfa'), copied: v('--region-copied', '#3b4252'), intercept: v('--region-intercept', '#6d28d9'), landed: v('--region-landed', '#111827'), separator: v('--panel', '#ffffff') };
   }
 
   private paint(surface: Surface, mirror: MirrorProgressView | undefined, index: number, now: number): void {
@@ -134,6 +134,11 @@ export class RegionAnimator {
     ctx.globalAlpha = 1;
     if (grid.gap > 0) drawCellSeparators(ctx, grid, surface.widthPx, p.separator);
     this.paintIntercepts(ctx, surface, grid, mirror, index, now);
+  }
+
+  /** The held writes being drawn and where each is in its animation now (the e2e tests follow one). */
+  heldWrites(now = performance.now()): Array<{ key: string; region: number; phase: HeldPhase }> {
+    return [...this.held].map(([key, w]) => ({ key, region: w.region, phase: heldPhase(w, now).phase }));
   }
 
   /** Folds the write events that arrived since the last frame into the held writes. */
@@ -167,13 +172,14 @@ export class RegionAnimator {
       const cell = cellRect(grid, w.region);
       const { phase, t } = heldPhase(w, now);
       if (phase === 'held') {
+        // The region copies (pulsing) inside the ring of the write that waits for it.
         ctx.globalAlpha = 0.6 + 0.4 * Math.sin(now / 120);
         fill(ctx, [cell], p.copying);
         ctx.globalAlpha = 1;
         drawWaiting(ctx, cell, p.intercept, now);
       } else if (phase === 'copied') {
         fill(ctx, [cell], p.copied);
-        drawWaiting(ctx, cell, p.landed, now);
+        drawWaiting(ctx, cell, p.intercept, now);
       } else if (phase === 'landing') {
         fill(ctx, [cell], p.copied);
         drawLanding(ctx, cell, p.landed, t, surface);
@@ -195,20 +201,19 @@ function fill(ctx: CanvasRenderingContext2D, rects: Rect[], color: string): void
   for (const r of rects) ctx.fillRect(r.x, r.y, Math.max(0.5, r.width), Math.max(0.5, r.height));
 }
 
-/** The waiting write: its region raised to the front, larger, with a pulsing ring. */
+/** The waiting write: a raised, pulsing ring around its region (the region itself stays visible inside). */
 function drawWaiting(ctx: CanvasRenderingContext2D, cell: Rect, color: string, now: number): void {
-  const grow = Math.max(6, Math.min(cell.width, cell.height) * 0.8);
-  const x = cell.x - grow / 2;
-  const y = cell.y - grow / 2;
+  const grow = Math.max(4, Math.min(cell.width, cell.height) * 0.35);
+  const ring = grow + 2 * (0.5 + 0.5 * Math.sin(now / 90));
   ctx.shadowColor = 'rgba(0,0,0,0.45)';
   ctx.shadowBlur = 6;
-  ctx.fillStyle = color;
-  ctx.fillRect(x, y, cell.width + grow, cell.height + grow);
-  ctx.shadowBlur = 0;
   ctx.strokeStyle = color;
-  ctx.lineWidth = 2;
-  const ring = 3 + 3 * (0.5 + 0.5 * Math.sin(now / 90));
-  ctx.strokeRect(x - ring, y - ring, cell.width + grow + ring * 2, cell.height + grow + ring * 2);
+  ctx.lineWidth = 3;
+  ctx.strokeRect(cell.x - ring, cell.y - ring, cell.width + ring * 2, cell.height + ring * 2);
+  ctx.shadowBlur = 0;
+  // The write itself: a small block at the top-left of the ring, "on its way in".
+  ctx.fillStyle = color;
+  ctx.fillRect(cell.x - ring - 3, cell.y - ring - 3, Math.max(5, cell.width * 0.35), Math.max(5, cell.height * 0.35));
 }
 
 /** The write landing on both legs: a fading flash and two strokes to the legs below. */
