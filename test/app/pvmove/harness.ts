@@ -1,8 +1,11 @@
-// Shared by the pvmove engine tests: an Engine on in-memory image files (real time, seeded
-// randomness), demo layouts beyond the seed, and small readers of views.
+// Shared by the pvmove engine tests: an Engine on in-memory image files (real time, or the
+// simulated clock of test/sim: time advances only while the test waits for something, so no
+// test sleeps), seeded randomness, demo layouts beyond the seed, and small readers of views.
 
 import { Engine } from '../../../app/engine';
-import { SeededRandom } from '../../../app/base/clock';
+import { SeededRandom, sleep } from '../../../app/base/clock';
+import type { MoveStateView } from '../../../app/api/move';
+import { SimClock } from '../../sim/clock';
 import { MiB } from '../../../app/base/units';
 import { SEED_LAYOUT, createDemo, type DemoLayout } from '../../../app/session/demo';
 import { nodeClock } from '../../../main/host';
@@ -22,21 +25,52 @@ export const TWO_LV_LAYOUT: DemoLayout = {
 export interface TestEngine {
   engine: Engine;
   storage: MemoryWorkspaceStorage;
+  /** The simulated clock the engine runs on, or null on real time. */
+  clock: SimClock | null;
   /** A copy of every image's bytes (to prove nothing was written). */
   snapshot(): Map<string, Uint8Array>;
 }
 
 /** An Engine with `layout` built in memory (by the demo builder, then opened like any folder). */
-export async function memoryEngine(layout: DemoLayout = SEED_LAYOUT, seed = 1): Promise<TestEngine> {
+export async function memoryEngine(layout: DemoLayout = SEED_LAYOUT, seed = 1, options: { simulated?: boolean } = {}): Promise<TestEngine> {
   const storage = new MemoryWorkspaceStorage('mem:/demo');
   const random = new SeededRandom(seed);
+  const clock = options.simulated ? new SimClock() : null;
+  const run = <T>(p: Promise<T>): Promise<T> => (clock ? clock.run(p) : p);
   const quiet = () => undefined;
-  const options = { clock: nodeClock, random, hostname: 'test-host', holder: 'test', unixTime: () => 1_700_000_000, log: quiet, onChange: quiet, onStep: quiet, onDmEvent: quiet };
-  await (await createDemo('mem:/demo', storage, options, layout, false)).close();
-  const engine = new Engine({ kind: 'test', clock: nodeClock, random, hostname: 'test-host', unixTime: () => 1_700_000_000, storage: () => storage });
-  await engine.handlers['workspace.open']({ path: 'mem:/demo' });
+  const sessionOptions = { clock: clock ?? nodeClock, random, hostname: 'test-host', holder: 'test', unixTime: () => 1_700_000_000, log: quiet, onChange: quiet, onStep: quiet, onDmEvent: quiet };
+  await run(createDemo('mem:/demo', storage, sessionOptions, layout, false).then((session) => session.close()));
+  const engine = new Engine({ kind: 'test', clock: clock ?? nodeClock, random, hostname: 'test-host', unixTime: () => 1_700_000_000, storage: () => storage });
+  await run(engine.handlers['workspace.open']({ path: 'mem:/demo' }));
   const snapshot = () => new Map([...storage.files].map(([name, f]) => [name, f.bytes.slice()]));
-  return { engine, storage, snapshot };
+  return { engine, storage, clock, snapshot };
+}
+
+/** Awaits `p` on the engine's clock: on the simulated clock, time runs until `p` settles. */
+export function onClock<T>(t: TestEngine, p: Promise<T>): Promise<T> {
+  return t.clock ? t.clock.run(p) : p;
+}
+
+/** Lets `ms` of simulated time pass (timers fire, the copy and the workload go on). */
+export function simSleep(t: TestEngine, ms: number): Promise<void> {
+  if (!t.clock) throw new Error('simSleep needs an engine on the simulated clock');
+  return t.clock.run(sleep(t.clock, ms));
+}
+
+/** The move once it has ended (done, aborted or failed), on simulated time. */
+export async function simEnd(t: TestEngine): Promise<MoveStateView> {
+  await onClock(t, t.engine.open().moves.whenFinished());
+  return (await onClock(t, t.engine.handlers['move.state']({}))).move!;
+}
+
+/** Waits (on simulated time, checking every 5 ms) until the move waits before step `n` of `lv`. */
+export async function simStep(t: TestEngine, n: number, lv = 'lv0', limitMs = 60_000): Promise<MoveStateView> {
+  for (let waited = 0; waited <= limitMs; waited += 5) {
+    const { move } = await onClock(t, t.engine.handlers['move.state']({}));
+    if (move?.status === 'waiting-step' && move.steps.find((s) => s.lv === lv && s.number === n)?.state === 'waiting') return move;
+    await simSleep(t, 5);
+  }
+  throw new Error(`the move did not wait before step ${n} of ${lv} within ${limitMs} ms of simulated time`);
 }
 
 export function lvLayout(view: Awaited<ReturnType<Engine['handlers']['workspace.view']>>, lv: string): string[] {

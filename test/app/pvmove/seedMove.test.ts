@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Engine } from '../../../app/engine';
 import { createNodeHost } from '../../../main/host';
 import type { StepView } from '../../../app/api/move';
-import { lvLayout, waitForEnd, waitForStep } from './harness';
+import { lvLayout, sleepMs, waitForEnd, waitForStep } from './harness';
 import { formatTable } from '../../../app/dm/table';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -43,7 +43,8 @@ describe('the seed move (pvmove pv2 pv4) on real image files', () => {
     await engine.handlers['workload.start']({ vg: 'vg0', lv: 'lv0', pattern: 'randwrite', blockSizeBytes: 4096, iops: 2000, seed: 5 });
     // Slow enough (1 MiB/s) that the workload hits regions that are not copied yet.
     await engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { rateBytesPerSec: 1024 * 1024, regionSizeSectors: 256 } });
-    await new Promise((r) => setTimeout(r, 500));
+    // Once the mirror has held a write, the rest may copy at full speed.
+    while (intercepted() === 0) await sleepMs(10);
     await engine.handlers['move.control']({ action: 'setRate', rateBytesPerSec: 0 });
     const move = await waitForEnd(engine);
     await engine.handlers['workload.stop']({});
@@ -74,7 +75,7 @@ describe('the seed move (pvmove pv2 pv4) on real image files', () => {
       expect(move.steps.find((s) => s.number === n)!.state).toBe('waiting');
       await engine.handlers['move.control']({ action: 'next' });
     }
-    await new Promise((r) => setTimeout(r, 100));
+    // Step 3 recorded the move (pvmove0) before step 4 was let run.
     const mid = await engine.handlers['workspace.view']({});
     expect(mid.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'pvmove0']);
     await engine.handlers['move.control']({ action: 'abort' });
