@@ -91,6 +91,8 @@ describe('step mode and suspension', () => {
     for (let n = 1; n <= 8; n += 1) {
       const waiting = await simStep(t, n);
       expect(waiting.steps.filter((s) => s.state === 'done').map((s) => s.number)).toEqual([...Array(n - 1).keys()].map((k) => k + 1));
+      // Before it runs, step 3's card already shows the identity + mirror table it will load.
+      if (n === 3) expect(waiting.steps.find((s) => s.number === 3)!.commands.join('\n')).toMatch(/^ {2}12288 8192 mirror core 1 \d+ 2 254:1 12288 7:3 2048$/m);
       await onClock(t, t.engine.handlers['move.control']({ action: 'next' }));
     }
     expect((await simEnd(t)).status).toBe('done');
