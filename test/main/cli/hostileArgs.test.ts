@@ -137,7 +137,7 @@ describe('size arguments through the CLI', () => {
     ]) {
       const r = cli(...args);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
-      expect(r.stderr).toMatch(/^error: option .* is invalid\./);
+      expect(r.stderr).toMatch(/^lvmscope: option .* is invalid\. .*; see lvmscope \w+ --help\.\n$/);
     }
     expect(imageDigests(dir)).toEqual(before);
   });
