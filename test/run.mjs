@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: runs every suite (lint, type checks, unit + contract, LVM2 interop, build,
+// `npm test`: runs every suite (lint, type checks, build, unit + contract, LVM2 interop,
 // end-to-end, kernel, security) and ends with one plain line `N passed, N failed` summing
 // them all; exits non-zero on any failure. With CI=true a skipped test counts as a failure,
 // because in CI every tool is installed by .ci/run and nothing may skip.
 //
-// Usage: node test/run.mjs [step…]   (steps: lint types unit interop build e2e kernel security)
+// Usage: node test/run.mjs [step…]   (steps: lint types build unit interop e2e kernel security)
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
@@ -70,9 +70,11 @@ const steps = {
   types: () => {
     for (const p of ['app', 'main', 'renderer', 'test']) single(`typecheck ${p}`, 'npx', ['tsc', '-p', `${p}/tsconfig.json`]);
   },
+  // The build runs before the suites: unit tests that start `serve` would otherwise each
+  // rebuild a stale UI at once, and race.
+  build: () => single('build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']),
   unit: () => vitestProject('unit'),
   interop: () => vitestProject('interop'),
-  build: () => single('build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build']),
   e2e: () => vitestProject('e2e'),
   kernel: () => vitestProject('kernel'),
   security: () => single('security (electronegativity)', 'node', ['test/security/electronegativity.mjs']),
