@@ -178,6 +178,7 @@ type Outcome = 'done' | 'aborted' | 'failed' | 'interrupted' | 'io-error';
 async function watch(engine: Engine, display: MoveDisplay, start: () => Promise<MoveStateView>): Promise<Outcome> {
   const moves = engine.open().moves;
   let current = { number: 0, name: '' };
+  let onIoError: (() => void) | undefined;
   const subscription = engine.subscribe((name, payload) => {
     if (name === 'move.step') {
       const step = payload as StepView;
@@ -189,7 +190,6 @@ async function watch(engine: Engine, display: MoveDisplay, start: () => Promise<
       if (state.status === 'paused' && state.error) onIoError?.();
     }
   });
-  let onIoError: (() => void) | undefined;
   try {
     await start();
   } catch (e) {
