@@ -28,8 +28,11 @@
 //    removed once the lock is ours.
 // 4. Release: unlink `.lvmscope.lock` only while it is still our inode, so a process whose lock
 //    was (wrongly) taken over never deletes its successor's.
+// 5. Litter: a process killed between writing its temporary file and unlinking it leaves the
+//    file behind; whoever takes the lock next removes temporary files whose pid (in the name)
+//    is no longer running on this host.
 
-import { link, lstat, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { constants, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -76,17 +79,33 @@ export class WorkspaceLock {
     }
     try {
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
-        if (await this.tryLink(temp)) return;
+        if (await this.tryLink(temp)) {
+          await this.removeLitter();
+          return;
+        }
         const seen = await statOrUndefined(this.lockPath);
         if (!seen) continue; // released between our link and our look: try again
         const verdict = await judge(this.lockPath, seen);
         if (verdict.kind === 'gone') continue;
         if (verdict.kind === 'live') throw this.lockedError(verdict.who, verdict.garbled);
-        if (await this.takeOver(temp, seen)) return;
+        if (await this.takeOver(temp, seen)) {
+          await this.removeLitter();
+          return;
+        }
       }
       throw new LvmscopeError('LOCKED', `The workspace ${this.folder} is being locked and unlocked by other processes too fast to take its lock; close the other lvmscope windows or commands and try again.`);
     } finally {
       await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  /** Step 5: removes temporary lock files of processes on this host that are gone. */
+  private async removeLitter(): Promise<void> {
+    const names = await readdir(this.folder).catch(() => [] as string[]);
+    const pattern = new RegExp(`^${LOCK_FILE.replace(/\./g, '\\.')}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
+    for (const name of names) {
+      const pid = pattern.exec(name)?.[1];
+      if (pid !== undefined && Number(pid) !== process.pid && !processAlive(Number(pid))) await unlink(path.join(this.folder, name)).catch(() => undefined);
     }
   }
 

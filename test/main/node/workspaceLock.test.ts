@@ -103,3 +103,17 @@ describe('the workspace lock file', () => {
     expect((await readLockRecord(dir))?.holder).toBe('lvmscope other');
   });
 });
+
+describe('the lock file litter', () => {
+  it('removes the temporary lock files of processes that are gone, and keeps those of live ones', async () => {
+    const dir = folder();
+    const dead = `${LOCK_FILE}.${deadPid()}.0a1b2c.tmp`;
+    const live = `${LOCK_FILE}.${process.ppid}.0a1b2c.tmp`;
+    writeFileSync(path.join(dir, dead), record(1));
+    writeFileSync(path.join(dir, live), record(1));
+    const lock = new WorkspaceLock(dir);
+    await lock.take('lvmscope cli');
+    expect(readdirSync(dir).sort()).toEqual([LOCK_FILE, live].sort());
+    await lock.release();
+  });
+});
