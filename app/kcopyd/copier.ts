@@ -340,5 +340,9 @@ async function copyChunk(spec: CopyJobSpec, offsetSectors: number, countSectors:
     await d.device.write(d.sector + offsetSectors, data);
     return;
   }
-  await Promise.all(spec.destinations.map((d) => d.device.write(d.sector + offsetSectors, data)));
+  // Every write settles before the chunk does: a chunk reported failed while a write to
+  // another destination is still in flight could be overtaken by that write after a retry.
+  const outcomes = await Promise.allSettled(spec.destinations.map((d) => d.device.write(d.sector + offsetSectors, data)));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
