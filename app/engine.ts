@@ -87,13 +87,19 @@ export class Engine implements EventSource {
       'vg.backup': async ({ vg }) => ({ text: this.open().session.backup(vg) }),
       'dm.list': async () => this.open().session.dmSnapshot(),
       'move.plan': async (request) => this.open().moves.plan(request).view,
-      'move.start': async ({ request, options }) => this.open().moves.start(request, options),
-      'move.resume': async ({ vg, options }) => this.open().moves.resume(vg, options),
+      // Starting, resuming and aborting a move take their turn with the LVM commands and the
+      // opening and closing of workspaces: a move started while an lvm command was between its
+      // checks and its commit committed metadata beside it (the read-back check then blamed the
+      // disk), and the command's reopen closed the session under the running move. Starting
+      // returns at once; the move then runs outside the queue, and lvm commands refuse it.
+      'move.start': ({ request, options }) => this.serial(async () => this.open().moves.start(request, options)),
+      'move.resume': ({ vg, options }) => this.serial(async () => this.open().moves.resume(vg, options)),
       'move.control': async (action) => this.open().moves.control(action),
-      'move.abortRecorded': async ({ vg }) => {
-        await this.open().moves.abortRecorded(vg);
-        return { aborted: true };
-      },
+      'move.abortRecorded': ({ vg }) =>
+        this.serial(async () => {
+          await this.open().moves.abortRecorded(vg);
+          return { aborted: true };
+        }),
       'move.state': async () => ({ move: this.current?.moves.state() ?? null }),
       'move.transcript': async () => {
         const move = this.current?.moves.state();
