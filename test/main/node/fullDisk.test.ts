@@ -203,7 +203,7 @@ describe.skipIf(!canMount)('a full disk under a workspace (tmpfs)', () => {
     await verifyClean(engine);
   });
 
-  it('copy, from the CLI: pvmove stops with exit 1 and one sentence naming pv4.img; after space is freed, pvmove DIR resumes it and verify is clean', async () => {
+  it.each(['resume', 'abort'] as const)('copy, from the CLI: pvmove stops with exit 1 and one sentence naming pv4.img; after space is freed, pvmove DIR can %s it and verify is clean', async (finish) => {
     const disk = smallDisk();
     expect(cli('demo', disk.workspace).status).toBe(0);
     // Every page of pv1..pv3 exists, so the metadata commits fit; 256 KiB are left for the
@@ -216,10 +216,18 @@ describe.skipIf(!canMount)('a full disk under a workspace (tmpfs)', () => {
     expect(run.stderr).toMatch(/pv4\.img.*is full \(ENOSPC\)/);
     expect(run.stderr).toContain(`run 'lvmscope pvmove ${disk.workspace}' to resume`);
     disk.free();
-    const resumed = cli('pvmove', disk.workspace, '--verify');
-    expect(resumed.status, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(/0 mismatches/);
-    expect(cli('verify', disk.workspace).status).toBe(0);
+    if (finish === 'resume') {
+      const resumed = cli('pvmove', disk.workspace, '--verify');
+      expect(resumed.status, resumed.stderr).toBe(0);
+      expect(resumed.stdout).toMatch(/0 mismatches/);
+    } else {
+      const aborted = cli('pvmove', disk.workspace, '--abort');
+      expect(aborted.status, aborted.stderr).toBe(0);
+      const segments = cli('lvs', disk.workspace, '-a', '--segments', '-o', 'lv_name,devices').stdout;
+      expect(segments.trim().split('\n').slice(1).map((l) => l.trim().replace(/\s+/g, ' '))).toEqual(['lv0 pv1(0)', 'lv0 pv2(0)', 'lv0 pv3(0)']);
+    }
+    const verify = cli('verify', disk.workspace);
+    expect(verify.status, verify.stdout).toBe(0);
   });
 
   it('copy: after the paused process exits, a new one resumes the recorded move (or aborts it) and every acknowledged write is intact', async () => {
