@@ -10,6 +10,7 @@ import { constants } from 'node:fs';
 import path from 'node:path';
 import type { BlockStore, Journal, WorkspaceStorage } from '../../app/block/blockStore';
 import { LvmscopeError } from '../../app/base/result';
+import { formatSize } from '../../app/base/units';
 import { errnoOf, shortWriteError, storageError, type FileOperation } from './ioErrors';
 import { LOCK_FILE, WorkspaceLock } from './workspaceLock';
 
@@ -48,7 +49,7 @@ export class FileBlockStore implements BlockStore {
   }
 
   static async create(filePath: string, sizeBytes: number, name = path.basename(filePath)): Promise<FileBlockStore> {
-    const operation = { file: name, path: filePath, op: `create %f (${sizeBytes} bytes)`, bytes: sizeBytes };
+    const operation = { file: name, path: filePath, op: `create the ${formatSize(sizeBytes)} image %f`, bytes: sizeBytes };
     const handle = await open(filePath, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o644).catch((e: unknown) => {
       throw storageError(e, operation);
     });
