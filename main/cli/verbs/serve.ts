@@ -7,15 +7,11 @@
 // to the tokened URL (main/serve/launchPage.ts), removed when serve stops.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { Engine, ENGINE_VERSION } from '../../../app/engine';
-import { ROOT, isBuildStale, runBuild } from '../../electron/buildOutput.mjs';
-import { createNodeHost, defaultDemoWorkspace, nodeClock } from '../../host';
+import { ENGINE_VERSION } from '../../../app/engine';
+import { startBrowserMode } from '../../serve/browserMode';
 import { writeLaunchPage, type LaunchPage } from '../../serve/launchPage';
-import { startServer } from '../../serve/server';
 
 export interface ServeFlags {
   port: number;
@@ -41,26 +37,17 @@ export function serveVerb(program: Command): void {
 }
 
 async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> {
-  const workspacePath = path.resolve(dir ?? defaultDemoWorkspace());
-  mkdirSync(workspacePath, { recursive: true });
-  if (isBuildStale(ROOT, ['renderer'])) {
-    process.stderr.write('lvmscope: building the UI (electron-vite build)…\n');
-    runBuild(ROOT);
-  }
-  const demo = dir === undefined || Boolean(flags.demo);
-  const engine = new Engine(createNodeHost({ kind: 'browser', holderName: 'lvmscope serve', workspace: () => ({ path: workspacePath, recent: [], demo }) }));
   const onDrop = (reason: string) => process.stderr.write(`lvmscope: ${reason}\n`);
-  const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), engine, clock: nodeClock, port: flags.port, onDrop });
+  const { server, workspacePath, stop: stopServing } = await startBrowserMode(dir, { holderName: 'lvmscope serve', port: flags.port, demo: flags.demo, onDrop });
   process.stdout.write(`lvmscope: serving on ${server.url}\n`);
   process.stderr.write(`lvmscope ${ENGINE_VERSION}: workspace ${workspacePath}; press Ctrl+C to stop.\n`);
-  engine.log('info', 'host', `browser mode serves ${workspacePath}`);
   const launchPage = flags.open ? openInBrowser(server.url) : undefined;
   await new Promise<void>((resolve) => {
     // Closing the engine too releases the workspace lock, so the next lvmscope command (or
     // window) can open the folder at once instead of finding it "in use".
     const stop = () => {
       launchPage?.dispose();
-      void server.close().then(() => engine.dispose()).then(resolve, resolve);
+      void stopServing().then(resolve, resolve);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

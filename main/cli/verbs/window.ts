@@ -6,16 +6,14 @@
 // Without a display there is no window to open: it says so and serves the URL instead.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Engine, ENGINE_VERSION } from '../../../app/engine';
-import { ROOT, isBuildStale, runBuild } from '../../electron/buildOutput.mjs';
-import { createNodeHost, defaultDemoWorkspace, nodeClock } from '../../host';
-import type { LaunchPage } from '../../serve/launchPage';
+import { ENGINE_VERSION } from '../../../app/engine';
+import { startBrowserMode } from '../../serve/browserMode';
+import { writeLaunchPage, type LaunchPage } from '../../serve/launchPage';
 import type { RunningServer } from '../../serve/server';
-import { resolveDir } from '../workspace';
 
 export interface Browser {
   kind: 'chromium' | 'firefox';
@@ -105,20 +103,7 @@ export function windowVerb(program: Command): void {
 }
 
 async function openWindow(dir: string | undefined, flags: WindowFlags): Promise<void> {
-  const workspacePath = dir === undefined ? defaultDemoWorkspace() : resolveDir(dir);
-  mkdirSync(workspacePath, { recursive: true });
-  if (isBuildStale(ROOT, ['renderer'])) {
-    process.stderr.write('lvmscope: building the UI (electron-vite build, once after each update)…\n');
-    runBuild(ROOT);
-  }
-  const demo = dir === undefined || Boolean(flags.demo);
-  const engine = new Engine(createNodeHost({ kind: 'browser', holderName: 'lvmscope window', workspace: () => ({ path: workspacePath, recent: [], demo }) }));
-  // Loaded here, not at the top: every other verb of the CLI bundle starts faster without
-  // evaluating the HTTP and WebSocket server.
-  const { startServer } = await import('../../serve/server');
-  const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), engine, clock: nodeClock, port: 0 });
-  const stopServing = () => server.close().then(() => engine.dispose());
-  engine.log('info', 'host', `window mode serves ${workspacePath}`);
+  const { server, workspacePath, stop: stopServing } = await startBrowserMode(dir, { holderName: 'lvmscope window', demo: flags.demo });
   const browser = findBrowser();
   if (!hasDisplay() || !browser) {
     const why = !hasDisplay()
@@ -148,7 +133,6 @@ async function runWindow(browser: Browser, server: RunningServer, workspacePath:
   let child: ChildProcess | undefined;
   try {
     // The token never goes on a command line: the browser opens a private file that redirects.
-    const { writeLaunchPage } = await import('../../serve/launchPage');
     page = writeLaunchPage(server.url);
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     // Its own process group, so that closing down also ends the helpers the browser started
