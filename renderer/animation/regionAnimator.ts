@@ -141,6 +141,18 @@ export class RegionAnimator {
     return [...this.held].map(([key, w]) => ({ key, region: w.region, phase: heldPhase(w, now).phase }));
   }
 
+  private stepModeHold(): boolean {
+    const move = this.store.getState().move;
+    return move.settings.stepMode && !!move.state && !['done', 'aborted', 'failed'].includes(move.state.status);
+  }
+
+  /** The key of the held write seen last. */
+  private newestHeld(): string | undefined {
+    let newest: [string, HeldWrite] | undefined;
+    for (const entry of this.held) if (!newest || entry[1].seenMs >= newest[1].seenMs) newest = entry;
+    return newest?.[0];
+  }
+
   /** Folds the write events that arrived since the last frame into the held writes. */
   private followWrites(now: number): void {
     const writes = this.store.getState().move.writes;
@@ -160,7 +172,10 @@ export class RegionAnimator {
     }
     const newest = writes[writes.length - 1];
     if (newest) this.lastWrite = { stream: newest.stream, seq: newest.seq };
-    for (const [key, w] of this.held) if (heldPhase(w, now).phase === 'gone') this.held.delete(key);
+    // In step mode the presenter sets the pace: the newest held write stays on screen, landed on
+    // both legs, until another one takes its place or the move ends.
+    const keep = this.stepModeHold() ? this.newestHeld() : undefined;
+    for (const [key, w] of this.held) if (key !== keep && heldPhase(w, now).phase === 'gone') this.held.delete(key);
   }
 
   private paintIntercepts(ctx: CanvasRenderingContext2D, surface: Surface, grid: GridLayout, mirror: MirrorProgressView, index: number, now: number): void {
@@ -170,7 +185,9 @@ export class RegionAnimator {
     for (const [key, w] of this.held) {
       if (!key.includes(prefix) || w.region >= grid.regions) continue;
       const cell = cellRect(grid, w.region);
-      const { phase, t } = heldPhase(w, now);
+      const shown = heldPhase(w, now);
+      // A write kept in step mode stays at the middle of its landing, both strokes drawn.
+      const { phase, t } = shown.phase === 'gone' && w.landedMs !== null ? { phase: 'landing' as const, t: 0.5 } : shown;
       if (phase === 'held') {
         // The region copies (pulsing) inside the ring of the write that waits for it.
         ctx.globalAlpha = 0.6 + 0.4 * Math.sin(now / 120);
