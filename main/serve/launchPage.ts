@@ -5,7 +5,7 @@
 // inside a fresh 0700 folder), open the file:// URL of that file, and let the page redirect
 // to the tokened URL. The page is removed when the server stops.
 
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +32,8 @@ export function writeLaunchPage(url: string, tmpDir = os.tmpdir()): LaunchPage {
     // 'wx': never follow or reuse a file planted in the folder (it is new, but be exact).
     const fd = openSync(file, 'wx', 0o600);
     try {
-      writeSync(fd, launchPageHtml(target.href));
+      // writeFileSync on a descriptor loops until every byte is written (writeSync may not).
+      writeFileSync(fd, launchPageHtml(target.href));
     } finally {
       closeSync(fd);
     }
