@@ -18,6 +18,9 @@ export function MoveControls() {
   const setSettings = useAppStore((s) => s.setMoveSettings);
   const error = useAppStore((s) => s.move.error);
   const setError = useAppStore((s) => s.setMoveError);
+  // Why the engine stopped or paused the move (a full disk, a failing image): its sentence
+  // says which file and what to do, so it stays on screen until the move resumes or ends.
+  const engineError = useAppStore((s) => s.move.state?.error ?? null);
   const actions = useActions();
   const active = status !== null && ACTIVE.includes(status);
   const [confirmAbort, setConfirmAbort] = useState(false);
@@ -65,6 +68,12 @@ export function MoveControls() {
           </select>
         </label>
       </div>
+      {engineError && (
+        <p className="error move-error" role="alert" data-testid="move-state-error">
+          {engineError}
+          {active && paused ? ' Resume copies the failed regions again once the disk is fixed.' : ''}
+        </p>
+      )}
       {error && <p className="error move-error" role="alert" data-testid="move-error">{error} <button type="button" className="link" onClick={() => setError(null)}>dismiss</button></p>}
     </section>
   );
@@ -88,7 +97,7 @@ export function WorkloadPanel() {
         <button type="button" data-testid="workload-toggle" disabled={!lv} title={lv ? (running ? 'Stop the IO generator' : 'Start random reads and writes (4 KiB, 40 IOPS) on the LV, through the dm stack') : noLv} onClick={() => void (running ? actions.stopWorkload() : actions.startWorkload(vg!.name, lv!))}>
           {running ? 'Stop workload' : 'Start workload'}
         </button>
-        <button type="button" data-testid="verify" disabled={!lv || verifying} title={lv ? 'Read every block of the LV and compare it with the demo pattern and every write the workload made' : noLv} onClick={() => void actions.verify(vg!.name, lv!)}>
+        <button type="button" data-testid="verify" disabled={!lv || verifying} title={lv ? 'Read back what lvmscope wrote to the LV (the demo fill and every acknowledged write) and compare it' : noLv} onClick={() => void actions.verify(vg!.name, lv!)}>
           {verifying ? 'Verifying…' : 'Verify'}
         </button>
       </div>
@@ -101,6 +110,7 @@ export function WorkloadPanel() {
         <dt>write p50</dt><dd>{fmtMs(stats?.writeLatencyP50Ms)}</dd>
         <dt>write p99</dt><dd>{fmtMs(stats?.writeLatencyP99Ms)}</dd>
       </dl>
+      {stats?.lastError && <p className="error" data-testid="workload-last-error">Last failed IO (not acknowledged, so verify does not count it): {stats.lastError}</p>}
       {verify && <p className={verify.mismatches === 0 ? 'ok' : 'error'} data-testid="verify-result">{verify.summary}</p>}
       {error && <p className="error" role="alert">{error}</p>}
     </section>
