@@ -76,7 +76,11 @@ export class Engine implements EventSource {
       'host.info': async () => {
         if (!host.workspace) throw new LvmscopeError('UNSUPPORTED', `The ${host.kind} host shows no workspace; open one with a host that has a UI (lvmscope serve, or the desktop app).`);
         const { path, recent, demo } = host.workspace();
-        return { host: host.kind, workspacePath: path, recentWorkspaces: recent, demoFolder: demo ?? false };
+        // A window that loads (another tab, a reload, a second Electron window) attaches to the
+        // workspace that is open, which may be one the user opened since the host started:
+        // pointing it at the host's folder would make it close the open one under its move.
+        const shown = this.current && !this.current.dead ? this.current.session.path : path;
+        return { host: host.kind, workspacePath: shown, recentWorkspaces: recent, demoFolder: (demo ?? false) && samePath(shown, path) };
       },
       'workspace.listImages': async ({ path }) => this.listImages(path),
       'workspace.open': ({ path }) => this.serial(() => this.openWorkspace(path)),
@@ -178,7 +182,26 @@ export class Engine implements EventSource {
     return open;
   }
 
+  /**
+   * Why the open workspace may not be closed for `action` now (its move is running, paused or
+   * waiting for Next), as a sentence; null when nothing would be lost. Loading a window never
+   * closes a workspace (DESIGN §2.4), and an explicit open elsewhere must not kill a move either.
+   */
+  refusalToLeave(action: string): string | null {
+    const open = this.current;
+    if (!open || open.dead || !open.moves.isActive) return null;
+    const move = open.moves.state();
+    const status = move ? `${move.status}, ${Math.floor(move.progress.percent)}% copied` : 'running';
+    return `A move is in progress in ${open.session.path} (${status}); let it finish, or abort it, before ${action}.`;
+  }
+
   private async openWorkspace(path: string) {
+    const already = this.current;
+    // The workspace asked for is the one open: attach to it as it is, move and all. Closing
+    // and reopening it would pause the move, drop its mirror under the copy and lose its state.
+    if (already && !already.dead && samePath(already.session.path, path)) return already.session.view(already.moves.vg);
+    const refusal = this.refusalToLeave(`opening ${path}`);
+    if (refusal) throw new LvmscopeError('BUSY', refusal);
     // Checked before the open workspace is closed: a refused path leaves it open.
     await this.host.checkFolder?.(path, 'open');
     await this.closeWorkspace();
@@ -194,6 +217,8 @@ export class Engine implements EventSource {
     const found = this.scenarios().find((s) => s.name === scenario);
     const layout: DemoLayout | undefined = found ? layoutOf(found) : scenario === 'seed' ? SEED_LAYOUT : undefined;
     if (!layout) throw new LvmscopeError('NOT_FOUND', `No demo scenario named '${scenario}'; the scenarios are ${['seed', ...this.scenarios().map((x) => x.name)].filter((v, i, a) => a.indexOf(v) === i).join(', ')}.`);
+    const refusal = this.refusalToLeave(`creating a demo workspace in ${path}`);
+    if (refusal) throw new LvmscopeError('BUSY', refusal);
     await this.host.checkFolder?.(path, 'create');
     await this.closeWorkspace();
     const session = await createDemo(path, this.host.storage(path), this.sessionOptions(), layout, force);
@@ -289,4 +314,10 @@ export class Engine implements EventSource {
   async dispose(): Promise<void> {
     await this.serial(() => this.closeWorkspace());
   }
+}
+
+/** Whether two workspace paths name the same folder as typed (trailing slashes aside). */
+export function samePath(a: string, b: string): boolean {
+  const trim = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+  return trim(a) === trim(b);
 }
