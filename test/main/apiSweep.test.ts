@@ -14,6 +14,7 @@ import { METHOD_NAMES } from '../../app/api/contract';
 import { dispatch } from '../../app/api/server';
 import { Engine } from '../../app/engine';
 import { createNodeHost } from '../../main/host';
+import { randomSource, type RandomSource } from '../helpers/seededRandom';
 
 const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CALLS = 1000;
@@ -31,19 +32,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function randomSource(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: <T>(items: readonly T[]): T => items[int(items.length)] };
-}
-type Random = ReturnType<typeof randomSource>;
+type Random = RandomSource;
 
 /** Valid parameters for every method, so that mutations start from calls that reach handlers. */
 function samples(n: number): Record<string, unknown[]> {

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closePayload, connectRaw, encodeFrame, OPCODE, waitForData, type RawConnection } from './rawWebSocket';
 import { startServeChild, type ServeChild } from './serveChild';
+import { randomSource, type RandomSource } from '../../helpers/seededRandom';
 
 const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
 const BATCHES = 30;
@@ -40,20 +41,8 @@ afterAll(async () => {
   rmSync(workspace, { recursive: true, force: true });
 });
 
-type Random = ReturnType<typeof randomSource>;
+type Random = RandomSource;
 
-function randomSource(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: <T>(items: readonly T[]): T => items[int(items.length)], bytes: (n: number) => Uint8Array.from({ length: n }, () => int(256)) };
-}
 
 /** Read-only requests: the fuzzer must not change anything on disk while it runs. */
 const WELL_FORMED = (id: number): Record<string, unknown>[] => [

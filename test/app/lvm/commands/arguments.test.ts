@@ -6,35 +6,19 @@
 // as LVM2 does (its COW LV and its hidden snapshotN record together; the record alone is not a
 // name users can remove), a reversed PE range called reversed, and the move's region size.
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LvmscopeError } from '../../../../app/base/result';
-import { SeededRandom } from '../../../../app/base/clock';
 import { planLvCreate, planLvExtend, planLvReduce, planLvRemove, planLvRename } from '../../../../app/lvm/commands/lvCommands';
 import { validateLvName, validateVgName } from '../../../../app/lvm/commands/names';
-import { parseVgText } from '../../../../app/lvm/model/vgCodec';
-import { checkMoveOptions, planMove, type PvNames } from '../../../../app/pvmove/plan';
+import { checkMoveOptions, planMove } from '../../../../app/pvmove/plan';
+import { commandContext, refusal, stackedNames, stackedVg } from './stackedFixture';
 import { LvmCommandParams } from '../../../../app/api/contract';
 import { MoveOptions } from '../../../../app/api/move';
 
-const stacked = parseVgText(readFileSync(path.join(__dirname, 'stacked-vg.txt'), 'utf8')).vg;
-const names: PvNames = {
-  nameOf: (id) => `pv${stacked.pvs.findIndex((p) => p.id === id) + 1}`,
-  idOf: (name) => stacked.pvs[Number(name.replace('pv', '')) - 1]?.id,
-};
-const ctx = { random: new SeededRandom(1), unixTime: 1_700_000_000, hostname: 'test' };
-
-function refusal(action: () => unknown): LvmscopeError {
-  try {
-    action();
-  } catch (e) {
-    if (e instanceof LvmscopeError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
+const stacked = stackedVg;
+const names = stackedNames;
+const ctx = commandContext();
 
 const RESERVED_PREFIXES = ['snapshot', 'pvmove'];
 const RESERVED_PARTS = ['_cdata', '_cmeta', '_corig', '_iorig', '_imeta', '_mimage', '_mlog', '_pmspare', '_rimage', '_rmeta', '_tdata', '_tmeta', '_vdata', '_vorigin', '_wcorig'];

@@ -4,31 +4,14 @@
 // cow is refused with a sentence, and a move that would touch them is refused at plan time
 // (before anything is written) instead of failing half way; the plain LV beside them still moves.
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LvmscopeError } from '../../../../app/base/result';
-import { SeededRandom } from '../../../../app/base/clock';
 import { planLvExtend, planLvReduce } from '../../../../app/lvm/commands/lvCommands';
-import { parseVgText } from '../../../../app/lvm/model/vgCodec';
-import { planMove, type PvNames } from '../../../../app/pvmove/plan';
+import { planMove } from '../../../../app/pvmove/plan';
+import { commandContext, refusal, stackedNames, stackedVg } from './stackedFixture';
 
-const vg = parseVgText(readFileSync(path.join(__dirname, 'stacked-vg.txt'), 'utf8')).vg;
-const names: PvNames = {
-  nameOf: (id) => `pv${vg.pvs.findIndex((p) => p.id === id) + 1}`,
-  idOf: (name) => vg.pvs[Number(name.replace('pv', '')) - 1]?.id,
-};
-const ctx = { random: new SeededRandom(1), unixTime: 1_700_000_000, hostname: 'test' };
-
-function refusal(action: () => unknown): LvmscopeError {
-  try {
-    action();
-  } catch (e) {
-    if (e instanceof LvmscopeError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
+const vg = stackedVg;
+const names = stackedNames;
+const ctx = commandContext();
 
 describe('LVs other LVs are stacked on (raid images, snapshot origin and cow)', () => {
   it('are not resized, with a sentence naming the LV stacked on them', () => {
