@@ -195,12 +195,27 @@ export class Engine implements EventSource {
     return `A move is in progress in ${open.session.path} (${status}); let it finish, or abort it, before ${action}.`;
   }
 
+  /** The open workspace when it is the folder at `path` (which a window then attaches to), else null. */
+  private openAt(path: string): Open | null {
+    const open = this.current;
+    return open && !open.dead && samePath(open.session.path, path) ? open : null;
+  }
+
+  /**
+   * Why opening `path` must wait, as a sentence, or null: attaching to the folder already open
+   * is always allowed; another folder only when no move runs in the open one. Hosts ask before
+   * they switch the folder they show (Electron's menu).
+   */
+  refusalToOpen(path: string): string | null {
+    return this.openAt(path) ? null : this.refusalToLeave(`opening ${path}`);
+  }
+
   private async openWorkspace(path: string) {
-    const already = this.current;
     // The workspace asked for is the one open: attach to it as it is, move and all. Closing
     // and reopening it would pause the move, drop its mirror under the copy and lose its state.
-    if (already && !already.dead && samePath(already.session.path, path)) return already.session.view(already.moves.vg);
-    const refusal = this.refusalToLeave(`opening ${path}`);
+    const already = this.openAt(path);
+    if (already) return already.session.view(already.moves.vg);
+    const refusal = this.refusalToOpen(path);
     if (refusal) throw new LvmscopeError('BUSY', refusal);
     // Checked before the open workspace is closed: a refused path leaves it open.
     await this.host.checkFolder?.(path, 'open');

@@ -10,7 +10,8 @@ import { rateOf } from './store/moveSlice';
 import { requestFor, type Selection } from './store/selection';
 
 export interface Actions {
-  openWorkspace(path: string): Promise<void>;
+  /** Opens (or attaches to) the folder; the engine's sentence when it refused, else null. */
+  openWorkspace(path: string): Promise<string | null>;
   newDemo(path: string, replace: boolean): Promise<string | null>;
   /** Asks move.plan whether `selection` may go to `destination`; null plan = no, with the reason. */
   checkDrop(selection: Selection, destination: string): Promise<{ ok: true; plan: MovePlanView } | { ok: false; reason: string }>;
@@ -111,7 +112,7 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
 export function offlineActions(): Actions {
   const no = async () => 'Not connected to the engine.';
   return {
-    openWorkspace: async () => undefined,
+    openWorkspace: no,
     newDemo: no,
     checkDrop: async () => ({ ok: false, reason: 'Not connected to the engine.' }),
     openPlan: no,

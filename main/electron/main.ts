@@ -49,6 +49,12 @@ function sendUi(command: UiCommand): void {
 }
 
 function openWorkspace(folder: string): void {
+  // A move running in the open workspace keeps it open: the window says why and shows it still.
+  const refusal = engine.refusalToOpen(path.resolve(folder));
+  if (refusal) {
+    if (window) void dialog.showMessageBox(window, { type: 'info', message: 'The workspace stays open while its move runs.', detail: refusal });
+    return;
+  }
   mkdirSync(folder, { recursive: true });
   workspacePath = path.resolve(folder);
   recent = addRecent(recent, workspacePath);

@@ -58,12 +58,8 @@ function PathDialog({ kind, onClose }: { kind: 'open' | 'demo'; onClose: () => v
   const [error, setError] = useState<string | null>(null);
   const actions = useActions();
   const submit = async () => {
-    if (kind === 'open') {
-      await actions.openWorkspace(path);
-      onClose();
-      return;
-    }
-    const message = await actions.newDemo(path, replace);
+    // A refusal (a wrong path, a move still running) stays in the dialog, next to the path.
+    const message = kind === 'open' ? await actions.openWorkspace(path) : await actions.newDemo(path, replace);
     if (message) setError(message);
     else onClose();
   };

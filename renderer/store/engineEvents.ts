@@ -4,6 +4,7 @@
 // an in-memory client and a fresh store.
 import { isWriteEvent, type DmStreamEvent } from '../../app/api/dmStream';
 import type { ApiClient, Disposable } from './types';
+import { isMoveActive, rateSettingsOf } from './moveSlice';
 import type { AppStore } from './index';
 
 /** Asks the engine what it is, then opens the host's workspace. */
@@ -19,26 +20,45 @@ export async function loadInitialState(client: ApiClient, store: AppStore): Prom
  * Lists the folder's images, then opens it. The host's demo folder, when empty, gets the seed
  * demo (first start shows the story with zero set-up); any other empty folder is opened as it
  * is — lvmscope writes nothing into a folder the user only opened (the Workspace panel offers
- * to create the demo there).
+ * to create the demo there). When the folder is the one the engine has open already (another
+ * window, a reload), the engine answers with its live view and this window just attaches.
+ *
+ * Returns the engine's sentence when it refused (a wrong path, or a move still running in the
+ * open workspace), else null. A window that shows a workspace keeps showing it until the other
+ * one is open, so a refusal leaves it as it was; the sentence goes into the store only when
+ * nothing is shown yet or `showError` asks for it (a menu command has no dialog to show it in).
  */
-export async function loadWorkspace(client: ApiClient, store: AppStore, path: string, options: { seedIfEmpty?: boolean } = {}): Promise<void> {
-  store.getState().setWorkspaceLoading(path);
+export async function loadWorkspace(client: ApiClient, store: AppStore, path: string, options: { seedIfEmpty?: boolean; showError?: boolean } = {}): Promise<string | null> {
+  const s = () => store.getState();
+  const showing = s().workspace.view !== undefined;
+  if (!showing) s().setWorkspaceLoading(path);
+  const fail = (message: string) => {
+    if (!showing || options.showError) s().setWorkspaceError(message);
+    return message;
+  };
   const listed = await client.call('workspace.listImages', { path });
-  if (!listed.ok) return store.getState().setWorkspaceError(listed.error.message);
-  store.getState().setWorkspaceImages(listed.value.path, listed.value.images);
+  if (!listed.ok) return fail(listed.error.message);
   const opened = listed.value.images.length === 0 && options.seedIfEmpty
     ? await client.call('workspace.createDemo', { path, scenario: 'seed' })
     : await client.call('workspace.open', { path });
-  if (!opened.ok) return store.getState().setWorkspaceError(opened.error.message);
-  store.getState().setWorkspaceView(opened.value);
+  if (!opened.ok) return fail(opened.error.message);
+  s().setWorkspaceImages(listed.value.path, listed.value.images);
+  s().setWorkspaceView(opened.value);
   await refreshLiveState(client, store);
+  return null;
 }
 
-/** The dm stack and the move, fetched once after opening (events keep them fresh afterwards). */
+/**
+ * The dm stack and the move, fetched once after opening or attaching (events keep them fresh
+ * afterwards). A window attaching to a move that runs shows the move's own copy rate in the
+ * controls, not this window's default, so that what it shows is what the engine does.
+ */
 export async function refreshLiveState(client: ApiClient, store: AppStore): Promise<void> {
   const [dm, move] = await Promise.all([client.call('dm.list', {}), client.call('move.state', {})]);
   if (dm.ok) store.getState().applyDmSnapshot(dm.value);
-  if (move.ok) store.getState().setMoveState(move.value.move);
+  if (!move.ok) return;
+  store.getState().setMoveState(move.value.move);
+  if (move.value.move && isMoveActive(move.value.move.status)) store.getState().setMoveSettings(rateSettingsOf(move.value.move.progress.rateBytesPerSec));
 }
 
 export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable {
@@ -52,7 +72,7 @@ export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable
     client.on('log', (line) => s().appendLog([line])),
     client.on('ui.command', (command) => {
       s().applyUiCommand(command);
-      if (command.command === 'workspace.opened') void loadWorkspace(client, store, command.path);
+      if (command.command === 'workspace.opened') void loadWorkspace(client, store, command.path, { showError: true });
     }),
     client.on('workspace.changed', (view) => s().setWorkspaceView(view)),
     client.on('dm.changed', (snapshot) => s().applyDmSnapshot(snapshot)),

@@ -91,6 +91,18 @@ export function rateOf(settings: MoveSettings): number {
   return settings.ratePreset === 'custom' ? settings.customRateBytesPerSec : RATE_PRESETS[settings.ratePreset];
 }
 
+/** The move is still under way (the engine can pause, resume, abort or step it). */
+export function isMoveActive(status: MoveStateView['status']): boolean {
+  return status === 'running' || status === 'paused' || status === 'waiting-step' || status === 'aborting';
+}
+
+/** The rate settings that show `rateBytesPerSec` (a preset when it is one, else custom). */
+export function rateSettingsOf(rateBytesPerSec: number): Pick<MoveSettings, 'ratePreset'> & Partial<MoveSettings> {
+  if (rateBytesPerSec === RATE_PRESETS.unlimited) return { ratePreset: 'unlimited' };
+  if (rateBytesPerSec === RATE_PRESETS.demo) return { ratePreset: 'demo' };
+  return { ratePreset: 'custom', customRateBytesPerSec: rateBytesPerSec };
+}
+
 export const DEFAULT_MOVE_SETTINGS: MoveSettings = { ratePreset: 'demo', customRateBytesPerSec: 1024 * 1024, regionSizeSectors: 128, stepMode: false };
 
 export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) => ({

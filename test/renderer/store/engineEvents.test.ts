@@ -2,7 +2,9 @@
 // served over an in-memory wire (as in the contract tests) with a workspace in memory; a
 // fresh store is filled by loadInitialState and updated by engine events, including a
 // `ui.command` that opens another workspace and reloads its image list; an empty folder
-// gets the seed demo.
+// gets the seed demo. While a move runs, a second window attaches to the open workspace and
+// its move (host.info names the open folder; workspace.open of it returns the live view), and a
+// window asked to open another folder keeps showing its own when the engine refuses.
 
 import { describe, expect, it } from 'vitest';
 import { createApiClient, wireTransport } from '../../../app/api/client';
@@ -95,5 +97,47 @@ describe('engine events', () => {
     expect(store.getState().ui.theme).toBe('dark');
     expect(store.getState().workspace.path).toBe('/ws/b');
     expect(store.getState().engine.log.map((l) => l.message)).toContain('hello');
+  });
+});
+
+describe('a window loading while a move runs (issue 16)', () => {
+  const MOVE = { request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' as const }, options: { rateBytesPerSec: 96 * 1024 } };
+
+  /** One window made the seed demo and started a slow move; a second window (a new store on a second wire) loads. */
+  async function moveRunning() {
+    const first = await setup();
+    await loadWorkspace(first.client, first.store, '/ws/demo', { seedIfEmpty: true });
+    const started = await first.client.call('move.start', MOVE);
+    if (!started.ok) throw new Error(started.error.message);
+    const [serverEnd, clientEnd] = inMemoryWirePair();
+    serveApi(serverEnd, first.engine.handlers, first.engine, first.clock);
+    return { ...first, moveId: started.value.id, second: { client: createApiClient(wireTransport(clientEnd)), store: createAppStore() } };
+  }
+
+  it('attaches the new window to the open workspace and its move (same move, its rate), and the move goes on', async () => {
+    const { engine, second, moveId } = await moveRunning();
+    await loadInitialState(second.client, second.store);
+    const s = second.store.getState();
+    // host.info named the open folder, not the host's /ws/a, and nothing was closed or reopened.
+    expect(s.workspace).toMatchObject({ path: '/ws/demo', status: 'ready', error: undefined });
+    expect(s.move.state).toMatchObject({ id: moveId, status: 'running' });
+    expect(s.move.settings).toMatchObject({ ratePreset: 'custom', customRateBytesPerSec: 96 * 1024 });
+    expect(engine.session?.path).toBe('/ws/demo');
+    expect(engine.open().moves.state()).toMatchObject({ id: moveId, status: 'running' });
+    await second.client.call('move.control', { action: 'abort' });
+    await engine.open().moves.whenFinished();
+    await engine.dispose();
+  });
+
+  it('keeps showing the workspace when the engine refuses to open another folder during the move, and returns its sentence', async () => {
+    const { engine, client, store, moveId } = await moveRunning();
+    const refusal = await loadWorkspace(client, store, '/ws/b');
+    expect(refusal).toMatch(/^A move is in progress in \/ws\/demo .*before opening \/ws\/b\.$/);
+    expect(store.getState().workspace).toMatchObject({ path: '/ws/demo', status: 'ready', error: undefined });
+    expect(store.getState().workspace.view?.vgs.map((v) => v.name)).toEqual(['vg0']);
+    expect(engine.open().moves.state()).toMatchObject({ id: moveId, status: 'running' });
+    await client.call('move.control', { action: 'abort' });
+    await engine.open().moves.whenFinished();
+    await engine.dispose();
   });
 });
