@@ -5,8 +5,9 @@
 // copy … the mirror was removed", and the first page froze at "running" while Pause said "No
 // move is running". Now both pages show the same move running (steps, the dm stack with the
 // temporary device), Pause from the second page pauses it in the first, where both show the
-// same progress, Resume from the first runs it on to 'done' in both, Verify finds 0
-// mismatches, and neither event log has an ABORTING or Closed line.
+// same progress, opening another folder from the second page is refused with a sentence in the
+// dialog, Resume from the first runs it on to 'done' in both, Verify finds 0 mismatches, and
+// neither event log has an ABORTING or Closed line.
 // Screenshots: test-results/e2e/attach-*.png.
 
 import type { Page } from 'playwright-core';
@@ -75,6 +76,9 @@ describe('a move watched from two pages', () => {
     await first.locator('[data-testid^="pv-row-"]').first().waitFor({ timeout: 30_000 });
     await expect.poll(() => moveOnScreen(first)).toEqual(running);
     await expect.poll(() => moveOnScreen(second)).toEqual(running);
+    // The reloaded page shows the rate the move runs at, not its own default.
+    expect(await first.getByTestId('rate-custom').isChecked()).toBe(true);
+    expect(await first.getByLabel('custom rate in KiB/s').inputValue()).toBe('96');
     await screenshot(first, 'attach-2-first-reloaded');
 
     // Pause from the second page: the first page says paused, and both show the same progress.
@@ -85,6 +89,17 @@ describe('a move watched from two pages', () => {
     expect(await text(first, 'move-percent')).toMatch(/^\d+\.\d%$/);
     expect(Number.parseFloat(await text(first, 'move-percent'))).toBeLessThan(100);
     await screenshot(first, 'attach-3-paused-from-second');
+
+    // Opening another folder from the second page is refused with a sentence; the move stays.
+    const elsewhere = tempDir('lvmscope-attach-other-');
+    await second.getByRole('button', { name: 'Open workspace…' }).click();
+    await second.locator('.path-input').fill(elsewhere);
+    await second.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect.poll(() => second.locator('.dialog [role="alert"]').textContent()).toMatch(new RegExp(`^A move is in progress in .*\\(paused, \\d+% copied\\); let it finish, or abort it, before opening ${elsewhere}\\.$`));
+    await screenshot(second, 'attach-3b-open-refused');
+    await second.getByRole('button', { name: 'Cancel' }).click();
+    expect(await text(second, 'move-status')).toBe('paused');
+    expect(await second.getByTestId('vg-facts').count()).toBe(1);
 
     // Resume from the first page at full speed (the rate set from the second page): done in both.
     await first.getByTestId('pause').click();
