@@ -33,8 +33,29 @@ export function findPv(vg: VolumeGroup, nameOrId: string): PhysicalVolume | unde
   return vg.pvs.find((pv) => pv.id === plain || pv.key === nameOrId);
 }
 
+/**
+ * Where each LV name was in a VG's LV list when it was last indexed. Activating n LVs looks
+ * every LV (and what it is stacked on) up by name, and a scan per lookup made that n²: 185 ms
+ * of `lvs` on a 1,000-LV VG. The list may change in place (lvcreate splices, lvrename renames),
+ * so a hit is only trusted if the LV is still at that index under that name; anything else
+ * rescans and re-indexes.
+ */
+const lvIndexes = new WeakMap<readonly LogicalVolume[], Map<string, number>>();
+
+function indexLvs(lvs: readonly LogicalVolume[]): Map<string, number> {
+  const index = new Map<string, number>();
+  lvs.forEach((lv, i) => {
+    if (!index.has(lv.name)) index.set(lv.name, i);
+  });
+  lvIndexes.set(lvs, index);
+  return index;
+}
+
 export function findLv(vg: VolumeGroup, name: string): LogicalVolume | undefined {
-  return vg.lvs.find((lv) => lv.name === name);
+  const at = lvIndexes.get(vg.lvs)?.get(name);
+  if (at !== undefined && vg.lvs[at]?.name === name) return vg.lvs[at];
+  const fresh = indexLvs(vg.lvs).get(name);
+  return fresh === undefined ? undefined : vg.lvs[fresh];
 }
 
 /** Every PV-backed area of every segment, as runs of PEs (unsorted). */
