@@ -1,12 +1,13 @@
 // Proves that windows only attach to the engine's live move (issue 16 item 1, DESIGN §2.4):
 // in browser mode the seed move runs slowly in one page; a second page opens on the same URL
-// (what a presenter mirroring the app onto a projector does) and the first page reloads
-// (Ctrl+R). Before the fix each load closed and reopened the workspace: "ABORTING: Resume and
-// copy … the mirror was removed", and the first page froze at "running" while Pause said "No
-// move is running". Now both pages show the same move running (steps, the dm stack with the
-// temporary device), Pause from the second page pauses it in the first, where both show the
-// same progress, opening another folder from the second page is refused with a sentence in the
-// dialog, Resume from the first runs it on to 'done' in both, Verify finds 0 mismatches, and
+// (what a presenter mirroring the app onto a projector does), the first page reloads (Ctrl+R)
+// and a third page connects and disconnects three times. Before the fix each load closed and
+// reopened the workspace: "ABORTING: Resume and copy … the mirror was removed", and the first
+// page froze at "running" while Pause said "No move is running". Now every page shows the same
+// move running (steps, the dm stack with the temporary device, the move's rate), Pause from the
+// second page pauses it in the first, where both show the same progress; opening another
+// folder from the second page is refused with a sentence in the dialog; Resume from the first
+// runs it on to 'done'; Verify finds 0 mismatches; both pages end showing the same state; and
 // neither event log has an ABORTING or Closed line.
 // Screenshots: test-results/e2e/attach-*.png.
 
@@ -53,7 +54,7 @@ async function brokenMoveLines(page: Page): Promise<string[]> {
 }
 
 describe('a move watched from two pages', () => {
-  it('keeps running while a second page opens and the first reloads; Pause from either steers it; it ends done with 0 mismatches', async () => {
+  it('keeps running while a second page opens, the first reloads and a third comes and goes; Pause from either steers it; it ends done with 0 mismatches', async () => {
     showLogsOnFailure();
     const first = ui.page;
     // A slow move (4 MiB at 96 KiB/s, about 40 s) started with the keyboard path.
@@ -81,6 +82,15 @@ describe('a move watched from two pages', () => {
     expect(await first.getByLabel('custom rate in KiB/s').inputValue()).toBe('96');
     await screenshot(first, 'attach-2-first-reloaded');
 
+    // A third page connects and disconnects, three times: each one sees the move running, and
+    // its going away changes nothing for the others.
+    for (let round = 0; round < 3; round++) {
+      const third = await openSecondPage();
+      await expect.poll(() => moveOnScreen(third)).toEqual(running);
+      await third.close();
+    }
+    await expect.poll(() => moveOnScreen(first)).toEqual(running);
+
     // Pause from the second page: the first page says paused, and both show the same progress.
     await second.getByTestId('pause').click();
     await expect.poll(() => text(first, 'move-status')).toBe('paused');
@@ -107,9 +117,13 @@ describe('a move watched from two pages', () => {
     await second.getByTestId('rate-unlimited').check();
     await expect.poll(() => text(first, 'move-status'), { timeout: 60_000 }).toBe('done');
     await expect.poll(() => text(second, 'move-status')).toBe('done');
+    // Both pages end showing the same state: the layout, the eight steps, the figures, the dm stack.
+    const ended = { status: 'done', steps: Array(8).fill('done'), devices: ['dm-vg0-lv0'] };
     for (const page of [first, second]) {
       await expect.poll(() => page.getByTestId('lv-row-lv0').textContent()).toContain('pv1 | pv4 | pv3');
-      expect(await stepStates(page)).toEqual(Array(8).fill('done'));
+      await expect.poll(() => moveOnScreen(page)).toEqual(ended);
+      await expect.poll(() => text(page, 'move-percent')).toBe('100.0%');
+      await expect.poll(() => text(page, 'move-regions')).toBe('64 / 64');
     }
     await first.getByTestId('verify').click();
     await expect.poll(() => text(first, 'verify-result'), { timeout: 30_000 }).toMatch(/: 0 mismatches\.$/);
