@@ -310,6 +310,9 @@ export class Engine implements EventSource {
   private publish(kind: 'workspace' | 'dm' | 'move' | 'workload'): void {
     const open = this.current;
     if (!open || open.dead) return;
+    // Views are built for listeners only: a CLI report subscribes to nothing, and building the
+    // workspace view of a 1,000-LV VG on open cost it 136 ms for nobody.
+    if (this.events.listenerCount === 0) return;
     if (kind === 'workspace') this.emit('workspace.changed', open.session.view(open.moves.vg));
     else if (kind === 'dm') this.emit('dm.changed', open.session.dmSnapshot());
   }
