@@ -3,13 +3,13 @@
 // screenshots under test-results/e2e/. Every child is tracked and killed by `stopAll()`
 // (call it in afterAll); a startup failure throws with the child's stderr in the message.
 
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
+import { startServeChild } from '../main/serve/serveChild';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const CHROMIUM_PATH = process.env.LVMSCOPE_CHROMIUM ?? '/usr/bin/chromium';
@@ -55,46 +55,11 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-const SERVING_LINE = /^lvmscope: serving on (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]{32}))$/m;
-
-/** Starts `lvmscope serve <workspace> --port 0` and waits for its URL line on stdout. */
+/** Starts `lvmscope serve <workspace> --port 0`, waits for its URL line, and stops it in stopAll(). */
 export async function startServe(workspace: string, options: { args?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServeProcess> {
-  const cli = path.join(ROOT, 'main', 'cli', 'lvmscope.mjs');
-  const child = spawn(process.execPath, [cli, 'serve', workspace, '--port', '0', ...(options.args ?? [])], {
-    cwd: ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += String(d)));
-  child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(killer);
-  };
-  cleanups.push(stop);
-  const match = await waitFor(() => SERVING_LINE.exec(stdout), options.timeoutMs ?? 60_000, () => child.exitCode !== null);
-  if (!match) {
-    await stop();
-    throw new Error(`lvmscope serve did not print its URL (exit ${child.exitCode ?? 'none'}).\nstdout:\n${stdout}\nstderr:\n${stderr}`);
-  }
-  return { url: match[1], origin: new URL(match[1]).origin, port: Number(match[2]), token: match[3], child, stderr: () => stderr, stop };
-}
-
-async function waitFor<T>(probe: () => T | null | undefined, timeoutMs: number, giveUp: () => boolean): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value) return value;
-    if (giveUp()) return probe() ?? undefined;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return undefined;
+  const serve = await startServeChild(workspace, options);
+  cleanups.push(serve.stop);
+  return { ...serve, origin: new URL(serve.url).origin };
 }
 
 export interface BrowserSession {

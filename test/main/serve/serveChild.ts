@@ -22,7 +22,8 @@ export interface ServeChild {
   stop(): Promise<void>;
 }
 
-export async function startServeChild(workspace: string, options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ServeChild> {
+/** Resolves once serve prints its URL; a serve that exits first, or prints nothing within `timeoutMs` (default 60 s), is stopped and reported with its output. */
+export async function startServeChild(workspace: string, options: { args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ServeChild> {
   const cli = path.join(ROOT, 'main', 'cli', 'lvmscope.mjs');
   const child = spawn(process.execPath, [cli, 'serve', workspace, '--port', '0', ...(options.args ?? [])], {
     cwd: ROOT,
@@ -48,7 +49,9 @@ export async function startServeChild(workspace: string, options: { args?: strin
     });
     child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
     void exited.then(() => resolve(SERVING_LINE.exec(stdout)));
+    setTimeout(() => resolve(null), options.timeoutMs ?? 60_000).unref();
   });
+  if (!match) await stop();
   if (!match) throw new Error(`lvmscope serve did not print its URL (exit ${child.exitCode ?? 'none'}).\nstdout:\n${stdout}\nstderr:\n${stderr}`);
   return { url: match[1], port: Number(match[2]), token: match[3], child, stdout: () => stdout, stderr: () => stderr, alive, stop };
 }
