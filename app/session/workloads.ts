@@ -76,9 +76,13 @@ export class WorkloadController {
     this.timer?.cancel();
     this.timer = undefined;
     if (this.workload) {
-      await this.workload.stop();
+      // Behind a suspended LV (a move between its suspend and resume, perhaps waiting for Next
+      // in step mode) the IO in flight waits for the resume: stop at once instead of with it.
+      const suspended = this.isSuspended(this.spec!.vg, this.spec!.lv);
+      await this.workload.stop(!suspended);
       // Acknowledgements still on their way to the journal land before the workload is reported stopped.
-      await Promise.allSettled([...this.pendingAcks]);
+      if (!suspended) await Promise.allSettled([...this.pendingAcks]);
+      else if (this.workload.inFlightCount) this.session.options.log('info', 'workload', `${this.workload.inFlightCount} IOs stay queued on the suspended ${this.spec!.vg}/${this.spec!.lv}; they complete when the move resumes it.`);
       const s = this.workload.stats();
       const last = s.errors && this.lastError ? ` Last error: ${this.lastError}` : '';
       this.session.options.log(s.errors ? 'warn' : 'info', 'workload', `workload stopped: ${s.writes} writes, ${s.reads} reads, ${s.errors} errors.${last}`);
@@ -130,8 +134,20 @@ export class WorkloadController {
   /** Checks every sector of an LV against the demo pattern and the acknowledged writes. */
   async verify(vg: string, lv: string): Promise<VerifyResultView> {
     const device = this.session.lvDevice(vg, lv);
+    // A suspended device queues every read until it is resumed, and a move in step mode may
+    // hold it suspended until Next: the verify would hang with it. Say so instead.
+    if (this.isSuspended(vg, lv)) {
+      const info = this.session.dm.info(device.name);
+      throw new LvmscopeError('STATE', `${vg}/${lv} is suspended (${info.name}, a move between its suspend and its resume), so its reads would wait; verify once the move resumes the LV (press Next in step mode).`);
+    }
     const result = await verifyLv(device, this.session.shadowOf(vg, lv));
     this.session.options.log(result.mismatches ? 'error' : 'info', 'verify', result.summary);
     return result;
+  }
+
+  /** Whether the LV's mapped device is suspended (its IO waits for the resume). */
+  private isSuspended(vg: string, lv: string): boolean {
+    const name = this.session.lvDmName(vg, lv);
+    return name !== null && this.session.dm.has(name) && this.session.dm.info(name).state !== 'ACTIVE';
   }
 }

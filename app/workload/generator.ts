@@ -86,11 +86,20 @@ export class Workload {
   }
 
   /** Stops issuing IO and waits for every IO in flight. */
-  async stop(): Promise<void> {
+  /**
+   * Issues no more IO; with `drain`, resolves once the IO in flight has completed. Without it
+   * resolves at once: IO queued on a suspended device completes when the device resumes, which
+   * a move in step mode may hold off until the user presses Next.
+   */
+  async stop(drain = true): Promise<void> {
     this.running = false;
     this.timer?.cancel();
     this.timer = undefined;
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+    while (drain && this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
   }
 
   get isRunning(): boolean {

@@ -5,6 +5,7 @@
 // the command's reopen closed the session under the running move. Now one of the two waits
 // its turn: the command runs first and the move after it, or the move starts first and the
 // command is refused as BUSY. Either way the metadata is whole and the move ends.
+// And a verify of an LV that a step-mode move holds suspended is refused, not left hanging.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../app/engine';
 import { createNodeHost } from '../../main/host';
-import { lvLayout, waitForEnd } from './pvmove/harness';
+import { lvLayout, waitForEnd, waitForStep } from './pvmove/harness';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -60,5 +61,37 @@ describe('the engine queue', () => {
     expect(ended.status).toBe('done');
     const view = await engine.handlers['workspace.view']({});
     expect(view.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0']);
+  });
+
+  it('refuses a verify of an LV a step-mode move holds suspended, instead of hanging until Next (API sweep, SEED=1861454255)', async () => {
+    const engine = await demo();
+    await engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { rateBytesPerSec: 0, stepMode: true } });
+    await waitForStep(engine, 1);
+    await engine.handlers['move.control']({ action: 'next' });
+    await waitForStep(engine, 2);
+    const verify = await settle(engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' }));
+    expect(verify.ok).toBe(false);
+    if (!verify.ok) expect(verify.error.message).toMatch(/vg0\/lv0 is suspended .*verify once the move resumes the LV \(press Next in step mode\)/);
+    await engine.handlers['move.control']({ action: 'setStepMode', stepMode: false });
+    await engine.handlers['move.control']({ action: 'next' });
+    expect((await waitForEnd(engine)).status).toBe('done');
+    const result = await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' });
+    expect(result.mismatches).toBe(0);
+  });
+
+  it('stops a workload whose writes wait on an LV a step-mode move holds suspended, at once; the writes land on resume and verify clean', async () => {
+    const engine = await demo();
+    await engine.handlers['workload.start']({ vg: 'vg0', lv: 'lv0', pattern: 'randwrite', blockSizeBytes: 4096, iops: 500, seed: 3 });
+    await engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { rateBytesPerSec: 0, stepMode: true } });
+    await waitForStep(engine, 1);
+    await engine.handlers['move.control']({ action: 'next' });
+    await waitForStep(engine, 2);
+    const stopped = await engine.handlers['workload.stop']({});
+    expect(stopped.running).toBe(false);
+    await engine.handlers['move.control']({ action: 'setStepMode', stepMode: false });
+    await engine.handlers['move.control']({ action: 'next' });
+    expect((await waitForEnd(engine)).status).toBe('done');
+    const result = await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' });
+    expect(result.mismatches).toBe(0);
   });
 });
