@@ -18,7 +18,9 @@ let browser: BrowserSession;
 const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-launch-ui-'));
 
 beforeAll(async () => {
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>served lvmscope ui</title><p id="ui">ui</p>');
+  // An inline icon: otherwise Chromium asks this tiny folder for /favicon.ico, and the 404 shows
+  // up among the page's console errors whenever it arrives before the check below.
+  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><link rel="icon" href="data:,"><title>served lvmscope ui</title><p id="ui">ui</p>');
   const engine = new Engine(createNodeHost({ kind: 'browser', workspace: () => ({ path: tempDir(), recent: [] }) }));
   server = await startServer({ rendererDir, engine, clock: nodeClock, port: 0 });
   browser = await launchBrowser();
