@@ -137,8 +137,7 @@ export class WorkloadController {
     // A suspended device queues every read until it is resumed, and a move in step mode may
     // hold it suspended until Next: the verify would hang with it. Say so instead.
     if (this.isSuspended(vg, lv)) {
-      const info = this.session.dm.info(device.name);
-      throw new LvmscopeError('STATE', `${vg}/${lv} is suspended (${info.name}, a move between its suspend and its resume), so its reads would wait; verify once the move resumes the LV (press Next in step mode).`);
+      throw new LvmscopeError('STATE', `${vg}/${lv} is suspended (${device.name}, a move between its suspend and its resume), so its reads would wait; verify once the move resumes the LV (press Next in step mode).`);
     }
     const result = await verifyLv(device, this.session.shadowOf(vg, lv));
     this.session.options.log(result.mismatches ? 'error' : 'info', 'verify', result.summary);

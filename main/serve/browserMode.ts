@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Engine } from '../../app/engine';
 import { ROOT, isBuildStale, runBuild } from '../electron/buildOutput.mjs';
 import { createNodeHost, defaultDemoWorkspace, nodeClock } from '../host';
+import { resolveDir } from '../cli/workspace';
 import type { RunningServer } from './server';
 
 export interface BrowserModeOptions {
@@ -28,13 +29,8 @@ export interface BrowserMode {
   stop(): Promise<void>;
 }
 
-/** `dir` as the user typed it: `npm run …` runs in the package root but sets INIT_CWD. */
-export function workspaceFolderArgument(dir: string | undefined): string {
-  return dir === undefined ? defaultDemoWorkspace() : path.resolve(process.env.INIT_CWD ?? process.cwd(), dir);
-}
-
 export async function startBrowserMode(dir: string | undefined, options: BrowserModeOptions): Promise<BrowserMode> {
-  const workspacePath = workspaceFolderArgument(dir);
+  const workspacePath = dir === undefined ? defaultDemoWorkspace() : resolveDir(dir);
   mkdirSync(workspacePath, { recursive: true });
   if (isBuildStale(ROOT, ['renderer'])) {
     process.stderr.write('lvmscope: building the UI (electron-vite build, once after each update)…\n');
