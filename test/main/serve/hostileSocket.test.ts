@@ -5,23 +5,11 @@
 // used to get no answer at all; now each gets an error response (id null when no usable id
 // could be read) and the connection stays usable.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closePayload, connectRaw, encodeFrame, OPCODE, waitForData, type FrameSpec, type RawConnection } from './rawWebSocket';
-import { startServeChild, type ServeChild } from './serveChild';
+import { serveForFile } from './serveChild';
 
-let server: ServeChild;
-const workspace = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-hostile-'));
-
-beforeAll(async () => {
-  server = await startServeChild(workspace);
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-  rmSync(workspace, { recursive: true, force: true });
-});
+const served = serveForFile('lvmscope-hostile-');
 
 interface Response {
   kind: 'response';
@@ -42,7 +30,7 @@ function responseTo(c: RawConnection, id: number | null, count = 1): Promise<Res
 
 /** A fresh connection's engine.info round trip: the server is alive and serving. */
 async function expectServing(): Promise<void> {
-  const c = await connectRaw(server.port, server.token);
+  const c = await connectRaw(served.server.port, served.server.token);
   c.sendText(JSON.stringify({ kind: 'request', id: 1, method: 'engine.info', params: {} }));
   const [answer] = await responseTo(c, 1);
   expect(answer.result).toMatchObject({ ok: true, value: { name: 'lvmscope' } });
@@ -73,12 +61,12 @@ const frameCases: Array<{ name: string; frames: () => Buffer[]; closeCode: numbe
 describe('a WebSocket frame that breaks the protocol', () => {
   for (const { name, frames, closeCode } of frameCases) {
     it(`(${name}) closes that connection with code ${closeCode}, and the server keeps serving`, async () => {
-      const bystander = await connectRaw(server.port, server.token);
-      const c = await connectRaw(server.port, server.token);
+      const bystander = await connectRaw(served.server.port, served.server.token);
+      const c = await connectRaw(served.server.port, served.server.token);
       for (const frame of frames()) c.send(frame);
       expect(await waitForData(c, () => c.closeCode())).toBe(closeCode);
       c.destroy();
-      expect(server.alive()).toBe(true);
+      expect(served.server.alive()).toBe(true);
       // An open connection of someone else is untouched, and new ones are served.
       bystander.sendText(JSON.stringify({ kind: 'request', id: 2, method: 'engine.info', params: {} }));
       expect((await responseTo(bystander, 2))[0].result.ok).toBe(true);
@@ -88,12 +76,12 @@ describe('a WebSocket frame that breaks the protocol', () => {
   }
 
   it('a peer that resets the TCP connection mid-frame does not stop the server', async () => {
-    const c = await connectRaw(server.port, server.token);
+    const c = await connectRaw(served.server.port, served.server.token);
     c.send(encodeFrame({ opcode: OPCODE.text, payload: 'x'.repeat(1000) }).subarray(0, 500));
     c.socket.resetAndDestroy();
     await c.ended;
     await expectServing();
-    expect(server.alive()).toBe(true);
+    expect(served.server.alive()).toBe(true);
   });
 });
 
@@ -119,7 +107,7 @@ const messageCases: Array<{ name: string; send: (c: RawConnection) => void; id: 
 describe('a message that is not a well-formed request', () => {
   for (const { name, send, id, says } of messageCases) {
     it(`(${name}) gets an error response${id === null ? ' with id null' : ` to id ${id}`}, and the connection stays usable`, async () => {
-      const c = await connectRaw(server.port, server.token);
+      const c = await connectRaw(served.server.port, served.server.token);
       send(c);
       const [answer] = await responseTo(c, id);
       expect(answer.result.ok).toBe(false);
@@ -133,7 +121,7 @@ describe('a message that is not a well-formed request', () => {
   }
 
   it('a ping is answered with a pong, and a clean close with code 1000', async () => {
-    const c = await connectRaw(server.port, server.token);
+    const c = await connectRaw(served.server.port, served.server.token);
     c.send(encodeFrame({ opcode: OPCODE.ping, payload: 'are you there' }));
     expect(await waitForData(c, () => c.pongs[0])).toBe('are you there');
     c.send(encodeFrame({ opcode: OPCODE.close, payload: closePayload(1000, 'bye') } satisfies FrameSpec));

@@ -4,7 +4,10 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 const SERVING_LINE = /^lvmscope: serving on (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]{32}))$/m;
@@ -54,4 +57,28 @@ export async function startServeChild(workspace: string, options: { args?: strin
   if (!match) await stop();
   if (!match) throw new Error(`lvmscope serve did not print its URL (exit ${child.exitCode ?? 'none'}).\nstdout:\n${stdout}\nstderr:\n${stderr}`);
   return { url: match[1], port: Number(match[2]), token: match[3], child, stdout: () => stdout, stderr: () => stderr, alive, stop };
+}
+
+/**
+ * One `serve` child for a whole test file: a fresh temporary workspace (filled by `prepare`),
+ * started before the file's tests and stopped, with its folder removed, after them.
+ */
+export function serveForFile(prefix: string, prepare?: (workspace: string) => void): { readonly workspace: string; readonly server: ServeChild } {
+  const workspace = mkdtempSync(path.join(os.tmpdir(), prefix));
+  let server: ServeChild | undefined;
+  beforeAll(async () => {
+    prepare?.(workspace);
+    server = await startServeChild(workspace);
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+  return {
+    workspace,
+    get server() {
+      if (!server) throw new Error('serve is not started yet: use it inside a test');
+      return server;
+    },
+  };
 }

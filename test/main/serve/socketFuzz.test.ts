@@ -14,12 +14,11 @@
 // After each batch the process must still run and a fresh connection must get its answer.
 // The seed is printed; SEED=<n> replays a run.
 
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closePayload, connectRaw, encodeFrame, OPCODE, waitForData, type RawConnection } from './rawWebSocket';
-import { startServeChild, type ServeChild } from './serveChild';
+import { serveForFile } from './serveChild';
 import { randomSource, type RandomSource } from '../../helpers/seededRandom';
 
 const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -28,17 +27,9 @@ const STREAMS_PER_BATCH = 4;
 const MESSAGES_PER_STREAM = 100;
 const FATAL_PER_BATCH = 24;
 
-let server: ServeChild;
-const workspace = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-fuzz-'));
-writeFileSync(path.join(workspace, 'disk.img'), '');
-truncateSync(path.join(workspace, 'disk.img'), 4 << 20);
-
-beforeAll(async () => {
-  server = await startServeChild(workspace);
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-  rmSync(workspace, { recursive: true, force: true });
+const served = serveForFile('lvmscope-fuzz-', (workspace) => {
+  writeFileSync(path.join(workspace, 'disk.img'), '');
+  truncateSync(path.join(workspace, 'disk.img'), 4 << 20);
 });
 
 type Random = RandomSource;
@@ -53,7 +44,7 @@ const WELL_FORMED = (id: number): Record<string, unknown>[] => [
   { kind: 'request', id, method: 'move.state', params: {} },
   { kind: 'request', id, method: 'dm.list', params: {} },
   { kind: 'request', id, method: 'workspace.view' },
-  { kind: 'request', id, method: 'workspace.listImages', params: { path: workspace } },
+  { kind: 'request', id, method: 'workspace.listImages', params: { path: served.workspace } },
   { kind: 'request', id, method: 'vg.backup', params: { vg: 'vg0' } },
 ];
 
@@ -151,7 +142,7 @@ interface Response {
 
 /** One long-lived connection: a stream of messages, every one answered, the connection kept. */
 async function fuzzStream(random: Random, totals: Totals): Promise<void> {
-  const c = await connectRaw(server.port, server.token);
+  const c = await connectRaw(served.server.port, served.server.token);
   const counts = { frames: 0, pings: 0 };
   const wellFormed: number[] = [];
   const frames: Buffer[] = [];
@@ -209,7 +200,7 @@ function fatalFrame(random: Random): { frames: Buffer[]; closeCode: number; kind
 }
 
 async function fuzzFatal(random: Random, totals: Totals): Promise<void> {
-  const c = await connectRaw(server.port, server.token);
+  const c = await connectRaw(served.server.port, served.server.token);
   // Sometimes a valid request first: it is answered before the bad frame ends the connection.
   const warmUp = random.next() < 0.3;
   if (warmUp) c.sendText(JSON.stringify({ kind: 'request', id: 1, method: 'engine.info', params: {} }));
@@ -224,7 +215,7 @@ async function fuzzFatal(random: Random, totals: Totals): Promise<void> {
 
 /** Random bytes after the upgrade, then a reset: the server must shrug it off. */
 async function fuzzGarbage(random: Random, totals: Totals): Promise<void> {
-  const c = await connectRaw(server.port, server.token);
+  const c = await connectRaw(served.server.port, served.server.token);
   c.send(Buffer.from(random.bytes(1 + random.int(2000))));
   c.socket.resetAndDestroy();
   await c.ended;
@@ -232,8 +223,8 @@ async function fuzzGarbage(random: Random, totals: Totals): Promise<void> {
 }
 
 async function expectServing(batch: number): Promise<void> {
-  expect(server.alive(), `serve exited after batch ${batch} (SEED=${SEED}); stderr:\n${server.stderr()}`).toBe(true);
-  const c = await connectRaw(server.port, server.token);
+  expect(served.server.alive(), `serve exited after batch ${batch} (SEED=${SEED}); stderr:\n${served.server.stderr()}`).toBe(true);
+  const c = await connectRaw(served.server.port, served.server.token);
   c.sendText(JSON.stringify({ kind: 'request', id: 42, method: 'engine.info', params: {} }));
   const answer = (await waitForData(c, () => c.messages.find((m) => (m as Response).id === 42))) as Response;
   expect(answer.result.ok).toBe(true);
