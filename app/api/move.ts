@@ -1,12 +1,23 @@
 // Views of a live move (pvmove) and of the workload / verifier that run beside it.
-// The eight steps are the seed's (DESIGN §1, `pvmove_outline.txt`): every step event names
-// its step, says what happens in one sentence and gives the equivalent dmsetup / lvm commands.
+// A move runs on one of two device stacks: `outline` (the seed's 2002 design, DESIGN §1: eight
+// steps per LV, identity + mirror in the LV's own table over a temporary `-orig` device) or
+// `lvm2` (what LVM2 2.03 does today, lvm2-format.md §6: a hidden `pvmove0` device below the
+// LVs, one segment mirrored at a time, a checkpoint and reload per finished segment, two
+// finishing commits). The stack gives the list of steps; steps are identified by id and their
+// number and count vary. Every step event names its step, says what happens in one sentence
+// and gives the equivalent dmsetup / lvm commands.
 
 import { z } from 'zod';
 import { PvView } from './views';
 
 export const AllocPolicy = z.enum(['normal', 'contiguous', 'anywhere']);
 export type AllocPolicy = z.infer<typeof AllocPolicy>;
+
+/** The device stack a move runs on (see the top of this file). */
+export const MoveStack = z.enum(['outline', 'lvm2']);
+export type MoveStack = z.infer<typeof MoveStack>;
+export const MOVE_STACKS: readonly MoveStack[] = ['outline', 'lvm2'];
+export const STACK_TITLES: Record<MoveStack, string> = { outline: '2002 outline', lvm2: 'LVM2 today (pvmove0)' };
 
 /** What to move, as `pvmove` takes it: sources `pv2` or `pv2:0-3`, destinations likewise. */
 export const MoveRequest = z.object({
@@ -15,11 +26,18 @@ export const MoveRequest = z.object({
   destinations: z.array(z.string().min(1)).default([]),
   lv: z.string().min(1).optional(),
   alloc: AllocPolicy.default('normal'),
+  /**
+   * Splits pvmove0's segments so that none is larger than this (LVM2 2.03.36's
+   * `allocation/pvmove_max_segment_size_mb`): a crash re-copies at most this much.
+   */
+  maxSegmentSizeMiB: z.number().int().positive('the maximum segment size is a whole number of MiB, at least 1').optional(),
 }).strict();
 export type MoveRequest = z.input<typeof MoveRequest>;
 
 export const MoveOptions = z.object({
-  /** Mirror region size; a power of two from 8 sectors (a 4 KiB page, as LVM2 and dm-mirror need) to 2^31; default 1024 sectors (512 KiB). */
+  /** The device stack; default `outline`. */
+  stack: MoveStack.optional(),
+  /** Mirror region size; a power of two from 8 sectors (a 4 KiB page, as LVM2 and dm-mirror need) to 2^31; default 4096 sectors (2 MiB, LVM2's raid_region_size). */
   regionSizeSectors: z
     .number()
     .int()
@@ -57,26 +75,23 @@ export const MovePlanView = z.object({
   after: z.array(PvView),
   /** At the given rate (null when unlimited / unknown). */
   estimatedSeconds: z.number().nullable(),
+  /**
+   * The most a crash can cost, in bytes copied again, per stack: `outline` copies every run of
+   * an LV at once, so a crash re-copies all of that LV's unfinished runs; `lvm2` mirrors one
+   * pvmove0 segment at a time, so a crash re-copies at most the largest segment.
+   */
+  crashCostBytes: z.object({ outline: z.number(), lvm2: z.number() }),
 });
 export type MovePlanView = z.infer<typeof MovePlanView>;
 
-export const STEP_NAMES = [
-  'Suspend',
-  'Create temporary device',
-  'Load identity + mirror table',
-  'Resume and copy',
-  'Suspend when copied',
-  'Remove temporary device',
-  'Update metadata',
-  'Load final table and resume',
-] as const;
-
 export const StepView = z.object({
-  /** 1..8, as in DESIGN §1. */
-  number: z.number().int().min(1).max(8),
+  /** Unique within the move, stable for its whole run: `lv0/suspend`, `copy-2`, `finish`. */
+  id: z.string().min(1),
+  /** Position in the move's list of steps, from 1. */
+  index: z.number().int().positive(),
   name: z.string(),
-  /** The LV this step acts on (a move of several LVs runs the steps once per LV). */
-  lv: z.string(),
+  /** The LV this step acts on (the outline runs its steps once per LV), or null for a step on the whole move (lvm2's pvmove0). */
+  lv: z.string().nullable(),
   state: z.enum(['pending', 'waiting', 'running', 'done', 'failed', 'undone']),
   narration: z.string(),
   commands: z.array(z.string()),
@@ -105,6 +120,8 @@ export const MirrorProgressView = z.object({
   intercepted: z.array(z.number().int()),
   sourceLeg: z.string(),
   destinationLeg: z.string(),
+  /** The pvmove0 segment this mirror copies (1-based). */
+  layerSegment: z.number().int().positive(),
 });
 export type MirrorProgressView = z.infer<typeof MirrorProgressView>;
 
@@ -119,17 +136,51 @@ export const MoveProgressView = z.object({
   interceptedWrites: z.number().int(),
   waitingWrites: z.number().int(),
   mirrors: z.array(MirrorProgressView),
+  /** What a crash now would cost: bytes already copied that are not checkpointed, so copied again on resume. */
+  crashCostBytes: z.number(),
 });
 export type MoveProgressView = z.infer<typeof MoveProgressView>;
+
+/** One segment of the hidden pvmove0 LV: one run of one LV, from its source to its destination. */
+export const LayerSegmentView = z.object({
+  /** 1-based, as LVM2 numbers pvmove0's segments (LV order, then segment order). */
+  index: z.number().int().positive(),
+  layerLe: z.number().int().nonnegative(),
+  count: z.number().int().positive(),
+  lv: z.string(),
+  startLe: z.number().int().nonnegative(),
+  fromPv: z.string(),
+  fromPe: z.number().int().nonnegative(),
+  toPv: z.string(),
+  toPe: z.number().int().nonnegative(),
+  regionSizeSectors: z.number().int().positive(),
+  /** done: checkpointed, maps to the destination; mirroring: being copied now; waiting: still maps to the source. */
+  state: z.enum(['done', 'mirroring', 'waiting']),
+});
+export type LayerSegmentView = z.infer<typeof LayerSegmentView>;
+
+/** The move as its metadata records it: the pvmove0 LV (both stacks write it) and, in the lvm2 stack, its device. */
+export const LayerView = z.object({
+  name: z.string(),
+  /** The dm device of pvmove0 (lvm2 stack, while it exists), else null. */
+  device: z.string().nullable(),
+  devno: z.string().nullable(),
+  segments: z.array(LayerSegmentView),
+});
+export type LayerView = z.infer<typeof LayerView>;
 
 export const MoveStateView = z.object({
   id: z.number().int(),
   vg: z.string(),
+  stack: MoveStack,
   status: z.enum(['running', 'paused', 'waiting-step', 'done', 'aborting', 'aborted', 'failed']),
   plan: MovePlanView,
   currentLv: z.string().nullable(),
-  step: z.number().int().min(0).max(8),
+  /** The id of the current step (running, or waiting in step mode), else null. */
+  step: z.string().nullable(),
   steps: z.array(StepView),
+  /** pvmove0 while the move is recorded in the metadata, else null. */
+  layer: LayerView.nullable(),
   progress: MoveProgressView,
   error: z.string().nullable(),
 });

@@ -26,11 +26,16 @@ export const ScenarioAction = z.discriminatedUnion('action', [
     alloc: z.enum(['normal', 'contiguous', 'anywhere']).default('normal'),
     stepMode: z.boolean().default(false),
     regionSizeSectors: z.number().int().positive().optional(),
+    stack: z.enum(['outline', 'lvm2']).default('outline'),
+    maxSegmentSizeMiB: z.number().int().positive().optional(),
   }).strict(),
   /** Waits until the running move has copied this share of its data. */
   z.object({ action: z.literal('wait.percent'), percent: z.number().min(0).max(100) }).strict(),
-  /** Waits until the running move has finished the given step (1..8) of the given LV. */
-  z.object({ action: z.literal('wait.step'), step: z.number().int().min(1).max(8), lv: z.string().optional() }).strict(),
+  /**
+   * Waits until the running move has finished the given step: its id (`copy-2`, `lv0/commit`),
+   * or a number, the step's position among the steps of `lv` (the outline's 1..8).
+   */
+  z.object({ action: z.literal('wait.step'), step: z.union([z.number().int().min(1), z.string().min(1)]), lv: z.string().optional() }).strict(),
   z.object({ action: z.literal('wait.end') }).strict(),
   /** Waits until this many runs of the move are checkpointed (extents_moved) on disk. */
   z.object({ action: z.literal('wait.checkpoint'), count: z.number().int().positive() }).strict(),

@@ -3,20 +3,26 @@
 //   beginMove   — affected LVs become LOCKED, their moving segments point at the hidden
 //                 `pvmove0` LV, which holds one mirror segment (source, destination) per run;
 //   checkpoint  — a finished pvmove0 segment gets `extents_moved = extent_count`;
-//   resolveLv   — an LV leaves the layer: each of its runs goes to the destination if its
-//                 segment was checkpointed, else back to the source (LVM2's non-atomic finish
-//                 and abort are the same rule); LOCKED is cleared, adjacent segments merge;
-//                 pvmove0 loses those segments and disappears when empty;
+//   finishLayer — LVM2's first finishing commit: every user LV leaves the layer (finish: every
+//                 run to its destination; abort: a run goes to the destination only if its
+//                 segment was checkpointed, else back to the source — LVM2's non-atomic
+//                 abort), LOCKED is cleared, adjacent segments merge, and pvmove0's segments
+//                 become `error` (nothing uses them any more);
+//   removeLayer — the second finishing commit: pvmove0 is gone;
+//   resolveLv   — the outline's per-LV commit (step 7 of an LV that is not the last): one LV
+//                 leaves the layer by the checkpoint rule and pvmove0 loses its segments;
 //   readMove    — what a VG's metadata says about a move in progress (ours or LVM2's).
 // Every transform works on a copy (cloneVg) and leaves its input untouched.
 
 import { LvmscopeError } from '../base/result';
 import { assert } from '../base/assert';
-import type { AreaRef, LogicalVolume, MirrorSegment, Segment, StripedSegment, VolumeGroup } from '../lvm/model/types';
-import { cloneVg, isMirror, isStriped } from '../lvm/model/types';
+import type { AreaRef, LogicalVolume, MirrorSegment, OtherSegment, Segment, StripedSegment, VolumeGroup } from '../lvm/model/types';
+import { cloneVg, isMirror, isOther, isStriped } from '../lvm/model/types';
 import type { ExtentMove } from './plan';
 
 export const LAYER_NAME = 'pvmove0';
+/** LVM2's `activation/raid_region_size` default (2 MiB), which pvmove writes as each segment's region_size. */
+export const DEFAULT_REGION_SECTORS = 4096;
 
 /** One run of a move in progress, read back from the metadata. */
 export interface MoveRun extends ExtentMove {
@@ -31,6 +37,11 @@ export interface MoveInProgress {
   layer: string;
   runs: MoveRun[];
   lvs: string[];
+  /**
+   * Between LVM2's two finishing commits: the users already map straight onto the PVs and
+   * pvmove0's segments are `error`; only the layer's removal is left.
+   */
+  finishing: boolean;
 }
 
 export interface LayerIdentity {
@@ -121,6 +132,7 @@ export function checkpoint(input: VolumeGroup, layerSegment: number): VolumeGrou
 export function readMove(vg: VolumeGroup): MoveInProgress | null {
   const layer = layerOf(vg);
   if (!layer) return null;
+  if (layer.segments.length > 0 && layer.segments.every(isErrorSegment)) return { layer: layer.name, runs: [], lvs: [], finishing: true };
   const runs: MoveRun[] = [];
   layer.segments.forEach((seg, layerSegment) => {
     if (!isMirror(seg) || seg.mirrors.length !== 2) {
@@ -144,7 +156,24 @@ export function readMove(vg: VolumeGroup): MoveInProgress | null {
       regionSizeSectors: seg.regionSizeSectors,
     });
   });
-  return { layer: layer.name, runs, lvs: [...new Set(runs.map((r) => r.lv))] };
+  return { layer: layer.name, runs, lvs: [...new Set(runs.map((r) => r.lv))], finishing: false };
+}
+
+function isErrorSegment(seg: Segment): boolean {
+  return isOther(seg) && seg.type === 'error';
+}
+
+/** An `error` segment over the same extents (what LVM2 leaves in pvmove0 once nothing uses it). */
+function errorSegment(seg: Segment): OtherSegment {
+  return {
+    type: 'error',
+    startExtent: seg.startExtent,
+    extentCount: seg.extentCount,
+    unsupported: true,
+    body: [{ key: 'type', value: { kind: 'string', value: 'error' } }],
+    reason: 'segment type "error" is what a finished pvmove leaves in its layer until the layer is removed',
+    extra: [],
+  };
 }
 
 /** The user LV and LE that map onto `layerLe` of the layer LV. */
@@ -162,16 +191,50 @@ function findUser(vg: VolumeGroup, layerName: string, layerLe: number): { lv: Lo
 }
 
 /**
- * Takes one LV out of the layer: each run goes to the destination if its layer segment was
- * checkpointed, else back to the source. Used for finishing (everything checkpointed) and for
- * aborting (LVM2's non-atomic abort keeps finished segments on the destination).
+ * The outline's per-LV commit: one LV leaves the layer, each run to the destination if its
+ * layer segment was checkpointed, else back to the source; pvmove0 loses those segments and
+ * disappears when empty.
  */
 export function resolveLv(input: VolumeGroup, lvName: string): VolumeGroup {
   const vg = cloneVg(input);
   const layer = layerOf(vg);
   assert(layer, 'resolveLv without a move in progress');
+  const used = new Set<number>();
+  leaveLayer(vg, layer, lvName, used);
+  compactLayer(vg, layer, used);
+  return vg;
+}
+
+/**
+ * LVM2's first finishing commit (tools/pvmove.c _finish_pvmove: lv_remove_mirrors, then
+ * remove_layers_for_segments_all): every user leaves the layer and pvmove0's segments become
+ * `error`. `finish` puts every run on its destination (the mirrors are in sync); `abort` only
+ * the checkpointed ones, the others go back to the source.
+ */
+export function finishLayer(input: VolumeGroup, mode: 'finish' | 'abort'): VolumeGroup {
+  const vg = cloneVg(input);
+  const layer = layerOf(vg);
+  assert(layer, 'finishLayer without a move in progress');
+  if (mode === 'finish') for (const seg of layer.segments) if (isMirror(seg)) seg.extentsMoved = seg.extentCount;
+  const users = vg.lvs.filter((lv) => lv !== layer && lv.segments.some((s) => isStriped(s) && s.stripes.some((a) => a.kind === 'lv' && a.lvName === layer.name)));
+  for (const lv of users) leaveLayer(vg, layer, lv.name, new Set());
+  layer.segments = layer.segments.map(errorSegment);
+  return vg;
+}
+
+/** LVM2's second finishing commit: the layer LV is removed. */
+export function removeLayer(input: VolumeGroup): VolumeGroup {
+  const vg = cloneVg(input);
+  const layer = layerOf(vg);
+  assert(layer, 'removeLayer without a move in progress');
+  assert(!vg.lvs.some((lv) => lv.segments.some((s) => isStriped(s) && s.stripes.some((a) => a.kind === 'lv' && a.lvName === layer.name))), `${layer.name} is still in use`);
+  vg.lvs = vg.lvs.filter((l) => l !== layer);
+  return vg;
+}
+
+/** Rewrites `lvName`'s segments on the layer straight onto PVs (by the checkpoint rule); LOCKED is cleared. */
+function leaveLayer(vg: VolumeGroup, layer: LogicalVolume, lvName: string, usedLayerSegments: Set<number>): void {
   const lv = lvOf(vg, lvName);
-  const usedLayerSegments = new Set<number>();
   const segments: Segment[] = [];
   for (const seg of lv.segments) {
     const area = isStriped(seg) && seg.stripes.length === 1 ? seg.stripes[0] : undefined;
@@ -183,8 +246,6 @@ export function resolveLv(input: VolumeGroup, lvName: string): VolumeGroup {
   }
   lv.segments = mergeAdjacent(segments);
   lv.status = lv.status.filter((s) => s !== 'LOCKED');
-  compactLayer(vg, layer, usedLayerSegments);
-  return vg;
 }
 
 /** The LV segment `seg` (mapped onto the layer at `layerLe`) rewritten straight onto PVs. */
@@ -262,14 +323,23 @@ function compactLayer(vg: VolumeGroup, layer: LogicalVolume, used: Set<number>):
 
 /**
  * The layout once the move of `lvs` (default: every LV in the layer) has finished: each of
- * their runs checkpointed, then resolved onto its destination. For "after" maps and narration.
+ * their runs resolved onto its destination. For "after" maps and narration.
  */
 export function finishedLayout(input: VolumeGroup, lvs?: string[]): VolumeGroup {
   const move = readMove(input);
   if (!move) return input;
+  if (move.finishing) return removeLayer(input);
   const which = lvs ?? move.lvs;
+  if (which.length === move.lvs.length && move.lvs.every((lv) => which.includes(lv))) return removeLayer(finishLayer(input, 'finish'));
   let vg = input;
   for (const r of move.runs) if (which.includes(r.lv)) vg = checkpoint(vg, r.layerSegment);
   for (const lv of which) vg = resolveLv(vg, lv);
   return vg;
+}
+
+/** The layout an abort leaves: checkpointed runs on their destination, the rest on the source. */
+export function abortedLayout(input: VolumeGroup): VolumeGroup {
+  const move = readMove(input);
+  if (!move) return input;
+  return removeLayer(move.finishing ? input : finishLayer(input, 'abort'));
 }

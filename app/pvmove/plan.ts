@@ -28,6 +28,8 @@ export interface MoveRequestSpec {
   destinations: string[];
   lv?: string;
   alloc: AllocPolicy;
+  /** LVM2 2.03.36's allocation/pvmove_max_segment_size_mb: no pvmove0 segment is larger. */
+  maxSegmentSizeMiB?: number;
 }
 
 /** One contiguous run of extents that moves: becomes one pvmove0 mirror segment. */
@@ -252,8 +254,25 @@ export function planMove(vg: VolumeGroup, request: MoveRequestSpec, names: PvNam
       offset += p.count;
     }
   }
-  const lvs = [...new Set(moves.map((m) => m.lv))];
-  return { vg: vg.name, request, moves, lvs, extentCount: needed, command: pvmoveCommand(vg.name, request) };
+  const split = request.maxSegmentSizeMiB ? splitMoves(moves, maxSegmentExtents(vg, request.maxSegmentSizeMiB)) : moves;
+  const lvs = [...new Set(split.map((m) => m.lv))];
+  return { vg: vg.name, request, moves: split, lvs, extentCount: needed, command: pvmoveCommand(vg.name, request) };
+}
+
+/** The largest pvmove0 segment allowed, in extents (at least one extent, as LVM2 rounds). */
+export function maxSegmentExtents(vg: VolumeGroup, maxSegmentSizeMiB: number): number {
+  return Math.max(1, Math.floor((maxSegmentSizeMiB * 2048) / vg.extentSizeSectors));
+}
+
+/** Cuts every run into pieces of at most `max` extents, in order. */
+function splitMoves(moves: ExtentMove[], max: number): ExtentMove[] {
+  const out: ExtentMove[] = [];
+  for (const m of moves) {
+    for (let offset = 0; offset < m.count; offset += max) {
+      out.push({ ...m, startLe: m.startLe + offset, fromPe: m.fromPe + offset, toPe: m.toPe + offset, count: Math.min(max, m.count - offset) });
+    }
+  }
+  return out;
 }
 
 /**
@@ -266,9 +285,10 @@ export const MIN_REGION_SECTORS = 8;
 export const MAX_REGION_SECTORS = 2 ** 31;
 
 export function checkMoveOptions(options: { regionSizeSectors?: number; rateBytesPerSec?: number }): void {
+  // The default (4096 sectors, 2 MiB) is LVM2's activation/raid_region_size.
   const region = options.regionSizeSectors;
   if (region !== undefined && !(Number.isSafeInteger(region) && Number.isInteger(Math.log2(region)) && region >= MIN_REGION_SECTORS && region <= MAX_REGION_SECTORS)) {
-    throw new LvmscopeError('INVALID', `The region size must be a power of two from ${MIN_REGION_SECTORS} sectors (4 KiB, a memory page) to ${MAX_REGION_SECTORS} sectors (1 TiB), not ${region}; 1024 (512 KiB) is the default.`);
+    throw new LvmscopeError('INVALID', `The region size must be a power of two from ${MIN_REGION_SECTORS} sectors (4 KiB, a memory page) to ${MAX_REGION_SECTORS} sectors (1 TiB), not ${region}; 4096 (2 MiB, as LVM2) is the default.`);
   }
   const rate = options.rateBytesPerSec;
   if (rate !== undefined && !(Number.isSafeInteger(rate) && rate >= 0)) {
@@ -280,6 +300,7 @@ export function checkMoveOptions(options: { regionSizeSectors?: number; rateByte
 export function pvmoveCommand(vgName: string, request: MoveRequestSpec): string {
   const parts = ['pvmove'];
   if (request.alloc !== 'normal') parts.push('--alloc', request.alloc);
+  if (request.maxSegmentSizeMiB) parts.push('--config', `allocation/pvmove_max_segment_size_mb=${request.maxSegmentSizeMiB}`);
   if (request.lv) parts.push('-n', `${vgName}/${request.lv}`);
   parts.push(...request.sources.map((s) => `/dev/${s}`));
   parts.push(...request.destinations.map((d) => `/dev/${d}`));

@@ -5,11 +5,13 @@
 import { LvmscopeError } from '../base/result';
 import type { Timer } from '../base/clock';
 import { SECTOR_SIZE, formatSize } from '../base/units';
-import type { MoveOptions, MovePlanView, MoveProgressView, MoveRequest, MoveStateView } from '../api/move';
+import type { LayerView, MoveOptions, MovePlanView, MoveProgressView, MoveRequest, MoveStateView } from '../api/move';
 import { MoveRequest as MoveRequestSchema } from '../api/move';
 import { checkMoveOptions, planMove, type MovePlan } from '../pvmove/plan';
-import { beginMove, finishedLayout, PREVIEW_LAYER, readMove, resolveLv } from '../pvmove/layout';
+import { beginMove, DEFAULT_REGION_SECTORS, finishedLayout, finishLayer, PREVIEW_LAYER, readMove, removeLayer, type MoveRun } from '../pvmove/layout';
 import { MoveRunner, type MoveHost } from '../pvmove/runner';
+import { dmName } from '../dm/names';
+import type { ExtentMove } from '../pvmove/plan';
 import type { WorkspaceSession } from './session';
 import { vgView } from './views';
 
@@ -97,8 +99,8 @@ export class MoveController {
     const open = this.session.ws.getVg(request.vg);
     if (open.readOnly) throw new LvmscopeError('STATE', open.readOnlyReason ?? `${request.vg} is read-only.`);
     const names = this.session.names(request.vg);
-    const plan = planMove(open.vg, { sources: request.sources, destinations: request.destinations, lv: request.lv, alloc: request.alloc }, names);
-    const after = finishedLayout(beginMove(open.vg, plan.moves, 1024, PREVIEW_LAYER));
+    const plan = planMove(open.vg, { sources: request.sources, destinations: request.destinations, lv: request.lv, alloc: request.alloc, maxSegmentSizeMiB: request.maxSegmentSizeMiB }, names);
+    const after = finishedLayout(beginMove(open.vg, plan.moves, DEFAULT_REGION_SECTORS, PREVIEW_LAYER));
     const ctx = { imageDevno: () => null, lvDmName: () => null };
     const bytes = plan.extentCount * open.vg.extentSizeSectors * SECTOR_SIZE;
     const view: MovePlanView = {
@@ -111,6 +113,7 @@ export class MoveController {
       before: vgView(open, ctx, false).pvs,
       after: vgView({ ...open, vg: after }, ctx, false).pvs,
       estimatedSeconds: rateBytesPerSec > 0 ? bytes / rateBytesPerSec : null,
+      crashCostBytes: crashCost(plan.moves, open.vg.extentSizeSectors),
     };
     return { plan, view };
   }
@@ -140,6 +143,7 @@ export class MoveController {
     const after = finishedLayout(open.vg);
     this.vgName = vgName;
     this.bytesTotal = move.runs.reduce((n, r) => n + r.count * ext * SECTOR_SIZE, 0);
+    const unfinished = move.runs.filter((r) => !r.moved);
     this.planView = {
       request: { vg: vgName, sources, destinations, alloc: 'normal' },
       command: 'pvmove',
@@ -150,6 +154,7 @@ export class MoveController {
       before: vgView(open, ctx, false).pvs,
       after: vgView({ ...open, vg: after }, ctx, false).pvs,
       estimatedSeconds: null,
+      crashCostBytes: crashCost(unfinished, ext),
     };
     this.launch(MoveRunner.resume(this.host(vgName), options), options);
     return this.state()!;
@@ -161,7 +166,9 @@ export class MoveController {
     const open = this.session.ws.getVg(vgName);
     const move = readMove(open.vg);
     if (!move) throw new LvmscopeError('STATE', `No move is in progress in ${vgName}; there is nothing to abort.`);
-    await this.session.commit(move.lvs.reduce((vg, lv) => resolveLv(vg, lv), open.vg), 'pvmove --abort');
+    // LVM2's two commits: the users leave the layer (pvmove0's segments turn to error), then pvmove0 goes.
+    if (!move.finishing) await this.session.commit(finishLayer(open.vg, 'abort'), 'pvmove --abort');
+    await this.session.commit(removeLayer(this.session.ws.getVg(vgName).vg), 'pvmove --abort');
     await this.session.refreshTables(vgName);
     this.session.options.log('warn', 'pvmove', `${vgName}: interrupted move aborted; checkpointed runs stay on the destination, the rest are back on the source.`);
   }
@@ -274,13 +281,14 @@ export class MoveController {
       targetIndex: m.targetIndex,
       targetStartSector: m.targetStart,
       lengthSectors: m.length,
-      regionSizeSectors: m.control.regionSizeSectors,
-      regionsTotal: m.control.nrRegions,
-      regionsCopied: m.control.inSyncRegions,
-      regions: m.control.regionRanges().map((r) => ({ start: r.start, count: r.count, state: r.state === 'copied' ? ('copied' as const) : r.state === 'copying' ? ('copying' as const) : ('pending' as const) })),
-      intercepted: m.control.waitingRegions(),
-      sourceLeg: `${m.device}-orig`,
+      regionSizeSectors: m.watch.regionSizeSectors,
+      regionsTotal: m.watch.nrRegions,
+      regionsCopied: m.watch.inSyncRegions,
+      regions: m.watch.control.regionRanges().map((r) => ({ start: r.start, count: r.count, state: r.state === 'copied' ? ('copied' as const) : r.state === 'copying' ? ('copying' as const) : ('pending' as const) })),
+      intercepted: m.watch.control.waitingRegions(),
+      sourceLeg: m.sourceLeg,
       destinationLeg: m.destination,
+      layerSegment: m.run.layerSegment + 1,
     }));
     return {
       bytesTotal: this.bytesTotal,
@@ -290,9 +298,10 @@ export class MoveController {
       etaSeconds: bytesPerSec > 0 ? remaining / bytesPerSec : null,
       rateBytesPerSec: this.rateBytesPerSec,
       paused: runner.isPaused,
-      interceptedWrites: runner.mirrors.reduce((n, m) => n + m.control.interceptedWrites, 0),
-      waitingWrites: runner.mirrors.reduce((n, m) => n + m.control.waitingWrites, 0),
+      interceptedWrites: runner.mirrors.reduce((n, m) => n + m.watch.control.interceptedWrites, 0),
+      waitingWrites: runner.mirrors.reduce((n, m) => n + m.watch.control.waitingWrites, 0),
       mirrors,
+      crashCostBytes: runner.status === 'done' ? 0 : runner.strategy.copiedNotCheckpointedSectors() * SECTOR_SIZE,
     };
   }
 
@@ -307,9 +316,7 @@ export class MoveController {
     // Before step 3 records the move, nothing is in the layer and nothing is copied yet.
     const resolved = runner.recorded ? Math.max(0, this.bytesTotal / ext - inLayer) : 0;
     const checkpointed = move ? move.runs.filter((r) => r.moved).reduce((n, r) => n + r.count, 0) : 0;
-    const live = runner.mirrors
-      .filter((m) => !move?.runs.find((r) => r.lv === m.run.lv && r.startLe === m.run.startLe)?.moved)
-      .reduce((n, m) => n + Math.min(m.length, m.control.inSyncRegions * m.control.regionSizeSectors) * SECTOR_SIZE, 0);
+    const live = runner.strategy.copiedNotCheckpointedSectors() * SECTOR_SIZE;
     return Math.min(this.bytesTotal, (resolved + checkpointed) * ext + live);
   }
 
@@ -319,14 +326,44 @@ export class MoveController {
     return {
       id: this.id,
       vg: this.vgName,
+      stack: runner.stack,
       status: runner.status,
       plan: this.planView,
       currentLv: runner.currentLv,
-      step: runner.currentStep,
+      step: runner.currentStepId,
       steps: runner.steps.map((s) => ({ ...s, commands: [...s.commands] })),
+      layer: this.layerView(runner),
       // Paused is read now: a pause emits its state before the next progress measure.
       progress: { ...(this.lastProgress ?? emptyProgress(this.rateBytesPerSec)), paused: runner.isPaused },
       error: runner.error ?? this.ioError,
+    };
+  }
+
+  /** pvmove0 as the metadata records it, each segment with its state now. */
+  private layerView(runner: MoveRunner): LayerView | null {
+    const open = this.session.ws.getVg(this.vgName);
+    const move = readMove(open.vg);
+    if (!move) return null;
+    const names = this.session.names(this.vgName);
+    const device = runner.strategy.layerDevice();
+    const mirroring = new Set(runner.mirrors.filter((m) => !m.watch.isInSync).map((m) => m.run.layerSegment));
+    return {
+      name: move.layer,
+      device,
+      devno: device ? this.session.dm.info(device).devno : null,
+      segments: move.runs.map((r: MoveRun) => ({
+        index: r.layerSegment + 1,
+        layerLe: r.layerLe,
+        count: r.count,
+        lv: r.lv,
+        startLe: r.startLe,
+        fromPv: names.nameOf(r.fromPvId),
+        fromPe: r.fromPe,
+        toPv: names.nameOf(r.toPvId),
+        toPe: r.toPe,
+        regionSizeSectors: r.regionSizeSectors ?? DEFAULT_REGION_SECTORS,
+        state: r.moved ? ('done' as const) : mirroring.has(r.layerSegment) ? ('mirroring' as const) : ('waiting' as const),
+      })),
     };
   }
 
@@ -335,6 +372,9 @@ export class MoveController {
     return {
       dm: s.dm,
       clock: s.options.clock,
+      vgName,
+      layerDmName: (layer) => dmName(vgName, layer),
+      lvUuid: (lvId) => `LVM-${s.ws.getVg(vgName).vg.id}${lvId}`,
       names: s.names(vgName),
       vg: () => s.ws.getVg(vgName).vg,
       commit: (next, command) => s.commit(next, command),
@@ -358,5 +398,17 @@ export class MoveController {
 }
 
 function emptyProgress(rate: number): MoveProgressView {
-  return { bytesTotal: 0, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: rate, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [] };
+  return { bytesTotal: 0, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: rate, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 0 };
+}
+
+/**
+ * The most a crash can cost, per stack, in bytes copied again: the outline mirrors all of an
+ * LV's runs at once (a crash re-copies every unfinished run of that LV); lvm2 mirrors one
+ * pvmove0 segment at a time (a crash re-copies at most the largest segment).
+ */
+function crashCost(runs: ReadonlyArray<Pick<ExtentMove, 'lv' | 'count'>>, extentSizeSectors: number): { outline: number; lvm2: number } {
+  const bytes = (extents: number) => extents * extentSizeSectors * SECTOR_SIZE;
+  const perLv = new Map<string, number>();
+  for (const r of runs) perLv.set(r.lv, (perLv.get(r.lv) ?? 0) + r.count);
+  return { outline: bytes(Math.max(0, ...perLv.values())), lvm2: bytes(Math.max(0, ...runs.map((r) => r.count))) };
 }

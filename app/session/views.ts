@@ -108,6 +108,17 @@ function moveRecoveryView(move: MoveInProgress, names: PvNames, extentSizeSector
   const sources = [...new Set(move.runs.map((r) => names.nameOf(r.fromPvId)))];
   const destinations = [...new Set(move.runs.map((r) => names.nameOf(r.toPvId)))];
   const mib = (n: number) => ((n * extentSizeSectors * SECTOR_SIZE) / (1024 * 1024)).toFixed(0);
+  if (move.finishing) {
+    return {
+      layer: move.layer,
+      lvs: [],
+      sources: [],
+      destinations: [],
+      extentsTotal: 0,
+      extentsMoved: 0,
+      summary: `A move was interrupted between its two finishing commits: every LV already sits on its destination and only the empty ${move.layer} is left; resume (or abort) it to remove ${move.layer}.`,
+    };
+  }
   return {
     layer: move.layer,
     lvs: move.lvs,

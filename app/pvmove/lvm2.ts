@@ -1,0 +1,496 @@
+// Stack `lvm2`: pvmove as LVM2 2.03 does it (tools/pvmove.c, pvmove_poll.c, lib/mirror/
+// mirrored.c; lvm2-format.md §6), state for state. A hidden `pvmove0` device sits below the
+// LVs; the users' moving ranges map linearly onto it; pvmove0 mirrors one segment at a time:
+//
+//   vg0-lv0      linear pv1 | linear → vg0-pvmove0 0 | linear pv3
+//   vg0-pvmove0  segment 1: linear → destination       (done, checkpointed)
+//                segment 2: mirror core 1 <region> 2 <source> <destination>   (mirroring)
+//                segment 3: linear → source            (waiting)
+//
+// Every metadata change goes through LVM2's commit-and-reload order: write (and precommit)
+// the new metadata, preload the new tables, suspend the users and then the devices below
+// (flush), commit, resume the lower devices first. Begin: pvmove0 recorded, the users LOCKED
+// and rerouted. A finished segment that does not end the move: a checkpoint (extents_moved)
+// and a reload, so the next segment becomes the mirror. The end: two commits (the users
+// resolved onto the destinations with pvmove0's segments turned to `error`; then pvmove0
+// removed). An abort goes the same way with unfinished segments back on their source.
+// After a crash the metadata's last checkpoint decides: the first unfinished segment is
+// copied again from its start (a core log does not persist).
+
+import { LvmscopeError, toErrorInfo } from '../base/result';
+import type { TableSpec, TargetSpec } from '../dm/table';
+import type { TableHandle } from '../dm/deviceMapper';
+import { lvTable } from '../lvm/activate/tables';
+import type { VolumeGroup } from '../lvm/model/types';
+import { isMirror, isOther, isStriped } from '../lvm/model/types';
+import { CopyMonitor } from './copyMonitor';
+import { beginMove, checkpoint, finishLayer, LAYER_NAME, readMove, type LayerIdentity, type MoveRun } from './layout';
+import { abortByMetadata, layoutText, removeLayerStep } from './finish';
+import type { ExtentMove } from './plan';
+import type { StrategyInput } from './runner';
+import { CommitChain, devnoOrNext, flushPvs, isStorageFailure, regionSizeFor, uncheckpointedSectors, type MirrorInUse, type MoveHost, type MoveStep, type MoveStrategy, type StepControl } from './stack';
+import { lvm2Words, type Lvm2Story, type SegmentStory } from './words';
+
+/** pvmove0's table as LVM2 generates it from the metadata (mirrored.c, one target per segment). */
+export function layerTable(vg: VolumeGroup, devno: (pvId: string) => string | undefined): TargetSpec[] {
+  const layer = vg.lvs.find((l) => l.status.includes('PVMOVE'));
+  if (!layer) return [];
+  const ext = vg.extentSizeSectors;
+  const where = (pvId: string, pe: number) => {
+    const pv = vg.pvs.find((p) => p.id === pvId);
+    const d = devno(pvId);
+    if (!pv || !d) throw new LvmscopeError('STATE', `${layer.name} cannot be activated: a PV of ${vg.name} it uses is missing.`);
+    return { devno: d, offsetSectors: pv.peStartSectors + pe * ext };
+  };
+  let mirrored = false;
+  return layer.segments.map((seg): TargetSpec => {
+    const startSector = seg.startExtent * ext;
+    const lengthSectors = seg.extentCount * ext;
+    if (isOther(seg) && seg.type === 'error') return { type: 'error', startSector, lengthSectors };
+    if (!isMirror(seg) || seg.mirrors.length !== 2 || seg.mirrors.some((a) => a.kind !== 'pv')) {
+      throw new LvmscopeError('UNSUPPORTED', `${layer.name} segment at LE ${seg.startExtent} is not a two-leg mirror on PVs; lvmscope runs non-atomic moves only.`);
+    }
+    const [src, dst] = seg.mirrors as Array<{ kind: 'pv'; pvId: string; pe: number }>;
+    if ((seg.extentsMoved ?? 0) >= seg.extentCount) return { type: 'linear', startSector, lengthSectors, device: where(dst.pvId, dst.pe) };
+    if (mirrored) return { type: 'linear', startSector, lengthSectors, device: where(src.pvId, src.pe) };
+    mirrored = true;
+    return {
+      type: 'mirror',
+      startSector,
+      lengthSectors,
+      regionSectors: regionSizeFor(seg.regionSizeSectors ?? 4096, lengthSectors),
+      sync: 'default',
+      legs: [where(src.pvId, src.pe), where(dst.pvId, dst.pe)],
+      handleErrors: false,
+    };
+  });
+}
+
+/** A user LV's table while it sits on the layer: one linear target per segment, its moving ones onto pvmove0. */
+export function userTableOnLayer(vg: VolumeGroup, lvName: string, devno: (pvId: string) => string | undefined, layerDevno: string): TargetSpec[] {
+  const lv = vg.lvs.find((l) => l.name === lvName);
+  if (!lv) throw new LvmscopeError('NOT_FOUND', `VG ${vg.name} has no LV named ${lvName}.`);
+  const ext = vg.extentSizeSectors;
+  return lv.segments.map((seg): TargetSpec => {
+    if (!isStriped(seg) || seg.stripes.length !== 1) throw new LvmscopeError('UNSUPPORTED', `${lvName} has a ${seg.type} segment; only linear LVs sit on a pvmove layer.`);
+    const a = seg.stripes[0];
+    const startSector = seg.startExtent * ext;
+    const lengthSectors = seg.extentCount * ext;
+    if (a.kind === 'lv') return { type: 'linear', startSector, lengthSectors, device: { devno: layerDevno, offsetSectors: a.le * ext } };
+    const pv = vg.pvs.find((p) => p.id === a.pvId);
+    const d = devno(a.pvId);
+    if (!pv || !d) throw new LvmscopeError('STATE', `${lvName} cannot be activated: PV ${a.pvId} of ${vg.name} is missing.`);
+    return { type: 'linear', startSector, lengthSectors, device: { devno: d, offsetSectors: pv.peStartSectors + a.pe * ext } };
+  });
+}
+
+export class Lvm2Strategy implements MoveStrategy {
+  readonly stack = 'lvm2' as const;
+  readonly lvs: string[];
+  readonly steps: MoveStep[];
+  recorded: boolean;
+  private readonly host: MoveHost;
+  private readonly control: StepControl;
+  private readonly command: string;
+  private readonly fresh: ExtentMove[] | null;
+  private readonly regionSizeSectors: number;
+  private readonly commits: CommitChain;
+  private readonly monitor: CopyMonitor;
+  private readonly layerDm: string;
+  private layerIdentity: LayerIdentity | undefined;
+  private inUse: MirrorInUse[] = [];
+  /** The table handle of pvmove0's last load (its mirror target is the segment being copied). */
+  private layerHandle: TableHandle | undefined;
+  /** The seqnos around each commit, by step id, for the words. */
+  private readonly seqnos = new Map<string, [number, number]>();
+  /** The tables each step loaded, by step id, for the words. */
+  private readonly tables = new Map<string, Record<string, TableSpec>>();
+
+  constructor(input: StrategyInput) {
+    this.host = input.host;
+    this.control = input.control;
+    this.command = input.command;
+    this.fresh = input.fresh;
+    this.regionSizeSectors = input.regionSizeSectors;
+    this.commits = new CommitChain(input.host);
+    this.monitor = new CopyMonitor(input.host.dm);
+    this.layerDm = input.host.layerDmName(LAYER_NAME);
+    this.recorded = input.fresh === null;
+    const recorded = input.fresh ? null : readMove(input.host.vg());
+    if (recorded?.finishing) {
+      this.lvs = [];
+      this.steps = [removeLayerStep(input.host, this.commits, () => this.command)];
+      return;
+    }
+    const segments: Array<{ lv: string; index: number }> = input.fresh
+      ? input.fresh.map((m, index) => ({ lv: m.lv, index }))
+      : (recorded?.runs ?? []).filter((r) => !r.moved).map((r) => ({ lv: r.lv, index: r.layerSegment }));
+    this.lvs = input.fresh ? [...new Set(input.fresh.map((m) => m.lv))] : (recorded?.lvs ?? []);
+    this.steps = [
+      this.preloadStep(),
+      this.suspendStep(),
+      ...(input.fresh ? [this.commitStep()] : []),
+      this.resumeStep(),
+      ...segments.flatMap((s, i) => [this.copyStep(s.index, s.lv), ...(i < segments.length - 1 ? [this.checkpointStep(s.index, s.lv)] : [])]),
+      this.finishStep(),
+      removeLayerStep(input.host, this.commits, () => this.command),
+    ];
+  }
+
+  mirrors(): MirrorInUse[] {
+    return this.inUse;
+  }
+  copiedNotCheckpointedSectors(): number {
+    return uncheckpointedSectors(this.host.vg(), this.inUse);
+  }
+  layerDevice(): string | null {
+    return this.host.dm.has(this.layerDm) ? this.layerDm : null;
+  }
+  pauseCopy(): void {
+    this.host.dm.copier.pause();
+  }
+  resumeCopy(): void {
+    this.host.dm.copier.resume();
+  }
+
+  // ---- models and tables ----
+
+  private devno = (pvId: string) => this.host.pvDevno(pvId);
+
+  /** The model the begin commit writes (computed from the metadata as it is now). */
+  private begun(): VolumeGroup {
+    const host = this.host;
+    this.layerIdentity ??= { id: host.newLayerId(), creationTime: host.unixTime(), creationHost: host.hostname };
+    return beginMove(host.vg(), this.fresh!, this.regionSizeSectors, this.layerIdentity);
+  }
+
+  /** The model the move runs on: the metadata once the move is recorded, else what the begin commit will write. */
+  private moveModel(): VolumeGroup {
+    return this.fresh && !readMove(this.host.vg()) ? this.begun() : this.host.vg();
+  }
+
+  private users(): string[] {
+    return this.lvs;
+  }
+
+  private layerDevno(): string {
+    return devnoOrNext(this.host.dm, this.layerDm);
+  }
+
+  private userDm(lv: string): string {
+    return this.host.lvDmName(lv);
+  }
+
+  /** Loads the new tables of pvmove0 and the users (inactive), as LVM2's preload does. */
+  private preload(model: VolumeGroup, stepId: string, users: 'on-layer' | 'direct' | 'keep'): void {
+    const dm = this.host.dm;
+    const loaded: Record<string, TableSpec> = {};
+    const layer = layerTable(model, this.devno);
+    this.layerHandle = dm.load(this.layerDm, layer);
+    loaded[this.layerDm] = layer;
+    if (users !== 'keep') {
+      for (const lv of this.users()) {
+        const table = users === 'on-layer' ? userTableOnLayer(model, lv, this.devno, dm.info(this.layerDm).devno) : lvTable(model, lv, this.devno);
+        dm.load(this.userDm(lv), table);
+        loaded[this.userDm(lv)] = table;
+      }
+    }
+    this.tables.set(stepId, loaded);
+  }
+
+  /** Suspends the users, then pvmove0 (flush): lv_update_and_reload's suspend order. */
+  private async suspendAll(): Promise<void> {
+    for (const lv of this.users()) await this.host.dm.suspend(this.userDm(lv));
+    if (this.host.dm.has(this.layerDm)) await this.host.dm.suspend(this.layerDm);
+  }
+
+  /** Resumes pvmove0 first, then the users: the lower devices before the ones above them. */
+  private async resumeAll(): Promise<void> {
+    const dm = this.host.dm;
+    if (dm.has(this.layerDm) && (dm.info(this.layerDm).state === 'SUSPENDED' || dm.info(this.layerDm).inactiveTable)) await dm.resume(this.layerDm);
+    for (const lv of this.users()) {
+      const name = this.userDm(lv);
+      if (dm.info(name).state === 'SUSPENDED' || dm.info(name).inactiveTable) await dm.resume(name);
+    }
+  }
+
+  /** Drops the tables a failed reload preloaded and resumes everything on what is live. */
+  private async cancelReload(): Promise<void> {
+    const dm = this.host.dm;
+    if (dm.has(this.layerDm) && dm.info(this.layerDm).inactiveTable) dm.clear(this.layerDm);
+    for (const lv of this.users()) if (dm.info(this.userDm(lv)).inactiveTable) dm.clear(this.userDm(lv));
+    if (dm.has(this.layerDm) && dm.info(this.layerDm).state === 'SUSPENDED' && dm.targets(this.layerDm)) await dm.resume(this.layerDm);
+    for (const lv of this.users()) if (dm.info(this.userDm(lv)).state === 'SUSPENDED') await dm.resume(this.userDm(lv));
+  }
+
+  /**
+   * Commit and reload (LVM2's pvmove_update_metadata / lv_update_and_reload): the new tables
+   * are preloaded, the stack is suspended, the metadata committed, the stack resumed. A commit
+   * that fails leaves the devices as they were (live tables kept, everything resumed).
+   */
+  private async commitAndReload(stepId: string, next: () => VolumeGroup, users: 'on-layer' | 'direct' | 'keep'): Promise<void> {
+    const model = next();
+    this.preload(model, stepId, users);
+    await this.suspendAll();
+    const before = this.host.vg().seqno;
+    try {
+      await this.commits.commit(() => model, this.command);
+    } catch (e) {
+      await this.cancelReload();
+      throw e;
+    }
+    this.seqnos.set(stepId, [before, this.host.vg().seqno]);
+    await this.resumeAll();
+  }
+
+  // ---- steps ----
+
+  private preloadStep(): MoveStep {
+    const host = this.host;
+    const dm = host.dm;
+    const resumed = !this.fresh;
+    return {
+      id: 'preload',
+      name: resumed ? 'Activate pvmove0 from the metadata' : 'Create pvmove0 and preload tables',
+      lv: null,
+      words: () => lvm2Words.preload(this.story(), this.tables.get('preload') ?? this.previewTables(), resumed),
+      run: async () => {
+        const model = this.moveModel();
+        const layer = model.lvs.find((l) => l.name === LAYER_NAME)!;
+        dm.create(this.layerDm, host.lvUuid(layer.id));
+        this.preload(model, 'preload', 'on-layer');
+      },
+      undo: async () => {
+        for (const lv of this.users()) if (dm.info(this.userDm(lv)).inactiveTable) dm.clear(this.userDm(lv));
+        if (dm.has(this.layerDm)) dm.remove(this.layerDm);
+      },
+    };
+  }
+
+  /** What preload is going to load, for its card before it runs. */
+  private previewTables(): Record<string, TableSpec> {
+    try {
+      const model = this.moveModel();
+      const layerDevno = this.layerDevno();
+      const out: Record<string, TableSpec> = { [this.layerDm]: layerTable(model, this.devno) };
+      for (const lv of this.users()) out[this.userDm(lv)] = userTableOnLayer(model, lv, this.devno, layerDevno);
+      return out;
+    } catch {
+      // A PV that went missing is reported by the step itself, in its own words.
+      return {};
+    }
+  }
+
+  private suspendStep(): MoveStep {
+    const dm = this.host.dm;
+    return {
+      id: 'suspend',
+      name: 'Suspend the LVs',
+      lv: null,
+      words: () => lvm2Words.suspend(this.story()),
+      run: async () => {
+        for (const lv of this.users()) await dm.suspend(this.userDm(lv));
+      },
+      undo: async () => {
+        for (const lv of this.users()) {
+          const name = this.userDm(lv);
+          if (dm.info(name).inactiveTable) dm.clear(name);
+          if (dm.info(name).state === 'SUSPENDED') await dm.resume(name);
+        }
+      },
+    };
+  }
+
+  private commitStep(): MoveStep {
+    return {
+      id: 'commit',
+      name: 'Commit the move',
+      lv: null,
+      decides: true,
+      rewordWhenDone: true,
+      words: () => lvm2Words.commit(this.story(), this.seqnos.get('commit')),
+      run: async () => {
+        const before = this.host.vg().seqno;
+        await this.commits.commit(() => this.begun(), this.command);
+        this.recorded = true;
+        this.seqnos.set('commit', [before, this.host.vg().seqno]);
+      },
+    };
+  }
+
+  private resumeStep(): MoveStep {
+    return {
+      id: 'resume',
+      name: 'Resume pvmove0, then the LVs',
+      lv: null,
+      // Once the move is committed the stack is resumed whatever happens next: an abort then
+      // runs from a live stack, as LVM2's does.
+      runsOnAbort: true,
+      words: () => lvm2Words.resume(this.story()),
+      run: async () => {
+        this.recorded = true;
+        await this.resumeAll();
+      },
+    };
+  }
+
+  private copyStep(segment: number, lv: string): MoveStep {
+    const host = this.host;
+    return {
+      id: `copy-${segment + 1}`,
+      name: `Mirror segment ${segment + 1}`,
+      lv,
+      words: () => lvm2Words.copy(this.story(), this.segmentStory(segment)),
+      run: async () => {
+        const ext = host.vg().extentSizeSectors;
+        const run = this.run(segment);
+        const control = this.layerHandle && this.layerHandle.spec === host.dm.targets(this.layerDm) ? this.layerHandle.mirror(segment) : host.dm.mirror(this.layerDm, segment);
+        const watch = this.monitor.watch(this.layerDm, segment, control);
+        this.inUse = [{
+          watch,
+          run,
+          device: this.layerDm,
+          targetIndex: segment,
+          targetStart: run.layerLe * ext,
+          length: run.count * ext,
+          sourceLeg: host.names.nameOf(run.fromPvId),
+          destination: host.names.nameOf(run.toPvId),
+          destinationDevno: host.pvDevno(run.toPvId) ?? '',
+        }];
+        if (this.control.paused) host.dm.copier.pause();
+        host.onStateChange();
+        try {
+          await Promise.race([watch.inSync(), this.control.abortSignal()]);
+          host.log('info', `pvmove0 segment ${segment + 1} (${lv} LEs ${run.startLe}-${run.startLe + run.count - 1}) is in sync on ${this.host.names.nameOf(run.toPvId)}.`);
+        } finally {
+          this.monitor.unwatch(watch);
+        }
+      },
+    };
+  }
+
+  /** The run of pvmove0 segment `segment` (0-based) as the metadata records it (or the plan, before the begin commit). */
+  private run(segment: number): MoveRun {
+    const recorded = readMove(this.host.vg())?.runs.find((r) => r.layerSegment === segment);
+    if (recorded) return recorded;
+    const m = this.fresh![segment];
+    const layerLe = this.fresh!.slice(0, segment).reduce((n, x) => n + x.count, 0);
+    return { ...m, layerSegment: segment, layerLe, moved: false };
+  }
+
+  private checkpointStep(segment: number, lv: string): MoveStep {
+    const host = this.host;
+    const id = `checkpoint-${segment + 1}`;
+    return {
+      id,
+      name: `Checkpoint segment ${segment + 1} and reload`,
+      lv,
+      rewordWhenDone: true,
+      words: () => lvm2Words.checkpoint(this.story(), this.segmentStory(segment), this.seqnos.get(id), this.tables.get(id)?.[this.layerDm] ?? this.nextLayerTable(segment)),
+      run: async () => {
+        const run = this.run(segment);
+        for (;;) {
+          try {
+            // The copy is durable before the metadata says the data is on the destination.
+            await flushPvs(host, [run.toPvId]);
+            await this.commitAndReload(id, () => checkpoint(host.vg(), segment), 'keep');
+            break;
+          } catch (e) {
+            if (!isStorageFailure(e) || this.control.abortRequested) throw e;
+            await this.control.pauseOnStorageError(`${lv}: pvmove0 segment ${segment + 1} is copied to ${host.names.nameOf(run.toPvId)}, but its checkpoint could not be written, so the move is paused at its last checkpoint: ${toErrorInfo(e).message}`);
+          }
+        }
+        this.inUse = [];
+      },
+    };
+  }
+
+  /** pvmove0's table once `segment` is checkpointed (for the card before the step runs). */
+  private nextLayerTable(segment: number): TableSpec {
+    try {
+      return readMove(this.host.vg()) ? layerTable(checkpoint(this.host.vg(), segment), this.devno) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private finishStep(): MoveStep {
+    const host = this.host;
+    return {
+      id: 'finish',
+      name: 'Finish: the LVs onto the destination',
+      lv: null,
+      decides: true,
+      rewordWhenDone: true,
+      words: () => lvm2Words.finish(this.story(), this.seqnos.get('finish'), this.tables.get('finish')),
+      run: async () => {
+        const move = readMove(host.vg());
+        await flushPvs(host, move?.runs.map((r) => r.toPvId) ?? []);
+        await this.commitAndReload('finish', () => finishLayer(host.vg(), 'finish'), 'direct');
+        this.inUse = [];
+      },
+    };
+  }
+
+  // ---- words ----
+
+  private story(): Lvm2Story {
+    const model = (() => {
+      try {
+        return this.moveModel();
+      } catch {
+        return this.host.vg();
+      }
+    })();
+    const dm = this.host.dm;
+    const move = readMove(model);
+    return {
+      vg: this.host.vgName,
+      layerDm: this.layerDm,
+      layerDevno: devnoOrNext(dm, this.layerDm),
+      users: this.users().map((lv) => {
+        let name = lv;
+        try {
+          name = this.userDm(lv);
+        } catch {
+          // An inactive LV is named by its LV name.
+        }
+        return { lv, dmName: name, devno: devnoOrNext(dm, name), layout: layoutText(this.host, this.host.vg(), lv) };
+      }),
+      segments: move?.runs.length ?? this.fresh?.length ?? 0,
+      command: this.command,
+    };
+  }
+
+  private segmentStory(segment: number): SegmentStory {
+    const run = this.run(segment);
+    const ext = this.host.vg().extentSizeSectors;
+    const length = run.count * ext;
+    const region = regionSizeFor(run.regionSizeSectors ?? this.regionSizeSectors, length);
+    return {
+      index: segment + 1,
+      lv: run.lv,
+      les: `${run.startLe}-${run.startLe + run.count - 1}`,
+      extents: run.count,
+      lengthSectors: length,
+      regionSectors: region,
+      regions: Math.ceil(length / region),
+      from: `${this.host.names.nameOf(run.fromPvId)} (${this.host.pvDevno(run.fromPvId) ?? '?'})`,
+      to: `${this.host.names.nameOf(run.toPvId)} (${this.host.pvDevno(run.toPvId) ?? '?'})`,
+    };
+  }
+
+  // ---- abort ----
+
+  async finishAbort(): Promise<void> {
+    await this.commits.settled();
+    this.inUse = [];
+    const dm = this.host.dm;
+    // Whatever a step left preloaded or suspended is settled first, on the live tables.
+    await this.cancelReload();
+    await abortByMetadata(this.host, this.commits, `${this.command} --abort`, async () => {
+      if (dm.has(this.layerDm)) dm.remove(this.layerDm);
+    });
+    if (dm.has(this.layerDm)) dm.remove(this.layerDm);
+  }
+}
