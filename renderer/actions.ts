@@ -17,6 +17,8 @@ export interface Actions {
   checkDrop(selection: Selection, destination: string): Promise<{ ok: true; plan: MovePlanView } | { ok: false; reason: string }>;
   /** Opens the plan dialog for a verdict that said yes. */
   openPlan(selection: Selection, destination: string): Promise<string | null>;
+  /** Plans the open dialog's request again with another maximum segment size (lvm2 splits pvmove0's segments). */
+  replan(maxSegmentSizeMiB: number | null): Promise<string | null>;
   startMove(request: MoveRequest): Promise<string | null>;
   control(action: MoveControl): Promise<string | null>;
   resumeRecorded(vg: string): Promise<string | null>;
@@ -34,7 +36,13 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
   };
   const moveOptions = () => {
     const settings = s().move.settings;
-    return { rateBytesPerSec: rateOf(settings), stepMode: settings.stepMode, regionSizeSectors: settings.regionSizeSectors };
+    return { stack: settings.stack, rateBytesPerSec: rateOf(settings), stepMode: settings.stepMode, regionSizeSectors: settings.regionSizeSectors };
+  };
+  /** The request as the chosen stack runs it: only lvm2 splits pvmove0's segments. */
+  const forStack = (request: MoveRequest): MoveRequest => {
+    const { maxSegmentSizeMiB, ...rest } = request;
+    const max = s().move.settings.stack === 'lvm2' ? (maxSegmentSizeMiB ?? s().move.settings.maxSegmentSizeMiB) : null;
+    return max ? { ...rest, maxSegmentSizeMiB: max } : rest;
   };
   const vgOf = () => s().workspace.view?.vgs[0]?.name ?? 'vg0';
   return {
@@ -51,15 +59,28 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
       return r.ok ? { ok: true, plan: r.value } : { ok: false, reason: r.error.message };
     },
     async openPlan(selection, destination) {
-      const request = requestFor(selection, vgOf(), destination);
+      const request = forStack(requestFor(selection, vgOf(), destination));
       const r = await client.call('move.plan', request);
       if (!r.ok) return fail(r.error.message);
       s().openPlan(request, r.value);
       return null;
     },
+    async replan(maxSegmentSizeMiB) {
+      const dialog = s().move.planDialog;
+      if (!dialog) return null;
+      s().setMoveSettings({ maxSegmentSizeMiB });
+      const base: MoveRequest = { ...dialog.request };
+      delete base.maxSegmentSizeMiB;
+      const request = forStack(base);
+      const r = await client.call('move.plan', request);
+      if (!r.ok) return fail(r.error.message);
+      s().setMoveError(null);
+      s().openPlan(request, r.value);
+      return null;
+    },
     async startMove(request) {
       s().setMoveError(null);
-      const r = await client.call('move.start', { request, options: moveOptions() });
+      const r = await client.call('move.start', { request: forStack(request), options: moveOptions() });
       if (!r.ok) return fail(r.error.message);
       s().closePlan();
       s().setMoveState(r.value);
@@ -116,6 +137,7 @@ export function offlineActions(): Actions {
     newDemo: no,
     checkDrop: async () => ({ ok: false, reason: 'Not connected to the engine.' }),
     openPlan: no,
+    replan: no,
     startMove: no,
     control: no,
     resumeRecorded: no,

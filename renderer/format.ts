@@ -30,3 +30,8 @@ export function formatLogTime(timeMs: number): string {
   }
   return `${(timeMs / 1000).toFixed(3)} s`;
 }
+
+/** What a crash now would cost a move, for people: `a crash now re-copies 12.0 MiB`. */
+export function crashCostText(bytes: number): string {
+  return bytes > 0 ? `a crash now re-copies ${formatBytes(bytes)}` : 'a crash now re-copies nothing';
+}

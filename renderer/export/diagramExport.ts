@@ -3,32 +3,41 @@
 // clones the SVG, writes every computed style the drawing depends on as presentation
 // attributes (so the file stands alone, without the app's stylesheet or CSS variables),
 // adds each region canvas as an embedded PNG <image> at its place, and a title line saying
-// which LV and which step it shows. PNG = that SVG drawn onto a canvas at 2x.
-import { STEP_NAMES } from '../../app/api/move';
-import { currentStepOf } from '../presentation/history';
+// which devices and which step it shows. PNG = that SVG drawn onto a canvas at 2x.
+import type { MoveStateView } from '../../app/api/move';
 import type { AppState } from '../store';
+import { currentStep } from '../store/stepList';
 
 /** The computed properties copied onto each exported element (what the drawing's CSS sets). */
 export const EXPORTED_STYLE_PROPERTIES = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'opacity', 'font-family', 'font-size', 'font-weight'] as const;
 
 const TITLE_HEIGHT_PX = 30;
 
-/** The title line of an export: LV, step and status, e.g. `vg0-lv0 · step 4 of 8: Resume · running`. */
-export function exportTitle(state: Pick<AppState, 'move' | 'presenting'>, lvDevice: string): string {
+/** The move the export shows: the replayed snapshot's, else the live one. */
+function shownMove(state: Pick<AppState, 'move' | 'presenting'>): { move: MoveStateView | null; replayed: boolean } {
   const snapshot = state.presenting.history.cursor === null ? null : state.presenting.history.snapshots[state.presenting.history.cursor];
-  const move = snapshot?.views.move ?? state.move.state;
-  const step = move ? currentStepOf(move).step : 0;
-  if (!move || step < 1) return `${lvDevice} · no move`;
-  return `${lvDevice} · step ${step} of 8: ${STEP_NAMES[step - 1]} · ${snapshot ? 'replayed' : move.status}`;
+  return { move: snapshot?.views.move ?? state.move.state, replayed: snapshot !== null && snapshot !== undefined };
 }
 
-/** `lvmscope-vg0-lv0-step4`: the file name (without extension) of an export. */
+/**
+ * The title line of an export: what the diagram draws, the step and the status, e.g.
+ * `vg0-lv0 · step 4 of 8: Resume and copy · running`, or for the lvm2 stack
+ * `vg0-lv0 over vg0-pvmove0 · step 5 of 13: Mirror segment 1 · running · lvm2 stack`.
+ */
+export function exportTitle(state: Pick<AppState, 'move' | 'presenting'>, subject: string): string {
+  const { move, replayed } = shownMove(state);
+  const step = move ? currentStep(move) : null;
+  if (!move || !step) return `${subject} · no move`;
+  const stack = move.stack === 'lvm2' ? ' · lvm2 stack' : '';
+  return `${subject} · step ${step.index} of ${move.steps.length}: ${step.name}${step.lv && move.plan.lvs.length > 1 ? ` (${step.lv})` : ''} · ${replayed ? 'replayed' : move.status}${stack}`;
+}
+
+/** `lvmscope-vg0-lv0-step4` (outline) or `lvmscope-vg0-pvmove0-step4` (lvm2): the file name (without extension) of an export. */
 export function exportFileBase(state: Pick<AppState, 'move' | 'presenting' | 'workspace'>): string {
-  const snapshot = state.presenting.history.cursor === null ? null : state.presenting.history.snapshots[state.presenting.history.cursor];
-  const move = snapshot?.views.move ?? state.move.state;
-  const lv = move?.currentLv ?? move?.plan.lvs[0] ?? state.workspace.view?.vgs[0]?.lvs.find((l) => !l.hidden)?.name ?? 'diagram';
-  const step = move ? currentStepOf(move).step : 0;
-  return `lvmscope-${move?.vg ?? state.workspace.view?.vgs[0]?.name ?? 'vg'}-${lv}${step > 0 ? `-step${step}` : ''}`;
+  const { move } = shownMove(state);
+  const lv = move?.stack === 'lvm2' ? 'pvmove0' : (move?.currentLv ?? move?.plan.lvs[0] ?? state.workspace.view?.vgs[0]?.lvs.find((l) => !l.hidden)?.name ?? 'diagram');
+  const step = move ? currentStep(move) : null;
+  return `lvmscope-${move?.vg ?? state.workspace.view?.vgs[0]?.name ?? 'vg'}-${lv}${step ? `-step${step.index}` : ''}`;
 }
 
 function inlineComputedStyles(source: Element, clone: Element): void {
@@ -77,8 +86,9 @@ export function diagramSvgText(container: HTMLElement, state: Pick<AppState, 'mo
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
   background.setAttribute('fill', panel.backgroundColor && panel.backgroundColor !== 'rgba(0, 0, 0, 0)' ? panel.backgroundColor : '#ffffff');
-  const lvDevice = svg.querySelector('text.box-label')?.textContent ?? 'lv';
-  const titleText = exportTitle(state, lvDevice);
+  // The drawing names its own subject (the LV device, or the LVs over pvmove0).
+  const subject = svg.getAttribute('data-subject') ?? svg.querySelector('text.box-label')?.textContent ?? 'lv';
+  const titleText = exportTitle(state, subject);
   const title = doc.createElementNS(ns, 'title');
   title.textContent = titleText;
   const heading = doc.createElementNS(ns, 'text');

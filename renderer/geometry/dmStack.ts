@@ -1,7 +1,8 @@
 // Geometry of the device-mapper stack: the typed tables the engine sends turned into the
 // targets the drawings place (with the devices each maps onto), and the mapped devices
-// arranged as a tree (the LV on top, the temporary `-orig` device below it, the PVs' loop
-// devices at the leaves) from each device's `dependsOn` devnos. Nothing here reads dmsetup
+// arranged as a tree from each device's `dependsOn` devnos: the LV on top, the device below
+// it (the outline's temporary `-orig`, or the lvm2 stack's `pvmove0`, which several LVs can
+// share), the PVs' loop devices at the leaves. Nothing here reads dmsetup
 // text: the engine sends tables typed, and prints them itself where a person reads them.
 import type { MirrorProgressView } from '../../app/api/move';
 import { targetDevices, type DmDeviceView, type PvView, type TargetSpecView } from '../../app/api/views';
@@ -40,20 +41,31 @@ export interface StackNode {
   children: StackNode[];
   /** The last child of its parent: drawn `└─`, the others `├─` (as `dmsetup ls --tree` does). */
   last: boolean;
+  /**
+   * A device already shown under an earlier user (pvmove0 under its second LV): listed again,
+   * as `dmsetup ls --tree` does, but without its children and tables a second time.
+   */
+  repeat: boolean;
 }
 
-/** Devices nothing else maps onto are roots; a device used twice appears under each user. */
+/**
+ * Devices nothing else maps onto are roots; a device used twice appears under each user, in
+ * full the first time only.
+ */
 export function stackTree(devices: readonly DmDeviceView[], pvs: readonly Pick<PvView, 'name' | 'devno'>[]): StackNode[] {
   const byDevno = new Map(devices.map((d) => [d.devno, d]));
   const pvByDevno = new Map(pvs.map((p) => [p.devno, p.name]));
   const used = new Set(devices.flatMap((d) => d.dependsOn));
+  const shown = new Set<string>();
   const build = (devno: string, depth: number, seen: Set<string>, last: boolean): StackNode => {
     const device = byDevno.get(devno) ?? null;
     const label = device?.name ?? pvByDevno.get(devno) ?? devno;
     const next = new Set(seen).add(devno);
-    const deps = device && !seen.has(devno) ? device.dependsOn : [];
+    const repeat = device !== null && shown.has(devno);
+    shown.add(devno);
+    const deps = device && !seen.has(devno) && !repeat ? device.dependsOn : [];
     const children = deps.map((d, i) => build(d, depth + 1, next, i === deps.length - 1));
-    return { devno, label, kind: device ? 'dm' : 'pv', depth, device, children, last };
+    return { devno, label, kind: device ? 'dm' : 'pv', depth, device, children, last, repeat };
   };
   const roots = devices.filter((d) => !used.has(d.devno)).sort((a, b) => a.name.localeCompare(b.name));
   return roots.map((d, i) => build(d.devno, 0, new Set(), i === roots.length - 1));
@@ -79,10 +91,12 @@ export function devnoLabel(devno: string, devices: readonly DmDeviceView[], pvs:
  * The mirror targets of a device as the engine's status reports them (in-sync count per
  * mirror), in table order, shaped like the engine's mirror progress: copied regions first
  * (dm-mirror's status gives a count, not which ones). The diagram falls back to it while a
- * mirror is still loaded but the move's copy is finished and checkpointed (steps 5 to 7), so
- * the grid stays full instead of going blank while `dmsetup status` still says 64/64.
+ * mirror is still loaded but the move's copy is finished and checkpointed (the outline's steps
+ * 5 to 7, the lvm2 stack's wait before a checkpoint), so the grid stays full instead of going
+ * blank while `dmsetup status` still says 64/64. `layerSegmentOf` names the pvmove0 segment a
+ * mirror starting at that sector copies (1 when the caller does not know).
  */
-export function mirrorsFromStatus(device: DmDeviceView): MirrorProgressView[] {
+export function mirrorsFromStatus(device: DmDeviceView, layerSegmentOf: (targetStartSector: number) => number = () => 1): MirrorProgressView[] {
   const out: MirrorProgressView[] = [];
   for (const sync of device.mirrors) {
     const spec = device.live?.[sync.targetIndex];
@@ -103,6 +117,7 @@ export function mirrorsFromStatus(device: DmDeviceView): MirrorProgressView[] {
       intercepted: [],
       sourceLeg: spec.legs[0]?.devno ?? '',
       destinationLeg: spec.legs[1]?.devno ?? '',
+      layerSegment: layerSegmentOf(spec.startSector),
     });
   }
   return out;

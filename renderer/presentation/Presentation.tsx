@@ -5,16 +5,18 @@
 // views cannot tell the difference). Keys only: see keys.ts and the hint line.
 import { useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ScenarioStateView } from '../../app/api/scenario';
-import { STEP_NAMES } from '../../app/api/move';
+import { STACK_TITLES } from '../../app/api/move';
 import { RegionAnimator } from '../animation/regionAnimator';
 import { createAppStore, type AppStore } from '../store';
-import { rateOf, stepStateLabel } from '../store/moveSlice';
+import { isMoveActive, rateOf, stepStateLabel } from '../store/moveSlice';
+import { currentStep, stepHeading } from '../store/stepList';
 import { StoreContext, useAppStore, useAppStoreApi } from '../storeContext';
 import { AnimatorContext, MoveDiagram } from '../views/MoveDiagram';
 import { Steps } from '../views/Steps';
 import { usePresentationActions } from './actions';
-import { currentStepOf, shownSnapshot, type StepSnapshot } from './history';
-import { speedLabel } from './keys';
+import { shownSnapshot, type StepSnapshot } from './history';
+import { nextStack, speedLabel } from './keys';
+import { crashCostText } from '../format';
 import { usePresentationKeys } from './usePresentationKeys';
 
 const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
@@ -46,7 +48,7 @@ export function Presentation() {
     return () => clearTimeout(timer);
   }, [toast]);
   return (
-    <div className="presentation" data-testid="presentation" data-replaying={snapshot ? snapshot.step : 'live'}>
+    <div className="presentation" data-testid="presentation" data-replaying={snapshot ? snapshot.index : 'live'}>
       <PresentationTop />
       <StoreContext.Provider value={replay ?? liveStore}>
         <AnimatorContext.Provider value={replayAnimator ?? liveAnimator}>
@@ -80,13 +82,15 @@ function PresentationTop() {
       <span className="pres-title">{title ?? 'lvmscope · live move'}</span>
       <span className={`badge move-status status-${status}`} data-testid="presentation-status">{status}</span>
       {snapshot
-        ? <span className="pres-history" data-testid="presentation-history">replaying step {snapshot.step} ({history.cursor! + 1} of {history.snapshots.length}) · → returns to live</span>
+        ? <span className="pres-history" data-testid="presentation-history">replaying step {snapshot.index} ({history.cursor! + 1} of {history.snapshots.length}) · → returns to live</span>
         : <span className="pres-history live" data-testid="presentation-history">live</span>}
       <span className="pres-figures mono" data-testid="presentation-figures">
         {/* The copy-rate limit the engine applies (not a measured speed): say so. */}
         {progress ? `${progress.percent.toFixed(0)}% copied · ` : ''}rate {speedLabel(progress ? progress.rateBytesPerSec : rate)}
         {progress && progress.interceptedWrites > 0 ? ` · ${progress.interceptedWrites} intercepted` : ''}
+        {progress && ACTIVE.includes(status) ? ` · ${crashCostText(progress.crashCostBytes)}` : ''}
       </span>
+      <StackToggle />
       {error && <span className="pres-error" role="alert">{error}</span>}
       <span className="pres-buttons">
         <button type="button" tabIndex={-1} data-testid="pres-export-svg" title="Download the diagram as SVG (E)" onClick={() => void actions.exportSvg()}>SVG</button>
@@ -128,19 +132,36 @@ function ScaledDiagram() {
   );
 }
 
+/**
+ * The stack of the move on screen, and a toggle for the next one (S): the outline of 2002 or
+ * what LVM2 does today. A running move keeps its stack, so the toggle waits for it to end.
+ */
+function StackToggle() {
+  const move = useAppStore((s) => s.move.state);
+  const chosen = useAppStore((s) => s.move.settings.stack);
+  const setSettings = useAppStore((s) => s.setMoveSettings);
+  const shown = move !== null && isMoveActive(move.status) ? move.stack : chosen;
+  const next = nextStack(chosen, move);
+  const title = next ? `The next move runs on the ${STACK_TITLES[shown]} stack; S switches to ${STACK_TITLES[next.stack]}.` : `This move runs on the ${STACK_TITLES[shown]} stack; S switches the next move's stack once this one ends.`;
+  return (
+    <button type="button" tabIndex={-1} className="pres-stack" data-testid="pres-stack" data-stack={shown} disabled={!next} title={title} onClick={() => next && setSettings({ stack: next.stack })}>
+      {STACK_TITLES[shown]}
+    </button>
+  );
+}
+
 /** The narration: the scenario's sentence on top, then the current step, its narration and its commands. */
 function Caption({ scenario }: { scenario: ScenarioStateView | null }) {
   const move = useAppStore((s) => s.move.state);
-  const at = move ? currentStepOf(move) : null;
-  const step = move && at ? move.steps.find((x) => x.number === at.step && x.lv === at.lv) : undefined;
+  const step = move ? currentStep(move) : null;
   return (
     <div className="pres-caption" data-testid="presentation-caption">
       {scenario && <p className={`pres-scenario scenario-${scenario.status}`} data-testid="presentation-scenario">{scenario.narration}</p>}
-      {at && at.step > 0 ? (
+      {move && step ? (
         <>
-          <p className="pres-step-title" data-testid="presentation-step">Step {at.step} of 8 · {STEP_NAMES[at.step - 1]}{step ? ` · ${stepStateLabel(step.state, move?.status ?? null)}` : ''}</p>
-          {step && <p className="pres-narration" data-testid="presentation-narration">{step.narration}</p>}
-          {step && step.commands.length > 0 && <pre className="pres-commands mono">{step.commands.join('\n')}</pre>}
+          <p className="pres-step-title" data-testid="presentation-step">{stepHeading(step, move.steps.length, move.plan.lvs.length)} · {stepStateLabel(step.state, move.status)}</p>
+          <p className="pres-narration" data-testid="presentation-narration">{step.narration}</p>
+          {step.commands.length > 0 && <pre className="pres-commands mono">{step.commands.join('\n')}</pre>}
         </>
       ) : (
         !scenario && <p className="pres-narration muted">No move yet. Start one with a scenario, or leave (Esc) and drag a segment onto a PV.</p>
@@ -178,7 +199,7 @@ function HintLine() {
   if (!visible) return null;
   return (
     <p className="pres-hint" data-testid="presentation-hint">
-      {waiting ? 'Space / → next step' : '→ forward'} · ← back · P pause · + / − speed · F full screen · E export SVG · 1–9 scenario · H hide this line · Esc leave
+      {waiting ? 'Space / → next step' : '→ forward'} · ← back · P pause · + / − speed · S stack · F full screen · E export SVG · 1–9 scenario · H hide this line · Esc leave
     </p>
   );
 }

@@ -6,8 +6,9 @@
 // walks forward toward live. Pure functions over plain data, so they are tested in Node.
 import type { MoveProgressView, MoveStateView } from '../../app/api/move';
 import type { DmDeviceView, WorkspaceView } from '../../app/api/views';
+import { currentStep } from '../store/stepList';
 
-/** At most this many snapshots are kept (8 per LV; a move of several LVs keeps the newest). */
+/** At most this many snapshots are kept (one per step; a long move keeps the newest). */
 export const MAX_SNAPSHOTS = 64;
 
 /** What the views of the move render, as the engine last sent it. */
@@ -19,11 +20,13 @@ export interface LiveViews {
 }
 
 export interface StepSnapshot {
-  /** `<move id>:<lv>:<step>`; consecutive snapshots never share a key. */
+  /** `<move id>:<step id>`; consecutive snapshots never share a key. */
   key: string;
   moveId: number;
-  lv: string;
-  step: number;
+  /** The step's id and its position in the move's list (what the presenter reads). */
+  stepId: string;
+  index: number;
+  lv: string | null;
   views: LiveViews & { move: MoveStateView };
 }
 
@@ -36,17 +39,17 @@ export interface StepHistory {
 export const EMPTY_HISTORY: StepHistory = { snapshots: [], cursor: null };
 
 /**
- * The step the move is at: the one running or waiting for Next, else the last one started.
- * (`move.step` alone lags in step mode: it names the last step started, not the one waiting.)
+ * The step the move is at (the one running or waiting for Next first: a coalesced `move.step`
+ * field can lag behind the step events), by id and position; null before the first step.
  */
-export function currentStepOf(move: Pick<MoveStateView, 'steps' | 'step' | 'currentLv' | 'plan'>): { step: number; lv: string } {
-  const active = move.steps.find((s) => s.state === 'running' || s.state === 'waiting');
-  return active ? { step: active.number, lv: active.lv } : { step: move.step, lv: move.currentLv ?? move.plan.lvs[0] ?? '' };
+export function currentStepOf(move: Pick<MoveStateView, 'steps' | 'step'>): { id: string; index: number; lv: string | null } | null {
+  const step = currentStep(move);
+  return step ? { id: step.id, index: step.index, lv: step.lv } : null;
 }
 
 function keyOf(move: MoveStateView): string | null {
-  const { step, lv } = currentStepOf(move);
-  return step < 1 ? null : `${move.id}:${lv}:${step}`;
+  const at = currentStepOf(move);
+  return at ? `${move.id}:${at.id}` : null;
 }
 
 /** When the engine last changed a step of this view (steps carry the time they changed). */
@@ -82,8 +85,8 @@ export function recordLive(history: StepHistory, live: LiveViews): StepHistory {
   }
   // Otherwise a step became current: the timeline grows (an undo, or a resume after a crash,
   // appends its steps again, so ← retraces exactly what the audience saw).
-  const { step, lv } = currentStepOf(move);
-  const snapshot: StepSnapshot = { key, moveId: move.id, lv, step, views: { ...live, move } };
+  const at = currentStepOf(move)!;
+  const snapshot: StepSnapshot = { key, moveId: move.id, stepId: at.id, index: at.index, lv: at.lv, views: { ...live, move } };
   const appended = [...snapshots, snapshot];
   const dropped = Math.max(0, appended.length - MAX_SNAPSHOTS);
   return { snapshots: appended.slice(dropped), cursor: cursor === null ? null : Math.max(0, cursor - dropped) };

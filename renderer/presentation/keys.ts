@@ -1,7 +1,7 @@
 // Presentation mode is driven by the keyboard (a presenter's clicker sends Space, arrows and
 // Page Up / Down). This file maps keys to commands and decides what "next" means right now;
 // both are pure so the key handling is tested without a browser.
-import type { MoveStateView } from '../../app/api/move';
+import { MOVE_STACKS, STACK_TITLES, type MoveStack, type MoveStateView } from '../../app/api/move';
 
 export type PresentationCommand =
   | { kind: 'next' }
@@ -12,6 +12,8 @@ export type PresentationCommand =
   | { kind: 'fullscreen' }
   | { kind: 'hint' }
   | { kind: 'export' }
+  /** Switch the device stack of the next move (outline ⇄ lvm2). */
+  | { kind: 'stack' }
   /** 1..9: run the n-th scenario (offered when no move is running). */
   | { kind: 'scenario'; index: number };
 
@@ -54,6 +56,9 @@ export function commandForKey(e: KeyLike): PresentationCommand | null {
     case 'e':
     case 'E':
       return { kind: 'export' };
+    case 's':
+    case 'S':
+      return { kind: 'stack' };
     default:
       return /^[1-9]$/.test(e.key) ? { kind: 'scenario', index: Number(e.key) - 1 } : null;
   }
@@ -85,4 +90,14 @@ export function nextSpeed(currentBytesPerSec: number, direction: 1 | -1): number
 export function speedLabel(bytesPerSec: number): string {
   if (bytesPerSec === 0) return 'unlimited';
   return bytesPerSec >= 1024 * 1024 ? `${bytesPerSec / (1024 * 1024)} MiB/s` : `${Math.round(bytesPerSec / 1024)} KiB/s`;
+}
+
+/**
+ * What S does: the stack after `current` for the next move, or null while a move runs (a move
+ * keeps the stack it started on), with the words the toast says.
+ */
+export function nextStack(current: MoveStack, move: Pick<MoveStateView, 'status'> | null): { stack: MoveStack; text: string } | null {
+  if (move && ['running', 'paused', 'waiting-step', 'aborting'].includes(move.status)) return null;
+  const stack = MOVE_STACKS[(MOVE_STACKS.indexOf(current) + 1) % MOVE_STACKS.length];
+  return { stack, text: `next move: ${STACK_TITLES[stack]}` };
 }

@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { useActions } from '../actions';
 import { useAppStoreApi } from '../storeContext';
 import { usePresentationActions } from './actions';
-import { commandForKey, resolveNext, type PresentationCommand } from './keys';
+import { commandForKey, nextStack, resolveNext, type PresentationCommand } from './keys';
 
 const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
 
@@ -48,6 +48,12 @@ export function usePresentationKeys(toast: (text: string) => void): void {
           return s.toggleHint();
         case 'export':
           return void pActions.exportSvg().then((error) => toast(error ?? 'diagram exported as SVG'));
+        case 'stack': {
+          const next = nextStack(s.move.settings.stack, s.move.state);
+          if (!next) return toast('the move keeps its stack until it ends');
+          s.setMoveSettings({ stack: next.stack });
+          return toast(next.text);
+        }
         case 'scenario': {
           const scenario = s.presenting.scenarios[command.index];
           const busy = (s.move.state && ACTIVE.includes(s.move.state.status)) || s.presenting.scenario?.status === 'running';

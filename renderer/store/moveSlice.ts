@@ -1,12 +1,14 @@
 // The move as the engine reports it (move.state, move.step, move.progress, and the held
 // writes of the dm event stream), the plan the user is looking at (the plan dialog), and the
-// settings of the next move (rate preset, region size, step mode). Held writes (intercepted,
+// settings of the next move (device stack, rate preset, region size, lvm2's maximum segment
+// size, step mode). Held writes (intercepted,
 // released, on both legs) are kept as a short bounded list in stream order; the diagram's
 // animation controller reads it.
 import type { StateCreator } from 'zustand/vanilla';
-import type { MirrorProgressView, MovePlanView, MoveProgressView, MoveRequest, MoveStateView, StepView } from '../../app/api/move';
+import type { MirrorProgressView, MovePlanView, MoveProgressView, MoveRequest, MoveStack, MoveStateView, StepView } from '../../app/api/move';
 import type { WriteEvent } from '../../app/api/dmStream';
 import type { AppState } from './index';
+import { withStep } from './stepList';
 
 /** Held-write events kept for the animation (the newest; each is drawn for a few seconds at most). */
 export const MAX_WRITE_EVENTS = 64;
@@ -59,6 +61,10 @@ export function stepStateLabel(state: StepView['state'], moveStatus: MoveStateVi
 }
 
 export interface MoveSettings {
+  /** The device stack of the next move (the outline is the default, as in the scenarios). */
+  stack: MoveStack;
+  /** lvm2 only: pvmove0's segments are split so none is larger (null = LVM2's default, no limit). */
+  maxSegmentSizeMiB: number | null;
   ratePreset: RatePreset;
   /** Bytes per second for the custom preset. */
   customRateBytesPerSec: number;
@@ -103,7 +109,7 @@ export function rateSettingsOf(rateBytesPerSec: number): Pick<MoveSettings, 'rat
   return { ratePreset: 'custom', customRateBytesPerSec: rateBytesPerSec };
 }
 
-export const DEFAULT_MOVE_SETTINGS: MoveSettings = { ratePreset: 'demo', customRateBytesPerSec: 1024 * 1024, regionSizeSectors: 128, stepMode: false };
+export const DEFAULT_MOVE_SETTINGS: MoveSettings = { stack: 'outline', maxSegmentSizeMiB: null, ratePreset: 'demo', customRateBytesPerSec: 1024 * 1024, regionSizeSectors: 128, stepMode: false };
 
 export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) => ({
   move: { state: null, progress: null, writes: [], planDialog: null, settings: DEFAULT_MOVE_SETTINGS, error: null, figures: EMPTY_FIGURES },
@@ -117,10 +123,7 @@ export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) 
   applyStep: (step) =>
     set((s) => {
       const current = s.move.state;
-      if (!current) return {};
-      const steps = current.steps.map((x) => (x.number === step.number && x.lv === step.lv ? step : x));
-      if (!steps.includes(step)) steps.push(step);
-      return { move: { ...s.move, state: { ...current, steps, step: step.number, currentLv: step.lv } } };
+      return current ? { move: { ...s.move, state: withStep(current, step) } } : {};
     }),
   setProgress: (progress) => set((s) => ({ move: { ...s.move, progress, figures: rememberFigures(s.move.figures, s.move.state?.id ?? s.move.figures.moveId, progress) } })),
   addWriteEvents: (events) => set((s) => ({ move: { ...s.move, writes: [...s.move.writes, ...events].slice(-MAX_WRITE_EVENTS) } })),

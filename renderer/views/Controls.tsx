@@ -1,15 +1,21 @@
-// Controls of the move (pause / resume, abort saying what it will do, step mode, rate
-// presets, region size), the workload panel (start / stop the IO generator, live counters)
+// Controls of the move (device stack, pause / resume, abort saying what it will do, step mode,
+// rate presets, region size, what a crash would cost now), the workload panel (start / stop the IO generator, live counters)
 // and Verify with its result. Every disabled control says why in its tooltip.
 import { useState } from 'react';
 import { useActions } from '../actions';
-import { formatBytes } from '../format';
+import { STACK_TITLES } from '../../app/api/move';
+import { crashCostText, formatBytes } from '../format';
 import { RATE_PRESETS, rateOf, type RatePreset } from '../store/moveSlice';
 import { useAppStore } from '../storeContext';
+import { StackChoice } from './StackChoice';
 
-const REGION_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 2048];
+/** Region sizes offered (sectors): a page up to LVM2's default of 2 MiB (4096 sectors). */
+const REGION_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
-const ABORT_TEXT = 'Aborting stops the copy. Runs already copied and checkpointed stay on the destination; the rest of the LV goes back to its original mapping on the source, the temporary device is removed and the LV is unlocked (pvmove --abort). No data is lost.';
+const ABORT_TEXT = {
+  outline: 'Aborting stops the copy. Runs already copied and checkpointed stay on the destination; the rest of the LV goes back to its original mapping on the source, the temporary device is removed and the LV is unlocked (pvmove --abort). No data is lost.',
+  lvm2: 'Aborting stops the copy. Segments already copied and checkpointed stay on the destination; the others go back to the source, the LVs map straight onto the PVs again, pvmove0 is removed and the LVs are unlocked (pvmove --abort). No data is lost.',
+} as const;
 
 export function MoveControls() {
   const status = useAppStore((s) => s.move.state?.status ?? null);
@@ -21,6 +27,8 @@ export function MoveControls() {
   // Why the engine stopped or paused the move (a full disk, a failing image): its sentence
   // says which file and what to do, so it stays on screen until the move resumes or ends.
   const engineError = useAppStore((s) => s.move.state?.error ?? null);
+  const moveStack = useAppStore((s) => s.move.state?.stack ?? null);
+  const crashCost = useAppStore((s) => s.move.progress?.crashCostBytes ?? null);
   const actions = useActions();
   const active = status !== null && ACTIVE.includes(status);
   const [confirmAbort, setConfirmAbort] = useState(false);
@@ -34,19 +42,29 @@ export function MoveControls() {
     <section className="panel controls" aria-labelledby="controls-title">
       <h2 id="controls-title">Move controls</h2>
       <div className="control-row">
+        <StackChoice
+          name="stack"
+          testIdPrefix="stack"
+          value={active && moveStack ? moveStack : settings.stack}
+          disabledReason={active && moveStack ? `This move runs on the ${STACK_TITLES[moveStack]} stack until it ends; the choice applies to the next move.` : null}
+          onChange={(stack) => setSettings({ stack })}
+        />
+        {active && crashCost !== null && <span className="crash-cost" data-testid="crash-cost" title="Bytes copied since the last checkpoint: a resume after a crash copies them again">{crashCostText(crashCost)}</span>}
+      </div>
+      <div className="control-row">
         <button type="button" data-testid="pause" disabled={!active} title={active ? (paused ? 'Resume copying' : 'Pause copying (the mirror stays loaded; writes still go to both legs)') : noMove} onClick={() => void actions.control({ action: paused ? 'resume' : 'pause' })}>
           {paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" data-testid="abort" className="danger" disabled={!active} title={active ? 'Abort: stop copying; regions already checkpointed stay on the destination, the rest of the LV goes back to its original mapping on the source (pvmove --abort).' : noMove} onClick={() => setConfirmAbort(true)}>
           Abort…
         </button>
-        <label title="Step mode: the move waits before each of the eight steps until Next">
+        <label title="Step mode: the move waits before each of its steps until Next">
           <input type="checkbox" checked={settings.stepMode} onChange={(e) => { setSettings({ stepMode: e.target.checked }); if (active) void actions.control({ action: 'setStepMode', stepMode: e.target.checked }); }} /> step mode
         </label>
       </div>
       {confirmAbort && active && (
         <div className="abort-confirm" role="alertdialog" aria-label="abort the move">
-          <p>{ABORT_TEXT}</p>
+          <p>{ABORT_TEXT[moveStack ?? 'outline']}</p>
           <button type="button" onClick={() => setConfirmAbort(false)}>Keep moving</button>{' '}
           <button type="button" className="danger" data-testid="abort-confirm" onClick={() => { setConfirmAbort(false); void actions.control({ action: 'abort' }); }}>Abort the move</button>
         </div>
@@ -64,7 +82,7 @@ export function MoveControls() {
         <label title={active ? 'The region size is fixed when the mirror is loaded; it applies to the next move.' : 'Mirror region size: the unit the copy tracks (smaller = a finer grid)'}>
           Region size{' '}
           <select data-testid="region-size" value={settings.regionSizeSectors} disabled={active} onChange={(e) => setSettings({ regionSizeSectors: Number(e.target.value) })}>
-            {REGION_SIZES.map((r) => <option key={r} value={r}>{formatBytes(r * 512)}</option>)}
+            {REGION_SIZES.map((r) => <option key={r} value={r}>{formatBytes(r * 512)}{r === 4096 ? ' (LVM2 default)' : ''}</option>)}
           </select>
         </label>
       </div>

@@ -1,5 +1,6 @@
-// The device-mapper stack as a tree (the LV on top, `-orig` below it, loop devices of the
-// PVs at the leaves) with each device's state, live / inactive tables and status lines in
+// The device-mapper stack as a tree (the LVs on top, the outline's `-orig` or the lvm2
+// stack's `pvmove0` below them, loop devices of the PVs at the leaves; pvmove0 is listed under
+// each LV that maps onto it, in full under the first) with each device's state, live / inactive tables and status lines in
 // dmsetup syntax, open count and IO counters. A suspend, a table load and a swap flash as
 // they happen (keyed by the change's sequence number, so a repeat flashes again).
 import { useMemo } from 'react';
@@ -18,9 +19,11 @@ export function DevicePanel() {
       {rows.length === 0 && <p className="muted">No mapped devices.</p>}
       <ul className="dm-tree" data-testid="dm-tree">
         {rows.map((node, i) => (
-          <li key={`${node.devno}-${i}`} className={`dm-node dm-${node.kind}`} style={{ paddingLeft: `${node.depth * 18}px` }} data-testid={node.kind === 'dm' ? `dm-${node.label}` : undefined}>
+          <li key={`${node.devno}-${i}`} className={`dm-node dm-${node.kind}`} style={{ paddingLeft: `${node.depth * 18}px` }} data-testid={node.kind === 'dm' && !node.repeat ? `dm-${node.label}` : undefined}>
             {node.depth > 0 && <span className="tree-branch" aria-hidden="true">{node.last ? '└─' : '├─'}</span>}
-            {node.device ? <DeviceRow device={node.device} change={changes[node.device.name]} showTables={node.depth === 0 || node.device.name.endsWith('-orig') || node.children.length > 0} /> : <span className="mono">{node.label} <span className="muted">({node.devno}, loop device of {node.label})</span></span>}
+            {node.device && node.repeat && <span className="mono dm-repeat" data-testid={`dm-repeat-${node.label}`}>{node.label} <span className="muted">({node.devno}, shown above)</span></span>}
+            {node.device && !node.repeat && <DeviceRow device={node.device} change={changes[node.device.name]} />}
+            {!node.device && <span className="mono">{node.label} <span className="muted">({node.devno}, loop device of {node.label})</span></span>}
           </li>
         ))}
       </ul>
@@ -28,7 +31,8 @@ export function DevicePanel() {
   );
 }
 
-function DeviceRow({ device, change, showTables }: { device: DmDeviceView; change?: { change: string; seq: number }; showTables: boolean }) {
+function DeviceRow({ device, change }: { device: DmDeviceView; change?: { change: string; seq: number } }) {
+  const showTables = device.live !== null || device.inactive !== null || device.status.length > 0;
   return (
     <div className="dm-device">
       <div className="dm-head">

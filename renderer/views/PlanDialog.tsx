@@ -1,16 +1,56 @@
 // The plan of a drop: the PVs before and after, the equivalent pvmove command, the data
-// size and the estimated time at the chosen rate; Start or Cancel.
+// size and the estimated time at the chosen rate, the device stack to run it on (with lvm2's
+// maximum segment size) and what a crash would cost with each stack; Start or Cancel.
+import { useState } from 'react';
+import { STACK_TITLES, type MovePlanView, type MoveStack } from '../../app/api/move';
 import { useActions } from '../actions';
 import { formatBytes, formatSeconds } from '../format';
 import { rateOf } from '../store/moveSlice';
 import { useAppStore } from '../storeContext';
 import { useVgColors } from './colors';
 import { PvMap } from './PvMap';
+import { StackChoice } from './StackChoice';
+
+/** Why each stack costs what it costs after a crash, in one clause. */
+const CRASH_REASON: Record<MoveStack, string> = {
+  outline: 'each LV copies all of its runs at once, so its unfinished runs are copied again',
+  lvm2: 'one pvmove0 segment is mirrored at a time, so at most one segment is copied again',
+};
+
+function CrashCosts({ plan, chosen }: { plan: MovePlanView; chosen: MoveStack }) {
+  return (
+    <ul className="crash-costs" data-testid="plan-crash-costs">
+      {(['outline', 'lvm2'] as const).map((stack) => (
+        <li key={stack} className={stack === chosen ? 'chosen' : undefined} data-testid={`plan-crash-${stack}`}>
+          <strong>{STACK_TITLES[stack]}</strong>: a crash re-copies up to {formatBytes(plan.crashCostBytes[stack])} ({CRASH_REASON[stack]})
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** lvm2's `allocation/pvmove_max_segment_size_mb`: empty = no limit; applied by planning again. */
+function MaxSegmentSize({ value, onApply }: { value: number | null; onApply: (mib: number | null) => void }) {
+  const [text, setText] = useState(value === null ? '' : String(value));
+  const apply = () => {
+    const trimmed = text.trim();
+    const mib = trimmed === '' ? null : Number(trimmed);
+    if (mib === value) return;
+    onApply(mib);
+  };
+  return (
+    <label className="max-segment" title="LVM2 2.03.36's allocation/pvmove_max_segment_size_mb: pvmove0's segments are split so none is larger, so a crash re-copies at most this much. Empty: no limit.">
+      Max segment size{' '}
+      <input className="rate-input" type="number" min={1} step={1} data-testid="plan-max-segment" aria-label="maximum pvmove0 segment size in MiB" placeholder="none" value={text} onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => { if (e.key === 'Enter') apply(); }} /> MiB
+    </label>
+  );
+}
 
 export function PlanDialog() {
   const dialog = useAppStore((s) => s.move.planDialog);
   const settings = useAppStore((s) => s.move.settings);
   const closePlan = useAppStore((s) => s.closePlan);
+  const setSettings = useAppStore((s) => s.setMoveSettings);
   const error = useAppStore((s) => s.move.error);
   const actions = useActions();
   const colors = useVgColors();
@@ -37,6 +77,13 @@ export function PlanDialog() {
           <dt>Data</dt><dd>{formatBytes(plan.bytes)}</dd>
           <dt>Estimated time</dt><dd>{rate > 0 ? `${formatSeconds(plan.bytes / rate)} at ${formatBytes(rate)}/s (${settings.ratePreset})` : 'as fast as the disks allow (unlimited rate)'}</dd>
           <dt>Region size</dt><dd>{formatBytes(settings.regionSizeSectors * 512)} ({Math.ceil(plan.bytes / (settings.regionSizeSectors * 512))} regions){settings.stepMode ? ' · step mode: waits at each step for Next' : ''}</dd>
+          <dt>Stack</dt>
+          <dd className="plan-stack">
+            <StackChoice name="plan-stack" testIdPrefix="plan-stack" value={settings.stack} disabledReason={null} onChange={(stack) => { setSettings({ stack }); void actions.replan(settings.maxSegmentSizeMiB); }} />
+            {settings.stack === 'lvm2' && <MaxSegmentSize key={String(request.maxSegmentSizeMiB ?? '')} value={request.maxSegmentSizeMiB ?? null} onApply={(mib) => void actions.replan(mib)} />}
+            {settings.stack === 'lvm2' && <span className="muted" data-testid="plan-segments"> pvmove0: {plan.moves.length} segment{plan.moves.length === 1 ? '' : 's'}</span>}
+          </dd>
+          <dt>If it crashes</dt><dd><CrashCosts plan={plan} chosen={settings.stack} /></dd>
         </dl>
         {error && <p className="error" role="alert">{error}</p>}
         <div className="dialog-buttons">

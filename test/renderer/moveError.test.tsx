@@ -16,8 +16,8 @@ afterEach(cleanup);
 const FULL = 'The copy to pv4 failed, so the move is paused at its last checkpoint (2.50 MiB still to copy): Could not write 512.00 KiB at byte 2621440 of pv4.img: the filesystem holding it is full (ENOSPC).';
 
 function moveState(error: string | null, paused: boolean): MoveStateView {
-  const progress = { bytesTotal: 4 << 20, bytesCopied: 1 << 20, percent: 25, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused, interceptedWrites: 0, waitingWrites: 0, mirrors: [] };
-  return { id: 1, vg: 'vg0', status: paused ? 'paused' : 'running', plan: {} as MoveStateView['plan'], currentLv: 'lv0', step: 4, steps: [], progress, error } as MoveStateView;
+  const progress = { bytesTotal: 4 << 20, bytesCopied: 1 << 20, percent: 25, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 1 << 20 };
+  return { id: 1, vg: 'vg0', stack: 'outline', status: paused ? 'paused' : 'running', plan: {} as MoveStateView['plan'], currentLv: 'lv0', step: 'lv0/copy', steps: [], layer: null, progress, error } as MoveStateView;
 }
 
 describe('the move controls', () => {

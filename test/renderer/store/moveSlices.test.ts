@@ -61,15 +61,23 @@ describe('device changes', () => {
 });
 
 describe('the move slice', () => {
-  it('updates a step in place from a move.step event', () => {
+  it('updates a step in place from a move.step event, by id', () => {
     const store = createAppStore();
-    const step = (number: number, state: 'pending' | 'done' | 'running') => ({ number, name: `s${number}`, lv: 'lv0', state, narration: '', commands: [], timeMs: 0 });
-    const progress = { bytesTotal: 0, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [] };
-    store.getState().setMoveState({ id: 1, vg: 'vg0', status: 'running', plan: {} as MoveStateView['plan'], currentLv: 'lv0', step: 1, steps: [step(1, 'running'), step(2, 'pending')], progress, error: null });
+    const step = (index: number, state: 'pending' | 'done' | 'running') => ({ id: `lv0/s${index}`, index, name: `s${index}`, lv: 'lv0', state, narration: '', commands: [], timeMs: 0 });
+    const progress = { bytesTotal: 0, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 0 };
+    store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'outline', status: 'running', plan: {} as MoveStateView['plan'], currentLv: 'lv0', step: 'lv0/s1', steps: [step(1, 'running'), step(2, 'pending')], layer: null, progress, error: null });
     store.getState().applyStep(step(1, 'done'));
+    expect(store.getState().move.state?.step).toBe('lv0/s1');
     store.getState().applyStep(step(2, 'running'));
     expect(store.getState().move.state?.steps.map((s) => s.state)).toEqual(['done', 'running']);
-    expect(store.getState().move.state?.step).toBe(2);
+    expect(store.getState().move.state?.step).toBe('lv0/s2');
+  });
+
+  it('sends the outline by default and remembers the stack and lvm2\'s maximum segment size chosen for the next move', () => {
+    const store = createAppStore();
+    expect(store.getState().move.settings).toMatchObject({ stack: 'outline', maxSegmentSizeMiB: null });
+    store.getState().setMoveSettings({ stack: 'lvm2', maxSegmentSizeMiB: 1 });
+    expect(store.getState().move.settings).toMatchObject({ stack: 'lvm2', maxSegmentSizeMiB: 1, ratePreset: 'demo' });
   });
 
   it('keeps the newest held-write events, in stream order', () => {
@@ -89,8 +97,8 @@ describe('the move slice', () => {
   });
 });
 
-const mirror = (copied: number, total = 64): MirrorProgressView => ({ device: 'vg0-lv0', targetIndex: 1, targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: total, regionsCopied: copied, regions: [], intercepted: [], sourceLeg: 'vg0-lv0-orig', destinationLeg: 'pv4' });
-const progress = (patch: Partial<MoveProgressView>): MoveProgressView => ({ bytesTotal: 4 << 20, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], ...patch });
+const mirror = (copied: number, total = 64): MirrorProgressView => ({ device: 'vg0-lv0', targetIndex: 1, targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: total, regionsCopied: copied, regions: [], intercepted: [], sourceLeg: 'vg0-lv0-orig', destinationLeg: 'pv4', layerSegment: 1 });
+const progress = (patch: Partial<MoveProgressView>): MoveProgressView => ({ bytesTotal: 4 << 20, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 0, ...patch });
 
 describe('move figures', () => {
   it('show the mirrors drawn while they exist, and every region of the move once it is done', () => {

@@ -43,7 +43,7 @@ describe('the app store', () => {
 describe('the move slice after a reopen', () => {
   it('forgets the progress and figures of a move the engine no longer has (a crash, a reopen)', () => {
     const store = createAppStore();
-    const progress = { bytesTotal: 4 << 20, bytesCopied: 2 << 20, percent: 50, bytesPerSec: 1 << 20, etaSeconds: 2, rateBytesPerSec: 0, paused: false, interceptedWrites: 8, waitingWrites: 0, mirrors: [] };
+    const progress = { bytesTotal: 4 << 20, bytesCopied: 2 << 20, percent: 50, bytesPerSec: 1 << 20, etaSeconds: 2, rateBytesPerSec: 0, paused: false, interceptedWrites: 8, waitingWrites: 0, mirrors: [], crashCostBytes: 0 };
     store.getState().setProgress(progress);
     expect(store.getState().move.progress?.percent).toBe(50);
     store.getState().setMoveState(null);

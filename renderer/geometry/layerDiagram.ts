@@ -1,0 +1,293 @@
+// Geometry of the move diagram for the lvm2 stack (lvm2-format.md §6, §6.1): LVM2 puts a
+// hidden pvmove0 device *below* the LVs and mirrors one of its segments at a time.
+//   row 1  the users: each LV's device (side by side) with its targets; the ranges that move
+//          map linearly onto pvmove0, the others straight onto their PVs (drawn in the PV's
+//          colour). A table loaded into the inactive slot is drawn loaded-not-live.
+//   row 2  the pvmove0 device and its segments, in LVM2's order (LV order, then segment
+//          order): done (checkpointed, linear to the destination), mirroring (the mirror, with
+//          room for its region grid) or waiting (still linear to the source); after the first
+//          finishing commit its targets are `error`. Before the metadata records pvmove0 its
+//          segments are the plan's, drawn as planned.
+//   row 3  the PVs the segments come from and go to.
+// What each segment maps onto is read from pvmove0's table (live, else the loaded one), so the
+// drawing shows every reload as it happens; the segment's state is the metadata's.
+import type { LayerSegmentView, MirrorProgressView, MovePlanView } from '../../app/api/move';
+import type { DmDeviceView, PvView } from '../../app/api/views';
+import { devnoLabel, tableTargets, type TableTarget } from './dmStack';
+import { connector, packRow, type DiagramArrow, type DiagramBox } from './moveDiagram';
+
+export const LAYER_ROWS = { userHeaderY: 0, headerH: 22, userTargetY: 26, userTargetH: 46, layerHeaderY: 118, segmentY: 144, segmentH: 132, pvY: 334, pvH: 40, height: 382 };
+
+/** One pvmove0 segment as drawn. */
+export interface SegmentBox extends DiagramBox {
+  segment: number;
+  state: LayerSegmentView['state'] | 'planned';
+  /** What pvmove0's table maps this segment onto now: the mirror, the destination, the source, an error target, or nothing yet. */
+  mapping: 'mirror' | 'destination' | 'source' | 'error' | 'none';
+  /** Text lines that fit the box (title, mapping, state), already shortened. */
+  lines: string[];
+  /** Where the region grid goes (mirroring segments only). */
+  grid: { x: number; y: number; width: number; height: number } | null;
+  fromPv: string;
+  toPv: string;
+}
+
+export interface UserColumn {
+  header: DiagramBox;
+  targets: DiagramBox[];
+  loadedNotLive: boolean;
+  suspended: boolean;
+  deferred: number;
+}
+
+export interface LayerLayout {
+  width: number;
+  height: number;
+  users: UserColumn[];
+  layerHeader: DiagramBox;
+  /** The pvmove0 device's table is only loaded (inactive), not live yet. */
+  layerLoadedNotLive: boolean;
+  segments: SegmentBox[];
+  pvs: DiagramBox[];
+  arrows: Array<DiagramArrow & { loadedNotLive?: boolean }>;
+  /** A bracket over the pvmove0 range each user target maps onto. */
+  brackets: Array<{ x1: number; x2: number; y: number }>;
+}
+
+export interface LayerDiagramInput {
+  /** The LVs' devices, in the move's LV order (missing ones are skipped). */
+  users: readonly DmDeviceView[];
+  /** The `vg0-pvmove0` device, while it exists. */
+  layerDevice: DmDeviceView | null;
+  /** pvmove0's segments as the metadata records them, or the plan's before the commit. */
+  segments: readonly LayerSegmentView[];
+  /** false: the segments are the plan's (pvmove0 is not in the metadata yet). */
+  recorded: boolean;
+  devices: readonly DmDeviceView[];
+  pvs: readonly Pick<PvView, 'name' | 'devno'>[];
+  extentSectors: number;
+  /** The move's mirrors (progress.mirrors), for the percentage of the mirroring segment. */
+  mirrors: readonly MirrorProgressView[];
+  widthPx: number;
+}
+
+/** The plan's moves as pvmove0 will hold them: one segment each, in order, none copied yet. */
+export function plannedSegments(plan: Pick<MovePlanView, 'moves'>): LayerSegmentView[] {
+  let layerLe = 0;
+  return plan.moves.map((m, i) => {
+    const segment: LayerSegmentView = { index: i + 1, layerLe, count: m.count, lv: m.lv, startLe: m.startLe, fromPv: m.fromPv, fromPe: m.fromPe, toPv: m.toPv, toPe: m.toPe, regionSizeSectors: 1, state: 'waiting' };
+    layerLe += m.count;
+    return segment;
+  });
+}
+
+/** Width of a text in the diagram's monospace labels. */
+export const textWidthPx = (text: string, fontPx: number): number => Math.ceil(text.length * fontPx * 0.62);
+
+/** The first candidate that fits `widthPx` at `fontPx`, else ''. */
+export function fitText(candidates: readonly string[], widthPx: number, fontPx: number): string {
+  return candidates.find((text) => textWidthPx(text, fontPx) <= widthPx) ?? '';
+}
+
+/**
+ * Splits `widthPx` among items by weight, each at least `minPx` (when they all fit), the
+ * boosted ones sharing at least `boostShare` of the width (the mirror needs room for its grid).
+ */
+export function shareWidths(weights: readonly number[], boosted: readonly boolean[], widthPx: number, minPx: number, boostShare = 0.45): number[] {
+  const n = weights.length;
+  if (n === 0) return [];
+  const total = weights.reduce((a, b) => a + b, 0) || 1;
+  const boostedWeight = weights.reduce((a, w, i) => a + (boosted[i] ? w : 0), 0);
+  const boost = boostedWeight > 0 && boostedWeight / total < boostShare && boostedWeight < total;
+  let widths = weights.map((w, i) => {
+    if (!boost) return (w / total) * widthPx;
+    return boosted[i] ? (boostShare * widthPx * w) / boostedWeight : ((1 - boostShare) * widthPx * w) / (total - boostedWeight);
+  });
+  const floor = Math.min(minPx, widthPx / n);
+  const short = widths.reduce((a, w) => a + Math.max(0, floor - w), 0);
+  if (short > 0) {
+    const spare = widths.reduce((a, w) => a + Math.max(0, w - floor), 0);
+    widths = widths.map((w) => (w <= floor ? floor : w - ((w - floor) * short) / spare));
+  }
+  return widths;
+}
+
+/** What a pvmove0 target does to the segment it covers. */
+function mappingOf(target: TableTarget | undefined, segment: LayerSegmentView, pvDevno: (pv: string) => string | undefined): SegmentBox['mapping'] {
+  if (!target) return 'none';
+  if (target.type === 'mirror') return 'mirror';
+  if (target.type === 'error') return 'error';
+  const devno = target.devices[0]?.devno;
+  if (devno !== undefined && devno === pvDevno(segment.toPv)) return 'destination';
+  if (devno !== undefined && devno === pvDevno(segment.fromPv)) return 'source';
+  return 'none';
+}
+
+export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
+  const R = LAYER_ROWS;
+  const { widthPx } = input;
+  const label = (devno: string) => devnoLabel(devno, input.devices, input.pvs);
+  const layerDevice = input.layerDevice;
+  // A table loaded into the inactive slot (the preload, a checkpoint's reload) is drawn, marked
+  // loaded-not-live, as the outline diagram draws the LV's: it is what the resume swaps in.
+  const layerLoadedNotLive = layerDevice !== null && layerDevice.inactive !== null;
+  const layerTargets = tableTargets(layerDevice ? (layerDevice.inactive ?? layerDevice.live) : null);
+  const pvDevno = (pv: string) => input.pvs.find((p) => p.name === pv)?.devno;
+  const sectorOf = (le: number) => le * input.extentSectors;
+  const targetAt = (segment: LayerSegmentView) => layerTargets.find((t) => t.startSector <= sectorOf(segment.layerLe) && sectorOf(segment.layerLe) < t.startSector + t.lengthSectors);
+
+  const segments = segmentRow(input, (s) => mappingOf(targetAt(s), s, pvDevno), layerLoadedNotLive);
+  /** x of a pvmove0 sector in row 2 (segments are drawn in layer order, each with its own width). */
+  const xOfLayerSector = (sector: number): number => {
+    for (let i = 0; i < segments.length; i += 1) {
+      const s = input.segments[i];
+      const start = sectorOf(s.layerLe);
+      const length = s.count * input.extentSectors;
+      if (sector >= start && sector <= start + length) return segments[i].x + ((sector - start) / length) * segments[i].width;
+    }
+    return sector <= 0 ? 0 : input.widthPx;
+  };
+  const users = userColumns(input, label);
+  const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerDevice?.name ?? 'pvmove0', sublabel: layerSublabel(input, layerLoadedNotLive), kind: 'device' };
+  const { arrows, brackets } = userArrows(input, users, xOfLayerSector);
+  const pvs = pvRow(segments, widthPx, label, pvDevno);
+  arrows.push(...segmentArrows(segments, pvs, layerLoadedNotLive));
+  return { width: widthPx, height: R.height, users, layerHeader, layerLoadedNotLive, segments, pvs, arrows, brackets };
+}
+
+function layerSublabel(input: LayerDiagramInput, loadedNotLive: boolean): string {
+  const d = input.layerDevice;
+  const hidden = 'hidden LV, PVMOVE + LOCKED';
+  if (!d) return input.recorded ? `${hidden} · no device: the move is recorded in the metadata only` : input.segments.length ? 'not created yet: the plan\'s segments' : 'no pvmove0: the LVs map straight onto their PVs';
+  if (d.deferredRemove) return `${d.devno} · ${d.state} · marked for removal (DEFERRED REMOVE)`;
+  if (!d.live && !d.inactive) return `${d.devno} · ${d.state} · created, no table yet`;
+  const table = loadedNotLive ? (d.live ? 'new table loaded (INACTIVE), live at resume' : 'INACTIVE table: loaded, not live until resume') : '';
+  return [d.devno, d.state, table || (input.recorded ? hidden : 'not in the metadata yet')].join(' · ');
+}
+
+/** Row 1: one column per LV device, equal shares of the width, 16 px apart. */
+function userColumns(input: LayerDiagramInput, label: (devno: string) => string): UserColumn[] {
+  const R = LAYER_ROWS;
+  const gap = 16;
+  const n = input.users.length;
+  const columnWidth = n > 0 ? (input.widthPx - gap * (n - 1)) / n : input.widthPx;
+  const layerDevno = input.layerDevice?.devno;
+  return input.users.map((device, i) => {
+    const x0 = i * (columnWidth + gap);
+    const loadedNotLive = device.inactive !== null;
+    const targets = tableTargets(device.inactive ?? device.live);
+    const onLayer = targets.map((t) => t.devices[0]?.devno !== undefined && t.devices[0].devno === layerDevno);
+    const widths = shareWidths(targets.map((t) => t.lengthSectors), onLayer, columnWidth, 24, 0.5);
+    let x = x0;
+    const boxes = targets.map((t, k): DiagramBox => {
+      const devno = t.devices[0]?.devno ?? '';
+      const box: DiagramBox = onLayer[k]
+        ? { x, y: R.userTargetY, width: widths[k], height: R.userTargetH, label: 'pvmove0', sublabel: `linear ${devno} @${t.devices[0]?.offsetSectors ?? 0}`, kind: 'identity', live: !loadedNotLive }
+        : { x, y: R.userTargetY, width: widths[k], height: R.userTargetH, label: t.type === 'linear' ? label(devno) : t.type, sublabel: t.devices[0] ? `${devno} @${t.devices[0].offsetSectors}` : '', kind: t.type === 'linear' ? 'linear' : 'other', pv: t.type === 'linear' ? label(devno) : undefined, live: !loadedNotLive };
+      x += widths[k];
+      return box;
+    });
+    const queued = device.state === 'SUSPENDED' ? ` · ${device.deferred} IO${device.deferred === 1 ? '' : 's'} queued` : '';
+    const header: DiagramBox = { x: x0, y: R.userHeaderY, width: columnWidth, height: R.headerH, label: device.name, sublabel: `${device.devno} · ${device.state}${queued}${loadedNotLive ? ' · table loaded, not live' : ''}`, kind: 'device' };
+    return { header, targets: boxes, loadedNotLive, suspended: device.state === 'SUSPENDED', deferred: device.deferred };
+  });
+}
+
+/** Row 2: pvmove0's segments, the mirroring one given room for its grid. */
+function segmentRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) => SegmentBox['mapping'], loadedNotLive: boolean): SegmentBox[] {
+  const R = LAYER_ROWS;
+  const mirroring = input.segments.map((s) => s.state === 'mirroring' || mappingFor(s) === 'mirror');
+  const widths = shareWidths(input.segments.map((s) => s.count), mirroring, input.widthPx, 34, 0.45);
+  let x = 0;
+  return input.segments.map((s, i) => {
+    const mapping = mappingFor(s);
+    const state: SegmentBox['state'] = input.recorded ? s.state : 'planned';
+    const width = widths[i];
+    const box: SegmentBox = {
+      x, y: R.segmentY, width, height: R.segmentH, label: `segment ${s.index}`, sublabel: '', kind: mapping === 'mirror' ? 'mirror' : 'other', live: !loadedNotLive,
+      segment: s.index, state, mapping, fromPv: s.fromPv, toPv: s.toPv, grid: null, lines: [],
+    };
+    box.lines = segmentLines(s, box, input.mirrors);
+    if (mapping === 'mirror' || state === 'mirroring') box.grid = { x: x + 8, y: R.segmentY + 58, width: Math.max(10, width - 16), height: R.segmentH - 66 };
+    x += width;
+    return box;
+  });
+}
+
+/** The words in a segment box, each shortened to fit: which segment, where it maps, its state. */
+function segmentLines(s: LayerSegmentView, box: SegmentBox, mirrors: readonly MirrorProgressView[]): string[] {
+  const room = box.width - 14;
+  const last = s.startLe + s.count - 1;
+  const title = fitText([`segment ${s.index} · ${s.lv} LE ${s.startLe}${s.count > 1 ? `-${last}` : ''}`, `seg ${s.index} · ${s.lv}`, `seg ${s.index}`, String(s.index)], room, 12);
+  const from = `${s.fromPv}:${s.fromPe}`;
+  const to = `${s.toPv}:${s.toPe}`;
+  const mapping: Record<SegmentBox['mapping'], string[]> = {
+    mirror: [`mirror ${from} → ${to}`, `mirror → ${s.toPv}`, 'mirror'],
+    destination: [`linear → ${to} (moved)`, `→ ${s.toPv}`],
+    source: [`linear → ${from} (source)`, `→ ${s.fromPv}`],
+    error: ['error: the LVs map past it', 'error'],
+    none: [`${from} → ${to}`, `${s.fromPv}→${s.toPv}`],
+  };
+  const mirror = mirrors.find((m) => m.layerSegment === s.index);
+  const percent = mirror && mirror.regionsTotal > 0 ? Math.floor((mirror.regionsCopied * 100) / mirror.regionsTotal) : null;
+  const states: Record<SegmentBox['state'], string[]> = {
+    done: ['done: checkpointed', 'done'],
+    mirroring: [percent === null ? 'mirroring' : `mirroring · ${percent}% in sync`, percent === null ? 'copying' : `${percent}%`],
+    waiting: ['waiting its turn', 'waiting'],
+    planned: ['planned', 'plan'],
+  };
+  return [title, fitText(mapping[box.mapping], room, 11), fitText(states[box.state], room, 11)];
+}
+
+/** Arrows from each user target mapped onto pvmove0 down to the range it maps, with a bracket over that range. */
+function userArrows(input: LayerDiagramInput, users: readonly UserColumn[], xOfLayerSector: (sector: number) => number): { arrows: LayerLayout['arrows']; brackets: LayerLayout['brackets'] } {
+  const R = LAYER_ROWS;
+  const arrows: LayerLayout['arrows'] = [];
+  const brackets: LayerLayout['brackets'] = [];
+  input.users.forEach((device, u) => {
+    const targets = tableTargets(device.inactive ?? device.live);
+    targets.forEach((t, k) => {
+      const box = users[u].targets[k];
+      if (box.kind !== 'identity') return;
+      const offset = t.devices[0]?.offsetSectors ?? 0;
+      const x1 = xOfLayerSector(offset);
+      const x2 = xOfLayerSector(offset + t.lengthSectors);
+      brackets.push({ x1, x2, y: R.layerHeaderY - 6 });
+      arrows.push({ path: connector(box.x + box.width / 2, box.y + box.height, (x1 + x2) / 2, R.layerHeaderY - 6), kind: 'identity', loadedNotLive: users[u].loadedNotLive });
+    });
+  });
+  return { arrows, brackets };
+}
+
+/** Row 3: the PVs the segments come from and go to, each under the segments that use it. */
+function pvRow(segments: readonly SegmentBox[], widthPx: number, label: (devno: string) => string, pvDevno: (pv: string) => string | undefined): DiagramBox[] {
+  const R = LAYER_ROWS;
+  const names = [...new Set(segments.flatMap((s) => [s.fromPv, s.toPv]))];
+  const boxes = names.map((name): DiagramBox => {
+    const users = segments.filter((s) => s.fromPv === name || s.toPv === name);
+    const centre = users.reduce((a, s) => a + s.x + s.width / 2, 0) / users.length;
+    const role = [users.some((s) => s.fromPv === name) ? 'source' : '', users.some((s) => s.toPv === name) ? 'destination' : ''].filter(Boolean).join(' + ');
+    const devno = pvDevno(name) ?? '';
+    const width = Math.min(260, Math.max(120, widthPx / Math.max(2, names.length) - 12));
+    return { x: centre - width / 2, y: R.pvY, width, height: R.pvH, label: devno ? label(devno) : name, sublabel: `${devno} · ${role}`, kind: 'pv', pv: name };
+  });
+  packRow(boxes, widthPx, 12);
+  return boxes;
+}
+
+/** Arrows from each segment to what pvmove0's table maps it onto (both legs for the mirror). */
+function segmentArrows(segments: readonly SegmentBox[], pvs: readonly DiagramBox[], loadedNotLive: boolean): LayerLayout['arrows'] {
+  const R = LAYER_ROWS;
+  const bottom = R.segmentY + R.segmentH;
+  const to = (pv: string, fromX: number, kind: DiagramArrow['kind']) => {
+    const box = pvs.find((b) => b.pv === pv);
+    return box ? { path: connector(fromX, bottom, box.x + box.width / 2, R.pvY), kind, loadedNotLive } : null;
+  };
+  return segments.flatMap((s) => {
+    const mid = s.x + s.width / 2;
+    if (s.mapping === 'mirror') return [to(s.fromPv, s.x + s.width * 0.25, 'source-leg'), to(s.toPv, s.x + s.width * 0.75, 'destination-leg')];
+    if (s.mapping === 'destination') return [to(s.toPv, mid, 'linear')];
+    if (s.mapping === 'source') return [to(s.fromPv, mid, 'linear')];
+    return [];
+  }).filter((a): a is NonNullable<typeof a> => a !== null);
+}

@@ -1,0 +1,106 @@
+// The move diagram for the lvm2 stack: the LVs' devices on top, the hidden pvmove0 device
+// below them with each segment in its state (done, mirroring with its region grid, waiting)
+// and where it maps, the PVs beneath (geometry/layerDiagram.ts lays it out). Drawn from the dm
+// devices as the event stream keeps them and from pvmove0 as the metadata records it, so every
+// preload, suspend, commit, reload and removal shows as it happens.
+import { useMemo, useRef } from 'react';
+import { STACK_TITLES, type LayerSegmentView, type MoveStateView } from '../../app/api/move';
+import type { DmDeviceView } from '../../app/api/views';
+import { mirrorsFromStatus } from '../geometry/dmStack';
+import { layerDiagramLayout, plannedSegments, type LayerLayout, type SegmentBox } from '../geometry/layerDiagram';
+import { isMoveActive } from '../store/moveSlice';
+import { useAppStore } from '../storeContext';
+import { useVgColors } from './colors';
+import { Box, DiagramTitle, GridLegend, MoveFigures, MoveLvs, RegionCanvas, useDiagramWidth, useShownMirrors } from './diagramParts';
+
+const EMPTY: readonly LayerSegmentView[] = [];
+
+/** pvmove0's segments: the metadata's once recorded, the plan's while the move prepares, else none. */
+function segmentsOf(move: MoveStateView | null): { segments: readonly LayerSegmentView[]; recorded: boolean } {
+  if (move?.layer) return { segments: move.layer.segments, recorded: true };
+  if (move && isMoveActive(move.status)) return { segments: plannedSegments(move.plan), recorded: false };
+  return { segments: EMPTY, recorded: false };
+}
+
+/** The dm name of pvmove0 in `vg` (a `-` in a VG name is doubled, as LVM2 does). */
+const layerDeviceName = (vg: string) => `${vg.replace(/-/g, '--')}-pvmove0`;
+
+export function LayerDiagram() {
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const width = useDiagramWidth(canvasRef);
+  const move = useAppStore((s) => (s.move.state && s.move.state.status !== 'aborted' ? s.move.state : null));
+  const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
+  const devices = useAppStore((s) => s.devices.list);
+  const selected = useAppStore((s) => (s.ui.selection?.kind === 'segment' ? s.ui.selection.lv : null));
+  const progressMirrors = useAppStore((s) => s.move.progress?.mirrors);
+  const lvNames = move ? move.plan.lvs : [selected ?? vg?.lvs.find((l) => !l.hidden && l.dmName)?.name].filter((x): x is string => !!x);
+  const users = useMemo(() => lvNames.map((name) => devices.find((d) => d.name === vg?.lvs.find((l) => l.name === name)?.dmName)).filter((d): d is DmDeviceView => !!d), [lvNames.join(','), devices, vg]); // eslint-disable-line react-hooks/exhaustive-deps
+  const layerDevice = devices.find((d) => d.name === (move?.layer?.device ?? layerDeviceName(vg?.name ?? 'vg0'))) ?? null;
+  const { segments, recorded } = segmentsOf(move);
+  const extentSectors = vg?.extentSizeSectors ?? 1;
+  const statusMirrors = useMemo(() => (layerDevice ? mirrorsFromStatus(layerDevice, (sector) => segments.find((s) => s.layerLe * extentSectors === sector)?.index ?? 1) : []), [layerDevice, segments, extentSectors]);
+  const mirrors = useShownMirrors(statusMirrors);
+  const layout = useMemo(
+    () => layerDiagramLayout({ users, layerDevice, segments, recorded, devices, pvs: vg?.pvs ?? [], extentSectors, mirrors: progressMirrors ?? [], widthPx: width }),
+    [users, layerDevice, segments, recorded, devices, vg, extentSectors, progressMirrors, width],
+  );
+  const subject = `${users.map((u) => u.name).join(', ') || 'no LV'} over ${layerDevice?.name ?? 'pvmove0'}`;
+  return (
+    <>
+      <DiagramTitle text={`Live move (${STACK_TITLES.lvm2}): ${subject}`} />
+      <MoveFigures mirrors={mirrors} />
+      <MoveLvs />
+      <GridLegend />
+      <div className="diagram-canvas" ref={canvasRef} data-testid="move-diagram" data-stack="lvm2">
+        {users.length > 0 ? <LayerSvg layout={layout} subject={subject} mirrors={mirrors} statusMirrors={statusMirrors} /> : <p className="muted">The LV is not active, so there is no device to draw.</p>}
+      </div>
+    </>
+  );
+}
+
+/** Which mirror of `mirrors` copies segment `index` (the animator paints mirrors by position), or -1. */
+function mirrorIndexOf(mirrors: readonly { layerSegment: number }[], index: number): number {
+  return mirrors.findIndex((m) => m.layerSegment === index);
+}
+
+function LayerSvg({ layout, subject, mirrors, statusMirrors }: { layout: LayerLayout; subject: string; mirrors: ReturnType<typeof useShownMirrors>; statusMirrors: ReturnType<typeof mirrorsFromStatus> }) {
+  const colors = useVgColors();
+  const grids = layout.segments.filter((s) => s.grid && s.live !== false && mirrorIndexOf(mirrors, s.segment) >= 0);
+  return (
+    <div className="diagram-stack" style={{ height: `${layout.height}px` }}>
+      <svg width={layout.width} height={layout.height} className="diagram-svg layer-svg" data-subject={subject}>
+        <defs>
+          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" className="arrow-head" /></marker>
+        </defs>
+        {layout.users.map((u, i) => (
+          <g key={`u${i}`} data-testid={`layer-user-${i}`} data-loaded-not-live={String(u.loadedNotLive)}>
+            <Box box={u.header} className={`device${u.suspended ? ' suspended' : ''}`} testId={`layer-user-header-${i}`} />
+            {u.targets.map((b, k) => <Box key={k} box={b} className={`target target-${b.kind}${b.live === false ? ' loaded-not-live' : ''}`} fill={b.kind === 'linear' ? colors.pv.get(b.pv ?? '') : undefined} testId={`layer-user-${i}-target-${k}`} />)}
+          </g>
+        ))}
+        {layout.brackets.map((b, i) => <path key={`b${i}`} d={`M${b.x1 + 2},${b.y + 4} L${b.x1 + 2},${b.y} L${b.x2 - 2},${b.y} L${b.x2 - 2},${b.y + 4}`} className="bracket" />)}
+        {layout.arrows.map((a, i) => <path key={`a${i}`} d={a.path} className={`arrow arrow-${a.kind}${a.loadedNotLive ? ' loaded-not-live' : ''}`} markerEnd="url(#arrow)" />)}
+        <Box box={layout.layerHeader} className={`device temp layer-device${layout.layerHeader.sublabel.includes('DEFERRED REMOVE') ? ' removing' : ''}`} testId="layer-device" />
+        {layout.segments.length === 0 && <text x={8} y={layout.layerHeader.y + layout.layerHeader.height + 22} className="box-sublabel" data-testid="layer-empty">{layout.layerHeader.sublabel}</text>}
+        {layout.segments.map((s) => <SegmentView key={s.segment} segment={s} />)}
+        {layout.pvs.map((b) => <Box key={b.pv} box={b} className="target pv" fill={colors.pv.get(b.pv ?? '')} testId={`layer-pv-${b.pv}`} />)}
+      </svg>
+      {grids.map((s) => {
+        const index = mirrorIndexOf(mirrors, s.segment);
+        return <RegionCanvas key={`g${s.segment}`} rect={s.grid!} index={index} statusMirror={statusMirrors[mirrorIndexOf(statusMirrors, s.segment)] ?? null} />;
+      })}
+    </div>
+  );
+}
+
+function SegmentView({ segment: s }: { segment: SegmentBox }) {
+  const [title, mapping, state] = s.lines;
+  return (
+    <g data-testid={`layer-segment-${s.segment}`} data-state={s.state} data-mapping={s.mapping} data-live={String(s.live)}>
+      <rect x={s.x + 1} y={s.y} width={Math.max(1, s.width - 2)} height={s.height} rx={4} className={`segment-box segment-${s.state} mapping-${s.mapping}${s.live === false ? ' loaded-not-live' : ''}`} />
+      <text x={s.x + 7} y={s.y + 16} className="box-label">{title}</text>
+      <text x={s.x + 7} y={s.y + 32} className="box-sublabel">{mapping}</text>
+      <text x={s.x + 7} y={s.y + 48} className={`box-sublabel segment-state-label state-${s.state}`} data-testid={`layer-segment-state-${s.segment}`}>{state}</text>
+    </g>
+  );
+}

@@ -1,0 +1,145 @@
+// Pieces the two move diagrams share (the outline's overlay in MoveDiagram.tsx, the lvm2
+// stack's layers in LayerDiagram.tsx): the title line, a labelled box, the region-grid canvas
+// the animation controller paints, the figures, the grid's legend and the per-LV line.
+import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { MirrorProgressView } from '../../app/api/move';
+import type { RegionAnimator } from '../animation/regionAnimator';
+import { crashCostText, formatBytes, formatSeconds } from '../format';
+import type { DiagramBox } from '../geometry/moveDiagram';
+import { textWidthPx } from '../geometry/layerDiagram';
+import { regionsFigure } from '../store/moveSlice';
+import { lvProgressText } from '../store/stepList';
+import { useAppStore } from '../storeContext';
+
+/** The drawing width of the diagram's canvas element (followed on resize), at least 320 px. */
+export function useDiagramWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(600);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref]);
+  return Math.max(320, width - 2);
+}
+
+export const AnimatorContext = createContext<RegionAnimator | null>(null);
+
+/** The panel's title line: what is drawn, the stack and the move's status. */
+export function DiagramTitle({ text }: { text: string }) {
+  const status = useAppStore((s) => s.move.state?.status ?? null);
+  return (
+    <div className="panel-title">
+      <h2 id="diagram-title">{text}</h2>
+      <span className={`badge move-status status-${status ?? 'idle'}`} data-testid="move-status">{status ?? 'idle'}</span>
+    </div>
+  );
+}
+
+/** Where a one-line box's sublabel starts: after its label (12 px monospace, 0.6 em a character), never closer than 90 px. */
+function inlineSublabelOffsetPx(label: string): number {
+  return Math.max(90, Math.ceil(label.length * 12 * 0.61) + 14);
+}
+
+/**
+ * A mirror's legs beside its label, as long as both fit on one line: "source + destination",
+ * else "→ destination", else nothing (the destination box below still names it).
+ */
+function mirrorSublabel(box: DiagramBox): string {
+  const room = box.width - 16 - textWidthPx(box.label, 12) - 12;
+  const destination = box.sublabel.split(' + ').at(-1) ?? '';
+  return [box.sublabel, `→ ${destination}`, ''].find((text) => textWidthPx(text, 11) <= room) ?? '';
+}
+
+export function Box({ box, className, fill, testId }: { box: DiagramBox; className: string; fill?: string; testId?: string }) {
+  const small = box.width < 70;
+  return (
+    <g data-testid={testId} data-kind={box.kind} data-live={box.live === undefined ? undefined : String(box.live)}>
+      <rect x={box.x + 1} y={box.y} width={Math.max(1, box.width - 2)} height={box.height} rx={4} className={className} fill={fill} />
+      <text x={box.x + 8} y={box.y + 15} className="box-label">{small ? '' : box.label}</text>
+      {box.kind !== 'mirror' && <text x={box.x + 8} y={box.y + (box.height > 30 ? 30 : 15)} dx={box.height > 30 ? 0 : inlineSublabelOffsetPx(box.label)} className="box-sublabel">{small ? '' : box.sublabel}</text>}
+      {box.kind === 'mirror' && <text x={box.x + box.width - 8} y={box.y + 15} textAnchor="end" className="box-sublabel">{mirrorSublabel(box)}</text>}
+    </g>
+  );
+}
+
+/** The canvas the animation controller paints mirror `index`'s region grid on, at `rect` (inside the mirror's box). */
+export function RegionCanvas({ rect, index, statusMirror }: { rect: { x: number; y: number; width: number; height: number }; index: number; statusMirror: MirrorProgressView | null }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const animator = useContext(AnimatorContext);
+  const w = Math.max(10, rect.width);
+  const h = Math.max(10, rect.height);
+  useEffect(() => (animator && ref.current ? animator.attach(index, ref.current, w, h) : undefined), [animator, index, w, h]);
+  useEffect(() => animator?.setFallback(index, statusMirror), [animator, index, statusMirror]);
+  return <canvas ref={ref} className="region-canvas" data-testid={`region-grid-${index}`} style={{ left: `${rect.x}px`, top: `${rect.y}px`, width: `${w}px`, height: `${h}px` }} />;
+}
+
+/**
+ * The mirrors the diagram paints: the engine's progress while it copies, else what `dmsetup
+ * status` says of the mirror targets still loaded (steps 5 to 7, after the checkpoint).
+ */
+export function useShownMirrors(statusMirrors: MirrorProgressView[]): readonly MirrorProgressView[] {
+  const fromProgress = useAppStore((s) => s.move.progress?.mirrors);
+  return fromProgress && fromProgress.length > 0 ? fromProgress : statusMirrors;
+}
+
+export function MoveFigures({ mirrors }: { mirrors: readonly MirrorProgressView[] }) {
+  const progress = useAppStore((s) => s.move.progress);
+  const status = useAppStore((s) => s.move.state?.status ?? null);
+  const figures = useAppStore((s) => s.move.figures);
+  // Once done, the engine's count restarts at 0 (the mirrors are gone); the move's count stays true.
+  const intercepted = progress ? (status === 'done' ? Math.max(progress.interceptedWrites, figures.interceptedWrites) : progress.interceptedWrites) : null;
+  // Each figure is a <div> pair, so the grid can fold to two or one column in a narrow panel.
+  return (
+    <dl className="figures mono" data-testid="move-figures">
+      <div><dt>copied</dt><dd data-testid="move-percent">{progress ? `${progress.percent.toFixed(1)}%` : '—'}</dd></div>
+      <div><dt>speed</dt><dd>{progress ? `${(progress.bytesPerSec / (1024 * 1024)).toFixed(2)} MiB/s` : '—'}</dd></div>
+      <div><dt>ETA</dt><dd>{progress?.etaSeconds != null ? formatSeconds(progress.etaSeconds) : '—'}</dd></div>
+      <div><dt>regions</dt><dd data-testid="move-regions">{regionsFigure(mirrors, status, figures)}</dd></div>
+      <div><dt>data</dt><dd>{progress ? `${formatBytes(progress.bytesCopied)} / ${formatBytes(progress.bytesTotal)}` : '—'}</dd></div>
+      <div><dt>intercepted</dt><dd data-testid="diagram-intercepted">{progress ? `${intercepted} (${progress.waitingWrites} waiting)` : '—'}</dd></div>
+      <div title="Bytes copied since the last checkpoint: a resume after a crash copies them again"><dt>crash now</dt><dd data-testid="move-crash-cost">{progress && status !== 'done' ? crashCostText(progress.crashCostBytes).replace(/^a crash now /, '') : '—'}</dd></div>
+    </dl>
+  );
+}
+
+/** What each colour of the region grid means (the grid's colours are never a PV's). */
+export const GRID_LEGEND = [
+  { state: 'pending', color: 'var(--region-pending)', text: 'not copied' },
+  { state: 'copying', color: 'var(--region-copying)', text: 'copying' },
+  { state: 'copied', color: 'var(--region-copied)', text: 'copied (on both legs)' },
+  { state: 'held', color: 'var(--region-intercept)', text: 'write held: its region is copied first' },
+  { state: 'landed', color: 'var(--region-landed)', text: 'held write lands on both legs' },
+] as const;
+
+export function GridLegend() {
+  return (
+    <ul className="grid-legend" data-testid="grid-legend" aria-label="region grid legend">
+      {GRID_LEGEND.map((item) => (
+        <li key={item.state} data-state={item.state}>
+          <span className={`swatch${item.state === 'held' ? ' held' : ''}`} style={{ background: item.color }} aria-hidden="true" />
+          {item.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A move of several LVs: how far each LV is (the outline runs its steps once per LV; the diagram shows the current one). */
+export function MoveLvs() {
+  const move = useAppStore((s) => s.move.state);
+  if (!move || move.plan.lvs.length < 2) return null;
+  const stateOf = (lv: string) => lvProgressText(move, lv);
+  return (
+    <p className="move-lvs mono" data-testid="move-lvs">
+      {move.plan.lvs.map((lv, i) => (
+        <span key={lv} className={lv === move.currentLv ? 'current' : undefined} data-lv={lv}>
+          {i > 0 ? ' · ' : ''}
+          {lv}: {stateOf(lv)}
+        </span>
+      ))}
+    </p>
+  );
+}
