@@ -4,37 +4,18 @@
 //
 // Guest disks are named after the image file without ".img", so both sides name a PV alike.
 
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { Engine } from '../../app/engine';
 import { formatTable } from '../../app/dm/table';
-import { LvmWorkspace, runCommand, type LvmCommand } from '../../app/lvm/index';
 import { demoSectors } from '../../app/workload/pattern';
 import { createNodeHost } from '../../main/host';
-import { FolderWorkspaceStorage } from '../../main/node/fileStorage';
-import type { GuestImage } from './qemu';
+
+// Building a VG needs no Engine; it lives apart so tests that only build images do not load one.
+export { lvmscopeCommands, workspaceImages } from './lvmscopeLvm';
 
 const CHUNK_SECTORS = 8192; // 4 MiB per IO when filling or reading an LV
 
 export function newEngine(): Engine {
   return new Engine(createNodeHost({ kind: 'test' }));
-}
-
-/** Runs LVM2 commands with lvmscope's own LVM layer on the image files of `dir`. */
-export async function lvmscopeCommands(dir: string, commands: readonly LvmCommand[]): Promise<void> {
-  const host = createNodeHost({ kind: 'test' });
-  const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), {
-    holder: host.holder ?? 'lvmscope test',
-    clock: host.clock,
-    random: host.random,
-    hostname: host.hostname,
-    unixTime: host.unixTime,
-  });
-  try {
-    for (const command of commands) await runCommand(ws, command);
-  } finally {
-    await ws.close();
-  }
 }
 
 /** Fills every sector of an active LV with the demo pattern, through lvmscope's LV device. */
@@ -56,14 +37,6 @@ export async function readLvThroughLvmscope(engine: Engine, vg: string, lv: stri
     out.set(await device.read(sector, count), sector * 512);
   }
   return out;
-}
-
-/** The workspace's image files as guest disks, in lvmscope's (sorted) image order. */
-export function workspaceImages(dir: string): GuestImage[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.img'))
-    .sort()
-    .map((f) => ({ path: path.join(dir, f), name: f.replace(/\.img$/, '') }));
 }
 
 /**

@@ -1,0 +1,147 @@
+// The VG layouts the two-stack tests move, each built by lvmscope's LVM layer into a folder of
+// image files, with every LV filled with the fixture pattern (pattern.ts) by writing straight
+// into the images where the metadata puts each extent. No device-mapper is needed, so the
+// same starting images can be handed to the kernel's pvmove and to lvmscope's.
+//
+// The layouts cover what makes LVM2's pvmove0 interesting (lvm2-format.md §6):
+// - `two-lvs`: two LVs move, so pvmove0 serves two users (LV order, then segment order), and
+//   lv0 keeps a part on a PV that does not move;
+// - `three-segments`: three runs of one LV on the source (4, 2 and 1 extents), interleaved with
+//   runs elsewhere, so pvmove0 has three segments, two checkpoints and contiguous destinations;
+// - `mixed-sizes`: 512 KiB extents and segments of 12, 3 and 1 extents (12288, 3072 and 1024
+//   sectors): the mirror's region size is 4096 sectors, then reduced to the largest power of
+//   two that fits the segment (2048, 1024).
+
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { fail } from '../../app/base/result';
+import type { LvmCommand } from '../../app/lvm/index';
+import { isStriped, type Segment, type VolumeGroup } from '../../app/lvm/model/types';
+import { committedCopy, pvUuidOf, readMdaRing } from './mdaRing';
+import { lvmscopeCommands, workspaceImages } from './lvmscopeLvm';
+import { SECTOR_BYTES, writePattern } from './pattern';
+
+const MIB = 1024 * 1024;
+
+export interface MoveLayout {
+  name: string;
+  vg: string;
+  extentSectors: number;
+  /** lvmscope commands that build the VG from nothing (images pv1.img, pv2.img, …). */
+  build: LvmCommand[];
+  /** The LVs to fill with the pattern and to check after the move. */
+  lvs: string[];
+  /** `pvmove <source> <destination>`, by image name without ".img". */
+  source: string;
+  destination: string;
+  /** Segments of pvmove0, for the tests' own sanity checks: extents each. */
+  layerSegmentExtents: number[];
+  /**
+   * The destination's write rate while the kernel's move is sampled (kernelTrace.ts): the
+   * first segment, whose phase starts at the begin commit rather than at one of pvmove's looks,
+   * must take about four seconds to copy, or a loaded machine may not sample it.
+   */
+  traceWriteBytesPerSecond: number;
+}
+
+function pvs(sizesMiB: number[]): LvmCommand[] {
+  return sizesMiB.map((sizeMiB, i): LvmCommand => ({ op: 'pvcreate', image: `pv${i + 1}.img`, sizeBytes: sizeMiB * MIB }));
+}
+
+/** Each PV has its data area after 1 MiB (metadata) and a spare extent at the end. */
+function pvSizesMiB(extentMiB: number, extents: number[]): number[] {
+  return extents.map((n) => Math.ceil(1 + (n + 1) * extentMiB));
+}
+
+export const TWO_LVS: MoveLayout = {
+  name: 'two-lvs',
+  vg: 'vg0',
+  extentSectors: 8192,
+  build: [
+    ...pvs(pvSizesMiB(4, [8, 3, 8])),
+    { op: 'vgcreate', name: 'vg0', images: ['pv1.img', 'pv2.img', 'pv3.img'], extentSizeBytes: 4 * MIB },
+    { op: 'lvcreate', vg: 'vg0', name: 'lv0', extents: 2, pvs: ['pv2.img'] },
+    { op: 'lvextend', vg: 'vg0', lv: 'lv0', byExtents: 4, pvs: ['pv1.img'] },
+    { op: 'lvcreate', vg: 'vg0', name: 'lv1', extents: 3, pvs: ['pv1.img'] },
+  ],
+  lvs: ['lv0', 'lv1'],
+  source: 'pv1',
+  destination: 'pv3',
+  layerSegmentExtents: [4, 3],
+  traceWriteBytesPerSecond: 4 * MIB,
+};
+
+export const THREE_SEGMENTS: MoveLayout = {
+  name: 'three-segments',
+  vg: 'vg0',
+  extentSectors: 8192,
+  build: [
+    ...pvs(pvSizesMiB(4, [7, 2, 7])),
+    { op: 'vgcreate', name: 'vg0', images: ['pv1.img', 'pv2.img', 'pv3.img'], extentSizeBytes: 4 * MIB },
+    { op: 'lvcreate', vg: 'vg0', name: 'lv0', extents: 4, pvs: ['pv1.img'] },
+    { op: 'lvextend', vg: 'vg0', lv: 'lv0', byExtents: 1, pvs: ['pv2.img'] },
+    { op: 'lvextend', vg: 'vg0', lv: 'lv0', byExtents: 2, pvs: ['pv1.img'] },
+    { op: 'lvextend', vg: 'vg0', lv: 'lv0', byExtents: 1, pvs: ['pv2.img'] },
+    { op: 'lvextend', vg: 'vg0', lv: 'lv0', byExtents: 1, pvs: ['pv1.img'] },
+  ],
+  lvs: ['lv0'],
+  source: 'pv1',
+  destination: 'pv3',
+  layerSegmentExtents: [4, 2, 1],
+  traceWriteBytesPerSecond: 4 * MIB,
+};
+
+export const MIXED_SIZES: MoveLayout = {
+  name: 'mixed-sizes',
+  vg: 'vg0',
+  extentSectors: 1024,
+  build: [
+    ...pvs(pvSizesMiB(0.5, [16, 2, 16])),
+    { op: 'vgcreate', name: 'vg0', images: ['pv1.img', 'pv2.img', 'pv3.img'], extentSizeBytes: MIB / 2 },
+    { op: 'lvcreate', vg: 'vg0', name: 'lv0', extents: 12, pvs: ['pv1.img'] },
+    { op: 'lvextend', vg: 'vg0', lv: 'lv0', byExtents: 2, pvs: ['pv2.img'] },
+    { op: 'lvextend', vg: 'vg0', lv: 'lv0', byExtents: 3, pvs: ['pv1.img'] },
+    { op: 'lvcreate', vg: 'vg0', name: 'lv1', extents: 1, pvs: ['pv1.img'] },
+  ],
+  lvs: ['lv0', 'lv1'],
+  source: 'pv1',
+  destination: 'pv3',
+  layerSegmentExtents: [12, 3, 1],
+  traceWriteBytesPerSecond: 1.5 * MIB,
+};
+
+export const MOVE_LAYOUTS: readonly MoveLayout[] = [TWO_LVS, THREE_SEGMENTS, MIXED_SIZES];
+
+/** The committed metadata of the layout's VG, read from the first image of `dir`. */
+export function committedVg(dir: string, layout: MoveLayout): VolumeGroup {
+  return committedCopy(readMdaRing(workspaceImages(dir)[0].path, layout.vg)).vg;
+}
+
+/** Writes the pattern of one linear LV segment into the image of its PV. */
+function fillSegment(images: Map<string, string>, vg: VolumeGroup, lvName: string, seg: Segment): void {
+  if (!isStriped(seg) || seg.stripes.length !== 1) return fail('STATE', `${lvName}: only linear segments are filled by this helper.`);
+  const area = seg.stripes[0];
+  if (area.kind !== 'pv') return fail('STATE', `${lvName}: a segment on another LV cannot be filled directly.`);
+  const pv = vg.pvs.find((p) => p.id === area.pvId) ?? fail('STATE', `${lvName}: a segment lies on an unknown PV.`);
+  const image = images.get(pv.id) ?? fail('NOT_FOUND', `no image holds PV ${pv.key} of ${vg.name}.`);
+  const E = vg.extentSizeSectors;
+  const sectors = seg.extentCount * E;
+  const buffer = new Uint8Array(sectors * SECTOR_BYTES);
+  writePattern(buffer, vg.name, lvName, E, seg.startExtent * E, sectors);
+  const fd = openSync(image, 'r+');
+  try {
+    writeSync(fd, buffer, 0, buffer.length, (pv.peStartSectors + area.pe * E) * SECTOR_BYTES);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Builds the layout in `dir` with lvmscope's LVM layer and fills every LV with the pattern. */
+export async function buildLayout(dir: string, layout: MoveLayout): Promise<void> {
+  await lvmscopeCommands(dir, layout.build);
+  const vg = committedVg(dir, layout);
+  const images = new Map(workspaceImages(dir).map((img) => [pvUuidOf(img.path), img.path]));
+  for (const lvName of layout.lvs) {
+    const lv = vg.lvs.find((l) => l.name === lvName) ?? fail('NOT_FOUND', `${layout.name}: no LV ${lvName}.`);
+    for (const seg of lv.segments) fillSegment(images, vg, lvName, seg);
+  }
+}
