@@ -94,3 +94,37 @@ export function unsampledPhases(trace: MoveTrace, layout: { vg: string; layerSeg
   const wanted = [0, ...Array.from({ length: n }, (_, i) => i + 1), n + 2];
   return wanted.filter((phase) => !trace.tables.some((t) => t.phase === phase && (phase >= 1 && phase <= n) === layer in t.tables));
 }
+
+/** Lines of `a` not matched in `b` (as multisets), in order: a readable one-sided difference. */
+function linesOnlyIn(a: string[], b: string[]): string[] {
+  const left = new Map<string, number>();
+  for (const line of b) left.set(line, (left.get(line) ?? 0) + 1);
+  return a.filter((line) => {
+    const n = left.get(line) ?? 0;
+    if (n > 0) left.set(line, n - 1);
+    return n === 0;
+  });
+}
+
+/**
+ * '' when both sequences of metadata states are equal, else which state differs first and
+ * the lines each side has that the other has not (the kernel's marked -, lvmscope's +).
+ */
+export function metadataDifference(kernel: readonly string[], lvmscope: readonly string[]): string {
+  for (let i = 0; i < Math.max(kernel.length, lvmscope.length); i++) {
+    if (kernel[i] === lvmscope[i]) continue;
+    if (kernel[i] === undefined || lvmscope[i] === undefined) {
+      return `real LVM2 wrote ${kernel.length} metadata states, lvmscope ${lvmscope.length}; state ${i} exists only in ${kernel[i] === undefined ? 'lvmscope' : 'real LVM2'}:\n${kernel[i] ?? lvmscope[i]}`;
+    }
+    const k = kernel[i].split('\n');
+    const l = lvmscope[i].split('\n');
+    return [
+      `metadata state ${i} (0 = before the move, then one per commit) differs; real LVM2 has (-), lvmscope has (+):`,
+      ...linesOnlyIn(k, l).map((line) => `- ${line}`),
+      ...linesOnlyIn(l, k).map((line) => `+ ${line}`),
+      `real LVM2's whole state ${i}:`,
+      kernel[i],
+    ].join('\n');
+  }
+  return '';
+}
