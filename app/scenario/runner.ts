@@ -6,6 +6,7 @@ import { LvmscopeError, toErrorInfo } from '../base/result';
 import type { Clock } from '../base/clock';
 import { sleep } from '../base/clock';
 import type { Scenario, ScenarioAction, ScenarioStateView } from '../api/scenario';
+import type { MoveStack, MoveStateView, StepView } from '../api/move';
 import type { Handlers } from '../api/server';
 import type { DemoLayout } from '../session/demo';
 import { MiB } from '../base/units';
@@ -31,8 +32,35 @@ export function layoutOf(scenario: Scenario): DemoLayout {
 const POLL_MS = 50;
 const WAIT_LIMIT_MS = 10 * 60 * 1000;
 
+/**
+ * The step a `wait.step` names: by id (`copy-2`, `lv0/commit`), or by its position among the
+ * steps of `lv` (1..8 in the outline). Without `lv` a position counts within each LV's steps
+ * (and within the steps on the whole move), so `3` is the third step of any of them, as the
+ * outline's scenarios always meant. Null when the move has no such step.
+ */
+export function findWaitedSteps(steps: readonly StepView[], step: string | number, lv?: string): StepView[] | null {
+  const candidates = steps.filter((s) => !lv || s.lv === lv);
+  if (typeof step === 'string') {
+    const found = candidates.filter((s) => s.id === step);
+    return found.length ? found : null;
+  }
+  const byLv = new Map<string | null, StepView[]>();
+  for (const s of candidates) byLv.set(s.lv, [...(byLv.get(s.lv) ?? []), s]);
+  const found = [...byLv.values()].map((list) => list[step - 1]).filter((s): s is StepView => !!s);
+  return found.length ? found : null;
+}
+
+/** The sentence for a `wait.step` that names a step the move does not have. */
+function noSuchStep(move: MoveStateView, step: string | number, lv?: string): string {
+  const ids = move.steps.filter((s) => !lv || s.lv === lv).map((s) => s.id);
+  const what = typeof step === 'string' ? `no step '${step}'` : `no step ${step}`;
+  return `The ${move.stack} move has ${what}${lv ? ` for ${lv}` : ''}; its steps${lv ? ` for ${lv}` : ''} are ${ids.join(', ') || 'none'}.`;
+}
+
 export class ScenarioRunner {
   state: ScenarioStateView;
+  /** The stack of the last `move`: a `resume` continues on it. */
+  private stack: MoveStack = 'outline';
 
   constructor(
     private readonly scenario: Scenario,
@@ -84,9 +112,10 @@ export class ScenarioRunner {
         await h['workload.stop']({});
         return;
       case 'move':
+        this.stack = a.stack;
         await h['move.start']({
-          request: { vg: this.vg(), sources: a.sources, destinations: a.destinations, lv: a.lv, alloc: a.alloc },
-          options: { stepMode: a.stepMode, rateBytesPerSec: this.rate(), ...(a.regionSizeSectors ? { regionSizeSectors: a.regionSizeSectors } : {}) },
+          request: { vg: this.vg(), sources: a.sources, destinations: a.destinations, lv: a.lv, alloc: a.alloc, ...(a.maxSegmentSizeMiB ? { maxSegmentSizeMiB: a.maxSegmentSizeMiB } : {}) },
+          options: { stack: a.stack, stepMode: a.stepMode, rateBytesPerSec: this.rate(), ...(a.regionSizeSectors ? { regionSizeSectors: a.regionSizeSectors } : {}) },
         });
         return;
       case 'rate':
@@ -99,9 +128,14 @@ export class ScenarioRunner {
           return !!move && (move.progress.percent >= a.percent || move.status === 'done');
         });
       case 'wait.step':
-        return this.waitUntil(`step ${a.step} finishes`, async () => {
+        return this.waitUntil(`step ${a.step}${a.lv ? ` of ${a.lv}` : ''} finishes`, async () => {
           const { move } = await h['move.state']({});
-          return !!move && move.steps.some((s) => s.number === a.step && s.state === 'done' && (!a.lv || s.lv === a.lv));
+          if (!move) return false;
+          const waited = findWaitedSteps(move.steps, a.step, a.lv);
+          if (!waited) throw new LvmscopeError('INVALID', noSuchStep(move, a.step, a.lv));
+          if (waited.some((s) => s.state === 'done')) return true;
+          if (['done', 'failed', 'aborted'].includes(move.status)) throw new LvmscopeError('STATE', `The move ended (${move.status}) before step ${a.step}${a.lv ? ` of ${a.lv}` : ''} finished${move.error ? `: ${move.error}` : '.'}`);
+          return false;
         });
       case 'wait.end':
         return this.waitUntil('the move ends', async () => {
@@ -125,7 +159,7 @@ export class ScenarioRunner {
         await h['workspace.open']({ path: this.path });
         return;
       case 'resume':
-        await h['move.resume']({ vg: this.vg(), options: { rateBytesPerSec: this.rate() } });
+        await h['move.resume']({ vg: this.vg(), options: { stack: this.stack, rateBytesPerSec: this.rate() } });
         return;
       case 'abort':
         await h['move.control']({ action: 'abort' });

@@ -1,8 +1,10 @@
 // The whole move as a Markdown transcript, for handouts and slides (issue 7): the plan and its
-// equivalent LVM2 command, the layout before and after, then every step of every LV with its
-// narration and the equivalent dmsetup / lvm commands (tables included), and the outcome.
+// equivalent LVM2 command, the device stack it ran on and what a crash would have cost, the
+// layout before and after, then every step in the stack's order (per LV in the outline, on the
+// whole move or one pvmove0 segment in lvm2) with its narration and the equivalent dmsetup / lvm
+// commands (tables included), and the outcome.
 
-import type { MoveStateView, StepView } from '../api/move';
+import { STACK_TITLES, type MoveStateView, type StepView } from '../api/move';
 import type { PvView } from '../api/views';
 import { formatSize } from '../base/units';
 
@@ -15,10 +17,15 @@ function layoutTable(pvs: PvView[]): string[] {
   return ['| PV | PEs | free | extents |', '|---|---:|---:|---|', ...pvs.map(pvLine)];
 }
 
+/** `### 5. Mirror segment 2 — lv0 (copy-2, done)`, the id in backticks: what a scenario's `wait.step` names. */
 function stepSection(step: StepView): string[] {
-  const out = [`### ${step.number}. ${step.name} — ${step.lv} (${step.state})`, '', step.narration || '(not reached)', ''];
+  const out = [`### ${step.index}. ${step.name}${step.lv ? ` — ${step.lv}` : ''} (\`${step.id}\`, ${step.state})`, '', step.narration || '(not reached)', ''];
   if (step.commands.length) out.push('```sh', ...step.commands, '```', '');
   return out;
+}
+
+function otherStack(move: MoveStateView): MoveStateView['stack'] {
+  return move.stack === 'lvm2' ? 'outline' : 'lvm2';
 }
 
 export function moveTranscript(move: MoveStateView, when: string): string {
@@ -26,9 +33,13 @@ export function moveTranscript(move: MoveStateView, when: string): string {
   const lines = [
     `# lvmscope transcript: ${plan.command}`,
     '',
-    `Volume group **${move.vg}**, ${plan.lvs.join(', ')}: ${plan.extentCount} extents (${formatSize(plan.bytes)}). Status: **${move.status}**${move.error ? ` (${move.error})` : ''}. Written ${when}.`,
+    `Volume group **${move.vg}**, ${plan.lvs.join(', ')}: ${plan.extentCount} extents (${formatSize(plan.bytes)}). Stack: **${STACK_TITLES[move.stack]}** (\`${move.stack}\`), ${move.steps.length} steps. Status: **${move.status}**${move.error ? ` (${move.error})` : ''}. Written ${when}.`,
+    '',
+    `A crash during this move re-copies at most ${formatSize(plan.crashCostBytes[move.stack])} (with the ${otherStack(move)} stack: ${formatSize(plan.crashCostBytes[otherStack(move)])}).`,
     '',
     '## Plan',
+    '',
+    'One row per pvmove0 segment, in the order LVM2 numbers them.',
     '',
     '| LV | LEs | from | to |',
     '|---|---|---|---|',

@@ -1,15 +1,25 @@
 // How `pvmove` shows a running move. On a terminal: a progress bar (percent, MiB/s, ETA, the
-// current step of the eight with its name, writes held back by the mirror and intercepted so
-// far), with each step's narration printed above it. Without a terminal: LVM2's lines
-// (`pv2: Moved: 42.50%`) every `-i` seconds and at the end, and each step's narration on its
-// own line, so a log reads like pvmove's output.
+// current step among the move's steps with its name, writes held back by the mirror and
+// intercepted so far), with each step's narration printed above it. The stack decides the list
+// of steps (eight per LV in the outline; preload … copy-k, checkpoint-k … remove-layer in lvm2),
+// and a resumed move has fewer, so steps are shown as `[index/total]` of whatever list it has.
+// Without a terminal: LVM2's lines (`pv2: Moved: 42.50%`) every `-i` seconds and at the end, and
+// each step's narration on its own line, so a log reads like pvmove's output.
 
 import cliProgress from 'cli-progress';
 import type { MoveProgressView, StepView } from '../../app/api/move';
 
+/** Where the move stands in its list of steps: `[index/total] name`. */
+export interface StepPosition {
+  index: number;
+  total: number;
+  name: string;
+}
+
 export interface MoveDisplay {
-  step(step: StepView): void;
-  progress(progress: MoveProgressView, step: { number: number; name: string }): void;
+  /** `total`: how many steps the move has (the list's length varies with the stack and the layout). */
+  step(step: StepView, total: number): void;
+  progress(progress: MoveProgressView, step: StepPosition): void;
   note(line: string): void;
   /** The final line (100.00% when done) and tear-down of timers and the bar. */
   finish(percent: number): void;
@@ -17,10 +27,15 @@ export interface MoveDisplay {
 
 const MiB = 1024 * 1024;
 
-export function stepLine(step: StepView): string | null {
-  if (step.state === 'running') return `  Step ${step.number}/8 ${step.name} (${step.lv}): ${step.narration}`;
-  if (step.state === 'failed') return `  Step ${step.number}/8 ${step.name} (${step.lv}) failed.`;
-  if (step.state === 'undone') return `  Step ${step.number}/8 ${step.name} (${step.lv}) undone.`;
+/** `[5/14] Mirror segment 2 (lv0)`; a step on the whole move (lvm2's pvmove0) names no LV. */
+function stepTitle(step: StepView, total: number): string {
+  return `[${step.index}/${total}] ${step.name}${step.lv ? ` (${step.lv})` : ''}`;
+}
+
+export function stepLine(step: StepView, total: number): string | null {
+  if (step.state === 'running') return `  ${stepTitle(step, total)}: ${step.narration}`;
+  if (step.state === 'failed') return `  ${stepTitle(step, total)} failed.`;
+  if (step.state === 'undone') return `  ${stepTitle(step, total)} undone.`;
   return null;
 }
 
@@ -38,7 +53,7 @@ export function terminalDisplay(title: string, stream: NodeJS.WriteStream = proc
   const multi = new cliProgress.MultiBar(
     {
       stream,
-      format: `${title} {bar} {percentage}% | {speed} MiB/s | ETA {etaText} | step {step}/8 {stepName} | writes held {held}, intercepted {intercepted}`,
+      format: `${title} {bar} {percentage}% | {speed} MiB/s | ETA {etaText} | step {step}/{steps} {stepName} | writes held {held}, intercepted {intercepted}`,
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,
@@ -47,18 +62,18 @@ export function terminalDisplay(title: string, stream: NodeJS.WriteStream = proc
     },
     cliProgress.Presets.shades_classic,
   );
-  const bar = multi.create(100, 0, { speed: '0.0', etaText: '--', step: 0, stepName: '', held: 0, intercepted: 0 });
+  const bar = multi.create(100, 0, { speed: '0.0', etaText: '--', step: 0, steps: 0, stepName: '', held: 0, intercepted: 0 });
   // The mirrors' counters go back to zero when a mirror is torn down: show the most seen.
   let intercepted = 0;
   const log = (line: string) => multi.log(wrap(line, stream.columns || 100));
   return {
-    step(step) {
-      const line = stepLine(step);
+    step(step, total) {
+      const line = stepLine(step, total);
       if (line) log(line);
     },
     progress(p, step) {
       intercepted = Math.max(intercepted, p.interceptedWrites);
-      bar.update(Number(p.percent.toFixed(1)), { speed: (p.bytesPerSec / MiB).toFixed(1), etaText: p.paused ? 'paused' : eta(p.etaSeconds), step: step.number, stepName: step.name, held: p.waitingWrites, intercepted });
+      bar.update(Number(p.percent.toFixed(1)), { speed: (p.bytesPerSec / MiB).toFixed(1), etaText: p.paused ? 'paused' : eta(p.etaSeconds), step: step.index, steps: step.total, stepName: step.name, held: p.waitingWrites, intercepted });
     },
     note(line) {
       log(line);
@@ -90,8 +105,8 @@ export function lineDisplay(source: string, intervalSeconds: number, write: (s: 
   let percent = 0;
   const timer = intervalSeconds > 0 ? setInterval(() => write(`${movedLine(source, percent)}\n`), intervalSeconds * 1000) : undefined;
   return {
-    step(step) {
-      const line = stepLine(step);
+    step(step, total) {
+      const line = stepLine(step, total);
       if (line) write(`${line}\n`);
     },
     progress(p) {

@@ -103,3 +103,21 @@ export function parseSeconds(text: string): number {
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`'${text}' is not a number of seconds; write 0 or more (like 15, or 0.5).`);
   return n;
 }
+
+/**
+ * `--max-segment-size`: LVM2 2.03.36's `allocation/pvmove_max_segment_size_mb`, a whole number
+ * of MiB (a bare number is MiB; `1G` is 1024); returned in MiB.
+ */
+export function parseMaxSegmentMiB(text: string): number {
+  const refusal = new InvalidArgumentError(`The maximum segment size '${text}' must be a whole number of MiB, at least 1 (like 64, or 1G).`);
+  let bytes: number;
+  try {
+    bytes = exactBytes(text, 'm');
+  } catch {
+    // One sentence for every bad value, with the examples that fit this option (not 512K).
+    throw refusal;
+  }
+  const mebibytes = bytes / 1024 ** 2;
+  if (!Number.isSafeInteger(mebibytes) || mebibytes < 1) throw refusal;
+  return mebibytes;
+}

@@ -1,22 +1,27 @@
 // `lvmscope pvmove DIR [SOURCE[:PE[-PE]]] [DEST[:PE[-PE]]…]`: a live move, step by step as
 // device-mapper and pvmove do it, with an optional workload on the moving LV and a verify at
 // the end. No SOURCE resumes the interrupted move (as LVM2), `--abort` aborts it, `--dry-run`
-// prints the plan. Ctrl-C pauses the move at its last checkpoint and exits; a later
-// `lvmscope pvmove DIR` resumes it.
+// prints the plan. `--stack` picks the device stack: `outline` (the 2002 design) or `lvm2`
+// (what LVM2 2.03 does, with `--max-segment-size` as 2.03.36's pvmove_max_segment_size_mb).
+// Ctrl-C pauses the move at its last checkpoint and exits; a later `lvmscope pvmove DIR`
+// resumes it.
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { LvmscopeError } from '../../../app/base/result';
-import type { MoveOptions, MovePlanView, MoveStateView, StepView, WorkloadSpec } from '../../../app/api/move';
+import { MOVE_STACKS, STACK_TITLES, type MoveOptions, type MovePlanView, type MoveStack, type MoveStateView, type StepView, type WorkloadSpec } from '../../../app/api/move';
 import type { WorkspaceView } from '../../../app/api/views';
 import type { Engine } from '../../../app/engine';
-import { lineDisplay, terminalDisplay, type MoveDisplay } from '../progress';
-import { parseRate, parseRegionSectors, parseSeconds, parseSizeBytes } from '../sizes';
+import { lineDisplay, terminalDisplay, type MoveDisplay, type StepPosition } from '../progress';
+import { parseMaxSegmentMiB, parseRate, parseRegionSectors, parseSeconds, parseSizeBytes } from '../sizes';
 import { findImage, imageOf, vgOfImage, withWorkspace } from '../workspace';
 import { verifyAll } from './verify';
 
 export interface PvmoveFlags {
   name?: string;
   alloc: 'normal' | 'contiguous' | 'anywhere';
+  stack: MoveStack;
+  /** lvm2 stack only: pvmove0's segments are split so none is larger (MiB). */
+  maxSegmentSize?: number;
   rate?: number;
   regionSize?: number;
   abort?: boolean;
@@ -47,8 +52,10 @@ export function pvmoveVerb(program: Command): void {
     .argument('[pvs...]', 'SOURCE[:PE[-PE]] then DEST[:PE[-PE]]… (PVs as pv2, pv2.img or DIR/pv2.img)')
     .option('-n, --name <lv>', 'move only the extents of this LV')
     .addOption(new Option('--alloc <policy>', 'allocation policy for the destination').choices(['normal', 'contiguous', 'anywhere']).default('normal'))
+    .addOption(new Option('--stack <stack>', "the device stack: outline (2002: each LV's own table becomes identity + mirror over a temporary -orig device) or lvm2 (LVM2 today: a hidden pvmove0 device below the LVs, one segment mirrored at a time, a checkpoint after each)").choices(MOVE_STACKS).default('outline'))
+    .option('--max-segment-size <MiB>', "lvm2 stack: split pvmove0's segments so none is larger than this (LVM2 2.03.36's allocation/pvmove_max_segment_size_mb), so a crash re-copies at most that much", parseMaxSegmentMiB)
     .option('--rate <size>', 'copy rate limit in bytes/s (512K, 20M; 0 = unlimited); it holds under a workload too, copies a write waits on may run one second ahead of it', parseRate)
-    .option('--region-size <size>', 'mirror region size (power of two, default 512K)', parseRegionSectors)
+    .option('--region-size <size>', 'mirror region size (power of two, default 2M as LVM2, reduced to fit a smaller segment)', parseRegionSectors)
     .option('--abort', 'abort the interrupted move (no SOURCE)')
     .option('-i, --interval <seconds>', 'without a terminal, print progress every SECONDS', parseSeconds, 15)
     .option('--workload <spec>', 'IO on the moving LV during the move: PATTERN:BLOCK:IOPS (randwrite, seqwrite, randrw)', parseWorkload)
@@ -57,8 +64,18 @@ export function pvmoveVerb(program: Command): void {
     .action((dir: string, pvs: string[], flags: PvmoveFlags, cmd: Command) => {
       if (flags.abort && pvs.length) cmd.error('error: --abort takes no PV; it aborts the interrupted move of DIR.', { exitCode: 2 });
       if (flags.dryRun && !pvs.length) cmd.error('error: --dry-run needs a SOURCE PV to plan a move from.', { exitCode: 2 });
+      const segmentRefusal = maxSegmentRefusal(flags, pvs.length > 0);
+      if (segmentRefusal) cmd.error(`error: ${segmentRefusal}`, { exitCode: 2 });
       return withWorkspace('pvmove', dir, (engine, view) => (pvs.length ? startMove(engine, view, pvs, flags) : resumeMove(engine, view, flags)));
     });
+}
+
+/** Why `--max-segment-size` cannot be honoured here, or null when it can (or was not given). */
+function maxSegmentRefusal(flags: PvmoveFlags, starting: boolean): string | null {
+  if (flags.maxSegmentSize === undefined) return null;
+  if (flags.stack !== 'lvm2') return "--max-segment-size splits the segments of LVM2's pvmove0 device, which only the lvm2 stack mirrors one at a time: add --stack lvm2, or leave it out.";
+  if (!starting) return '--max-segment-size applies when a move starts; a resumed or aborted move keeps the pvmove0 segments its metadata records, so leave it out.';
+  return null;
 }
 
 /** `pv2:0-3` with the PV named any way the user likes → the engine's `pv2:0-3`. */
@@ -80,9 +97,16 @@ async function startMove(engine: Engine, view: WorkspaceView, pvs: string[], fla
   const [source, ...dests] = pvs.map((p) => normaliseSpec(view, p));
   const vg = vgOfImage(view, source.image);
   if (!vg) throw new LvmscopeError('STATE', notInVgSentence(view, source.image));
-  const request = { vg, sources: [source.text], destinations: dests.map((d) => d.text), alloc: flags.alloc, ...(flags.name ? { lv: flags.name } : {}) };
+  const request = {
+    vg,
+    sources: [source.text],
+    destinations: dests.map((d) => d.text),
+    alloc: flags.alloc,
+    ...(flags.name ? { lv: flags.name } : {}),
+    ...(flags.maxSegmentSize !== undefined ? { maxSegmentSizeMiB: flags.maxSegmentSize } : {}),
+  };
   if (flags.dryRun) {
-    printPlan(await engine.handlers['move.plan'](request), flags.rate);
+    printPlan(await engine.handlers['move.plan'](request), flags.stack, flags.rate);
     return;
   }
   const plan = await engine.handlers['move.plan'](request);
@@ -114,19 +138,52 @@ function notInVgSentence(view: WorkspaceView, image: string): string {
 }
 
 function moveOptions(flags: PvmoveFlags): MoveOptions {
-  return { ...(flags.rate !== undefined ? { rateBytesPerSec: flags.rate } : {}), ...(flags.regionSize ? { regionSizeSectors: flags.regionSize } : {}) };
+  return { stack: flags.stack, ...(flags.rate !== undefined ? { rateBytesPerSec: flags.rate } : {}), ...(flags.regionSize ? { regionSizeSectors: flags.regionSize } : {}) };
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 
-export function printPlan(plan: MovePlanView, rate?: number): void {
+export function printPlan(plan: MovePlanView, stack: MoveStack, rate?: number): void {
   const out: string[] = [`  ${plan.command}`, `  Would move ${plan.extentCount} extents (${mib(plan.bytes)}) of ${plan.lvs.join(', ')}:`];
   for (const m of plan.moves) out.push(`    ${m.lv} LE ${m.startLe}-${m.startLe + m.count - 1}: ${m.fromPv}:${m.fromPe}-${m.fromPe + m.count - 1} -> ${m.toPv}:${m.toPe}-${m.toPe + m.count - 1}`);
   const runs = (pvs: MovePlanView['before']) => pvs.map((pv) => `    ${pv.name.padEnd(6)} ${pv.runs.map((r) => (r.lv ? `${r.lv}[${r.startPe}-${r.startPe + r.count - 1}]` : `free[${r.startPe}-${r.startPe + r.count - 1}]`)).join(' ')}`);
   out.push('  Before:', ...runs(plan.before), '  After:', ...runs(plan.after));
+  out.push(...layerLines(plan, stack), crashCostLine(plan, stack));
   if (plan.estimatedSeconds !== null) out.push(`  At ${mib(rate ?? 0)}/s this takes about ${Math.ceil(plan.estimatedSeconds)} s.`);
   out.push('  Dry run: nothing was changed.');
   process.stdout.write(out.map((l) => `${l}\n`).join(''));
+}
+
+/**
+ * pvmove0 as the move would record it: one segment per planned run, numbered and laid out as
+ * LVM2 does (LV order, then segment order, each starting where the previous one ends). Both
+ * stacks write it to the metadata; what differs is the device stack that copies them.
+ */
+function layerLines(plan: MovePlanView, stack: MoveStack): string[] {
+  const how =
+    stack === 'lvm2'
+      ? 'a hidden pvmove0 device below the LVs mirrors these segments one at a time, in this order, with a checkpoint after each but the last'
+      : "each LV's own table becomes identity + mirror over a temporary -orig device and copies all its runs at once; the metadata records them as these pvmove0 segments";
+  const out = [`  Stack ${stack} (${STACK_TITLES[stack]}): ${how}:`];
+  let layerLe = 0;
+  plan.moves.forEach((m, i) => {
+    const range = (first: number) => `${first}-${first + m.count - 1}`;
+    out.push(`    pvmove0 segment ${i + 1}: LE ${range(layerLe)} = ${m.lv} LE ${range(m.startLe)}, ${m.fromPv}:${range(m.fromPe)} -> ${m.toPv}:${range(m.toPe)} (${mib(m.count * extentBytes(plan))})`);
+    layerLe += m.count;
+  });
+  return out;
+}
+
+function extentBytes(plan: MovePlanView): number {
+  return plan.extentCount ? plan.bytes / plan.extentCount : 0;
+}
+
+/** What a crash costs with the chosen stack, and with the other one for comparison. */
+function crashCostLine(plan: MovePlanView, stack: MoveStack): string {
+  const other: MoveStack = stack === 'lvm2' ? 'outline' : 'lvm2';
+  const why = stack === 'lvm2' ? 'the segment being mirrored is copied again from its start' : 'every run of the LV being copied is copied again';
+  const otherWhy = other === 'lvm2' ? '(the largest pvmove0 segment; --max-segment-size lowers it)' : '(all unfinished runs of an LV)';
+  return `  A crash during the move re-copies at most ${mib(plan.crashCostBytes[stack])} with this stack (${why}); the ${other} stack would re-copy up to ${mib(plan.crashCostBytes[other])} ${otherWhy}.`;
 }
 
 interface MoveTarget {
@@ -145,6 +202,7 @@ async function follow(engine: Engine, target: MoveTarget, flags: PvmoveFlags, st
   const source = target.source.replace(/:.*/, '');
   const title = `pvmove ${source} -> ${target.destinations.join(',') || 'free space'}`;
   const display: MoveDisplay = process.stdout.isTTY ? terminalDisplay(title) : lineDisplay(source, flags.interval);
+  display.note(`  Stack: ${STACK_TITLES[flags.stack]} (--stack ${flags.stack}).`);
   const lv = target.lvs[0];
   if (flags.workload && lv) {
     await engine.handlers['workload.start']({ ...flags.workload, vg: target.vg, lv });
@@ -177,13 +235,15 @@ type Outcome = 'done' | 'aborted' | 'failed' | 'interrupted' | 'io-error';
 /** Feeds events to the display until the move ends or SIGINT pauses it at a safe point. */
 async function watch(engine: Engine, display: MoveDisplay, start: () => Promise<MoveStateView>): Promise<Outcome> {
   const moves = engine.open().moves;
-  let current = { number: 0, name: '' };
+  let current: StepPosition = { index: 0, total: 0, name: '' };
   let onIoError: (() => void) | undefined;
   const subscription = engine.subscribe((name, payload) => {
     if (name === 'move.step') {
       const step = payload as StepView;
-      if (step.state === 'running') current = { number: step.number, name: step.name };
-      display.step(step);
+      // The list's length is the move's (it varies with the stack, the layout and a resume).
+      const total = Math.max(step.index, moves.state()?.steps.length ?? 0);
+      if (step.state === 'running') current = { index: step.index, total, name: step.name };
+      display.step(step, total);
     } else if (name === 'move.progress') display.progress(payload as never, current);
     else if (name === 'move.state') {
       const state = payload as MoveStateView;
@@ -233,10 +293,18 @@ async function pauseSafely(engine: Engine): Promise<void> {
   const started = Date.now();
   for (;;) {
     const settled = ['waiting-step', 'done', 'aborted', 'failed'].includes(runner.status) || (runner.status === 'paused' && engine.open().moves.state()?.error);
-    const copyHeld = (runner.currentStep === 4 || runner.currentStep === 5) && Date.now() - started > 300;
+    const copyHeld = waitsForCopy(runner.currentStepId) && Date.now() - started > 300;
     if (settled || copyHeld || Date.now() - started > 10_000) return;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * The steps that wait for the paused copy and so never reach the next step's gate: the outline's
+ * `<lv>/copy` and `<lv>/suspend-copied` (which waits until the copy is done), lvm2's `copy-k`.
+ */
+function waitsForCopy(stepId: string | null): boolean {
+  return !!stepId && /^copy-\d+$|\/(copy|suspend-copied)$/.test(stepId);
 }
 
 function printWorkload(stats: { writes: number; reads: number; bytesWritten: number; interceptedWrites: number; errors: number; lastError?: string | null; writeLatencyP50Ms: number | null; writeLatencyP99Ms: number | null }): void {

@@ -1,5 +1,5 @@
 // Proves the CLI's arguments cannot make lvmscope do something other than what was asked:
-// - every size parser (-L, -l, --size, -s, --rate, --region-size), swept with seeded fast-check
+// - every size parser (-L, -l, --size, -s, --rate, --region-size, --max-segment-size), swept with seeded fast-check
 //   over malformed, zero, negative, fractional, huge and unit-suffixed texts, either refuses with
 //   commander's usage error or returns a whole, in-range number (never NaN, never a fraction
 //   rounded to 0: `--rate 0.4` used to mean "unlimited", `--region-size 512b` a region dm-mirror
@@ -15,7 +15,7 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parsePositiveSizeBytes, parseRate, parseRegionSectors, parseSignedCount, parseSignedSize, parseSizeBytes } from '../../../main/cli/sizes';
+import { parseMaxSegmentMiB, parsePositiveSizeBytes, parseRate, parseRegionSectors, parseSignedCount, parseSignedSize, parseSizeBytes } from '../../../main/cli/sizes';
 import { cli, imageDigests, isOneSentence, removeDir, tempDir } from './run';
 
 const dirs: string[] = [];
@@ -117,6 +117,21 @@ describe('size arguments, swept (seeded fast-check)', () => {
     for (const text of ['512b', '1s', '2k', '3', '0', '300K', '2T']) expect(outcome(() => parseRegionSectors(text)), text).toBeNull();
     expect(parseRegionSectors('4k')).toBe(8);
   });
+
+  it('--max-segment-size is the whole number of MiB written, at least 1, never a fraction rounded', () => {
+    fc.assert(
+      fc.property(sizeText, (text) => {
+        const mebibytes = outcome(() => parseMaxSegmentMiB(text));
+        if (mebibytes === null) return;
+        expect(Number.isSafeInteger(mebibytes) && mebibytes >= 1).toBe(true);
+        expect(mebibytes * 1024 ** 2).toBe(statedBytes(text, 'm'));
+      }),
+      runs,
+    );
+    for (const text of ['0', '0.5', '1.5', '512K', '-2', 'x']) expect(outcome(() => parseMaxSegmentMiB(text)), text).toBeNull();
+    expect(parseMaxSegmentMiB('64')).toBe(64);
+    expect(parseMaxSegmentMiB('1G')).toBe(1024);
+  });
 });
 
 describe('size arguments through the CLI', () => {
@@ -132,6 +147,7 @@ describe('size arguments through the CLI', () => {
       ['pvmove', dir, 'pv1', 'pv4', '--rate', '0.4'],
       ['pvmove', dir, 'pv1', 'pv4', '--region-size', '512b'],
       ['pvmove', dir, 'pv1', 'pv4', '--region-size', '1s'],
+      ['pvmove', dir, 'pv1', 'pv4', '--stack', 'lvm2', '--max-segment-size', '0.5'],
       ['vgcreate', dir, 'vgz', 'new.img', '-s', '0'],
       ['pvcreate', dir, 'new', '--size', '-5M'],
     ]) {
