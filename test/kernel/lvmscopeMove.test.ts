@@ -114,7 +114,7 @@ describe.skipIf(noKernel)('moves handed between lvmscope and the real kernel', (
   it('finishes, with the kernel\'s pvmove, a move lvmscope was killed in the middle of, leaving lv0 intact on pv1, pv4, pv3', async () => {
     const dir = await seedWorkspace();
     const childOutput = await killLvmscopeMidCopy(dir, MIB);
-    expect(childOutput).toMatch(/^STEP 4 running$/m);
+    expect(childOutput).toMatch(/^STEP lv0\/copy running$/m);
     const images = workspaceImages(dir);
     // The move is recorded on disk: host LVM2 sees lv0's moved segment on pvmove0.
     expect(hostLvPvs(images, 'vg0', 'lv0')).toEqual(['pv1', 'pvmove0', 'pv3']);
