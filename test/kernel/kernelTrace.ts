@@ -32,7 +32,7 @@ import { ensureInitramfs } from './initramfs';
 import { copyAtOffset, readMdaRing } from './mdaRing';
 import { type MoveLayout } from './moveLayouts';
 import { metadataStates, type MoveTrace, pushTableState, type TableSet, type TableState, unsampledPhases } from './moveTrace';
-import { type GuestImage, guestValues, runInGuestOk, shellQuote } from './qemu';
+import { type GuestImage, guestValues, runInGuest, runInGuestOk, shellQuote } from './qemu';
 
 /** pvmove's `-i`: how often it looks at the copy (see above). */
 const POLL_SECONDS = 3;
@@ -174,4 +174,29 @@ export async function kernelTrace(dir: string, layout: MoveLayout, build: (dir: 
   writeFileSync(partial, JSON.stringify(run, null, 1));
   renameSync(partial, file);
   return { ...run, cached: false };
+}
+
+/**
+ * `pvmove -i 1` in the guest until pvmove0's segment `segment` (1-based) is the mirror and not
+ * yet in sync, then the guest is killed (SIGKILL on QEMU, like pulling the plug). Returns how
+ * far that segment's copy had got. `images` keep what the kernel left.
+ */
+export async function killKernelPvmoveInSegment(images: readonly GuestImage[], layout: MoveLayout, segment: number): Promise<{ regionsInSync: number; regionsTotal: number }> {
+  const disks = images.map((img) => ({ ...img, snapshot: false, writeBytesPerSecond: img.name === layout.destination ? layout.traceWriteBytesPerSecond : undefined }));
+  const script = `vgchange -ay --poll n ${shellQuote(layout.vg)} >/dev/null
+pvmove -i 1 ${guestDevice(images, layout.source)} ${guestDevice(images, layout.destination)} >/tmp/pvmove.log 2>&1 &
+pid=$!
+while kill -0 $pid 2>/dev/null; do
+  set -- $(dmsetup status ${shellQuote(`${layout.vg}-pvmove0`)} 2>/dev/null | sed -n '${segment}p')
+  if [ "$3" = mirror ] && [ "\${7%/*}" -lt "\${7#*/}" ]; then
+    echo "REGIONS_IN_SYNC=\${7%/*}"; echo "REGIONS_TOTAL=\${7#*/}"; echo KILL-ME; sleep 60
+  fi
+  sleep 0.05
+done
+echo "pvmove ended before segment ${segment} could be interrupted:"; cat /tmp/pvmove.log; exit 1
+`;
+  const run = await runInGuest({ images: disks, script, killAtMarker: 'KILL-ME', timeoutMs: 180_000 });
+  if (run.killed !== 'marker') fail('STATE', `the kernel's pvmove was not interrupted in segment ${segment} (${run.killed ?? `exit ${run.exitCode}`}):\n${run.output.slice(-3000)}`);
+  const values = guestValues(run.output);
+  return { regionsInSync: Number(values.REGIONS_IN_SYNC), regionsTotal: Number(values.REGIONS_TOTAL) };
 }

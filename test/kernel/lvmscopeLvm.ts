@@ -1,5 +1,6 @@
-// lvmscope's own LVM layer on a workspace folder, without an Engine (no device-mapper, no
-// move engine): enough to build a VG as lvmscope writes it, for the kernel tests' layouts.
+// lvmscope's own LVM layer on a workspace folder, and the folder's images as guest disks,
+// without an Engine (no device-mapper, no move engine): enough to build a VG as lvmscope writes
+// it and hand it to the kernel, so tests that only build images never load the engine.
 
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

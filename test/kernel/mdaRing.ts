@@ -29,6 +29,8 @@ export interface MetadataCopy {
 export interface MdaRing {
   /** raw_locn[0].offset: the committed copy. */
   committedOffsetBytes: number;
+  /** raw_locn[1].offset: a copy written but not committed yet (a commit in flight), else null. */
+  precommittedOffsetBytes: number | null;
   /** Every copy found, by seqno. */
   copies: MetadataCopy[];
 }
@@ -96,7 +98,9 @@ export function readMdaRing(imagePath: string, vgName: string): MdaRing {
     }
   }
   copies.sort((a, b) => a.seqno - b.seqno || a.offsetBytes - b.offsetBytes);
-  return { committedOffsetBytes: header.committed.offsetBytes, copies };
+  const { precommitted } = header;
+  const inFlight = precommitted.sizeBytes > 0 && precommitted.offsetBytes !== header.committed.offsetBytes;
+  return { committedOffsetBytes: header.committed.offsetBytes, precommittedOffsetBytes: inFlight ? precommitted.offsetBytes : null, copies };
 }
 
 /** The copy that raw_locn[0] points at (the committed metadata). */

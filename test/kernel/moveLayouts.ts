@@ -12,7 +12,7 @@
 //   sectors): the mirror's region size is 4096 sectors, then reduced to the largest power of
 //   two that fits the segment (2048, 1024).
 
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { fail } from '../../app/base/result';
 import type { LvmCommand } from '../../app/lvm/index';
 import { isStriped, type Segment, type VolumeGroup } from '../../app/lvm/model/types';
@@ -144,4 +144,29 @@ export async function buildLayout(dir: string, layout: MoveLayout): Promise<void
     const lv = vg.lvs.find((l) => l.name === lvName) ?? fail('NOT_FOUND', `${layout.name}: no LV ${lvName}.`);
     for (const seg of lv.segments) fillSegment(images, vg, lvName, seg);
   }
+}
+
+/**
+ * Every byte of an LV read straight from the image files where the committed metadata puts
+ * each extent (no device-mapper): for checking a finished move, whose LVs are all linear.
+ */
+export function readLvFromImages(dir: string, layout: MoveLayout, lvName: string): Uint8Array {
+  const vg = committedVg(dir, layout);
+  const images = new Map(workspaceImages(dir).map((img) => [pvUuidOf(img.path), img.path]));
+  const lv = vg.lvs.find((l) => l.name === lvName) ?? fail('NOT_FOUND', `${layout.name}: no LV ${lvName}.`);
+  const E = vg.extentSizeSectors;
+  const last = lv.segments[lv.segments.length - 1];
+  const out = new Uint8Array((last.startExtent + last.extentCount) * E * SECTOR_BYTES);
+  for (const seg of lv.segments) {
+    if (!isStriped(seg) || seg.stripes.length !== 1 || seg.stripes[0].kind !== 'pv') return fail('STATE', `${lvName}: segment at LE ${seg.startExtent} is not linear on a PV.`);
+    const area = seg.stripes[0];
+    const pv = vg.pvs.find((p) => p.id === area.pvId) ?? fail('STATE', `${lvName}: a segment lies on an unknown PV.`);
+    const fd = openSync(images.get(pv.id) ?? fail('NOT_FOUND', `no image holds PV ${pv.key}.`), 'r');
+    try {
+      readSync(fd, out, seg.startExtent * E * SECTOR_BYTES, seg.extentCount * E * SECTOR_BYTES, (pv.peStartSectors + area.pe * E) * SECTOR_BYTES);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return out;
 }

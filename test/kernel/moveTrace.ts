@@ -109,20 +109,22 @@ function linesOnlyIn(a: string[], b: string[]): string[] {
 /**
  * '' when both sequences of metadata states are equal, else which state differs first and
  * the lines each side has that the other has not (the kernel's marked -, lvmscope's +).
+ * `firstState` is the number, in real LVM2's whole trace, of the first state compared.
  */
-export function metadataDifference(kernel: readonly string[], lvmscope: readonly string[]): string {
+export function metadataDifference(kernel: readonly string[], lvmscope: readonly string[], firstState = 0): string {
   for (let i = 0; i < Math.max(kernel.length, lvmscope.length); i++) {
     if (kernel[i] === lvmscope[i]) continue;
+    const n = firstState + i;
     if (kernel[i] === undefined || lvmscope[i] === undefined) {
-      return `real LVM2 wrote ${kernel.length} metadata states, lvmscope ${lvmscope.length}; state ${i} exists only in ${kernel[i] === undefined ? 'lvmscope' : 'real LVM2'}:\n${kernel[i] ?? lvmscope[i]}`;
+      return `real LVM2 wrote ${kernel.length} metadata states from state ${firstState} on, lvmscope ${lvmscope.length}; state ${n} exists only in ${kernel[i] === undefined ? 'lvmscope' : 'real LVM2'}:\n${kernel[i] ?? lvmscope[i]}`;
     }
     const k = kernel[i].split('\n');
     const l = lvmscope[i].split('\n');
     return [
-      `metadata state ${i} (0 = before the move, then one per commit) differs; real LVM2 has (-), lvmscope has (+):`,
+      `metadata state ${n} (0 = before the move, then one per commit) differs; real LVM2 has (-), lvmscope has (+):`,
       ...linesOnlyIn(k, l).map((line) => `- ${line}`),
       ...linesOnlyIn(l, k).map((line) => `+ ${line}`),
-      `real LVM2's whole state ${i}:`,
+      `real LVM2's whole state ${n}:`,
       kernel[i],
     ].join('\n');
   }
