@@ -8,6 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
+import type { WireMessage } from '../../app/api/wire';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startServeChild } from '../main/serve/serveChild';
 
@@ -99,4 +101,25 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** A minimal API client over the served WebSocket (any number of clients watch one engine). */
+export async function apiSocket(origin: string, token: string): Promise<{ call(method: string, params: unknown): Promise<unknown>; close(): void }> {
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}/api?token=${token}`);
+  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+  let nextId = 1;
+  const pending = new Map<number, (value: unknown) => void>();
+  ws.on('message', (data) => {
+    const m = JSON.parse(String(data)) as WireMessage;
+    if (m.kind === 'response' && typeof m.id === 'number') pending.get(m.id)?.(m.result.ok ? m.result.value : Promise.reject(new Error(m.result.error.message)));
+  });
+  return {
+    call: (method, params) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        pending.set(id, resolve);
+        ws.send(JSON.stringify({ kind: 'request', id, method, params }));
+      }),
+    close: () => ws.close(),
+  };
 }

@@ -17,11 +17,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import WebSocket from 'ws';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { MoveStateView } from '../../app/api/move';
-import type { WireMessage } from '../../app/api/wire';
-import { launchBrowser, ROOT, SCREENSHOT_DIR, startServe, stopAll, tempDir } from './helpers';
+import { apiSocket, launchBrowser, ROOT, SCREENSHOT_DIR, startServe, stopAll, tempDir } from './helpers';
 import { openUi, stepStates, type UiSession } from './uiHelpers';
 
 afterAll(stopAll);
@@ -116,27 +114,6 @@ describe('the diagram in step mode (seed move, 1280×720)', () => {
     expect(ui.browser.errors).toEqual([]);
   });
 });
-
-/** A minimal API client over the served WebSocket (any number of clients watch one engine). */
-async function apiSocket(origin: string, token: string): Promise<{ call(method: string, params: unknown): Promise<unknown>; close(): void }> {
-  const ws = new WebSocket(`${origin.replace('http', 'ws')}/api?token=${token}`);
-  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-  let nextId = 1;
-  const pending = new Map<number, (value: unknown) => void>();
-  ws.on('message', (data) => {
-    const m = JSON.parse(String(data)) as WireMessage;
-    if (m.kind === 'response' && typeof m.id === 'number') pending.get(m.id)?.(m.result.ok ? m.result.value : Promise.reject(new Error(m.result.error.message)));
-  });
-  return {
-    call: (method, params) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        pending.set(id, resolve);
-        ws.send(JSON.stringify({ kind: 'request', id, method, params }));
-      }),
-    close: () => ws.close(),
-  };
-}
 
 type Rect = { text: string; x: number; y: number; width: number; height: number };
 function overlapping(rects: readonly Rect[]): string[] {

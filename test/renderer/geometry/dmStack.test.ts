@@ -2,7 +2,9 @@
 // first), and the stack becomes a tree from `dependsOn` with the LV on top, its -orig device
 // below and the PVs' loop devices at the leaves (└─ only on a last child, ├─ on the others, as
 // `dmsetup ls --tree` draws it); a mirror's typed status gives the regions in sync, which the
-// diagram paints once the engine's progress no longer lists the mirror (steps 5 to 7).
+// diagram paints once the engine's progress no longer lists the mirror (steps 5 to 7), and
+// says which pvmove0 segment it copies; the lvm2 stack's pvmove0 is listed under each LV that
+// maps onto it, in full (tables, PVs) under the first only.
 import { describe, expect, it } from 'vitest';
 import type { DmDeviceView } from '../../../app/api/views';
 import { parseTable } from '../../../app/dm/table';
@@ -49,5 +51,20 @@ describe('dm stack geometry', () => {
     const partial = mirrorsFromStatus({ ...lv, mirrors: [{ targetIndex: 1, regionsInSync: 10, regionsTotal: 64, health: 'AA' }] })[0];
     expect(partial.regions).toEqual([{ start: 0, count: 10, state: 'copied' }, { start: 10, count: 54, state: 'pending' }]);
     expect(mirrorsFromStatus(ORIG)).toEqual([]);
+  });
+
+  it('lists pvmove0 under each LV that maps onto it, in full under the first, as a repeat under the others', () => {
+    const layer = device('vg0-pvmove0', '254:2', ['0 4096 mirror core 1 128 2 7:1 2048 7:3 2048', '4096 4096 linear 7:1 6144'], ['7:1', '7:3']);
+    const lv0 = device('vg0-lv0', '254:0', ['0 2048 linear 7:0 2048', '2048 4096 linear 254:2 0'], ['7:0', '254:2']);
+    const lv1 = device('vg0-lv1', '254:1', ['0 4096 linear 254:2 4096'], ['254:2']);
+    const rows = flattenTree(stackTree([layer, lv1, lv0], PVS));
+    expect(rows.map((r) => `${'  '.repeat(r.depth)}${r.label}${r.repeat ? ' (repeat)' : ''}`)).toEqual(['vg0-lv0', '  pv1', '  vg0-pvmove0', '    pv2', '    pv4', 'vg0-lv1', '  vg0-pvmove0 (repeat)']);
+    expect(rows.filter((r) => r.repeat).map((r) => r.children.length)).toEqual([0]);
+  });
+
+  it('names the pvmove0 segment a mirror copies, from where its target starts', () => {
+    const layer = { ...device('vg0-pvmove0', '254:2', ['0 2048 linear 7:3 2048', '2048 2048 mirror core 1 128 2 7:1 4096 7:3 4096'], ['7:1', '7:3']), mirrors: [{ targetIndex: 1, regionsInSync: 16, regionsTotal: 16, health: 'AA' }] };
+    expect(mirrorsFromStatus(layer, (sector) => sector / 2048 + 1).map((m) => `${m.layerSegment}:${m.regionsCopied}/${m.regionsTotal}`)).toEqual(['2:16/16']);
+    expect(mirrorsFromStatus(layer)[0].layerSegment).toBe(1);
   });
 });

@@ -1,9 +1,10 @@
 // Proves the key handling of presentation mode as pure functions: which key asks for which
 // command (a clicker's Space / arrows / Page keys included, modified keys ignored), what →
 // does in each situation (history first, then the step-mode Next, else nothing), the copy
-// rate presets + and − walk through, and where a scenario's folder goes.
+// rate presets + and − walk through, what S does to the next move's stack (nothing while a move
+// runs: it keeps its stack), and where a scenario's folder goes.
 import { describe, expect, it } from 'vitest';
-import { commandForKey, nextSpeed, resolveNext, SPEED_PRESETS, speedLabel } from '../../../renderer/presentation/keys';
+import { commandForKey, nextSpeed, nextStack, resolveNext, SPEED_PRESETS, speedLabel } from '../../../renderer/presentation/keys';
 import { parentFolder, scenarioFolder, scenarioSpeedFrom } from '../../../renderer/scenarios/scenarioPath';
 
 describe('presentation keys', () => {
@@ -44,5 +45,12 @@ describe('presentation keys', () => {
     expect([parentFolder('/ws'), parentFolder('ws')]).toEqual(['/', '.']);
     expect(scenarioFolder('/ws', 'seed')).toBe('/lvmscope-scenario-seed');
     expect([scenarioSpeedFrom('?token=x&scenarioSpeed=8'), scenarioSpeedFrom('?token=x'), scenarioSpeedFrom('?scenarioSpeed=-2')]).toEqual([8, 1, 1]);
+  });
+
+  it('switches the next move\'s stack with S, outline ⇄ lvm2, but not while a move runs', () => {
+    expect([commandForKey({ key: 's' }), commandForKey({ key: 'S' })]).toEqual([{ kind: 'stack' }, { kind: 'stack' }]);
+    expect(nextStack('outline', null)).toEqual({ stack: 'lvm2', text: 'next move: LVM2 today (pvmove0)' });
+    expect(nextStack('lvm2', { status: 'done' })).toEqual({ stack: 'outline', text: 'next move: 2002 outline' });
+    for (const status of ['running', 'paused', 'waiting-step', 'aborting'] as const) expect(nextStack('outline', { status })).toBeNull();
   });
 });

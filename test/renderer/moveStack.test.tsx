@@ -1,0 +1,104 @@
+// @vitest-environment happy-dom
+// Proves the stack chosen in the UI reaches the engine: move.start gets `options.stack` (the
+// outline by default), the lvm2 stack's maximum segment size goes into the request (and never
+// with the outline), changing it in the plan dialog plans again with it; and the plan dialog
+// shows what a crash costs with each stack, the move controls what a crash costs now. A fake
+// client records the calls; the views render in happy-dom.
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../../app/api';
+import type { MovePlanView, MoveStateView } from '../../app/api/move';
+import { ActionsContext, createActions } from '../../renderer/actions';
+import { createAppStore } from '../../renderer/store';
+import { StoreContext } from '../../renderer/storeContext';
+import { MoveControls } from '../../renderer/views/Controls';
+import { PlanDialog } from '../../renderer/views/PlanDialog';
+
+afterEach(cleanup);
+
+const MIB = 1024 * 1024;
+const PLAN = { request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, command: 'pvmove pv2 pv4', lvs: ['lv0'], moves: [{ lv: 'lv0', startLe: 6, count: 4, fromPv: 'pv2', fromPe: 0, toPv: 'pv4', toPe: 0 }], extentCount: 4, bytes: 4 * MIB, before: [], after: [], estimatedSeconds: null, crashCostBytes: { outline: 4 * MIB, lvm2: 4 * MIB } } as unknown as MovePlanView;
+const SPLIT = { ...PLAN, moves: [0, 1, 2, 3].map((i) => ({ ...PLAN.moves[0], startLe: 6 + i, count: 1, fromPe: i, toPe: i })), crashCostBytes: { outline: 4 * MIB, lvm2: MIB } } as MovePlanView;
+
+/** A client that answers move.plan (split when asked) and move.start, and records every call. */
+function fakeClient() {
+  const calls: Array<{ method: string; params: Record<string, unknown> }> = [];
+  const client = {
+    async call(method: string, params: Record<string, unknown>) {
+      calls.push({ method, params });
+      if (method === 'move.plan') return { ok: true, value: params.maxSegmentSizeMiB ? SPLIT : PLAN };
+      if (method === 'move.start') return { ok: true, value: null };
+      return { ok: false, error: { code: 'X', message: 'not in this test' } };
+    },
+    on: () => ({ dispose() {} }),
+  } as unknown as ApiClient;
+  return { client, calls };
+}
+
+const selection = { kind: 'pv' as const, pv: 'pv2' };
+
+describe('the device stack of a move', () => {
+  it('is sent as options.stack with move.start: the outline by default, and no max segment size with it', async () => {
+    const store = createAppStore();
+    const { client, calls } = fakeClient();
+    const actions = createActions(client, store);
+    store.getState().setMoveSettings({ maxSegmentSizeMiB: 1 });
+    await actions.openPlan(selection, 'pv4');
+    await actions.startMove(store.getState().move.planDialog!.request);
+    const start = calls.find((c) => c.method === 'move.start')!;
+    expect(start.params.options).toMatchObject({ stack: 'outline' });
+    expect(start.params.request).not.toHaveProperty('maxSegmentSizeMiB');
+  });
+
+  it('sends lvm2 and its max segment size, planned again when the dialog changes it', async () => {
+    const store = createAppStore();
+    const { client, calls } = fakeClient();
+    const actions = createActions(client, store);
+    store.getState().setMoveSettings({ stack: 'lvm2' });
+    await actions.openPlan(selection, 'pv4');
+    render(
+      <StoreContext.Provider value={store}>
+        <ActionsContext.Provider value={actions}>
+          <PlanDialog />
+        </ActionsContext.Provider>
+      </StoreContext.Provider>,
+    );
+    expect(screen.getByTestId('plan-crash-lvm2').textContent).toMatch(/up to 4\.00 MiB/);
+    expect(screen.getByTestId('plan-segments').textContent).toMatch(/1 segment$/);
+    const field = screen.getByTestId('plan-max-segment');
+    await act(async () => {
+      fireEvent.change(field, { target: { value: '1' } });
+      fireEvent.keyDown(field, { key: 'Enter' });
+    });
+    expect(calls.filter((c) => c.method === 'move.plan').map((c) => c.params.maxSegmentSizeMiB)).toEqual([undefined, 1]);
+    expect(screen.getByTestId('plan-segments').textContent).toMatch(/4 segments/);
+    expect(screen.getByTestId('plan-crash-lvm2').textContent).toMatch(/up to 1\.00 MiB/);
+    expect(screen.getByTestId('plan-crash-outline').textContent).toMatch(/up to 4\.00 MiB/);
+    await act(async () => void fireEvent.click(screen.getByTestId('plan-start')));
+    const start = calls.find((c) => c.method === 'move.start')!;
+    expect(start.params).toMatchObject({ request: { maxSegmentSizeMiB: 1 }, options: { stack: 'lvm2' } });
+    // Back to the outline in the dialog: planned again without the split.
+    await actions.openPlan(selection, 'pv4');
+    await act(async () => void fireEvent.click(screen.getByTestId('plan-stack-outline')));
+    expect(calls.filter((c) => c.method === 'move.plan').at(-1)!.params).not.toHaveProperty('maxSegmentSizeMiB');
+    expect(screen.queryByTestId('plan-max-segment')).toBeNull();
+  });
+
+  it('shows in the move controls what a crash now would cost, and keeps a running move\'s stack', () => {
+    const store = createAppStore();
+    render(
+      <StoreContext.Provider value={store}>
+        <MoveControls />
+      </StoreContext.Provider>,
+    );
+    expect((screen.getByTestId('stack-outline') as HTMLInputElement).checked).toBe(true);
+    const progress = { bytesTotal: 4 * MIB, bytesCopied: 2 * MIB, percent: 50, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 12 * MIB };
+    act(() => store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'lvm2', status: 'running', plan: PLAN, currentLv: 'lv0', step: 'copy-1', steps: [], layer: null, progress, error: null }));
+    expect(screen.getByTestId('crash-cost').textContent).toBe('a crash now re-copies 12.0 MiB');
+    expect((screen.getByTestId('stack-lvm2') as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByTestId('stack-outline') as HTMLInputElement).disabled).toBe(true);
+    act(() => store.getState().setMoveState({ ...(store.getState().move.state as MoveStateView), status: 'done' }));
+    expect(screen.queryByTestId('crash-cost')).toBeNull();
+    expect((screen.getByTestId('stack-outline') as HTMLInputElement).checked).toBe(true);
+  });
+});
