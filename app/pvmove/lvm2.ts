@@ -258,6 +258,9 @@ export class Lvm2Strategy implements MoveStrategy {
         const model = this.moveModel();
         const layer = model.lvs.find((l) => l.name === LAYER_NAME)!;
         dm.create(this.layerDm, host.lvUuid(layer.id));
+        // pvmove0 is not resumed here: its mirror must not copy a region the users can still
+        // write around it (their live tables map straight onto the source). It goes live in
+        // the resume step, after the users are suspended, before they are resumed.
         this.preload(model, 'preload', 'on-layer');
       },
       undo: async () => {

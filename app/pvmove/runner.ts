@@ -59,8 +59,8 @@ export class MoveRunner implements StepControl {
   private aborting = false;
   private abortListeners = new Set<() => void>();
   private pausedByUser = false;
-  /** Wakes a paused gate or a pause after a storage error. */
-  private pauseWake: (() => void) | undefined;
+  /** Wake a paused gate and every pause after a storage error (two runs' checkpoints may both fail). */
+  private readonly pauseWaiters = new Set<() => void>();
   private readonly clock: Clock;
 
   private constructor(
@@ -170,15 +170,19 @@ export class MoveRunner implements StepControl {
     this.error = sentence;
     this.host.log('error', sentence);
     this.pause();
-    await new Promise<void>((resolve) => (this.pauseWake = resolve));
+    await this.untilResumed();
     this.error = null;
     this.host.onStateChange();
   }
 
+  private untilResumed(): Promise<void> {
+    return new Promise<void>((resolve) => this.pauseWaiters.add(resolve));
+  }
+
   private wakePause(): void {
-    const wake = this.pauseWake;
-    this.pauseWake = undefined;
-    wake?.();
+    const waiters = [...this.pauseWaiters];
+    this.pauseWaiters.clear();
+    for (const wake of waiters) wake();
   }
 
   private setStatus(s: MoveStatus): void {
@@ -214,7 +218,10 @@ export class MoveRunner implements StepControl {
         undoable = step.decides ? [] : [...undoable, step];
       }
       this.current = null;
-      this.setStatus('done');
+      // An abort that came once the move was decided lets the deciding steps finish; the move
+      // then ends as aborted (with nothing left to undo when the metadata says it is over).
+      if (this.aborting) await this.finishAbort();
+      else this.setStatus('done');
     } catch (e) {
       this.current = null;
       if (e instanceof AbortRequested || this.aborting) {
@@ -257,7 +264,7 @@ export class MoveRunner implements StepControl {
       if (this.status === 'waiting-step') this.setStatus(previous === 'waiting-step' ? 'running' : previous);
     }
     // A paused move does not start its next step until it is resumed (or aborted).
-    while (this.pausedByUser && !this.aborting) await new Promise<void>((resolve) => (this.pauseWake = resolve));
+    while (this.pausedByUser && !this.aborting) await this.untilResumed();
   }
 
   private markStep(step: MoveStep, state: StepView['state']): void {

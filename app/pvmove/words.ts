@@ -128,8 +128,8 @@ export const lvm2Words = {
     const order = [c.layerDm, ...c.users.map((u) => u.dmName)];
     return {
       narration: resumed
-        ? `The metadata records a move in progress: activate ${c.layerDm} (${c.layerDevno}) from it, as vgchange -ay does. Checkpointed segments map to their destination, the first unfinished one is mirrored again from its start (a core log does not survive a crash), later ones map to their source; ${userNames(c)} get tables onto ${c.layerDm}, loaded inactive.`
-        : `vg_write + vg_precommit: the new metadata (hidden LV pvmove0 with ${c.segments} mirror segment${c.segments === 1 ? '' : 's'}, ${userNames(c)} LOCKED and rerouted onto it) is written but not yet committed. Preload: create ${c.layerDm} (${c.layerDevno}) with segment 1 mirrored and the rest on their source, and load ${userNames(c)}'s new tables (their moving ranges onto ${c.layerDm}) into the inactive slot.`,
+        ? `The metadata records a move in progress: activate ${c.layerDm} (${c.layerDevno}) from it, as vgchange -ay does. Checkpointed segments map to their destination, the first unfinished one is mirrored again from its start (a core log does not survive a crash), later ones map to their source; ${userNames(c)} get tables onto it, loaded inactive.`
+        : `vg_write + vg_precommit: the new metadata (hidden LV pvmove0 with ${c.segments} mirror segment${c.segments === 1 ? '' : 's'}, ${userNames(c)} LOCKED and rerouted onto it) is written but not yet committed. Preload: create ${c.layerDm} (${c.layerDevno}) and load its table (segment 1 mirrored, the rest on their source), and load ${userNames(c)}'s new tables (their moving ranges onto ${c.layerDm}) into the inactive slot. Nothing is live yet.`,
       commands: [...(resumed ? [] : [`# ${c.command}: vg_write + vg_precommit`]), `dmsetup create ${c.layerDm} --notable`, ...tableLoads(tables, order)],
     };
   },
@@ -147,7 +147,7 @@ export const lvm2Words = {
   },
   resume(c: Lvm2Story): StepWords {
     return {
-      narration: `Resume ${c.layerDm} first, then ${userNames(c)}: the lower device before the ones above it. The inactive tables become live; the LVs' IO goes through ${c.layerDm}, whose mirror starts copying its first segment in the background.`,
+      narration: `Resume ${c.layerDm} first, then ${userNames(c)}: the lower device before the ones above it. The inactive tables become live; the LVs' IO goes through ${c.layerDm}, whose mirror starts copying the first unfinished segment in the background.`,
       commands: [`dmsetup resume ${c.layerDm}`, ...c.users.map((u) => `dmsetup resume ${u.dmName}`), `dmsetup status ${c.layerDm}`],
     };
   },

@@ -13,7 +13,7 @@ import { SeededRandom } from '../../app/base/clock';
 import { Engine, samePath } from '../../app/engine';
 import { ManualClock } from '../helpers/fakeClock';
 import { MemoryWorkspaceStorage } from '../sim/memory';
-import { memoryEngine, onClock, simEnd, simSleep, type TestEngine } from './pvmove/harness';
+import { memoryEngine, onClock, outlineStepId, simEnd, simSleep, stepNo, type TestEngine } from './pvmove/harness';
 
 const MOVE = { request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' as const }, options: { rateBytesPerSec: 256 * 1024, regionSizeSectors: 128 } };
 
@@ -27,7 +27,7 @@ async function copying(): Promise<{ t: TestEngine; logs: PayloadOf<'log'>[]; id:
   const started = await onClock(t, t.engine.handlers['move.start'](MOVE));
   for (let waited = 0; waited < 60_000; waited += 50) {
     const { move } = await onClock(t, t.engine.handlers['move.state']({}));
-    if (move?.status === 'running' && move.step === 4 && move.progress.percent > 10) return { t, logs, id: started.id };
+    if (move?.status === 'running' && move.step === outlineStepId(4) && move.progress.percent > 10) return { t, logs, id: started.id };
     await simSleep(t, 50);
   }
   throw new Error('the move did not reach the copy (step 4, over 10%) within 60 s of simulated time');
@@ -59,9 +59,9 @@ describe('a window attaching while a move runs', () => {
     // The new window sees the same move where it is: running, step 4, the copy under way.
     expect(attached.move?.id).toBe(id);
     expect(attached.move?.status).toBe('running');
-    expect(attached.move?.step).toBe(4);
+    expect(attached.move?.step).toBe(outlineStepId(4));
     expect(attached.move!.progress.bytesCopied).toBeGreaterThanOrEqual(before.progress.bytesCopied);
-    expect(attached.move!.steps.filter((s) => s.state === 'done').map((s) => s.number)).toEqual([1, 2, 3]);
+    expect(attached.move!.steps.filter((s) => s.state === 'done').map((s) => stepNo(s))).toEqual([1, 2, 3]);
     // The view marks lv0 as moving and the dm stack still holds the mirror and its temporary device.
     expect(attached.view.vgs[0].lvs.find((l) => l.name === 'lv0')).toBeDefined();
     expect(attached.dm.devices.map((d) => d.name).sort()).toEqual(['vg0-lv0', 'vg0-lv0-orig']);

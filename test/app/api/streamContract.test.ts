@@ -21,6 +21,7 @@ import { ManualClock } from '../../helpers/fakeClock';
 import { SimClock } from '../../sim/clock';
 import { seedFromEnv } from '../../sim/simDisk';
 import { SimWorkspaceStorage } from '../../sim/simWorkspace';
+import { outlineStepId } from '../pvmove/harness';
 
 const policyOf = (name: string) => (isEventName(name) ? contractEvents[name].coalesce : ({ mode: 'all' } as const));
 
@@ -108,7 +109,7 @@ async function snapshot(viewer: Viewer, clock: SimClock): Promise<void> {
 async function untilWaitingBefore(engine: Engine, clock: SimClock, step: number): Promise<void> {
   for (;;) {
     const { move } = await clock.run(engine.handlers['move.state']({}));
-    if (move?.status === 'waiting-step' && move.step === step) return;
+    if (move?.status === 'waiting-step' && move.step === outlineStepId(step)) return;
     await clock.run(sleep(clock, 5));
   }
 }

@@ -100,3 +100,21 @@ describe('bad tables', () => {
     });
   }
 });
+
+describe('a table onto a device that has no size yet', () => {
+  it('loads onto a created device without a live table (as the kernel skips its size check), and the IO flows once it is resumed', async () => {
+    const { dm, clock } = memoryDm([100000, 100000]);
+    await activate(dm, clock, 'lv', '0 4096 linear 7:0 0');
+    dm.create('layer');
+    dm.loadText('layer', '0 4096 linear 7:1 0');
+    // libdm's order for pvmove0: the user's new table is loaded before the layer goes live.
+    dm.loadText('lv', '0 4096 linear 254:1 0');
+    expect(dm.table('lv', 'inactive')).toBe('0 4096 linear 254:1 0');
+    await clock.run(dm.suspend('lv'));
+    await clock.run(dm.resume('layer'));
+    await clock.run(dm.resume('lv'));
+    const data = new Uint8Array(512).fill(7);
+    await clock.run(dm.get('lv').write(8, data));
+    expect(await clock.run(dm.get('layer').read(8, 1))).toEqual(data);
+  });
+});

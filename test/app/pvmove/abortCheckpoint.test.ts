@@ -16,6 +16,7 @@ import { formatTable } from '../../../app/dm/table';
 import { writeSectors } from '../../../app/workload/pattern';
 import { SimClock } from '../../sim/clock';
 import { SimWorkspaceStorage } from '../../sim/simWorkspace';
+import { outlineStepId } from './harness';
 
 const EXT = 2048;
 const SEEDS = [1, 2, 3, 4, 5, 6];
@@ -41,7 +42,7 @@ async function abortAtCheckpoint(seed: number): Promise<void> {
   await until(clock, 'lv0 in sync before its checkpoint', () => {
     const runner = moves.runner!;
     const move = readMove(session.ws.getVg('vg0').vg);
-    return runner.mirrors.length > 0 && runner.mirrors.every((m) => m.control.inSyncRegions === m.control.nrRegions) && !!move && move.runs.every((r) => !r.moved);
+    return runner.mirrors.length > 0 && runner.mirrors.every((m) => m.watch.inSyncRegions === m.watch.nrRegions) && !!move && move.runs.every((r) => !r.moved);
   });
   // Writes in flight make the undo's suspend wait, so the destination's flush (and so the
   // checkpoint's commit) can start before the undo reads the metadata for lv0's table.
@@ -50,7 +51,7 @@ async function abortAtCheckpoint(seed: number): Promise<void> {
   const inFlight = early.map((w) => device.write(w.sector, w.data));
   await clock.run(h['move.control']({ action: 'abort' }));
   await clock.run(Promise.all(inFlight));
-  await until(clock, 'the undo of step 1', () => moves.runner!.steps.find((s) => s.lv === 'lv0' && s.number === 1)!.state === 'undone');
+  await until(clock, 'the undo of step 1', () => moves.runner!.steps.find((s) => s.id === outlineStepId(1))!.state === 'undone');
 
   // LE 7 is on pv2, the run being moved; this write reaches whatever lv0 maps to now.
   const sector = 7 * EXT + 64;

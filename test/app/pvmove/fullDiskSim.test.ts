@@ -17,7 +17,7 @@ import { WRITE_JOURNAL } from '../../../app/workload';
 import { SimClock } from '../../sim/clock';
 import { seedFromEnv, SpaceBudget } from '../../sim/simDisk';
 import { SimWorkspaceStorage } from '../../sim/simWorkspace';
-import { lvLayout } from './harness';
+import { lvLayout, outlineStepId } from './harness';
 
 const RUNS = process.env.SEED ? 1 : 18;
 const LIMIT_MS = 600_000;
@@ -97,10 +97,10 @@ async function sweepRun(seed: number): Promise<string> {
   return `${mode}: ${space.failures.length} ENOSPC, ${pv4.stats.injectedErrors} EIO; first stop: ${first.status}${first.error ? ` (${first.error.slice(0, 60)}…)` : ''}`;
 }
 
-/** Runs the simulated clock until the move waits before `step` (step mode). */
-async function untilStep(engine: Engine, clock: SimClock, step: number): Promise<void> {
+/** Runs the simulated clock until the move waits before step `id` (step mode). */
+async function untilStep(engine: Engine, clock: SimClock, id: string): Promise<void> {
   const reached = new Promise<void>((resolve) => {
-    const check = (m: MoveStateView | null) => m?.status === 'waiting-step' && m.step === step;
+    const check = (m: MoveStateView | null) => m?.status === 'waiting-step' && m.step === id;
     const subscription = engine.subscribe((name, payload) => {
       if (name === 'move.state' && check(payload as MoveStateView)) {
         subscription.dispose();
@@ -111,8 +111,15 @@ async function untilStep(engine: Engine, clock: SimClock, step: number): Promise
   await clock.run(reached, LIMIT_MS);
 }
 
+// Two pvmove0 segments, so one checkpoint is written (LVM2 never checkpoints the last one):
+// the outline splits the destination in two runs, lvm2 caps its segments at 2 MiB.
+const CHECKPOINT_CASES = [
+  { stack: 'outline' as const, request: { ...MOVE, destinations: ['pv4:0-1', 'pv4:5-6'] }, error: /^lv0: LEs (6-7|8-9) are copied to pv4, but their checkpoint could not be written, so the move is paused at its last checkpoint: pv1\.img: no space left/, copyStep: outlineStepId(4) },
+  { stack: 'lvm2' as const, request: { ...MOVE, maxSegmentSizeMiB: 2 }, error: /^lv0: pvmove0 segment 1 is copied to pv4, but its checkpoint could not be written, so the move is paused at its last checkpoint: pv1\.img: no space left/, copyStep: 'copy-1' },
+];
+
 describe('a checkpoint that cannot be written (simulated disk)', () => {
-  it('pauses the move at its last checkpoint with a sentence naming the image, keeps the LV live, and commits the checkpoint on resume', async () => {
+  for (const c of CHECKPOINT_CASES) it(`${c.stack} stack: pauses the move at its last checkpoint with a sentence naming the image, keeps the LV live, and commits the checkpoint on resume`, async () => {
     const seed = 99;
     const random = new SeededRandom(seed);
     const clock = new SimClock();
@@ -120,19 +127,19 @@ describe('a checkpoint that cannot be written (simulated disk)', () => {
     const engine = engineOn(storage, clock, seed);
     await clock.run(engine.handlers['workspace.createDemo']({ path: 'sim:/workspace', scenario: 'seed', force: false }));
     await clock.run(engine.handlers['workload.start']({ vg: 'vg0', lv: 'lv0', pattern: 'randwrite', blockSizeBytes: 4096, iops: 400, seed }));
-    await clock.run(engine.handlers['move.start']({ request: MOVE, options: { stepMode: true, regionSizeSectors: 256 } }));
-    for (let step = 1; step < 4; step += 1) {
-      await untilStep(engine, clock, step);
+    const started = await clock.run(engine.handlers['move.start']({ request: c.request, options: { stack: c.stack, stepMode: true, regionSizeSectors: 256 } }));
+    for (const step of started.steps.slice(0, started.steps.findIndex((s) => s.id === c.copyStep))) {
+      await untilStep(engine, clock, step.id);
       await clock.run(engine.handlers['move.control']({ action: 'next' }));
     }
-    await untilStep(engine, clock, 4);
+    await untilStep(engine, clock, c.copyStep);
     // From here on pv1's metadata area (its first MiB) is full; its extents and pv4 are not.
     const pv1 = storage.disks.get('pv1.img')!;
     pv1.writeFault = (offset) => (offset < 1 << 20 ? new LvmscopeError('NO_SPACE', `pv1.img: no space left for ${offset === 4096 ? 'the header' : 'metadata'} (simulated ENOSPC); free space, then try again.`) : undefined);
     await clock.run(engine.handlers['move.control']({ action: 'setStepMode', stepMode: false }));
     const paused = await clock.run(stopped(engine), LIMIT_MS);
     expect(paused.status).toBe('paused');
-    expect(paused.error).toMatch(/^lv0: LEs 6-9 are copied to pv4, but their checkpoint could not be written, so the move is paused at its last checkpoint: pv1\.img: no space left/);
+    expect(paused.error).toMatch(c.error);
     // The LV stays live while paused: the workload keeps writing (500 ms of simulated time).
     const atPause = (await clock.run(engine.handlers['workload.stop']({}))).writes;
     await clock.run(engine.handlers['workload.start']({ vg: 'vg0', lv: 'lv0', pattern: 'randwrite', blockSizeBytes: 4096, iops: 400, seed: seed + 1 }));

@@ -10,6 +10,7 @@ import { MiB } from '../../../app/base/units';
 import { SEED_LAYOUT, createDemo, type DemoLayout } from '../../../app/session/demo';
 import { nodeClock } from '../../../main/host';
 import { MemoryWorkspaceStorage } from '../../sim/memory';
+import { OUTLINE_STEPS } from '../../../app/pvmove/words';
 
 /** lv0 = pv1:0-2 | pv2:0-2, lv1 = pv2:3-5 | pv3:0-2; pv4 free (two LVs partly on pv2). */
 export const TWO_LV_LAYOUT: DemoLayout = {
@@ -63,11 +64,21 @@ export async function simEnd(t: TestEngine): Promise<MoveStateView> {
   return (await onClock(t, t.engine.handlers['move.state']({}))).move!;
 }
 
+/** The id of the outline's step `n` (1..8) of `lv`: `lv0/suspend` … `lv0/final-table`. */
+export function outlineStepId(n: number, lv = 'lv0'): string {
+  return `${lv}/${OUTLINE_STEPS[n - 1][0]}`;
+}
+
+/** A step's number among its LV's outline steps (1..8), from its id. */
+export function stepNo(step: { id: string }): number {
+  return OUTLINE_STEPS.findIndex(([key]) => step.id.endsWith(`/${key}`)) + 1;
+}
+
 /** Waits (on simulated time, checking every 5 ms) until the move waits before step `n` of `lv`. */
 export async function simStep(t: TestEngine, n: number, lv = 'lv0', limitMs = 60_000): Promise<MoveStateView> {
   for (let waited = 0; waited <= limitMs; waited += 5) {
     const { move } = await onClock(t, t.engine.handlers['move.state']({}));
-    if (move?.status === 'waiting-step' && move.steps.find((s) => s.lv === lv && s.number === n)?.state === 'waiting') return move;
+    if (move?.status === 'waiting-step' && move.steps.find((s) => s.id === outlineStepId(n, lv))?.state === 'waiting') return move;
     await simSleep(t, 5);
   }
   throw new Error(`the move did not wait before step ${n} of ${lv} within ${limitMs} ms of simulated time`);
@@ -93,7 +104,7 @@ export async function waitForEnd(engine: Engine, limitMs = 60_000) {
 export async function waitForStep(engine: Engine, n: number, lv = 'lv0', limitMs = 5000) {
   for (let waited = 0; waited < limitMs; waited += 10) {
     const { move } = await engine.handlers['move.state']({});
-    if (move?.status === 'waiting-step' && move.steps.find((s) => s.lv === lv && s.number === n)?.state === 'waiting') return move;
+    if (move?.status === 'waiting-step' && move.steps.find((s) => s.id === outlineStepId(n, lv))?.state === 'waiting') return move;
     await sleepMs(10);
   }
   throw new Error(`the move did not wait before step ${n} of ${lv} within ${limitMs} ms`);

@@ -162,7 +162,7 @@ class Storm {
     // The engine's log and step events join the trace printed on failure.
     engine.subscribe((name, payload) => {
       if (name === 'log') this.note(`log ${(payload as { message: string }).message}`);
-      if (name === 'move.step') this.note(`step ${(payload as { lv: string }).lv} ${(payload as { number: number }).number} ${(payload as { state: string }).state}`);
+      if (name === 'move.step') this.note(`step ${(payload as { lv: string }).lv} ${(payload as { id: string }).id} ${(payload as { state: string }).state}`);
     });
     const view = await this.run(engine.handlers['workspace.open']({ path: PATH }));
     // The storm's writes are not journaled: the model tells verify.run what each block holds.
@@ -263,8 +263,8 @@ class Storm {
     const fingerprint = () => {
       const r = moves.runner;
       if (!r) return '';
-      const inSync = r.mirrors.filter((m) => m.control.inSyncRegions === m.control.nrRegions).length;
-      return `${r.status} ${r.currentLv} ${r.currentStep} ${inSync} ${this.world.engine.session!.ws.getVg('vg0').vg.seqno}`;
+      const inSync = r.mirrors.filter((m) => m.watch.inSyncRegions === m.watch.nrRegions).length;
+      return `${r.status} ${r.currentLv} ${r.currentStepId} ${inSync} ${this.world.engine.session!.ws.getVg('vg0').vg.seqno}`;
     };
     const before = fingerprint();
     for (let i = 0; i < 4000 && moves.isActive && fingerprint() === before; i += 1) await this.run(sleep(this.world.clock, 0.02));

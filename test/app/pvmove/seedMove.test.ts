@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Engine } from '../../../app/engine';
 import { createNodeHost } from '../../../main/host';
 import type { StepView } from '../../../app/api/move';
-import { lvLayout, sleepMs, waitForEnd, waitForStep } from './harness';
+import { lvLayout, sleepMs, stepNo, waitForEnd, waitForStep } from './harness';
 import { formatTable } from '../../../app/dm/table';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -51,7 +51,7 @@ describe('the seed move (pvmove pv2 pv4) on real image files', () => {
     expect(move.error).toBeNull();
     expect(move.status).toBe('done');
     const done = steps.filter((s) => s.state === 'done');
-    expect(done.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(done.map((s) => stepNo(s))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(done[0].commands).toEqual(['dmsetup suspend vg0-lv0']);
     expect(done[2].commands.join('\n')).toMatch(/12288 8192 mirror core 1 256 2 254:1 12288 7:3 2048/);
     expect(intercepted()).toBeGreaterThan(0);
@@ -72,7 +72,7 @@ describe('the seed move (pvmove pv2 pv4) on real image files', () => {
     for (let n = 1; n <= 4; n += 1) {
       const move = await waitForStep(engine, n);
       expect(move.status).toBe('waiting-step');
-      expect(move.steps.find((s) => s.number === n)!.state).toBe('waiting');
+      expect(move.steps.find((s) => stepNo(s) === n)!.state).toBe('waiting');
       await engine.handlers['move.control']({ action: 'next' });
     }
     // Step 3 recorded the move (pvmove0) before step 4 was let run.
@@ -81,7 +81,7 @@ describe('the seed move (pvmove pv2 pv4) on real image files', () => {
     await engine.handlers['move.control']({ action: 'abort' });
     const move = await waitForEnd(engine);
     expect(move.status).toBe('aborted');
-    expect(steps.some((s) => s.number === 4 && s.state === 'undone')).toBe(true);
+    expect(steps.some((s) => stepNo(s) === 4 && s.state === 'undone')).toBe(true);
     const after = await engine.handlers['workspace.view']({});
     expect(lvLayout(after, 'lv0')).toEqual(['pv1:0-5', 'pv2:0-3', 'pv3:0-4']);
     expect((await engine.handlers['dm.list']({})).devices.map((d) => d.name)).toEqual(['vg0-lv0']);
@@ -102,7 +102,7 @@ describe('the words of the steps', () => {
     const { engine, steps } = await demoEngine();
     await engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { regionSizeSectors: 128 } });
     await waitForEnd(engine);
-    const done = (n: number) => steps.find((s) => s.number === n && s.state === 'done')!;
+    const done = (n: number) => steps.find((s) => stepNo(s) === n && s.state === 'done')!;
     expect(done(4).narration).toMatch(/copies 64 regions of 64 KiB \(4\.0 MiB\)/);
     expect(done(3).narration).toMatch(/seqno \d+ → \d+/);
     expect(done(7).narration).toMatch(/seqno \d+ → \d+/);

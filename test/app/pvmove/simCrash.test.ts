@@ -5,7 +5,8 @@
 // move is reported or resolved, every write acknowledged AND covered by a flush that completed
 // before the crash is intact (later writes may or may not be there), and the resumed (or
 // restarted) move completes without changing a byte. Seeded: each run prints the command that
-// replays it; SEED=<n> replays one.
+// replays it; SEED=<n> replays one. Both stacks: the outline, and lvm2 with four 1-extent
+// pvmove0 segments (so the crash lands before, between and after checkpoints).
 
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../app/engine';
@@ -16,6 +17,7 @@ import { SimClock } from '../../sim/clock';
 import { seedFromEnv } from '../../sim/simDisk';
 import { SimWorkspaceStorage } from '../../sim/simWorkspace';
 import { lvLayout } from './harness';
+import { MOVE_STACKS, type MoveStack } from '../../../app/api/move';
 
 const BEFORE = ['pv1:0-5', 'pv2:0-3', 'pv3:0-4'];
 const AFTER = ['pv1:0-5', 'pv4:0-3', 'pv3:0-4'];
@@ -73,7 +75,12 @@ function checkDurable(data: Uint8Array, history: Map<number, BlockHistory>): str
   return problems;
 }
 
-async function crashRun(seed: number): Promise<void> {
+/** The lvm2 stack runs the seed move as four 1-extent pvmove0 segments, so crashes land between checkpoints. */
+function moveRequest(stack: MoveStack) {
+  return { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' as const, ...(stack === 'lvm2' ? { maxSegmentSizeMiB: 1 } : {}) };
+}
+
+async function crashRun(seed: number, stack: MoveStack): Promise<void> {
   const random = new SeededRandom(seed);
   let clock = new SimClock();
   const storage = new SimWorkspaceStorage(clock, random, [0, 0.3]);
@@ -81,7 +88,7 @@ async function crashRun(seed: number): Promise<void> {
   await clock.run(first.handlers['workspace.createDemo']({ path: 'sim:/workspace', scenario: 'seed', force: false }));
   const history = new Map<number, BlockHistory>();
   void writer(first, clock, random, history).catch(() => undefined);
-  await clock.run(first.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { rateBytesPerSec: 4 * 1024 * 1024, regionSizeSectors: 256 } }));
+  await clock.run(first.handlers['move.start']({ request: moveRequest(stack), options: { stack, rateBytesPerSec: 4 * 1024 * 1024, regionSizeSectors: 256 } }));
   const crashAtMs = random.int(1600);
   await clock.run(sleep(clock, crashAtMs));
   const moveAtCrash = first.open().moves.state();
@@ -97,8 +104,8 @@ async function crashRun(seed: number): Promise<void> {
   const afterCrash = await clock.run(device.read(0, LV_SECTORS));
   expect(checkDurable(afterCrash, history), `crash at ${crashAtMs} ms, step ${moveAtCrash?.step} ${moveAtCrash?.status}`).toEqual([]);
 
-  if (moving) await clock.run(engine.handlers['move.resume']({ vg: 'vg0', options: {} }));
-  else if (lvLayout(view, 'lv0')[1] === BEFORE[1]) await clock.run(engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: {} }));
+  if (moving) await clock.run(engine.handlers['move.resume']({ vg: 'vg0', options: { stack } }));
+  else if (lvLayout(view, 'lv0')[1] === BEFORE[1]) await clock.run(engine.handlers['move.start']({ request: moveRequest(stack), options: { stack } }));
   if (engine.open().moves.runner) {
     await clock.run(engine.open().moves.whenFinished());
     expect(engine.open().moves.state()!.status).toBe('done');
@@ -111,17 +118,19 @@ async function crashRun(seed: number): Promise<void> {
   expect(Buffer.compare(moved, afterCrash), 'the resumed move changed lv0 bytes').toBe(0);
 }
 
-describe('pvmove on the simulated disk with power loss', () => {
-  const base = seedFromEnv();
-  for (let i = 0; i < RUNS; i += 1) {
-    const seed = (base + i) >>> 0;
-    it(`seed ${seed}: after a crash that drops unflushed writes, flushed writes are intact and the move completes`, async () => {
-      try {
-        await crashRun(seed);
-      } catch (e) {
-        console.error(`pvmove sim crash failed with seed ${seed}; replay: SEED=${seed} npx vitest run --project unit test/app/pvmove/simCrash.test.ts`);
-        throw e;
-      }
-    });
-  }
-});
+for (const stack of MOVE_STACKS) {
+  describe(`pvmove (${stack} stack) on the simulated disk with power loss`, () => {
+    const base = seedFromEnv();
+    for (let i = 0; i < RUNS; i += 1) {
+      const seed = (base + i) >>> 0;
+      it(`seed ${seed}: after a crash that drops unflushed writes, flushed writes are intact and the move completes`, async () => {
+        try {
+          await crashRun(seed, stack);
+        } catch (e) {
+          console.error(`pvmove sim crash (${stack}) failed with seed ${seed}; replay: SEED=${seed} npx vitest run --project unit test/app/pvmove/simCrash.test.ts -t ${stack}`);
+          throw e;
+        }
+      });
+    }
+  });
+}

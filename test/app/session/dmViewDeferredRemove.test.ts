@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../app/engine';
 import { createNodeHost } from '../../../main/host';
+import { stepNo } from '../pvmove/harness';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -17,7 +18,7 @@ afterEach(async () => {
 async function waitFor(engine: Engine, done: (status: string, waitingStep: number | undefined) => boolean): Promise<void> {
   for (let i = 0; i < 400; i += 1) {
     const { move } = await engine.handlers['move.state']({});
-    if (move && done(move.status, move.steps.find((s) => s.state === 'waiting')?.number)) return;
+    if (move && done(move.status, (() => { const w = move.steps.find((s) => s.state === 'waiting'); return w ? stepNo(w) : undefined; })())) return;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error('the move did not reach the expected step within 10 s');

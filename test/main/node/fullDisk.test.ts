@@ -17,6 +17,7 @@ import { WRITE_JOURNAL } from '../../../app/workload';
 import { createNodeHost } from '../../../main/host';
 import { LOCK_FILE } from '../../../main/node/fileStorage';
 import { cli, isOneSentence } from '../cli/run';
+import { outlineStepId } from '../../app/pvmove/harness';
 
 /** A tmpfs of `sizeMiB` mounted on a fresh folder, with a filler that can use it all up. */
 class SmallDisk {
@@ -137,7 +138,7 @@ function moveState(engine: Engine, accept: (m: MoveStateView) => boolean, what: 
 async function startMoveUpTo(engine: Engine, step: number): Promise<void> {
   await engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { stepMode: true } });
   for (let next = 1; next <= step; next += 1) {
-    await moveState(engine, (m) => m.status === 'waiting-step' && m.step === next, `waiting before step ${next}`);
+    await moveState(engine, (m) => m.status === 'waiting-step' && m.step === outlineStepId(next), `waiting before step ${next}`);
     if (next < step) await engine.handlers['move.control']({ action: 'next' });
   }
 }
