@@ -1,12 +1,13 @@
 // Proves the live move survives random interleavings of its controls (the TigerBeetle
 // simulator habit): one seed derives a small random layout (3-5 PVs, 1-3 LVs of 1-3 pieces),
-// a random move (sources with or without PE ranges, destinations, -n LV, alloc policy, region
+// a random move (either stack; sources with or without PE ranges, destinations, -n LV, alloc
+// policy, max segment size, region
 // size, rate, step mode) and a random sequence, at random simulated moments, of pause /
 // resume, setRate (0, tiny, normal), step mode on / off, next, abort, engine workloads, a
 // second move, a whole-LV verify, and at most one crash (power loss, or a killed process)
 // followed by a reopen and a resume or an abort of the recorded move. Everything runs on
 // SimDisks under a SimClock, so a run is deterministic and takes no real time. After each
-// run: the move ended (done or aborted — never failed, never hung), no -orig device is left,
+// run: the move ended (done or aborted — never failed, never hung), no -orig or pvmove0 device is left,
 // every LV is active with the table lvTable gives for the committed metadata, the metadata
 // validates and holds no pvmove0, no IO is pending anywhere in the dm stack, every block holds
 // what was acknowledged (after a crash: its last flushed write or a later one, simCrash's
@@ -18,7 +19,7 @@ import { Engine } from '../../../app/engine';
 import { LvmscopeError } from '../../../app/base/result';
 import { SeededRandom, sleep } from '../../../app/base/clock';
 import { KiB, MiB } from '../../../app/base/units';
-import type { MoveOptions } from '../../../app/api/move';
+import { MOVE_STACKS, type MoveOptions } from '../../../app/api/move';
 import type { VgView } from '../../../app/api/views';
 import { createDemo, type DemoLayout } from '../../../app/session/demo';
 import { lvKey } from '../../../app/workload';
@@ -82,16 +83,18 @@ function randomRequest(random: SeededRandom, vg: VgView): MoveRequestView {
   const destinations = others.filter(() => random.next() < 0.5).map((p) => p.name);
   const lv = random.next() < 0.25 ? pick(random, vg.lvs.filter((l) => !l.hidden)).name : undefined;
   const alloc = pick(random, ['normal', 'normal', 'contiguous', 'anywhere'] as const);
-  return { vg: vg.name, sources, destinations, alloc, ...(lv ? { lv } : {}) };
+  const maxSegmentSizeMiB = random.next() < 0.3 ? 1 + random.int(3) : undefined;
+  return { vg: vg.name, sources, destinations, alloc, ...(lv ? { lv } : {}), ...(maxSegmentSizeMiB ? { maxSegmentSizeMiB } : {}) };
 }
 
 function randomOptions(random: SeededRandom): MoveOptions {
   const regionSizeSectors = 2 ** (3 + random.int(8));
   const rate = pick(random, [undefined, 0, 64 * KiB, 256 * KiB, 512 * KiB, 2 * MiB, 1]);
-  return { regionSizeSectors, ...(rate === undefined ? {} : { rateBytesPerSec: rate }), ...(random.next() < 0.2 ? { stepMode: true } : {}) };
+  const stack = pick(random, MOVE_STACKS);
+  return { stack, regionSizeSectors, ...(rate === undefined ? {} : { rateBytesPerSec: rate }), ...(random.next() < 0.2 ? { stepMode: true } : {}) };
 }
 
-type MoveRequestView = { vg: string; sources: string[]; destinations: string[]; alloc: 'normal' | 'contiguous' | 'anywhere'; lv?: string };
+type MoveRequestView = { vg: string; sources: string[]; destinations: string[]; alloc: 'normal' | 'contiguous' | 'anywhere'; lv?: string; maxSegmentSizeMiB?: number };
 
 interface World {
   clock: SimClock;
@@ -388,7 +391,7 @@ class Storm {
     this.problems.push(...vgProblems(open.vg).map((p) => `${label}: metadata: ${p}`));
     if (readMove(open.vg) || open.vg.lvs.some((l) => l.name.startsWith('pvmove') || l.status.includes('LOCKED'))) this.problems.push(`${label}: the metadata still holds a move`);
     for (const d of session.dm.list()) {
-      if (d.name.endsWith('-orig')) this.problems.push(`${label}: ${d.name} is left behind`);
+      if (d.name.endsWith('-orig') || d.name.endsWith('-pvmove0')) this.problems.push(`${label}: ${d.name} is left behind`);
       if (d.state !== 'ACTIVE' || d.inFlight || d.deferred) this.problems.push(`${label}: ${d.name} is ${d.state} with ${d.inFlight} IO in flight and ${d.deferred} deferred`);
     }
     if (session.dm.copier.queuedJobs || session.dm.copier.inFlightChunks) this.problems.push(`${label}: the copier still has ${session.dm.copier.queuedJobs} jobs and ${session.dm.copier.inFlightChunks} chunks`);
