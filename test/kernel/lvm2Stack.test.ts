@@ -57,13 +57,13 @@ async function buildImages(dir: string, layout: MoveLayout) {
 describe.skipIf(noKernel)('the lvm2 stack against the real LVM2 pvmove in the kernel', () => {
   for (const layout of MOVE_LAYOUTS) {
     describe(`layout ${layout.name}`, () => {
-      let kernel: KernelTraceRun & { cached: boolean };
+      let kernel: KernelTraceRun & { cached: boolean; attempts: number };
       let lvmscope: LvmscopeTraceRun | undefined;
       const segments = layout.layerSegmentExtents.length;
 
       beforeAll(async () => {
         kernel = await kernelTrace(workDir(), layout, (dir) => buildImages(dir, layout));
-        const where = kernel.cached ? 'cached trace' : `guest run ${kernel.guestMs} ms`;
+        const where = kernel.cached ? 'cached trace' : `guest run ${kernel.guestMs} ms, attempt ${kernel.attempts}`;
         console.log(`${layout.name}: kernel trace (${where}): ${kernel.trace.states.length} metadata states, ${kernel.trace.tables.length} distinct table states from ${kernel.samples} consistent samples in ${kernel.loops} loops`);
       });
 
