@@ -29,7 +29,7 @@ const lvm2 = (doneUpTo = 0) =>
       ['commit', null],
       ['resume', null],
       ['copy-1', 'lv0'],
-      ['checkpoint-1', null],
+      ['checkpoint-1', 'lv0'],
       ['copy-2', 'lv1'],
       ['finish', null],
       ['remove-layer', null],
@@ -50,12 +50,14 @@ describe('wait.step finds its step', () => {
     expect(findWaitedSteps(outline(['lv0', 'lv1']), 4, 'lv1')?.map((s) => s.id)).toEqual(['lv1/copy']);
     expect(findWaitedSteps(outline(['lv0']), 9, 'lv0')).toBeNull();
     expect(findWaitedSteps(lvm2(), 1, 'lv1')?.map((s) => s.id)).toEqual(['copy-2']);
+    expect(findWaitedSteps(lvm2(), 2, 'lv0')?.map((s) => s.id)).toEqual(['checkpoint-1']);
   });
 
   it("by its position within any LV's steps when no LV is named", () => {
     expect(findWaitedSteps(outline(['lv0', 'lv1']), 4)?.map((s) => s.id)).toEqual(['lv0/copy', 'lv1/copy']);
     // lvm2's steps on the whole move (lv null) count as one list of their own.
-    expect(findWaitedSteps(lvm2(), 5)?.map((s) => s.id)).toEqual(['checkpoint-1']);
+    expect(findWaitedSteps(lvm2(), 5)?.map((s) => s.id)).toEqual(['finish']);
+    expect(findWaitedSteps(lvm2(), 2)?.map((s) => s.id)).toEqual(['suspend', 'checkpoint-1']);
   });
 });
 
