@@ -52,6 +52,8 @@ export interface LayerLayout {
   arrows: Array<DiagramArrow & { loadedNotLive?: boolean }>;
   /** A bracket over the pvmove0 range each user target maps onto. */
   brackets: Array<{ x1: number; x2: number; y: number }>;
+  /** Why pvmove0's row is empty or holds only its table's targets: one sentence, in lines that fit the width (else empty). */
+  note: string[];
 }
 
 export interface LayerDiagramInput {
@@ -66,7 +68,7 @@ export interface LayerDiagramInput {
   devices: readonly DmDeviceView[];
   pvs: readonly Pick<PvView, 'name' | 'devno'>[];
   extentSectors: number;
-  /** The move's mirrors (progress.mirrors), for the percentage of the mirroring segment. */
+  /** The move's mirrors (progress.mirrors, else what pvmove0's status says), for the percentage of the mirroring segment. */
   mirrors: readonly MirrorProgressView[];
   widthPx: number;
 }
@@ -83,6 +85,17 @@ export function plannedSegments(plan: Pick<MovePlanView, 'moves'>): LayerSegment
 
 /** Width of a text in the diagram's monospace labels. */
 export const textWidthPx = (text: string, fontPx: number): number => Math.ceil(text.length * fontPx * 0.62);
+
+/** `text` broken at spaces into lines that fit `widthPx` at `fontPx` (a word longer than a line keeps its own line). */
+export function wrapText(text: string, widthPx: number, fontPx: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ').filter(Boolean)) {
+    const last = lines.at(-1);
+    if (last !== undefined && textWidthPx(`${last} ${word}`, fontPx) <= widthPx) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
 
 /** The first candidate that fits `widthPx` at `fontPx`, else ''. */
 export function fitText(candidates: readonly string[], widthPx: number, fontPx: number): string {
@@ -136,7 +149,7 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const sectorOf = (le: number) => le * input.extentSectors;
   const targetAt = (segment: LayerSegmentView) => layerTargets.find((t) => t.startSector <= sectorOf(segment.layerLe) && sectorOf(segment.layerLe) < t.startSector + t.lengthSectors);
 
-  const segments = segmentRow(input, (s) => mappingOf(targetAt(s), s, pvDevno), layerLoadedNotLive);
+  const segments = input.segments.length > 0 ? segmentRow(input, (s) => mappingOf(targetAt(s), s, pvDevno), layerLoadedNotLive) : tableOnlyRow(layerTargets, input.widthPx, layerLoadedNotLive);
   /** x of a pvmove0 sector in row 2 (segments are drawn in layer order, each with its own width). */
   const xOfLayerSector = (sector: number): number => {
     for (let i = 0; i < segments.length; i += 1) {
@@ -152,7 +165,34 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const { arrows, brackets } = userArrows(input, users, xOfLayerSector);
   const pvs = pvRow(segments, widthPx, label, pvDevno);
   arrows.push(...segmentArrows(segments, pvs, layerLoadedNotLive));
-  return { width: widthPx, height: R.height, users, layerHeader, layerLoadedNotLive, segments, pvs, arrows, brackets };
+  return { width: widthPx, height: R.height, users, layerHeader, layerLoadedNotLive, segments, pvs, arrows, brackets, note: wrapText(layerNote(input, segments.length) ?? '', widthPx - 16, 11) };
+}
+
+/** One sentence under pvmove0's header when it has no segments to draw: why. */
+function layerNote(input: LayerDiagramInput, drawn: number): string | null {
+  if (drawn > 0) return input.segments.length === 0 ? 'The first finishing commit resolved every segment onto its destination: the LVs map straight to it, and pvmove0\'s targets are error until the second commit removes it.' : null;
+  if (input.layerDevice) return 'pvmove0 exists but has no table yet.';
+  if (input.recorded) return 'pvmove0 is recorded in the metadata, but no device is active for it.';
+  return 'No pvmove0 now. During an lvm2-stack move it sits here, below the LVs, with one segment per moved range.';
+}
+
+/**
+ * pvmove0's row from its table alone, when the metadata no longer lists its segments (after
+ * the first finishing commit its targets are `error`): one box per target.
+ */
+function tableOnlyRow(targets: readonly TableTarget[], widthPx: number, loadedNotLive: boolean): SegmentBox[] {
+  const R = LAYER_ROWS;
+  const widths = shareWidths(targets.map((t) => t.lengthSectors), targets.map(() => false), widthPx, 34);
+  let x = 0;
+  return targets.map((t, i) => {
+    const width = widths[i];
+    const mapping: SegmentBox['mapping'] = t.type === 'error' ? 'error' : 'none';
+    const room = width - 14;
+    const lines = [fitText([`target ${i + 1}: ${t.type}`, t.type], room, 12), fitText([mapping === 'error' ? 'IO here fails: nothing maps onto it now' : '', 'unused'], room, 11), ''];
+    const box: SegmentBox = { x, y: R.segmentY, width, height: R.segmentH, label: `target ${i + 1}`, sublabel: '', kind: 'other', live: !loadedNotLive, segment: i + 1, state: 'done', mapping, lines, grid: null, fromPv: '', toPv: '' };
+    x += width;
+    return box;
+  });
 }
 
 function layerSublabel(input: LayerDiagramInput, loadedNotLive: boolean): string {
@@ -181,9 +221,12 @@ function userColumns(input: LayerDiagramInput, label: (devno: string) => string)
     let x = x0;
     const boxes = targets.map((t, k): DiagramBox => {
       const devno = t.devices[0]?.devno ?? '';
+      const offset = t.devices[0]?.offsetSectors ?? 0;
+      // Labels are shortened to fit their box: a narrow range of many keeps what tells them apart.
+      const room = widths[k] - 16;
       const box: DiagramBox = onLayer[k]
-        ? { x, y: R.userTargetY, width: widths[k], height: R.userTargetH, label: 'pvmove0', sublabel: `linear ${devno} @${t.devices[0]?.offsetSectors ?? 0}`, kind: 'identity', live: !loadedNotLive }
-        : { x, y: R.userTargetY, width: widths[k], height: R.userTargetH, label: t.type === 'linear' ? label(devno) : t.type, sublabel: t.devices[0] ? `${devno} @${t.devices[0].offsetSectors}` : '', kind: t.type === 'linear' ? 'linear' : 'other', pv: t.type === 'linear' ? label(devno) : undefined, live: !loadedNotLive };
+        ? { x, y: R.userTargetY, width: widths[k], height: R.userTargetH, label: fitText(['pvmove0', 'pvm0'], room, 12), sublabel: fitText([`${devno} @${offset}`, `@${offset}`], room, 11), kind: 'identity', live: !loadedNotLive }
+        : { x, y: R.userTargetY, width: widths[k], height: R.userTargetH, label: fitText([t.type === 'linear' ? label(devno) : t.type], room, 12), sublabel: t.devices[0] ? fitText([`${devno} @${offset}`, `@${offset}`], room, 11) : '', kind: t.type === 'linear' ? 'linear' : 'other', pv: t.type === 'linear' ? label(devno) : undefined, live: !loadedNotLive };
       x += widths[k];
       return box;
     });
@@ -201,7 +244,9 @@ function segmentRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) 
   let x = 0;
   return input.segments.map((s, i) => {
     const mapping = mappingFor(s);
-    const state: SegmentBox['state'] = input.recorded ? s.state : 'planned';
+    // The metadata calls a segment mirroring only while its copy runs; one that is in sync and
+    // waits for its checkpoint is still mirrored by the table, and is drawn so.
+    const state: SegmentBox['state'] = !input.recorded ? 'planned' : s.state === 'waiting' && mapping === 'mirror' ? 'mirroring' : s.state;
     const width = widths[i];
     const box: SegmentBox = {
       x, y: R.segmentY, width, height: R.segmentH, label: `segment ${s.index}`, sublabel: '', kind: mapping === 'mirror' ? 'mirror' : 'other', live: !loadedNotLive,
@@ -262,7 +307,7 @@ function userArrows(input: LayerDiagramInput, users: readonly UserColumn[], xOfL
 /** Row 3: the PVs the segments come from and go to, each under the segments that use it. */
 function pvRow(segments: readonly SegmentBox[], widthPx: number, label: (devno: string) => string, pvDevno: (pv: string) => string | undefined): DiagramBox[] {
   const R = LAYER_ROWS;
-  const names = [...new Set(segments.flatMap((s) => [s.fromPv, s.toPv]))];
+  const names = [...new Set(segments.flatMap((s) => [s.fromPv, s.toPv]))].filter((name) => name !== '');
   const boxes = names.map((name): DiagramBox => {
     const users = segments.filter((s) => s.fromPv === name || s.toPv === name);
     const centre = users.reduce((a, s) => a + s.x + s.width / 2, 0) / users.length;
@@ -288,6 +333,8 @@ function segmentArrows(segments: readonly SegmentBox[], pvs: readonly DiagramBox
     if (s.mapping === 'mirror') return [to(s.fromPv, s.x + s.width * 0.25, 'source-leg'), to(s.toPv, s.x + s.width * 0.75, 'destination-leg')];
     if (s.mapping === 'destination') return [to(s.toPv, mid, 'linear')];
     if (s.mapping === 'source') return [to(s.fromPv, mid, 'linear')];
-    return [];
+    // A planned segment is still its LV's range on the source: drawn dashed, as not live.
+    const planned = s.state === 'planned' && s.mapping === 'none' ? to(s.fromPv, mid, 'linear') : null;
+    return planned ? [{ ...planned, loadedNotLive: true }] : [];
   }).filter((a): a is NonNullable<typeof a> => a !== null);
 }

@@ -88,7 +88,7 @@ function PresentationTop() {
         {/* The copy-rate limit the engine applies (not a measured speed): say so. */}
         {progress ? `${progress.percent.toFixed(0)}% copied · ` : ''}rate {speedLabel(progress ? progress.rateBytesPerSec : rate)}
         {progress && progress.interceptedWrites > 0 ? ` · ${progress.interceptedWrites} intercepted` : ''}
-        {progress && ACTIVE.includes(status) ? ` · ${crashCostText(progress.crashCostBytes)}` : ''}
+        {progress && ACTIVE.includes(status) ? ` · ${crashCostText(progress.crashCostBytes).replace(/^a crash now/, 'crash now')}` : ''}
       </span>
       <StackToggle />
       {error && <span className="pres-error" role="alert">{error}</span>}

@@ -32,7 +32,6 @@ export function LayerDiagram() {
   const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
   const devices = useAppStore((s) => s.devices.list);
   const selected = useAppStore((s) => (s.ui.selection?.kind === 'segment' ? s.ui.selection.lv : null));
-  const progressMirrors = useAppStore((s) => s.move.progress?.mirrors);
   const lvNames = move ? move.plan.lvs : [selected ?? vg?.lvs.find((l) => !l.hidden && l.dmName)?.name].filter((x): x is string => !!x);
   const users = useMemo(() => lvNames.map((name) => devices.find((d) => d.name === vg?.lvs.find((l) => l.name === name)?.dmName)).filter((d): d is DmDeviceView => !!d), [lvNames.join(','), devices, vg]); // eslint-disable-line react-hooks/exhaustive-deps
   const layerDevice = devices.find((d) => d.name === (move?.layer?.device ?? layerDeviceName(vg?.name ?? 'vg0'))) ?? null;
@@ -41,13 +40,13 @@ export function LayerDiagram() {
   const statusMirrors = useMemo(() => (layerDevice ? mirrorsFromStatus(layerDevice, (sector) => segments.find((s) => s.layerLe * extentSectors === sector)?.index ?? 1) : []), [layerDevice, segments, extentSectors]);
   const mirrors = useShownMirrors(statusMirrors);
   const layout = useMemo(
-    () => layerDiagramLayout({ users, layerDevice, segments, recorded, devices, pvs: vg?.pvs ?? [], extentSectors, mirrors: progressMirrors ?? [], widthPx: width }),
-    [users, layerDevice, segments, recorded, devices, vg, extentSectors, progressMirrors, width],
+    () => layerDiagramLayout({ users, layerDevice, segments, recorded, devices, pvs: vg?.pvs ?? [], extentSectors, mirrors, widthPx: width }),
+    [users, layerDevice, segments, recorded, devices, vg, extentSectors, mirrors, width],
   );
   const subject = `${users.map((u) => u.name).join(', ') || 'no LV'} over ${layerDevice?.name ?? 'pvmove0'}`;
   return (
     <>
-      <DiagramTitle text={`Live move (${STACK_TITLES.lvm2}): ${subject}`} />
+      <DiagramTitle text={`Live move · ${STACK_TITLES.lvm2}: ${subject}`} />
       <MoveFigures mirrors={mirrors} />
       <MoveLvs />
       <GridLegend />
@@ -81,7 +80,11 @@ function LayerSvg({ layout, subject, mirrors, statusMirrors }: { layout: LayerLa
         {layout.brackets.map((b, i) => <path key={`b${i}`} d={`M${b.x1 + 2},${b.y + 4} L${b.x1 + 2},${b.y} L${b.x2 - 2},${b.y} L${b.x2 - 2},${b.y + 4}`} className="bracket" />)}
         {layout.arrows.map((a, i) => <path key={`a${i}`} d={a.path} className={`arrow arrow-${a.kind}${a.loadedNotLive ? ' loaded-not-live' : ''}`} markerEnd="url(#arrow)" />)}
         <Box box={layout.layerHeader} className={`device temp layer-device${layout.layerHeader.sublabel.includes('DEFERRED REMOVE') ? ' removing' : ''}`} testId="layer-device" />
-        {layout.segments.length === 0 && <text x={8} y={layout.layerHeader.y + layout.layerHeader.height + 22} className="box-sublabel" data-testid="layer-empty">{layout.layerHeader.sublabel}</text>}
+        {layout.note.length > 0 && (
+          <text x={8} y={layout.segments.length ? layout.segments[0].y + layout.segments[0].height + 20 : layout.layerHeader.y + layout.layerHeader.height + 22} className="box-sublabel layer-note" data-testid="layer-note">
+            {layout.note.map((line, i) => <tspan key={i} x={8} dy={i === 0 ? 0 : 15}>{line}</tspan>)}
+          </text>
+        )}
         {layout.segments.map((s) => <SegmentView key={s.segment} segment={s} />)}
         {layout.pvs.map((b) => <Box key={b.pv} box={b} className="target pv" fill={colors.pv.get(b.pv ?? '')} testId={`layer-pv-${b.pv}`} />)}
       </svg>

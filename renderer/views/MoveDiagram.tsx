@@ -57,7 +57,7 @@ function OutlineDiagram() {
   const mirrors = useShownMirrors(statusMirrors);
   return (
     <>
-      <DiagramTitle text={`Live move (${STACK_TITLES.outline}): ${lv ? `${lv.name} = ${lvLayoutText(lv)}` : 'no LV'}`} />
+      <DiagramTitle text={`Live move · ${STACK_TITLES.outline}: ${lv ? `${lv.name} = ${lvLayoutText(lv)}` : 'no LV'}`} />
       <MoveFigures mirrors={mirrors} />
       <MoveLvs />
       <GridLegend />

@@ -79,7 +79,7 @@ export function PlanDialog() {
           <dt>Region size</dt><dd>{formatBytes(settings.regionSizeSectors * 512)} ({Math.ceil(plan.bytes / (settings.regionSizeSectors * 512))} regions){settings.stepMode ? ' · step mode: waits at each step for Next' : ''}</dd>
           <dt>Stack</dt>
           <dd className="plan-stack">
-            <StackChoice name="plan-stack" testIdPrefix="plan-stack" value={settings.stack} disabledReason={null} onChange={(stack) => { setSettings({ stack }); void actions.replan(settings.maxSegmentSizeMiB); }} />
+            <StackChoice name="plan-stack" testIdPrefix="plan-stack" legendHidden value={settings.stack} disabledReason={null} onChange={(stack) => { setSettings({ stack }); void actions.replan(settings.maxSegmentSizeMiB); }} />
             {settings.stack === 'lvm2' && <MaxSegmentSize key={String(request.maxSegmentSizeMiB ?? '')} value={request.maxSegmentSizeMiB ?? null} onApply={(mib) => void actions.replan(mib)} />}
             {settings.stack === 'lvm2' && <span className="muted" data-testid="plan-segments"> pvmove0: {plan.moves.length} segment{plan.moves.length === 1 ? '' : 's'}</span>}
           </dd>

@@ -9,10 +9,11 @@ export const STACK_HINTS: Record<MoveStack, string> = {
   lvm2: 'LVM2 2.03: a hidden pvmove0 device below the LVs, one segment mirrored at a time, a checkpoint and reload after each segment, two finishing commits.',
 };
 
-export function StackChoice({ value, onChange, disabledReason, name, testIdPrefix }: { value: MoveStack; onChange: (stack: MoveStack) => void; disabledReason: string | null; name: string; testIdPrefix: string }) {
+/** `legendHidden`: where a label beside it already says "Stack", the legend is for screen readers only. */
+export function StackChoice({ value, onChange, disabledReason, name, testIdPrefix, legendHidden = false }: { value: MoveStack; onChange: (stack: MoveStack) => void; disabledReason: string | null; name: string; testIdPrefix: string; legendHidden?: boolean }) {
   return (
     <fieldset className="stack-choice" title={disabledReason ?? undefined}>
-      <legend>Stack</legend>
+      <legend className={legendHidden ? 'visually-hidden' : undefined}>Stack</legend>
       {MOVE_STACKS.map((stack) => (
         <label key={stack} title={disabledReason ?? STACK_HINTS[stack]}>
           <input type="radio" name={name} data-testid={`${testIdPrefix}-${stack}`} value={stack} checked={value === stack} disabled={disabledReason !== null} onChange={() => onChange(stack)} /> {STACK_TITLES[stack]}

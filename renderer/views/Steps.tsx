@@ -1,7 +1,8 @@
 // The move's steps as a timeline: whatever list the move's stack gives (the outline's eight
 // steps per LV, or the lvm2 stack's pvmove0 phases and one copy per segment), the current step
-// highlighted, one narration sentence per step and the equivalent dmsetup / lvm commands. In
-// step mode the move waits before each step until Next.
+// highlighted, one narration sentence per step and the equivalent dmsetup / lvm commands (in a
+// list longer than the outline's eight, the commands of the other steps fold away, so the list
+// stays readable). In step mode the move waits before each step until Next.
 import { STACK_TITLES } from '../../app/api/move';
 import { useActions } from '../actions';
 import { useAppStore } from '../storeContext';
@@ -41,12 +42,24 @@ export function Steps() {
                 {severalLvs && <span className="step-lv mono">{step.lv ?? 'all LVs'}</span>}
                 <span className="step-state">{stepStateLabel(step.state, move?.status ?? null)}</span>
               </div>
-              <p className="step-narration">{step.narration}</p>
-              {step.commands.length > 0 && <pre className="step-commands mono">{step.commands.join('\n')}</pre>}
+              {step.narration && <p className="step-narration">{step.narration}</p>}
+              {step.commands.length > 0 && <StepCommands commands={step.commands} open={isCurrent || step.state === 'failed' || steps.length <= 8} />}
             </li>
           );
         })}
       </ol>
     </section>
+  );
+}
+
+/** A step's commands: shown, or folded behind a summary a click opens. */
+function StepCommands({ commands, open }: { commands: readonly string[]; open: boolean }) {
+  const text = <pre className="step-commands mono">{commands.join('\n')}</pre>;
+  if (open) return text;
+  return (
+    <details className="step-commands-folded">
+      <summary>dmsetup / lvm commands</summary>
+      {text}
+    </details>
   );
 }

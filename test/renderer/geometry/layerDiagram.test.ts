@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { LayerSegmentView } from '../../../app/api/move';
 import type { DmDeviceView } from '../../../app/api/views';
 import { parseTable } from '../../../app/dm/table';
-import { fitText, layerDiagramLayout, plannedSegments, shareWidths, textWidthPx, type LayerDiagramInput } from '../../../renderer/geometry/layerDiagram';
+import { fitText, layerDiagramLayout, plannedSegments, shareWidths, textWidthPx, wrapText, type LayerDiagramInput } from '../../../renderer/geometry/layerDiagram';
 
 /** A device whose live table is written as dmsetup lines. */
 function device(name: string, devno: string, live: string[] | null, patch: Partial<DmDeviceView> = {}): DmDeviceView {
@@ -93,6 +93,18 @@ describe('the lvm2 diagram geometry', () => {
     expect(layout.segments).toEqual([]);
     expect(layout.pvs).toEqual([]);
     expect(layout.layerHeader.sublabel).toMatch(/no pvmove0: the LVs map straight onto their PVs/);
+    expect(layout.note.join(' ')).toMatch(/^No pvmove0 now\. During an lvm2-stack move it sits here/);
+    for (const line of layout.note) expect(textWidthPx(line, 11)).toBeLessThanOrEqual(1000 - 16);
+  });
+
+  it('draws pvmove0\'s targets from its table once the metadata lists no segments (between the two finishing commits)', () => {
+    const layer = device('vg0-pvmove0', '254:1', ['0 8192 error']);
+    const user = device('vg0-lv0', '254:0', ['0 12288 linear 7:0 2048', '12288 8192 linear 7:3 2048', '20480 10240 linear 7:2 2048']);
+    const layout = layerDiagramLayout(input({ users: [user], layerDevice: layer, devices: [user, layer], segments: [], widthPx: 400 }));
+    expect(layout.segments.map((s) => `${s.mapping}:${s.lines[0]}`)).toEqual(['error:target 1: error']);
+    expect(layout.pvs).toEqual([]);
+    expect(layout.note.length).toBeGreaterThan(1);
+    for (const line of layout.note) expect(textWidthPx(line, 11)).toBeLessThanOrEqual(400 - 16);
   });
 
   it('puts two LVs side by side, each pointing at its own range of pvmove0', () => {
@@ -134,6 +146,11 @@ describe('width sharing and text fitting', () => {
     const floored = shareWidths([100, 1, 1], [false, false, false], 100, 20);
     expect(floored[1]).toBeCloseTo(20);
     expect(floored.reduce((a, b) => a + b, 0)).toBeCloseTo(100);
+  });
+
+  it('wraps a sentence at spaces into lines that fit', () => {
+    expect(wrapText('one two three four', textWidthPx('one two', 11), 11)).toEqual(['one two', 'three', 'four']);
+    expect(wrapText('', 100, 11)).toEqual([]);
   });
 
   it('takes the first text that fits, else nothing', () => {
