@@ -17,8 +17,9 @@
 // seconds, however short its segment; writes to the destination disk are also throttled (QEMU
 // block throttling) so that a large segment's copy is slow too. Both only change when LVM2
 // looks and how fast the disk is, nothing that LVM2 or dm decide.
-// (dm_mirror.raid1_resync_throttle was the other choice, but its 100 ms sleeps only start once
-// the disk is busy, so on an idle emulated disk the copy of a few MiB still ends in milliseconds.)
+// (dm_mirror.raid1_resync_throttle was the other choice; it was not used because it sleeps
+// only while the disk's measured busy share exceeds the limit, which gives no predictable phase
+// length under emulation, where a fixed byte rate at the disk does.)
 //
 // The trace of a layout depends only on the installed kernel and LVM2, the layout and this
 // script, so it is cached next to the initramfs (a few KiB of JSON) and reused.
