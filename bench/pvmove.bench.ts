@@ -1,6 +1,7 @@
 // pvmove vs cp: a live move of a 1 GiB LV segment (vg0, 4 MiB extents, lv0 = 256 extents)
-// between two image files through the whole engine (8 steps, mirror + copier, three metadata
-// commits that flush every PV), unthrottled, against `cp` of a 1 GiB file + sync and
+// between two image files through the whole engine (the outline stack's 8 steps, mirror +
+// copier, three metadata commits that flush every PV; bench/stacks.bench.ts compares the
+// stacks as whole CLI processes), unthrottled, against `cp` of a 1 GiB file + sync and
 // `dd bs=512K conv=fdatasync` on the same disk. The move alternates direction (pv1 → pv2, then
 // back), runs alternate with the baselines, best of N and median are reported (noisy disk).
 // Then the same move under a 4 KiB random-write workload on lv0: move throughput ratio, and
@@ -150,7 +151,7 @@ function report(r: { cp: number[]; dd: number[]; moves: number[]; loaded: number
     '|---|---|---|---|---|',
     `| cp + sync | ${best(r.cp).toFixed(2)} | ${mibps(best(r.cp)).toFixed(0)} | ${median(r.cp).toFixed(2)} | ${runs(r.cp)} |`,
     `| dd bs=512K conv=fdatasync | ${best(r.dd).toFixed(2)} | ${mibps(best(r.dd)).toFixed(0)} | ${median(r.dd).toFixed(2)} | ${runs(r.dd)} |`,
-    `| pvmove (8 steps, unthrottled, 512 KiB regions) | ${best(r.moves).toFixed(2)} | ${mibps(best(r.moves)).toFixed(0)} | ${median(r.moves).toFixed(2)} | ${runs(r.moves)} |`,
+    `| pvmove (outline, 8 steps, unthrottled, default 2 MiB regions) | ${best(r.moves).toFixed(2)} | ${mibps(best(r.moves)).toFixed(0)} | ${median(r.moves).toFixed(2)} | ${runs(r.moves)} |`,
     `| pvmove under ${WORKLOAD_IOPS} IOPS 4 KiB random writes | ${best(r.loaded).toFixed(2)} | ${mibps(best(r.loaded)).toFixed(0)} | ${median(r.loaded).toFixed(2)} | ${runs(r.loaded)} |`,
     '',
     `Ratio pvmove/cp throughput, best runs: **${ratio.toFixed(2)}** (goal ≥ 0.9: ${ratio >= 0.9 ? 'met' : 'missed'}); median runs: ${medianRatio.toFixed(2)}; pvmove/dd (best): ${(best(r.dd) / best(r.moves)).toFixed(2)}.`,
