@@ -88,7 +88,6 @@ function PresentationTop() {
         {/* The copy-rate limit the engine applies (not a measured speed): say so. */}
         {progress ? `${progress.percent.toFixed(0)}% copied · ` : ''}rate {speedLabel(progress ? progress.rateBytesPerSec : rate)}
         {progress && progress.interceptedWrites > 0 ? ` · ${progress.interceptedWrites} intercepted` : ''}
-        {progress && ACTIVE.includes(status) ? ` · ${crashCostText(progress.crashCostBytes).replace(/^a crash now/, 'crash now')}` : ''}
       </span>
       <StackToggle />
       {error && <span className="pres-error" role="alert">{error}</span>}
@@ -150,6 +149,13 @@ function StackToggle() {
   );
 }
 
+/** What a crash now would cost, for the audience (the step tells why: a checkpoint makes it drop). */
+function CrashCost() {
+  const bytes = useAppStore((s) => (s.move.state && ACTIVE.includes(s.move.state.status) ? (s.move.progress?.crashCostBytes ?? null) : null));
+  if (bytes === null) return null;
+  return <p className="pres-crash" data-testid="presentation-crash-cost">{crashCostText(bytes).replace(/^a/, 'A')}.</p>;
+}
+
 /** The narration: the scenario's sentence on top, then the current step, its narration and its commands. */
 function Caption({ scenario }: { scenario: ScenarioStateView | null }) {
   const move = useAppStore((s) => s.move.state);
@@ -162,6 +168,7 @@ function Caption({ scenario }: { scenario: ScenarioStateView | null }) {
           <p className="pres-step-title" data-testid="presentation-step">{stepHeading(step, move.steps.length, move.plan.lvs.length)} · {stepStateLabel(step.state, move.status)}</p>
           <p className="pres-narration" data-testid="presentation-narration">{step.narration}</p>
           {step.commands.length > 0 && <pre className="pres-commands mono">{step.commands.join('\n')}</pre>}
+          <CrashCost />
         </>
       ) : (
         !scenario && <p className="pres-narration muted">No move yet. Start one with a scenario, or leave (Esc) and drag a segment onto a PV.</p>

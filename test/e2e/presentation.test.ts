@@ -122,7 +122,9 @@ describe('presentation mode', () => {
 
     const transcript = await download(page, () => page.getByTestId('pres-export-md').click());
     expect(transcript.name).toMatch(/\.md$/);
-    for (let n = 1; n <= 8; n += 1) expect(transcript.text).toMatch(new RegExp(`^### ${n}\\. .* — lv0 \\(done\\)$`, 'm'));
+    // Each of the eight steps by its place, name, LV, id and state: `### 4. Resume and copy — lv0 (`lv0/copy`, done)`.
+    const ids = ['suspend', 'create-temp', 'load-mirror', 'copy', 'suspend-copied', 'remove-temp', 'commit', 'final-table'];
+    ids.forEach((id, i) => expect(transcript.text).toMatch(new RegExp(`^### ${i + 1}\\. .* — lv0 \\(\`lv0/${id}\`, done\\)$`, 'm')));
 
     await page.keyboard.press('+');
     await expect.poll(() => page.getByTestId('presentation-toast').textContent()).toBe('copy rate 4 MiB/s');

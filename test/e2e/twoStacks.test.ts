@@ -192,6 +192,8 @@ async function presentationShots(page: Page, name: string): Promise<void> {
   await page.getByTestId('presentation').waitFor();
   expect(await page.getByTestId('presentation-step').textContent()).toMatch(/^Step \d+ of 13 · /);
   expect(await page.getByTestId('pres-stack').getAttribute('data-stack')).toBe('lvm2');
+  // Segment 1 is checkpointed, segment 2 copied but not yet: a crash now copies segment 2 (1 MiB) again.
+  expect(await page.getByTestId('presentation-crash-cost').textContent()).toBe('A crash now re-copies 1.00 MiB.');
   for (const size of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
     await page.setViewportSize(size);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${size.width}.png`) });
