@@ -241,8 +241,9 @@ const detectZfs: Detector = (p) => {
 const detectLvm2: Detector = (p) => {
   for (let s = 0; s < 4; s++) {
     if (!p.equals(s * SECTOR, 'LABELONE')) continue;
+    // A device cut short inside the label sector is wiped up to its end, never past it.
     const lvm2 = p.equals(s * SECTOR + 24, 'LVM2 001');
-    return [{ ...signature('LVM2_member', 'lvm2', lvm2 ? 'an LVM2 PV label' : 'an LVM label of an unknown type', s * SECTOR, 8), wipe: [{ offsetBytes: s * SECTOR, lengthBytes: SECTOR }] }];
+    return [{ ...signature('LVM2_member', 'lvm2', lvm2 ? 'an LVM2 PV label' : 'an LVM label of an unknown type', s * SECTOR, 8), wipe: [{ offsetBytes: s * SECTOR, lengthBytes: Math.min(SECTOR, p.sizeBytes - s * SECTOR) }] }];
   }
   return [];
 };
