@@ -28,7 +28,7 @@ afterAll(stopAll);
 async function openWithSpeed(page: Page, speed: number): Promise<void> {
   await page.goto(`${server.url}&scenarioSpeed=${speed}`);
   await page.locator('[data-testid^="pv-row-"]').first().waitFor({ timeout: 30_000 });
-  await expect.poll(() => page.getByTestId('scenario-select').locator('option').count()).toBe(5);
+  await expect.poll(() => page.getByTestId('scenario-select').locator('option').count()).toBe(6);
 }
 
 async function runFromPanel(page: Page, name: string): Promise<void> {
@@ -53,6 +53,8 @@ describe('the demo scenarios in the UI', () => {
     ['writes-during-move', 20, { lv0: 'pv1 | pv4 | pv3' }],
     ['empty-a-pv', 20, { lv0: 'pv1 | pv3', lv1: 'pv3 | pv4 | pv3' }],
     ['abort-halfway', 4, { lv0: 'pv1 | pv4 | pv3 | pv2' }],
+    // The same move on both stacks: lv0 on the outline, then lv1 on the lvm2 stack.
+    ['two-stacks', 20, { lv0: 'pv1 | pv4 | pv3 | pv4', lv1: 'pv1 | pv4 | pv3 | pv4' }],
   ] as const)('%s runs to its end with its expected layout and 0 mismatches', async (name, speed, layouts) => {
     const { page } = browser;
     onTestFailed(() => console.error(`--- serve stderr ---\n${server.stderr()}\n--- page errors ---\n${browser.errors.join('\n')}`));
