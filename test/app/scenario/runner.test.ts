@@ -3,16 +3,15 @@
 // 1..8 per LV, as the scenarios written for it use), any LV's when `lv` is left out; and that
 // a scenario naming a step the move does not have fails with a sentence listing the steps it
 // has, instead of waiting until the time limit. The lists are built as the stacks give them.
+// And a scripted lvm2 move passes its max segment size, and after a crash and reopen `resume`
+// continues on lvm2 (on the simulated clock and disk).
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StepView } from '../../../app/api/move';
-import type { Scenario, ScenarioStateView } from '../../../app/api/scenario';
-import { SeededRandom, sleep } from '../../../app/base/clock';
-import { Engine } from '../../../app/engine';
+import type { Scenario } from '../../../app/api/scenario';
 import { findWaitedSteps } from '../../../app/scenario/runner';
 import { loadScenarios } from '../../../main/scenarios';
-import { SimClock } from '../../sim/clock';
-import { SimWorkspaceStorage } from '../../sim/simWorkspace';
+import { runSimulated } from './simScenario';
 
 const OUTLINE_IDS = ['suspend', 'create-temp', 'load-mirror', 'copy', 'suspend-copied', 'remove-temp', 'commit', 'final-table'];
 
@@ -66,26 +65,43 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/** The seed scenario's layout (lv0 = pv1:0-5 | pv2:0-3 | pv3:0-4, pv4 free), for scripts of our own. */
+const seed = () => loadScenarios().find((s) => s.name === 'seed')!;
+
 describe('a scenario that waits for a step the move does not have', () => {
   it('fails with a sentence naming the steps the move has', async () => {
-    const seed = loadScenarios().find((s) => s.name === 'seed')!;
-    const bad: Scenario = { ...seed, name: 'bad-step', actions: [{ action: 'move', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal', stepMode: false, stack: 'lvm2' }, { action: 'wait.step', step: 'copy-7' }] };
-    const clock = new SimClock();
-    const storage = new SimWorkspaceStorage(clock, new SeededRandom(1));
-    const engine = new Engine({ kind: 'test', clock, random: new SeededRandom(1), hostname: 'sim', unixTime: () => 1_700_000_000, storage: () => storage, scenarios: () => [bad] });
-    cleanups.push(() => engine.dispose());
-    const ended = async (): Promise<ScenarioStateView> => {
-      await engine.handlers['scenario.run']({ name: 'bad-step', path: storage.location, force: false, speed: 1 });
-      for (;;) {
-        const { scenario } = await engine.handlers['scenario.state']({});
-        if (scenario && scenario.status !== 'running') return scenario;
-        await sleep(clock, 100);
-      }
-    };
-    const end = await clock.run(ended(), 600_000);
+    const bad: Scenario = { ...seed(), name: 'bad-step', actions: [{ action: 'move', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal', stepMode: false, stack: 'lvm2' }, { action: 'wait.step', step: 'copy-7' }] };
+    const { end, clock } = await runSimulated('bad-step', cleanups, () => [bad]);
     expect(end.status).toBe('failed');
     expect(end.error).toBe("The lvm2 move has no step 'copy-7'; its steps are preload, suspend, commit, resume, copy-1, finish, remove-layer.");
     // It failed at once, not at the wait's time limit.
     expect(clock.now()).toBeLessThan(60_000);
+  });
+});
+
+describe('a scenario with an lvm2 move that crashes', () => {
+  it('passes the max segment size, and resumes on lvm2: only the segments not checkpointed are copied again', async () => {
+    const scenario: Scenario = {
+      ...seed(),
+      name: 'lvm2-crash',
+      actions: [
+        { action: 'move', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal', stepMode: false, stack: 'lvm2', maxSegmentSizeMiB: 1 },
+        { action: 'wait.step', step: 'checkpoint-2' },
+        { action: 'crash' },
+        { action: 'reopen' },
+        { action: 'resume' },
+        { action: 'wait.end' },
+        { action: 'verify', lv: 'lv0' },
+        { action: 'expect.layout', lv: 'lv0', segments: ['pv1:0-5', 'pv4:0-3', 'pv3:0-4'] },
+      ],
+    };
+    const { end, moves } = await runSimulated('lvm2-crash', cleanups, () => [scenario]);
+    expect(end.error).toBeNull();
+    expect(end.status).toBe('done');
+    expect(moves.map((m) => m.stack)).toEqual(['lvm2', 'lvm2']);
+    // --max-segment-size 1 split lv0's 4 MiB into four pvmove0 segments.
+    expect(moves[0].steps.filter((id) => id.startsWith('copy-'))).toEqual(['copy-1', 'copy-2', 'copy-3', 'copy-4']);
+    // Segments 1 and 2 were checkpointed before the crash: the resume has no commit and copies 3 and 4 only.
+    expect(moves[1].steps).toEqual(['preload', 'suspend', 'resume', 'copy-3', 'checkpoint-3', 'copy-4', 'finish', 'remove-layer']);
   });
 });

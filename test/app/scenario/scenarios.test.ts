@@ -14,13 +14,8 @@ import path from 'node:path';
 import { Engine } from '../../../app/engine';
 import { createNodeHost } from '../../../main/host';
 import { loadScenarioFile, loadScenarios } from '../../../main/scenarios';
-import type { Scenario, ScenarioStateView } from '../../../app/api/scenario';
-import type { MoveStateView } from '../../../app/api/move';
-import { SeededRandom, sleep } from '../../../app/base/clock';
-import { LvmscopeError } from '../../../app/base/result';
-import type { BlockStore, WorkspaceStorage } from '../../../app/block/blockStore';
-import { SimClock } from '../../sim/clock';
-import { SimWorkspaceStorage } from '../../sim/simWorkspace';
+import type { ScenarioStateView } from '../../../app/api/scenario';
+import { runSimulated } from './simScenario';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -77,95 +72,16 @@ describe('the demo scenarios', () => {
   });
 });
 
-/** A scenario run on the simulated clock and disk: its end, the narrations shown, the steps each move ran. */
-interface SimRun {
-  end: ScenarioStateView;
-  narrations: string[];
-  /** Per move (in order): its stack and the ids of its steps, as they were announced. */
-  moves: Array<{ stack: string; steps: string[] }>;
-}
-
-/** An image handle that fails once closed, as a file descriptor does. */
-function closableHandle(disk: BlockStore): BlockStore {
-  let closed = false;
-  const open = () => {
-    if (closed) throw new LvmscopeError('IO', `${disk.name}: the image was closed (EBADF).`);
-  };
-  return {
-    name: disk.name,
-    sizeBytes: disk.sizeBytes,
-    read: async (offset, length) => (open(), disk.read(offset, length)),
-    write: async (offset, data) => (open(), disk.write(offset, data)),
-    flush: async () => (open(), disk.flush()),
-    close: async () => void (closed = true),
-  };
-}
-
-/**
- * The simulated workspace with image handles that behave as file descriptors. A scenario's
- * `crash` halts the session, which closes its images: on files that is what stops the dead
- * session's workload and copier; SimDisk's own close does nothing, so without this the dead
- * session would go on writing behind the reopened workspace's back (and its journal is closed).
- */
-function fileLike(storage: SimWorkspaceStorage): WorkspaceStorage {
-  return {
-    location: storage.location,
-    listImages: () => storage.listImages(),
-    open: async (name) => closableHandle(await storage.open(name)),
-    create: async (name, sizeBytes) => closableHandle(await storage.create(name, sizeBytes)),
-    remove: (name) => storage.remove(name),
-    openJournal: (name) => storage.openJournal(name),
-    readJournal: (name) => storage.readJournal(name),
-    removeJournal: (name) => storage.removeJournal(name),
-    lock: (holder) => storage.lock(holder),
-    unlock: () => storage.unlock(),
-  };
-}
-
-/** Runs one scenario at speed 1 on a SimClock, as written: no real time passes, nothing touches the disk. */
-async function runSimulated(name: string, scenarios: () => Scenario[] = loadScenarios): Promise<SimRun> {
-  const clock = new SimClock();
-  const storage = fileLike(new SimWorkspaceStorage(clock, new SeededRandom(1), [0, 0.2]));
-  const engine = new Engine({ kind: 'test', clock, random: new SeededRandom(1), hostname: 'sim', unixTime: () => 1_700_000_000, storage: () => storage, scenarios });
-  cleanups.push(() => engine.dispose());
-  const run: SimRun = { end: null as never, narrations: [], moves: [] };
-  let lastId = -1;
-  engine.subscribe((event, payload) => {
-    if (event === 'scenario.state') {
-      const n = (payload as ScenarioStateView).narration;
-      if (run.narrations[run.narrations.length - 1] !== n) run.narrations.push(n);
-    }
-    if (event === 'move.state') {
-      // Each move of a workspace has the next id; a reopened workspace starts again from 1.
-      const move = payload as MoveStateView;
-      if (move.id !== lastId) run.moves.push({ stack: move.stack, steps: [] });
-      lastId = move.id;
-      run.moves[run.moves.length - 1].steps = move.steps.map((s) => s.id);
-    }
-  });
-  const ended = async () => {
-    await engine.handlers['scenario.run']({ name, path: storage.location, force: false, speed: 1 });
-    for (;;) {
-      const { scenario } = await engine.handlers['scenario.state']({});
-      if (scenario && scenario.status !== 'running') return scenario;
-      await sleep(clock, 100);
-    }
-  };
-  // An hour of simulated time is far more than any scenario takes as written.
-  run.end = await clock.run(ended(), 3_600_000);
-  return run;
-}
-
 describe('the demo scenarios on the simulated clock', () => {
   it.each(loadScenarios().map((s) => s.name))('%s runs to its end as written, with zero mismatches', async (name) => {
-    const { end, narrations } = await runSimulated(name);
+    const { end, narrations } = await runSimulated(name, cleanups);
     expect(end.error).toBeNull();
     expect(end.status).toBe('done');
     expect(narrations.some((n) => /0 mismatches/.test(n))).toBe(true);
   });
 
   it('two-stacks moves lv0 with the outline, then lv1 with lvm2, one pvmove0 segment at a time', async () => {
-    const { end, moves } = await runSimulated('two-stacks');
+    const { end, moves } = await runSimulated('two-stacks', cleanups);
     expect(end.status).toBe('done');
     expect(moves.map((m) => m.stack)).toEqual(['outline', 'lvm2']);
     expect(moves[0].steps).toEqual(['suspend', 'create-temp', 'load-mirror', 'copy', 'suspend-copied', 'remove-temp', 'commit', 'final-table'].map((id) => `lv0/${id}`));
