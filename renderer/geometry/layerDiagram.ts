@@ -86,6 +86,11 @@ export function plannedSegments(plan: Pick<MovePlanView, 'moves'>): LayerSegment
 /** Width of a text in the diagram's monospace labels. */
 export const textWidthPx = (text: string, fontPx: number): number => Math.ceil(text.length * fontPx * 0.62);
 
+/** Where a one-line box's sublabel starts: after its label (12 px monospace, 0.6 em a character), never closer than 90 px. */
+export function inlineSublabelOffsetPx(label: string): number {
+  return Math.max(90, Math.ceil(label.length * 12 * 0.61) + 14);
+}
+
 /** `text` broken at spaces into lines that fit `widthPx` at `fontPx` (a word longer than a line keeps its own line). */
 export function wrapText(text: string, widthPx: number, fontPx: number): string[] {
   const lines: string[] = [];
@@ -161,7 +166,8 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
     return sector <= 0 ? 0 : input.widthPx;
   };
   const users = userColumns(input, label);
-  const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerDevice?.name ?? 'pvmove0', sublabel: layerSublabel(input, layerLoadedNotLive), kind: 'device' };
+  const layerName = layerDevice?.name ?? 'pvmove0';
+  const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerName, sublabel: fitText(layerSublabel(input, layerLoadedNotLive), widthPx - 8 - inlineSublabelOffsetPx(layerName), 11), kind: 'device' };
   const { arrows, brackets } = userArrows(input, users, xOfLayerSector);
   const pvs = pvRow(segments, widthPx, label, pvDevno);
   arrows.push(...segmentArrows(segments, pvs, layerLoadedNotLive));
@@ -195,14 +201,16 @@ function tableOnlyRow(targets: readonly TableTarget[], widthPx: number, loadedNo
   });
 }
 
-function layerSublabel(input: LayerDiagramInput, loadedNotLive: boolean): string {
+/** What pvmove0's header says of it, longest first (the first that fits is drawn). */
+function layerSublabel(input: LayerDiagramInput, loadedNotLive: boolean): string[] {
   const d = input.layerDevice;
   const hidden = 'hidden LV, PVMOVE + LOCKED';
-  if (!d) return input.recorded ? `${hidden} · no device: the move is recorded in the metadata only` : input.segments.length ? 'not created yet: the plan\'s segments' : 'no pvmove0: the LVs map straight onto their PVs';
-  if (d.deferredRemove) return `${d.devno} · ${d.state} · marked for removal (DEFERRED REMOVE)`;
-  if (!d.live && !d.inactive) return `${d.devno} · ${d.state} · created, no table yet`;
+  if (!d) return input.recorded ? [`${hidden} · no device: the move is recorded in the metadata only`, 'no device'] : input.segments.length ? ['not created yet: the plan\'s segments', 'not created yet'] : ['no pvmove0: the LVs map straight onto their PVs', 'no pvmove0'];
+  if (d.deferredRemove) return [`${d.devno} · ${d.state} · marked for removal (DEFERRED REMOVE)`, 'DEFERRED REMOVE'];
+  if (!d.live && !d.inactive) return [`${d.devno} · ${d.state} · created, no table yet`, 'no table yet'];
   const table = loadedNotLive ? (d.live ? 'new table loaded (INACTIVE), live at resume' : 'INACTIVE table: loaded, not live until resume') : '';
-  return [d.devno, d.state, table || (input.recorded ? hidden : 'not in the metadata yet')].join(' · ');
+  const detail = table || (input.recorded ? hidden : 'not in the metadata yet');
+  return [[d.devno, d.state, detail].join(' · '), [d.state, detail].join(' · '), loadedNotLive ? `${d.state} · INACTIVE loaded` : d.state];
 }
 
 /** Row 1: one column per LV device, equal shares of the width, 16 px apart. */
@@ -231,7 +239,10 @@ function userColumns(input: LayerDiagramInput, label: (devno: string) => string)
       return box;
     });
     const queued = device.state === 'SUSPENDED' ? ` · ${device.deferred} IO${device.deferred === 1 ? '' : 's'} queued` : '';
-    const header: DiagramBox = { x: x0, y: R.userHeaderY, width: columnWidth, height: R.headerH, label: device.name, sublabel: `${device.devno} · ${device.state}${queued}${loadedNotLive ? ' · table loaded, not live' : ''}`, kind: 'device' };
+    const loaded = loadedNotLive ? ' · table loaded, not live' : '';
+    const headerRoom = columnWidth - 8 - inlineSublabelOffsetPx(device.name);
+    const sublabel = fitText([`${device.devno} · ${device.state}${queued}${loaded}`, `${device.state}${queued}${loaded}`, `${device.state}${queued}`, device.state], headerRoom, 11);
+    const header: DiagramBox = { x: x0, y: R.userHeaderY, width: columnWidth, height: R.headerH, label: device.name, sublabel, kind: 'device' };
     return { header, targets: boxes, loadedNotLive, suspended: device.state === 'SUSPENDED', deferred: device.deferred };
   });
 }

@@ -74,7 +74,7 @@ function LayerSvg({ layout, subject, mirrors, statusMirrors }: { layout: LayerLa
         {layout.users.map((u, i) => (
           <g key={`u${i}`} data-testid={`layer-user-${i}`} data-loaded-not-live={String(u.loadedNotLive)}>
             <Box box={u.header} className={`device${u.suspended ? ' suspended' : ''}`} testId={`layer-user-header-${i}`} />
-            {u.targets.map((b, k) => <Box key={k} box={b} className={`target target-${b.kind}${b.live === false ? ' loaded-not-live' : ''}`} fill={b.kind === 'linear' ? colors.pv.get(b.pv ?? '') : undefined} testId={`layer-user-${i}-target-${k}`} />)}
+            {u.targets.map((b, k) => <Box key={k} fitted box={b} className={`target target-${b.kind}${b.live === false ? ' loaded-not-live' : ''}`} fill={b.kind === 'linear' ? colors.pv.get(b.pv ?? '') : undefined} testId={`layer-user-${i}-target-${k}`} />)}
           </g>
         ))}
         {layout.brackets.map((b, i) => <path key={`b${i}`} d={`M${b.x1 + 2},${b.y + 4} L${b.x1 + 2},${b.y} L${b.x2 - 2},${b.y} L${b.x2 - 2},${b.y + 4}`} className="bracket" />)}

@@ -6,7 +6,7 @@ import type { MirrorProgressView } from '../../app/api/move';
 import type { RegionAnimator } from '../animation/regionAnimator';
 import { crashCostText, formatBytes, formatSeconds } from '../format';
 import type { DiagramBox } from '../geometry/moveDiagram';
-import { textWidthPx } from '../geometry/layerDiagram';
+import { inlineSublabelOffsetPx, textWidthPx } from '../geometry/layerDiagram';
 import { regionsFigure } from '../store/moveSlice';
 import { lvProgressText } from '../store/stepList';
 import { useAppStore } from '../storeContext';
@@ -38,11 +38,6 @@ export function DiagramTitle({ text }: { text: string }) {
   );
 }
 
-/** Where a one-line box's sublabel starts: after its label (12 px monospace, 0.6 em a character), never closer than 90 px. */
-function inlineSublabelOffsetPx(label: string): number {
-  return Math.max(90, Math.ceil(label.length * 12 * 0.61) + 14);
-}
-
 /**
  * A mirror's legs beside its label, as long as both fit on one line: "source + destination",
  * else "→ destination", else nothing (the destination box below still names it).
@@ -53,8 +48,9 @@ function mirrorSublabel(box: DiagramBox): string {
   return [box.sublabel, `→ ${destination}`, ''].find((text) => textWidthPx(text, 11) <= room) ?? '';
 }
 
-export function Box({ box, className, fill, testId }: { box: DiagramBox; className: string; fill?: string; testId?: string }) {
-  const small = box.width < 70;
+/** A labelled box; `fitted`: its geometry already shortened the texts to fit, so even a narrow box shows them. */
+export function Box({ box, className, fill, testId, fitted = false }: { box: DiagramBox; className: string; fill?: string; testId?: string; fitted?: boolean }) {
+  const small = !fitted && box.width < 70;
   return (
     <g data-testid={testId} data-kind={box.kind} data-live={box.live === undefined ? undefined : String(box.live)}>
       <rect x={box.x + 1} y={box.y} width={Math.max(1, box.width - 2)} height={box.height} rx={4} className={className} fill={fill} />

@@ -20,7 +20,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { MoveStateView } from '../../app/api/move';
 import { apiSocket, launchBrowser, ROOT, SCREENSHOT_DIR, startServe, stopAll, tempDir } from './helpers';
-import { openUi, stepStates, type UiSession } from './uiHelpers';
+import { openUi, overlapping, stepStates, type UiSession } from './uiHelpers';
 
 afterAll(stopAll);
 
@@ -114,17 +114,6 @@ describe('the diagram in step mode (seed move, 1280×720)', () => {
     expect(ui.browser.errors).toEqual([]);
   });
 });
-
-type Rect = { text: string; x: number; y: number; width: number; height: number };
-function overlapping(rects: readonly Rect[]): string[] {
-  const out: string[] = [];
-  rects.forEach((a, i) =>
-    rects.slice(i + 1).forEach((b) => {
-      if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) out.push(`'${a.text}' overlaps '${b.text}'`);
-    }),
-  );
-  return out;
-}
 
 describe('a move with two mirrors in one table (empty-a-pv, 1920×1080)', () => {
   it('lays out without overlapping labels and shows each destination its own mirror\'s percentage', async () => {

@@ -13,13 +13,17 @@
 //    during a copy at both sizes.
 //  - outline stack: the same LV moved back (pv4 → pv2), Next through its eight steps, the cards
 //    following the engine's list the same way.
+//  - a two-LV lvm2 move (empty-a-pv: lv0 and lv1 leave pv2): both LVs side by side over one
+//    pvmove0, lv1's segment mirroring, no label overlapping another at 1920×1080 or 1280×720,
+//    and the dm tree listing pvmove0 in full under lv0 and as a repeat under lv1.
 
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { MoveStateView } from '../../app/api/move';
-import { apiSocket, SCREENSHOT_DIR, screenshot, stopAll, tempDir } from './helpers';
-import { openUi, type UiSession } from './uiHelpers';
+import { apiSocket, launchBrowser, ROOT, SCREENSHOT_DIR, screenshot, startServe, stopAll, tempDir } from './helpers';
+import { openUi, overlapping, type Rect, type UiSession } from './uiHelpers';
 
 let ui: UiSession;
 let api: Awaited<ReturnType<typeof apiSocket>>;
@@ -202,3 +206,62 @@ async function presentationShots(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Escape');
   await page.locator('[data-testid^="pv-row-"]').first().waitFor();
 }
+
+/** Every non-empty text of the diagram and every box of pvmove0's row, as DOM rectangles. */
+async function diagramRects(page: Page): Promise<{ labels: Rect[]; segments: Rect[] }> {
+  const labels = await page.locator('[data-testid="move-diagram"] svg text').evaluateAll((els) =>
+    els.filter((e) => (e.textContent ?? '').trim() !== '').map((e) => {
+      const r = e.getBoundingClientRect();
+      return { text: e.textContent ?? '', x: r.x, y: r.y, width: r.width, height: r.height };
+    }),
+  );
+  const segments = await page.locator('[data-testid^="layer-segment-"] > rect').evaluateAll((els) =>
+    els.map((e, i) => {
+      const r = e.getBoundingClientRect();
+      // The 2 px between boxes is their border: shrink by 1 px a side so neighbours do not "touch".
+      return { text: `segment ${i + 1}`, x: r.x + 1, y: r.y, width: r.width - 2, height: r.height };
+    }),
+  );
+  return { labels, segments };
+}
+
+describe('a two-LV move on the lvm2 stack (empty-a-pv)', () => {
+  it('draws both LVs over one pvmove0 without overlapping labels, and lists pvmove0 under each in the dm tree', async () => {
+    const workspace = tempDir('lvmscope-stacks-two-lvs-');
+    const made = spawnSync(process.execPath, [path.join(ROOT, 'main', 'cli', 'lvmscope.mjs'), 'demo', workspace, '--scenario', 'empty-a-pv', '--force'], { cwd: ROOT, encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const server = await startServe(workspace);
+    const browser = await launchBrowser({ viewport: { width: 1920, height: 1080 } });
+    const { page } = browser;
+    onTestFailed(() => console.error(`--- serve stderr ---\n${server.stderr()}\n--- page errors ---\n${browser.errors.join('\n')}`));
+    await page.goto(server.url);
+    await page.locator('[data-testid^="pv-row-"]').first().waitFor({ timeout: 30_000 });
+    const socket = await apiSocket(server.origin, server.token);
+    await socket.call('move.start', { request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv3', 'pv4'], alloc: 'normal' }, options: { stack: 'lvm2', rateBytesPerSec: 1024 * 1024, regionSizeSectors: 128 } });
+    const state = async () => ((await socket.call('move.state', {})) as { move: MoveStateView }).move;
+    // lv0's segment comes first; wait for lv1's to mirror, then hold the picture still.
+    await expect.poll(async () => (await state()).layer?.segments.find((x) => x.state === 'mirroring')?.lv, { timeout: 60_000, interval: 50 }).toBe('lv1');
+    await socket.call('move.control', { action: 'pause' });
+    await expect.poll(() => page.getByTestId('move-diagram').getAttribute('data-stack')).toBe('lvm2');
+    await expect.poll(() => page.locator('[data-testid^="layer-user-header-"]').count()).toBe(2);
+    const mirroring = (await state()).layer!.segments.find((x) => x.state === 'mirroring')!.index;
+    await expect.poll(() => page.getByTestId(`layer-segment-${mirroring}`).getAttribute('data-mapping')).toBe('mirror');
+    expect(await page.getByTestId('move-lvs').textContent()).toMatch(new RegExp(`lv0: (copied, waits for the finish|\\d of \\d segments copied) · lv1: copying segment ${mirroring}`));
+    expect(await page.getByTestId('dm-vg0-pvmove0').count()).toBe(1);
+    expect(await page.getByTestId('dm-repeat-vg0-pvmove0').count()).toBe(1);
+    for (const size of [{ width: 1920, height: 1080 }, { width: 1280, height: 720 }]) {
+      await page.setViewportSize(size);
+      await page.getByTestId('move-diagram').scrollIntoViewIfNeeded();
+      await expect.poll(async () => overlapping((await diagramRects(page)).labels)).toEqual([]);
+      const { labels, segments } = await diagramRects(page);
+      expect(labels.length).toBeGreaterThan(15);
+      expect(overlapping(segments)).toEqual([]);
+      await page.locator('section.panel.diagram').screenshot({ path: path.join(SCREENSHOT_DIR, `stacks-lvm2-two-lvs-${size.width}.png`) });
+    }
+    await socket.call('move.control', { action: 'setRate', rateBytesPerSec: 0 });
+    await socket.call('move.control', { action: 'resume' });
+    await expect.poll(() => page.getByTestId('move-status').textContent(), { timeout: 60_000 }).toBe('done');
+    socket.close();
+    expect(browser.errors).toEqual([]);
+  });
+});

@@ -58,3 +58,16 @@ export async function dragTo(page: Page, from: string, to: string, targetPv: str
 export function stepStates(page: Page): Promise<string[]> {
   return page.locator('[data-testid^="step-"][data-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state') ?? ''));
 }
+
+/** A text or box on screen (DOM rectangle). */
+export type Rect = { text: string; x: number; y: number; width: number; height: number };
+/** Every pair of rectangles that overlap, named by their texts. */
+export function overlapping(rects: readonly Rect[]): string[] {
+  const out: string[] = [];
+  rects.forEach((a, i) =>
+    rects.slice(i + 1).forEach((b) => {
+      if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) out.push(`'${a.text}' overlaps '${b.text}'`);
+    }),
+  );
+  return out;
+}

@@ -6,12 +6,13 @@
 // come from and go to beneath with an arrow for each leg; the plan's segments drawn as planned
 // while pvmove0's table is only loaded; `error` targets after the first finishing commit; no
 // pvmove0 at all once it is removed; two LVs side by side, each pointing at its own segments;
-// and every segment keeps a minimum width and text that fits, even 8 segments in 320 px.
+// and every segment keeps a minimum width and text that fits (headers too), even 8 segments in
+// 320 px.
 import { describe, expect, it } from 'vitest';
 import type { LayerSegmentView } from '../../../app/api/move';
 import type { DmDeviceView } from '../../../app/api/views';
 import { parseTable } from '../../../app/dm/table';
-import { fitText, layerDiagramLayout, plannedSegments, shareWidths, textWidthPx, wrapText, type LayerDiagramInput } from '../../../renderer/geometry/layerDiagram';
+import { fitText, inlineSublabelOffsetPx, layerDiagramLayout, plannedSegments, shareWidths, textWidthPx, wrapText, type LayerDiagramInput } from '../../../renderer/geometry/layerDiagram';
 
 /** A device whose live table is written as dmsetup lines. */
 function device(name: string, devno: string, live: string[] | null, patch: Partial<DmDeviceView> = {}): DmDeviceView {
@@ -133,6 +134,12 @@ describe('the lvm2 diagram geometry', () => {
       s.lines.slice(1).forEach((line) => expect(textWidthPx(line, 11)).toBeLessThanOrEqual(s.width - 14));
     }
     expect(layout.segments.reduce((n, s) => n + s.width, 0)).toBeCloseTo(320);
+    // The headers' sublabels fit beside their labels too (a suspended LV with its loaded table says the most).
+    const busy = lv0({ state: 'SUSPENDED', deferred: 12, inactive: parseTable(LV_ON_LAYER.join('\n')) });
+    const one = layerDiagramLayout(input({ users: [busy], widthPx: 320, devices: [busy] }));
+    expect(one.users[0].header.sublabel).toBe('SUSPENDED · 12 IOs queued');
+    const two = layerDiagramLayout(input({ users: [busy, { ...busy, name: 'vg0-lv1', devno: '254:9' }], widthPx: 320, devices: [busy] }));
+    for (const box of [one.layerHeader, two.layerHeader, ...two.users.map((u) => u.header)]) expect(textWidthPx(box.sublabel, 11)).toBeLessThanOrEqual(box.width - 8 - inlineSublabelOffsetPx(box.label));
   });
 });
 
