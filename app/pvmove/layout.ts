@@ -6,8 +6,8 @@
 //   finishLayer — LVM2's first finishing commit: every user LV leaves the layer (finish: every
 //                 run to its destination; abort: a run goes to the destination only if its
 //                 segment was checkpointed, else back to the source — LVM2's non-atomic
-//                 abort), LOCKED is cleared, adjacent segments merge, and pvmove0's segments
-//                 become `error` (nothing uses them any more);
+//                 abort), LOCKED is cleared, adjacent segments merge, and pvmove0 becomes a
+//                 plain hidden LV of one 1-extent `error` segment (as LVM2 2.03 writes it);
 //   removeLayer — the second finishing commit: pvmove0 is gone;
 //   resolveLv   — the outline's per-LV commit (step 7 of an LV that is not the last): one LV
 //                 leaves the layer by the checkpoint rule and pvmove0 loses its segments;
@@ -114,8 +114,18 @@ export function beginMove(input: VolumeGroup, moves: ExtentMove[], regionSizeSec
   return vg;
 }
 
-function layerOf(vg: VolumeGroup): LogicalVolume | undefined {
-  return vg.lvs.find((l) => l.status.includes('PVMOVE'));
+/**
+ * The layer of a move: the PVMOVE LV, or the hidden `pvmoveN` LV LVM2's first finishing commit
+ * leaves (no longer PVMOVE or LOCKED, one 1-extent `error` segment, nothing on top of it) when
+ * the process dies before the second commit removes it.
+ */
+export function layerOf(vg: VolumeGroup): LogicalVolume | undefined {
+  return vg.lvs.find((l) => l.status.includes('PVMOVE')) ?? vg.lvs.find((l) => isLeftoverLayer(vg, l));
+}
+
+function isLeftoverLayer(vg: VolumeGroup, lv: LogicalVolume): boolean {
+  if (!/^pvmove\d+$/.test(lv.name) || lv.status.includes('VISIBLE') || lv.segments.length === 0 || !lv.segments.every(isErrorSegment)) return false;
+  return !vg.lvs.some((other) => other.segments.some((s) => isStriped(s) && s.stripes.some((a) => a.kind === 'lv' && a.lvName === lv.name)));
 }
 
 export function checkpoint(input: VolumeGroup, layerSegment: number): VolumeGroup {
@@ -163,8 +173,8 @@ function isErrorSegment(seg: Segment): boolean {
   return isOther(seg) && seg.type === 'error';
 }
 
-/** An `error` segment over the same extents (what LVM2 leaves in pvmove0 once nothing uses it). */
-function errorSegment(seg: Segment): OtherSegment {
+/** An `error` segment (what LVM2 leaves in pvmove0 once nothing uses it). */
+function errorSegment(seg: Pick<Segment, 'startExtent' | 'extentCount'>): OtherSegment {
   return {
     type: 'error',
     startExtent: seg.startExtent,
@@ -218,7 +228,10 @@ export function finishLayer(input: VolumeGroup, mode: 'finish' | 'abort'): Volum
   if (mode === 'finish') for (const seg of layer.segments) if (isMirror(seg)) seg.extentsMoved = seg.extentCount;
   const users = vg.lvs.filter((lv) => lv !== layer && lv.segments.some((s) => isStriped(s) && s.stripes.some((a) => a.kind === 'lv' && a.lvName === layer.name)));
   for (const lv of users) leaveLayer(vg, layer, lv.name, new Set());
-  layer.segments = layer.segments.map(errorSegment);
+  // What LVM2 2.03 writes (seen in a real PV's metadata ring): the layer is no longer PVMOVE or
+  // LOCKED and holds one 1-extent error segment, whatever its size was.
+  layer.status = layer.status.filter((w) => w !== 'PVMOVE' && w !== 'LOCKED');
+  layer.segments = [errorSegment({ startExtent: 0, extentCount: 1 })];
   return vg;
 }
 

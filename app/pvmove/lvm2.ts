@@ -24,7 +24,7 @@ import { lvTable } from '../lvm/activate/tables';
 import type { VolumeGroup } from '../lvm/model/types';
 import { isMirror, isOther, isStriped } from '../lvm/model/types';
 import { CopyMonitor } from './copyMonitor';
-import { beginMove, checkpoint, finishLayer, LAYER_NAME, readMove, type LayerIdentity, type MoveRun } from './layout';
+import { beginMove, checkpoint, finishLayer, LAYER_NAME, layerOf, readMove, type LayerIdentity, type MoveRun } from './layout';
 import { abortByMetadata, layoutText, removeLayerStep } from './finish';
 import type { ExtentMove } from './plan';
 import type { StrategyInput } from './runner';
@@ -33,7 +33,7 @@ import { lvm2Words, type Lvm2Story, type SegmentStory } from './words';
 
 /** pvmove0's table as LVM2 generates it from the metadata (mirrored.c, one target per segment). */
 export function layerTable(vg: VolumeGroup, devno: (pvId: string) => string | undefined): TargetSpec[] {
-  const layer = vg.lvs.find((l) => l.status.includes('PVMOVE'));
+  const layer = layerOf(vg);
   if (!layer) return [];
   const ext = vg.extentSizeSectors;
   const where = (pvId: string, pe: number) => {

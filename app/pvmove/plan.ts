@@ -8,6 +8,7 @@ import { LvmscopeError } from '../base/result';
 import type { LogicalVolume, VolumeGroup } from '../lvm/model/types';
 import { isOther, isStriped, lvUsers } from '../lvm/model/types';
 import { pvExtentMaps, type PeRun } from '../lvm/model/extentMap';
+import { readMove } from './layout';
 
 export type AllocPolicy = 'normal' | 'contiguous' | 'anywhere';
 
@@ -215,6 +216,9 @@ function describeShortage(vg: VolumeGroup, dests: PvSpec[], names: PvNames, need
 }
 
 export function planMove(vg: VolumeGroup, request: MoveRequestSpec, names: PvNames): MovePlan {
+  if (readMove(vg)?.finishing) {
+    throw new LvmscopeError('STATE', `An interrupted move left its empty layer ${readMove(vg)!.layer} in ${vg.name}; resume it (pvmove) to remove the layer, then start the new move.`);
+  }
   if (vg.lvs.some((lv) => lv.status.includes('PVMOVE'))) {
     throw new LvmscopeError('STATE', `A move is already in progress in ${vg.name}; resume it (pvmove) or abort it (pvmove --abort) first.`);
   }

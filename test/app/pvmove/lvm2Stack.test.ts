@@ -3,7 +3,8 @@
 // tables at each phase (users onto vg0-pvmove0; pvmove0 with finished segments linear to the
 // destination, the first unfinished one a `mirror core 1 <region> 2 …`, later ones linear to
 // the source), the metadata after each commit (begin, one checkpoint per finished segment
-// except the last, two finishing commits), the region size (4096 reduced to a power of two
+// except the last, two finishing commits: the first leaves pvmove0 a plain hidden LV of one
+// 1-extent error segment, as LVM2 2.03 writes it), the region size (4096 reduced to a power of two
 // ≤ the segment), an abort that keeps checkpointed segments on the destination, a crash that
 // re-copies the first unfinished segment from its start, and writes during the move.
 
@@ -111,12 +112,14 @@ describe('the lvm2 stack', () => {
     await next(t);
     await before(t, 'remove-layer');
     expect(vgNow(t).seqno).toBe(seqno0 + 3);
-    expect(layerSegments(vgNow(t))).toEqual([{ type: 'error' }, { type: 'error' }]);
-    expect(vgNow(t).lvs.filter((l) => l.status.includes('LOCKED')).map((l) => l.name)).toEqual(['pvmove0']);
+    // As LVM2 2.03 writes it: pvmove0 is a plain hidden LV of one 1-extent error segment.
+    expect(layerSegments(vgNow(t))).toEqual([{ type: 'error' }]);
+    expect(vgNow(t).lvs.find((l) => l.name === 'pvmove0')?.status).toEqual(['READ', 'WRITE']);
+    expect(vgNow(t).lvs.filter((l) => l.status.includes('LOCKED')).map((l) => l.name)).toEqual([]);
     expect(await tables(t)).toEqual({
       'vg0-lv0': ['0 6144 linear 7:0 2048', '6144 6144 linear 7:3 2048'],
       'vg0-lv1': ['0 6144 linear 7:3 8192', '6144 6144 linear 7:2 2048'],
-      'vg0-pvmove0': ['0 6144 error ', '6144 6144 error '],
+      'vg0-pvmove0': ['0 2048 error '],
     });
     await next(t);
 
@@ -214,6 +217,27 @@ describe('the lvm2 stack', () => {
     expect(lvLayout(end, 'lv0')).toEqual(['pv1:0-2', 'pv4:0-2']);
     expect(lvLayout(end, 'lv1')).toEqual(['pv4:3-5', 'pv3:0-2']);
     for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
+  });
+
+  it('after a crash between the two finishing commits, reports the empty pvmove0 LVM2 left, refuses a new move, and a resume removes it', async () => {
+    const t = await engineFor();
+    const started = await onClock(t, t.engine.handlers['move.start']({ request: SEED_MOVE, options: { stack: 'lvm2', stepMode: true } }));
+    for (const step of started.steps.slice(0, -1)) {
+      await before(t, step.id);
+      await next(t);
+    }
+    await before(t, 'remove-layer');
+    await onClock(t, (t.engine as unknown as { crash(): Promise<boolean> }).crash());
+    const view = await onClock(t, t.engine.handlers['workspace.open']({ path: 'mem:/demo' }));
+    expect(view.vgs[0].moveInProgress?.summary).toMatch(/between its two finishing commits: every LV already sits on its destination and only the empty pvmove0 is left/);
+    expect(lvLayout(view, 'lv0')).toEqual(['pv1:0-2', 'pv4:0-2']);
+    await expect(onClock(t, t.engine.handlers['move.plan']({ vg: 'vg0', sources: ['pv1'], destinations: [], alloc: 'normal' }))).rejects.toThrow(/left its empty layer pvmove0 in vg0; resume it \(pvmove\) to remove the layer/);
+    const resumed = await onClock(t, t.engine.handlers['move.resume']({ vg: 'vg0', options: { stack: 'lvm2' } }));
+    expect(resumed.steps.map((s) => s.id)).toEqual(['remove-layer']);
+    expect((await simEnd(t)).status).toBe('done');
+    const end = await onClock(t, t.engine.handlers['workspace.view']({}));
+    expect(end.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'lv1']);
+    expect(end.vgs[0].moveInProgress).toBeNull();
   });
 
   it('keeps every write made during the move (random writes on lv1, which waits as segment 2 while segment 1 copies; zero mismatches)', async () => {
