@@ -32,10 +32,11 @@ export function LayerDiagram() {
   const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
   const devices = useAppStore((s) => s.devices.list);
   const selected = useAppStore((s) => (s.ui.selection?.kind === 'segment' ? s.ui.selection.lv : null));
-  const lvNames = move ? move.plan.lvs : [selected ?? vg?.lvs.find((l) => !l.hidden && l.dmName)?.name].filter((x): x is string => !!x);
-  const users = useMemo(() => lvNames.map((name) => devices.find((d) => d.name === vg?.lvs.find((l) => l.name === name)?.dmName)).filter((d): d is DmDeviceView => !!d), [lvNames.join(','), devices, vg]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The LVs drawn: the move's (all of them share pvmove0), else the selected or the first LV.
+  const lvKey = (move ? move.plan.lvs : [selected ?? vg?.lvs.find((l) => !l.hidden && l.dmName)?.name ?? '']).join('\n');
+  const users = useMemo(() => lvKey.split('\n').map((name) => devices.find((d) => d.name === vg?.lvs.find((l) => l.name === name)?.dmName)).filter((d): d is DmDeviceView => !!d), [lvKey, devices, vg]);
   const layerDevice = devices.find((d) => d.name === (move?.layer?.device ?? layerDeviceName(vg?.name ?? 'vg0'))) ?? null;
-  const { segments, recorded } = segmentsOf(move);
+  const { segments, recorded } = useMemo(() => segmentsOf(move), [move]);
   const extentSectors = vg?.extentSizeSectors ?? 1;
   const statusMirrors = useMemo(() => (layerDevice ? mirrorsFromStatus(layerDevice, (sector) => segments.find((s) => s.layerLe * extentSectors === sector)?.index ?? 1) : []), [layerDevice, segments, extentSectors]);
   const mirrors = useShownMirrors(statusMirrors);
