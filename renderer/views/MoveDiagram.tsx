@@ -5,14 +5,15 @@
 // painted by the animation controller, the destination leg filling, and the figures
 // (percent, MiB/s, ETA, regions copied / total, intercepted writes). When the move is done
 // the same drawing shows the final table: pv1 | pv4 | pv3. For the lvm2 stack: the LVs over
-// pvmove0 over the PVs (LayerDiagram.tsx). The stack drawn is the move's, else the one chosen
-// for the next move.
+// pvmove0 over the PVs (LayerDiagram.tsx). The stack drawn is a running move's, else the one
+// chosen for the next move.
 import { useMemo, useRef } from 'react';
 import { STACK_TITLES, type MirrorProgressView } from '../../app/api/move';
 import type { DmDeviceView } from '../../app/api/views';
 import { lvLayoutText } from '../geometry/extentMap';
 import { mirrorsFromStatus } from '../geometry/dmStack';
 import { diagramLayout } from '../geometry/moveDiagram';
+import { isMoveActive } from '../store/moveSlice';
 import { useAppStore } from '../storeContext';
 import { useVgColors } from './colors';
 import { Box, DiagramTitle, GridLegend, MoveFigures, MoveLvs, RegionCanvas, useDiagramWidth, useShownMirrors } from './diagramParts';
@@ -28,9 +29,12 @@ function useDiagramLv(): string | null {
   return moving ?? selected ?? first;
 }
 
-/** The stack the diagram draws: the move's (unless it was aborted), else the next move's. */
+/**
+ * The stack the diagram draws: a running move's, else the one chosen for the next move (so the
+ * toggle shows its drawing at once; a move started from the UI ended on the chosen stack anyway).
+ */
 function useDiagramStack() {
-  const moving = useAppStore((s) => (s.move.state && s.move.state.status !== 'aborted' ? s.move.state.stack : null));
+  const moving = useAppStore((s) => (s.move.state && isMoveActive(s.move.state.status) ? s.move.state.stack : null));
   const chosen = useAppStore((s) => s.move.settings.stack);
   return moving ?? chosen;
 }

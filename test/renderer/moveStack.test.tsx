@@ -2,8 +2,9 @@
 // Proves the stack chosen in the UI reaches the engine: move.start gets `options.stack` (the
 // outline by default), the lvm2 stack's maximum segment size goes into the request (and never
 // with the outline), changing it in the plan dialog plans again with it; and the plan dialog
-// shows what a crash costs with each stack, the move controls what a crash costs now. A fake
-// client records the calls; the views render in happy-dom.
+// shows what a crash costs with each stack, the move controls what a crash costs now; the
+// diagram draws a running move's stack, else the one chosen. A fake client records the calls;
+// the views render in happy-dom.
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../app/api';
@@ -12,6 +13,7 @@ import { ActionsContext, createActions } from '../../renderer/actions';
 import { createAppStore } from '../../renderer/store';
 import { StoreContext } from '../../renderer/storeContext';
 import { MoveControls } from '../../renderer/views/Controls';
+import { MoveDiagram } from '../../renderer/views/MoveDiagram';
 import { PlanDialog } from '../../renderer/views/PlanDialog';
 
 afterEach(cleanup);
@@ -100,5 +102,23 @@ describe('the device stack of a move', () => {
     act(() => store.getState().setMoveState({ ...(store.getState().move.state as MoveStateView), status: 'done' }));
     expect(screen.queryByTestId('crash-cost')).toBeNull();
     expect((screen.getByTestId('stack-outline') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('draws the diagram of a running move\'s stack, else of the stack chosen for the next move', () => {
+    const store = createAppStore();
+    render(
+      <StoreContext.Provider value={store}>
+        <MoveDiagram />
+      </StoreContext.Provider>,
+    );
+    const drawn = () => screen.getByTestId('move-diagram').getAttribute('data-stack');
+    expect(drawn()).toBe('outline');
+    act(() => store.getState().setMoveSettings({ stack: 'lvm2' }));
+    expect(drawn()).toBe('lvm2');
+    const progress = { bytesTotal: 4 * MIB, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 0 };
+    act(() => store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'outline', status: 'waiting-step', plan: PLAN, currentLv: 'lv0', step: null, steps: [], layer: null, progress, error: null }));
+    expect(drawn()).toBe('outline');
+    act(() => store.getState().setMoveState({ ...(store.getState().move.state as MoveStateView), status: 'done' }));
+    expect(drawn()).toBe('lvm2');
   });
 });
