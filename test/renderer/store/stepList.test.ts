@@ -57,7 +57,7 @@ describe('the move\'s list of steps', () => {
 
   it('says how far each LV of an lvm2 move is, by its pvmove0 segments', () => {
     const seg = (index: number, lv: string, state: LayerSegmentView['state']): LayerSegmentView => ({ index, layerLe: index - 1, count: 1, lv, startLe: 0, fromPv: 'pv2', fromPe: 0, toPv: 'pv4', toPe: 0, regionSizeSectors: 128, state });
-    const layer = { name: 'pvmove0', device: 'vg0-pvmove0', devno: '254:2', segments: [seg(1, 'lv0', 'done'), seg(2, 'lv0', 'done'), seg(3, 'lv1', 'mirroring')] };
+    const layer = { name: 'pvmove0', device: 'vg0-pvmove0', devno: '254:2', segments: [seg(1, 'lv0', 'done'), seg(2, 'lv0', 'done'), seg(3, 'lv1', 'mirroring')], atomic: false };
     const lvm2 = move([], { layer });
     expect(lvProgressText(lvm2, 'lv0')).toBe('copied, waits for the finish');
     expect(lvProgressText(lvm2, 'lv1')).toBe('copying segment 3');
