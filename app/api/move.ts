@@ -31,6 +31,8 @@ export const MoveRequest = z.object({
    * `allocation/pvmove_max_segment_size_mb`): a crash re-copies at most this much.
    */
   maxSegmentSizeMiB: z.number().int().positive('the maximum segment size is a whole number of MiB, at least 1').optional(),
+  /** `pvmove --atomic` (lvm2 stack): one mirror over pvmove0_mimage_0/1, so everything moves or nothing does. */
+  atomic: z.boolean().optional(),
 }).strict();
 export type MoveRequest = z.input<typeof MoveRequest>;
 
@@ -166,6 +168,8 @@ export const LayerView = z.object({
   device: z.string().nullable(),
   devno: z.string().nullable(),
   segments: z.array(LayerSegmentView),
+  /** An --atomic move: every segment is one mirror over pvmove0_mimage_0/1, copied and finished together. */
+  atomic: z.boolean(),
 });
 export type LayerView = z.infer<typeof LayerView>;
 

@@ -4,7 +4,7 @@
 import { sameTable } from '../dm/table';
 import { lvTable } from '../lvm/activate/tables';
 import type { VolumeGroup } from '../lvm/model/types';
-import { finishLayer, LAYER_NAME, readMove, removeLayer } from './layout';
+import { finishLayer, imageNames, LAYER_NAME, readMove, removeLayer } from './layout';
 import type { CommitChain, MoveHost, MoveStep } from './stack';
 import { lvm2Words } from './words';
 
@@ -21,6 +21,8 @@ export function removeLayerStep(host: MoveHost, commits: CommitChain, command: (
     words: () => lvm2Words.removeLayer(device, seqnos),
     run: async () => {
       if (host.dm.has(device)) host.dm.remove(device);
+      // An atomic move's sub-LV devices go with it.
+      for (const image of imageNames(LAYER_NAME).map((name) => host.layerDmName(name))) if (host.dm.has(image)) host.dm.remove(image);
       const before = host.vg().seqno;
       await commits.commit(() => (readMove(host.vg()) ? removeLayer(host.vg()) : null), command());
       seqnos = [before, host.vg().seqno];

@@ -42,16 +42,25 @@ export interface MoveInProgress {
    * pvmove0's segments are `error`; only the layer's removal is left.
    */
   finishing: boolean;
+  /** An --atomic move: one mirror segment over pvmove0_mimage_0 (sources) and _1 (destinations). */
+  atomic: boolean;
+}
+
+/** The hidden sub-LVs of an --atomic move's mirror: its source leg and its destination leg. */
+export function imageNames(layer: string): [string, string] {
+  return [`${layer}_mimage_0`, `${layer}_mimage_1`];
 }
 
 export interface LayerIdentity {
   id: string;
   creationTime: number;
   creationHost: string;
+  /** The ids of pvmove0_mimage_0 and _1 (an --atomic move). */
+  imageIds?: [string, string];
 }
 
 /** A stand-in layer identity for layouts that are only computed, never written. */
-export const PREVIEW_LAYER: LayerIdentity = { id: 'x'.repeat(32), creationTime: 0, creationHost: '' };
+export const PREVIEW_LAYER: LayerIdentity = { id: 'x'.repeat(32), creationTime: 0, creationHost: '', imageIds: ['y'.repeat(32), 'z'.repeat(32)] };
 
 /** Splits an LV's segments so that `le` starts a segment (linear segments only). */
 function splitAt(lv: LogicalVolume, le: number): void {
@@ -73,10 +82,17 @@ function lvOf(vg: VolumeGroup, name: string): LogicalVolume {
   return lv;
 }
 
-export function beginMove(input: VolumeGroup, moves: ExtentMove[], regionSizeSectors: number, layer: LayerIdentity): VolumeGroup {
+/**
+ * The begin commit. Non-atomic: one pvmove0 mirror segment per run (source, destination).
+ * `atomic` (pvmove --atomic): pvmove0 is a single mirror segment over two hidden sub-LVs,
+ * pvmove0_mimage_0 holding the runs' source extents and pvmove0_mimage_1 their destinations,
+ * so the whole move lands at once or not at all.
+ */
+export function beginMove(input: VolumeGroup, moves: ExtentMove[], regionSizeSectors: number, layer: LayerIdentity, atomic = false): VolumeGroup {
   const vg = cloneVg(input);
   assert(!vg.lvs.some((l) => l.name === LAYER_NAME), 'a pvmove0 layer already exists');
   const layerSegments: MirrorSegment[] = [];
+  const images: [StripedSegment[], StripedSegment[]] = [[], []];
   let layerLe = 0;
   for (const m of moves) {
     const lv = lvOf(vg, m.lv);
@@ -85,6 +101,8 @@ export function beginMove(input: VolumeGroup, moves: ExtentMove[], regionSizeSec
     const seg = lv.segments.find((s) => s.startExtent === m.startLe);
     assert(seg && isStriped(seg) && seg.extentCount === m.count, `segment of ${m.lv} at LE ${m.startLe} did not split cleanly`);
     seg.stripes = [{ kind: 'lv', lvName: LAYER_NAME, le: layerLe }];
+    images[0].push({ type: 'striped', startExtent: layerLe, extentCount: m.count, stripes: [{ kind: 'pv', pvId: m.fromPvId, pe: m.fromPe }], extra: [] });
+    images[1].push({ type: 'striped', startExtent: layerLe, extentCount: m.count, stripes: [{ kind: 'pv', pvId: m.toPvId, pe: m.toPe }], extra: [] });
     layerSegments.push({
       type: 'mirror',
       startExtent: layerLe,
@@ -100,17 +118,38 @@ export function beginMove(input: VolumeGroup, moves: ExtentMove[], regionSizeSec
     layerLe += m.count;
     if (!lv.status.includes('LOCKED')) lv.status.push('LOCKED');
   }
-  vg.lvs.push({
-    name: LAYER_NAME,
-    id: layer.id,
-    status: ['READ', 'WRITE', 'PVMOVE', 'LOCKED'],
+  const hidden = (name: string, id: string, status: string[], segments: Segment[], allocationPolicy?: string): LogicalVolume => ({
+    name,
+    id,
+    status,
     flags: [],
     creationTime: layer.creationTime,
     creationHost: layer.creationHost,
-    allocationPolicy: 'contiguous',
-    segments: layerSegments,
+    ...(allocationPolicy ? { allocationPolicy } : {}),
+    segments,
     extra: [],
   });
+  if (!atomic) {
+    vg.lvs.push(hidden(LAYER_NAME, layer.id, ['READ', 'WRITE', 'PVMOVE', 'LOCKED'], layerSegments, 'contiguous'));
+    return vg;
+  }
+  assert(layer.imageIds, 'an atomic move needs ids for its two sub-LVs');
+  const [image0, image1] = imageNames(LAYER_NAME);
+  const whole: MirrorSegment = {
+    type: 'mirror',
+    startExtent: 0,
+    extentCount: layerLe,
+    extentsMoved: 0,
+    regionSizeSectors,
+    mirrors: [
+      { kind: 'lv', lvName: image0, le: 0 },
+      { kind: 'lv', lvName: image1, le: 0 },
+    ],
+    extra: [],
+  };
+  vg.lvs.push(hidden(LAYER_NAME, layer.id, ['READ', 'WRITE', 'PVMOVE', 'LOCKED'], [whole], 'contiguous'));
+  vg.lvs.push(hidden(image0, layer.imageIds[0], ['READ', 'WRITE'], images[0]));
+  vg.lvs.push(hidden(image1, layer.imageIds[1], ['READ', 'WRITE'], images[1]));
   return vg;
 }
 
@@ -142,14 +181,16 @@ export function checkpoint(input: VolumeGroup, layerSegment: number): VolumeGrou
 export function readMove(vg: VolumeGroup): MoveInProgress | null {
   const layer = layerOf(vg);
   if (!layer) return null;
-  if (layer.segments.length > 0 && layer.segments.every(isErrorSegment)) return { layer: layer.name, runs: [], lvs: [], finishing: true };
+  if (layer.segments.length > 0 && layer.segments.every(isErrorSegment)) return { layer: layer.name, runs: [], lvs: [], finishing: true, atomic: false };
+  const atomic = readAtomic(vg, layer);
+  if (atomic) return atomic;
   const runs: MoveRun[] = [];
   layer.segments.forEach((seg, layerSegment) => {
     if (!isMirror(seg) || seg.mirrors.length !== 2) {
       throw new LvmscopeError('UNSUPPORTED', `${layer.name} segment ${layerSegment + 1} is a ${seg.type} segment with ${isMirror(seg) ? seg.mirrors.length : 0} legs; lvmscope resumes two-leg pvmove mirrors only.`);
     }
     const [src, dst] = seg.mirrors;
-    if (src.kind !== 'pv' || dst.kind !== 'pv') throw new LvmscopeError('UNSUPPORTED', `${layer.name} is an --atomic move (legs on sub-LVs); lvmscope resumes non-atomic moves only.`);
+    if (src.kind !== 'pv' || dst.kind !== 'pv') throw new LvmscopeError('UNSUPPORTED', `${layer.name} segment ${layerSegment + 1} has a leg on a sub-LV; lvmscope resumes atomic moves of one segment only.`);
     const user = findUser(vg, layer.name, seg.startExtent);
     if (!user) throw new LvmscopeError('CORRUPT', `No LV uses ${layer.name} LE ${seg.startExtent}; the move metadata is inconsistent (vgck will say more).`);
     runs.push({
@@ -166,7 +207,39 @@ export function readMove(vg: VolumeGroup): MoveInProgress | null {
       regionSizeSectors: seg.regionSizeSectors,
     });
   });
-  return { layer: layer.name, runs, lvs: [...new Set(runs.map((r) => r.lv))], finishing: false };
+  return { layer: layer.name, runs, lvs: [...new Set(runs.map((r) => r.lv))], finishing: false, atomic: false };
+}
+
+/** An --atomic move: runs are the sub-LVs' segments (source in _mimage_0, destination in _mimage_1). */
+function readAtomic(vg: VolumeGroup, layer: LogicalVolume): MoveInProgress | null {
+  const seg = layer.segments[0];
+  if (layer.segments.length !== 1 || !isMirror(seg) || seg.mirrors.length !== 2 || seg.mirrors.some((a) => a.kind !== 'lv')) return null;
+  const [source, destination] = seg.mirrors.map((a) => vg.lvs.find((l) => a.kind === 'lv' && l.name === a.lvName));
+  if (!source || !destination) throw new LvmscopeError('CORRUPT', `${layer.name}'s mirror names a sub-LV that is not in ${vg.name}; the move metadata is inconsistent (vgck will say more).`);
+  const moved = (seg.extentsMoved ?? 0) >= seg.extentCount;
+  const runs: MoveRun[] = source.segments.map((s, index) => {
+    const from = isStriped(s) && s.stripes.length === 1 ? s.stripes[0] : undefined;
+    const to = legPieces(vg, destination.name, s.startExtent, s.extentCount);
+    const user = findUser(vg, layer.name, s.startExtent);
+    if (!from || from.kind !== 'pv' || to.length !== 1 || !user) throw new LvmscopeError('UNSUPPORTED', `${layer.name}'s sub-LVs are not laid out as pvmove --atomic writes them (one linear segment per run on each side); lvmscope cannot resume this move.`);
+    return { layerSegment: index, layerLe: s.startExtent, lv: user.lv.name, startLe: user.le, count: s.extentCount, fromPvId: from.pvId, fromPe: from.pe, toPvId: to[0].pvId, toPe: to[0].pe, moved, regionSizeSectors: seg.regionSizeSectors };
+  });
+  return { layer: layer.name, runs, lvs: [...new Set(runs.map((r) => r.lv))], finishing: false, atomic: true };
+}
+
+/** The PV pieces of `count` extents of a leg LV from `le` (a sub-LV's linear segments), in order. */
+function legPieces(vg: VolumeGroup, lvName: string, le: number, count: number): Array<{ pvId: string; pe: number; count: number }> {
+  const lv = lvOf(vg, lvName);
+  const pieces: Array<{ pvId: string; pe: number; count: number }> = [];
+  for (const s of lv.segments) {
+    const from = Math.max(le, s.startExtent);
+    const to = Math.min(le + count, s.startExtent + s.extentCount);
+    if (from >= to) continue;
+    const area = isStriped(s) && s.stripes.length === 1 ? s.stripes[0] : undefined;
+    if (!area || area.kind !== 'pv') throw new LvmscopeError('UNSUPPORTED', `${lvName} is not linear on PVs; lvmscope moves through linear sub-LVs only.`);
+    pieces.push({ pvId: area.pvId, pe: area.pe + (from - s.startExtent), count: to - from });
+  }
+  return pieces;
 }
 
 function isErrorSegment(seg: Segment): boolean {
@@ -228,6 +301,9 @@ export function finishLayer(input: VolumeGroup, mode: 'finish' | 'abort'): Volum
   if (mode === 'finish') for (const seg of layer.segments) if (isMirror(seg)) seg.extentsMoved = seg.extentCount;
   const users = vg.lvs.filter((lv) => lv !== layer && lv.segments.some((s) => isStriped(s) && s.stripes.some((a) => a.kind === 'lv' && a.lvName === layer.name)));
   for (const lv of users) leaveLayer(vg, layer, lv.name, new Set());
+  // An atomic move's sub-LVs go in the same commit: their extents now belong to the users.
+  const images = imageNames(layer.name);
+  vg.lvs = vg.lvs.filter((l) => !images.includes(l.name));
   // What LVM2 2.03 writes (seen in a real PV's metadata ring): the layer is no longer PVMOVE or
   // LOCKED and holds one 1-extent error segment, whatever its size was.
   layer.status = layer.status.filter((w) => w !== 'PVMOVE' && w !== 'LOCKED');
@@ -241,7 +317,8 @@ export function removeLayer(input: VolumeGroup): VolumeGroup {
   const layer = layerOf(vg);
   assert(layer, 'removeLayer without a move in progress');
   assert(!vg.lvs.some((lv) => lv.segments.some((s) => isStriped(s) && s.stripes.some((a) => a.kind === 'lv' && a.lvName === layer.name))), `${layer.name} is still in use`);
-  vg.lvs = vg.lvs.filter((l) => l !== layer);
+  const images = imageNames(layer.name);
+  vg.lvs = vg.lvs.filter((l) => l !== layer && !images.includes(l.name));
   return vg;
 }
 
@@ -255,14 +332,14 @@ function leaveLayer(vg: VolumeGroup, layer: LogicalVolume, lvName: string, usedL
       segments.push(seg);
       continue;
     }
-    segments.push(...directPieces(layer, seg as StripedSegment, area.le, usedLayerSegments));
+    segments.push(...directPieces(vg, layer, seg as StripedSegment, area.le, usedLayerSegments));
   }
   lv.segments = mergeAdjacent(segments);
   lv.status = lv.status.filter((s) => s !== 'LOCKED');
 }
 
 /** The LV segment `seg` (mapped onto the layer at `layerLe`) rewritten straight onto PVs. */
-function directPieces(layer: LogicalVolume, seg: StripedSegment, layerLe: number, used: Set<number>): StripedSegment[] {
+function directPieces(vg: VolumeGroup, layer: LogicalVolume, seg: StripedSegment, layerLe: number, used: Set<number>): StripedSegment[] {
   const pieces: StripedSegment[] = [];
   layer.segments.forEach((ls, index) => {
     const from = Math.max(layerLe, ls.startExtent);
@@ -272,14 +349,19 @@ function directPieces(layer: LogicalVolume, seg: StripedSegment, layerLe: number
     used.add(index);
     const moved = (ls.extentsMoved ?? 0) >= ls.extentCount;
     const leg = ls.mirrors[moved ? 1 : 0];
-    assert(leg.kind === 'pv', 'layer leg is not on a PV');
-    pieces.push({
-      type: 'striped',
-      startExtent: seg.startExtent + (from - layerLe),
-      extentCount: to - from,
-      stripes: [{ kind: 'pv', pvId: leg.pvId, pe: leg.pe + (from - ls.startExtent) }],
-      extra: pieces.length === 0 ? seg.extra : [],
-    });
+    // A leg on a PV, or (an atomic move) on a sub-LV whose linear segments hold the extents.
+    const onPvs = leg.kind === 'pv' ? [{ pvId: leg.pvId, pe: leg.pe + (from - ls.startExtent), count: to - from }] : legPieces(vg, leg.lvName, leg.le + (from - ls.startExtent), to - from);
+    let at = from;
+    for (const piece of onPvs) {
+      pieces.push({
+        type: 'striped',
+        startExtent: seg.startExtent + (at - layerLe),
+        extentCount: piece.count,
+        stripes: [{ kind: 'pv', pvId: piece.pvId, pe: piece.pe }],
+        extra: pieces.length === 0 ? seg.extra : [],
+      });
+      at += piece.count;
+    }
   });
   const covered = pieces.reduce((n, p) => n + p.extentCount, 0);
   if (covered !== seg.extentCount) throw new LvmscopeError('CORRUPT', `The pvmove layer does not cover LEs ${seg.startExtent}-${seg.startExtent + seg.extentCount - 1}; the move metadata is inconsistent.`);

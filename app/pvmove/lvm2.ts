@@ -24,7 +24,7 @@ import { lvTable } from '../lvm/activate/tables';
 import type { VolumeGroup } from '../lvm/model/types';
 import { isMirror, isOther, isStriped } from '../lvm/model/types';
 import { CopyMonitor } from './copyMonitor';
-import { beginMove, checkpoint, finishLayer, LAYER_NAME, layerOf, readMove, type LayerIdentity, type MoveRun } from './layout';
+import { beginMove, checkpoint, finishLayer, imageNames, LAYER_NAME, layerOf, readMove, type LayerIdentity, type MoveRun } from './layout';
 import { abortByMetadata, layoutText, removeLayerStep } from './finish';
 import type { ExtentMove } from './plan';
 import type { StrategyInput } from './runner';
@@ -32,10 +32,17 @@ import { CommitChain, devnoOrNext, flushPvs, isStorageFailure, regionSizeFor, un
 import { lvm2Words, type Lvm2Story, type SegmentStory } from './words';
 
 /** pvmove0's table as LVM2 generates it from the metadata (mirrored.c, one target per segment). */
-export function layerTable(vg: VolumeGroup, devno: (pvId: string) => string | undefined): TargetSpec[] {
+export function layerTable(vg: VolumeGroup, devno: (pvId: string) => string | undefined, imageDevno: (lvName: string) => string = () => ''): TargetSpec[] {
   const layer = layerOf(vg);
   if (!layer) return [];
   const ext = vg.extentSizeSectors;
+  const atomic = layer.segments.length === 1 && isMirror(layer.segments[0]) && layer.segments[0].mirrors.every((a) => a.kind === 'lv') ? layer.segments[0] : undefined;
+  if (atomic) {
+    // pvmove --atomic: one mirror over the two sub-LVs' devices, the whole layer at once.
+    const lengthSectors = atomic.extentCount * ext;
+    const legs = atomic.mirrors.map((a) => ({ devno: imageDevno(a.kind === 'lv' ? a.lvName : ''), offsetSectors: (a.kind === 'lv' ? a.le : 0) * ext }));
+    return [{ type: 'mirror', startSector: 0, lengthSectors, regionSectors: regionSizeFor(atomic.regionSizeSectors ?? 4096, lengthSectors), sync: 'default', legs, handleErrors: false }];
+  }
   const where = (pvId: string, pe: number) => {
     const pv = vg.pvs.find((p) => p.id === pvId);
     const d = devno(pvId);
@@ -97,6 +104,9 @@ export class Lvm2Strategy implements MoveStrategy {
   private readonly commits: CommitChain;
   private readonly monitor: CopyMonitor;
   private readonly layerDm: string;
+  private readonly atomic: boolean;
+  /** The devices of an atomic move's sub-LVs (pvmove0_mimage_0 and _1). */
+  private readonly imageDms: [string, string];
   private layerIdentity: LayerIdentity | undefined;
   private inUse: MirrorInUse[] = [];
   /** The table handle of pvmove0's last load (its mirror target is the segment being copied). */
@@ -117,21 +127,26 @@ export class Lvm2Strategy implements MoveStrategy {
     this.layerDm = input.host.layerDmName(LAYER_NAME);
     this.recorded = input.fresh === null;
     const recorded = input.fresh ? null : readMove(input.host.vg());
+    this.atomic = input.fresh ? input.atomic : (recorded?.atomic ?? false);
+    this.imageDms = imageNames(LAYER_NAME).map((name) => input.host.layerDmName(name)) as [string, string];
     if (recorded?.finishing) {
       this.lvs = [];
       this.steps = [removeLayerStep(input.host, this.commits, () => this.command)];
       return;
     }
-    const segments: Array<{ lv: string; index: number }> = input.fresh
-      ? input.fresh.map((m, index) => ({ lv: m.lv, index }))
-      : (recorded?.runs ?? []).filter((r) => !r.moved).map((r) => ({ lv: r.lv, index: r.layerSegment }));
     this.lvs = input.fresh ? [...new Set(input.fresh.map((m) => m.lv))] : (recorded?.lvs ?? []);
+    // An atomic move is one mirror segment: one copy, no checkpoint.
+    const segments: Array<{ lv: string | null; index: number }> = this.atomic
+      ? [{ lv: this.lvs.length === 1 ? this.lvs[0] : null, index: 0 }]
+      : input.fresh
+        ? input.fresh.map((m, index) => ({ lv: m.lv, index }))
+        : (recorded?.runs ?? []).filter((r) => !r.moved).map((r) => ({ lv: r.lv, index: r.layerSegment }));
     this.steps = [
       this.preloadStep(),
       this.suspendStep(),
       ...(input.fresh ? [this.commitStep()] : []),
       this.resumeStep(),
-      ...segments.flatMap((s, i) => [this.copyStep(s.index, s.lv), ...(i < segments.length - 1 ? [this.checkpointStep(s.index, s.lv)] : [])]),
+      ...segments.flatMap((s, i) => [this.copyStep(s.index, s.lv), ...(i < segments.length - 1 ? [this.checkpointStep(s.index, s.lv ?? this.lvs[0])] : [])]),
       this.finishStep(),
       removeLayerStep(input.host, this.commits, () => this.command),
     ];
@@ -141,7 +156,12 @@ export class Lvm2Strategy implements MoveStrategy {
     return this.inUse;
   }
   copiedNotCheckpointedSectors(): number {
+    // An atomic move is never checkpointed: everything copied so far would be copied again.
+    if (this.atomic) return this.inUse.reduce((n, m) => n + Math.min(m.length, m.watch.copiedSectors), 0);
     return uncheckpointedSectors(this.host.vg(), this.inUse);
+  }
+  get isAtomic(): boolean {
+    return this.atomic;
   }
   layerDevice(): string | null {
     return this.host.dm.has(this.layerDm) ? this.layerDm : null;
@@ -160,8 +180,8 @@ export class Lvm2Strategy implements MoveStrategy {
   /** The model the begin commit writes (computed from the metadata as it is now). */
   private begun(): VolumeGroup {
     const host = this.host;
-    this.layerIdentity ??= { id: host.newLayerId(), creationTime: host.unixTime(), creationHost: host.hostname };
-    return beginMove(host.vg(), this.fresh!, this.regionSizeSectors, this.layerIdentity);
+    this.layerIdentity ??= { id: host.newLayerId(), creationTime: host.unixTime(), creationHost: host.hostname, ...(this.atomic ? { imageIds: [host.newLayerId(), host.newLayerId()] as [string, string] } : {}) };
+    return beginMove(host.vg(), this.fresh!, this.regionSizeSectors, this.layerIdentity, this.atomic);
   }
 
   /** The model the move runs on: the metadata once the move is recorded, else what the begin commit will write. */
@@ -182,10 +202,25 @@ export class Lvm2Strategy implements MoveStrategy {
   }
 
   /** Loads the new tables of pvmove0 and the users (inactive), as LVM2's preload does. */
+  /** The devno of an atomic move's sub-LV device. */
+  private imageDevno = (lvName: string): string => devnoOrNext(this.host.dm, this.host.layerDmName(lvName));
+
+  /** The sub-LV devices an atomic move has now (none otherwise). */
+  private liveImages(): string[] {
+    return this.imageDms.filter((name) => this.host.dm.has(name));
+  }
+
   private preload(model: VolumeGroup, stepId: string, users: 'on-layer' | 'direct' | 'keep'): void {
     const dm = this.host.dm;
     const loaded: Record<string, TableSpec> = {};
-    const layer = layerTable(model, this.devno);
+    const images = imageNames(LAYER_NAME);
+    for (const [i, name] of this.imageDms.entries()) {
+      if (!model.lvs.some((l) => l.name === images[i])) continue;
+      const table = userTableOnLayer(model, images[i], this.devno, '');
+      dm.load(name, table);
+      loaded[name] = table;
+    }
+    const layer = layerTable(model, this.devno, this.imageDevno);
     this.layerHandle = dm.load(this.layerDm, layer);
     loaded[this.layerDm] = layer;
     if (users !== 'keep') {
@@ -202,11 +237,13 @@ export class Lvm2Strategy implements MoveStrategy {
   private async suspendAll(): Promise<void> {
     for (const lv of this.users()) await this.host.dm.suspend(this.userDm(lv));
     if (this.host.dm.has(this.layerDm)) await this.host.dm.suspend(this.layerDm);
+    for (const name of this.liveImages()) await this.host.dm.suspend(name);
   }
 
   /** Resumes pvmove0 first, then the users: the lower devices before the ones above them. */
   private async resumeAll(): Promise<void> {
     const dm = this.host.dm;
+    for (const name of this.liveImages()) if (dm.info(name).state === 'SUSPENDED' || dm.info(name).inactiveTable) await dm.resume(name);
     if (dm.has(this.layerDm) && (dm.info(this.layerDm).state === 'SUSPENDED' || dm.info(this.layerDm).inactiveTable)) await dm.resume(this.layerDm);
     for (const lv of this.users()) {
       const name = this.userDm(lv);
@@ -220,6 +257,10 @@ export class Lvm2Strategy implements MoveStrategy {
     if (dm.has(this.layerDm) && dm.info(this.layerDm).inactiveTable) dm.clear(this.layerDm);
     for (const lv of this.users()) if (dm.info(this.userDm(lv)).inactiveTable) dm.clear(this.userDm(lv));
     if (dm.has(this.layerDm) && dm.info(this.layerDm).state === 'SUSPENDED' && dm.targets(this.layerDm)) await dm.resume(this.layerDm);
+    for (const name of this.liveImages()) {
+      if (dm.info(name).inactiveTable) dm.clear(name);
+      if (dm.info(name).state === 'SUSPENDED' && dm.targets(name)) await dm.resume(name);
+    }
     for (const lv of this.users()) if (dm.info(this.userDm(lv)).state === 'SUSPENDED') await dm.resume(this.userDm(lv));
   }
 
@@ -257,6 +298,10 @@ export class Lvm2Strategy implements MoveStrategy {
       run: async () => {
         const model = this.moveModel();
         const layer = model.lvs.find((l) => l.name === LAYER_NAME)!;
+        for (const [i, name] of imageNames(LAYER_NAME).entries()) {
+          const image = model.lvs.find((l) => l.name === name);
+          if (image) dm.create(this.imageDms[i], host.lvUuid(image.id));
+        }
         dm.create(this.layerDm, host.lvUuid(layer.id));
         // pvmove0 is not resumed here: its mirror must not copy a region the users can still
         // write around it (their live tables map straight onto the source). It goes live in
@@ -266,6 +311,7 @@ export class Lvm2Strategy implements MoveStrategy {
       undo: async () => {
         for (const lv of this.users()) if (dm.info(this.userDm(lv)).inactiveTable) dm.clear(this.userDm(lv));
         if (dm.has(this.layerDm)) dm.remove(this.layerDm);
+        for (const name of this.liveImages()) dm.remove(name);
       },
     };
   }
@@ -275,7 +321,9 @@ export class Lvm2Strategy implements MoveStrategy {
     try {
       const model = this.moveModel();
       const layerDevno = this.layerDevno();
-      const out: Record<string, TableSpec> = { [this.layerDm]: layerTable(model, this.devno) };
+      const out: Record<string, TableSpec> = {};
+      for (const [i, name] of imageNames(LAYER_NAME).entries()) if (model.lvs.some((l) => l.name === name)) out[this.imageDms[i]] = userTableOnLayer(model, name, this.devno, '');
+      out[this.layerDm] = layerTable(model, this.devno, this.imageDevno);
       for (const lv of this.users()) out[this.userDm(lv)] = userTableOnLayer(model, lv, this.devno, layerDevno);
       return out;
     } catch {
@@ -337,16 +385,16 @@ export class Lvm2Strategy implements MoveStrategy {
     };
   }
 
-  private copyStep(segment: number, lv: string): MoveStep {
+  private copyStep(segment: number, lv: string | null): MoveStep {
     const host = this.host;
     return {
       id: `copy-${segment + 1}`,
-      name: `Mirror segment ${segment + 1}`,
+      name: this.atomic ? 'Mirror the whole move (atomic)' : `Mirror segment ${segment + 1}`,
       lv,
       words: () => lvm2Words.copy(this.story(), this.segmentStory(segment)),
       run: async () => {
         const ext = host.vg().extentSizeSectors;
-        const run = this.run(segment);
+        const run = this.atomic ? this.wholeRun() : this.run(segment);
         const control = this.layerHandle && this.layerHandle.spec === host.dm.targets(this.layerDm) ? this.layerHandle.mirror(segment) : host.dm.mirror(this.layerDm, segment);
         const watch = this.monitor.watch(this.layerDm, segment, control);
         this.inUse = [{
@@ -364,12 +412,19 @@ export class Lvm2Strategy implements MoveStrategy {
         host.onStateChange();
         try {
           await Promise.race([watch.inSync(), this.control.abortSignal()]);
-          host.log('info', `pvmove0 segment ${segment + 1} (${lv} LEs ${run.startLe}-${run.startLe + run.count - 1}) is in sync on ${this.host.names.nameOf(run.toPvId)}.`);
+          host.log('info', this.atomic ? `pvmove0 (atomic, ${run.count} extents) is in sync on its destinations.` : `pvmove0 segment ${segment + 1} (${lv} LEs ${run.startLe}-${run.startLe + run.count - 1}) is in sync on ${this.host.names.nameOf(run.toPvId)}.`);
         } finally {
           this.monitor.unwatch(watch);
         }
       },
     };
+  }
+
+  /** An atomic move's one mirror as a run: all of pvmove0, from its first run's source to its first run's destination. */
+  private wholeRun(): MoveRun {
+    const runs = readMove(this.host.vg())?.runs ?? [];
+    const count = runs.reduce((n, r) => n + r.count, 0);
+    return { ...runs[0], layerSegment: 0, layerLe: 0, count };
   }
 
   /** The run of pvmove0 segment `segment` (0-based) as the metadata records it (or the plan, before the begin commit). */
@@ -460,13 +515,14 @@ export class Lvm2Strategy implements MoveStrategy {
         }
         return { lv, dmName: name, devno: devnoOrNext(dm, name), layout: layoutText(this.host, this.host.vg(), lv) };
       }),
-      segments: move?.runs.length ?? this.fresh?.length ?? 0,
+      segments: this.atomic ? 1 : (move?.runs.length ?? this.fresh?.length ?? 0),
       command: this.command,
+      atomic: this.atomic,
     };
   }
 
   private segmentStory(segment: number): SegmentStory {
-    const run = this.run(segment);
+    const run = this.atomic && readMove(this.host.vg()) ? this.wholeRun() : this.run(segment);
     const ext = this.host.vg().extentSizeSectors;
     const length = run.count * ext;
     const region = regionSizeFor(run.regionSizeSectors ?? this.regionSizeSectors, length);
@@ -491,9 +547,11 @@ export class Lvm2Strategy implements MoveStrategy {
     const dm = this.host.dm;
     // Whatever a step left preloaded or suspended is settled first, on the live tables.
     await this.cancelReload();
-    await abortByMetadata(this.host, this.commits, `${this.command} --abort`, async () => {
+    const removeDevices = () => {
       if (dm.has(this.layerDm)) dm.remove(this.layerDm);
-    });
-    if (dm.has(this.layerDm)) dm.remove(this.layerDm);
+      for (const name of this.liveImages()) dm.remove(name);
+    };
+    await abortByMetadata(this.host, this.commits, `${this.command} --abort`, async () => removeDevices());
+    removeDevices();
   }
 }

@@ -59,6 +59,8 @@ export class OutlineStrategy implements MoveStrategy {
     this.monitor = new CopyMonitor(input.host.dm);
     this.recorded = input.fresh === null;
     const recorded = readMove(input.host.vg());
+    // pvmove --atomic is LVM2's layer over two sub-LVs; the 2002 outline has no such thing.
+    if (input.atomic || (recorded?.atomic && !input.fresh)) throw new LvmscopeError('INVALID', 'An --atomic move runs on the lvm2 stack (one mirror over pvmove0_mimage_0/1); the 2002 outline has no such layer. Choose the lvm2 stack.');
     this.lvs = input.fresh ? [...new Set(input.fresh.map((m) => m.lv))] : (recorded?.lvs ?? []);
     this.steps = recorded?.finishing && !input.fresh ? [removeLayerStep(input.host, this.commits, () => this.command)] : this.lvs.flatMap((lv, i) => this.lvSteps(lv, i === this.lvs.length - 1));
   }

@@ -31,6 +31,8 @@ export interface MoveRequestSpec {
   alloc: AllocPolicy;
   /** LVM2 2.03.36's allocation/pvmove_max_segment_size_mb: no pvmove0 segment is larger. */
   maxSegmentSizeMiB?: number;
+  /** pvmove --atomic: one mirror over two sub-LVs. */
+  atomic?: boolean;
 }
 
 /** One contiguous run of extents that moves: becomes one pvmove0 mirror segment. */
@@ -222,6 +224,9 @@ export function planMove(vg: VolumeGroup, request: MoveRequestSpec, names: PvNam
   if (vg.lvs.some((lv) => lv.status.includes('PVMOVE'))) {
     throw new LvmscopeError('STATE', `A move is already in progress in ${vg.name}; resume it (pvmove) or abort it (pvmove --abort) first.`);
   }
+  if (request.atomic && request.maxSegmentSizeMiB) {
+    throw new LvmscopeError('INVALID', `--atomic moves everything as one mirror segment, so --max-segment-size does not apply; use one or the other.`);
+  }
   if (request.lv && !vg.lvs.some((lv) => lv.name === request.lv)) {
     throw new LvmscopeError('NOT_FOUND', `No LV named '${request.lv}' in ${vg.name}; its LVs are ${vg.lvs.map((l) => l.name).join(', ') || 'none'}.`);
   }
@@ -304,6 +309,7 @@ export function checkMoveOptions(options: { regionSizeSectors?: number; rateByte
 export function pvmoveCommand(vgName: string, request: MoveRequestSpec): string {
   const parts = ['pvmove'];
   if (request.alloc !== 'normal') parts.push('--alloc', request.alloc);
+  if (request.atomic) parts.push('--atomic');
   if (request.maxSegmentSizeMiB) parts.push('--config', `allocation/pvmove_max_segment_size_mb=${request.maxSegmentSizeMiB}`);
   if (request.lv) parts.push('-n', `${vgName}/${request.lv}`);
   parts.push(...request.sources.map((s) => `/dev/${s}`));

@@ -28,6 +28,8 @@ export type MoveStatus = 'running' | 'paused' | 'waiting-step' | 'done' | 'abort
 
 export interface MoveRunOptions {
   stack?: MoveStack;
+  /** A fresh move's pvmove --atomic (lvm2 stack only). */
+  atomic?: boolean;
   regionSizeSectors?: number;
   stepMode?: boolean;
 }
@@ -39,6 +41,8 @@ export interface StrategyInput {
   command: string;
   /** The plan of a fresh move; null when resuming what the metadata records. */
   fresh: ExtentMove[] | null;
+  /** A fresh move's pvmove --atomic (a resumed move reads it from the metadata). */
+  atomic: boolean;
   regionSizeSectors: number;
 }
 
@@ -72,7 +76,7 @@ export class MoveRunner implements StepControl {
     this.clock = host.clock;
     this.regionSizeSectors = options.regionSizeSectors ?? DEFAULT_REGION_SECTORS;
     this.stepMode = options.stepMode ?? false;
-    this.strategy = createStrategy(options.stack ?? 'outline', { host, control: this, command, fresh, regionSizeSectors: this.regionSizeSectors });
+    this.strategy = createStrategy(options.stack ?? 'outline', { host, control: this, command, fresh, atomic: options.atomic ?? false, regionSizeSectors: this.regionSizeSectors });
     this.steps = this.strategy.steps.map((s, i) => ({ id: s.id, index: i + 1, name: s.name, lv: s.lv, state: 'pending', narration: '', commands: [], timeMs: 0 }));
   }
 

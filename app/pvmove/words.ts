@@ -100,6 +100,8 @@ export interface Lvm2Story {
   users: Array<{ lv: string; dmName: string; devno: string; layout: string }>;
   segments: number;
   command: string;
+  /** pvmove --atomic: one mirror over pvmove0_mimage_0 (sources) and _1 (destinations). */
+  atomic: boolean;
 }
 
 export interface SegmentStory {
@@ -152,6 +154,12 @@ export const lvm2Words = {
     };
   },
   copy(c: Lvm2Story, s: SegmentStory): StepWords {
+    if (c.atomic) {
+      return {
+        narration: `Mirror all of pvmove0 at once (--atomic: ${s.extents} extents, ${mibText(s.lengthSectors)} MiB, one mirror from ${c.layerDm}_mimage_0 on the sources to ${c.layerDm}_mimage_1 on the destinations): ${s.regions} region${s.regions === 1 ? '' : 's'} of ${(s.regionSectors * 512) / 1024} KiB. No checkpoint is written on the way: until the finish, a crash or an abort puts everything back on the sources.`,
+        commands: [`dmsetup status ${c.layerDm}`, `lvs -a -o name,copy_percent,devices ${c.vg}`],
+      };
+    }
     return {
       narration: `Mirror pvmove0 segment ${s.index} of ${c.segments} (${s.lv} LEs ${s.les}, ${mibText(s.lengthSectors)} MiB) from ${s.from} to ${s.to}: ${s.regions} region${s.regions === 1 ? '' : 's'} of ${(s.regionSectors * 512) / 1024} KiB. Only this segment is mirrored; writes to a region not copied yet go to the source, where the copy picks them up; the poll reads the mirror's status every interval.`,
       commands: [`dmsetup status ${c.layerDm}`, `lvs -a -o name,copy_percent,devices ${c.vg}`],

@@ -33,6 +33,8 @@ export class MoveController {
   private bytesTotal = 0;
   private rateBytesPerSec = 0;
   private samples: Array<{ t: number; bytes: number }> = [];
+  /** The last layer view of the running move (kept for the moment between its finishing commits). */
+  private lastLayer: LayerView | null = null;
   /** The last measured progress; state views carry it rather than measuring again. */
   private lastProgress: MoveProgressView | null = null;
   private timer: Timer | undefined;
@@ -99,7 +101,7 @@ export class MoveController {
     const open = this.session.ws.getVg(request.vg);
     if (open.readOnly) throw new LvmscopeError('STATE', open.readOnlyReason ?? `${request.vg} is read-only.`);
     const names = this.session.names(request.vg);
-    const plan = planMove(open.vg, { sources: request.sources, destinations: request.destinations, lv: request.lv, alloc: request.alloc, maxSegmentSizeMiB: request.maxSegmentSizeMiB }, names);
+    const plan = planMove(open.vg, { sources: request.sources, destinations: request.destinations, lv: request.lv, alloc: request.alloc, maxSegmentSizeMiB: request.maxSegmentSizeMiB, atomic: request.atomic }, names);
     const after = finishedLayout(beginMove(open.vg, plan.moves, DEFAULT_REGION_SECTORS, PREVIEW_LAYER));
     const ctx = { imageDevno: () => null, lvDmName: () => null };
     const bytes = plan.extentCount * open.vg.extentSizeSectors * SECTOR_SIZE;
@@ -122,10 +124,12 @@ export class MoveController {
     this.refuseIfRunning();
     checkMoveOptions(options);
     const { plan, view } = this.plan(input, options.rateBytesPerSec ?? this.rateBytesPerSec);
+    // Built first: a stack that refuses the request (--atomic on the outline) changes nothing.
+    const runner = MoveRunner.start(this.host(plan.vg), plan.command, plan.moves, { ...options, atomic: plan.request.atomic ?? false });
     this.vgName = plan.vg;
     this.planView = view;
     this.bytesTotal = view.bytes;
-    this.launch(MoveRunner.start(this.host(plan.vg), plan.command, plan.moves, options), options);
+    this.launch(runner, options);
     return this.state()!;
   }
 
@@ -135,6 +139,9 @@ export class MoveController {
     const open = this.session.ws.getVg(vgName);
     const move = readMove(open.vg);
     if (!move) throw new LvmscopeError('STATE', `No move is in progress in ${vgName}; there is nothing to resume.`);
+    // An atomic move is LVM2's own layer: it resumes on the lvm2 stack unless told otherwise.
+    // Built first: a stack that refuses the recorded move changes nothing.
+    const runner = MoveRunner.resume(this.host(vgName), { ...options, stack: options.stack ?? (move.atomic ? 'lvm2' : 'outline') });
     const names = this.session.names(vgName);
     const ext = open.vg.extentSizeSectors;
     const sources = [...new Set(move.runs.map((r) => names.nameOf(r.fromPvId)))];
@@ -156,7 +163,7 @@ export class MoveController {
       estimatedSeconds: null,
       crashCostBytes: crashCost(unfinished, ext),
     };
-    this.launch(MoveRunner.resume(this.host(vgName), options), options);
+    this.launch(runner, options);
     return this.state()!;
   }
 
@@ -181,6 +188,7 @@ export class MoveController {
     this.id += 1;
     this.runner = runner;
     this.samples = [];
+    this.lastLayer = null;
     this.lastProgress = null;
     this.ioError = null;
     if (options.rateBytesPerSec !== undefined) this.setRate(options.rateBytesPerSec);
@@ -344,13 +352,22 @@ export class MoveController {
     const open = this.session.ws.getVg(this.vgName);
     const move = readMove(open.vg);
     if (!move) return null;
-    const names = this.session.names(this.vgName);
     const device = runner.strategy.layerDevice();
-    const mirroring = new Set(runner.mirrors.filter((m) => !m.watch.isInSync).map((m) => m.run.layerSegment));
-    return {
+    // Between the two finishing commits the metadata's pvmove0 is one error extent; its device
+    // still exists until the second commit, so the view keeps the segments it had, all done.
+    if (move.finishing) {
+      const last = this.lastLayer;
+      return last ? { ...last, device, devno: device ? this.session.dm.info(device).devno : null, segments: last.segments.map((s) => ({ ...s, state: 'done' as const })) } : null;
+    }
+    const names = this.session.names(this.vgName);
+    // A segment stays `mirroring` from its copy until its checkpoint lands: pvmove0's table
+    // mirrors it all that time. An atomic move's one mirror copies every run at once.
+    const mirroring = new Set(runner.mirrors.flatMap((m) => (move.atomic ? move.runs.map((r) => r.layerSegment) : [m.run.layerSegment])));
+    this.lastLayer = {
       name: move.layer,
       device,
       devno: device ? this.session.dm.info(device).devno : null,
+      atomic: move.atomic,
       segments: move.runs.map((r: MoveRun) => ({
         index: r.layerSegment + 1,
         layerLe: r.layerLe,
@@ -365,6 +382,7 @@ export class MoveController {
         state: r.moved ? ('done' as const) : mirroring.has(r.layerSegment) ? ('mirroring' as const) : ('waiting' as const),
       })),
     };
+    return this.lastLayer;
   }
 
   private host(vgName: string): MoveHost {

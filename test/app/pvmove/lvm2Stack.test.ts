@@ -97,7 +97,9 @@ describe('the lvm2 stack', () => {
     expect(copying1.layer?.segments.map((s) => `${s.index} ${s.lv} ${s.state}`)).toEqual(['1 lv0 waiting', '2 lv1 waiting']);
     await next(t);
 
-    await before(t, 'checkpoint-1');
+    const inSync = await before(t, 'checkpoint-1');
+    // In sync but not checkpointed: pvmove0's table still mirrors segment 1.
+    expect(inSync.layer?.segments.map((s) => s.state)).toEqual(['mirroring', 'waiting']);
     await next(t);
     const copying2 = await before(t, 'copy-2');
     expect(vgNow(t).seqno).toBe(seqno0 + 2);
@@ -110,8 +112,11 @@ describe('the lvm2 stack', () => {
     // The last segment is in sync but never checkpointed: LVM2 finishes instead.
     expect(vgNow(t).seqno).toBe(seqno0 + 2);
     await next(t);
-    await before(t, 'remove-layer');
+    const finishing = await before(t, 'remove-layer');
     expect(vgNow(t).seqno).toBe(seqno0 + 3);
+    // The view keeps pvmove0's segments, all done, while its device waits for the second commit.
+    expect(finishing.layer?.segments.map((s) => `${s.index} ${s.state}`)).toEqual(['1 done', '2 done']);
+    expect(finishing.layer?.device).toBe('vg0-pvmove0');
     // As LVM2 2.03 writes it: pvmove0 is a plain hidden LV of one 1-extent error segment.
     expect(layerSegments(vgNow(t))).toEqual([{ type: 'error' }]);
     expect(vgNow(t).lvs.find((l) => l.name === 'pvmove0')?.status).toEqual(['READ', 'WRITE']);
@@ -249,5 +254,86 @@ describe('the lvm2 stack', () => {
     expect(end.status).toBe('done');
     expect(end.progress.percent).toBe(100);
     for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
+  });
+
+  describe('--atomic', () => {
+    const ATOMIC = { ...SEED_MOVE, atomic: true };
+
+    it('mirrors all of pvmove0 at once over pvmove0_mimage_0/1 and finishes both LVs together', async () => {
+      const t = await engineFor();
+      const seqno0 = vgNow(t).seqno;
+      const started = await onClock(t, t.engine.handlers['move.start']({ request: ATOMIC, options: { stack: 'lvm2', stepMode: true } }));
+      expect(started.steps.map((s) => s.id)).toEqual(['preload', 'suspend', 'commit', 'resume', 'copy-1', 'finish', 'remove-layer']);
+      expect(started.plan.command).toMatch(/^pvmove --atomic /);
+      for (const id of ['preload', 'suspend', 'commit', 'resume']) {
+        await before(t, id);
+        await next(t);
+      }
+      const copying = await before(t, 'copy-1');
+      const vg = vgNow(t);
+      expect(vg.seqno).toBe(seqno0 + 1);
+      expect(vg.lvs.map((l) => `${l.name} ${l.status.join(',')}`)).toEqual(['lv0 READ,WRITE,VISIBLE,LOCKED', 'lv1 READ,WRITE,VISIBLE,LOCKED', 'pvmove0 READ,WRITE,PVMOVE,LOCKED', 'pvmove0_mimage_0 READ,WRITE', 'pvmove0_mimage_1 READ,WRITE']);
+      const layer = vg.lvs.find((l) => l.name === 'pvmove0')!.segments as MirrorSegment[];
+      expect(layer.map((m) => [m.extentCount, m.mirrors.map((a) => (a.kind === 'lv' ? `${a.lvName}:${a.le}` : a.pvId))])).toEqual([[6, ['pvmove0_mimage_0:0', 'pvmove0_mimage_1:0']]]);
+      expect(await tables(t)).toEqual({
+        'vg0-lv0': ['0 6144 linear 7:0 2048', '6144 6144 linear 254:4 0'],
+        'vg0-lv1': ['0 6144 linear 254:4 6144', '6144 6144 linear 7:2 2048'],
+        'vg0-pvmove0_mimage_0': ['0 6144 linear 7:1 2048', '6144 6144 linear 7:1 8192'],
+        'vg0-pvmove0_mimage_1': ['0 6144 linear 7:3 2048', '6144 6144 linear 7:3 8192'],
+        'vg0-pvmove0': ['0 12288 mirror core 1 4096 2 254:2 0 254:3 0'],
+      });
+      expect(copying.layer?.atomic).toBe(true);
+      await onClock(t, t.engine.handlers['move.control']({ action: 'setStepMode', stepMode: false }));
+      expect((await simEnd(t)).status).toBe('done');
+      // No checkpoint: begin, then the two finishing commits.
+      expect(vgNow(t).seqno).toBe(seqno0 + 3);
+      const view = await onClock(t, t.engine.handlers['workspace.view']({}));
+      expect(view.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'lv1']);
+      expect(lvLayout(view, 'lv0')).toEqual(['pv1:0-2', 'pv4:0-2']);
+      expect(lvLayout(view, 'lv1')).toEqual(['pv4:3-5', 'pv3:0-2']);
+      expect(Object.keys(await tables(t))).toEqual(['vg0-lv0', 'vg0-lv1']);
+      for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
+    });
+
+    it('puts everything back on the source when aborted, and a crash resumes on the lvm2 stack from the start of the one mirror', async () => {
+      const t = await engineFor();
+      await onClock(t, t.engine.handlers['workload.start']({ vg: 'vg0', lv: 'lv1', pattern: 'randwrite', blockSizeBytes: 4096, iops: 300, seed: 7 }));
+      await onClock(t, t.engine.handlers['move.start']({ request: ATOMIC, options: { stack: 'lvm2', rateBytesPerSec: 1024 * 1024 } }));
+      await simSleep(t, 4000);
+      await onClock(t, t.engine.handlers['workload.stop']({}));
+      const mid = (await onClock(t, t.engine.handlers['move.state']({}))).move!;
+      expect(mid.step).toBe('copy-1');
+      expect(mid.progress.crashCostBytes).toBeGreaterThanOrEqual(2 * 1024 * 1024);
+      await onClock(t, (t.engine as unknown as { crash(): Promise<boolean> }).crash());
+      const view = await onClock(t, t.engine.handlers['workspace.open']({ path: 'mem:/demo' }));
+      expect(view.vgs[0].moveInProgress?.lvs).toEqual(['lv0', 'lv1']);
+      // Not told which stack: an atomic move is LVM2's own and resumes on the lvm2 stack.
+      const resumed = await onClock(t, t.engine.handlers['move.resume']({ vg: 'vg0', options: { stepMode: true } }));
+      expect(resumed.stack).toBe('lvm2');
+      expect(resumed.steps.map((s) => s.id)).toEqual(['preload', 'suspend', 'resume', 'copy-1', 'finish', 'remove-layer']);
+      for (const id of ['preload', 'suspend', 'resume']) {
+        await before(t, id);
+        await next(t);
+      }
+      await before(t, 'copy-1');
+      await onClock(t, t.engine.handlers['move.control']({ action: 'abort' }));
+      expect((await simEnd(t)).status).toBe('aborted');
+      const end = await onClock(t, t.engine.handlers['workspace.view']({}));
+      expect(end.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'lv1']);
+      expect(lvLayout(end, 'lv0')).toEqual(['pv1:0-2', 'pv2:0-2']);
+      expect(lvLayout(end, 'lv1')).toEqual(['pv2:3-5', 'pv3:0-2']);
+      expect(Object.keys(await tables(t))).toEqual(['vg0-lv0', 'vg0-lv1']);
+      for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
+    });
+
+    it('is refused on the outline stack and with a max segment size, changing nothing', async () => {
+      const t = await engineFor();
+      const before = t.snapshot();
+      await expect(onClock(t, t.engine.handlers['move.start']({ request: ATOMIC, options: { stack: 'outline' } }))).rejects.toThrow(/An --atomic move runs on the lvm2 stack .*Choose the lvm2 stack\./);
+      await expect(onClock(t, t.engine.handlers['move.start']({ request: { ...ATOMIC, maxSegmentSizeMiB: 1 }, options: { stack: 'lvm2' } }))).rejects.toThrow(/--atomic moves everything as one mirror segment, so --max-segment-size does not apply/);
+      const after = t.snapshot();
+      expect([...before.keys()].filter((name) => Buffer.compare(before.get(name)!, after.get(name)!) !== 0)).toEqual([]);
+      expect((await onClock(t, t.engine.handlers['move.state']({}))).move).toBeNull();
+    });
   });
 });

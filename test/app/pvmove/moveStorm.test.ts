@@ -1,7 +1,7 @@
 // Proves the live move survives random interleavings of its controls (the TigerBeetle
 // simulator habit): one seed derives a small random layout (3-5 PVs, 1-3 LVs of 1-3 pieces),
 // a random move (either stack; sources with or without PE ranges, destinations, -n LV, alloc
-// policy, max segment size, region
+// policy, max segment size, --atomic, region
 // size, rate, step mode) and a random sequence, at random simulated moments, of pause /
 // resume, setRate (0, tiny, normal), step mode on / off, next, abort, engine workloads, a
 // second move, a whole-LV verify, and at most one crash (power loss, or a killed process)
@@ -84,7 +84,9 @@ function randomRequest(random: SeededRandom, vg: VgView): MoveRequestView {
   const lv = random.next() < 0.25 ? pick(random, vg.lvs.filter((l) => !l.hidden)).name : undefined;
   const alloc = pick(random, ['normal', 'normal', 'contiguous', 'anywhere'] as const);
   const maxSegmentSizeMiB = random.next() < 0.3 ? 1 + random.int(3) : undefined;
-  return { vg: vg.name, sources, destinations, alloc, ...(lv ? { lv } : {}), ...(maxSegmentSizeMiB ? { maxSegmentSizeMiB } : {}) };
+  // --atomic is refused with a max segment size and on the outline: the storm takes both refusals too.
+  const atomic = random.next() < 0.15;
+  return { vg: vg.name, sources, destinations, alloc, ...(lv ? { lv } : {}), ...(maxSegmentSizeMiB ? { maxSegmentSizeMiB } : {}), ...(atomic ? { atomic } : {}) };
 }
 
 function randomOptions(random: SeededRandom): MoveOptions {
@@ -94,7 +96,7 @@ function randomOptions(random: SeededRandom): MoveOptions {
   return { stack, regionSizeSectors, ...(rate === undefined ? {} : { rateBytesPerSec: rate }), ...(random.next() < 0.2 ? { stepMode: true } : {}) };
 }
 
-type MoveRequestView = { vg: string; sources: string[]; destinations: string[]; alloc: 'normal' | 'contiguous' | 'anywhere'; lv?: string; maxSegmentSizeMiB?: number };
+type MoveRequestView = { vg: string; sources: string[]; destinations: string[]; alloc: 'normal' | 'contiguous' | 'anywhere'; lv?: string; maxSegmentSizeMiB?: number; atomic?: boolean };
 
 interface World {
   clock: SimClock;
