@@ -20,9 +20,7 @@ import { OutlineStrategy } from './outline';
 import { Lvm2Strategy } from './lvm2';
 import { DEFAULT_REGION_SECTORS } from './layout';
 
-export type { MoveHost, MirrorInUse } from './stack';
-export { regionSizeFor } from './stack';
-export { DEFAULT_REGION_SECTORS };
+export type { MoveHost } from './stack';
 
 export type MoveStatus = 'running' | 'paused' | 'waiting-step' | 'done' | 'aborting' | 'aborted' | 'failed';
 
