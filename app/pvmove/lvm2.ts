@@ -23,12 +23,9 @@ import type { TableHandle } from '../dm/deviceMapper';
 import { lvTable } from '../lvm/activate/tables';
 import type { VolumeGroup } from '../lvm/model/types';
 import { isMirror, isOther, isStriped } from '../lvm/model/types';
-import { CopyMonitor } from './copyMonitor';
 import { beginMove, checkpoint, finishLayer, imageNames, LAYER_NAME, layerOf, readMove, type LayerIdentity, type MoveRun } from './layout';
 import { abortByMetadata, layoutText, removeLayerStep } from './finish';
-import type { ExtentMove } from './plan';
-import type { StrategyInput } from './runner';
-import { CommitChain, devnoOrNext, flushPvs, isStorageFailure, regionSizeFor, uncheckpointedSectors, type MirrorInUse, type MoveHost, type MoveStep, type MoveStrategy, type StepControl } from './stack';
+import { devnoOrNext, flushPvs, isStorageFailure, regionSizeFor, StackBase, uncheckpointedSectors, type MirrorInUse, type MoveStep, type MoveStrategy, type StrategyInput } from './stack';
 import { lvm2Words, type Lvm2Story, type SegmentStory } from './words';
 
 /** pvmove0's table as LVM2 generates it from the metadata (mirrored.c, one target per segment). */
@@ -91,18 +88,10 @@ export function userTableOnLayer(vg: VolumeGroup, lvName: string, devno: (pvId: 
   });
 }
 
-export class Lvm2Strategy implements MoveStrategy {
+export class Lvm2Strategy extends StackBase implements MoveStrategy {
   readonly stack = 'lvm2' as const;
   readonly lvs: string[];
   readonly steps: MoveStep[];
-  recorded: boolean;
-  private readonly host: MoveHost;
-  private readonly control: StepControl;
-  private readonly command: string;
-  private readonly fresh: ExtentMove[] | null;
-  private readonly regionSizeSectors: number;
-  private readonly commits: CommitChain;
-  private readonly monitor: CopyMonitor;
   private readonly layerDm: string;
   private readonly atomic: boolean;
   /** The devices of an atomic move's sub-LVs (pvmove0_mimage_0 and _1). */
@@ -117,15 +106,8 @@ export class Lvm2Strategy implements MoveStrategy {
   private readonly tables = new Map<string, Record<string, TableSpec>>();
 
   constructor(input: StrategyInput) {
-    this.host = input.host;
-    this.control = input.control;
-    this.command = input.command;
-    this.fresh = input.fresh;
-    this.regionSizeSectors = input.regionSizeSectors;
-    this.commits = new CommitChain(input.host);
-    this.monitor = new CopyMonitor(input.host.dm);
+    super(input);
     this.layerDm = input.host.layerDmName(LAYER_NAME);
-    this.recorded = input.fresh === null;
     const recorded = input.fresh ? null : readMove(input.host.vg());
     this.atomic = input.fresh ? input.atomic : (recorded?.atomic ?? false);
     this.imageDms = imageNames(LAYER_NAME).map((name) => input.host.layerDmName(name)) as [string, string];
@@ -165,12 +147,6 @@ export class Lvm2Strategy implements MoveStrategy {
   }
   layerDevice(): string | null {
     return this.host.dm.has(this.layerDm) ? this.layerDm : null;
-  }
-  pauseCopy(): void {
-    this.host.dm.copier.pause();
-  }
-  resumeCopy(): void {
-    this.host.dm.copier.resume();
   }
 
   // ---- models and tables ----

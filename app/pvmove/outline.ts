@@ -14,11 +14,8 @@ import { SECTOR_SIZE } from '../base/units';
 import type { TableHandle } from '../dm/deviceMapper';
 import { formatTable, type TableSpec, type TargetSpec } from '../dm/table';
 import { lvTable } from '../lvm/activate/tables';
-import { CopyMonitor } from './copyMonitor';
 import { beginMove, checkpoint, finishedLayout, finishLayer, PREVIEW_LAYER, readMove, removeLayer, resolveLv, type MoveRun } from './layout';
-import type { ExtentMove } from './plan';
-import type { StrategyInput } from './runner';
-import { CommitChain, devnoOrNext, flushPvs, isStorageFailure, regionSizeFor, uncheckpointedSectors, type MirrorInUse, type MoveHost, type MoveStep, type MoveStrategy, type StepControl } from './stack';
+import { devnoOrNext, flushPvs, isStorageFailure, regionSizeFor, StackBase, uncheckpointedSectors, type MirrorInUse, type MoveStep, type MoveStrategy, type StrategyInput } from './stack';
 import { OUTLINE_STEPS, outlineWords, type StoryContext } from './words';
 import { abortByMetadata, layoutText, removeLayerStep } from './finish';
 
@@ -28,18 +25,10 @@ interface MirrorTable {
   readonly mirrors: ReadonlyArray<{ readonly targetIndex: number; readonly run: MoveRun }>;
 }
 
-export class OutlineStrategy implements MoveStrategy {
+export class OutlineStrategy extends StackBase implements MoveStrategy {
   readonly stack = 'outline' as const;
   readonly lvs: string[];
   readonly steps: MoveStep[];
-  recorded: boolean;
-  private readonly host: MoveHost;
-  private readonly control: StepControl;
-  private readonly command: string;
-  private readonly fresh: ExtentMove[] | null;
-  private readonly regionSizeSectors: number;
-  private readonly commits: CommitChain;
-  private readonly monitor: CopyMonitor;
   private inUse: MirrorInUse[] = [];
   /**
    * Mirrors of the LV whose copy step ended (step 5) until its step 7 commits: the move's last
@@ -50,14 +39,7 @@ export class OutlineStrategy implements MoveStrategy {
   private readonly resolvedLvs = new Set<string>();
 
   constructor(input: StrategyInput) {
-    this.host = input.host;
-    this.control = input.control;
-    this.command = input.command;
-    this.fresh = input.fresh;
-    this.regionSizeSectors = input.regionSizeSectors;
-    this.commits = new CommitChain(input.host);
-    this.monitor = new CopyMonitor(input.host.dm);
-    this.recorded = input.fresh === null;
+    super(input);
     const recorded = readMove(input.host.vg());
     // pvmove --atomic is LVM2's layer over two sub-LVs; the 2002 outline has no such thing.
     if (input.atomic || (recorded?.atomic && !input.fresh)) throw new LvmscopeError('INVALID', 'An --atomic move runs on the lvm2 stack (one mirror over pvmove0_mimage_0/1); the 2002 outline has no such layer. Choose the lvm2 stack.');
@@ -73,12 +55,6 @@ export class OutlineStrategy implements MoveStrategy {
   }
   layerDevice(): string | null {
     return null;
-  }
-  pauseCopy(): void {
-    this.host.dm.copier.pause();
-  }
-  resumeCopy(): void {
-    this.host.dm.copier.resume();
   }
 
   // ---- the eight steps of one LV ----

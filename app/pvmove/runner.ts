@@ -15,7 +15,7 @@ import { LvmscopeError, toErrorInfo } from '../base/result';
 import type { MoveStack, StepView } from '../api/move';
 import { readMove } from './layout';
 import type { ExtentMove } from './plan';
-import { AbortRequested, type MirrorInUse, type MoveHost, type MoveStep, type MoveStrategy, type StepControl } from './stack';
+import { AbortRequested, type MirrorInUse, type MoveHost, type MoveStep, type MoveStrategy, type StepControl, type StrategyInput } from './stack';
 import { OutlineStrategy } from './outline';
 import { Lvm2Strategy } from './lvm2';
 import { DEFAULT_REGION_SECTORS } from './layout';
@@ -30,18 +30,6 @@ export interface MoveRunOptions {
   atomic?: boolean;
   regionSizeSectors?: number;
   stepMode?: boolean;
-}
-
-/** How a stack strategy is built: from a plan (fresh) or from the metadata (resume). */
-export interface StrategyInput {
-  host: MoveHost;
-  control: StepControl;
-  command: string;
-  /** The plan of a fresh move; null when resuming what the metadata records. */
-  fresh: ExtentMove[] | null;
-  /** A fresh move's pvmove --atomic (a resumed move reads it from the metadata). */
-  atomic: boolean;
-  regionSizeSectors: number;
 }
 
 function createStrategy(stack: MoveStack, input: StrategyInput): MoveStrategy {

@@ -8,9 +8,9 @@ import { LvmscopeError } from '../base/result';
 import type { MoveStack, StepView } from '../api/move';
 import type { DeviceMapper } from '../dm/deviceMapper';
 import type { VolumeGroup } from '../lvm/model/types';
-import type { MirrorWatch } from './copyMonitor';
+import { CopyMonitor, type MirrorWatch } from './copyMonitor';
 import { readMove, type MoveRun } from './layout';
-import type { PvNames } from './plan';
+import type { ExtentMove, PvNames } from './plan';
 
 export interface MoveHost {
   dm: DeviceMapper;
@@ -182,4 +182,47 @@ export function uncheckpointedSectors(vg: VolumeGroup, mirrors: readonly MirrorI
 
 export function heredoc(command: string, lines: string[]): string[] {
   return [`${command} <<'TABLE'`, ...lines.map((l) => `  ${l}`), 'TABLE'];
+}
+
+/** What a strategy is built from: a plan (fresh) or the metadata (resume). */
+export interface StrategyInput {
+  host: MoveHost;
+  control: StepControl;
+  command: string;
+  /** The plan of a fresh move; null when resuming what the metadata records. */
+  fresh: ExtentMove[] | null;
+  /** A fresh move's pvmove --atomic (a resumed move reads it from the metadata). */
+  atomic: boolean;
+  regionSizeSectors: number;
+}
+
+/** What both stacks share: the host, the runner's control, commits one after another, the copy monitor. */
+export abstract class StackBase {
+  protected readonly host: MoveHost;
+  protected readonly control: StepControl;
+  protected readonly command: string;
+  protected readonly fresh: ExtentMove[] | null;
+  protected readonly regionSizeSectors: number;
+  protected readonly commits: CommitChain;
+  protected readonly monitor: CopyMonitor;
+  recorded: boolean;
+
+  constructor(input: StrategyInput) {
+    this.host = input.host;
+    this.control = input.control;
+    this.command = input.command;
+    this.fresh = input.fresh;
+    this.regionSizeSectors = input.regionSizeSectors;
+    this.commits = new CommitChain(input.host);
+    this.monitor = new CopyMonitor(input.host.dm);
+    this.recorded = input.fresh === null;
+  }
+
+  pauseCopy(): void {
+    this.host.dm.copier.pause();
+  }
+
+  resumeCopy(): void {
+    this.host.dm.copier.resume();
+  }
 }

@@ -53,6 +53,14 @@ async function next(t: TestEngine): Promise<void> {
   await onClock(t, t.engine.handlers['move.control']({ action: 'next' }));
 }
 
+/** Lets each of these steps run in turn (step mode): waits before it, presses Next. */
+async function through(t: TestEngine, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    await before(t, id);
+    await next(t);
+  }
+}
+
 function layerSegments(vg: VolumeGroup): Array<{ type: string; moved?: number; region?: number }> {
   const layer = vg.lvs.find((l) => l.name === 'pvmove0');
   return layer ? layer.segments.map((s) => ({ type: s.type, moved: (s as MirrorSegment).extentsMoved, region: (s as MirrorSegment).regionSizeSectors })) : [];
@@ -143,10 +151,7 @@ describe('the lvm2 stack', () => {
   it('reduces the region size to the largest power of two not above a small segment, and writes 4096 in the metadata', async () => {
     const t = await engineFor();
     await onClock(t, t.engine.handlers['move.start']({ request: { ...SEED_MOVE, lv: 'lv0', maxSegmentSizeMiB: 1 }, options: { stack: 'lvm2', stepMode: true } }));
-    for (const id of ['preload', 'suspend', 'commit', 'resume']) {
-      await before(t, id);
-      await next(t);
-    }
+    await through(t, ['preload', 'suspend', 'commit', 'resume']);
     const copying = await before(t, 'copy-1');
     expect(copying.layer?.segments.map((s) => s.count)).toEqual([1, 1, 1]);
     expect(layerSegments(vgNow(t)).map((s) => s.region)).toEqual([4096, 4096, 4096]);
@@ -159,10 +164,7 @@ describe('the lvm2 stack', () => {
   it('aborts during the second segment with the first on the destination and the rest back on the source, in two commits', async () => {
     const t = await engineFor();
     await onClock(t, t.engine.handlers['move.start']({ request: SEED_MOVE, options: { stack: 'lvm2', stepMode: true, rateBytesPerSec: 1024 * 1024 } }));
-    for (const id of ['preload', 'suspend', 'commit', 'resume', 'copy-1', 'checkpoint-1', 'copy-2']) {
-      await before(t, id);
-      await next(t);
-    }
+    await through(t, ['preload', 'suspend', 'commit', 'resume', 'copy-1', 'checkpoint-1', 'copy-2']);
     const seqno = vgNow(t).seqno;
     // One 2 MiB region of segment 2 copies in 2 s at 1 MiB/s.
     await simSleep(t, 2500);
@@ -185,10 +187,7 @@ describe('the lvm2 stack', () => {
   it('after a crash past the first checkpoint, resumes by activating pvmove0 and copies the second segment again from its start', async () => {
     const t = await engineFor();
     await onClock(t, t.engine.handlers['move.start']({ request: SEED_MOVE, options: { stack: 'lvm2', stepMode: true, rateBytesPerSec: 1024 * 1024 } }));
-    for (const id of ['preload', 'suspend', 'commit', 'resume', 'copy-1', 'checkpoint-1', 'copy-2']) {
-      await before(t, id);
-      await next(t);
-    }
+    await through(t, ['preload', 'suspend', 'commit', 'resume', 'copy-1', 'checkpoint-1', 'copy-2']);
     await simSleep(t, 2500);
     const atCrash = (await onClock(t, t.engine.handlers['move.state']({}))).move!;
     expect(atCrash.progress.mirrors[0].regionsCopied).toBeGreaterThan(0);
@@ -207,10 +206,7 @@ describe('the lvm2 stack', () => {
     const resumed = await onClock(t, t.engine.handlers['move.resume']({ vg: 'vg0', options: { stack: 'lvm2', stepMode: true } }));
     expect(resumed.steps.map((s) => s.id)).toEqual(['preload', 'suspend', 'resume', 'copy-2', 'finish', 'remove-layer']);
     expect(resumed.steps[0].name).toBe('Activate pvmove0 from the metadata');
-    for (const id of ['preload', 'suspend', 'resume']) {
-      await before(t, id);
-      await next(t);
-    }
+    await through(t, ['preload', 'suspend', 'resume']);
     await before(t, 'copy-2');
     expect((await tables(t))['vg0-pvmove0']).toEqual(['0 6144 linear 7:3 2048', '6144 6144 mirror core 1 4096 2 7:1 8192 7:3 8192']);
     await onClock(t, t.engine.handlers['move.control']({ action: 'setStepMode', stepMode: false }));
@@ -227,10 +223,7 @@ describe('the lvm2 stack', () => {
   it('after a crash between the two finishing commits, reports the empty pvmove0 LVM2 left, refuses a new move, and a resume removes it', async () => {
     const t = await engineFor();
     const started = await onClock(t, t.engine.handlers['move.start']({ request: SEED_MOVE, options: { stack: 'lvm2', stepMode: true } }));
-    for (const step of started.steps.slice(0, -1)) {
-      await before(t, step.id);
-      await next(t);
-    }
+    await through(t, started.steps.slice(0, -1).map((s) => s.id));
     await before(t, 'remove-layer');
     await onClock(t, (t.engine as unknown as { crash(): Promise<boolean> }).crash());
     const view = await onClock(t, t.engine.handlers['workspace.open']({ path: 'mem:/demo' }));
@@ -265,10 +258,7 @@ describe('the lvm2 stack', () => {
       const started = await onClock(t, t.engine.handlers['move.start']({ request: ATOMIC, options: { stack: 'lvm2', stepMode: true } }));
       expect(started.steps.map((s) => s.id)).toEqual(['preload', 'suspend', 'commit', 'resume', 'copy-1', 'finish', 'remove-layer']);
       expect(started.plan.command).toMatch(/^pvmove --atomic /);
-      for (const id of ['preload', 'suspend', 'commit', 'resume']) {
-        await before(t, id);
-        await next(t);
-      }
+      await through(t, ['preload', 'suspend', 'commit', 'resume']);
       const copying = await before(t, 'copy-1');
       const vg = vgNow(t);
       expect(vg.seqno).toBe(seqno0 + 1);
@@ -311,10 +301,7 @@ describe('the lvm2 stack', () => {
       const resumed = await onClock(t, t.engine.handlers['move.resume']({ vg: 'vg0', options: { stepMode: true } }));
       expect(resumed.stack).toBe('lvm2');
       expect(resumed.steps.map((s) => s.id)).toEqual(['preload', 'suspend', 'resume', 'copy-1', 'finish', 'remove-layer']);
-      for (const id of ['preload', 'suspend', 'resume']) {
-        await before(t, id);
-        await next(t);
-      }
+      await through(t, ['preload', 'suspend', 'resume']);
       await before(t, 'copy-1');
       await onClock(t, t.engine.handlers['move.control']({ action: 'abort' }));
       expect((await simEnd(t)).status).toBe('aborted');
