@@ -38,10 +38,16 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
     const settings = s().move.settings;
     return { stack: settings.stack, rateBytesPerSec: rateOf(settings), stepMode: settings.stepMode, regionSizeSectors: settings.regionSizeSectors };
   };
-  /** The request as the chosen stack runs it: only lvm2 splits pvmove0's segments. */
+  /**
+   * The request as the chosen stack runs it: only lvm2 splits pvmove0's segments or moves them
+   * atomically, and an atomic move is one segment, so it never carries a maximum segment size.
+   */
   const forStack = (request: MoveRequest): MoveRequest => {
-    const { maxSegmentSizeMiB, ...rest } = request;
-    const max = s().move.settings.stack === 'lvm2' ? (maxSegmentSizeMiB ?? s().move.settings.maxSegmentSizeMiB) : null;
+    const { maxSegmentSizeMiB, atomic: _atomic, ...rest } = request;
+    const settings = s().move.settings;
+    if (settings.stack !== 'lvm2') return rest;
+    if (settings.atomic) return { ...rest, atomic: true };
+    const max = maxSegmentSizeMiB ?? settings.maxSegmentSizeMiB;
     return max ? { ...rest, maxSegmentSizeMiB: max } : rest;
   };
   const vgOf = () => s().workspace.view?.vgs[0]?.name ?? 'vg0';

@@ -11,12 +11,40 @@
 //   row 3  the PVs the segments come from and go to.
 // What each segment maps onto is read from pvmove0's table (live, else the loaded one), so the
 // drawing shows every reload as it happens; the segment's state is the metadata's.
+// An --atomic move (LVM2's one mirror over two hidden sub-LVs) draws row 2 as one mirror box
+// spanning every segment (the runs, all copied at once) with one region grid, and adds a row
+// between pvmove0 and the PVs for its legs: pvmove0_mimage_0 (one linear target per run, on
+// the sources) and pvmove0_mimage_1 (on the destinations); the PVs sit under the leg using them.
 import type { LayerSegmentView, MirrorProgressView, MovePlanView } from '../../app/api/move';
 import type { DmDeviceView, PvView } from '../../app/api/views';
 import { devnoLabel, tableTargets, type TableTarget } from './dmStack';
 import { connector, packRow, type DiagramArrow, type DiagramBox } from './moveDiagram';
 
 export const LAYER_ROWS = { userHeaderY: 0, headerH: 22, userTargetY: 26, userTargetH: 46, layerHeaderY: 118, segmentY: 144, segmentH: 132, pvY: 334, pvH: 40, height: 382 };
+/**
+ * Rows 2 to 4 of an atomic move: the mirror box spans row 2 (its words on top, the runs inside
+ * it, its region grid beneath them), the sub-LVs' row follows, the PVs come last.
+ */
+export const ATOMIC_ROWS = { mirrorY: 144, mirrorH: 132, runY: 166, runH: 54, gridY: 226, gridH: 44, imageHeaderY: 306, imageTargetY: 330, imageTargetH: 36, pvY: 410, height: 458 };
+
+/** The one mirror of an atomic move, drawn across pvmove0's row. */
+export interface AtomicMirrorBox extends DiagramBox {
+  /** What pvmove0's table is now: the mirror, error targets after the first finishing commit, or nothing yet. */
+  mapping: 'mirror' | 'error' | 'none';
+  /** Its words (what it is, its legs and sync), already shortened to fit. */
+  lines: string[];
+  grid: { x: number; y: number; width: number; height: number } | null;
+}
+
+/** One leg of an atomic move: a hidden sub-LV device with one linear target per run. */
+export interface ImageColumn {
+  role: 'sources' | 'destinations';
+  header: DiagramBox;
+  targets: DiagramBox[];
+  /** The device exists (else its targets are the runs it will hold or held, drawn dashed). */
+  exists: boolean;
+  loadedNotLive: boolean;
+}
 
 /** One pvmove0 segment as drawn. */
 export interface SegmentBox extends DiagramBox {
@@ -54,6 +82,10 @@ export interface LayerLayout {
   brackets: Array<{ x1: number; x2: number; y: number }>;
   /** Why pvmove0's row is empty or holds only its table's targets: one sentence, in lines that fit the width (else empty). */
   note: string[];
+  /** An atomic move's one mirror (null otherwise). */
+  mirror: AtomicMirrorBox | null;
+  /** An atomic move's two legs, sources first (empty otherwise). */
+  images: ImageColumn[];
 }
 
 export interface LayerDiagramInput {
@@ -71,6 +103,11 @@ export interface LayerDiagramInput {
   /** The move's mirrors (progress.mirrors, else what pvmove0's status says), for the percentage of the mirroring segment. */
   mirrors: readonly MirrorProgressView[];
   widthPx: number;
+  /**
+   * An atomic move: the devices of pvmove0_mimage_0 (sources) and pvmove0_mimage_1
+   * (destinations), each null while it does not exist. Absent or null: not atomic.
+   */
+  atomicImages?: readonly [DmDeviceView | null, DmDeviceView | null] | null;
 }
 
 /** The plan's moves as pvmove0 will hold them: one segment each, in order, none copied yet. */
@@ -146,6 +183,7 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const { widthPx } = input;
   const label = (devno: string) => devnoLabel(devno, input.devices, input.pvs);
   const layerDevice = input.layerDevice;
+  const atomic = input.atomicImages ?? null;
   // A table loaded into the inactive slot (the preload, a checkpoint's reload) is drawn, marked
   // loaded-not-live, as the outline diagram draws the LV's: it is what the resume swaps in.
   const layerLoadedNotLive = layerDevice !== null && layerDevice.inactive !== null;
@@ -153,8 +191,9 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const pvDevno = (pv: string) => input.pvs.find((p) => p.name === pv)?.devno;
   const sectorOf = (le: number) => le * input.extentSectors;
   const targetAt = (segment: LayerSegmentView) => layerTargets.find((t) => t.startSector <= sectorOf(segment.layerLe) && sectorOf(segment.layerLe) < t.startSector + t.lengthSectors);
+  const mappingFor = (s: LayerSegmentView) => mappingOf(targetAt(s), s, pvDevno);
 
-  const segments = input.segments.length > 0 ? segmentRow(input, (s) => mappingOf(targetAt(s), s, pvDevno), layerLoadedNotLive) : tableOnlyRow(layerTargets, input.widthPx, layerLoadedNotLive);
+  const segments = input.segments.length === 0 ? tableOnlyRow(layerTargets, input.widthPx, layerLoadedNotLive) : atomic ? atomicRunRow(input, mappingFor, layerLoadedNotLive) : segmentRow(input, mappingFor, layerLoadedNotLive);
   /** x of a pvmove0 sector in row 2 (segments are drawn in layer order, each with its own width). */
   const xOfLayerSector = (sector: number): number => {
     for (let i = 0; i < segments.length; i += 1) {
@@ -169,9 +208,13 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const layerName = layerDevice?.name ?? 'pvmove0';
   const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerName, sublabel: fitText(layerSublabel(input, layerLoadedNotLive), widthPx - 8 - inlineSublabelOffsetPx(layerName), 11), kind: 'device' };
   const { arrows, brackets } = userArrows(input, users, xOfLayerSector);
-  const pvs = pvRow(segments, widthPx, label, pvDevno);
-  arrows.push(...segmentArrows(segments, pvs, layerLoadedNotLive));
-  return { width: widthPx, height: R.height, users, layerHeader, layerLoadedNotLive, segments, pvs, arrows, brackets, note: wrapText(layerNote(input, segments.length) ?? '', widthPx - 16, 11) };
+  const mirror = atomic && input.segments.length > 0 ? atomicMirrorBox(input, layerTargets, layerLoadedNotLive, label) : null;
+  const images = atomic ? imageColumns(input, atomic, layerName, label) : [];
+  const anchors = atomic ? imageAnchors(images) : segmentAnchors(segments);
+  const pvs = pvRow(anchors, widthPx, atomic ? ATOMIC_ROWS.pvY : R.pvY, label, pvDevno);
+  arrows.push(...(atomic ? atomicArrows(mirror, images, pvs, layerLoadedNotLive) : segmentArrows(segments, pvs, layerLoadedNotLive)));
+  const note = wrapText(layerNote(input, segments.length) ?? '', widthPx - 16, 11);
+  return { width: widthPx, height: atomic ? ATOMIC_ROWS.height : R.height, users, layerHeader, layerLoadedNotLive, segments, pvs, arrows, brackets, note, mirror, images };
 }
 
 /** One sentence under pvmove0's header when it has no segments to draw: why. */
@@ -204,7 +247,7 @@ function tableOnlyRow(targets: readonly TableTarget[], widthPx: number, loadedNo
 /** What pvmove0's header says of it, longest first (the first that fits is drawn). */
 function layerSublabel(input: LayerDiagramInput, loadedNotLive: boolean): string[] {
   const d = input.layerDevice;
-  const hidden = 'hidden LV, PVMOVE + LOCKED';
+  const hidden = input.atomicImages ? 'hidden LV, PVMOVE + LOCKED, --atomic' : 'hidden LV, PVMOVE + LOCKED';
   if (!d) return input.recorded ? [`${hidden} · no device: the move is recorded in the metadata only`, 'no device'] : input.segments.length ? ['not created yet: the plan\'s segments', 'not created yet'] : ['no pvmove0: the LVs map straight onto their PVs', 'no pvmove0'];
   if (d.deferredRemove) return [`${d.devno} · ${d.state} · marked for removal (DEFERRED REMOVE)`, 'DEFERRED REMOVE'];
   if (!d.live && !d.inactive) return [`${d.devno} · ${d.state} · created, no table yet`, 'no table yet'];
@@ -255,9 +298,7 @@ function segmentRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) 
   let x = 0;
   return input.segments.map((s, i) => {
     const mapping = mappingFor(s);
-    // The metadata calls a segment mirroring only while its copy runs; one that is in sync and
-    // waits for its checkpoint is still mirrored by the table, and is drawn so.
-    const state: SegmentBox['state'] = !input.recorded ? 'planned' : s.state === 'waiting' && mapping === 'mirror' ? 'mirroring' : s.state;
+    const state = drawnState(s, mapping, input.recorded);
     const width = widths[i];
     const box: SegmentBox = {
       x, y: R.segmentY, width, height: R.segmentH, label: `segment ${s.index}`, sublabel: '', kind: mapping === 'mirror' ? 'mirror' : 'other', live: !loadedNotLive,
@@ -270,8 +311,130 @@ function segmentRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) 
   });
 }
 
+/**
+ * A segment's state as drawn: the metadata's, except that a segment pvmove0's table already
+ * mirrors is mirroring. The engine calls a segment mirroring from its copy step until its
+ * checkpoint, but a checkpoint's reload mirrors the next segment (and the kernel starts its
+ * copy) before that segment's copy step runs; the table is what the kernel does.
+ */
+function drawnState(s: LayerSegmentView, mapping: SegmentBox['mapping'], recorded: boolean): SegmentBox['state'] {
+  if (!recorded) return 'planned';
+  return s.state === 'waiting' && mapping === 'mirror' ? 'mirroring' : s.state;
+}
+
+/**
+ * Row 2 of an atomic move: the runs side by side inside the one mirror's box, widths in
+ * proportion to their extents (the mirror's region grid beneath them covers them in order).
+ */
+function atomicRunRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) => SegmentBox['mapping'], loadedNotLive: boolean): SegmentBox[] {
+  const A = ATOMIC_ROWS;
+  const inset = 4;
+  const widths = shareWidths(input.segments.map((s) => s.count), input.segments.map(() => false), input.widthPx - 2 * inset, 34);
+  let x = inset;
+  return input.segments.map((s, i) => {
+    const mapping = mappingFor(s);
+    const state = drawnState(s, mapping, input.recorded);
+    const box: SegmentBox = {
+      x, y: A.runY, width: widths[i], height: A.runH, label: `segment ${s.index}`, sublabel: '', kind: 'other', live: !loadedNotLive,
+      segment: s.index, state, mapping, fromPv: s.fromPv, toPv: s.toPv, grid: null, lines: [],
+    };
+    box.lines = segmentLines(s, box, input.mirrors, true);
+    x += widths[i];
+    return box;
+  });
+}
+
+/** An atomic move's one mirror: what pvmove0's table is, its legs and how far it is in sync. */
+function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableTarget[], loadedNotLive: boolean, label: (devno: string) => string): AtomicMirrorBox {
+  const A = ATOMIC_ROWS;
+  const { widthPx } = input;
+  const target = layerTargets[0];
+  const mapping: AtomicMirrorBox['mapping'] = target?.type === 'mirror' ? 'mirror' : target?.type === 'error' ? 'error' : 'none';
+  const n = input.segments.length;
+  const extents = input.segments.reduce((a, s) => a + s.count, 0);
+  const runs = `${n} run${n === 1 ? '' : 's'}`;
+  const titles: Record<AtomicMirrorBox['mapping'], string[]> = {
+    mirror: [`one mirror over all ${runs} (${extents} extents): every run copies at once`, `one mirror over all ${runs}`, 'one mirror'],
+    error: ['error: the LVs already map straight onto the destinations', 'error: the LVs map past it', 'error'],
+    none: [`one mirror over all ${runs}, once pvmove0 has its table`, `one mirror over all ${runs}`, 'one mirror'],
+  };
+  const title = fitText(titles[mapping], Math.max(60, widthPx * 0.55), 12);
+  const mirror = input.mirrors.find((m) => m.layerSegment === 1) ?? input.mirrors[0];
+  const percent = mirror && mirror.regionsTotal > 0 ? Math.floor((mirror.regionsCopied * 100) / mirror.regionsTotal) : null;
+  const sync = percent === null ? '' : ` · ${percent}% in sync`;
+  const legs = target?.type === 'mirror' ? target.devices.map((d) => label(d.devno)) : [];
+  const detailRoom = widthPx - textWidthPx(title, 12) - 30;
+  const detail = legs.length === 2 ? fitText([`legs: ${legs[0]} (sources) + ${legs[1]} (destinations)${sync}`, `${legs[0]} + ${legs[1]}${sync}`, `2 legs${sync}`, sync.slice(3)], detailRoom, 11) : '';
+  return {
+    x: 0, y: A.mirrorY, width: widthPx, height: A.mirrorH, label: 'mirror', sublabel: '', kind: 'mirror', live: !loadedNotLive,
+    mapping, lines: [title, detail],
+    grid: mapping === 'mirror' ? { x: 8, y: A.gridY, width: widthPx - 16, height: A.gridH } : null,
+  };
+}
+
+/**
+ * Row 3 of an atomic move: pvmove0_mimage_0 (the sources) and pvmove0_mimage_1 (the
+ * destinations) side by side, each with its table's linear targets; a leg whose device does
+ * not exist (before the preload, after the finish) shows the runs it holds in the metadata.
+ */
+function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView | null, DmDeviceView | null], layerName: string, label: (devno: string) => string): ImageColumn[] {
+  const A = ATOMIC_ROWS;
+  const gap = 16;
+  const columnWidth = (input.widthPx - gap) / 2;
+  return (['sources', 'destinations'] as const).map((role, i) => {
+    const device = devices[i];
+    const x0 = i * (columnWidth + gap);
+    const loadedNotLive = device !== null && device.inactive !== null;
+    const table = tableTargets(device ? (device.inactive ?? device.live) : null);
+    const fromTable = table.map((t) => ({ length: t.lengthSectors, pv: label(t.devices[0]?.devno ?? ''), where: t.devices[0] ? `${t.devices[0].devno} @${t.devices[0].offsetSectors}` : '' }));
+    const fromRuns = input.segments.map((s) => ({ length: s.count, pv: i === 0 ? s.fromPv : s.toPv, where: i === 0 ? `${s.fromPv}:${s.fromPe}` : `${s.toPv}:${s.toPe}` }));
+    const parts = fromTable.length > 0 ? fromTable : fromRuns;
+    const live = fromTable.length > 0 && !loadedNotLive;
+    const widths = shareWidths(parts.map((p) => p.length), parts.map(() => false), columnWidth, 24);
+    let x = x0;
+    const targets = parts.map((p, k): DiagramBox => {
+      const room = widths[k] - 16;
+      const box: DiagramBox = { x, y: A.imageTargetY, width: widths[k], height: A.imageTargetH, label: fitText([p.pv], room, 12), sublabel: fitText([p.where], room, 11), kind: 'linear', pv: p.pv, live };
+      x += widths[k];
+      return box;
+    });
+    const name = device?.name ?? `${layerName}_mimage_${i}`;
+    const what = role === 'sources' ? 'leg 1: the sources' : 'leg 2: the destinations';
+    const headerRoom = columnWidth - 8 - inlineSublabelOffsetPx(name);
+    const state = device ? `${device.devno} · ${device.state}${loadedNotLive ? ' · table loaded, not live' : ''}` : 'no device now';
+    const sublabel = fitText([`${state} · ${what}`, `${device ? device.state : 'no device'} · ${role}`, role], headerRoom, 11);
+    const header: DiagramBox = { x: x0, y: A.imageHeaderY, width: columnWidth, height: LAYER_ROWS.headerH, label: name, sublabel, kind: 'device' };
+    return { role, header, targets, exists: device !== null, loadedNotLive };
+  });
+}
+
+/** Where the PVs go: under the segments that use them. */
+function segmentAnchors(segments: readonly SegmentBox[]): PvAnchor[] {
+  return segments.flatMap((s) => [{ pv: s.fromPv, x: s.x + s.width / 2, role: 'source' as const }, { pv: s.toPv, x: s.x + s.width / 2, role: 'destination' as const }]);
+}
+
+/** Where the PVs go in an atomic move: under the leg's targets on them (sources left, destinations right). */
+function imageAnchors(images: readonly ImageColumn[]): PvAnchor[] {
+  return images.flatMap((image) => image.targets.map((t) => ({ pv: t.pv ?? '', x: t.x + t.width / 2, role: image.role === 'sources' ? ('source' as const) : ('destination' as const) })));
+}
+
+/** The mirror's two legs down to the sub-LVs, and each sub-LV target down to its PV. */
+function atomicArrows(mirror: AtomicMirrorBox | null, images: readonly ImageColumn[], pvs: readonly DiagramBox[], layerLoadedNotLive: boolean): LayerLayout['arrows'] {
+  const A = ATOMIC_ROWS;
+  const arrows: LayerLayout['arrows'] = [];
+  images.forEach((image, i) => {
+    const centre = image.header.x + image.header.width / 2;
+    if (mirror?.mapping === 'mirror') arrows.push({ path: connector(centre, A.mirrorY + A.mirrorH, centre, A.imageHeaderY), kind: i === 0 ? 'source-leg' : 'destination-leg', loadedNotLive: layerLoadedNotLive });
+    for (const t of image.targets) {
+      const pv = pvs.find((b) => b.pv === t.pv);
+      if (pv) arrows.push({ path: connector(t.x + t.width / 2, A.imageTargetY + A.imageTargetH, pv.x + pv.width / 2, A.pvY), kind: 'linear', loadedNotLive: t.live === false });
+    }
+  });
+  return arrows;
+}
+
 /** The words in a segment box, each shortened to fit: which segment, where it maps, its state. */
-function segmentLines(s: LayerSegmentView, box: SegmentBox, mirrors: readonly MirrorProgressView[]): string[] {
+function segmentLines(s: LayerSegmentView, box: SegmentBox, mirrors: readonly MirrorProgressView[], atomic = false): string[] {
   const room = box.width - 14;
   const last = s.startLe + s.count - 1;
   const title = fitText([`segment ${s.index} · ${s.lv} LE ${s.startLe}${s.count > 1 ? `-${last}` : ''}`, `seg ${s.index} · ${s.lv}`, `seg ${s.index}`, String(s.index)], room, 12);
@@ -292,6 +455,13 @@ function segmentLines(s: LayerSegmentView, box: SegmentBox, mirrors: readonly Mi
     waiting: ['waiting its turn', 'waiting'],
     planned: ['planned', 'plan'],
   };
+  if (atomic) {
+    // One mirror copies every run at once (its box says how far): a run's words say where it
+    // goes, and that it finishes with all the others, in the first finishing commit.
+    mapping.mirror = [`${from} → ${to}, in the one mirror`, `${from} → ${to}`, `→ ${s.toPv}`];
+    states.done = ['done: moved by the finishing commit', 'done'];
+    states.mirroring = ['mirroring, with every other run', 'mirroring'];
+  }
   return [title, fitText(mapping[box.mapping], room, 11), fitText(states[box.state], room, 11)];
 }
 
@@ -315,17 +485,23 @@ function userArrows(input: LayerDiagramInput, users: readonly UserColumn[], xOfL
   return { arrows, brackets };
 }
 
-/** Row 3: the PVs the segments come from and go to, each under the segments that use it. */
-function pvRow(segments: readonly SegmentBox[], widthPx: number, label: (devno: string) => string, pvDevno: (pv: string) => string | undefined): DiagramBox[] {
-  const R = LAYER_ROWS;
-  const names = [...new Set(segments.flatMap((s) => [s.fromPv, s.toPv]))].filter((name) => name !== '');
+/** A PV's place: the x of something drawn above that uses it, as its source or destination. */
+interface PvAnchor {
+  pv: string;
+  x: number;
+  role: 'source' | 'destination';
+}
+
+/** The PV row: each PV the move uses, centred under what uses it, packed so none overlap. */
+function pvRow(anchors: readonly PvAnchor[], widthPx: number, y: number, label: (devno: string) => string, pvDevno: (pv: string) => string | undefined): DiagramBox[] {
+  const names = [...new Set(anchors.map((a) => a.pv))].filter((name) => name !== '');
   const boxes = names.map((name): DiagramBox => {
-    const users = segments.filter((s) => s.fromPv === name || s.toPv === name);
-    const centre = users.reduce((a, s) => a + s.x + s.width / 2, 0) / users.length;
-    const role = [users.some((s) => s.fromPv === name) ? 'source' : '', users.some((s) => s.toPv === name) ? 'destination' : ''].filter(Boolean).join(' + ');
+    const uses = anchors.filter((a) => a.pv === name);
+    const centre = uses.reduce((a, u) => a + u.x, 0) / uses.length;
+    const role = [uses.some((u) => u.role === 'source') ? 'source' : '', uses.some((u) => u.role === 'destination') ? 'destination' : ''].filter(Boolean).join(' + ');
     const devno = pvDevno(name) ?? '';
     const width = Math.min(260, Math.max(120, widthPx / Math.max(2, names.length) - 12));
-    return { x: centre - width / 2, y: R.pvY, width, height: R.pvH, label: devno ? label(devno) : name, sublabel: `${devno} · ${role}`, kind: 'pv', pv: name };
+    return { x: centre - width / 2, y, width, height: LAYER_ROWS.pvH, label: devno ? label(devno) : name, sublabel: `${devno} · ${role}`, kind: 'pv', pv: name };
   });
   packRow(boxes, widthPx, 12);
   return boxes;

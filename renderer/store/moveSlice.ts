@@ -65,6 +65,11 @@ export interface MoveSettings {
   stack: MoveStack;
   /** lvm2 only: pvmove0's segments are split so none is larger (null = LVM2's default, no limit). */
   maxSegmentSizeMiB: number | null;
+  /**
+   * lvm2 only: `pvmove --atomic`, one mirror over every segment, so everything moves or nothing
+   * does. Never checkpointed, so it excludes a maximum segment size (the engine refuses both).
+   */
+  atomic: boolean;
   ratePreset: RatePreset;
   /** Bytes per second for the custom preset. */
   customRateBytesPerSec: number;
@@ -109,7 +114,7 @@ export function rateSettingsOf(rateBytesPerSec: number): Pick<MoveSettings, 'rat
   return { ratePreset: 'custom', customRateBytesPerSec: rateBytesPerSec };
 }
 
-export const DEFAULT_MOVE_SETTINGS: MoveSettings = { stack: 'outline', maxSegmentSizeMiB: null, ratePreset: 'demo', customRateBytesPerSec: 1024 * 1024, regionSizeSectors: 128, stepMode: false };
+export const DEFAULT_MOVE_SETTINGS: MoveSettings = { stack: 'outline', maxSegmentSizeMiB: null, atomic: false, ratePreset: 'demo', customRateBytesPerSec: 1024 * 1024, regionSizeSectors: 128, stepMode: false };
 
 export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) => ({
   move: { state: null, progress: null, writes: [], planDialog: null, settings: DEFAULT_MOVE_SETTINGS, error: null, figures: EMPTY_FIGURES },

@@ -15,6 +15,13 @@ const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
 const ABORT_TEXT = {
   outline: 'Aborting stops the copy. Runs already copied and checkpointed stay on the destination; the rest of the LV goes back to its original mapping on the source, the temporary device is removed and the LV is unlocked (pvmove --abort). No data is lost.',
   lvm2: 'Aborting stops the copy. Segments already copied and checkpointed stay on the destination; the others go back to the source, the LVs map straight onto the PVs again, pvmove0 is removed and the LVs are unlocked (pvmove --abort). No data is lost.',
+  atomic: 'Aborting stops the copy. An atomic move is never checkpointed, so everything goes back to the sources, whatever was copied: the LVs map straight onto their source PVs again, pvmove0 and its two sub-LVs are removed and the LVs are unlocked (pvmove --abort). No data is lost.',
+} as const;
+
+/** Why a crash costs what the controls say: the bytes since the last checkpoint, or all of an atomic move's copy. */
+const CRASH_COST_TITLE = {
+  checkpointed: 'Bytes copied since the last checkpoint: a resume after a crash copies them again',
+  atomic: 'An atomic move is never checkpointed: a resume after a crash copies everything copied so far again',
 } as const;
 
 export function MoveControls() {
@@ -29,6 +36,7 @@ export function MoveControls() {
   const engineError = useAppStore((s) => s.move.state?.error ?? null);
   const moveStack = useAppStore((s) => s.move.state?.stack ?? null);
   const crashCost = useAppStore((s) => s.move.progress?.crashCostBytes ?? null);
+  const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan.request.atomic ?? false);
   const actions = useActions();
   const active = status !== null && ACTIVE.includes(status);
   const [confirmAbort, setConfirmAbort] = useState(false);
@@ -49,7 +57,7 @@ export function MoveControls() {
           disabledReason={active && moveStack ? `This move runs on the ${STACK_TITLES[moveStack]} stack until it ends; the choice applies to the next move.` : null}
           onChange={(stack) => setSettings({ stack })}
         />
-        {active && crashCost !== null && <span className="crash-cost" data-testid="crash-cost" title="Bytes copied since the last checkpoint: a resume after a crash copies them again">{crashCostText(crashCost)}</span>}
+        {active && crashCost !== null && <span className="crash-cost" data-testid="crash-cost" title={CRASH_COST_TITLE[atomic ? 'atomic' : 'checkpointed']}>{crashCostText(crashCost)}</span>}
       </div>
       <div className="control-row">
         <button type="button" data-testid="pause" disabled={!active} title={active ? (paused ? 'Resume copying' : 'Pause copying (the mirror stays loaded; writes still go to both legs)') : noMove} onClick={() => void actions.control({ action: paused ? 'resume' : 'pause' })}>
@@ -64,7 +72,7 @@ export function MoveControls() {
       </div>
       {confirmAbort && active && (
         <div className="abort-confirm" role="alertdialog" aria-label="abort the move">
-          <p>{ABORT_TEXT[moveStack ?? 'outline']}</p>
+          <p>{ABORT_TEXT[atomic ? 'atomic' : (moveStack ?? 'outline')]}</p>
           <button type="button" onClick={() => setConfirmAbort(false)}>Keep moving</button>{' '}
           <button type="button" className="danger" data-testid="abort-confirm" onClick={() => { setConfirmAbort(false); void actions.control({ action: 'abort' }); }}>Abort the move</button>
         </div>

@@ -1,13 +1,14 @@
 // The move diagram for the lvm2 stack: the LVs' devices on top, the hidden pvmove0 device
 // below them with each segment in its state (done, mirroring with its region grid, waiting)
-// and where it maps, the PVs beneath (geometry/layerDiagram.ts lays it out). Drawn from the dm
-// devices as the event stream keeps them and from pvmove0 as the metadata records it, so every
-// preload, suspend, commit, reload and removal shows as it happens.
+// and where it maps, the PVs beneath (geometry/layerDiagram.ts lays it out); an --atomic
+// move's pvmove0 is one mirror across every segment, over its two sub-LVs (pvmove0_mimage_0
+// and _1). Drawn from the dm devices as the event stream keeps them and from pvmove0 as the
+// metadata records it, so every preload, suspend, commit, reload and removal shows as it happens.
 import { useMemo, useRef } from 'react';
 import { STACK_TITLES, type LayerSegmentView, type MoveStateView } from '../../app/api/move';
 import type { DmDeviceView } from '../../app/api/views';
 import { mirrorsFromStatus } from '../geometry/dmStack';
-import { layerDiagramLayout, plannedSegments, type LayerLayout, type SegmentBox } from '../geometry/layerDiagram';
+import { layerDiagramLayout, plannedSegments, type AtomicMirrorBox, type LayerLayout, type SegmentBox } from '../geometry/layerDiagram';
 import { isMoveActive } from '../store/moveSlice';
 import { useAppStore } from '../storeContext';
 import { useVgColors } from './colors';
@@ -35,14 +36,20 @@ export function LayerDiagram() {
   // The LVs drawn: the move's (all of them share pvmove0), else the selected or the first LV.
   const lvKey = (move ? move.plan.lvs : [selected ?? vg?.lvs.find((l) => !l.hidden && l.dmName)?.name ?? '']).join('\n');
   const users = useMemo(() => lvKey.split('\n').map((name) => devices.find((d) => d.name === vg?.lvs.find((l) => l.name === name)?.dmName)).filter((d): d is DmDeviceView => !!d), [lvKey, devices, vg]);
-  const layerDevice = devices.find((d) => d.name === (move?.layer?.device ?? layerDeviceName(vg?.name ?? 'vg0'))) ?? null;
+  const layerName = move?.layer?.device ?? layerDeviceName(vg?.name ?? 'vg0');
+  const layerDevice = devices.find((d) => d.name === layerName) ?? null;
+  // An --atomic move's legs: the sub-LVs pvmove0_mimage_0 (sources) and _1 (destinations).
+  const atomic = move !== null && (move.layer?.atomic ?? move.plan.request.atomic ?? false);
+  const image0 = atomic ? (devices.find((d) => d.name === `${layerName}_mimage_0`) ?? null) : null;
+  const image1 = atomic ? (devices.find((d) => d.name === `${layerName}_mimage_1`) ?? null) : null;
+  const atomicImages = useMemo(() => (atomic ? ([image0, image1] as const) : null), [atomic, image0, image1]);
   const { segments, recorded } = useMemo(() => segmentsOf(move), [move]);
   const extentSectors = vg?.extentSizeSectors ?? 1;
   const statusMirrors = useMemo(() => (layerDevice ? mirrorsFromStatus(layerDevice, (sector) => segments.find((s) => s.layerLe * extentSectors === sector)?.index ?? 1) : []), [layerDevice, segments, extentSectors]);
   const mirrors = useShownMirrors(statusMirrors);
   const layout = useMemo(
-    () => layerDiagramLayout({ users, layerDevice, segments, recorded, devices, pvs: vg?.pvs ?? [], extentSectors, mirrors, widthPx: width }),
-    [users, layerDevice, segments, recorded, devices, vg, extentSectors, mirrors, width],
+    () => layerDiagramLayout({ users, layerDevice, segments, recorded, devices, pvs: vg?.pvs ?? [], extentSectors, mirrors, widthPx: width, atomicImages }),
+    [users, layerDevice, segments, recorded, devices, vg, extentSectors, mirrors, width, atomicImages],
   );
   const subject = `${users.map((u) => u.name).join(', ') || 'no LV'} over ${layerDevice?.name ?? 'pvmove0'}`;
   return (
@@ -65,7 +72,10 @@ function mirrorIndexOf(mirrors: readonly { layerSegment: number }[], index: numb
 
 function LayerSvg({ layout, subject, mirrors, statusMirrors }: { layout: LayerLayout; subject: string; mirrors: ReturnType<typeof useShownMirrors>; statusMirrors: ReturnType<typeof mirrorsFromStatus> }) {
   const colors = useVgColors();
-  const grids = layout.segments.filter((s) => s.grid && s.live !== false && mirrorIndexOf(mirrors, s.segment) >= 0);
+  const grids = layout.segments.filter((s) => s.grid && s.live !== false && mirrorIndexOf(mirrors, s.segment) >= 0).map((s) => ({ key: `g${s.segment}`, rect: s.grid!, segment: s.segment }));
+  // An atomic move has one mirror over every run: one grid across its box.
+  const atomicGrid = layout.mirror?.grid && layout.mirror.live !== false ? layout.mirror.grid : null;
+  if (atomicGrid && mirrors.length > 0) grids.push({ key: 'atomic', rect: atomicGrid, segment: mirrors[0].layerSegment });
   return (
     <div className="diagram-stack" style={{ height: `${layout.height}px` }}>
       <svg width={layout.width} height={layout.height} className="diagram-svg layer-svg" data-subject={subject}>
@@ -86,12 +96,19 @@ function LayerSvg({ layout, subject, mirrors, statusMirrors }: { layout: LayerLa
             {layout.note.map((line, i) => <tspan key={i} x={8} dy={i === 0 ? 0 : 15}>{line}</tspan>)}
           </text>
         )}
+        {layout.mirror && <AtomicMirrorView mirror={layout.mirror} />}
         {layout.segments.map((s) => <SegmentView key={s.segment} segment={s} />)}
+        {layout.images.map((image, i) => (
+          <g key={image.role} data-testid={`layer-image-${i}`} data-role={image.role} data-exists={String(image.exists)} data-loaded-not-live={String(image.loadedNotLive)}>
+            <Box box={image.header} className={`device temp${image.exists ? '' : ' absent'}`} testId={`layer-image-header-${i}`} />
+            {image.targets.map((b, k) => <Box key={k} fitted box={b} className={`target target-linear${b.live === false ? ' loaded-not-live' : ''}`} fill={colors.pv.get(b.pv ?? '')} testId={`layer-image-${i}-target-${k}`} />)}
+          </g>
+        ))}
         {layout.pvs.map((b) => <Box key={b.pv} box={b} className="target pv" fill={colors.pv.get(b.pv ?? '')} testId={`layer-pv-${b.pv}`} />)}
       </svg>
-      {grids.map((s) => {
-        const index = mirrorIndexOf(mirrors, s.segment);
-        return <RegionCanvas key={`g${s.segment}`} rect={s.grid!} index={index} statusMirror={statusMirrors[mirrorIndexOf(statusMirrors, s.segment)] ?? null} />;
+      {grids.map((g) => {
+        const index = mirrorIndexOf(mirrors, g.segment);
+        return <RegionCanvas key={g.key} rect={g.rect} index={index} statusMirror={statusMirrors[mirrorIndexOf(statusMirrors, g.segment)] ?? null} />;
       })}
     </div>
   );
@@ -105,6 +122,18 @@ function SegmentView({ segment: s }: { segment: SegmentBox }) {
       <text x={s.x + 7} y={s.y + 16} className="box-label">{title}</text>
       <text x={s.x + 7} y={s.y + 32} className="box-sublabel">{mapping}</text>
       <text x={s.x + 7} y={s.y + 48} className={`box-sublabel segment-state-label state-${s.state}`} data-testid={`layer-segment-state-${s.segment}`}>{state}</text>
+    </g>
+  );
+}
+
+/** An atomic move's one mirror: a box across pvmove0's row, the runs inside it, its grid beneath them. */
+function AtomicMirrorView({ mirror: m }: { mirror: AtomicMirrorBox }) {
+  const [title, detail] = m.lines;
+  return (
+    <g data-testid="layer-atomic-mirror" data-mapping={m.mapping} data-live={String(m.live)}>
+      <rect x={m.x + 1} y={m.y} width={Math.max(1, m.width - 2)} height={m.height} rx={4} className={`segment-box atomic-mirror mapping-${m.mapping}${m.live === false ? ' loaded-not-live' : ''}`} />
+      <text x={m.x + 7} y={m.y + 15} className="box-label">{title}</text>
+      <text x={m.x + m.width - 8} y={m.y + 15} textAnchor="end" className="box-sublabel" data-testid="layer-atomic-mirror-detail">{detail}</text>
     </g>
   );
 }

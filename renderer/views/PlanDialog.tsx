@@ -1,6 +1,6 @@
 // The plan of a drop: the PVs before and after, the equivalent pvmove command, the data
 // size and the estimated time at the chosen rate, the device stack to run it on (with lvm2's
-// maximum segment size) and what a crash would cost with each stack; Start or Cancel.
+// maximum segment size, or --atomic) and what a crash would cost with each stack; Start or Cancel.
 import { useState } from 'react';
 import { STACK_TITLES, type MovePlanView, type MoveStack } from '../../app/api/move';
 import { useActions } from '../actions';
@@ -17,20 +17,39 @@ const CRASH_REASON: Record<MoveStack, string> = {
   lvm2: 'one pvmove0 segment is mirrored at a time, so at most one segment is copied again',
 };
 
-function CrashCosts({ plan, chosen }: { plan: MovePlanView; chosen: MoveStack }) {
+/**
+ * An atomic move is never checkpointed: whatever it copied before a crash is copied again, up
+ * to all of it, and an abort leaves nothing on the destinations.
+ */
+export const ATOMIC_CRASH_REASON = 'one mirror over every segment, never checkpointed: a crash copies everything again, and an abort puts everything back on the sources';
+
+/** Each stack's worst case; the lvm2 line of an atomic move is all of the data (the engine's figure assumes one segment at a time). */
+function CrashCosts({ plan, chosen, atomic }: { plan: MovePlanView; chosen: MoveStack; atomic: boolean }) {
   return (
     <ul className="crash-costs" data-testid="plan-crash-costs">
-      {(['outline', 'lvm2'] as const).map((stack) => (
-        <li key={stack} className={stack === chosen ? 'chosen' : undefined} data-testid={`plan-crash-${stack}`}>
-          <strong>{STACK_TITLES[stack]}</strong>: a crash re-copies up to {formatBytes(plan.crashCostBytes[stack])} ({CRASH_REASON[stack]})
-        </li>
-      ))}
+      {(['outline', 'lvm2'] as const).map((stack) => {
+        const isAtomic = stack === 'lvm2' && atomic;
+        return (
+          <li key={stack} className={stack === chosen ? 'chosen' : undefined} data-testid={`plan-crash-${stack}`}>
+            <strong>{STACK_TITLES[stack]}{isAtomic ? ' --atomic' : ''}</strong>: a crash re-copies up to {formatBytes(isAtomic ? plan.bytes : plan.crashCostBytes[stack])} ({isAtomic ? ATOMIC_CRASH_REASON : CRASH_REASON[stack]})
+          </li>
+        );
+      })}
     </ul>
   );
 }
 
+/** `pvmove --atomic`: everything moves or nothing does; it excludes a maximum segment size. */
+function AtomicChoice({ checked, onChange }: { checked: boolean; onChange: (atomic: boolean) => void }) {
+  return (
+    <label title="pvmove --atomic: pvmove0 is one mirror over two hidden sub-LVs (pvmove0_mimage_0 on the sources, pvmove0_mimage_1 on the destinations), so every segment is copied at once and the LVs switch together. It is never checkpointed: a crash copies everything again, and an abort puts everything back on the sources.">
+      <input type="checkbox" data-testid="plan-atomic" checked={checked} onChange={(e) => onChange(e.target.checked)} /> atomic (--atomic)
+    </label>
+  );
+}
+
 /** lvm2's `allocation/pvmove_max_segment_size_mb`: empty = no limit; applied by planning again. */
-function MaxSegmentSize({ value, onApply }: { value: number | null; onApply: (mib: number | null) => void }) {
+function MaxSegmentSize({ value, onApply, atomic }: { value: number | null; onApply: (mib: number | null) => void; atomic: boolean }) {
   const [text, setText] = useState(value === null ? '' : String(value));
   const apply = () => {
     const trimmed = text.trim();
@@ -39,9 +58,9 @@ function MaxSegmentSize({ value, onApply }: { value: number | null; onApply: (mi
     onApply(mib);
   };
   return (
-    <label className="max-segment" title="LVM2 2.03.36's allocation/pvmove_max_segment_size_mb: pvmove0's segments are split so none is larger, so a crash re-copies at most this much. Empty: no limit.">
+    <label className="max-segment" title={atomic ? 'An atomic move is one mirror segment, so it has no maximum segment size (LVM2 refuses both together); uncheck atomic to split pvmove0.' : "LVM2 2.03.36's allocation/pvmove_max_segment_size_mb: pvmove0's segments are split so none is larger, so a crash re-copies at most this much. Empty: no limit."}>
       Max segment size{' '}
-      <input className="rate-input" type="number" min={1} step={1} data-testid="plan-max-segment" aria-label="maximum pvmove0 segment size in MiB" placeholder="none" value={text} onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => { if (e.key === 'Enter') apply(); }} /> MiB
+      <input className="rate-input" type="number" min={1} step={1} data-testid="plan-max-segment" aria-label="maximum pvmove0 segment size in MiB" placeholder="none" disabled={atomic} value={atomic ? '' : text} onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => { if (e.key === 'Enter') apply(); }} /> MiB
     </label>
   );
 }
@@ -56,6 +75,8 @@ export function PlanDialog() {
   const colors = useVgColors();
   if (!dialog) return null;
   const { plan, request } = dialog;
+  const lvm2 = settings.stack === 'lvm2';
+  const atomic = lvm2 && request.atomic === true;
   const rate = rateOf(settings);
   const touched = new Set(plan.moves.flatMap((m) => [m.fromPv, m.toPv]));
   const maps = (which: 'before' | 'after') => (
@@ -80,10 +101,11 @@ export function PlanDialog() {
           <dt>Stack</dt>
           <dd className="plan-stack">
             <StackChoice name="plan-stack" testIdPrefix="plan-stack" legendHidden value={settings.stack} disabledReason={null} onChange={(stack) => { setSettings({ stack }); void actions.replan(settings.maxSegmentSizeMiB); }} />
-            {settings.stack === 'lvm2' && <MaxSegmentSize key={String(request.maxSegmentSizeMiB ?? '')} value={request.maxSegmentSizeMiB ?? null} onApply={(mib) => void actions.replan(mib)} />}
-            {settings.stack === 'lvm2' && <span className="muted" data-testid="plan-segments"> pvmove0: {plan.moves.length} segment{plan.moves.length === 1 ? '' : 's'}</span>}
+            {lvm2 && <AtomicChoice checked={atomic} onChange={(next) => { setSettings({ atomic: next }); void actions.replan(settings.maxSegmentSizeMiB); }} />}
+            {lvm2 && <MaxSegmentSize key={String(request.maxSegmentSizeMiB ?? '')} atomic={atomic} value={request.maxSegmentSizeMiB ?? settings.maxSegmentSizeMiB} onApply={(mib) => void actions.replan(mib)} />}
+            {lvm2 && <span className="muted" data-testid="plan-segments"> pvmove0: {atomic ? `one mirror over ${plan.moves.length} run${plan.moves.length === 1 ? '' : 's'}` : `${plan.moves.length} segment${plan.moves.length === 1 ? '' : 's'}`}</span>}
           </dd>
-          <dt>If it crashes</dt><dd><CrashCosts plan={plan} chosen={settings.stack} /></dd>
+          <dt>If it crashes</dt><dd><CrashCosts plan={plan} chosen={settings.stack} atomic={atomic} /></dd>
         </dl>
         {error && <p className="error" role="alert">{error}</p>}
         <div className="dialog-buttons">

@@ -85,6 +85,7 @@ export function MoveFigures({ mirrors }: { mirrors: readonly MirrorProgressView[
   const progress = useAppStore((s) => s.move.progress);
   const status = useAppStore((s) => s.move.state?.status ?? null);
   const figures = useAppStore((s) => s.move.figures);
+  const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan.request.atomic ?? false);
   // Once done, the engine's count restarts at 0 (the mirrors are gone); the move's count stays true.
   const intercepted = progress ? (status === 'done' ? Math.max(progress.interceptedWrites, figures.interceptedWrites) : progress.interceptedWrites) : null;
   // Each figure is a <div> pair, so the grid can fold to two or one column in a narrow panel.
@@ -96,7 +97,7 @@ export function MoveFigures({ mirrors }: { mirrors: readonly MirrorProgressView[
       <div><dt>regions</dt><dd data-testid="move-regions">{regionsFigure(mirrors, status, figures)}</dd></div>
       <div><dt>data</dt><dd>{progress ? `${formatBytes(progress.bytesCopied)} / ${formatBytes(progress.bytesTotal)}` : '—'}</dd></div>
       <div><dt>intercepted</dt><dd data-testid="diagram-intercepted">{progress ? `${intercepted} (${progress.waitingWrites} waiting)` : '—'}</dd></div>
-      <div title="Bytes copied since the last checkpoint: a resume after a crash copies them again"><dt>crash now</dt><dd data-testid="move-crash-cost">{progress && status !== 'done' ? crashCostText(progress.crashCostBytes).replace(/^a crash now /, '') : '—'}</dd></div>
+      <div title={atomic ? 'An atomic move is never checkpointed: a resume after a crash copies everything copied so far again' : 'Bytes copied since the last checkpoint: a resume after a crash copies them again'}><dt>crash now</dt><dd data-testid="move-crash-cost">{progress && status !== 'done' ? crashCostText(progress.crashCostBytes).replace(/^a crash now /, '') : '—'}</dd></div>
     </dl>
   );
 }
