@@ -2,14 +2,15 @@
 // device-mapper and pvmove do it, with an optional workload on the moving LV and a verify at
 // the end. No SOURCE resumes the interrupted move (as LVM2), `--abort` aborts it, `--dry-run`
 // prints the plan. `--stack` picks the device stack: `outline` (the 2002 design) or `lvm2`
-// (what LVM2 2.03 does, with `--max-segment-size` as 2.03.36's pvmove_max_segment_size_mb).
+// (what LVM2 2.03 does, with `--max-segment-size` as 2.03.36's pvmove_max_segment_size_mb, and
+// `--atomic` as LVM2's: one mirror over pvmove0_mimage_0/1, all moved or nothing).
 // Ctrl-C pauses the move at its last checkpoint and exits; a later `lvmscope pvmove DIR`
-// resumes it.
+// resumes it (an atomic move has no checkpoint: it is copied again from its start).
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { LvmscopeError } from '../../../app/base/result';
 import { MOVE_STACKS, STACK_TITLES, type MoveOptions, type MovePlanView, type MoveStack, type MoveStateView, type StepView, type WorkloadSpec } from '../../../app/api/move';
-import type { WorkspaceView } from '../../../app/api/views';
+import type { VgView, WorkspaceView } from '../../../app/api/views';
 import type { Engine } from '../../../app/engine';
 import { lineDisplay, terminalDisplay, type MoveDisplay, type StepPosition } from '../progress';
 import { parseMaxSegmentMiB, parseRate, parseRegionSectors, parseSeconds, parseSizeBytes } from '../sizes';
@@ -22,6 +23,8 @@ export interface PvmoveFlags {
   stack: MoveStack;
   /** lvm2 stack only: pvmove0's segments are split so none is larger (MiB). */
   maxSegmentSize?: number;
+  /** lvm2 stack only (implied when --stack is not given): one mirror over pvmove0_mimage_0/1. */
+  atomic?: boolean;
   rate?: number;
   regionSize?: number;
   abort?: boolean;
@@ -53,6 +56,7 @@ export function pvmoveVerb(program: Command): void {
     .option('-n, --name <lv>', 'move only the extents of this LV')
     .addOption(new Option('--alloc <policy>', 'allocation policy for the destination').choices(['normal', 'contiguous', 'anywhere']).default('normal'))
     .addOption(new Option('--stack <stack>', "the device stack: outline (2002: each LV's own table becomes identity + mirror over a temporary -orig device) or lvm2 (LVM2 today: a hidden pvmove0 device below the LVs, one segment mirrored at a time, a checkpoint after each)").choices(MOVE_STACKS).default('outline'))
+    .addOption(new Option('--atomic', "lvm2 stack only, implied when --stack is not given: as LVM2's pvmove --atomic, pvmove0 is one mirror over pvmove0_mimage_0 (the sources) and pvmove0_mimage_1 (the destinations), so every LV moves or none does; it is never checkpointed, so a crash costs everything copied so far and an abort puts everything back").implies({ stack: 'lvm2' }))
     .option('--max-segment-size <MiB>', "lvm2 stack: split pvmove0's segments so none is larger than this (LVM2 2.03.36's allocation/pvmove_max_segment_size_mb), so a crash re-copies at most that much", parseMaxSegmentMiB)
     .option('--rate <size>', 'copy rate limit in bytes/s (512K, 20M; 0 = unlimited); it holds under a workload too, copies a write waits on may run one second ahead of it', parseRate)
     .option('--region-size <size>', 'mirror region size (power of two, default 2M as LVM2, reduced to fit a smaller segment)', parseRegionSectors)
@@ -64,10 +68,21 @@ export function pvmoveVerb(program: Command): void {
     .action((dir: string, pvs: string[], flags: PvmoveFlags, cmd: Command) => {
       if (flags.abort && pvs.length) cmd.error('error: --abort takes no PV; it aborts the interrupted move of DIR.', { exitCode: 2 });
       if (flags.dryRun && !pvs.length) cmd.error('error: --dry-run needs a SOURCE PV to plan a move from.', { exitCode: 2 });
-      const segmentRefusal = maxSegmentRefusal(flags, pvs.length > 0);
-      if (segmentRefusal) cmd.error(`error: ${segmentRefusal}`, { exitCode: 2 });
-      return withWorkspace('pvmove', dir, (engine, view) => (pvs.length ? startMove(engine, view, pvs, flags) : resumeMove(engine, view, flags)));
+      const refusal = atomicRefusal(flags, pvs.length > 0) ?? maxSegmentRefusal(flags, pvs.length > 0);
+      if (refusal) cmd.error(`error: ${refusal}`, { exitCode: 2 });
+      // A resume names a stack only when the user did: else the engine picks the recorded move's own (lvm2 for an atomic one).
+      const stackGiven = cmd.getOptionValueSource('stack') === 'cli';
+      return withWorkspace('pvmove', dir, (engine, view) => (pvs.length ? startMove(engine, view, pvs, flags) : resumeMove(engine, view, flags, stackGiven)));
     });
+}
+
+/** Why `--atomic` cannot be honoured here, or null when it can (or was not given). */
+function atomicRefusal(flags: PvmoveFlags, starting: boolean): string | null {
+  if (!flags.atomic) return null;
+  if (!starting) return "--atomic applies when a move starts; the interrupted move's metadata already says whether it is atomic (pvmove0 over pvmove0_mimage_0/1), so leave it out.";
+  if (flags.stack !== 'lvm2') return "--atomic mirrors the whole move through LVM2's pvmove0 over pvmove0_mimage_0/1, which the 2002 outline does not have: use --stack lvm2 (the default with --atomic), or leave --atomic out.";
+  if (flags.maxSegmentSize !== undefined) return '--atomic copies the whole move as one pvmove0 mirror segment, so --max-segment-size has nothing to split: use one or the other.';
+  return null;
 }
 
 /** Why `--max-segment-size` cannot be honoured here, or null when it can (or was not given). */
@@ -104,28 +119,40 @@ async function startMove(engine: Engine, view: WorkspaceView, pvs: string[], fla
     alloc: flags.alloc,
     ...(flags.name ? { lv: flags.name } : {}),
     ...(flags.maxSegmentSize !== undefined ? { maxSegmentSizeMiB: flags.maxSegmentSize } : {}),
+    ...(flags.atomic ? { atomic: true } : {}),
   };
   if (flags.dryRun) {
     printPlan(await engine.handlers['move.plan'](request), flags.stack, flags.rate);
     return;
   }
   const plan = await engine.handlers['move.plan'](request);
-  await follow(engine, { vg, lvs: plan.lvs, source: source.text, destinations: dests.map((d) => d.text), bytes: plan.bytes }, flags, () => engine.handlers['move.start']({ request, options: moveOptions(flags) }));
+  const target = { vg, lvs: plan.lvs, source: source.text, destinations: dests.map((d) => d.text), bytes: plan.bytes, stack: flags.stack, atomic: !!flags.atomic };
+  await follow(engine, target, flags, () => engine.handlers['move.start']({ request, options: moveOptions(flags, flags.stack) }));
 }
 
-async function resumeMove(engine: Engine, view: WorkspaceView, flags: PvmoveFlags): Promise<void> {
+/** An atomic move's pvmove0 mirrors two hidden sub-LVs, which the metadata lists beside it. */
+function isAtomicMove(vg: VgView): boolean {
+  return !!vg.moveInProgress && vg.lvs.some((lv) => lv.name === `${vg.moveInProgress!.layer}_mimage_0`);
+}
+
+async function resumeMove(engine: Engine, view: WorkspaceView, flags: PvmoveFlags, stackGiven: boolean): Promise<void> {
   const interrupted = view.vgs.filter((vg) => vg.moveInProgress);
   if (!interrupted.length) throw new LvmscopeError('STATE', `No move is in progress in ${view.path}; name a source PV to start one (lvmscope pvmove ${view.path} pv2).`);
   for (const vg of interrupted) {
     process.stdout.write(`  ${vg.moveInProgress!.summary}\n`);
+    const move = vg.moveInProgress!;
+    const atomic = isAtomicMove(vg);
     if (flags.abort) {
       await engine.handlers['move.abortRecorded']({ vg: vg.name });
-      process.stdout.write(`  ${vg.name}: the move was aborted; checkpointed extents stay on ${vg.moveInProgress!.destinations.join(', ')}, the rest are back on ${vg.moveInProgress!.sources.join(', ')}.\n`);
+      const where = atomic ? `it was atomic, so every extent is back on ${move.sources.join(', ')}` : `checkpointed extents stay on ${move.destinations.join(', ')}, the rest are back on ${move.sources.join(', ')}`;
+      process.stdout.write(`  ${vg.name}: the move was aborted; ${where}.\n`);
       continue;
     }
-    const move = vg.moveInProgress!;
     const bytes = move.extentsTotal * vg.extentSizeSectors * 512;
-    await follow(engine, { vg: vg.name, lvs: move.lvs, source: move.sources[0] ?? vg.name, destinations: move.destinations, bytes }, flags, () => engine.handlers['move.resume']({ vg: vg.name, options: moveOptions(flags) }));
+    // The stack the engine resumes on when none is named: lvm2 for an atomic move, else the outline.
+    const stack: MoveStack = stackGiven ? flags.stack : atomic ? 'lvm2' : 'outline';
+    const target = { vg: vg.name, lvs: move.lvs, source: move.sources[0] ?? vg.name, destinations: move.destinations, bytes, stack, atomic };
+    await follow(engine, target, flags, () => engine.handlers['move.resume']({ vg: vg.name, options: moveOptions(flags, stackGiven ? flags.stack : undefined) }));
   }
 }
 
@@ -137,8 +164,8 @@ function notInVgSentence(view: WorkspaceView, image: string): string {
   return `${image} is not in a volume group, so it has no extents to move; add it with vgextend first.`;
 }
 
-function moveOptions(flags: PvmoveFlags): MoveOptions {
-  return { stack: flags.stack, ...(flags.rate !== undefined ? { rateBytesPerSec: flags.rate } : {}), ...(flags.regionSize ? { regionSizeSectors: flags.regionSize } : {}) };
+function moveOptions(flags: PvmoveFlags, stack: MoveStack | undefined): MoveOptions {
+  return { ...(stack ? { stack } : {}), ...(flags.rate !== undefined ? { rateBytesPerSec: flags.rate } : {}), ...(flags.regionSize ? { regionSizeSectors: flags.regionSize } : {}) };
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
@@ -148,7 +175,8 @@ export function printPlan(plan: MovePlanView, stack: MoveStack, rate?: number): 
   for (const m of plan.moves) out.push(`    ${m.lv} LE ${m.startLe}-${m.startLe + m.count - 1}: ${m.fromPv}:${m.fromPe}-${m.fromPe + m.count - 1} -> ${m.toPv}:${m.toPe}-${m.toPe + m.count - 1}`);
   const runs = (pvs: MovePlanView['before']) => pvs.map((pv) => `    ${pv.name.padEnd(6)} ${pv.runs.map((r) => (r.lv ? `${r.lv}[${r.startPe}-${r.startPe + r.count - 1}]` : `free[${r.startPe}-${r.startPe + r.count - 1}]`)).join(' ')}`);
   out.push('  Before:', ...runs(plan.before), '  After:', ...runs(plan.after));
-  out.push(...layerLines(plan, stack), crashCostLine(plan, stack));
+  if (plan.request.atomic) out.push(...atomicLayerLines(plan), atomicCrashCostLine(plan));
+  else out.push(...layerLines(plan, stack), crashCostLine(plan, stack));
   if (plan.estimatedSeconds !== null) out.push(`  At ${mib(rate ?? 0)}/s this takes about ${Math.ceil(plan.estimatedSeconds)} s.`);
   out.push('  Dry run: nothing was changed.');
   process.stdout.write(out.map((l) => `${l}\n`).join(''));
@@ -174,6 +202,33 @@ function layerLines(plan: MovePlanView, stack: MoveStack): string[] {
   return out;
 }
 
+/**
+ * pvmove0 as `--atomic` records it: one mirror segment over all of the layer, whose legs are two
+ * hidden sub-LVs holding one linear segment per planned run, pvmove0_mimage_0 on the sources and
+ * pvmove0_mimage_1 on the destinations, at the same layer extents.
+ */
+function atomicLayerLines(plan: MovePlanView): string[] {
+  const range = (first: number, count: number) => `${first}-${first + count - 1}`;
+  const out = [
+    `  Stack lvm2 (${STACK_TITLES.lvm2}), --atomic: pvmove0 is one mirror over two hidden sub-LVs, copied at once, and every LV finishes in the same commit:`,
+    `    pvmove0: LE ${range(0, plan.extentCount)} = mirror of pvmove0_mimage_0 (the sources) -> pvmove0_mimage_1 (the destinations) (${mib(plan.bytes)})`,
+  ];
+  const legs: string[][] = [[], []];
+  let layerLe = 0;
+  for (const m of plan.moves) {
+    legs[0].push(`    pvmove0_mimage_0 LE ${range(layerLe, m.count)} = ${m.fromPv}:${range(m.fromPe, m.count)} (${m.lv} LE ${range(m.startLe, m.count)})`);
+    legs[1].push(`    pvmove0_mimage_1 LE ${range(layerLe, m.count)} = ${m.toPv}:${range(m.toPe, m.count)}`);
+    layerLe += m.count;
+  }
+  return [...out, ...legs[0], ...legs[1]];
+}
+
+/** What a crash or an abort costs an atomic move, and what the lvm2 stack would risk without --atomic. */
+function atomicCrashCostLine(plan: MovePlanView): string {
+  const sources = [...new Set(plan.moves.map((m) => m.fromPv))].join(', ');
+  return `  An atomic move is never checkpointed: a crash during the copy costs everything copied so far (up to ${mib(plan.bytes)}, the whole move, copied again on resume), and an abort puts everything back on ${sources}; without --atomic the lvm2 stack would re-copy at most ${mib(plan.crashCostBytes.lvm2)} (the largest pvmove0 segment).`;
+}
+
 function extentBytes(plan: MovePlanView): number {
   return plan.extentCount ? plan.bytes / plan.extentCount : 0;
 }
@@ -192,6 +247,10 @@ interface MoveTarget {
   source: string;
   destinations: string[];
   bytes: number;
+  /** The stack it runs on (for a resume with none named, the one the engine picks). */
+  stack: MoveStack;
+  /** pvmove --atomic: no checkpoint, so Ctrl-C or a failure leaves it to be copied again from its start. */
+  atomic: boolean;
 }
 
 /**
@@ -202,25 +261,30 @@ async function follow(engine: Engine, target: MoveTarget, flags: PvmoveFlags, st
   const source = target.source.replace(/:.*/, '');
   const title = `pvmove ${source} -> ${target.destinations.join(',') || 'free space'}`;
   const display: MoveDisplay = process.stdout.isTTY ? terminalDisplay(title) : lineDisplay(source, flags.interval);
-  display.note(`  Stack: ${STACK_TITLES[flags.stack]} (--stack ${flags.stack}).`);
+  display.note(`  Stack: ${STACK_TITLES[target.stack]} (--stack ${target.stack}${target.atomic ? ' --atomic' : ''}).`);
   const lv = target.lvs[0];
   if (flags.workload && lv) {
     await engine.handlers['workload.start']({ ...flags.workload, vg: target.vg, lv });
     display.note(`  Workload: ${flags.workload.pattern} ${flags.workload.blockSizeBytes / 1024} KiB at ${flags.workload.iops} IOPS on ${target.vg}/${lv}.`);
   }
-  const outcome = await watch(engine, display, start);
+  const outcome = await watch(engine, display, target.atomic, start);
   const final = (await engine.handlers['move.state']({})).move;
   display.finish(outcome === 'done' ? 100 : (final?.progress.percent ?? 0));
   if (flags.workload) printWorkload(await engine.handlers['workload.stop']({}));
-  if (outcome === 'interrupted') throw new LvmscopeError('STATE', `The move was paused by Ctrl-C at its last checkpoint; run 'lvmscope pvmove ${engine.session?.path ?? 'DIR'}' to resume it, or add --abort to abort it.`);
+  const dir = engine.session?.path ?? 'DIR';
+  if (outcome === 'interrupted' && target.atomic) {
+    throw new LvmscopeError('STATE', `The atomic move was stopped by Ctrl-C; it has no checkpoint, so 'lvmscope pvmove ${dir}' copies it again from its start, or add --abort to put every extent back on ${target.source.replace(/:.*/, '')}.`);
+  }
+  if (outcome === 'interrupted') throw new LvmscopeError('STATE', `The move was paused by Ctrl-C at its last checkpoint; run 'lvmscope pvmove ${dir}' to resume it, or add --abort to abort it.`);
   if (outcome === 'io-error') {
-    throw new LvmscopeError('IO', `${(final?.error ?? 'The move is paused: an IO failed.').replace(/\.$/, '')}. Once that is fixed, run 'lvmscope pvmove ${engine.session?.path ?? 'DIR'}' to resume the move, or add --abort to abort it.`);
+    throw new LvmscopeError('IO', `${(final?.error ?? 'The move is paused: an IO failed.').replace(/\.$/, '')}. Once that is fixed, run 'lvmscope pvmove ${dir}' to resume the move, or add --abort to abort it.`);
   }
   if (outcome !== 'done') {
     // A move that failed part-way (say a metadata commit on a full disk) is still recorded at its last checkpoint.
     const recorded = (await engine.handlers['workspace.view']({})).vgs.some((vg) => vg.name === target.vg && vg.moveInProgress);
-    const next = recorded ? ` It stays recorded at its last checkpoint: once that is fixed, run 'lvmscope pvmove ${engine.session?.path ?? 'DIR'}' to resume it, or add --abort to abort it.` : '';
-    throw new LvmscopeError('STATE', final?.error ? `The move ${outcome}: ${final.error}${next}` : `The move was ${outcome}; the workspace is consistent, see 'lvmscope lvs ${engine.session?.path ?? 'DIR'} -a --segments'.`);
+    const kept = target.atomic ? 'It stays recorded (an atomic move has no checkpoint: a resume copies it all again)' : 'It stays recorded at its last checkpoint';
+    const next = recorded ? ` ${kept}: once that is fixed, run 'lvmscope pvmove ${dir}' to resume it, or add --abort to abort it.` : '';
+    throw new LvmscopeError('STATE', final?.error ? `The move ${outcome}: ${final.error}${next}` : `The move was ${outcome}; the workspace is consistent, see 'lvmscope lvs ${dir} -a --segments'.`);
   }
   process.stdout.write(`  ${target.lvs.join(', ')}: ${mib(target.bytes)} moved; metadata committed, the LVs now map to their new extents.\n`);
   if (flags.verify) {
@@ -233,7 +297,7 @@ async function follow(engine: Engine, target: MoveTarget, flags: PvmoveFlags, st
 type Outcome = 'done' | 'aborted' | 'failed' | 'interrupted' | 'io-error';
 
 /** Feeds events to the display until the move ends or SIGINT pauses it at a safe point. */
-async function watch(engine: Engine, display: MoveDisplay, start: () => Promise<MoveStateView>): Promise<Outcome> {
+async function watch(engine: Engine, display: MoveDisplay, atomic: boolean, start: () => Promise<MoveStateView>): Promise<Outcome> {
   const moves = engine.open().moves;
   let current: StepPosition = { index: 0, total: 0, name: '' };
   let onIoError: (() => void) | undefined;
@@ -259,7 +323,7 @@ async function watch(engine: Engine, display: MoveDisplay, start: () => Promise<
   }
   return new Promise<Outcome>((resolve) => {
     const onSigint = () => {
-      display.note('  Ctrl-C: pausing the move at its last checkpoint…');
+      display.note(atomic ? '  Ctrl-C: stopping the atomic move (it has no checkpoint: a resume copies it again from its start)…' : '  Ctrl-C: pausing the move at its last checkpoint…');
       void pauseSafely(engine).then(() => resolve('interrupted'));
     };
     process.once('SIGINT', onSigint);
