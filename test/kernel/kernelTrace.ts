@@ -1,5 +1,5 @@
 // The real LVM2's trace of a pvmove (moveTrace.ts): one guest boot activates the layout's VG,
-// runs `pvmove -i 3 <source> <destination>` and samples, in a tight loop while it runs, the
+// runs `pvmove -i 3 [--atomic] <source> <destination>` and samples, in a tight loop while it runs, the
 // committed metadata location (raw_locn[0] of the first PV's mda header, read with O_DIRECT)
 // and `dmsetup table`. After the run the host reads every commit from the same PV's mda ring
 // (mdaRing.ts) and turns each sampled location into a phase.
@@ -66,7 +66,7 @@ function mdaHeaderSector(image: string): number {
 }
 
 /** raw_locn[0].offset is at byte 40 of the mda header; printed as 8 hex bytes, little-endian. */
-function traceScript(vg: string, source: string, destination: string, headerSector: number): string {
+function traceScript(vg: string, source: string, destination: string, headerSector: number, atomic: boolean): string {
   return `for b in /sys/block/vd*; do echo "DEVNUM $(cat $b/dev) $(cat $b/serial)"; done
 vgchange -ay --poll n ${shellQuote(vg)} >/dev/null
 hdr() { dd if=/dev/vda bs=512 skip=${headerSector} count=1 iflag=direct 2>/dev/null | od -An -tx1 -j40 -N8 | tr -d ' \\n'; }
@@ -87,7 +87,7 @@ sample() {
   echo END
 }
 sample
-pvmove -i ${POLL_SECONDS} ${source} ${destination} >/tmp/pvmove.log 2>&1 &
+pvmove -i ${POLL_SECONDS} ${atomic ? '--atomic ' : ''}${source} ${destination} >/tmp/pvmove.log 2>&1 &
 pid=$!
 loops=0
 while kill -0 $pid 2>/dev/null; do sample; loops=$((loops + 1)); done
@@ -137,8 +137,11 @@ function parseSamples(output: string, vg: string): RawSample[] {
 
 /** Runs the kernel's pvmove on `images` (changed in place) and returns its trace. */
 export async function runKernelTrace(images: readonly GuestImage[], layout: MoveLayout): Promise<KernelTraceRun> {
-  const disks = images.map((img) => ({ ...img, snapshot: false, writeBytesPerSecond: img.name === layout.destination ? layout.traceWriteBytesPerSecond : undefined }));
-  const script = traceScript(layout.vg, guestDevice(images, layout.source), guestDevice(images, layout.destination), mdaHeaderSector(images[0].path));
+  const disks = images.map((img) => {
+    const destination = img.name === layout.destination;
+    return { ...img, snapshot: false, writeBytesPerSecond: destination ? layout.traceWriteBytesPerSecond : undefined, writeOpsPerSecond: destination ? undefined : layout.traceMetadataWriteOpsPerSecond };
+  });
+  const script = traceScript(layout.vg, guestDevice(images, layout.source), guestDevice(images, layout.destination), mdaHeaderSector(images[0].path), layout.atomic === true);
   const run = await runInGuestOk({ images: disks, script, timeoutMs: 240_000 });
   const samples = parseSamples(run.output, layout.vg);
   if (samples.length < 2) fail('STATE', `the guest took ${samples.length} sample(s) of the move:\n${run.output}`);
@@ -152,7 +155,7 @@ export async function runKernelTrace(images: readonly GuestImage[], layout: Move
 }
 
 function traceKey(layout: MoveLayout): string {
-  const script = traceScript(layout.vg, '/dev/vdX', '/dev/vdY', 0);
+  const script = traceScript(layout.vg, '/dev/vdX', '/dev/vdY', 0, layout.atomic === true);
   const h = createHash('sha256').update(script).update(JSON.stringify(layout)).digest('hex');
   return `lvm2-trace-${layout.name}-${h.slice(0, 12)}.json`;
 }
@@ -187,14 +190,14 @@ export async function kernelTrace(dir: string, layout: MoveLayout, build: (dir: 
 }
 
 /**
- * `pvmove -i 1` in the guest until pvmove0's segment `segment` (1-based) is the mirror and not
+ * `pvmove -i 1` (with `--atomic` for an atomic layout) in the guest until pvmove0's segment `segment` (1-based) is the mirror and not
  * yet in sync, then the guest is killed (SIGKILL on QEMU, like pulling the plug). Returns how
  * far that segment's copy had got. `images` keep what the kernel left.
  */
 export async function killKernelPvmoveInSegment(images: readonly GuestImage[], layout: MoveLayout, segment: number): Promise<{ regionsInSync: number; regionsTotal: number }> {
   const disks = images.map((img) => ({ ...img, snapshot: false, writeBytesPerSecond: img.name === layout.destination ? layout.traceWriteBytesPerSecond : undefined }));
   const script = `vgchange -ay --poll n ${shellQuote(layout.vg)} >/dev/null
-pvmove -i 1 ${guestDevice(images, layout.source)} ${guestDevice(images, layout.destination)} >/tmp/pvmove.log 2>&1 &
+pvmove -i 1 ${layout.atomic ? '--atomic ' : ''}${guestDevice(images, layout.source)} ${guestDevice(images, layout.destination)} >/tmp/pvmove.log 2>&1 &
 pid=$!
 while kill -0 $pid 2>/dev/null; do
   set -- $(dmsetup status ${shellQuote(`${layout.vg}-pvmove0`)} 2>/dev/null | sed -n '${segment}p')

@@ -31,6 +31,7 @@ import { committedCopy, copyAtOffset, normalisedMetadata, readMdaRing } from './
 import { buildLayout, readLvFromImages, THREE_SEGMENTS } from './moveLayouts';
 import { matchInOrder, metadataDifference, metadataStates, type MoveTrace } from './moveTrace';
 import { firstPatternMismatch } from './pattern';
+import { runSeed, seededRandom } from './seeded';
 
 const noKernel = missingTools('qemu-system-x86_64', 'busybox', 'lvm', 'root', 'losetup') || installedKernel() === null;
 const MIB = 1024 * 1024;
@@ -41,19 +42,7 @@ const MOVED_BYTES = LAYOUT.layerSegmentExtents.reduce((a, b) => a + b, 0) * LAYO
 /** lvmscope's copy rate in the child: the 28 MiB move takes a few seconds, so a byte can be aimed at. */
 const CHILD_RATE_BYTES_PER_SECOND = 6 * MIB;
 
-const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
-
-/** mulberry32: a small seeded generator, so the kill points replay from the printed seed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const SEED = runSeed();
 
 const random = seededRandom(SEED);
 /** The lvm2 stack's steps of a fresh move (the step ids of issue 15's contract). */

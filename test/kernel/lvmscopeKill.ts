@@ -22,6 +22,8 @@ export interface KillRequest {
   source: string;
   destination: string;
   stack: MoveStack;
+  /** `pvmove --atomic` (lvm2 stack only). */
+  atomic?: boolean;
   rateBytesPerSec: number;
   point: KillPoint;
 }
@@ -38,6 +40,7 @@ function reached(point: KillPoint, out: string): boolean {
 export function killLvmscopeMove(request: KillRequest): Promise<string> {
   const { dir, vg, source, destination, stack, rateBytesPerSec, point } = request;
   const args = ['--import', 'tsx', CHILD, dir, vg, source, destination, String(rateBytesPerSec), '--stack', stack];
+  if (request.atomic) args.push('--atomic');
   if (point.kind === 'before-step') args.push('--hold-at', point.step);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

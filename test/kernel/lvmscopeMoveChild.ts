@@ -4,13 +4,14 @@
 // lvmscope).
 //
 //   node --import tsx test/kernel/lvmscopeMoveChild.ts <dir> <vg> <source> <destination> <rateBytesPerSec>
-//        [--stack outline|lvm2] [--hold-at <step id>]
+//        [--stack outline|lvm2] [--atomic] [--hold-at <step id>]
 //
 // Prints `STEP <id> <state>` for every move.step event and `COPIED <bytes> <total>` for every
 // move.progress event; `DONE <status>` if the move ends before it is killed. With --hold-at
 // the move runs in step mode and this process presses Next for every step except the named
 // one: it prints `HELD <id>` and waits there (the step has not started), so the parent can
 // kill lvmscope at an exact point between two steps, e.g. between LVM2's two finishing commits.
+// --atomic asks for `pvmove --atomic` (lvm2 stack only).
 
 import { writeSync } from 'node:fs';
 import type { MoveStack } from '../../app/api/move';
@@ -26,6 +27,7 @@ function flag(name: string): string | undefined {
 
 const stack = (flag('--stack') ?? 'outline') as MoveStack;
 const holdAt = flag('--hold-at');
+const atomic = flags.includes('--atomic');
 
 function say(line: string): void {
   // Synchronous: a line the parent reads was really printed before the kill.
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
   });
   await engine.handlers['workspace.open']({ path: dir });
   await engine.handlers['move.start']({
-    request: { vg, sources: [source], destinations: [destination], alloc: 'normal' },
+    request: { vg, sources: [source], destinations: [destination], alloc: 'normal', ...(atomic ? { atomic: true } : {}) },
     options: { stack, rateBytesPerSec: Number(rate), ...(stack === 'outline' ? { regionSizeSectors: 256 } : {}), stepMode: holdAt !== undefined },
   });
 }

@@ -96,8 +96,8 @@ export async function lvmscopeTrace(dir: string, vg: string, start: (engine: Eng
   return { trace: { states: metadataStates(ring, beforeSeqno), tables }, move };
 }
 
-/** lvmscope's trace of `pvmove <source> <destination>` on the lvm2 stack. */
-export function lvmscopeMoveTrace(dir: string, request: { vg: string; sources: string[]; destinations: string[] }, options: MoveOptions = {}): Promise<LvmscopeTraceRun> {
+/** lvmscope's trace of `pvmove [--atomic] <source> <destination>` on the lvm2 stack. */
+export function lvmscopeMoveTrace(dir: string, request: { vg: string; sources: string[]; destinations: string[]; atomic?: boolean }, options: MoveOptions = {}): Promise<LvmscopeTraceRun> {
   return lvmscopeTrace(dir, request.vg, (engine) => engine.handlers['move.start']({ request: { ...request, alloc: 'normal' }, options: { stack: 'lvm2', ...options } }));
 }
 

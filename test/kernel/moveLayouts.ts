@@ -11,6 +11,8 @@
 // - `mixed-sizes`: 512 KiB extents and segments of 12, 3 and 1 extents (12288, 3072 and 1024
 //   sectors): the mirror's region size is 4096 sectors, then reduced to the largest power of
 //   two that fits the segment (2048, 1024).
+// Each layout also has an `--atomic` variant (`atomicLayout`): the same VG and move, with
+// pvmove0 one mirror segment over the hidden pvmove0_mimage_0 (sources) and _1 (destinations).
 
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { fail } from '../../app/base/result';
@@ -35,12 +37,23 @@ export interface MoveLayout {
   destination: string;
   /** Segments of pvmove0, for the tests' own sanity checks: extents each. */
   layerSegmentExtents: number[];
+  /** `pvmove --atomic` (set only on atomicLayout's variants, so the other layouts' trace cache keys stay as they were). */
+  atomic?: true;
+  /** The runs an --atomic move's sub-LVs hold (one linear segment each): extents each, in pvmove0's order. */
+  atomicRunExtents?: number[];
   /**
    * The destination's write rate while the kernel's move is sampled (kernelTrace.ts): the
    * first segment, whose phase starts at the begin commit rather than at one of pvmove's looks,
    * must take about four seconds to copy, or a loaded machine may not sample it.
    */
   traceWriteBytesPerSecond: number;
+  /**
+   * The write requests per second of every other disk while the kernel's move is sampled, when
+   * set: LVM2's metadata commits (a few writes to each PV's metadata area) then take seconds, so
+   * the table states between commits that nothing else slows down (an --atomic move's finish
+   * writes five commits back to back) last long enough to be sampled.
+   */
+  traceMetadataWriteOpsPerSecond?: number;
 }
 
 function pvs(sizesMiB: number[]): LvmCommand[] {
@@ -110,6 +123,18 @@ export const MIXED_SIZES: MoveLayout = {
 };
 
 export const MOVE_LAYOUTS: readonly MoveLayout[] = [TWO_LVS, THREE_SEGMENTS, MIXED_SIZES];
+
+/**
+ * The same VG and move with `pvmove --atomic`: pvmove0 is then one mirror segment over all the
+ * moved extents (the runs become the sub-LVs' segments), copied in one go, so the whole move
+ * must still take a few seconds at the layout's trace write rate to be sampled.
+ */
+export function atomicLayout(layout: MoveLayout): MoveLayout {
+  const all = layout.layerSegmentExtents.reduce((a, b) => a + b, 0);
+  return { ...layout, name: `${layout.name}-atomic`, atomic: true, layerSegmentExtents: [all], atomicRunExtents: layout.layerSegmentExtents, traceMetadataWriteOpsPerSecond: 2 };
+}
+
+export const ATOMIC_LAYOUTS: readonly MoveLayout[] = [atomicLayout(TWO_LVS), atomicLayout(THREE_SEGMENTS)];
 
 /** The committed metadata of the layout's VG, read from the first image of `dir`. */
 export function committedVg(dir: string, layout: MoveLayout): VolumeGroup {

@@ -86,13 +86,18 @@ export function matchInOrder(observed: readonly TableState[], complete: readonly
 
 /**
  * The phases of a move over `layout`'s pvmove0 segments that a trace has no table state for:
- * 0 (before), 1..n (segment k mirrored, pvmove0 live) and n + 2 (after the last commit).
+ * 0 (before), 1..n (segment k mirrored, pvmove0 live) and the last (after the last commit,
+ * pvmove0 gone; n + 2 for a plain move). For an --atomic layout also every phase between the
+ * copy and the last: real LVM2 finishes it in several commits whose tables are the point.
  */
-export function unsampledPhases(trace: MoveTrace, layout: { vg: string; layerSegmentExtents: number[] }): number[] {
+export function unsampledPhases(trace: MoveTrace, layout: { vg: string; layerSegmentExtents: number[]; atomic?: true }): number[] {
   const n = layout.layerSegmentExtents.length;
+  const last = layout.atomic ? trace.states.length - 1 : n + 2;
   const layer = `${layout.vg}-pvmove0`;
-  const wanted = [0, ...Array.from({ length: n }, (_, i) => i + 1), n + 2];
-  return wanted.filter((phase) => !trace.tables.some((t) => t.phase === phase && (phase >= 1 && phase <= n) === layer in t.tables));
+  const copying = (phase: number) => phase >= 1 && phase <= n;
+  const finishing = layout.atomic ? Array.from({ length: Math.max(0, last - n - 1) }, (_, i) => n + 1 + i) : [];
+  const wanted = [0, ...Array.from({ length: n }, (_, i) => i + 1), ...finishing, last];
+  return wanted.filter((phase) => !trace.tables.some((t) => t.phase === phase && (finishing.includes(phase) || copying(phase) === layer in t.tables)));
 }
 
 /** Lines of `a` not matched in `b` (as multisets), in order: a readable one-sided difference. */

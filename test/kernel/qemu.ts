@@ -25,6 +25,8 @@ export interface GuestImage {
   snapshot?: boolean;
   /** Caps this disk's write rate (QEMU block throttling), to make a copy last long enough. */
   writeBytesPerSecond?: number;
+  /** Caps this disk's write requests per second (QEMU block throttling), to make short metadata-only phases last. */
+  writeOpsPerSecond?: number;
 }
 
 export interface GuestRunOptions {
@@ -70,6 +72,7 @@ function driveArgs(images: readonly GuestImage[]): string[] {
     const opts = [`file=${file}`, 'format=raw', 'if=none', `id=d${i}`, 'cache=none', 'aio=threads'];
     if (img.snapshot) opts.push('snapshot=on');
     if (img.writeBytesPerSecond) opts.push(`throttling.bps-write=${Math.round(img.writeBytesPerSecond)}`);
+    if (img.writeOpsPerSecond) opts.push(`throttling.iops-write=${Math.round(img.writeOpsPerSecond)}`);
     return ['-drive', opts.join(','), '-device', `virtio-blk-pci,drive=d${i},serial=${img.name}`];
   });
 }

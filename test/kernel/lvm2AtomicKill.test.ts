@@ -1,0 +1,129 @@
+// Proves that a crash of either side in the middle of a `pvmove --atomic` on the lvm2 stack is
+// survivable by the other, because lvmscope leaves on disk only what LVM2 itself writes (issue 15):
+//  1. lvmscope, moving the `three-segments` layout atomically on its lvm2 stack in a child
+//     process, is SIGKILLed at three points (seeded, SEED=<n> replays them): always between its
+//     last two commits (before `remove-layer`), once before a random step (step mode holds the
+//     move there), once at a random byte of the one copy. Every metadata state it wrote, the
+//     last one included, is the corresponding state of real LVM2's own trace of the same atomic
+//     move (kernelTrace.ts), so the on-disk state is one LVM2 writes; then the kernel's `pvmove`
+//     (no arguments) resumes the move in a guest, every sector of every LV reads back as the
+//     pattern through the kernel's dm, and the final metadata is real LVM2's final state (or,
+//     when no move was recorded any more, the state the kill left, which LVM2 leaves as it is);
+//  2. the kernel's atomic pvmove, killed in its copy, is resumed by lvmscope's lvm2 stack: it
+//     writes the rest of real LVM2's sequence of metadata states, shows the kernel's table
+//     states of those phases in the same order, and ends with every sector in place and host
+//     LVM2 reading the final layout.
+// How: as lvm2StackKill.test.ts (the same helpers, with --atomic on both sides).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingTools } from '../helpers/tools';
+import { tempDir } from './fixtures';
+import { hostLvm, hostLvSegments } from './hostLvm';
+import { installedKernel } from './initramfs';
+import { kernelInspectVgs } from './kernelLvm';
+import { kernelTrace, killKernelPvmoveInSegment } from './kernelTrace';
+import { describeKillPoint, killLvmscopeMove, type KillPoint } from './lvmscopeKill';
+import { workspaceImages } from './lvmscopeLvm';
+import { lvmscopeResumeTrace } from './lvmscopeTrace';
+import { committedCopy, copyAtOffset, normalisedMetadata, readMdaRing } from './mdaRing';
+import { atomicLayout, buildLayout, readLvFromImages, THREE_SEGMENTS } from './moveLayouts';
+import { matchInOrder, metadataDifference, metadataStates, type MoveTrace } from './moveTrace';
+import { firstPatternMismatch } from './pattern';
+import { runSeed, seededRandom } from './seeded';
+
+const noKernel = missingTools('qemu-system-x86_64', 'busybox', 'lvm', 'root', 'losetup') || installedKernel() === null;
+const MIB = 1024 * 1024;
+const LAYOUT = atomicLayout(THREE_SEGMENTS);
+const VG = LAYOUT.vg;
+const MOVED_BYTES = LAYOUT.layerSegmentExtents[0] * LAYOUT.extentSectors * 512;
+/** lvmscope's copy rate in the child: the 28 MiB move takes a few seconds, so a byte can be aimed at. */
+const CHILD_RATE_BYTES_PER_SECOND = 6 * MIB;
+
+const SEED = runSeed();
+const random = seededRandom(SEED);
+/** The lvm2 stack's steps of a fresh atomic move (issue 15's contract: one copy, no checkpoint). */
+const STEPS = ['preload', 'suspend', 'commit', 'resume', 'copy-1', 'finish', 'remove-layer'];
+const KILL_POINTS: { title: string; point: KillPoint }[] = [
+  { title: 'before its last commit (remove-layer)', point: { kind: 'before-step', step: 'remove-layer' } },
+  { title: 'before a random step', point: { kind: 'before-step', step: STEPS.filter((s) => s !== 'remove-layer')[Math.floor(random() * (STEPS.length - 1))] } },
+  { title: 'at a random byte of the copy', point: { kind: 'copied', bytes: Math.floor((0.05 + 0.9 * random()) * MOVED_BYTES) } },
+];
+
+const temps: Array<() => void> = [];
+afterAll(() => temps.splice(0).forEach((remove) => remove()));
+function workDir(): string {
+  const t = tempDir();
+  temps.push(t.remove);
+  return t.dir;
+}
+
+/** A fresh copy of the layout; returns its folder and the seqno of its metadata before any move. */
+async function freshLayout(): Promise<{ dir: string; beforeSeqno: number }> {
+  const dir = workDir();
+  await buildLayout(dir, LAYOUT);
+  return { dir, beforeSeqno: committedCopy(readMdaRing(workspaceImages(dir)[0].path, VG)).seqno };
+}
+
+function expectEveryLvIntact(bytesOf: (lv: string) => Uint8Array, where: string): void {
+  for (const lv of LAYOUT.lvs) expect(firstPatternMismatch(bytesOf(lv), VG, lv, LAYOUT.extentSectors), `${VG}/${lv} ${where}`).toBeNull();
+}
+
+describe.skipIf(noKernel)('a pvmove --atomic killed on one side is finished by the other', () => {
+  let kernel: MoveTrace;
+
+  beforeAll(async () => {
+    console.log(`atomic kill points: SEED=${SEED} (replay with SEED=${SEED}): lvmscope killed ${KILL_POINTS.map((k) => describeKillPoint(k.point)).join('; ')}`);
+    kernel = (await kernelTrace(workDir(), LAYOUT, async (dir) => (await buildLayout(dir, LAYOUT), workspaceImages(dir)))).trace;
+  });
+
+  for (const { title, point } of KILL_POINTS) {
+    it(`lvmscope killed ${title} of an atomic move leaves only states real LVM2 writes, and the kernel's pvmove finishes the move with every sector intact`, async () => {
+      const { dir, beforeSeqno } = await freshLayout();
+      const images = workspaceImages(dir);
+      await killLvmscopeMove({ dir, vg: VG, source: LAYOUT.source, destination: LAYOUT.destination, stack: 'lvm2', atomic: true, rateBytesPerSec: CHILD_RATE_BYTES_PER_SECOND, point });
+
+      const ring = readMdaRing(images[0].path, VG);
+      const written = metadataStates(ring, beforeSeqno);
+      expect(metadataDifference(kernel.states.slice(0, written.length), written), `killed ${describeKillPoint(point)}`).toBe('');
+      if (ring.precommittedOffsetBytes !== null) expect(kernel.states).toContain(normalisedMetadata(copyAtOffset(ring, ring.precommittedOffsetBytes).vg));
+
+      // LVM2 resumes a move that its metadata records (pvmove0 with PVMOVE); once the commit
+      // that drops PVMOVE is down there is nothing left to resume, and it changes nothing.
+      const left = written[written.length - 1];
+      const recorded = left.includes('"PVMOVE"');
+      const prelude = `vgchange -ay --poll n ${VG} >/dev/null\n${recorded ? 'pvmove -i 1\n' : ''}`;
+      const writable = images.map((img) => ({ ...img, snapshot: false }));
+      const result = await kernelInspectVgs(writable, [VG], LAYOUT.lvs.map((lv) => ({ vg: VG, lv })), { prelude });
+      expectEveryLvIntact((lv) => result.lvBytes[`${VG}/${lv}`], 'through the kernel after its pvmove');
+      const final = normalisedMetadata(committedCopy(readMdaRing(images[0].path, VG)).vg);
+      expect(final).toBe(recorded ? kernel.states[kernel.states.length - 1] : left);
+    });
+  }
+
+  it('the kernel\'s atomic pvmove killed in its copy is finished by lvmscope\'s lvm2 stack as real LVM2 goes on, every sector intact and host LVM2 agreeing', async () => {
+    const { dir } = await freshLayout();
+    const images = workspaceImages(dir);
+    const progress = await killKernelPvmoveInSegment(images, LAYOUT, 1);
+    console.log(`the kernel's atomic move was killed with ${progress.regionsInSync}/${progress.regionsTotal} regions copied`);
+    // The kernel left its begin commit (state 1): pvmove0 one mirror over the two sub-LVs.
+    const killedSeqno = committedCopy(readMdaRing(images[0].path, VG)).seqno;
+    const left = normalisedMetadata(committedCopy(readMdaRing(images[0].path, VG)).vg);
+    expect(left).toBe(kernel.states[1]);
+
+    const run = await lvmscopeResumeTrace(dir, VG);
+    expect(run.move.status, run.move.error ?? '').toBe('done');
+    expect(run.trace.states[0]).toBe(left);
+    expect(metadataDifference(kernel.states.slice(1), run.trace.states, 1)).toBe('');
+    // The kernel's table states from the copy on, renumbered from the resume's own phase 0.
+    const later = kernel.tables.filter((t) => t.phase >= 1).map((t) => ({ ...t, phase: t.phase - 1 }));
+    const match = matchInOrder(later, run.trace.tables);
+    expect(match.ok ? '' : match.message).toBe('');
+
+    expectEveryLvIntact((lv) => readLvFromImages(dir, LAYOUT, lv), 'read from the images where the final metadata puts it');
+    expect(committedCopy(readMdaRing(images[0].path, VG)).seqno).toBeGreaterThan(killedSeqno);
+    const segments = hostLvSegments(images, VG);
+    expect(segments.map((s) => s.lvName).filter((name) => name.includes('pvmove0'))).toEqual([]);
+    expect(segments.filter((s) => s.peRanges.startsWith(`${LAYOUT.source}:`)), 'nothing left on the source PV').toEqual([]);
+    expect(() => hostLvm(images, 'vgck', [VG])).not.toThrow();
+  });
+});
