@@ -209,7 +209,7 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerName, sublabel: fitText(layerSublabel(input, layerLoadedNotLive), widthPx - 8 - inlineSublabelOffsetPx(layerName), 11), kind: 'device' };
   const { arrows, brackets } = userArrows(input, users, xOfLayerSector);
   const mirror = atomic && input.segments.length > 0 ? atomicMirrorBox(input, layerTargets, layerLoadedNotLive, label) : null;
-  const images = atomic ? imageColumns(input, atomic, layerName, label) : [];
+  const images = atomic ? imageColumns(input, atomic, layerName, mirror?.mapping === 'error', label) : [];
   const anchors = atomic ? imageAnchors(images) : segmentAnchors(segments);
   const pvs = pvRow(anchors, widthPx, atomic ? ATOMIC_ROWS.pvY : R.pvY, label, pvDevno);
   arrows.push(...(atomic ? atomicArrows(mirror, images, pvs, layerLoadedNotLive) : segmentArrows(segments, pvs, layerLoadedNotLive)));
@@ -226,8 +226,10 @@ function layerNote(input: LayerDiagramInput, drawn: number): string | null {
 }
 
 /**
- * pvmove0's row from its table alone, when the metadata no longer lists its segments (after
- * the first finishing commit its targets are `error`): one box per target.
+ * pvmove0's row from its table alone, when the move has no segments to give: the engine keeps
+ * a running move's segments (done) between its two finishing commits, but a move resumed
+ * there only has the metadata's leftover (one `error` extent) while its device may still
+ * exist in this session. One box per target.
  */
 function tableOnlyRow(targets: readonly TableTarget[], widthPx: number, loadedNotLive: boolean): SegmentBox[] {
   const R = LAYER_ROWS;
@@ -377,7 +379,7 @@ function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableT
  * destinations) side by side, each with its table's linear targets; a leg whose device does
  * not exist (before the preload, after the finish) shows the runs it holds in the metadata.
  */
-function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView | null, DmDeviceView | null], layerName: string, label: (devno: string) => string): ImageColumn[] {
+function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView | null, DmDeviceView | null], layerName: string, unused: boolean, label: (devno: string) => string): ImageColumn[] {
   const A = ATOMIC_ROWS;
   const gap = 16;
   const columnWidth = (input.widthPx - gap) / 2;
@@ -398,11 +400,16 @@ function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView 
       x += widths[k];
       return box;
     });
-    const name = device?.name ?? `${layerName}_mimage_${i}`;
-    const what = role === 'sources' ? 'leg 1: the sources' : 'leg 2: the destinations';
+    const fullName = device?.name ?? `${layerName}_mimage_${i}`;
+    const name = fitText([fullName, `pvmove0_mimage_${i}`, `mimage_${i}`], columnWidth - 16, 12) || `mimage_${i}`;
+    // After the first finishing commit the metadata has no sub-LVs and pvmove0 no longer maps
+    // onto them; their devices go with pvmove0's in the second.
+    const what = unused ? 'unused, removed with pvmove0' : role === 'sources' ? 'leg 1: the sources' : 'leg 2: the destinations';
     const headerRoom = columnWidth - 8 - inlineSublabelOffsetPx(name);
-    const state = device ? `${device.devno} · ${device.state}${loadedNotLive ? ' · table loaded, not live' : ''}` : 'no device now';
-    const sublabel = fitText([`${state} · ${what}`, `${device ? device.state : 'no device'} · ${role}`, role], headerRoom, 11);
+    const loaded = loadedNotLive ? ' · loaded, not live' : '';
+    const state = device ? `${device.devno} · ${device.state}${loaded}` : 'no device now';
+    const short = device ? `${device.state}${loaded}` : 'no device';
+    const sublabel = fitText([`${state} · ${what}`, `${short} · ${role}`, short, role], headerRoom, 11);
     const header: DiagramBox = { x: x0, y: A.imageHeaderY, width: columnWidth, height: LAYER_ROWS.headerH, label: name, sublabel, kind: 'device' };
     return { role, header, targets, exists: device !== null, loadedNotLive };
   });

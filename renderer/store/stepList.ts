@@ -54,6 +54,8 @@ function lvm2LvProgress(move: Pick<MoveStateView, 'layer' | 'status'>, lv: strin
   if (move.status === 'done') return 'done';
   const segments = move.layer?.segments.filter((s) => s.lv === lv) ?? [];
   const mirroring = segments.find((s) => s.state === 'mirroring');
+  // An atomic move's one mirror copies every LV's runs at once: no LV waits its turn.
+  if (mirroring && move.layer?.atomic) return 'copying, in the one atomic mirror';
   if (mirroring) return `copying segment ${mirroring.index}`;
   if (segments.length > 0 && segments.every((s) => s.state === 'done')) return 'copied, waits for the finish';
   const done = segments.filter((s) => s.state === 'done').length;

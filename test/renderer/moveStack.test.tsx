@@ -3,8 +3,10 @@
 // outline by default), the lvm2 stack's maximum segment size goes into the request (and never
 // with the outline), changing it in the plan dialog plans again with it; and the plan dialog
 // shows what a crash costs with each stack, the move controls what a crash costs now; the
-// diagram draws a running move's stack, else the one chosen. A fake client records the calls;
-// the views render in happy-dom.
+// diagram draws a running move's stack, else the one chosen; --atomic (lvm2 only) reaches the
+// request without a max segment size, disables that field, and its crash cost is all of the
+// data, its abort sentence puts everything back on the sources. A fake client records the
+// calls; the views render in happy-dom.
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../app/api';
@@ -28,7 +30,7 @@ function fakeClient() {
   const client = {
     async call(method: string, params: Record<string, unknown>) {
       calls.push({ method, params });
-      if (method === 'move.plan') return { ok: true, value: params.maxSegmentSizeMiB ? SPLIT : PLAN };
+      if (method === 'move.plan') return { ok: true, value: { ...(params.maxSegmentSizeMiB ? SPLIT : PLAN), request: params } };
       if (method === 'move.start') return { ok: true, value: null };
       return { ok: false, error: { code: 'X', message: 'not in this test' } };
     },
@@ -84,6 +86,63 @@ describe('the device stack of a move', () => {
     await act(async () => void fireEvent.click(screen.getByTestId('plan-stack-outline')));
     expect(calls.filter((c) => c.method === 'move.plan').at(-1)!.params).not.toHaveProperty('maxSegmentSizeMiB');
     expect(screen.queryByTestId('plan-max-segment')).toBeNull();
+  });
+
+  it('sends --atomic on lvm2 only, never with a max segment size: the field is disabled and the crash cost is all of the data', async () => {
+    const store = createAppStore();
+    const { client, calls } = fakeClient();
+    const actions = createActions(client, store);
+    store.getState().setMoveSettings({ stack: 'lvm2', maxSegmentSizeMiB: 1 });
+    await actions.openPlan(selection, 'pv4');
+    render(
+      <StoreContext.Provider value={store}>
+        <ActionsContext.Provider value={actions}>
+          <PlanDialog />
+        </ActionsContext.Provider>
+      </StoreContext.Provider>,
+    );
+    const field = () => screen.getByTestId('plan-max-segment') as HTMLInputElement;
+    expect(field().disabled).toBe(false);
+    expect(screen.getByTestId('plan-crash-lvm2').textContent).toMatch(/up to 1\.00 MiB/);
+    await act(async () => void fireEvent.click(screen.getByTestId('plan-atomic')));
+    const atomicPlan = calls.filter((c) => c.method === 'move.plan').at(-1)!.params;
+    expect(atomicPlan).toMatchObject({ atomic: true });
+    expect(atomicPlan).not.toHaveProperty('maxSegmentSizeMiB');
+    expect((screen.getByTestId('plan-atomic') as HTMLInputElement).checked).toBe(true);
+    expect(field().disabled).toBe(true);
+    expect(field().value).toBe('');
+    // Never checkpointed: a crash copies everything again (4 MiB, not the 1 MiB of one segment).
+    expect(screen.getByTestId('plan-crash-lvm2').textContent).toMatch(/--atomic: a crash re-copies up to 4\.00 MiB \(one mirror over every segment, never checkpointed: a crash copies everything again, and an abort puts everything back on the sources\)/);
+    expect(screen.getByTestId('plan-segments').textContent).toMatch(/one mirror over 1 run$/);
+    await act(async () => void fireEvent.click(screen.getByTestId('plan-start')));
+    const start = calls.find((c) => c.method === 'move.start')!;
+    expect(start.params).toMatchObject({ request: { atomic: true }, options: { stack: 'lvm2' } });
+    expect(start.params.request).not.toHaveProperty('maxSegmentSizeMiB');
+    // The outline never gets it, and the checkbox is only offered with lvm2.
+    await actions.openPlan(selection, 'pv4');
+    await act(async () => void fireEvent.click(screen.getByTestId('plan-stack-outline')));
+    expect(calls.filter((c) => c.method === 'move.plan').at(-1)!.params).not.toHaveProperty('atomic');
+    expect(screen.queryByTestId('plan-atomic')).toBeNull();
+    // Back on lvm2 with atomic unchecked, the max segment size the user chose comes back.
+    await act(async () => void fireEvent.click(screen.getByTestId('plan-stack-lvm2')));
+    await act(async () => void fireEvent.click(screen.getByTestId('plan-atomic')));
+    expect(calls.filter((c) => c.method === 'move.plan').at(-1)!.params).toMatchObject({ maxSegmentSizeMiB: 1 });
+    expect(field().value).toBe('1');
+  });
+
+  it('says an abort of an atomic move puts everything back on the sources', () => {
+    const store = createAppStore();
+    render(
+      <StoreContext.Provider value={store}>
+        <MoveControls />
+      </StoreContext.Provider>,
+    );
+    const progress = { bytesTotal: 4 * MIB, bytesCopied: 2 * MIB, percent: 50, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 2 * MIB };
+    const plan = { ...PLAN, request: { ...PLAN.request, atomic: true } } as MovePlanView;
+    act(() => store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'lvm2', status: 'running', plan, currentLv: 'lv0', step: 'copy-1', steps: [], layer: null, progress, error: null }));
+    expect(screen.getByTestId('crash-cost').getAttribute('title')).toMatch(/never checkpointed/);
+    fireEvent.click(screen.getByTestId('abort'));
+    expect(screen.getByRole('alertdialog').textContent).toMatch(/never checkpointed, so everything goes back to the sources/);
   });
 
   it('shows in the move controls what a crash now would cost, and keeps a running move\'s stack', () => {

@@ -4,7 +4,8 @@
 // `dmsetup ls --tree` draws it); a mirror's typed status gives the regions in sync, which the
 // diagram paints once the engine's progress no longer lists the mirror (steps 5 to 7), and
 // says which pvmove0 segment it copies; the lvm2 stack's pvmove0 is listed under each LV that
-// maps onto it, in full (tables, PVs) under the first only.
+// maps onto it, in full (tables, PVs) under the first only; an --atomic move's two sub-LV
+// devices (pvmove0_mimage_0 on the sources, _1 on the destinations) are listed under pvmove0.
 import { describe, expect, it } from 'vitest';
 import type { DmDeviceView } from '../../../app/api/views';
 import { parseTable } from '../../../app/dm/table';
@@ -60,6 +61,18 @@ describe('dm stack geometry', () => {
     const rows = flattenTree(stackTree([layer, lv1, lv0], PVS));
     expect(rows.map((r) => `${'  '.repeat(r.depth)}${r.label}${r.repeat ? ' (repeat)' : ''}`)).toEqual(['vg0-lv0', '  pv1', '  vg0-pvmove0', '    pv2', '    pv4', 'vg0-lv1', '  vg0-pvmove0 (repeat)']);
     expect(rows.filter((r) => r.repeat).map((r) => r.children.length)).toEqual([0]);
+  });
+
+  it('lists an atomic move\'s sub-LVs under pvmove0: mimage_0 over the source PV, mimage_1 over the destination PVs', () => {
+    const image0 = device('vg0-pvmove0_mimage_0', '254:2', ['0 4096 linear 7:1 2048', '4096 8192 linear 7:1 6144'], ['7:1']);
+    const image1 = device('vg0-pvmove0_mimage_1', '254:3', ['0 4096 linear 7:2 2048', '4096 8192 linear 7:3 2048'], ['7:2', '7:3']);
+    const layer = device('vg0-pvmove0', '254:4', ['0 12288 mirror core 1 4096 2 254:2 0 254:3 0'], ['254:2', '254:3']);
+    const lv0 = device('vg0-lv0', '254:0', ['0 4096 linear 254:4 0'], ['254:4']);
+    const lv1 = device('vg0-lv1', '254:1', ['0 8192 linear 254:4 4096'], ['254:4']);
+    const rows = flattenTree(stackTree([image0, image1, layer, lv1, lv0], PVS));
+    expect(rows.map((r) => `${'  '.repeat(r.depth)}${r.label}${r.repeat ? ' (repeat)' : ''}`)).toEqual([
+      'vg0-lv0', '  vg0-pvmove0', '    vg0-pvmove0_mimage_0', '      pv2', '    vg0-pvmove0_mimage_1', '      pv3', '      pv4', 'vg0-lv1', '  vg0-pvmove0 (repeat)',
+    ]);
   });
 
   it('names the pvmove0 segment a mirror copies, from where its target starts', () => {

@@ -7,12 +7,16 @@
 // while pvmove0's table is only loaded; `error` targets after the first finishing commit; no
 // pvmove0 at all once it is removed; two LVs side by side, each pointing at its own segments;
 // and every segment keeps a minimum width and text that fits (headers too), even 8 segments in
-// 320 px.
+// 320 px. An --atomic move (lv0 LE 0-1 pv2 → pv3, lv1 LE 0-3 pv2 → pv4, one mirror over
+// pvmove0_mimage_0 and _1): one mirror box across the row with the runs inside it and one grid
+// beneath them, the two sub-LVs between pvmove0 and the PVs (the source PV under mimage_0, the
+// destinations under mimage_1), from the preload (all loaded, not live) to the first finishing
+// commit (pvmove0 error, the runs done, the legs unused), with text that fits in 320 px.
 import { describe, expect, it } from 'vitest';
 import type { LayerSegmentView } from '../../../app/api/move';
 import type { DmDeviceView } from '../../../app/api/views';
 import { parseTable } from '../../../app/dm/table';
-import { fitText, inlineSublabelOffsetPx, layerDiagramLayout, plannedSegments, shareWidths, textWidthPx, wrapText, type LayerDiagramInput } from '../../../renderer/geometry/layerDiagram';
+import { ATOMIC_ROWS, fitText, inlineSublabelOffsetPx, layerDiagramLayout, plannedSegments, shareWidths, textWidthPx, wrapText, type LayerDiagramInput, type LayerLayout } from '../../../renderer/geometry/layerDiagram';
 
 /** A device whose live table is written as dmsetup lines. */
 function device(name: string, devno: string, live: string[] | null, patch: Partial<DmDeviceView> = {}): DmDeviceView {
@@ -98,7 +102,7 @@ describe('the lvm2 diagram geometry', () => {
     for (const line of layout.note) expect(textWidthPx(line, 11)).toBeLessThanOrEqual(1000 - 16);
   });
 
-  it('draws pvmove0\'s targets from its table once the metadata lists no segments (between the two finishing commits)', () => {
+  it('draws pvmove0\'s targets from its table when the move has no segments to give (resumed between the two finishing commits)', () => {
     const layer = device('vg0-pvmove0', '254:1', ['0 8192 error']);
     const user = device('vg0-lv0', '254:0', ['0 12288 linear 7:0 2048', '12288 8192 linear 7:3 2048', '20480 10240 linear 7:2 2048']);
     const layout = layerDiagramLayout(input({ users: [user], layerDevice: layer, devices: [user, layer], segments: [], widthPx: 400 }));
@@ -163,5 +167,132 @@ describe('width sharing and text fitting', () => {
   it('takes the first text that fits, else nothing', () => {
     expect(fitText(['a long label', 'short'], textWidthPx('short', 11), 11)).toBe('short');
     expect(fitText(['a long label'], 5, 11)).toBe('');
+  });
+});
+
+/** An atomic move of two runs: lv0 LE 0-1 from pv2:0 to pv3:0, lv1 LE 0-3 from pv2:2 to pv4:0. */
+const ATOMIC_RUNS: LayerSegmentView[] = [
+  { index: 1, layerLe: 0, count: 2, lv: 'lv0', startLe: 0, fromPv: 'pv2', fromPe: 0, toPv: 'pv3', toPe: 0, regionSizeSectors: 4096, state: 'mirroring' },
+  { index: 2, layerLe: 2, count: 4, lv: 'lv1', startLe: 0, fromPv: 'pv2', fromPe: 2, toPv: 'pv4', toPe: 0, regionSizeSectors: 4096, state: 'mirroring' },
+];
+const IMAGE0 = ['0 4096 linear 7:1 2048', '4096 8192 linear 7:1 6144'];
+const IMAGE1 = ['0 4096 linear 7:2 2048', '4096 8192 linear 7:3 2048'];
+const ATOMIC_LAYER = ['0 12288 mirror core 1 4096 2 254:2 0 254:3 0'];
+
+function atomicInput(patch: Partial<LayerDiagramInput> = {}, images: [string[] | null, string[] | null] = [IMAGE0, IMAGE1], layerTable: string[] = ATOMIC_LAYER): LayerDiagramInput {
+  const lvA = device('vg0-lv0', '254:0', ['0 4096 linear 254:4 0']);
+  const lvB = device('vg0-lv1', '254:1', ['0 8192 linear 254:4 4096']);
+  const image0 = images[0] && device('vg0-pvmove0_mimage_0', '254:2', images[0]);
+  const image1 = images[1] && device('vg0-pvmove0_mimage_1', '254:3', images[1]);
+  const layer = device('vg0-pvmove0', '254:4', layerTable);
+  const devices = [lvA, lvB, layer, ...[image0, image1].filter((d): d is DmDeviceView => d !== null)];
+  return { users: [lvA, lvB], layerDevice: layer, segments: ATOMIC_RUNS, recorded: true, devices, pvs: PVS, extentSectors: EXTENT, mirrors: [], widthPx: 1000, atomicImages: [image0, image1], ...patch };
+}
+
+/** Every box's words fit it: headers beside their labels, targets and runs inside their boxes. */
+function expectTextFits(layout: LayerLayout): void {
+  for (const s of layout.segments) {
+    expect(textWidthPx(s.lines[0], 12)).toBeLessThanOrEqual(s.width - 14);
+    s.lines.slice(1).forEach((line) => expect(textWidthPx(line, 11)).toBeLessThanOrEqual(s.width - 14));
+  }
+  for (const image of layout.images) {
+    expect(textWidthPx(image.header.label, 12)).toBeLessThanOrEqual(image.header.width - 16);
+    if (image.header.sublabel) expect(textWidthPx(image.header.sublabel, 11)).toBeLessThanOrEqual(image.header.width - 8 - inlineSublabelOffsetPx(image.header.label));
+    for (const t of image.targets) {
+      expect(textWidthPx(t.label, 12)).toBeLessThanOrEqual(t.width - 16);
+      expect(textWidthPx(t.sublabel, 11)).toBeLessThanOrEqual(t.width - 16);
+    }
+  }
+  const mirror = layout.mirror!;
+  expect(textWidthPx(mirror.lines[0], 12) + textWidthPx(mirror.lines[1], 11) + 15).toBeLessThanOrEqual(mirror.width);
+}
+
+describe('the lvm2 diagram of an atomic move', () => {
+  it('draws one mirror box across every run with one grid beneath them, over mimage_0 (sources) and mimage_1 (destinations), over the PVs', () => {
+    const mirror = { device: 'vg0-pvmove0', targetIndex: 0, targetStartSector: 0, lengthSectors: 12288, regionSizeSectors: 4096, regionsTotal: 3, regionsCopied: 1, regions: [], intercepted: [], sourceLeg: '254:2', destinationLeg: '254:3', layerSegment: 1 };
+    const layout = layerDiagramLayout(atomicInput({ mirrors: [mirror] }));
+    const A = ATOMIC_ROWS;
+    const box = layout.mirror!;
+    expect(box).toMatchObject({ x: 0, y: A.mirrorY, width: 1000, height: A.mirrorH, mapping: 'mirror', live: true });
+    expect(box.lines).toEqual(['one mirror over all 2 runs (6 extents): every run copies at once', 'vg0-pvmove0_mimage_0 + vg0-pvmove0_mimage_1 · 33% in sync']);
+    expect(layerDiagramLayout(atomicInput({ mirrors: [mirror], widthPx: 1600 })).mirror!.lines[1]).toBe('legs: vg0-pvmove0_mimage_0 (sources) + vg0-pvmove0_mimage_1 (destinations) · 33% in sync');
+    // The runs are inside the mirror, in layer order, widths in proportion to their extents (2 : 4).
+    expect(layout.segments.map((s) => `${s.segment}:${s.state}:${s.mapping}`)).toEqual(['1:mirroring:mirror', '2:mirroring:mirror']);
+    const [r1, r2] = layout.segments;
+    expect(r1.x).toBeGreaterThanOrEqual(box.x);
+    expect(r2.x + r2.width).toBeLessThanOrEqual(box.x + box.width);
+    expect(r2.x).toBeCloseTo(r1.x + r1.width);
+    expect(r2.width / r1.width).toBeCloseTo(2);
+    expect(r1.y).toBeGreaterThan(box.y + 15);
+    expect(layout.segments.every((s) => s.grid === null)).toBe(true);
+    expect(r1.lines).toEqual(['segment 1 · lv0 LE 0-1', 'pv2:0 → pv3:0, in the one mirror', 'mirroring, with every other run']);
+    // One grid: across the mirror, below the runs.
+    const grid = box.grid!;
+    expect(grid.y).toBeGreaterThanOrEqual(r1.y + r1.height);
+    expect(grid.y + grid.height).toBeLessThanOrEqual(box.y + box.height);
+    expect(grid.width).toBeGreaterThan(0.95 * 1000);
+    // The legs: mimage_0 on the left with pv2's two ranges, mimage_1 on the right with pv3 and pv4.
+    const [image0, image1] = layout.images;
+    expect(image0.header.label).toBe('vg0-pvmove0_mimage_0');
+    expect(image0.header.sublabel).toBe('254:2 · ACTIVE · leg 1: the sources');
+    expect(image1.header.label).toBe('vg0-pvmove0_mimage_1');
+    expect(image0.header.x + image0.header.width).toBeLessThan(image1.header.x);
+    expect(image0.targets.map((t) => `${t.label} ${t.sublabel}`)).toEqual(['pv2 7:1 @2048', 'pv2 7:1 @6144']);
+    expect(image1.targets.map((t) => `${t.label} ${t.sublabel}`)).toEqual(['pv3 7:2 @2048', 'pv4 7:3 @2048']);
+    expect(image0.header.y).toBeGreaterThan(box.y + box.height);
+    // The PVs below the legs: the source under mimage_0, the destinations under mimage_1.
+    expect(layout.pvs.map((b) => `${b.label}:${b.sublabel}`)).toEqual(['pv2:7:1 · source', 'pv3:7:2 · destination', 'pv4:7:3 · destination']);
+    const centre = (b: { x: number; width: number }) => b.x + b.width / 2;
+    expect(centre(layout.pvs[0])).toBeLessThan(500);
+    expect(layout.pvs.slice(1).every((b) => centre(b) > 500)).toBe(true);
+    expect(layout.pvs.every((b) => b.y === A.pvY && b.y > A.imageTargetY + A.imageTargetH)).toBe(true);
+    expect(layout.height).toBe(A.height);
+    // Arrows: each LV onto pvmove0, the mirror's two legs down to the sub-LVs, each sub-LV target down to its PV.
+    expect(layout.arrows.map((a) => a.kind)).toEqual(['identity', 'identity', 'source-leg', 'linear', 'linear', 'destination-leg', 'linear', 'linear']);
+    expect(layout.brackets.map((b) => [Math.round(b.x1), Math.round(b.x2)])).toEqual([[Math.round(r1.x), Math.round(r1.x + r1.width)], [Math.round(r2.x), Math.round(r2.x + r2.width)]]);
+    expect(layout.layerHeader.sublabel).toMatch(/--atomic/);
+    expectTextFits(layout);
+  });
+
+  it('draws the preload: pvmove0 and both legs loaded, not live, and the plan\'s runs planned', () => {
+    const loaded = (name: string, devno: string, table: string[]) => device(name, devno, null, { inactive: parseTable(table.join('\n')) });
+    const image0 = loaded('vg0-pvmove0_mimage_0', '254:2', IMAGE0);
+    const image1 = loaded('vg0-pvmove0_mimage_1', '254:3', IMAGE1);
+    const layer = loaded('vg0-pvmove0', '254:4', ATOMIC_LAYER);
+    const planned = plannedSegments({ moves: ATOMIC_RUNS.map((r) => ({ lv: r.lv, startLe: r.startLe, count: r.count, fromPv: r.fromPv, fromPe: r.fromPe, toPv: r.toPv, toPe: r.toPe })) });
+    const base = atomicInput();
+    const layout = layerDiagramLayout({ ...base, layerDevice: layer, devices: [...base.users, layer, image0, image1], segments: planned, recorded: false, atomicImages: [image0, image1] });
+    expect(layout.mirror).toMatchObject({ mapping: 'mirror', live: false });
+    expect(layout.segments.map((s) => `${s.state}:${s.mapping}`)).toEqual(['planned:mirror', 'planned:mirror']);
+    expect(layout.images.map((i) => `${i.exists}:${i.loadedNotLive}:${i.targets.map((t) => t.live).join(',')}`)).toEqual(['true:true:false,false', 'true:true:false,false']);
+    expect(layout.images[0].header.sublabel).toBe('ACTIVE · loaded, not live · sources');
+    expect(layout.arrows.filter((a) => a.kind !== 'identity').every((a) => a.loadedNotLive)).toBe(true);
+  });
+
+  it('draws the legs from the runs while their devices do not exist yet', () => {
+    const layout = layerDiagramLayout(atomicInput({ layerDevice: null, recorded: false }, [null, null]));
+    expect(layout.mirror).toMatchObject({ mapping: 'none', grid: null });
+    expect(layout.images.map((i) => `${i.header.label}:${i.exists}`)).toEqual(['pvmove0_mimage_0:false', 'pvmove0_mimage_1:false']);
+    expect(layout.images.map((i) => i.targets.map((t) => t.sublabel).join(' '))).toEqual(['pv2:0 pv2:2', 'pv3:0 pv4:0']);
+    expect(layout.arrows.map((a) => `${a.kind}:${a.loadedNotLive}`)).toEqual(['linear:true', 'linear:true', 'linear:true', 'linear:true']);
+  });
+
+  it('after the first finishing commit: pvmove0 is error, every run done, the legs unused and no mirror legs drawn', () => {
+    const done = ATOMIC_RUNS.map((r) => ({ ...r, state: 'done' as const }));
+    const layout = layerDiagramLayout(atomicInput({ segments: done }, [IMAGE0, IMAGE1], ['0 2048 error']));
+    expect(layout.mirror).toMatchObject({ mapping: 'error', grid: null });
+    expect(layout.mirror!.lines[0]).toBe('error: the LVs already map straight onto the destinations');
+    expect(layout.segments.map((s) => `${s.state}:${s.lines[2]}`)).toEqual(['done:done: moved by the finishing commit', 'done:done: moved by the finishing commit']);
+    expect(layout.images.map((i) => i.header.sublabel)).toEqual(['254:2 · ACTIVE · unused, removed with pvmove0', '254:3 · ACTIVE · unused, removed with pvmove0']);
+    expect(layout.arrows.some((a) => a.kind === 'source-leg' || a.kind === 'destination-leg')).toBe(false);
+  });
+
+  it('keeps every word inside its box in 320 px', () => {
+    const mirror = { device: 'vg0-pvmove0', targetIndex: 0, targetStartSector: 0, lengthSectors: 12288, regionSizeSectors: 4096, regionsTotal: 3, regionsCopied: 2, regions: [], intercepted: [], sourceLeg: '254:2', destinationLeg: '254:3', layerSegment: 1 };
+    const layout = layerDiagramLayout(atomicInput({ widthPx: 320, mirrors: [mirror] }));
+    expect(layout.segments.every((s) => s.width >= 34 - 1e-6)).toBe(true);
+    expect(layout.mirror!.lines[1]).toMatch(/66% in sync$/);
+    expect(layout.images.map((i) => i.header.label)).toEqual(['pvmove0_mimage_0', 'pvmove0_mimage_1']);
+    expectTextFits(layout);
   });
 });

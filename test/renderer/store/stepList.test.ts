@@ -64,5 +64,8 @@ describe('the move\'s list of steps', () => {
     const earlier = move([], { layer: { ...layer, segments: [seg(1, 'lv0', 'done'), seg(2, 'lv0', 'mirroring'), seg(3, 'lv1', 'waiting')] } });
     expect(lvProgressText(earlier, 'lv1')).toBe('waiting its turn');
     expect(lvProgressText(move([], { layer: null, status: 'done' }), 'lv1')).toBe('done');
+    // An atomic move's one mirror copies every LV at once: neither waits its turn.
+    const atomic = move([], { layer: { ...layer, atomic: true, segments: [seg(1, 'lv0', 'mirroring'), seg(2, 'lv1', 'mirroring')] } });
+    expect(['lv0', 'lv1'].map((lv) => lvProgressText(atomic, lv))).toEqual(['copying, in the one atomic mirror', 'copying, in the one atomic mirror']);
   });
 });
