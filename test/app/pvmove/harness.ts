@@ -89,26 +89,41 @@ export function lvLayout(view: Awaited<ReturnType<Engine['handlers']['workspace.
   return found.segments.map((s) => s.areas.map((a) => `${a.target}:${a.start}-${a.start + s.count - 1}`).join(' '));
 }
 
+/**
+ * Resolves with the first move state (now, or from the `move.state` events) that `done` accepts;
+ * rejects with `what` if none comes within `limitMs` of real time (a guard, not a wait).
+ */
+export function untilMoveState(engine: Engine, done: (m: MoveStateView | null) => boolean, what: string, limitMs: number): Promise<MoveStateView> {
+  return new Promise((resolve, reject) => {
+    const finish = (m: MoveStateView) => {
+      clearTimeout(guard);
+      subscription.dispose();
+      resolve(m);
+    };
+    const subscription = engine.subscribe((name, payload) => {
+      if (name === 'move.state' && done(payload as MoveStateView)) finish(payload as MoveStateView);
+    });
+    const guard = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`${what} within ${limitMs} ms`));
+    }, limitMs);
+    void engine.handlers['move.state']({}).then(({ move }) => {
+      if (move && done(move)) finish(move);
+    });
+  });
+}
+
+/** The move once it has ended (done, aborted or failed), on real time. */
+export function waitForEnd(engine: Engine, limitMs = 60_000): Promise<MoveStateView> {
+  return untilMoveState(engine, (m) => !!m && ['done', 'aborted', 'failed'].includes(m.status), 'the move did not end', limitMs);
+}
+
+/** Waits until the move waits before step `n` of `lv` (step mode), on real time. */
+export function waitForStep(engine: Engine, n: number, lv = 'lv0', limitMs = 5000): Promise<MoveStateView> {
+  return untilMoveState(engine, (m) => m?.status === 'waiting-step' && m.steps.find((s) => s.id === outlineStepId(n, lv))?.state === 'waiting', `the move did not wait before step ${n} of ${lv}`, limitMs);
+}
+
 export const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitForEnd(engine: Engine, limitMs = 60_000) {
-  for (let waited = 0; waited < limitMs; waited += 20) {
-    const { move } = await engine.handlers['move.state']({});
-    if (move && ['done', 'aborted', 'failed'].includes(move.status)) return move;
-    await sleepMs(20);
-  }
-  throw new Error(`the move did not end within ${limitMs} ms`);
-}
-
-/** Waits until the move waits before step `n` of `lv` (step mode). */
-export async function waitForStep(engine: Engine, n: number, lv = 'lv0', limitMs = 5000) {
-  for (let waited = 0; waited < limitMs; waited += 10) {
-    const { move } = await engine.handlers['move.state']({});
-    if (move?.status === 'waiting-step' && move.steps.find((s) => s.id === outlineStepId(n, lv))?.state === 'waiting') return move;
-    await sleepMs(10);
-  }
-  throw new Error(`the move did not wait before step ${n} of ${lv} within ${limitMs} ms`);
-}
 
 /** verify.run, failing instead of hanging when the LV is left suspended. */
 export async function verifyWithin(engine: Engine, lv = 'lv0', ms = 5000) {

@@ -8,20 +8,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../app/engine';
 import { createNodeHost } from '../../../main/host';
-import { stepNo } from '../pvmove/harness';
+import { stepNo, untilMoveState } from '../pvmove/harness';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function waitFor(engine: Engine, done: (status: string, waitingStep: number | undefined) => boolean): Promise<void> {
-  for (let i = 0; i < 400; i += 1) {
-    const { move } = await engine.handlers['move.state']({});
-    if (move && done(move.status, (() => { const w = move.steps.find((s) => s.state === 'waiting'); return w ? stepNo(w) : undefined; })())) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the move did not reach the expected step within 10 s');
+/** Waits (on the move's state events, no polling) until the move waits before step `n` of lv0, or ends. */
+function waitFor(engine: Engine, done: (status: string, waitingStep: number | undefined) => boolean): Promise<unknown> {
+  return untilMoveState(engine, (move) => !!move && done(move.status, (() => { const w = move.steps.find((s) => s.state === 'waiting'); return w ? stepNo(w) : undefined; })()), 'the move did not reach the expected step', 10_000);
 }
 
 describe('the dm view during the seed move', () => {

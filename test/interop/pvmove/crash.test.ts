@@ -18,6 +18,7 @@ import { Engine } from '../../../app/engine';
 import { createNodeHost } from '../../../main/host';
 import { missingTools } from '../../helpers/tools';
 import { withLoopDevices } from '../../helpers/lvm2';
+import { waitForEnd } from '../../app/pvmove/harness';
 
 const IMAGES = ['pv1.img', 'pv2.img', 'pv3.img', 'pv4.img'];
 const CHILD = path.resolve(__dirname, '../../helpers/crashChild.ts');
@@ -90,15 +91,6 @@ function lvm2Rows(dir: string): Promise<string[]> {
       return a.report('lvs', ...only, '-a', '-o', 'lv_name,seg_pe_ranges', 'vg0').map((r) => `${r.lv_name} ${r.seg_pe_ranges}`);
     },
   );
-}
-
-async function waitForEnd(engine: Engine) {
-  for (let i = 0; i < 400; i += 1) {
-    const { move } = await engine.handlers['move.state']({});
-    if (move && ['done', 'aborted', 'failed'].includes(move.status)) return move;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the move did not end within 10 s');
 }
 
 function layout(view: Awaited<ReturnType<Engine['handlers']['workspace.view']>>): string[] {
