@@ -33,6 +33,8 @@ export interface AtomicMirrorBox extends DiagramBox {
   mapping: 'mirror' | 'error' | 'none';
   /** Its words (what it is, its legs and sync), already shortened to fit. */
   lines: string[];
+  /** Where its grid goes, why there is none yet or any more: a sentence in at most two lines that fit. */
+  waiting: string[];
   grid: { x: number; y: number; width: number; height: number } | null;
 }
 
@@ -86,6 +88,8 @@ export interface LayerLayout {
   mirror: AtomicMirrorBox | null;
   /** An atomic move's two legs, sources first (empty otherwise). */
   images: ImageColumn[];
+  /** Words beside the mirror's leg arrows (atomic moves: which leg reads the sources, which the destinations). */
+  captions: Array<{ x: number; y: number; text: string }>;
 }
 
 export interface LayerDiagramInput {
@@ -183,7 +187,8 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const { widthPx } = input;
   const label = (devno: string) => devnoLabel(devno, input.devices, input.pvs);
   const layerDevice = input.layerDevice;
-  const atomic = input.atomicImages ?? null;
+  // An atomic move is drawn as one while it has runs to show (once it is over, as any other).
+  const atomic = input.segments.length > 0 ? (input.atomicImages ?? null) : null;
   // A table loaded into the inactive slot (the preload, a checkpoint's reload) is drawn, marked
   // loaded-not-live, as the outline diagram draws the LV's: it is what the resume swaps in.
   const layerLoadedNotLive = layerDevice !== null && layerDevice.inactive !== null;
@@ -191,7 +196,9 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const pvDevno = (pv: string) => input.pvs.find((p) => p.name === pv)?.devno;
   const sectorOf = (le: number) => le * input.extentSectors;
   const targetAt = (segment: LayerSegmentView) => layerTargets.find((t) => t.startSector <= sectorOf(segment.layerLe) && sectorOf(segment.layerLe) < t.startSector + t.lengthSectors);
-  const mappingFor = (s: LayerSegmentView) => mappingOf(targetAt(s), s, pvDevno);
+  // An atomic move's pvmove0 has one target: every run is mapped as that target says.
+  const wholeMapping = atomicMappingOf(layerTargets[0]);
+  const mappingFor = (s: LayerSegmentView) => (atomic ? wholeMapping : mappingOf(targetAt(s), s, pvDevno));
 
   const segments = input.segments.length === 0 ? tableOnlyRow(layerTargets, input.widthPx, layerLoadedNotLive) : atomic ? atomicRunRow(input, mappingFor, layerLoadedNotLive) : segmentRow(input, mappingFor, layerLoadedNotLive);
   /** x of a pvmove0 sector in row 2 (segments are drawn in layer order, each with its own width). */
@@ -208,13 +215,14 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const layerName = layerDevice?.name ?? 'pvmove0';
   const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerName, sublabel: fitText(layerSublabel(input, layerLoadedNotLive), widthPx - 8 - inlineSublabelOffsetPx(layerName), 11), kind: 'device' };
   const { arrows, brackets } = userArrows(input, users, xOfLayerSector);
-  const mirror = atomic && input.segments.length > 0 ? atomicMirrorBox(input, layerTargets, layerLoadedNotLive, label) : null;
+  const mirror = atomic ? atomicMirrorBox(input, layerTargets, layerLoadedNotLive, label) : null;
   const images = atomic ? imageColumns(input, atomic, layerName, mirror?.mapping === 'error', label) : [];
   const anchors = atomic ? imageAnchors(images) : segmentAnchors(segments);
   const pvs = pvRow(anchors, widthPx, atomic ? ATOMIC_ROWS.pvY : R.pvY, label, pvDevno);
   arrows.push(...(atomic ? atomicArrows(mirror, images, pvs, layerLoadedNotLive) : segmentArrows(segments, pvs, layerLoadedNotLive)));
   const note = wrapText(layerNote(input, segments.length) ?? '', widthPx - 16, 11);
-  return { width: widthPx, height: atomic ? ATOMIC_ROWS.height : R.height, users, layerHeader, layerLoadedNotLive, segments, pvs, arrows, brackets, note, mirror, images };
+  const captions = mirror?.mapping === 'mirror' ? legCaptions(images) : [];
+  return { width: widthPx, height: atomic ? ATOMIC_ROWS.height : R.height, users, layerHeader, layerLoadedNotLive, segments, pvs, arrows, brackets, note, mirror, images, captions };
 }
 
 /** One sentence under pvmove0's header when it has no segments to draw: why. */
@@ -249,7 +257,10 @@ function tableOnlyRow(targets: readonly TableTarget[], widthPx: number, loadedNo
 /** What pvmove0's header says of it, longest first (the first that fits is drawn). */
 function layerSublabel(input: LayerDiagramInput, loadedNotLive: boolean): string[] {
   const d = input.layerDevice;
-  const hidden = input.atomicImages ? 'hidden LV, PVMOVE + LOCKED, --atomic' : 'hidden LV, PVMOVE + LOCKED';
+  // After LVM2's first finishing commit pvmove0 keeps READ,WRITE and one error extent only;
+  // that is when every segment the engine keeps is done.
+  const finishing = input.recorded && input.segments.length > 0 && input.segments.every((s) => s.state === 'done');
+  const hidden = finishing ? 'first finishing commit written: READ,WRITE, one error extent' : input.atomicImages ? 'hidden LV, PVMOVE + LOCKED, --atomic' : 'hidden LV, PVMOVE + LOCKED';
   if (!d) return input.recorded ? [`${hidden} · no device: the move is recorded in the metadata only`, 'no device'] : input.segments.length ? ['not created yet: the plan\'s segments', 'not created yet'] : ['no pvmove0: the LVs map straight onto their PVs', 'no pvmove0'];
   if (d.deferredRemove) return [`${d.devno} · ${d.state} · marked for removal (DEFERRED REMOVE)`, 'DEFERRED REMOVE'];
   if (!d.live && !d.inactive) return [`${d.devno} · ${d.state} · created, no table yet`, 'no table yet'];
@@ -346,12 +357,24 @@ function atomicRunRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView
   });
 }
 
+/** What an atomic move's pvmove0 is now, from its one target. */
+function atomicMappingOf(target: TableTarget | undefined): AtomicMirrorBox['mapping'] {
+  return target?.type === 'mirror' ? 'mirror' : target?.type === 'error' ? 'error' : 'none';
+}
+
+/** "leg 1: the sources" beside the arrow down to mimage_0, "leg 2: the destinations" beside the one to mimage_1. */
+function legCaptions(images: readonly ImageColumn[]): LayerLayout['captions'] {
+  const A = ATOMIC_ROWS;
+  const words = [['leg 1 (sources): reads come from here', 'leg 1: the sources', 'leg 1'], ['leg 2 (destinations): the copy lands here', 'leg 2: the destinations', 'leg 2']];
+  return images.map((image, i) => ({ x: image.header.x + image.header.width / 2 + 10, y: A.mirrorY + A.mirrorH + 20, text: fitText(words[i], image.header.width / 2 - 14, 11) }));
+}
+
 /** An atomic move's one mirror: what pvmove0's table is, its legs and how far it is in sync. */
 function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableTarget[], loadedNotLive: boolean, label: (devno: string) => string): AtomicMirrorBox {
   const A = ATOMIC_ROWS;
   const { widthPx } = input;
   const target = layerTargets[0];
-  const mapping: AtomicMirrorBox['mapping'] = target?.type === 'mirror' ? 'mirror' : target?.type === 'error' ? 'error' : 'none';
+  const mapping = atomicMappingOf(target);
   const n = input.segments.length;
   const extents = input.segments.reduce((a, s) => a + s.count, 0);
   const runs = `${n} run${n === 1 ? '' : 's'}`;
@@ -367,9 +390,15 @@ function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableT
   const legs = target?.type === 'mirror' ? target.devices.map((d) => label(d.devno)) : [];
   const detailRoom = widthPx - textWidthPx(title, 12) - 30;
   const detail = legs.length === 2 ? fitText([`legs: ${legs[0]} (sources) + ${legs[1]} (destinations)${sync}`, `${legs[0]} + ${legs[1]}${sync}`, `2 legs${sync}`, sync.slice(3)], detailRoom, 11) : '';
+  // Where the grid goes, a sentence while there is none to draw (nothing copies yet, or any more).
+  const waiting: Record<AtomicMirrorBox['mapping'], string> = {
+    mirror: loadedNotLive ? 'Its region grid shows here once pvmove0 is resumed and the mirror copies.' : '',
+    none: 'Its region grid shows here once pvmove0 is loaded with the mirror and copies.',
+    error: 'No mirror any more: the first finishing commit put every run on its destination at once; pvmove0 goes in the second.',
+  };
   return {
     x: 0, y: A.mirrorY, width: widthPx, height: A.mirrorH, label: 'mirror', sublabel: '', kind: 'mirror', live: !loadedNotLive,
-    mapping, lines: [title, detail],
+    mapping, lines: [title, detail], waiting: wrapText(waiting[mapping], widthPx - 16, 11).slice(0, 2),
     grid: mapping === 'mirror' ? { x: 8, y: A.gridY, width: widthPx - 16, height: A.gridH } : null,
   };
 }
@@ -405,11 +434,12 @@ function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView 
     // After the first finishing commit the metadata has no sub-LVs and pvmove0 no longer maps
     // onto them; their devices go with pvmove0's in the second.
     const what = unused ? 'unused, removed with pvmove0' : role === 'sources' ? 'leg 1: the sources' : 'leg 2: the destinations';
+    const roleWord = unused ? 'unused' : role;
     const headerRoom = columnWidth - 8 - inlineSublabelOffsetPx(name);
     const loaded = loadedNotLive ? ' · loaded, not live' : '';
     const state = device ? `${device.devno} · ${device.state}${loaded}` : 'no device now';
     const short = device ? `${device.state}${loaded}` : 'no device';
-    const sublabel = fitText([`${state} · ${what}`, `${short} · ${role}`, short, role], headerRoom, 11);
+    const sublabel = fitText([`${state} · ${what}`, `${short} · ${roleWord}`, `${device?.state ?? 'no device'} · ${roleWord}`, short, roleWord], headerRoom, 11);
     const header: DiagramBox = { x: x0, y: A.imageHeaderY, width: columnWidth, height: LAYER_ROWS.headerH, label: name, sublabel, kind: 'device' };
     return { role, header, targets, exists: device !== null, loadedNotLive };
   });
@@ -466,7 +496,8 @@ function segmentLines(s: LayerSegmentView, box: SegmentBox, mirrors: readonly Mi
     // One mirror copies every run at once (its box says how far): a run's words say where it
     // goes, and that it finishes with all the others, in the first finishing commit.
     mapping.mirror = [`${from} → ${to}, in the one mirror`, `${from} → ${to}`, `→ ${s.toPv}`];
-    states.done = ['done: moved by the finishing commit', 'done'];
+    mapping.error = [`${from} → ${to}: moved`, `→ ${s.toPv}: moved`, `→ ${s.toPv}`];
+    states.done = ['done: moved at the finish', 'done'];
     states.mirroring = ['mirroring, with every other run', 'mirroring'];
   }
   return [title, fitText(mapping[box.mapping], room, 11), fitText(states[box.state], room, 11)];

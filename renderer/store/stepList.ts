@@ -57,6 +57,9 @@ function lvm2LvProgress(move: Pick<MoveStateView, 'layer' | 'status'>, lv: strin
   // An atomic move's one mirror copies every LV's runs at once: no LV waits its turn.
   if (mirroring && move.layer?.atomic) return 'copying, in the one atomic mirror';
   if (mirroring) return `copying segment ${mirroring.index}`;
+  // Every segment of the move done: the first finishing commit is written (the engine keeps
+  // the segments until the second); the LVs already map straight onto their destinations.
+  if (move.layer?.segments.length && move.layer.segments.every((s) => s.state === 'done')) return 'on its destination, pvmove0 still to remove';
   if (segments.length > 0 && segments.every((s) => s.state === 'done')) return 'copied, waits for the finish';
   const done = segments.filter((s) => s.state === 'done').length;
   return done > 0 ? `${done} of ${segments.length} segments copied` : 'waiting its turn';

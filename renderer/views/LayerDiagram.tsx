@@ -101,9 +101,10 @@ function LayerSvg({ layout, subject, mirrors, statusMirrors }: { layout: LayerLa
         {layout.images.map((image, i) => (
           <g key={image.role} data-testid={`layer-image-${i}`} data-role={image.role} data-exists={String(image.exists)} data-loaded-not-live={String(image.loadedNotLive)}>
             <Box box={image.header} className={`device temp${image.exists ? '' : ' absent'}`} testId={`layer-image-header-${i}`} />
-            {image.targets.map((b, k) => <Box key={k} fitted box={b} className={`target target-linear${b.live === false ? ' loaded-not-live' : ''}`} fill={colors.pv.get(b.pv ?? '')} testId={`layer-image-${i}-target-${k}`} />)}
+            {image.targets.map((b, k) => <Box key={k} fitted box={b} className={`target target-linear${!image.exists ? ' no-device' : b.live === false ? ' loaded-not-live' : ''}`} fill={colors.pv.get(b.pv ?? '')} testId={`layer-image-${i}-target-${k}`} />)}
           </g>
         ))}
+        {layout.captions.map((c, i) => <text key={`c${i}`} x={c.x} y={c.y} className="box-sublabel leg-caption" data-testid={`layer-leg-caption-${i}`}>{c.text}</text>)}
         {layout.pvs.map((b) => <Box key={b.pv} box={b} className="target pv" fill={colors.pv.get(b.pv ?? '')} testId={`layer-pv-${b.pv}`} />)}
       </svg>
       {grids.map((g) => {
@@ -134,6 +135,11 @@ function AtomicMirrorView({ mirror: m }: { mirror: AtomicMirrorBox }) {
       <rect x={m.x + 1} y={m.y} width={Math.max(1, m.width - 2)} height={m.height} rx={4} className={`segment-box atomic-mirror mapping-${m.mapping}${m.live === false ? ' loaded-not-live' : ''}`} />
       <text x={m.x + 7} y={m.y + 15} className="box-label">{title}</text>
       <text x={m.x + m.width - 8} y={m.y + 15} textAnchor="end" className="box-sublabel" data-testid="layer-atomic-mirror-detail">{detail}</text>
+      {m.waiting.length > 0 && (
+        <text x={m.x + 8} y={m.y + 100} className="box-sublabel layer-note" data-testid="layer-atomic-mirror-waiting">
+          {m.waiting.map((line, i) => <tspan key={i} x={m.x + 8} dy={i === 0 ? 0 : 15}>{line}</tspan>)}
+        </text>
+      )}
     </g>
   );
 }

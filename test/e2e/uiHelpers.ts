@@ -71,3 +71,13 @@ export function overlapping(rects: readonly Rect[]): string[] {
   );
   return out;
 }
+
+/** Every non-empty text of the move diagram, as DOM rectangles (to check that none overlaps another). */
+export function diagramLabelRects(page: Page): Promise<Rect[]> {
+  return page.locator('[data-testid="move-diagram"] svg text').evaluateAll((els) =>
+    els.filter((e) => (e.textContent ?? '').trim() !== '').map((e) => {
+      const r = e.getBoundingClientRect();
+      return { text: e.textContent ?? '', x: r.x, y: r.y, width: r.width, height: r.height };
+    }),
+  );
+}

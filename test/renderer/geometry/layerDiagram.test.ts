@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import type { LayerSegmentView } from '../../../app/api/move';
 import type { DmDeviceView } from '../../../app/api/views';
 import { parseTable } from '../../../app/dm/table';
-import { ATOMIC_ROWS, fitText, inlineSublabelOffsetPx, layerDiagramLayout, plannedSegments, shareWidths, textWidthPx, wrapText, type LayerDiagramInput, type LayerLayout } from '../../../renderer/geometry/layerDiagram';
+import { ATOMIC_ROWS, fitText, LAYER_ROWS, inlineSublabelOffsetPx, layerDiagramLayout, plannedSegments, shareWidths, textWidthPx, wrapText, type LayerDiagramInput, type LayerLayout } from '../../../renderer/geometry/layerDiagram';
 
 /** A device whose live table is written as dmsetup lines. */
 function device(name: string, devno: string, live: string[] | null, patch: Partial<DmDeviceView> = {}): DmDeviceView {
@@ -205,6 +205,7 @@ function expectTextFits(layout: LayerLayout): void {
   }
   const mirror = layout.mirror!;
   expect(textWidthPx(mirror.lines[0], 12) + textWidthPx(mirror.lines[1], 11) + 15).toBeLessThanOrEqual(mirror.width);
+  for (const line of mirror.waiting) expect(textWidthPx(line, 11)).toBeLessThanOrEqual(mirror.width - 16);
 }
 
 describe('the lvm2 diagram of an atomic move', () => {
@@ -215,6 +216,7 @@ describe('the lvm2 diagram of an atomic move', () => {
     const box = layout.mirror!;
     expect(box).toMatchObject({ x: 0, y: A.mirrorY, width: 1000, height: A.mirrorH, mapping: 'mirror', live: true });
     expect(box.lines).toEqual(['one mirror over all 2 runs (6 extents): every run copies at once', 'vg0-pvmove0_mimage_0 + vg0-pvmove0_mimage_1 · 33% in sync']);
+    expect(box.waiting).toEqual([]);
     expect(layerDiagramLayout(atomicInput({ mirrors: [mirror], widthPx: 1600 })).mirror!.lines[1]).toBe('legs: vg0-pvmove0_mimage_0 (sources) + vg0-pvmove0_mimage_1 (destinations) · 33% in sync');
     // The runs are inside the mirror, in layer order, widths in proportion to their extents (2 : 4).
     expect(layout.segments.map((s) => `${s.segment}:${s.state}:${s.mapping}`)).toEqual(['1:mirroring:mirror', '2:mirroring:mirror']);
@@ -251,6 +253,10 @@ describe('the lvm2 diagram of an atomic move', () => {
     expect(layout.arrows.map((a) => a.kind)).toEqual(['identity', 'identity', 'source-leg', 'linear', 'linear', 'destination-leg', 'linear', 'linear']);
     expect(layout.brackets.map((b) => [Math.round(b.x1), Math.round(b.x2)])).toEqual([[Math.round(r1.x), Math.round(r1.x + r1.width)], [Math.round(r2.x), Math.round(r2.x + r2.width)]]);
     expect(layout.layerHeader.sublabel).toMatch(/--atomic/);
+    // Beside each leg's arrow, what that leg does.
+    expect(layout.captions.map((c) => c.text)).toEqual(['leg 1: the sources', 'leg 2: the destinations']);
+    expect(layout.captions.every((c) => c.y > box.y + box.height && c.y < A.imageHeaderY)).toBe(true);
+    expect(layout.captions[0].x + textWidthPx(layout.captions[0].text, 11)).toBeLessThan(image1.header.x);
     expectTextFits(layout);
   });
 
@@ -272,6 +278,7 @@ describe('the lvm2 diagram of an atomic move', () => {
   it('draws the legs from the runs while their devices do not exist yet', () => {
     const layout = layerDiagramLayout(atomicInput({ layerDevice: null, recorded: false }, [null, null]));
     expect(layout.mirror).toMatchObject({ mapping: 'none', grid: null });
+    expect(layout.mirror!.waiting).toEqual(['Its region grid shows here once pvmove0 is loaded with the mirror and copies.']);
     expect(layout.images.map((i) => `${i.header.label}:${i.exists}`)).toEqual(['pvmove0_mimage_0:false', 'pvmove0_mimage_1:false']);
     expect(layout.images.map((i) => i.targets.map((t) => t.sublabel).join(' '))).toEqual(['pv2:0 pv2:2', 'pv3:0 pv4:0']);
     expect(layout.arrows.map((a) => `${a.kind}:${a.loadedNotLive}`)).toEqual(['linear:true', 'linear:true', 'linear:true', 'linear:true']);
@@ -282,9 +289,20 @@ describe('the lvm2 diagram of an atomic move', () => {
     const layout = layerDiagramLayout(atomicInput({ segments: done }, [IMAGE0, IMAGE1], ['0 2048 error']));
     expect(layout.mirror).toMatchObject({ mapping: 'error', grid: null });
     expect(layout.mirror!.lines[0]).toBe('error: the LVs already map straight onto the destinations');
-    expect(layout.segments.map((s) => `${s.state}:${s.lines[2]}`)).toEqual(['done:done: moved by the finishing commit', 'done:done: moved by the finishing commit']);
+    // pvmove0 has one target: both runs are mapped as it says, though it covers only the first extent.
+    expect(layout.segments.map((s) => `${s.state}:${s.mapping}:${s.lines[1]}:${s.lines[2]}`)).toEqual(['done:error:pv2:0 → pv3:0: moved:done: moved at the finish', 'done:error:pv2:2 → pv4:0: moved:done: moved at the finish']);
+    expect(layout.mirror!.waiting.join(' ')).toMatch(/^No mirror any more: the first finishing commit put every run on its destination at once/);
+    expect(layout.layerHeader.sublabel).toBe('254:4 · ACTIVE · first finishing commit written: READ,WRITE, one error extent');
+    expect(layout.captions).toEqual([]);
     expect(layout.images.map((i) => i.header.sublabel)).toEqual(['254:2 · ACTIVE · unused, removed with pvmove0', '254:3 · ACTIVE · unused, removed with pvmove0']);
     expect(layout.arrows.some((a) => a.kind === 'source-leg' || a.kind === 'destination-leg')).toBe(false);
+  });
+
+  it('draws an atomic move that has no runs left (removed) as any lvm2 diagram: no legs, the usual height', () => {
+    const layout = layerDiagramLayout(atomicInput({ segments: [], layerDevice: null, recorded: false }, [null, null]));
+    expect(layout.mirror).toBeNull();
+    expect(layout.images).toEqual([]);
+    expect(layout.height).toBe(LAYER_ROWS.height);
   });
 
   it('keeps every word inside its box in 320 px', () => {

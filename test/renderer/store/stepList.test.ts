@@ -67,5 +67,8 @@ describe('the move\'s list of steps', () => {
     // An atomic move's one mirror copies every LV at once: neither waits its turn.
     const atomic = move([], { layer: { ...layer, atomic: true, segments: [seg(1, 'lv0', 'mirroring'), seg(2, 'lv1', 'mirroring')] } });
     expect(['lv0', 'lv1'].map((lv) => lvProgressText(atomic, lv))).toEqual(['copying, in the one atomic mirror', 'copying, in the one atomic mirror']);
+    // Every segment done: the first finishing commit is written, both LVs are on their destinations.
+    const finishing = move([], { layer: { ...layer, segments: [seg(1, 'lv0', 'done'), seg(2, 'lv1', 'done')] } });
+    expect(lvProgressText(finishing, 'lv1')).toBe('on its destination, pvmove0 still to remove');
   });
 });
