@@ -21,7 +21,7 @@ const CRASH_REASON: Record<MoveStack, string> = {
  * An atomic move is never checkpointed: whatever it copied before a crash is copied again, up
  * to all of it, and an abort leaves nothing on the destinations.
  */
-export const ATOMIC_CRASH_REASON = 'one mirror over every segment, never checkpointed: a crash copies everything again, and an abort puts everything back on the sources';
+export const ATOMIC_CRASH_REASON = 'one mirror over every segment, never checkpointed: everything copied so far is copied again, and an abort puts everything back on the sources';
 
 /** Each stack's worst case; the lvm2 line of an atomic move is all of the data (the engine's figure assumes one segment at a time). */
 function CrashCosts({ plan, chosen, atomic }: { plan: MovePlanView; chosen: MoveStack; atomic: boolean }) {

@@ -112,7 +112,7 @@ describe('the device stack of a move', () => {
     expect(field().disabled).toBe(true);
     expect(field().value).toBe('');
     // Never checkpointed: a crash copies everything again (4 MiB, not the 1 MiB of one segment).
-    expect(screen.getByTestId('plan-crash-lvm2').textContent).toMatch(/--atomic: a crash re-copies up to 4\.00 MiB \(one mirror over every segment, never checkpointed: a crash copies everything again, and an abort puts everything back on the sources\)/);
+    expect(screen.getByTestId('plan-crash-lvm2').textContent).toMatch(/--atomic: a crash re-copies up to 4\.00 MiB \(one mirror over every segment, never checkpointed: everything copied so far is copied again, and an abort puts everything back on the sources\)/);
     expect(screen.getByTestId('plan-segments').textContent).toMatch(/one mirror over 1 run$/);
     await act(async () => void fireEvent.click(screen.getByTestId('plan-start')));
     const start = calls.find((c) => c.method === 'move.start')!;
