@@ -137,9 +137,12 @@ function parseSamples(output: string, vg: string): RawSample[] {
 
 /** Runs the kernel's pvmove on `images` (changed in place) and returns its trace. */
 export async function runKernelTrace(images: readonly GuestImage[], layout: MoveLayout): Promise<KernelTraceRun> {
-  const disks = images.map((img) => {
+  // The metadata throttle spares the destination (its copy has its own limit) and the first
+  // disk, whose header is sampled: a queue of throttled writes there would sit between LVM2's
+  // commit and the sampler's reads.
+  const disks = images.map((img, i) => {
     const destination = img.name === layout.destination;
-    return { ...img, snapshot: false, writeBytesPerSecond: destination ? layout.traceWriteBytesPerSecond : undefined, writeOpsPerSecond: destination ? undefined : layout.traceMetadataWriteOpsPerSecond };
+    return { ...img, snapshot: false, writeBytesPerSecond: destination ? layout.traceWriteBytesPerSecond : undefined, writeOpsPerSecond: destination || i === 0 ? undefined : layout.traceMetadataWriteOpsPerSecond };
   });
   const script = traceScript(layout.vg, guestDevice(images, layout.source), guestDevice(images, layout.destination), mdaHeaderSector(images[0].path), layout.atomic === true);
   const run = await runInGuestOk({ images: disks, script, timeoutMs: 240_000 });

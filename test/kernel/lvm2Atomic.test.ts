@@ -13,8 +13,8 @@
 //  3. every distinct table state the kernel showed appears in lvmscope's sequence of live
 //     tables, in the same order and between the same two commits (device numbers as names).
 // How: as lvm2Stack.test.ts (the same trace helpers, with `--atomic` on the guest's pvmove).
-// The finishing commits follow each other within a second, so the guest's other disks take two
-// write requests a second while it is sampled (MoveLayout.traceMetadataWriteOpsPerSecond):
+// The finishing commits follow each other within a second, so the guest's other disks take one
+// write request a second while it is sampled (the first disk, whose header is sampled, and the destination excepted) (MoveLayout.traceMetadataWriteOpsPerSecond):
 // each commit then takes seconds and every phase is sampled (a trace missing one is not cached).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -48,8 +48,9 @@ export interface MoveLayout {
    */
   traceWriteBytesPerSecond: number;
   /**
-   * The write requests per second of every other disk while the kernel's move is sampled, when
-   * set: LVM2's metadata commits (a few writes to each PV's metadata area) then take seconds, so
+   * The write requests per second of the disks other than the destination and the first (whose
+   * header is sampled) while the kernel's move is sampled, when set: LVM2's metadata commits (a
+   * few writes to each PV's metadata area, one PV after the other) then take seconds, so
    * the table states between commits that nothing else slows down (an --atomic move's finish
    * writes five commits back to back) last long enough to be sampled.
    */
@@ -131,7 +132,7 @@ export const MOVE_LAYOUTS: readonly MoveLayout[] = [TWO_LVS, THREE_SEGMENTS, MIX
  */
 export function atomicLayout(layout: MoveLayout): MoveLayout {
   const all = layout.layerSegmentExtents.reduce((a, b) => a + b, 0);
-  return { ...layout, name: `${layout.name}-atomic`, atomic: true, layerSegmentExtents: [all], atomicRunExtents: layout.layerSegmentExtents, traceMetadataWriteOpsPerSecond: 2 };
+  return { ...layout, name: `${layout.name}-atomic`, atomic: true, layerSegmentExtents: [all], atomicRunExtents: layout.layerSegmentExtents, traceMetadataWriteOpsPerSecond: 1 };
 }
 
 export const ATOMIC_LAYOUTS: readonly MoveLayout[] = [atomicLayout(TWO_LVS), atomicLayout(THREE_SEGMENTS)];
