@@ -218,13 +218,19 @@ export class Lvm2Strategy extends StackBase implements MoveStrategy {
 
   /** Resumes pvmove0 first, then the users: the lower devices before the ones above them. */
   private async resumeAll(): Promise<void> {
+    const lower = [...this.liveImages(), ...(this.host.dm.has(this.layerDm) ? [this.layerDm] : [])];
+    for (const name of [...lower, ...this.users().map((lv) => this.userDm(lv))]) await this.swapIn(name);
+  }
+
+  /**
+   * Resumes a suspended device, or swaps in the table preloaded into a live one (a device a
+   * failed move left live is reloaded on resume): suspended first, as the kernel's resume does.
+   */
+  private async swapIn(name: string): Promise<void> {
     const dm = this.host.dm;
-    for (const name of this.liveImages()) if (dm.info(name).state === 'SUSPENDED' || dm.info(name).inactiveTable) await dm.resume(name);
-    if (dm.has(this.layerDm) && (dm.info(this.layerDm).state === 'SUSPENDED' || dm.info(this.layerDm).inactiveTable)) await dm.resume(this.layerDm);
-    for (const lv of this.users()) {
-      const name = this.userDm(lv);
-      if (dm.info(name).state === 'SUSPENDED' || dm.info(name).inactiveTable) await dm.resume(name);
-    }
+    const info = dm.info(name);
+    if (info.state === 'ACTIVE' && info.inactiveTable && info.liveTable) await dm.suspend(name);
+    if (dm.info(name).state === 'SUSPENDED' || dm.info(name).inactiveTable) await dm.resume(name);
   }
 
   /** Drops the tables a failed reload preloaded and resumes everything on what is live. */
@@ -266,6 +272,7 @@ export class Lvm2Strategy extends StackBase implements MoveStrategy {
     const host = this.host;
     const dm = host.dm;
     const resumed = !this.fresh;
+    const created: string[] = [];
     return {
       id: 'preload',
       name: resumed ? 'Activate pvmove0 from the metadata' : 'Create pvmove0 and preload tables',
@@ -274,20 +281,26 @@ export class Lvm2Strategy extends StackBase implements MoveStrategy {
       run: async () => {
         const model = this.moveModel();
         const layer = model.lvs.find((l) => l.name === LAYER_NAME)!;
+        // A move that failed in this session left its devices live (as a dead polling daemon
+        // leaves LVM2's): they are reloaded, not created again.
+        const create = (name: string, lvId: string) => {
+          if (dm.has(name)) return;
+          dm.create(name, host.lvUuid(lvId));
+          created.push(name);
+        };
         for (const [i, name] of imageNames(LAYER_NAME).entries()) {
           const image = model.lvs.find((l) => l.name === name);
-          if (image) dm.create(this.imageDms[i], host.lvUuid(image.id));
+          if (image) create(this.imageDms[i], image.id);
         }
-        dm.create(this.layerDm, host.lvUuid(layer.id));
+        create(this.layerDm, layer.id);
         // pvmove0 is not resumed here: its mirror must not copy a region the users can still
         // write around it (their live tables map straight onto the source). It goes live in
         // the resume step, after the users are suspended, before they are resumed.
         this.preload(model, 'preload', 'on-layer');
       },
       undo: async () => {
-        for (const lv of this.users()) if (dm.info(this.userDm(lv)).inactiveTable) dm.clear(this.userDm(lv));
-        if (dm.has(this.layerDm)) dm.remove(this.layerDm);
-        for (const name of this.liveImages()) dm.remove(name);
+        for (const name of [...this.users().map((lv) => this.userDm(lv)), this.layerDm, ...this.imageDms]) if (dm.has(name) && dm.info(name).inactiveTable) dm.clear(name);
+        for (const name of [this.layerDm, ...this.imageDms]) if (created.includes(name) && dm.has(name)) dm.remove(name);
       },
     };
   }

@@ -44,6 +44,9 @@ function stopped(engine: Engine): Promise<MoveStateView> {
 }
 
 async function sweepRun(seed: number): Promise<string> {
+  // Odd seeds run the lvm2 stack with two 2 MiB pvmove0 segments, even seeds the outline.
+  const stack = seed % 2 ? ('lvm2' as const) : ('outline' as const);
+  const request = stack === 'lvm2' ? { ...MOVE, maxSegmentSizeMiB: 2 } : MOVE;
   const random = new SeededRandom(seed);
   const clock = new SimClock();
   const space = new SpaceBudget();
@@ -62,7 +65,7 @@ async function sweepRun(seed: number): Promise<string> {
   const pv4 = storage.disks.get('pv4.img')!;
   if (mode === 'eio') pv4.writeErrorProbability = 0.02 + random.next() * 0.2;
   await clock.run(engine.handlers['workload.start']({ vg: 'vg0', lv: 'lv0', pattern: 'randwrite', blockSizeBytes: 4096, iops: 400, seed }));
-  await clock.run(engine.handlers['move.start']({ request: MOVE, options: { rateBytesPerSec: 8 << 20, regionSizeSectors: 256 } }), LIMIT_MS);
+  await clock.run(engine.handlers['move.start']({ request, options: { stack, rateBytesPerSec: 8 << 20, regionSizeSectors: 256 } }), LIMIT_MS);
   const first = await clock.run(stopped(engine), LIMIT_MS);
   const stats = await clock.run(engine.handlers['workload.stop']({}));
   if (mode === 'eio') {
@@ -85,8 +88,8 @@ async function sweepRun(seed: number): Promise<string> {
     end = await clock.run(stopped(engine), LIMIT_MS);
   } else if (first.status === 'failed') {
     const view = await clock.run(engine.handlers['workspace.view']({}));
-    if (view.vgs[0].moveInProgress) await clock.run(engine.handlers['move.resume']({ vg: 'vg0', options: {} }));
-    else await clock.run(engine.handlers['move.start']({ request: MOVE, options: {} }));
+    if (view.vgs[0].moveInProgress) await clock.run(engine.handlers['move.resume']({ vg: 'vg0', options: { stack } }));
+    else await clock.run(engine.handlers['move.start']({ request, options: { stack } }));
     end = await clock.run(stopped(engine), LIMIT_MS);
   }
   expect(end.status, end.error ?? '').toBe('done');
@@ -94,7 +97,7 @@ async function sweepRun(seed: number): Promise<string> {
   expect(lvLayout(view, 'lv0')).toEqual(['pv1:0-5', 'pv4:0-3', 'pv3:0-4']);
   const result = await clock.run(engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' }));
   expect(result.mismatches, result.summary).toBe(0);
-  return `${mode}: ${space.failures.length} ENOSPC, ${pv4.stats.injectedErrors} EIO; first stop: ${first.status}${first.error ? ` (${first.error.slice(0, 60)}…)` : ''}`;
+  return `${stack} ${mode}: ${space.failures.length} ENOSPC, ${pv4.stats.injectedErrors} EIO; first stop: ${first.status}${first.error ? ` (${first.error.slice(0, 60)}…)` : ''}`;
 }
 
 /** Runs the simulated clock until the move waits before step `id` (step mode). */
