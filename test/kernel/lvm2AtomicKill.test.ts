@@ -2,8 +2,8 @@
 // survivable by the other, because lvmscope leaves on disk only what LVM2 itself writes (issue 15):
 //  1. lvmscope, moving the `three-segments` layout atomically on its lvm2 stack in a child
 //     process, is SIGKILLed at three points (seeded, SEED=<n> replays them): always between its
-//     last two commits (before `remove-layer`), once before a random step (step mode holds the
-//     move there), once at a random byte of the one copy. Every metadata state it wrote, the
+//     last two commits (before `remove-layer`), once before a random step of the move's own
+//     step list (step mode holds the move there), once at a random byte of the one copy. Every metadata state it wrote, the
 //     last one included, is the corresponding state of real LVM2's own trace of the same atomic
 //     move (kernelTrace.ts), so the on-disk state is one LVM2 writes; then the kernel's `pvmove`
 //     (no arguments) resumes the move in a guest, every sector of every LV reads back as the
@@ -22,7 +22,7 @@ import { hostLvm, hostLvSegments } from './hostLvm';
 import { installedKernel } from './initramfs';
 import { kernelInspectVgs } from './kernelLvm';
 import { kernelTrace, killKernelPvmoveInSegment } from './kernelTrace';
-import { describeKillPoint, killLvmscopeMove, type KillPoint } from './lvmscopeKill';
+import { describeKillPoint, heldStep, killLvmscopeMove, type KillPoint } from './lvmscopeKill';
 import { workspaceImages } from './lvmscopeLvm';
 import { lvmscopeResumeTrace } from './lvmscopeTrace';
 import { committedCopy, copyAtOffset, normalisedMetadata, readMdaRing } from './mdaRing';
@@ -41,11 +41,11 @@ const CHILD_RATE_BYTES_PER_SECOND = 6 * MIB;
 
 const SEED = runSeed();
 const random = seededRandom(SEED);
-/** The lvm2 stack's steps of a fresh atomic move (issue 15's contract: one copy, no checkpoint). */
-const STEPS = ['preload', 'suspend', 'commit', 'resume', 'copy-1', 'finish', 'remove-layer'];
+// The random step is drawn from the move's own step list (the child reads it), so the kill
+// points follow the engine's steps for an atomic move whatever they are.
 const KILL_POINTS: { title: string; point: KillPoint }[] = [
   { title: 'before its last commit (remove-layer)', point: { kind: 'before-step', step: 'remove-layer' } },
-  { title: 'before a random step', point: { kind: 'before-step', step: STEPS.filter((s) => s !== 'remove-layer')[Math.floor(random() * (STEPS.length - 1))] } },
+  { title: 'before a random step', point: { kind: 'before-step-at', fraction: random() } },
   { title: 'at a random byte of the copy', point: { kind: 'copied', bytes: Math.floor((0.05 + 0.9 * random()) * MOVED_BYTES) } },
 ];
 
@@ -80,11 +80,13 @@ describe.skipIf(noKernel)('a pvmove --atomic killed on one side is finished by t
     it(`lvmscope killed ${title} of an atomic move leaves only states real LVM2 writes, and the kernel's pvmove finishes the move with every sector intact`, async () => {
       const { dir, beforeSeqno } = await freshLayout();
       const images = workspaceImages(dir);
-      await killLvmscopeMove({ dir, vg: VG, source: LAYOUT.source, destination: LAYOUT.destination, stack: 'lvm2', atomic: true, rateBytesPerSec: CHILD_RATE_BYTES_PER_SECOND, point });
+      const out = await killLvmscopeMove({ dir, vg: VG, source: LAYOUT.source, destination: LAYOUT.destination, stack: 'lvm2', atomic: true, rateBytesPerSec: CHILD_RATE_BYTES_PER_SECOND, point });
+      const killedAt = `killed ${describeKillPoint(point)}${point.kind === 'before-step-at' ? ` (${heldStep(out)})` : ''}`;
+      console.log(`atomic move ${killedAt}`);
 
       const ring = readMdaRing(images[0].path, VG);
       const written = metadataStates(ring, beforeSeqno);
-      expect(metadataDifference(kernel.states.slice(0, written.length), written), `killed ${describeKillPoint(point)}`).toBe('');
+      expect(metadataDifference(kernel.states.slice(0, written.length), written), killedAt).toBe('');
       if (ring.precommittedOffsetBytes !== null) expect(kernel.states).toContain(normalisedMetadata(copyAtOffset(ring, ring.precommittedOffsetBytes).vg));
 
       // LVM2 resumes a move that its metadata records (pvmove0 with PVMOVE); once the commit

@@ -9,11 +9,21 @@ import type { MoveStack } from '../../app/api/move';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const CHILD = path.join(ROOT, 'test', 'kernel', 'lvmscopeMoveChild.ts');
 
-/** Where to kill: while held before a step (step mode), or once this many bytes are copied. */
-export type KillPoint = { kind: 'before-step'; step: string } | { kind: 'copied'; bytes: number };
+/**
+ * Where to kill: while held before a step (step mode), named or at a fraction of the move's own
+ * step list (the last step excluded), or once this many bytes are copied.
+ */
+export type KillPoint = { kind: 'before-step'; step: string } | { kind: 'before-step-at'; fraction: number } | { kind: 'copied'; bytes: number };
 
 export function describeKillPoint(point: KillPoint): string {
-  return point.kind === 'before-step' ? `before step ${point.step}` : `after ${point.bytes} bytes copied`;
+  if (point.kind === 'before-step') return `before step ${point.step}`;
+  if (point.kind === 'before-step-at') return `before the step at ${point.fraction.toFixed(3)} of the step list`;
+  return `after ${point.bytes} bytes copied`;
+}
+
+/** The step a `before-step-at` kill held at, from the child's output (for messages). */
+export function heldStep(out: string): string | undefined {
+  return /^HELD (\S+)$/m.exec(out)?.[1];
 }
 
 export interface KillRequest {
@@ -31,6 +41,10 @@ export interface KillRequest {
 /** True once the child's output shows it reached the kill point (and the move is not done). */
 function reached(point: KillPoint, out: string): boolean {
   if (point.kind === 'before-step') return new RegExp(`^HELD ${point.step.replace(/[/-]/g, '\\$&')}$`, 'm').test(out);
+  if (point.kind === 'before-step-at') {
+    const target = /^HOLD-TARGET (\S+)$/m.exec(out)?.[1];
+    return target !== undefined && heldStep(out) === target;
+  }
   const copied = [...out.matchAll(/^COPIED (\d+) (\d+)$/gm)];
   const last = copied[copied.length - 1];
   return last !== undefined && Number(last[1]) >= point.bytes && Number(last[1]) < Number(last[2]);
@@ -42,6 +56,7 @@ export function killLvmscopeMove(request: KillRequest): Promise<string> {
   const args = ['--import', 'tsx', CHILD, dir, vg, source, destination, String(rateBytesPerSec), '--stack', stack];
   if (request.atomic) args.push('--atomic');
   if (point.kind === 'before-step') args.push('--hold-at', point.step);
+  if (point.kind === 'before-step-at') args.push('--hold-at-fraction', String(point.fraction));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let killed = false;
