@@ -76,6 +76,9 @@ export function PlanDialog() {
   if (!dialog) return null;
   const { plan, request } = dialog;
   const lvm2 = settings.stack === 'lvm2';
+  // The checkbox follows the choice at once; the facts follow the plan, which the engine gives
+  // back a moment later (Start sends the choice either way: the actions apply the settings).
+  const atomicChosen = lvm2 && settings.atomic;
   const atomic = lvm2 && request.atomic === true;
   const rate = rateOf(settings);
   const touched = new Set(plan.moves.flatMap((m) => [m.fromPv, m.toPv]));
@@ -101,8 +104,8 @@ export function PlanDialog() {
           <dt>Stack</dt>
           <dd className="plan-stack">
             <StackChoice name="plan-stack" testIdPrefix="plan-stack" legendHidden value={settings.stack} disabledReason={null} onChange={(stack) => { setSettings({ stack }); void actions.replan(settings.maxSegmentSizeMiB); }} />
-            {lvm2 && <AtomicChoice checked={atomic} onChange={(next) => { setSettings({ atomic: next }); void actions.replan(settings.maxSegmentSizeMiB); }} />}
-            {lvm2 && <MaxSegmentSize key={String(request.maxSegmentSizeMiB ?? '')} atomic={atomic} value={request.maxSegmentSizeMiB ?? settings.maxSegmentSizeMiB} onApply={(mib) => void actions.replan(mib)} />}
+            {lvm2 && <AtomicChoice checked={atomicChosen} onChange={(next) => { setSettings({ atomic: next }); void actions.replan(settings.maxSegmentSizeMiB); }} />}
+            {lvm2 && <MaxSegmentSize key={String(request.maxSegmentSizeMiB ?? '')} atomic={atomicChosen} value={request.maxSegmentSizeMiB ?? settings.maxSegmentSizeMiB} onApply={(mib) => void actions.replan(mib)} />}
             {lvm2 && <span className="muted" data-testid="plan-segments"> pvmove0: {atomic ? `one mirror over ${plan.moves.length} run${plan.moves.length === 1 ? '' : 's'}` : `${plan.moves.length} segment${plan.moves.length === 1 ? '' : 's'}`}</span>}
           </dd>
           <dt>If it crashes</dt><dd><CrashCosts plan={plan} chosen={settings.stack} atomic={atomic} /></dd>
