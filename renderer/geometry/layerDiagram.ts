@@ -365,7 +365,7 @@ function atomicMappingOf(target: TableTarget | undefined): AtomicMirrorBox['mapp
 /** "leg 1: the sources" beside the arrow down to mimage_0, "leg 2: the destinations" beside the one to mimage_1. */
 function legCaptions(images: readonly ImageColumn[]): LayerLayout['captions'] {
   const A = ATOMIC_ROWS;
-  const words = [['leg 1 (sources): reads come from here', 'leg 1: the sources', 'leg 1'], ['leg 2 (destinations): the copy lands here', 'leg 2: the destinations', 'leg 2']];
+  const words = [['leg 1 (sources): reads come from here', 'leg 1: the sources', 'leg 1: sources', 'leg 1'], ['leg 2 (destinations): the copy lands here', 'leg 2: the destinations', 'leg 2: destinations', 'leg 2']];
   return images.map((image, i) => ({ x: image.header.x + image.header.width / 2 + 10, y: A.mirrorY + A.mirrorH + 20, text: fitText(words[i], image.header.width / 2 - 14, 11) }));
 }
 

@@ -52,14 +52,15 @@ export function lvProgressText(move: Pick<MoveStateView, 'stack' | 'steps' | 'st
 
 function lvm2LvProgress(move: Pick<MoveStateView, 'layer' | 'status'>, lv: string): string {
   if (move.status === 'done') return 'done';
-  const segments = move.layer?.segments.filter((s) => s.lv === lv) ?? [];
-  const mirroring = segments.find((s) => s.state === 'mirroring');
-  // An atomic move's one mirror copies every LV's runs at once: no LV waits its turn.
-  if (mirroring && move.layer?.atomic) return 'copying, in the one atomic mirror';
-  if (mirroring) return `copying segment ${mirroring.index}`;
+  const all = move.layer?.segments ?? [];
   // Every segment of the move done: the first finishing commit is written (the engine keeps
   // the segments until the second); the LVs already map straight onto their destinations.
-  if (move.layer?.segments.length && move.layer.segments.every((s) => s.state === 'done')) return 'on its destination, pvmove0 still to remove';
+  if (all.length > 0 && all.every((s) => s.state === 'done')) return 'on its destination';
+  const segments = all.filter((s) => s.lv === lv);
+  const mirroring = segments.find((s) => s.state === 'mirroring');
+  // An atomic move's one mirror copies every LV's runs at once: no LV waits its turn.
+  if (move.layer?.atomic && segments.length > 0) return mirroring ? 'copying, in the one atomic mirror' : 'waits for the copy, with every other LV';
+  if (mirroring) return `copying segment ${mirroring.index}`;
   if (segments.length > 0 && segments.every((s) => s.state === 'done')) return 'copied, waits for the finish';
   const done = segments.filter((s) => s.state === 'done').length;
   return done > 0 ? `${done} of ${segments.length} segments copied` : 'waiting its turn';
