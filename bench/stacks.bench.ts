@@ -3,8 +3,9 @@
 // vgcreate, lvcreate: vg0 with 4 MiB extents on two images, lv0 = 2 GiB on pv1), lv0's extents
 // are filled with data (an LV lvcreate made reads as zeros from a sparse image, which would
 // flatter both the move and cp), then `lvmscope pvmove DIR pvA pvB --stack X -i 0` moves lv0
-// back and forth: the outline, lvm2, and lvm2 with --max-segment-size 256 (eight pvmove0
-// segments, a checkpoint and reload after each but the last). Between moves, `cp` of a 2 GiB
+// back and forth: the outline, lvm2, lvm2 with --max-segment-size 256 (eight pvmove0
+// segments, a checkpoint and reload after each but the last), and lvm2 with --atomic (one
+// mirror over pvmove0_mimage_0/1, two more dm devices, no checkpoint). Between moves, `cp` of a 2 GiB
 // file holding the same data, then `sync` of the copy (the move's metadata commits flush the
 // destination image, so both end with the bytes on disk). The order of the stacks rotates each
 // round. At the end lv0's bytes are hashed on the PV it ended on and compared with the data.
@@ -36,6 +37,7 @@ const CONFIGS: Config[] = [
   { label: 'lvmscope pvmove --stack outline', args: ['--stack', 'outline'] },
   { label: 'lvmscope pvmove --stack lvm2', args: ['--stack', 'lvm2'] },
   { label: 'lvmscope pvmove --stack lvm2 --max-segment-size 256', args: ['--stack', 'lvm2', '--max-segment-size', '256'] },
+  { label: 'lvmscope pvmove --stack lvm2 --atomic', args: ['--stack', 'lvm2', '--atomic'] },
 ];
 
 /** Runs a whole process; returns its wall time in seconds and its stdout. */
