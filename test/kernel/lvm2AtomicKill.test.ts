@@ -46,7 +46,9 @@ const random = seededRandom(SEED);
 const KILL_POINTS: { title: string; point: KillPoint }[] = [
   { title: 'before its last commit (remove-layer)', point: { kind: 'before-step', step: 'remove-layer' } },
   { title: 'before a random step', point: { kind: 'before-step-at', fraction: random() } },
-  { title: 'at a random byte of the copy', point: { kind: 'copied', bytes: Math.floor((0.05 + 0.9 * random()) * MOVED_BYTES) } },
+  // Progress comes per 2 MiB region and its last report is the whole move, which ends it: the
+  // byte is aimed below the last two regions so that a report falls between it and the end.
+  { title: 'at a random byte of the copy', point: { kind: 'copied', bytes: Math.floor((0.05 + 0.8 * random()) * MOVED_BYTES) } },
 ];
 
 const temps: Array<() => void> = [];
@@ -86,7 +88,9 @@ describe.skipIf(noKernel)('a pvmove --atomic killed on one side is finished by t
 
       const ring = readMdaRing(images[0].path, VG);
       const written = metadataStates(ring, beforeSeqno);
-      expect(metadataDifference(kernel.states.slice(0, written.length), written), killedAt).toBe('');
+      // Soft: when lvmscope wrote a state LVM2 does not, what the kernel then makes of it is
+      // reported in the same run.
+      expect.soft(metadataDifference(kernel.states.slice(0, written.length), written), killedAt).toBe('');
       if (ring.precommittedOffsetBytes !== null) expect(kernel.states).toContain(normalisedMetadata(copyAtOffset(ring, ring.precommittedOffsetBytes).vg));
 
       // LVM2 resumes a move that its metadata records (pvmove0 with PVMOVE); once the commit
@@ -115,11 +119,12 @@ describe.skipIf(noKernel)('a pvmove --atomic killed on one side is finished by t
     const run = await lvmscopeResumeTrace(dir, VG);
     expect(run.move.status, run.move.error ?? '').toBe('done');
     expect(run.trace.states[0]).toBe(left);
-    expect(metadataDifference(kernel.states.slice(1), run.trace.states, 1)).toBe('');
+    // Soft: the checks of the bytes and of host LVM2 below are reported in the same run.
+    expect.soft(metadataDifference(kernel.states.slice(1), run.trace.states, 1)).toBe('');
     // The kernel's table states from the copy on, renumbered from the resume's own phase 0.
     const later = kernel.tables.filter((t) => t.phase >= 1).map((t) => ({ ...t, phase: t.phase - 1 }));
     const match = matchInOrder(later, run.trace.tables);
-    expect(match.ok ? '' : match.message).toBe('');
+    expect.soft(match.ok ? '' : match.message).toBe('');
 
     expectEveryLvIntact((lv) => readLvFromImages(dir, LAYOUT, lv), 'read from the images where the final metadata puts it');
     expect(committedCopy(readMdaRing(images[0].path, VG)).seqno).toBeGreaterThan(killedSeqno);
