@@ -58,8 +58,9 @@ function lvm2LvProgress(move: Pick<MoveStateView, 'layer' | 'status'>, lv: strin
   if (all.length > 0 && all.every((s) => s.state === 'done')) return 'on its destination';
   const segments = all.filter((s) => s.lv === lv);
   const mirroring = segments.find((s) => s.state === 'mirroring');
-  // An atomic move's one mirror copies every LV's runs at once: no LV waits its turn.
-  if (move.layer?.atomic && segments.length > 0) return mirroring ? 'copying, in the one atomic mirror' : 'waits for the copy, with every other LV';
+  // An atomic move's one mirror holds every LV's runs from the commit to the finish, and copies
+  // them at once (from pvmove0's resume, before the copy step watches it): no LV waits its turn.
+  if (move.layer?.atomic && segments.length > 0) return 'in the one atomic mirror';
   if (mirroring) return `copying segment ${mirroring.index}`;
   if (segments.length > 0 && segments.every((s) => s.state === 'done')) return 'copied, waits for the finish';
   const done = segments.filter((s) => s.state === 'done').length;

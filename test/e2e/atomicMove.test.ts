@@ -10,7 +10,8 @@
 //    (preload), then one mirror box across both runs (commit), live over
 //    vg0-pvmove0_mimage_0 (on pv2) and vg0-pvmove0_mimage_1 (on pv4), listed under pvmove0 in
 //    the dm tree (resume); during the copy (paused part-way) one region grid across the mirror,
-//    both LVs copying together and a crash cost above zero; after finish the LVs straight on pv4,
+//    both LVs in it together and a crash cost above zero, and presentation mode naming the
+//    atomic copy step; after finish the LVs straight on pv4,
 //    pvmove0 error and both LVs said to be on their destination; after remove-layer no pvmove0
 //    and no sub-LV left.
 //  - At each step, at 1280×720 and 1920×1080, no label of the diagram overlaps another, and a
@@ -169,10 +170,27 @@ async function pausedMidCopy(page: Page): Promise<void> {
   await expect.poll(async () => (await moveState()).progress.paused).toBe(true);
   expect(await page.getByTestId('region-grid-0').count()).toBe(1);
   await expect.poll(() => page.getByTestId('layer-atomic-mirror-detail').textContent()).toMatch(/\d+% in sync$/);
-  expect(await page.getByTestId('move-lvs').textContent()).toBe('lv0: copying, in the one atomic mirror · lv1: copying, in the one atomic mirror');
+  expect(await page.getByTestId('move-lvs').textContent()).toBe('lv0: in the one atomic mirror · lv1: in the one atomic mirror');
   expect((await moveState()).progress.crashCostBytes).toBeGreaterThan(0);
   expect(await page.getByTestId('crash-cost').getAttribute('title')).toMatch(/never checkpointed/);
   await checkedShots(page, 'atomic-05a-copy-1-paused');
   await screenshot(page, 'atomic-window-copy-1');
+  await presentationShots(page);
   await page.getByTestId('pause').click();
+}
+
+/** Presentation mode at both projector sizes, during the copy: the caption names the atomic copy step. */
+async function presentationShots(page: Page): Promise<void> {
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('F5');
+  await page.getByTestId('presentation').waitFor();
+  expect(await page.getByTestId('presentation-step').textContent()).toMatch(/^Step 5 of 7 · Mirror the whole move \(atomic\)/);
+  await page.getByTestId('layer-atomic-mirror').waitFor();
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `atomic-presentation-copy-1-${size.width}.png`) });
+  }
+  await page.setViewportSize(SIZES[0]);
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid^="pv-row-"]').first().waitFor();
 }

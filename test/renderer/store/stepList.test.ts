@@ -66,11 +66,11 @@ describe('the move\'s list of steps', () => {
     expect(lvProgressText(move([], { layer: null, status: 'done' }), 'lv1')).toBe('done');
     // An atomic move's one mirror copies every LV at once: neither waits its turn.
     const atomic = move([], { layer: { ...layer, atomic: true, segments: [seg(1, 'lv0', 'mirroring'), seg(2, 'lv1', 'mirroring')] } });
-    expect(['lv0', 'lv1'].map((lv) => lvProgressText(atomic, lv))).toEqual(['copying, in the one atomic mirror', 'copying, in the one atomic mirror']);
+    expect(['lv0', 'lv1'].map((lv) => lvProgressText(atomic, lv))).toEqual(['in the one atomic mirror', 'in the one atomic mirror']);
     // Every segment done: the first finishing commit is written, both LVs are on their destinations.
     const finishing = move([], { layer: { ...layer, segments: [seg(1, 'lv0', 'done'), seg(2, 'lv1', 'done')] } });
     expect(lvProgressText(finishing, 'lv1')).toBe('on its destination');
     const committed = move([], { layer: { ...layer, atomic: true, segments: [seg(1, 'lv0', 'waiting'), seg(2, 'lv1', 'waiting')] } });
-    expect(lvProgressText(committed, 'lv0')).toBe('waits for the copy, with every other LV');
+    expect(lvProgressText(committed, 'lv0')).toBe('in the one atomic mirror');
   });
 });
