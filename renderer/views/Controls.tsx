@@ -36,7 +36,7 @@ export function MoveControls() {
   const engineError = useAppStore((s) => s.move.state?.error ?? null);
   const moveStack = useAppStore((s) => s.move.state?.stack ?? null);
   const crashCost = useAppStore((s) => s.move.progress?.crashCostBytes ?? null);
-  const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan.request.atomic ?? false);
+  const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan?.request?.atomic ?? false);
   const actions = useActions();
   const active = status !== null && ACTIVE.includes(status);
   const [confirmAbort, setConfirmAbort] = useState(false);

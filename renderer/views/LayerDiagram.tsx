@@ -39,7 +39,7 @@ export function LayerDiagram() {
   const layerName = move?.layer?.device ?? layerDeviceName(vg?.name ?? 'vg0');
   const layerDevice = devices.find((d) => d.name === layerName) ?? null;
   // An --atomic move's legs: the sub-LVs pvmove0_mimage_0 (sources) and _1 (destinations).
-  const atomic = move !== null && (move.layer?.atomic ?? move.plan.request.atomic ?? false);
+  const atomic = move !== null && (move.layer?.atomic ?? move.plan?.request?.atomic ?? false);
   const image0 = atomic ? (devices.find((d) => d.name === `${layerName}_mimage_0`) ?? null) : null;
   const image1 = atomic ? (devices.find((d) => d.name === `${layerName}_mimage_1`) ?? null) : null;
   const atomicImages = useMemo(() => (atomic ? ([image0, image1] as const) : null), [atomic, image0, image1]);

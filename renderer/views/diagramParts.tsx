@@ -85,7 +85,7 @@ export function MoveFigures({ mirrors }: { mirrors: readonly MirrorProgressView[
   const progress = useAppStore((s) => s.move.progress);
   const status = useAppStore((s) => s.move.state?.status ?? null);
   const figures = useAppStore((s) => s.move.figures);
-  const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan.request.atomic ?? false);
+  const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan?.request?.atomic ?? false);
   // Once done, the engine's count restarts at 0 (the mirrors are gone); the move's count stays true.
   const intercepted = progress ? (status === 'done' ? Math.max(progress.interceptedWrites, figures.interceptedWrites) : progress.interceptedWrites) : null;
   // Each figure is a <div> pair, so the grid can fold to two or one column in a narrow panel.
