@@ -10,6 +10,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../app/engine';
 import { MiB } from '../app/base/units';
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     writeFileSync(file, new Uint8Array(0));
     execFileSync('dd', ['if=' + path.join(DIR, 'pv1.img'), 'of=' + file, 'bs=1M', `count=${SIZE / MiB}`, 'skip=1'], { stdio: 'ignore' });
     const dst = path.join(DIR, 'copy-dst.bin');
+    const loadAtStart = os.loadavg()[0];
     const cp: number[] = [];
     const dd: number[] = [];
     const moves: number[] = [];
@@ -128,14 +130,15 @@ async function main(): Promise<void> {
     }
     const verifyLoaded = await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' });
     if (verifyLoaded.mismatches) throw new Error(verifyLoaded.summary);
-    report({ cp, dd, moves, loaded, idle, during, verified: `${verify.summary} / after the loaded moves: ${verifyLoaded.summary}` });
+    const load = `load average (1 min) ${loadAtStart.toFixed(1)} at the first run, ${os.loadavg()[0].toFixed(1)} at the last, on ${os.cpus().length} cores shared with other work`;
+    report({ cp, dd, moves, loaded, idle, during, verified: `${verify.summary} / after the loaded moves: ${verifyLoaded.summary}`, load });
   } finally {
     await engine.dispose();
     rmSync(DIR, { recursive: true, force: true });
   }
 }
 
-function report(r: { cp: number[]; dd: number[]; moves: number[]; loaded: number[]; idle: WorkloadStatsView; during: WorkloadStatsView[]; verified: string }): void {
+function report(r: { cp: number[]; dd: number[]; moves: number[]; loaded: number[]; idle: WorkloadStatsView; during: WorkloadStatsView[]; verified: string; load: string }): void {
   const ratio = best(r.cp) / best(r.moves);
   const medianRatio = median(r.cp) / median(r.moves);
   const loadedRatio = best(r.moves) / best(r.loaded);
@@ -163,6 +166,8 @@ function report(r: { cp: number[]; dd: number[]; moves: number[]; loaded: number
     ...r.during.map((d, i) => `| during move ${i + 1} | ${p(d.writeLatencyP50Ms)} | ${p(d.writeLatencyP99Ms)} | ${d.writes} (${d.interceptedWrites} intercepted) |`),
     '',
     `Median over the loaded moves: p50 ${median(p50s).toFixed(2)} ms, p99 ${median(p99s).toFixed(2)} ms. Verify: ${r.verified}`,
+    '',
+    `Machine: ${r.load}.`,
   ].join('\n');
   console.log(table);
   mkdirSync(path.join(HERE, 'results'), { recursive: true });
