@@ -50,7 +50,9 @@ const STEPS = ['preload', 'suspend', 'commit', 'resume', ...Array.from({ length:
 const KILL_POINTS: { title: string; point: KillPoint }[] = [
   { title: 'between the two finishing commits', point: { kind: 'before-step', step: 'remove-layer' } },
   { title: 'before a random step', point: { kind: 'before-step', step: STEPS.filter((s) => s !== 'remove-layer')[Math.floor(random() * (STEPS.length - 1))] } },
-  { title: 'at a random byte of the copy', point: { kind: 'copied', bytes: Math.floor((0.05 + 0.9 * random()) * MOVED_BYTES) } },
+  // Progress comes per 2 MiB region and its last report is the whole move, which ends it: the
+  // byte is aimed below the last two regions so that a report falls between it and the end.
+  { title: 'at a random byte of the copy', point: { kind: 'copied', bytes: Math.floor((0.05 + 0.8 * random()) * MOVED_BYTES) } },
 ];
 const KERNEL_KILL_SEGMENT = 1 + Math.floor(random() * SEGMENTS);
 
