@@ -198,7 +198,10 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const targetAt = (segment: LayerSegmentView) => layerTargets.find((t) => t.startSector <= sectorOf(segment.layerLe) && sectorOf(segment.layerLe) < t.startSector + t.lengthSectors);
   // An atomic move's pvmove0 has one target: every run is mapped as that target says.
   const wholeMapping = atomicMappingOf(layerTargets[0]);
-  const mappingFor = (s: LayerSegmentView) => (atomic ? wholeMapping : mappingOf(targetAt(s), s, pvDevno));
+  // Between the finishing commits pvmove0's table is error (LVM2 keeps one error extent) while
+  // the engine keeps every segment, done: none of them is mapped any more, so all are error.
+  const finishing = isFinishing(input) && layerTargets.length > 0 && layerTargets.every((t) => t.type === 'error');
+  const mappingFor = (s: LayerSegmentView): SegmentBox['mapping'] => (finishing ? 'error' : atomic ? wholeMapping : mappingOf(targetAt(s), s, pvDevno));
 
   const segments = input.segments.length === 0 ? tableOnlyRow(layerTargets, input.widthPx, layerLoadedNotLive) : atomic ? atomicRunRow(input, mappingFor, layerLoadedNotLive) : segmentRow(input, mappingFor, layerLoadedNotLive);
   /** x of a pvmove0 sector in row 2 (segments are drawn in layer order, each with its own width). */
@@ -257,10 +260,8 @@ function tableOnlyRow(targets: readonly TableTarget[], widthPx: number, loadedNo
 /** What pvmove0's header says of it, longest first (the first that fits is drawn). */
 function layerSublabel(input: LayerDiagramInput, loadedNotLive: boolean): string[] {
   const d = input.layerDevice;
-  // After LVM2's first finishing commit pvmove0 keeps READ,WRITE and one error extent only;
-  // that is when every segment the engine keeps is done.
-  const finishing = input.recorded && input.segments.length > 0 && input.segments.every((s) => s.state === 'done');
-  const hidden = finishing ? 'first finishing commit written: READ,WRITE, one error extent' : input.atomicImages ? 'hidden LV, PVMOVE + LOCKED, --atomic' : 'hidden LV, PVMOVE + LOCKED';
+  // After LVM2's first finishing commit pvmove0 keeps READ,WRITE and one error extent only.
+  const hidden = isFinishing(input) ? 'first finishing commit written: READ,WRITE, one error extent' : input.atomicImages ? 'hidden LV, PVMOVE + LOCKED, --atomic' : 'hidden LV, PVMOVE + LOCKED';
   if (!d) return input.recorded ? [`${hidden} · no device: the move is recorded in the metadata only`, 'no device'] : input.segments.length ? ['not created yet: the plan\'s segments', 'not created yet'] : ['no pvmove0: the LVs map straight onto their PVs', 'no pvmove0'];
   if (d.deferredRemove) return [`${d.devno} · ${d.state} · marked for removal (DEFERRED REMOVE)`, 'DEFERRED REMOVE'];
   if (!d.live && !d.inactive) return [`${d.devno} · ${d.state} · created, no table yet`, 'no table yet'];
@@ -317,7 +318,7 @@ function segmentRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) 
       x, y: R.segmentY, width, height: R.segmentH, label: `segment ${s.index}`, sublabel: '', kind: mapping === 'mirror' ? 'mirror' : 'other', live: !loadedNotLive,
       segment: s.index, state, mapping, fromPv: s.fromPv, toPv: s.toPv, grid: null, lines: [],
     };
-    box.lines = segmentLines(s, box, input.mirrors);
+    box.lines = segmentLines(s, box, input.mirrors, { atomic: false, finishing: isFinishing(input) });
     if (mapping === 'mirror' || state === 'mirroring') box.grid = { x: x + 8, y: R.segmentY + 58, width: Math.max(10, width - 16), height: R.segmentH - 66 };
     x += width;
     return box;
@@ -351,10 +352,18 @@ function atomicRunRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView
       x, y: A.runY, width: widths[i], height: A.runH, label: `segment ${s.index}`, sublabel: '', kind: 'other', live: !loadedNotLive,
       segment: s.index, state, mapping, fromPv: s.fromPv, toPv: s.toPv, grid: null, lines: [],
     };
-    box.lines = segmentLines(s, box, input.mirrors, true);
+    box.lines = segmentLines(s, box, input.mirrors, { atomic: true, finishing: isFinishing(input) });
     x += widths[i];
     return box;
   });
+}
+
+/**
+ * The move is between its two finishing commits: the engine keeps its segments, every one done
+ * (before the finish the last segment, or an atomic move's runs, stay mirroring).
+ */
+function isFinishing(input: Pick<LayerDiagramInput, 'recorded' | 'segments'>): boolean {
+  return input.recorded && input.segments.length > 0 && input.segments.every((s) => s.state === 'done');
 }
 
 /** What an atomic move's pvmove0 is now, from its one target. */
@@ -471,7 +480,7 @@ function atomicArrows(mirror: AtomicMirrorBox | null, images: readonly ImageColu
 }
 
 /** The words in a segment box, each shortened to fit: which segment, where it maps, its state. */
-function segmentLines(s: LayerSegmentView, box: SegmentBox, mirrors: readonly MirrorProgressView[], atomic = false): string[] {
+function segmentLines(s: LayerSegmentView, box: SegmentBox, mirrors: readonly MirrorProgressView[], { atomic, finishing }: { atomic: boolean; finishing: boolean }): string[] {
   const room = box.width - 14;
   const last = s.startLe + s.count - 1;
   const title = fitText([`segment ${s.index} · ${s.lv} LE ${s.startLe}${s.count > 1 ? `-${last}` : ''}`, `seg ${s.index} · ${s.lv}`, `seg ${s.index}`, String(s.index)], room, 12);
@@ -492,6 +501,8 @@ function segmentLines(s: LayerSegmentView, box: SegmentBox, mirrors: readonly Mi
     waiting: ['waiting its turn', 'waiting'],
     planned: ['planned', 'plan'],
   };
+  // The last segment is never checkpointed: the first finishing commit moves it, with the rest.
+  if (finishing) states.done = ['done: on its destination', 'done'];
   if (atomic) {
     // One mirror copies every run at once (its box says how far): a run's words say where it
     // goes, and that it finishes with all the others, in the first finishing commit.

@@ -4,7 +4,8 @@
 // pvmove0's segments in order, each mapped as its table says (done → destination, the first
 // unfinished mirrored with room for its region grid, later ones on the source), the PVs they
 // come from and go to beneath with an arrow for each leg; the plan's segments drawn as planned
-// while pvmove0's table is only loaded; `error` targets after the first finishing commit; no
+// while pvmove0's table is only loaded; `error` targets after the first finishing commit (every
+// segment unmapped, though LVM2's leftover is one error extent, none said checkpointed); no
 // pvmove0 at all once it is removed; two LVs side by side, each pointing at its own segments;
 // and every segment keeps a minimum width and text that fits (headers too), even 8 segments in
 // 320 px. An --atomic move (lv0 LE 0-1 pv2 → pv3, lv1 LE 0-3 pv2 → pv4, one mirror over
@@ -89,6 +90,15 @@ describe('the lvm2 diagram geometry', () => {
     expect(layout.users[0].targets.map((t) => t.label)).toEqual(['pv1', 'pv4', 'pv3']);
     expect(layout.segments.map((s) => s.mapping)).toEqual(['error', 'error', 'error', 'error']);
     expect(layout.brackets).toEqual([]);
+    expect(layout.arrows).toEqual([]);
+  });
+
+  it('draws every segment unmapped (error) between the finishing commits, though pvmove0 keeps one error extent as LVM2 writes it', () => {
+    const layer = device('vg0-pvmove0', '254:1', ['0 2048 error']);
+    const user = device('vg0-lv0', '254:0', ['0 12288 linear 7:0 2048', '12288 8192 linear 7:3 2048', '20480 10240 linear 7:2 2048']);
+    const layout = layerDiagramLayout(input({ users: [user], layerDevice: layer, devices: [user, layer], segments: segments(['done', 'done', 'done', 'done']) }));
+    expect(layout.segments.map((s) => `${s.mapping}:${s.lines[2]}`)).toEqual(Array(4).fill('error:done: on its destination'));
+    expect(layout.layerHeader.sublabel).toBe('254:1 · ACTIVE · first finishing commit written: READ,WRITE, one error extent');
     expect(layout.arrows).toEqual([]);
   });
 
