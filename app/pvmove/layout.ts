@@ -17,7 +17,7 @@
 import { LvmscopeError } from '../base/result';
 import { assert } from '../base/assert';
 import type { AreaRef, LogicalVolume, MirrorSegment, OtherSegment, Segment, StripedSegment, VolumeGroup } from '../lvm/model/types';
-import { cloneVg, isMirror, isOther, isStriped } from '../lvm/model/types';
+import { cloneVg, isMirror, isOther, isStriped, lvExtentCount } from '../lvm/model/types';
 import type { ExtentMove } from './plan';
 
 export const LAYER_NAME = 'pvmove0';
@@ -44,6 +44,12 @@ export interface MoveInProgress {
   finishing: boolean;
   /** An --atomic move: one mirror segment over pvmove0_mimage_0 (sources) and _1 (destinations). */
   atomic: boolean;
+  /**
+   * Where an atomic move is in LVM2's finish (tools/pvmove.c via lv_remove_mirrors): `mirror`
+   * (copying), `detached` (pvmove0 linear on the destinations, both sub-LVs still listed) or
+   * `source-dropped` (pvmove0_mimage_0 removed); undefined for a non-atomic move.
+   */
+  atomicStage?: 'mirror' | 'detached' | 'source-dropped';
 }
 
 /** The hidden sub-LVs of an --atomic move's mirror: its source leg and its destination leg. */
@@ -213,7 +219,7 @@ export function readMove(vg: VolumeGroup): MoveInProgress | null {
 /** An --atomic move: runs are the sub-LVs' segments (source in _mimage_0, destination in _mimage_1). */
 function readAtomic(vg: VolumeGroup, layer: LogicalVolume): MoveInProgress | null {
   const seg = layer.segments[0];
-  if (layer.segments.length !== 1 || !isMirror(seg) || seg.mirrors.length !== 2 || seg.mirrors.some((a) => a.kind !== 'lv')) return null;
+  if (layer.segments.length !== 1 || !isMirror(seg) || seg.mirrors.length !== 2 || seg.mirrors.some((a) => a.kind !== 'lv')) return readDetached(vg, layer);
   const [source, destination] = seg.mirrors.map((a) => vg.lvs.find((l) => a.kind === 'lv' && l.name === a.lvName));
   if (!source || !destination) throw new LvmscopeError('CORRUPT', `${layer.name}'s mirror names a sub-LV that is not in ${vg.name}; the move metadata is inconsistent (vgck will say more).`);
   const moved = (seg.extentsMoved ?? 0) >= seg.extentCount;
@@ -224,7 +230,56 @@ function readAtomic(vg: VolumeGroup, layer: LogicalVolume): MoveInProgress | nul
     if (!from || from.kind !== 'pv' || to.length !== 1 || !user) throw new LvmscopeError('UNSUPPORTED', `${layer.name}'s sub-LVs are not laid out as pvmove --atomic writes them (one linear segment per run on each side); lvmscope cannot resume this move.`);
     return { layerSegment: index, layerLe: s.startExtent, lv: user.lv.name, startLe: user.le, count: s.extentCount, fromPvId: from.pvId, fromPe: from.pe, toPvId: to[0].pvId, toPe: to[0].pe, moved, regionSizeSectors: seg.regionSizeSectors };
   });
-  return { layer: layer.name, runs, lvs: [...new Set(runs.map((r) => r.lv))], finishing: false, atomic: true };
+  return { layer: layer.name, runs, lvs: [...new Set(runs.map((r) => r.lv))], finishing: false, atomic: true, atomicStage: 'mirror' };
+}
+
+/**
+ * An atomic move past its copy, in LVM2's finish: pvmove0 is linear on the destinations and
+ * its sub-LVs are detached (pvmove0_mimage_0 still holds the sources until it is dropped).
+ * Every run is on its destination already.
+ */
+function readDetached(vg: VolumeGroup, layer: LogicalVolume): MoveInProgress | null {
+  const [source, destination] = imageNames(layer.name).map((name) => vg.lvs.find((l) => l.name === name));
+  if (!destination) return null;
+  const runs: MoveRun[] = layer.segments.map((s, index) => {
+    const to = isStriped(s) && s.stripes.length === 1 ? s.stripes[0] : undefined;
+    const from = source ? legPieces(vg, source.name, s.startExtent, s.extentCount) : [];
+    const user = findUser(vg, layer.name, s.startExtent);
+    if (!to || to.kind !== 'pv' || !user || (source && from.length !== 1)) throw new LvmscopeError('UNSUPPORTED', `${layer.name} is not laid out as pvmove --atomic leaves it while finishing; lvmscope cannot resume this move.`);
+    const origin = from[0] ?? { pvId: to.pvId, pe: to.pe };
+    return { layerSegment: index, layerLe: s.startExtent, lv: user.lv.name, startLe: user.le, count: s.extentCount, fromPvId: origin.pvId, fromPe: origin.pe, toPvId: to.pvId, toPe: to.pe, moved: true };
+  });
+  return { layer: layer.name, runs, lvs: [...new Set(runs.map((r) => r.lv))], finishing: false, atomic: true, atomicStage: source ? 'detached' : 'source-dropped' };
+}
+
+/**
+ * LVM2's first commit of an atomic finish (lv_remove_mirrors on the PVMOVE mirror, as a real
+ * kernel's trace shows): pvmove0 takes pvmove0_mimage_1's linear segments on the destinations
+ * and moves to the end of the LV list; both sub-LVs become visible, detached LVs, the source
+ * one keeping its segments, the destination one left with a single error segment.
+ */
+export function detachAtomic(input: VolumeGroup): VolumeGroup {
+  const vg = cloneVg(input);
+  const layer = layerOf(vg);
+  assert(layer, 'detachAtomic without a move in progress');
+  const [source, destination] = imageNames(layer.name).map((name) => lvOf(vg, name));
+  layer.segments = destination.segments.map((seg) => ({ ...(seg as StripedSegment), stripes: (seg as StripedSegment).stripes.map((a) => ({ ...a })), extra: [] }));
+  const visible = (lv: LogicalVolume) => (lv.status = [...lv.status.filter((w) => w !== 'VISIBLE'), 'VISIBLE']);
+  visible(source);
+  visible(destination);
+  destination.segments = [errorSegment({ startExtent: 0, extentCount: lvExtentCount(destination) })];
+  vg.lvs = [...vg.lvs.filter((l) => l !== layer), layer];
+  return vg;
+}
+
+/** The next commit of an atomic finish: the detached source sub-LV (pvmove0_mimage_0) is removed. */
+export function dropSourceImage(input: VolumeGroup): VolumeGroup {
+  const vg = cloneVg(input);
+  const layer = layerOf(vg);
+  assert(layer, 'dropSourceImage without a move in progress');
+  const [source] = imageNames(layer.name);
+  vg.lvs = vg.lvs.filter((l) => l.name !== source);
+  return vg;
 }
 
 /** The PV pieces of `count` extents of a leg LV from `le` (a sub-LV's linear segments), in order. */
@@ -345,10 +400,12 @@ function directPieces(vg: VolumeGroup, layer: LogicalVolume, seg: StripedSegment
     const from = Math.max(layerLe, ls.startExtent);
     const to = Math.min(layerLe + seg.extentCount, ls.startExtent + ls.extentCount);
     if (from >= to) return;
-    assert(isMirror(ls), 'layer segment is not a mirror');
     used.add(index);
-    const moved = (ls.extentsMoved ?? 0) >= ls.extentCount;
-    const leg = ls.mirrors[moved ? 1 : 0];
+    // A detached atomic layer is linear on the destinations already.
+    const linear = isStriped(ls) && ls.stripes.length === 1 ? ls.stripes[0] : undefined;
+    assert(linear || isMirror(ls), 'layer segment is neither a mirror nor linear');
+    const moved = isMirror(ls) && (ls.extentsMoved ?? 0) >= ls.extentCount;
+    const leg = linear ?? (ls as MirrorSegment).mirrors[moved ? 1 : 0];
     // A leg on a PV, or (an atomic move) on a sub-LV whose linear segments hold the extents.
     const onPvs = leg.kind === 'pv' ? [{ pvId: leg.pvId, pe: leg.pe + (from - ls.startExtent), count: to - from }] : legPieces(vg, leg.lvName, leg.le + (from - ls.startExtent), to - from);
     let at = from;

@@ -23,7 +23,7 @@ import type { TableHandle } from '../dm/deviceMapper';
 import { lvTable } from '../lvm/activate/tables';
 import type { VolumeGroup } from '../lvm/model/types';
 import { isMirror, isOther, isStriped } from '../lvm/model/types';
-import { beginMove, checkpoint, finishLayer, imageNames, LAYER_NAME, layerOf, readMove, type LayerIdentity, type MoveRun } from './layout';
+import { beginMove, checkpoint, detachAtomic, dropSourceImage, finishLayer, imageNames, LAYER_NAME, layerOf, readMove, type LayerIdentity, type MoveRun } from './layout';
 import { abortByMetadata, layoutText, removeLayerStep } from './finish';
 import { devnoOrNext, flushPvs, isStorageFailure, regionSizeFor, StackBase, uncheckpointedSectors, type MirrorInUse, type MoveStep, type MoveStrategy, type StrategyInput } from './stack';
 import { lvm2Words, type Lvm2Story, type SegmentStory } from './words';
@@ -51,6 +51,8 @@ export function layerTable(vg: VolumeGroup, devno: (pvId: string) => string | un
     const startSector = seg.startExtent * ext;
     const lengthSectors = seg.extentCount * ext;
     if (isOther(seg) && seg.type === 'error') return { type: 'error', startSector, lengthSectors };
+    // A detached atomic layer: linear on the destinations.
+    if (isStriped(seg) && seg.stripes.length === 1 && seg.stripes[0].kind === 'pv') return { type: 'linear', startSector, lengthSectors, device: where(seg.stripes[0].pvId, seg.stripes[0].pe) };
     if (!isMirror(seg) || seg.mirrors.length !== 2 || seg.mirrors.some((a) => a.kind !== 'pv')) {
       throw new LvmscopeError('UNSUPPORTED', `${layer.name} segment at LE ${seg.startExtent} is not a two-leg mirror on PVs; lvmscope runs non-atomic moves only.`);
     }
@@ -76,6 +78,8 @@ export function userTableOnLayer(vg: VolumeGroup, lvName: string, devno: (pvId: 
   if (!lv) throw new LvmscopeError('NOT_FOUND', `VG ${vg.name} has no LV named ${lvName}.`);
   const ext = vg.extentSizeSectors;
   return lv.segments.map((seg): TargetSpec => {
+    // A detached sub-LV of an atomic move is left one error segment.
+    if (isOther(seg) && seg.type === 'error') return { type: 'error', startSector: seg.startExtent * ext, lengthSectors: seg.extentCount * ext };
     if (!isStriped(seg) || seg.stripes.length !== 1) throw new LvmscopeError('UNSUPPORTED', `${lvName} has a ${seg.type} segment; only linear LVs sit on a pvmove layer.`);
     const a = seg.stripes[0];
     const startSector = seg.startExtent * ext;
@@ -117,6 +121,11 @@ export class Lvm2Strategy extends StackBase implements MoveStrategy {
       return;
     }
     this.lvs = input.fresh ? [...new Set(input.fresh.map((m) => m.lv))] : (recorded?.lvs ?? []);
+    // An atomic move interrupted in LVM2's finish goes on from where its metadata stands.
+    if (recorded?.atomicStage === 'detached' || recorded?.atomicStage === 'source-dropped') {
+      this.steps = [this.releaseImagesStep(recorded.atomicStage), this.finishStep(), removeLayerStep(input.host, this.commits, () => this.command)];
+      return;
+    }
     // An atomic move is one mirror segment: one copy, no checkpoint.
     const segments: Array<{ lv: string | null; index: number }> = this.atomic
       ? [{ lv: this.lvs.length === 1 ? this.lvs[0] : null, index: 0 }]
@@ -129,6 +138,7 @@ export class Lvm2Strategy extends StackBase implements MoveStrategy {
       ...(input.fresh ? [this.commitStep()] : []),
       this.resumeStep(),
       ...segments.flatMap((s, i) => [this.copyStep(s.index, s.lv), ...(i < segments.length - 1 ? [this.checkpointStep(s.index, s.lv ?? this.lvs[0])] : [])]),
+      ...(this.atomic ? [this.detachStep(), this.releaseImagesStep('detached')] : []),
       this.finishStep(),
       removeLayerStep(input.host, this.commits, () => this.command),
     ];
@@ -186,19 +196,21 @@ export class Lvm2Strategy extends StackBase implements MoveStrategy {
     return this.imageDms.filter((name) => this.host.dm.has(name));
   }
 
-  private preload(model: VolumeGroup, stepId: string, users: 'on-layer' | 'direct' | 'keep'): void {
+  private preload(model: VolumeGroup, stepId: string, users: 'on-layer' | 'direct' | 'keep', layerToo = true): void {
     const dm = this.host.dm;
     const loaded: Record<string, TableSpec> = {};
     const images = imageNames(LAYER_NAME);
     for (const [i, name] of this.imageDms.entries()) {
-      if (!model.lvs.some((l) => l.name === images[i])) continue;
+      if (!layerToo || !model.lvs.some((l) => l.name === images[i]) || !dm.has(name)) continue;
       const table = userTableOnLayer(model, images[i], this.devno, '');
       dm.load(name, table);
       loaded[name] = table;
     }
-    const layer = layerTable(model, this.devno, this.imageDevno);
-    this.layerHandle = dm.load(this.layerDm, layer);
-    loaded[this.layerDm] = layer;
+    if (layerToo) {
+      const layer = layerTable(model, this.devno, this.imageDevno);
+      this.layerHandle = dm.load(this.layerDm, layer);
+      loaded[this.layerDm] = layer;
+    }
     if (users !== 'keep') {
       for (const lv of this.users()) {
         const table = users === 'on-layer' ? userTableOnLayer(model, lv, this.devno, dm.info(this.layerDm).devno) : lvTable(model, lv, this.devno);
@@ -251,9 +263,9 @@ export class Lvm2Strategy extends StackBase implements MoveStrategy {
    * are preloaded, the stack is suspended, the metadata committed, the stack resumed. A commit
    * that fails leaves the devices as they were (live tables kept, everything resumed).
    */
-  private async commitAndReload(stepId: string, next: () => VolumeGroup, users: 'on-layer' | 'direct' | 'keep'): Promise<void> {
+  private async commitAndReload(stepId: string, next: () => VolumeGroup, users: 'on-layer' | 'direct' | 'keep', layerToo = true): Promise<void> {
     const model = next();
-    this.preload(model, stepId, users);
+    this.preload(model, stepId, users, layerToo);
     await this.suspendAll();
     const before = this.host.vg().seqno;
     try {
@@ -461,6 +473,57 @@ export class Lvm2Strategy extends StackBase implements MoveStrategy {
     }
   }
 
+  /**
+   * An atomic move's first finishing commit (LVM2's lv_remove_mirrors): pvmove0 becomes linear
+   * on the destinations, the sub-LVs detached; pvmove0 and the sub-LVs are reloaded.
+   */
+  private detachStep(): MoveStep {
+    const host = this.host;
+    return {
+      id: 'detach',
+      name: 'Detach the mirror: pvmove0 onto the destinations',
+      lv: null,
+      decides: true,
+      rewordWhenDone: true,
+      words: () => lvm2Words.detach(this.story(), this.seqnos.get('detach'), this.tables.get('detach')),
+      run: async () => {
+        const move = readMove(host.vg());
+        await flushPvs(host, move?.runs.map((r) => r.toPvId) ?? []);
+        await this.commitAndReload('detach', () => detachAtomic(host.vg()), 'keep');
+        this.inUse = [];
+      },
+    };
+  }
+
+  /**
+   * The detached sub-LVs go, as LVM2 removes them: the detached state committed once more, the
+   * source sub-LV's device removed, then its metadata; then the destination sub-LV's device.
+   */
+  private releaseImagesStep(stage: 'detached' | 'source-dropped'): MoveStep {
+    const host = this.host;
+    const dm = host.dm;
+    const seqnos: number[] = [];
+    return {
+      id: 'release-images',
+      name: 'Release the mirror images',
+      lv: null,
+      runsOnAbort: true,
+      rewordWhenDone: true,
+      words: () => lvm2Words.releaseImages(this.story(), this.imageDms, seqnos),
+      run: async () => {
+        seqnos.push(host.vg().seqno);
+        if (stage === 'detached') {
+          await this.commits.commit(() => host.vg(), this.command);
+          seqnos.push(host.vg().seqno);
+          if (dm.has(this.imageDms[0])) dm.remove(this.imageDms[0]);
+          await this.commits.commit(() => dropSourceImage(host.vg()), this.command);
+          seqnos.push(host.vg().seqno);
+        }
+        if (dm.has(this.imageDms[1])) dm.remove(this.imageDms[1]);
+      },
+    };
+  }
+
   private finishStep(): MoveStep {
     const host = this.host;
     return {
@@ -473,7 +536,9 @@ export class Lvm2Strategy extends StackBase implements MoveStrategy {
       run: async () => {
         const move = readMove(host.vg());
         await flushPvs(host, move?.runs.map((r) => r.toPvId) ?? []);
-        await this.commitAndReload('finish', () => finishLayer(host.vg(), 'finish'), 'direct');
+        // pvmove0 keeps its table (a real kernel never shows it reloaded here): the users leave
+        // it, and the next step removes it.
+        await this.commitAndReload('finish', () => finishLayer(host.vg(), 'finish'), 'direct', false);
         this.inUse = [];
       },
     };

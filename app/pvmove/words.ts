@@ -173,8 +173,21 @@ export const lvm2Words = {
   },
   finish(c: Lvm2Story, seqno: [number, number] | undefined, tables: Record<string, TableSpec> | undefined): StepWords {
     return {
-      narration: `Every segment is copied. First finishing commit${seqnoText(seqno)}: ${c.users.map((u) => u.lv).join(', ')} take their destination extents directly (no longer LOCKED, adjacent segments merged) and pvmove0's segments become error. The LVs are suspended, reloaded with their final tables and resumed; nothing uses ${c.layerDm} any more.`,
-      commands: [`# vg_write: users resolved onto the destination, pvmove0 segments → error`, ...tableLoads(tables, [...c.users.map((u) => u.dmName), c.layerDm]), ...c.users.map((u) => `dmsetup suspend ${u.dmName}`), `# vg_commit${seqno ? `: seqno ${seqno[0]} → ${seqno[1]}` : ''}`, ...c.users.map((u) => `dmsetup resume ${u.dmName}`)],
+      narration: `Every segment is copied. ${c.atomic ? 'The next' : 'First'} finishing commit${seqnoText(seqno)}: ${c.users.map((u) => u.lv).join(', ')} take their destination extents directly (no longer LOCKED, adjacent segments merged)${c.atomic ? ', pvmove0_mimage_1 goes' : ''} and pvmove0 is left one error extent. The LVs are suspended, reloaded with their final tables and resumed; nothing uses ${c.layerDm} any more.`,
+      commands: [`# vg_write: users resolved onto the destination, pvmove0 → one error extent`, ...tableLoads(tables, c.users.map((u) => u.dmName)), ...c.users.map((u) => `dmsetup suspend ${u.dmName}`), `# vg_commit${seqno ? `: seqno ${seqno[0]} → ${seqno[1]}` : ''}`, ...c.users.map((u) => `dmsetup resume ${u.dmName}`)],
+    };
+  },
+  detach(c: Lvm2Story, seqno: [number, number] | undefined, tables: Record<string, TableSpec> | undefined): StepWords {
+    return {
+      narration: `The one mirror is in sync. LVM2 takes it apart first${seqnoText(seqno)}: ${c.layerDm} becomes linear on the destinations (pvmove0_mimage_1's extents), pvmove0_mimage_0 (the sources) and pvmove0_mimage_1 (now one error segment) are detached, visible LVs. The LVs still sit on ${c.layerDm}, which now maps straight to the destinations.`,
+      commands: [`# vg_write: pvmove0 linear on the destinations, its images detached`, ...tableLoads(tables, [`${c.layerDm}_mimage_0`, `${c.layerDm}_mimage_1`, c.layerDm]), ...c.users.map((u) => `dmsetup suspend ${u.dmName}`), `dmsetup suspend ${c.layerDm}`, `# vg_commit${seqno ? `: seqno ${seqno[0]} → ${seqno[1]}` : ''}`, `dmsetup resume ${c.layerDm}`, ...c.users.map((u) => `dmsetup resume ${u.dmName}`)],
+    };
+  },
+  releaseImages(c: Lvm2Story, images: [string, string], seqnos: number[]): StepWords {
+    const seq = seqnos.length > 1 ? ` (seqno ${seqnos.join(' → ')})` : '';
+    return {
+      narration: `The detached images go, as LVM2 removes them${seq}: the detached state is committed once more, ${images[0]} (the sources) is deactivated and removed from the metadata, then ${images[1]} is deactivated.`,
+      commands: [`# vg_write + vg_commit (detached images)`, `dmsetup remove ${images[0]}`, `# vg_write + vg_commit: pvmove0_mimage_0 removed`, `dmsetup remove ${images[1]}`],
     };
   },
   removeLayer(layerDm: string, seqno: [number, number] | undefined): StepWords {

@@ -132,7 +132,9 @@ describe('the lvm2 stack', () => {
     expect(await tables(t)).toEqual({
       'vg0-lv0': ['0 6144 linear 7:0 2048', '6144 6144 linear 7:3 2048'],
       'vg0-lv1': ['0 6144 linear 7:3 8192', '6144 6144 linear 7:2 2048'],
-      'vg0-pvmove0': ['0 2048 error '],
+      // pvmove0's device keeps its last table until the next step removes it (a real kernel
+      // never shows it reloaded in between).
+      'vg0-pvmove0': ['0 6144 linear 7:3 2048', '6144 6144 mirror core 1 4096 2 7:1 8192 7:3 8192'],
     });
     await next(t);
 
@@ -256,7 +258,7 @@ describe('the lvm2 stack', () => {
       const t = await engineFor();
       const seqno0 = vgNow(t).seqno;
       const started = await onClock(t, t.engine.handlers['move.start']({ request: ATOMIC, options: { stack: 'lvm2', stepMode: true } }));
-      expect(started.steps.map((s) => s.id)).toEqual(['preload', 'suspend', 'commit', 'resume', 'copy-1', 'finish', 'remove-layer']);
+      expect(started.steps.map((s) => s.id)).toEqual(['preload', 'suspend', 'commit', 'resume', 'copy-1', 'detach', 'release-images', 'finish', 'remove-layer']);
       expect(started.plan.command).toMatch(/^pvmove --atomic /);
       await through(t, ['preload', 'suspend', 'commit', 'resume']);
       const copying = await before(t, 'copy-1');
@@ -273,10 +275,24 @@ describe('the lvm2 stack', () => {
         'vg0-pvmove0': ['0 12288 mirror core 1 4096 2 254:2 0 254:3 0'],
       });
       expect(copying.layer?.atomic).toBe(true);
+      await through(t, ['copy-1', 'detach']);
+      // LVM2's finish of an atomic move, as a real kernel's trace shows it: pvmove0 linear on
+      // the destinations and last in the list, the images detached and visible, _1 an error.
+      await before(t, 'release-images');
+      const detached = vgNow(t);
+      expect(detached.seqno).toBe(seqno0 + 2);
+      expect(detached.lvs.map((l) => `${l.name} ${l.status.join(',')}`)).toEqual(['lv0 READ,WRITE,VISIBLE,LOCKED', 'lv1 READ,WRITE,VISIBLE,LOCKED', 'pvmove0_mimage_0 READ,WRITE,VISIBLE', 'pvmove0_mimage_1 READ,WRITE,VISIBLE', 'pvmove0 READ,WRITE,PVMOVE,LOCKED']);
+      expect(await tables(t)).toEqual({
+        'vg0-lv0': ['0 6144 linear 7:0 2048', '6144 6144 linear 254:4 0'],
+        'vg0-lv1': ['0 6144 linear 254:4 6144', '6144 6144 linear 7:2 2048'],
+        'vg0-pvmove0_mimage_0': ['0 6144 linear 7:1 2048', '6144 6144 linear 7:1 8192'],
+        'vg0-pvmove0_mimage_1': ['0 12288 error '],
+        'vg0-pvmove0': ['0 6144 linear 7:3 2048', '6144 6144 linear 7:3 8192'],
+      });
       await onClock(t, t.engine.handlers['move.control']({ action: 'setStepMode', stepMode: false }));
       expect((await simEnd(t)).status).toBe('done');
-      // No checkpoint: begin, then the two finishing commits.
-      expect(vgNow(t).seqno).toBe(seqno0 + 3);
+      // No checkpoint: begin, detach, the detached state again, the source image dropped, then the two finishing commits.
+      expect(vgNow(t).seqno).toBe(seqno0 + 6);
       const view = await onClock(t, t.engine.handlers['workspace.view']({}));
       expect(view.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'lv1']);
       expect(lvLayout(view, 'lv0')).toEqual(['pv1:0-2', 'pv4:0-2']);
@@ -300,7 +316,7 @@ describe('the lvm2 stack', () => {
       // Not told which stack: an atomic move is LVM2's own and resumes on the lvm2 stack.
       const resumed = await onClock(t, t.engine.handlers['move.resume']({ vg: 'vg0', options: { stepMode: true } }));
       expect(resumed.stack).toBe('lvm2');
-      expect(resumed.steps.map((s) => s.id)).toEqual(['preload', 'suspend', 'resume', 'copy-1', 'finish', 'remove-layer']);
+      expect(resumed.steps.map((s) => s.id)).toEqual(['preload', 'suspend', 'resume', 'copy-1', 'detach', 'release-images', 'finish', 'remove-layer']);
       await through(t, ['preload', 'suspend', 'resume']);
       await before(t, 'copy-1');
       await onClock(t, t.engine.handlers['move.control']({ action: 'abort' }));
@@ -310,6 +326,26 @@ describe('the lvm2 stack', () => {
       expect(lvLayout(end, 'lv0')).toEqual(['pv1:0-2', 'pv2:0-2']);
       expect(lvLayout(end, 'lv1')).toEqual(['pv2:3-5', 'pv3:0-2']);
       expect(Object.keys(await tables(t))).toEqual(['vg0-lv0', 'vg0-lv1']);
+      for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
+    });
+
+    it('after a crash once the mirror is detached, resumes with what is left of LVM2\'s finish: the images released, then the two finishing commits', async () => {
+      const t = await engineFor();
+      const started = await onClock(t, t.engine.handlers['move.start']({ request: ATOMIC, options: { stack: 'lvm2', stepMode: true } }));
+      await through(t, started.steps.slice(0, started.steps.findIndex((s) => s.id === 'release-images')).map((s) => s.id));
+      await before(t, 'release-images');
+      await onClock(t, (t.engine as unknown as { crash(): Promise<boolean> }).crash());
+      const view = await onClock(t, t.engine.handlers['workspace.open']({ path: 'mem:/demo' }));
+      expect(view.vgs[0].moveInProgress?.extentsMoved).toBe(6);
+      // Everything already reads from the destinations.
+      expect((await tables(t))['vg0-lv0']).toEqual(['0 6144 linear 7:0 2048', '6144 6144 linear 7:3 2048']);
+      const resumed = await onClock(t, t.engine.handlers['move.resume']({ vg: 'vg0', options: {} }));
+      expect(resumed.steps.map((s) => s.id)).toEqual(['release-images', 'finish', 'remove-layer']);
+      expect((await simEnd(t)).status).toBe('done');
+      const end = await onClock(t, t.engine.handlers['workspace.view']({}));
+      expect(end.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'lv1']);
+      expect(lvLayout(end, 'lv0')).toEqual(['pv1:0-2', 'pv4:0-2']);
+      expect(lvLayout(end, 'lv1')).toEqual(['pv4:3-5', 'pv3:0-2']);
       for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
     });
 
