@@ -130,8 +130,10 @@ export const lvm2Words = {
     const order = [c.layerDm, ...c.users.map((u) => u.dmName)];
     return {
       narration: resumed
-        ? `The metadata records a move in progress: activate ${c.layerDm} (${c.layerDevno}) from it, as vgchange -ay does. Checkpointed segments map to their destination, the first unfinished one is mirrored again from its start (a core log does not survive a crash), later ones map to their source; ${userNames(c)} get tables onto it, loaded inactive.`
-        : `vg_write + vg_precommit: the new metadata (hidden LV pvmove0 with ${c.segments} mirror segment${c.segments === 1 ? '' : 's'}, ${userNames(c)} LOCKED and rerouted onto it) is written but not yet committed. Preload: create ${c.layerDm} (${c.layerDevno}) and load its table (segment 1 mirrored, the rest on their source), and load ${userNames(c)}'s new tables (their moving ranges onto ${c.layerDm}) into the inactive slot. Nothing is live yet.`,
+        ? c.atomic
+          ? `The metadata records an atomic move in progress: activate ${c.layerDm} (${c.layerDevno}) from it, as vgchange -ay does: its one mirror over ${c.layerDm}_mimage_0 and _1 is copied again from its start (a core log does not survive a crash, and an atomic move has no checkpoint); ${userNames(c)} get tables onto it, loaded inactive.`
+          : `The metadata records a move in progress: activate ${c.layerDm} (${c.layerDevno}) from it, as vgchange -ay does. Checkpointed segments map to their destination, the first unfinished one is mirrored again from its start (a core log does not survive a crash), later ones map to their source; ${userNames(c)} get tables onto it, loaded inactive.`
+        : `vg_write + vg_precommit: the new metadata (hidden LV pvmove0 with ${c.segments} mirror segment${c.segments === 1 ? '' : 's'}, ${userNames(c)} LOCKED and rerouted onto it) is written but not yet committed. Preload: create ${c.layerDm} (${c.layerDevno}) and load its table (${c.atomic ? `one mirror over the whole move, from ${c.layerDm}_mimage_0 on the sources to ${c.layerDm}_mimage_1 on the destinations, each created and loaded first` : 'segment 1 mirrored, the rest on their source'}), and load ${userNames(c)}'s new tables (their moving ranges onto ${c.layerDm}) into the inactive slot. Nothing is live yet.`,
       commands: [...(resumed ? [] : [`# ${c.command}: vg_write + vg_precommit`]), `dmsetup create ${c.layerDm} --notable`, ...tableLoads(tables, order)],
     };
   },

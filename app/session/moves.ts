@@ -115,7 +115,7 @@ export class MoveController {
       before: vgView(open, ctx, false).pvs,
       after: vgView({ ...open, vg: after }, ctx, false).pvs,
       estimatedSeconds: rateBytesPerSec > 0 ? bytes / rateBytesPerSec : null,
-      crashCostBytes: crashCost(plan.moves, open.vg.extentSizeSectors),
+      crashCostBytes: crashCost(plan.moves, open.vg.extentSizeSectors, request.atomic ?? false),
     };
     return { plan, view };
   }
@@ -161,7 +161,7 @@ export class MoveController {
       before: vgView(open, ctx, false).pvs,
       after: vgView({ ...open, vg: after }, ctx, false).pvs,
       estimatedSeconds: null,
-      crashCostBytes: crashCost(unfinished, ext),
+      crashCostBytes: crashCost(unfinished, ext, move.atomic),
     };
     this.launch(runner, options);
     return this.state()!;
@@ -422,11 +422,14 @@ function emptyProgress(rate: number): MoveProgressView {
 /**
  * The most a crash can cost, per stack, in bytes copied again: the outline mirrors all of an
  * LV's runs at once (a crash re-copies every unfinished run of that LV); lvm2 mirrors one
- * pvmove0 segment at a time (a crash re-copies at most the largest segment).
+ * pvmove0 segment at a time (a crash re-copies at most the largest segment), or with --atomic
+ * everything at once.
  */
-function crashCost(runs: ReadonlyArray<Pick<ExtentMove, 'lv' | 'count'>>, extentSizeSectors: number): { outline: number; lvm2: number } {
+function crashCost(runs: ReadonlyArray<Pick<ExtentMove, 'lv' | 'count'>>, extentSizeSectors: number, atomic: boolean): { outline: number; lvm2: number } {
   const bytes = (extents: number) => extents * extentSizeSectors * SECTOR_SIZE;
   const perLv = new Map<string, number>();
   for (const r of runs) perLv.set(r.lv, (perLv.get(r.lv) ?? 0) + r.count);
-  return { outline: bytes(Math.max(0, ...perLv.values())), lvm2: bytes(Math.max(0, ...runs.map((r) => r.count))) };
+  // An atomic move is one mirror, never checkpointed: a crash costs all of it.
+  const lvm2 = atomic ? runs.reduce((n, r) => n + r.count, 0) : Math.max(0, ...runs.map((r) => r.count));
+  return { outline: bytes(Math.max(0, ...perLv.values())), lvm2: bytes(lvm2) };
 }
