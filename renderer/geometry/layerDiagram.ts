@@ -30,7 +30,7 @@ export const ATOMIC_ROWS = { mirrorY: 144, mirrorH: 132, runY: 166, runH: 54, gr
 /** The one mirror of an atomic move, drawn across pvmove0's row. */
 export interface AtomicMirrorBox extends DiagramBox {
   /** What pvmove0's table is now: the mirror, error targets after the first finishing commit, or nothing yet. */
-  mapping: 'mirror' | 'error' | 'none';
+  mapping: 'mirror' | 'destination' | 'error' | 'none';
   /** Its words (what it is, its legs and sync), already shortened to fit. */
   lines: string[];
   /** Where its grid goes, why there is none yet or any more: a sentence in at most two lines that fit. */
@@ -200,10 +200,14 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const wholeMapping = atomicMappingOf(layerTargets[0]);
   // Between the finishing commits pvmove0's table is error (LVM2 keeps one error extent) while
   // the engine keeps every segment, done: none of them is mapped any more, so all are error.
-  const finishing = isFinishing(input) && layerTargets.length > 0 && layerTargets.every((t) => t.type === 'error');
-  const mappingFor = (s: LayerSegmentView): SegmentBox['mapping'] => (finishing ? 'error' : atomic ? wholeMapping : mappingOf(targetAt(s), s, pvDevno));
+  const finishing = isFinishing(input);
+  const unmapped = finishing && layerTargets.length > 0 && layerTargets.every((t) => t.type === 'error');
+  // An atomic move's pvmove0 is one mirror (or error) over every run; once LVM2 detaches the
+  // mirror it is linear per run on the destinations, mapped as any lvm2 segment.
+  const wholeTarget = atomic && (wholeMapping === 'mirror' || wholeMapping === 'error');
+  const mappingFor = (s: LayerSegmentView): SegmentBox['mapping'] => (unmapped ? 'error' : wholeTarget ? (wholeMapping as 'mirror' | 'error') : mappingOf(targetAt(s), s, pvDevno));
 
-  const segments = input.segments.length === 0 ? tableOnlyRow(layerTargets, input.widthPx, layerLoadedNotLive) : atomic ? atomicRunRow(input, mappingFor, layerLoadedNotLive) : segmentRow(input, mappingFor, layerLoadedNotLive);
+  const segments = input.segments.length === 0 ? tableOnlyRow(layerTargets, input.widthPx, layerLoadedNotLive) : atomic ? atomicRunRow(input, mappingFor, layerLoadedNotLive, finishing) : segmentRow(input, mappingFor, layerLoadedNotLive, finishing);
   /** x of a pvmove0 sector in row 2 (segments are drawn in layer order, each with its own width). */
   const xOfLayerSector = (sector: number): number => {
     for (let i = 0; i < segments.length; i += 1) {
@@ -216,11 +220,11 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   };
   const users = userColumns(input, label);
   const layerName = layerDevice?.name ?? 'pvmove0';
-  const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerName, sublabel: fitText(layerSublabel(input, layerLoadedNotLive), widthPx - 8 - inlineSublabelOffsetPx(layerName), 11), kind: 'device' };
+  const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerName, sublabel: fitText(layerSublabel(input, layerLoadedNotLive, finishing), widthPx - 8 - inlineSublabelOffsetPx(layerName), 11), kind: 'device' };
   const { arrows, brackets } = userArrows(input, users, xOfLayerSector);
   const mirror = atomic ? atomicMirrorBox(input, layerTargets, layerLoadedNotLive, label) : null;
-  const images = atomic ? imageColumns(input, atomic, layerName, mirror?.mapping === 'error', label) : [];
-  const anchors = atomic ? imageAnchors(images) : segmentAnchors(segments);
+  const images = atomic ? imageColumns(input, atomic, layerName, mirror?.mapping ?? 'none', label) : [];
+  const anchors = atomic ? imageAnchors(images, segments) : segmentAnchors(segments);
   const pvs = pvRow(anchors, widthPx, atomic ? ATOMIC_ROWS.pvY : R.pvY, label, pvDevno);
   arrows.push(...(atomic ? atomicArrows(mirror, images, pvs, layerLoadedNotLive) : segmentArrows(segments, pvs, layerLoadedNotLive)));
   const note = wrapText(layerNote(input, segments.length) ?? '', widthPx - 16, 11);
@@ -258,10 +262,10 @@ function tableOnlyRow(targets: readonly TableTarget[], widthPx: number, loadedNo
 }
 
 /** What pvmove0's header says of it, longest first (the first that fits is drawn). */
-function layerSublabel(input: LayerDiagramInput, loadedNotLive: boolean): string[] {
+function layerSublabel(input: LayerDiagramInput, loadedNotLive: boolean, finishing: boolean): string[] {
   const d = input.layerDevice;
   // After LVM2's first finishing commit pvmove0 keeps READ,WRITE and one error extent only.
-  const hidden = isFinishing(input) ? 'first finishing commit written: READ,WRITE, one error extent' : input.atomicImages ? 'hidden LV, PVMOVE + LOCKED, --atomic' : 'hidden LV, PVMOVE + LOCKED';
+  const hidden = finishing ? 'first finishing commit written: READ,WRITE, one error extent' : input.atomicImages ? 'hidden LV, PVMOVE + LOCKED, --atomic' : 'hidden LV, PVMOVE + LOCKED';
   if (!d) return input.recorded ? [`${hidden} · no device: the move is recorded in the metadata only`, 'no device'] : input.segments.length ? ['not created yet: the plan\'s segments', 'not created yet'] : ['no pvmove0: the LVs map straight onto their PVs', 'no pvmove0'];
   if (d.deferredRemove) return [`${d.devno} · ${d.state} · marked for removal (DEFERRED REMOVE)`, 'DEFERRED REMOVE'];
   if (!d.live && !d.inactive) return [`${d.devno} · ${d.state} · created, no table yet`, 'no table yet'];
@@ -305,7 +309,7 @@ function userColumns(input: LayerDiagramInput, label: (devno: string) => string)
 }
 
 /** Row 2: pvmove0's segments, the mirroring one given room for its grid. */
-function segmentRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) => SegmentBox['mapping'], loadedNotLive: boolean): SegmentBox[] {
+function segmentRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) => SegmentBox['mapping'], loadedNotLive: boolean, finishing: boolean): SegmentBox[] {
   const R = LAYER_ROWS;
   const mirroring = input.segments.map((s) => s.state === 'mirroring' || mappingFor(s) === 'mirror');
   const widths = shareWidths(input.segments.map((s) => s.count), mirroring, input.widthPx, 34, 0.45);
@@ -318,7 +322,7 @@ function segmentRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) 
       x, y: R.segmentY, width, height: R.segmentH, label: `segment ${s.index}`, sublabel: '', kind: mapping === 'mirror' ? 'mirror' : 'other', live: !loadedNotLive,
       segment: s.index, state, mapping, fromPv: s.fromPv, toPv: s.toPv, grid: null, lines: [],
     };
-    box.lines = segmentLines(s, box, input.mirrors, { atomic: false, finishing: isFinishing(input) });
+    box.lines = segmentLines(s, box, input.mirrors, { atomic: false, finishing });
     if (mapping === 'mirror' || state === 'mirroring') box.grid = { x: x + 8, y: R.segmentY + 58, width: Math.max(10, width - 16), height: R.segmentH - 66 };
     x += width;
     return box;
@@ -340,7 +344,7 @@ function drawnState(s: LayerSegmentView, mapping: SegmentBox['mapping'], recorde
  * Row 2 of an atomic move: the runs side by side inside the one mirror's box, widths in
  * proportion to their extents (the mirror's region grid beneath them covers them in order).
  */
-function atomicRunRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) => SegmentBox['mapping'], loadedNotLive: boolean): SegmentBox[] {
+function atomicRunRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView) => SegmentBox['mapping'], loadedNotLive: boolean, finishing: boolean): SegmentBox[] {
   const A = ATOMIC_ROWS;
   const inset = 4;
   const widths = shareWidths(input.segments.map((s) => s.count), input.segments.map(() => false), input.widthPx - 2 * inset, 34);
@@ -352,22 +356,25 @@ function atomicRunRow(input: LayerDiagramInput, mappingFor: (s: LayerSegmentView
       x, y: A.runY, width: widths[i], height: A.runH, label: `segment ${s.index}`, sublabel: '', kind: 'other', live: !loadedNotLive,
       segment: s.index, state, mapping, fromPv: s.fromPv, toPv: s.toPv, grid: null, lines: [],
     };
-    box.lines = segmentLines(s, box, input.mirrors, { atomic: true, finishing: isFinishing(input) });
+    box.lines = segmentLines(s, box, input.mirrors, { atomic: true, finishing });
     x += widths[i];
     return box;
   });
 }
 
 /**
- * The move is between its two finishing commits: the engine keeps its segments, every one done
- * (before the finish the last segment, or an atomic move's runs, stay mirroring).
+ * The move is past its first finishing commit: the engine keeps its segments, every one done,
+ * and no LV's live table maps onto pvmove0 any more (they were resumed on their destinations).
  */
-function isFinishing(input: Pick<LayerDiagramInput, 'recorded' | 'segments'>): boolean {
-  return input.recorded && input.segments.length > 0 && input.segments.every((s) => s.state === 'done');
+function isFinishing(input: Pick<LayerDiagramInput, 'recorded' | 'segments' | 'users' | 'layerDevice'>): boolean {
+  const layerDevno = input.layerDevice?.devno;
+  const onLayer = input.users.some((u) => tableTargets(u.live).some((t) => t.devices.some((d) => d.devno === layerDevno)));
+  return input.recorded && layerDevno !== undefined && !onLayer && input.segments.length > 0 && input.segments.every((s) => s.state === 'done');
 }
 
 /** What an atomic move's pvmove0 is now, from its one target. */
 function atomicMappingOf(target: TableTarget | undefined): AtomicMirrorBox['mapping'] {
+  if (target?.type === 'linear') return 'destination';
   return target?.type === 'mirror' ? 'mirror' : target?.type === 'error' ? 'error' : 'none';
 }
 
@@ -390,6 +397,7 @@ function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableT
   const titles: Record<AtomicMirrorBox['mapping'], string[]> = {
     mirror: [`one mirror over all ${runs} (${extents} extents): every run copies at once`, `one mirror over all ${runs}`, 'one mirror'],
     error: ['error: the LVs already map straight onto the destinations', 'error: the LVs map past it', 'error'],
+    destination: ['mirror detached: pvmove0 is linear on the destinations', 'mirror detached', 'detached'],
     none: [`one mirror over all ${runs}, once pvmove0 has its table`, `one mirror over all ${runs}`, 'one mirror'],
   };
   const title = fitText(titles[mapping], Math.max(60, widthPx * 0.55), 12);
@@ -403,7 +411,8 @@ function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableT
   const waiting: Record<AtomicMirrorBox['mapping'], string> = {
     mirror: loadedNotLive ? 'Its region grid shows here once pvmove0 is resumed and the mirror copies.' : '',
     none: 'Its region grid shows here once pvmove0 is loaded with the mirror and copies.',
-    error: 'No mirror any more: the first finishing commit put every run on its destination at once; pvmove0 goes in the second.',
+    error: 'No mirror any more: the finishing commit put every LV straight on its destinations at once; pvmove0 goes in the next.',
+    destination: 'LVM2 took the mirror apart first: pvmove0 maps every run onto its destination, both images are detached and go next, then the LVs leave pvmove0.',
   };
   return {
     x: 0, y: A.mirrorY, width: widthPx, height: A.mirrorH, label: 'mirror', sublabel: '', kind: 'mirror', live: !loadedNotLive,
@@ -417,7 +426,7 @@ function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableT
  * destinations) side by side, each with its table's linear targets; a leg whose device does
  * not exist (before the preload, after the finish) shows the runs it holds in the metadata.
  */
-function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView | null, DmDeviceView | null], layerName: string, unused: boolean, label: (devno: string) => string): ImageColumn[] {
+function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView | null, DmDeviceView | null], layerName: string, layerMapping: AtomicMirrorBox['mapping'], label: (devno: string) => string): ImageColumn[] {
   const A = ATOMIC_ROWS;
   const gap = 16;
   const columnWidth = (input.widthPx - gap) / 2;
@@ -426,7 +435,8 @@ function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView 
     const x0 = i * (columnWidth + gap);
     const loadedNotLive = device !== null && device.inactive !== null;
     const table = tableTargets(device ? (device.inactive ?? device.live) : null);
-    const fromTable = table.map((t) => ({ length: t.lengthSectors, pv: label(t.devices[0]?.devno ?? ''), where: t.devices[0] ? `${t.devices[0].devno} @${t.devices[0].offsetSectors}` : '' }));
+    // A detached destination image is left one error target (LVM2's lv_remove_mirrors).
+    const fromTable = table.map((t) => (t.type === 'linear' ? { length: t.lengthSectors, pv: label(t.devices[0]?.devno ?? ''), where: t.devices[0] ? `${t.devices[0].devno} @${t.devices[0].offsetSectors}` : '' } : { length: t.lengthSectors, pv: '', where: t.type }));
     const fromRuns = input.segments.map((s) => ({ length: s.count, pv: i === 0 ? s.fromPv : s.toPv, where: i === 0 ? `${s.fromPv}:${s.fromPe}` : `${s.toPv}:${s.toPe}` }));
     const parts = fromTable.length > 0 ? fromTable : fromRuns;
     const live = fromTable.length > 0 && !loadedNotLive;
@@ -434,16 +444,19 @@ function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView 
     let x = x0;
     const targets = parts.map((p, k): DiagramBox => {
       const room = widths[k] - 16;
-      const box: DiagramBox = { x, y: A.imageTargetY, width: widths[k], height: A.imageTargetH, label: fitText([p.pv], room, 12), sublabel: fitText([p.where], room, 11), kind: 'linear', pv: p.pv, live };
+      const box: DiagramBox = p.pv
+        ? { x, y: A.imageTargetY, width: widths[k], height: A.imageTargetH, label: fitText([p.pv], room, 12), sublabel: fitText([p.where], room, 11), kind: 'linear', pv: p.pv, live }
+        : { x, y: A.imageTargetY, width: widths[k], height: A.imageTargetH, label: fitText([p.where], room, 12), sublabel: '', kind: 'other', live };
       x += widths[k];
       return box;
     });
     const fullName = device?.name ?? `${layerName}_mimage_${i}`;
     const name = fitText([fullName, `pvmove0_mimage_${i}`, `mimage_${i}`], columnWidth - 16, 12) || `mimage_${i}`;
-    // After the first finishing commit the metadata has no sub-LVs and pvmove0 no longer maps
-    // onto them; their devices go with pvmove0's in the second.
-    const what = unused ? 'unused, removed with pvmove0' : role === 'sources' ? 'leg 1: the sources' : 'leg 2: the destinations';
-    const roleWord = unused ? 'unused' : role;
+    // Once pvmove0 is no longer the mirror (detached, or error after the finish) nothing maps
+    // onto the images; their devices go before or with pvmove0's.
+    const unused = layerMapping === 'destination' || layerMapping === 'error';
+    const what = unused ? 'detached: nothing maps onto it' : role === 'sources' ? 'leg 1: the sources' : 'leg 2: the destinations';
+    const roleWord = unused ? 'detached' : role;
     const headerRoom = columnWidth - 8 - inlineSublabelOffsetPx(name);
     const loaded = loadedNotLive ? ' · loaded, not live' : '';
     const state = device ? `${device.devno} · ${device.state}${loaded}` : 'no device now';
@@ -460,8 +473,16 @@ function segmentAnchors(segments: readonly SegmentBox[]): PvAnchor[] {
 }
 
 /** Where the PVs go in an atomic move: under the leg's targets on them (sources left, destinations right). */
-function imageAnchors(images: readonly ImageColumn[]): PvAnchor[] {
-  return images.flatMap((image) => image.targets.map((t) => ({ pv: t.pv ?? '', x: t.x + t.width / 2, role: image.role === 'sources' ? ('source' as const) : ('destination' as const) })));
+function imageAnchors(images: readonly ImageColumn[], runs: readonly SegmentBox[]): PvAnchor[] {
+  const anchors = images.flatMap((image) => image.targets.filter((t) => t.pv).map((t) => ({ pv: t.pv ?? '', x: t.x + t.width / 2, role: image.role === 'sources' ? ('source' as const) : ('destination' as const) })));
+  // A PV no image target lands on any more (a detached destination image is one error target)
+  // still goes under its leg's column, sources left, destinations right.
+  const column = (i: number) => (images[i] ? images[i].header.x + images[i].header.width / 2 : 0);
+  for (const run of runs) {
+    if (!anchors.some((a) => a.pv === run.fromPv)) anchors.push({ pv: run.fromPv, x: column(0), role: 'source' });
+    if (!anchors.some((a) => a.pv === run.toPv)) anchors.push({ pv: run.toPv, x: column(1), role: 'destination' });
+  }
+  return anchors;
 }
 
 /** The mirror's two legs down to the sub-LVs, and each sub-LV target down to its PV. */

@@ -4,15 +4,15 @@
 //  - The plan dialog offers atomic only with lvm2; checked, the command says --atomic, the
 //    max segment size field is disabled, and the lvm2 crash cost is all 8 MiB (never
 //    checkpointed) where the split stack would re-copy one segment.
-//  - Next is pressed through the atomic list (preload, suspend, commit, resume, copy-1, finish,
-//    remove-layer; no checkpoint); after each step the cards are the engine's list and the
+//  - Next is pressed through the atomic list (preload, suspend, commit, resume, copy-1, then
+//    whatever LVM2's finish takes, finish, remove-layer; no checkpoint); after each step the cards are the engine's list and the
 //    diagram draws that phase: pvmove0 and both sub-LVs created with their tables loaded
 //    (preload), then one mirror box across both runs (commit), live over
 //    vg0-pvmove0_mimage_0 (on pv2) and vg0-pvmove0_mimage_1 (on pv4), listed under pvmove0 in
 //    the dm tree (resume); during the copy (paused part-way) one region grid across the mirror,
 //    both LVs in it together and a crash cost above zero, and presentation mode naming the
-//    atomic copy step; after finish the LVs straight on pv4,
-//    pvmove0 error and both LVs said to be on their destination; after remove-layer no pvmove0
+//    atomic copy step; after finish the LVs straight on pv4, pvmove0 no longer a mirror, its
+//    header saying the finishing commit is written and both LVs said to be on their destination; after remove-layer no pvmove0
 //    and no sub-LV left.
 //  - At each step, at 1280×720 and 1920×1080, no label of the diagram overlaps another, and a
 //    screenshot of the diagram panel is saved (test-results/e2e/atomic-*.png).
@@ -107,7 +107,11 @@ describe('an atomic move on the lvm2 stack', () => {
     expect(move.stack).toBe('lvm2');
     expect(move.plan.request.atomic).toBe(true);
     const ids = [...move.steps].sort((a, b) => a.index - b.index).map((s) => s.id);
-    expect(ids).toEqual(['preload', 'suspend', 'commit', 'resume', 'copy-1', 'finish', 'remove-layer']);
+    // One copy and no checkpoint; what LVM2 does between the copy and the finish (taking the
+    // mirror apart, releasing its images) is the engine's list, drawn whatever it holds.
+    expect(ids.slice(0, 5)).toEqual(['preload', 'suspend', 'commit', 'resume', 'copy-1']);
+    expect(ids.slice(-2)).toEqual(['finish', 'remove-layer']);
+    expect(ids.filter((id) => id.startsWith('checkpoint') || (id.startsWith('copy-') && id !== 'copy-1'))).toEqual([]);
     // Before pvmove0 exists: the plan's runs inside the mirror it will be, the legs drawn from the plan.
     expect(await attr(page, 'layer-segment-1', 'data-state')).toBe('planned');
     expect(await attr(page, 'layer-image-0', 'data-exists')).toBe('false');
@@ -137,10 +141,19 @@ describe('an atomic move on the lvm2 stack', () => {
         expect(await page.getByTestId('layer-image-1').textContent()).toMatch(/vg0-pvmove0_mimage_1[\s\S]*pv4[\s\S]*pv4/);
         await expect.poll(() => page.getByTestId('dm-tree').textContent()).toMatch(/vg0-lv0[\s\S]*vg0-pvmove0[\s\S]*vg0-pvmove0_mimage_0[\s\S]*pv2[\s\S]*vg0-pvmove0_mimage_1[\s\S]*pv4[\s\S]*vg0-lv1/);
       }
+      if (id === 'detach') {
+        await expect.poll(() => attr(page, 'layer-atomic-mirror', 'data-mapping')).toBe('destination');
+        expect(await attr(page, 'layer-segment-2', 'data-mapping')).toBe('destination');
+      }
+      if (id === 'release-images') {
+        await expect.poll(() => page.getByTestId('dm-vg0-pvmove0_mimage_0').count()).toBe(0);
+        expect(await page.getByTestId('dm-vg0-pvmove0_mimage_1').count()).toBe(0);
+      }
       if (id === 'finish') {
         await expect.poll(() => page.getByTestId('layer-user-0').textContent()).not.toMatch(/pvmove0/);
         expect(await page.getByTestId('layer-user-1').textContent()).not.toMatch(/pvmove0/);
-        await expect.poll(() => attr(page, 'layer-atomic-mirror', 'data-mapping')).toBe('error');
+        // pvmove0 maps nothing the LVs use any more: error, or still linear if it was not reloaded.
+        await expect.poll(() => attr(page, 'layer-atomic-mirror', 'data-mapping')).not.toBe('mirror');
         expect(await attr(page, 'layer-segment-1', 'data-state')).toBe('done');
         expect(await page.getByTestId('layer-device').textContent()).toMatch(/first finishing commit written/);
         expect(await page.getByTestId('move-lvs').textContent()).toBe('lv0: on its destination · lv1: on its destination');
@@ -184,7 +197,7 @@ async function presentationShots(page: Page): Promise<void> {
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('F5');
   await page.getByTestId('presentation').waitFor();
-  expect(await page.getByTestId('presentation-step').textContent()).toMatch(/^Step 5 of 7 · Mirror the whole move \(atomic\)/);
+  expect(await page.getByTestId('presentation-step').textContent()).toMatch(/^Step 5 of \d+ · Mirror the whole move \(atomic\)/);
   await page.getByTestId('layer-atomic-mirror').waitFor();
   for (const size of SIZES) {
     await page.setViewportSize(size);

@@ -296,16 +296,33 @@ describe('the lvm2 diagram of an atomic move', () => {
 
   it('after the first finishing commit: pvmove0 is error, every run done, the legs unused and no mirror legs drawn', () => {
     const done = ATOMIC_RUNS.map((r) => ({ ...r, state: 'done' as const }));
-    const layout = layerDiagramLayout(atomicInput({ segments: done }, [IMAGE0, IMAGE1], ['0 2048 error']));
+    // The LVs were resumed straight on their destinations.
+    const users = [device('vg0-lv0', '254:0', ['0 4096 linear 7:2 2048']), device('vg0-lv1', '254:1', ['0 8192 linear 7:3 2048'])];
+    const layout = layerDiagramLayout(atomicInput({ segments: done, users }, [IMAGE0, IMAGE1], ['0 2048 error']));
     expect(layout.mirror).toMatchObject({ mapping: 'error', grid: null });
     expect(layout.mirror!.lines[0]).toBe('error: the LVs already map straight onto the destinations');
     // pvmove0 has one target: both runs are mapped as it says, though it covers only the first extent.
     expect(layout.segments.map((s) => `${s.state}:${s.mapping}:${s.lines[1]}:${s.lines[2]}`)).toEqual(['done:error:pv2:0 → pv3:0: moved:done: moved at the finish', 'done:error:pv2:2 → pv4:0: moved:done: moved at the finish']);
-    expect(layout.mirror!.waiting.join(' ')).toMatch(/^No mirror any more: the first finishing commit put every run on its destination at once/);
+    expect(layout.mirror!.waiting.join(' ')).toMatch(/^No mirror any more: the finishing commit put every LV straight on its destinations at once/);
     expect(layout.layerHeader.sublabel).toBe('254:4 · ACTIVE · first finishing commit written: READ,WRITE, one error extent');
     expect(layout.captions).toEqual([]);
-    expect(layout.images.map((i) => i.header.sublabel)).toEqual(['254:2 · ACTIVE · unused, removed with pvmove0', '254:3 · ACTIVE · unused, removed with pvmove0']);
+    expect(layout.images.map((i) => i.header.sublabel)).toEqual(['254:2 · ACTIVE · detached: nothing maps onto it', '254:3 · ACTIVE · detached: nothing maps onto it']);
     expect(layout.arrows.some((a) => a.kind === 'source-leg' || a.kind === 'destination-leg')).toBe(false);
+  });
+
+  it('draws LVM2\'s detach: pvmove0 linear per run on the destinations, the images detached (the destination one a single error target), the PVs still under their legs', () => {
+    const done = ATOMIC_RUNS.map((r) => ({ ...r, state: 'done' as const }));
+    const layout = layerDiagramLayout(atomicInput({ segments: done }, [IMAGE0, ['0 12288 error']], ['0 4096 linear 7:2 2048', '4096 8192 linear 7:3 2048']));
+    expect(layout.mirror).toMatchObject({ mapping: 'destination', grid: null });
+    expect(layout.mirror!.lines[0]).toBe('mirror detached: pvmove0 is linear on the destinations');
+    expect(layout.segments.map((s) => `${s.mapping}:${s.lines[1]}`)).toEqual(['destination:linear → pv3:0 (moved)', 'destination:linear → pv4:0 (moved)']);
+    expect(layout.images[1].targets.map((t) => `${t.kind}:${t.label}`)).toEqual(['other:error']);
+    expect(layout.images.map((i) => i.header.sublabel)).toEqual(['254:2 · ACTIVE · detached: nothing maps onto it', '254:3 · ACTIVE · detached: nothing maps onto it']);
+    expect(layout.pvs.map((b) => `${b.label}:${b.sublabel}`)).toEqual(['pv2:7:1 · source', 'pv3:7:2 · destination', 'pv4:7:3 · destination']);
+    expect(layout.pvs.slice(1).every((b) => b.x + b.width / 2 > 500)).toBe(true);
+    // Not yet the finishing commit: pvmove0 is still the move's layer.
+    expect(layout.layerHeader.sublabel).toMatch(/PVMOVE \+ LOCKED/);
+    expect(layout.captions).toEqual([]);
   });
 
   it('draws an atomic move that has no runs left (removed) as any lvm2 diagram: no legs, the usual height', () => {
