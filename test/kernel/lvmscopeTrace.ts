@@ -38,7 +38,9 @@ function tableSet(follower: DmStreamFollower, vg: string, pvs: Map<string, strin
   const symbolic = (line: string) => line.replace(/\b(\d+:\d+)\b/g, (devno) => names.get(devno) ?? devno);
   const out: TableSet = {};
   for (const d of follower.devices) {
-    if (d.name.startsWith(`${vg}-`) && d.live) out[d.name] = formatTable(d.live).map(symbolic).join('\n');
+    // The kernel's samples come through the guest's console one trimmed line each, so a target
+    // without parameters (`error `) loses its trailing space there; the same is done here.
+    if (d.name.startsWith(`${vg}-`) && d.live) out[d.name] = formatTable(d.live).map((line) => symbolic(line).trimEnd()).join('\n');
   }
   return out;
 }
