@@ -222,7 +222,7 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   const layerName = layerDevice?.name ?? 'pvmove0';
   const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerName, sublabel: fitText(layerSublabel(input, layerLoadedNotLive, finishing), widthPx - 8 - inlineSublabelOffsetPx(layerName), 11), kind: 'device' };
   const { arrows, brackets } = userArrows(input, users, xOfLayerSector);
-  const mirror = atomic ? atomicMirrorBox(input, layerTargets, layerLoadedNotLive, label) : null;
+  const mirror = atomic ? atomicMirrorBox(input, layerTargets, layerLoadedNotLive, finishing, label) : null;
   const images = atomic ? imageColumns(input, atomic, layerName, mirror?.mapping ?? 'none', label) : [];
   const anchors = atomic ? imageAnchors(images, segments) : segmentAnchors(segments);
   const pvs = pvRow(anchors, widthPx, atomic ? ATOMIC_ROWS.pvY : R.pvY, label, pvDevno);
@@ -386,7 +386,7 @@ function legCaptions(images: readonly ImageColumn[]): LayerLayout['captions'] {
 }
 
 /** An atomic move's one mirror: what pvmove0's table is, its legs and how far it is in sync. */
-function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableTarget[], loadedNotLive: boolean, label: (devno: string) => string): AtomicMirrorBox {
+function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableTarget[], loadedNotLive: boolean, finishing: boolean, label: (devno: string) => string): AtomicMirrorBox {
   const A = ATOMIC_ROWS;
   const { widthPx } = input;
   const target = layerTargets[0];
@@ -416,7 +416,7 @@ function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableT
   };
   return {
     x: 0, y: A.mirrorY, width: widthPx, height: A.mirrorH, label: 'mirror', sublabel: '', kind: 'mirror', live: !loadedNotLive,
-    mapping, lines: [title, detail], waiting: wrapText(waiting[mapping], widthPx - 16, 11).slice(0, 2),
+    mapping, lines: [title, detail], waiting: wrapText(finishing ? 'The finishing commit put every LV straight on its destinations at once: nothing uses pvmove0 any more, and it goes in the next commit.' : waiting[mapping], widthPx - 16, 11).slice(0, 2),
     grid: mapping === 'mirror' ? { x: 8, y: A.gridY, width: widthPx - 16, height: A.gridH } : null,
   };
 }
@@ -437,7 +437,10 @@ function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView 
     const table = tableTargets(device ? (device.inactive ?? device.live) : null);
     // A detached destination image is left one error target (LVM2's lv_remove_mirrors).
     const fromTable = table.map((t) => (t.type === 'linear' ? { length: t.lengthSectors, pv: label(t.devices[0]?.devno ?? ''), where: t.devices[0] ? `${t.devices[0].devno} @${t.devices[0].offsetSectors}` : '' } : { length: t.lengthSectors, pv: '', where: t.type }));
-    const fromRuns = input.segments.map((s) => ({ length: s.count, pv: i === 0 ? s.fromPv : s.toPv, where: i === 0 ? `${s.fromPv}:${s.fromPe}` : `${s.toPv}:${s.toPe}` }));
+    // Without a device the leg shows the runs it will hold; once every run is done a missing
+    // image was released, and the runs no longer say where its sources were.
+    const released = input.recorded && input.segments.every((s) => s.state === 'done');
+    const fromRuns = released ? [] : input.segments.map((s) => ({ length: s.count, pv: i === 0 ? s.fromPv : s.toPv, where: i === 0 ? `${s.fromPv}:${s.fromPe}` : `${s.toPv}:${s.toPe}` }));
     const parts = fromTable.length > 0 ? fromTable : fromRuns;
     const live = fromTable.length > 0 && !loadedNotLive;
     const widths = shareWidths(parts.map((p) => p.length), parts.map(() => false), columnWidth, 24);
@@ -479,7 +482,8 @@ function imageAnchors(images: readonly ImageColumn[], runs: readonly SegmentBox[
   // still goes under its leg's column, sources left, destinations right.
   const column = (i: number) => (images[i] ? images[i].header.x + images[i].header.width / 2 : 0);
   for (const run of runs) {
-    if (!anchors.some((a) => a.pv === run.fromPv)) anchors.push({ pv: run.fromPv, x: column(0), role: 'source' });
+    // A released source image leaves the run's source unknown (the engine then gives the destination).
+    if (run.fromPv !== run.toPv && !anchors.some((a) => a.pv === run.fromPv)) anchors.push({ pv: run.fromPv, x: column(0), role: 'source' });
     if (!anchors.some((a) => a.pv === run.toPv)) anchors.push({ pv: run.toPv, x: column(1), role: 'destination' });
   }
   return anchors;
@@ -529,7 +533,7 @@ function segmentLines(s: LayerSegmentView, box: SegmentBox, mirrors: readonly Mi
     // goes, and that it finishes with all the others, in the first finishing commit.
     mapping.mirror = [`${from} → ${to}, in the one mirror`, `${from} → ${to}`, `→ ${s.toPv}`];
     mapping.error = [`${from} → ${to}: moved`, `→ ${s.toPv}: moved`, `→ ${s.toPv}`];
-    states.done = ['done: moved at the finish', 'done'];
+    states.done = ['done: on its destination', 'done'];
     states.mirroring = ['mirroring, with every other run', 'mirroring'];
   }
   return [title, fitText(mapping[box.mapping], room, 11), fitText(states[box.state], room, 11)];

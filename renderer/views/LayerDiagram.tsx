@@ -101,7 +101,7 @@ function LayerSvg({ layout, subject, mirrors, statusMirrors }: { layout: LayerLa
         {layout.images.map((image, i) => (
           <g key={image.role} data-testid={`layer-image-${i}`} data-role={image.role} data-exists={String(image.exists)} data-loaded-not-live={String(image.loadedNotLive)}>
             <Box box={image.header} className={`device temp${image.exists ? '' : ' absent'}`} testId={`layer-image-header-${i}`} />
-            {image.targets.map((b, k) => <Box key={k} fitted box={b} className={`target target-linear${!image.exists ? ' no-device' : b.live === false ? ' loaded-not-live' : ''}`} fill={colors.pv.get(b.pv ?? '')} testId={`layer-image-${i}-target-${k}`} />)}
+            {image.targets.map((b, k) => <Box key={k} fitted box={b} className={`target target-${b.kind}${!image.exists ? ' no-device' : b.live === false ? ' loaded-not-live' : ''}`} fill={b.pv ? colors.pv.get(b.pv) : undefined} testId={`layer-image-${i}-target-${k}`} />)}
           </g>
         ))}
         {layout.captions.map((c, i) => <text key={`c${i}`} x={c.x} y={c.y} className="box-sublabel leg-caption" data-testid={`layer-leg-caption-${i}`}>{c.text}</text>)}

@@ -302,8 +302,8 @@ describe('the lvm2 diagram of an atomic move', () => {
     expect(layout.mirror).toMatchObject({ mapping: 'error', grid: null });
     expect(layout.mirror!.lines[0]).toBe('error: the LVs already map straight onto the destinations');
     // pvmove0 has one target: both runs are mapped as it says, though it covers only the first extent.
-    expect(layout.segments.map((s) => `${s.state}:${s.mapping}:${s.lines[1]}:${s.lines[2]}`)).toEqual(['done:error:pv2:0 → pv3:0: moved:done: moved at the finish', 'done:error:pv2:2 → pv4:0: moved:done: moved at the finish']);
-    expect(layout.mirror!.waiting.join(' ')).toMatch(/^No mirror any more: the finishing commit put every LV straight on its destinations at once/);
+    expect(layout.segments.map((s) => `${s.state}:${s.mapping}:${s.lines[1]}:${s.lines[2]}`)).toEqual(['done:error:pv2:0 → pv3:0: moved:done: on its destination', 'done:error:pv2:2 → pv4:0: moved:done: on its destination']);
+    expect(layout.mirror!.waiting.join(' ')).toMatch(/^The finishing commit put every LV straight on its destinations at once: nothing uses pvmove0 any more/);
     expect(layout.layerHeader.sublabel).toBe('254:4 · ACTIVE · first finishing commit written: READ,WRITE, one error extent');
     expect(layout.captions).toEqual([]);
     expect(layout.images.map((i) => i.header.sublabel)).toEqual(['254:2 · ACTIVE · detached: nothing maps onto it', '254:3 · ACTIVE · detached: nothing maps onto it']);
@@ -323,6 +323,14 @@ describe('the lvm2 diagram of an atomic move', () => {
     // Not yet the finishing commit: pvmove0 is still the move's layer.
     expect(layout.layerHeader.sublabel).toMatch(/PVMOVE \+ LOCKED/);
     expect(layout.captions).toEqual([]);
+  });
+
+  it('draws released images empty, and the PVs the runs still name, once every run is done and the images are gone', () => {
+    const done = ATOMIC_RUNS.map((r) => ({ ...r, fromPv: r.toPv, fromPe: r.toPe, state: 'done' as const }));
+    const users = [device('vg0-lv0', '254:0', ['0 4096 linear 7:2 2048']), device('vg0-lv1', '254:1', ['0 8192 linear 7:3 2048'])];
+    const layout = layerDiagramLayout(atomicInput({ segments: done, users }, [null, null], ['0 2048 error']));
+    expect(layout.images.map((i) => `${i.exists}:${i.targets.length}`)).toEqual(['false:0', 'false:0']);
+    expect(layout.pvs.map((b) => `${b.label}:${b.sublabel}`)).toEqual(['pv3:7:2 · destination', 'pv4:7:3 · destination']);
   });
 
   it('draws an atomic move that has no runs left (removed) as any lvm2 diagram: no legs, the usual height', () => {
