@@ -360,9 +360,19 @@ export class MoveController {
       return last ? { ...last, device, devno: device ? this.session.dm.info(device).devno : null, segments: last.segments.map((s) => ({ ...s, state: 'done' as const })) } : null;
     }
     const names = this.session.names(this.vgName);
-    // A segment stays `mirroring` from its copy until its checkpoint lands: pvmove0's table
-    // mirrors it all that time. An atomic move's one mirror copies every run at once.
-    const mirroring = new Set(runner.mirrors.flatMap((m) => (move.atomic ? move.runs.map((r) => r.layerSegment) : [m.run.layerSegment])));
+    // A segment is `mirroring` while a mirror copies it: in the lvm2 stack, while pvmove0's
+    // live table mirrors it (from the reload that made it the mirror until its checkpoint);
+    // in the outline, while the LV's mirror target copies it. An atomic move's one mirror
+    // copies every run at once.
+    const live = device ? (this.session.dm.targets(device) ?? []) : [];
+    const mirrored = live.flatMap((t, index) => (t.type === 'mirror' ? [index] : []));
+    const mirroring = new Set(
+      move.atomic
+        ? mirrored.length ? move.runs.map((r) => r.layerSegment) : []
+        : device
+          ? mirrored
+          : runner.mirrors.map((m) => m.run.layerSegment),
+    );
     this.lastLayer = {
       name: move.layer,
       device,

@@ -102,7 +102,8 @@ describe('the lvm2 stack', () => {
       'vg0-pvmove0': ['0 6144 mirror core 1 4096 2 7:1 2048 7:3 2048', '6144 6144 linear 7:1 8192'],
     });
     expect(copying1.layer?.device).toBe('vg0-pvmove0');
-    expect(copying1.layer?.segments.map((s) => `${s.index} ${s.lv} ${s.state}`)).toEqual(['1 lv0 waiting', '2 lv1 waiting']);
+    // pvmove0's live table mirrors segment 1 from the resume on.
+    expect(copying1.layer?.segments.map((s) => `${s.index} ${s.lv} ${s.state}`)).toEqual(['1 lv0 mirroring', '2 lv1 waiting']);
     await next(t);
 
     const inSync = await before(t, 'checkpoint-1');
@@ -113,7 +114,7 @@ describe('the lvm2 stack', () => {
     expect(vgNow(t).seqno).toBe(seqno0 + 2);
     expect(layerSegments(vgNow(t))).toEqual([{ type: 'mirror', moved: 3, region: 4096 }, { type: 'mirror', moved: 0, region: 4096 }]);
     expect((await tables(t))['vg0-pvmove0']).toEqual(['0 6144 linear 7:3 2048', '6144 6144 mirror core 1 4096 2 7:1 8192 7:3 8192']);
-    expect(copying2.layer?.segments.map((s) => s.state)).toEqual(['done', 'waiting']);
+    expect(copying2.layer?.segments.map((s) => s.state)).toEqual(['done', 'mirroring']);
     await next(t);
 
     await before(t, 'finish');
