@@ -226,7 +226,8 @@ function atomicLayerLines(plan: MovePlanView): string[] {
 /** What a crash or an abort costs an atomic move, and what the lvm2 stack would risk without --atomic. */
 function atomicCrashCostLine(plan: MovePlanView): string {
   const sources = [...new Set(plan.moves.map((m) => m.fromPv))].join(', ');
-  return `  An atomic move is never checkpointed: a crash during the copy costs everything copied so far (up to ${mib(plan.bytes)}, the whole move, copied again on resume), and an abort puts everything back on ${sources}; without --atomic the lvm2 stack would re-copy at most ${mib(plan.crashCostBytes.lvm2)} (the largest pvmove0 segment).`;
+  const largestSegment = Math.max(0, ...plan.moves.map((m) => m.count)) * extentBytes(plan);
+  return `  An atomic move is never checkpointed: a crash during the copy costs everything copied so far (up to ${mib(plan.bytes)}, the whole move, copied again on resume), and an abort puts everything back on ${sources}; without --atomic the lvm2 stack would re-copy at most ${mib(largestSegment)} (the largest pvmove0 segment).`;
 }
 
 function extentBytes(plan: MovePlanView): number {

@@ -6,8 +6,9 @@
 //   one line) that changes nothing;
 // - --dry-run shows pvmove0 as one mirror over pvmove0_mimage_0 (the sources) and _1 (the
 //   destinations) and what a crash or an abort costs, and writes nothing;
-// - a move runs the lvm2 stack's seven steps as [n/7], one copy of the whole move and no
-//   checkpoint, to a verified end with both LVs on pv4;
+// - a move runs the lvm2 stack's nine steps as [n/9] (one copy of the whole move and no
+//   checkpoint; then LVM2's atomic finish: detach, release the images, the two finishing
+//   commits), to a verified end with both LVs on pv4;
 // - Ctrl-C mid-copy leaves pvmove0 and its two sub-LVs recorded; `pvmove DIR` with no stack
 //   resumes it on lvm2 (the whole move copied again) to a verified end; `--stack outline` on it
 //   is refused, and `pvmove --abort DIR` puts every extent back on pv2.
@@ -91,14 +92,14 @@ describe('pvmove --atomic --dry-run', () => {
 });
 
 describe('pvmove --atomic', () => {
-  it('runs the lvm2 stack as [n/7]: one copy of the whole move, no checkpoint, both LVs verified on pv4', () => {
+  it('runs the lvm2 stack as [n/9]: one copy of the whole move, no checkpoint, LVM2\'s atomic finish, both LVs verified on pv4', () => {
     const ws = demo('move');
     expect(segmentsOf(ws)).toEqual(BEFORE);
     const r = cli('pvmove', ws, 'pv2', 'pv4', '--atomic', '--verify', '-i', '0');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Stack: LVM2 today \(pvmove0\) \(--stack lvm2 --atomic\)/);
     // Two LVs share the one mirror, so its copy names no LV; nothing is checkpointed on the way.
-    expect(stepTitles(r.stdout)).toEqual(['Create pvmove0 and preload tables', 'Suspend the LVs', 'Commit the move', 'Resume pvmove0, then the LVs', 'Mirror the whole move (atomic)', 'Finish', 'Remove pvmove0'].map((name, i) => `[${i + 1}/7] ${name}`));
+    expect(stepTitles(r.stdout)).toEqual(['Create pvmove0 and preload tables', 'Suspend the LVs', 'Commit the move', 'Resume pvmove0, then the LVs', 'Mirror the whole move (atomic)', 'Detach the mirror', 'Release the mirror images', 'Finish', 'Remove pvmove0'].map((name, i) => `[${i + 1}/9] ${name}`));
     expect(r.stdout).toMatch(/pv2: Moved: 100\.00%/);
     expect(r.stdout).toMatch(/vg0\/lv0: .*: 0 mismatches/);
     expect(r.stdout).toMatch(/vg0\/lv1: .*: 0 mismatches/);
@@ -121,7 +122,7 @@ async function interruptAtomicMove(ws: string): Promise<{ status: number | null;
     new Promise<boolean>((resolve) =>
       child.stdout.on('data', (d) => {
         stdout += String(d);
-        if (/\[5\/7\] Mirror the whole move \(atomic\)/.test(stdout) && /Moved: [1-9]\d?\.\d+%/.test(stdout)) resolve(true);
+        if (/\[5\/9\] Mirror the whole move \(atomic\)/.test(stdout) && /Moved: [1-9]\d?\.\d+%/.test(stdout)) resolve(true);
       }),
     ),
     exited.then(() => false),
@@ -148,7 +149,7 @@ describe('Ctrl-C during an atomic move', () => {
     expect(resumed.stdout).toContain('  A move of lv0, lv1 from pv2 to pv4 was interrupted with 0 of 8 extents (0 of 8 MiB) checkpointed; resume it or abort it.\n');
     expect(resumed.stdout).toMatch(/Stack: LVM2 today \(pvmove0\) \(--stack lvm2 --atomic\)/);
     // Recorded already, so no commit step; the one mirror starts again from its start.
-    expect(stepTitles(resumed.stdout)).toEqual(['Activate pvmove0 from the metadata', 'Suspend the LVs', 'Resume pvmove0, then the LVs', 'Mirror the whole move (atomic)', 'Finish', 'Remove pvmove0'].map((name, i) => `[${i + 1}/6] ${name}`));
+    expect(stepTitles(resumed.stdout)).toEqual(['Activate pvmove0 from the metadata', 'Suspend the LVs', 'Resume pvmove0, then the LVs', 'Mirror the whole move (atomic)', 'Detach the mirror', 'Release the mirror images', 'Finish', 'Remove pvmove0'].map((name, i) => `[${i + 1}/8] ${name}`));
     expect(resumed.stdout).toMatch(/pv2: Moved: 100\.00%/);
     expect(resumed.stdout).toMatch(/vg0\/lv0: .*: 0 mismatches/);
     expect(resumed.stdout).toMatch(/vg0\/lv1: .*: 0 mismatches/);
