@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { afterAll } from 'vitest';
 import { fail } from '../../app/base/result';
 import type { GuestImage } from './qemu';
 
@@ -39,4 +40,18 @@ export function copyLvm2Fixture(fixture: string, dir: string): GuestImage[] {
 export function tempDir(prefix = 'lvmscope-kernel-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * For a test file: a maker of fresh temporary folders, every one of them removed after the
+ * file's tests (call it at the top level of the file).
+ */
+export function workDirsRemovedAfterAll(prefix?: string): () => string {
+  const temps: Array<() => void> = [];
+  afterAll(() => temps.splice(0).forEach((remove) => remove()));
+  return () => {
+    const t = tempDir(prefix);
+    temps.push(t.remove);
+    return t.dir;
+  };
 }

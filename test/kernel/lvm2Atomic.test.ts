@@ -17,9 +17,9 @@
 // write request a second while it is sampled (the first disk, whose header is sampled, and the destination excepted) (MoveLayout.traceMetadataWriteOpsPerSecond):
 // each commit then takes seconds and every phase is sampled (a trace missing one is not cached).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { missingTools } from '../helpers/tools';
-import { tempDir } from './fixtures';
+import { workDirsRemovedAfterAll } from './fixtures';
 import { installedKernel } from './initramfs';
 import { kernelTrace, type KernelTraceRun } from './kernelTrace';
 import { workspaceImages } from './lvmscopeLvm';
@@ -29,13 +29,7 @@ import { describeTables, matchInOrder, metadataDifference, type TableState } fro
 
 const noKernel = missingTools('qemu-system-x86_64', 'busybox', 'lvm') || installedKernel() === null;
 
-const temps: Array<() => void> = [];
-afterAll(() => temps.splice(0).forEach((remove) => remove()));
-function workDir(): string {
-  const t = tempDir();
-  temps.push(t.remove);
-  return t.dir;
-}
+const workDir = workDirsRemovedAfterAll();
 
 /**
  * The metadata states real LVM2 2.03.16 writes for `pvmove --atomic` (sampled, see the first

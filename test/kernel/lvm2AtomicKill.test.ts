@@ -15,20 +15,19 @@
 //     LVM2 reading the final layout.
 // How: as lvm2StackKill.test.ts (the same helpers, with --atomic on both sides).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { missingTools } from '../helpers/tools';
-import { tempDir } from './fixtures';
+import { workDirsRemovedAfterAll } from './fixtures';
 import { hostLvm, hostLvSegments } from './hostLvm';
 import { installedKernel } from './initramfs';
 import { kernelInspectVgs } from './kernelLvm';
 import { kernelTrace, killKernelPvmoveInSegment } from './kernelTrace';
-import { describeKillPoint, heldStep, killLvmscopeMove, type KillPoint } from './lvmscopeKill';
+import { describeKillPoint, heldStep, killLvmscopeMove, type KillPoint, expectLayoutIntact, freshLayoutCopy } from './lvmscopeKill';
 import { workspaceImages } from './lvmscopeLvm';
 import { lvmscopeResumeTrace } from './lvmscopeTrace';
 import { committedCopy, copyAtOffset, normalisedMetadata, readMdaRing } from './mdaRing';
 import { atomicLayout, buildLayout, readLvFromImages, THREE_SEGMENTS } from './moveLayouts';
 import { matchInOrder, metadataDifference, metadataStates, type MoveTrace } from './moveTrace';
-import { firstPatternMismatch } from './pattern';
 import { runSeed, seededRandom } from './seeded';
 
 const noKernel = missingTools('qemu-system-x86_64', 'busybox', 'lvm', 'root', 'losetup') || installedKernel() === null;
@@ -51,24 +50,10 @@ const KILL_POINTS: { title: string; point: KillPoint }[] = [
   { title: 'at a random byte of the copy', point: { kind: 'copied', bytes: Math.floor((0.05 + 0.8 * random()) * MOVED_BYTES) } },
 ];
 
-const temps: Array<() => void> = [];
-afterAll(() => temps.splice(0).forEach((remove) => remove()));
-function workDir(): string {
-  const t = tempDir();
-  temps.push(t.remove);
-  return t.dir;
-}
+const workDir = workDirsRemovedAfterAll();
 
-/** A fresh copy of the layout; returns its folder and the seqno of its metadata before any move. */
-async function freshLayout(): Promise<{ dir: string; beforeSeqno: number }> {
-  const dir = workDir();
-  await buildLayout(dir, LAYOUT);
-  return { dir, beforeSeqno: committedCopy(readMdaRing(workspaceImages(dir)[0].path, VG)).seqno };
-}
-
-function expectEveryLvIntact(bytesOf: (lv: string) => Uint8Array, where: string): void {
-  for (const lv of LAYOUT.lvs) expect(firstPatternMismatch(bytesOf(lv), VG, lv, LAYOUT.extentSectors), `${VG}/${lv} ${where}`).toBeNull();
-}
+const freshLayout = () => freshLayoutCopy(workDir(), LAYOUT, VG);
+const expectEveryLvIntact = (bytesOf: (lv: string) => Uint8Array, where: string) => expectLayoutIntact(LAYOUT, VG, bytesOf, where);
 
 describe.skipIf(noKernel)('a pvmove --atomic killed on one side is finished by the other', () => {
   let kernel: MoveTrace;
@@ -79,7 +64,7 @@ describe.skipIf(noKernel)('a pvmove --atomic killed on one side is finished by t
   });
 
   for (const { title, point } of KILL_POINTS) {
-    it(`lvmscope killed ${title} of an atomic move leaves only states real LVM2 writes, and the kernel's pvmove finishes the move with every sector intact`, async () => {
+    it(`lvmscope killed ${title} of an atomic move leaves only states real LVM2 writes, and the kernel's pvmove finishes the move (or, past the detach where real LVM2 leaves it, lvmscope does) with every sector intact`, async () => {
       const { dir, beforeSeqno } = await freshLayout();
       const images = workspaceImages(dir);
       const out = await killLvmscopeMove({ dir, vg: VG, source: LAYOUT.source, destination: LAYOUT.destination, stack: 'lvm2', atomic: true, rateBytesPerSec: CHILD_RATE_BYTES_PER_SECOND, point });
@@ -102,7 +87,19 @@ describe.skipIf(noKernel)('a pvmove --atomic killed on one side is finished by t
       const result = await kernelInspectVgs(writable, [VG], LAYOUT.lvs.map((lv) => ({ vg: VG, lv })), { prelude });
       expectEveryLvIntact((lv) => result.lvBytes[`${VG}/${lv}`], 'through the kernel after its pvmove');
       const final = normalisedMetadata(committedCopy(readMdaRing(images[0].path, VG)).vg);
-      expect(final).toBe(recorded ? kernel.states[kernel.states.length - 1] : left);
+      const lvm2End = kernel.states[kernel.states.length - 1];
+      if (recorded && final === left && left !== lvm2End && !left.includes('"mirror"')) {
+        // Past its detach (pvmove0 linear, still PVMOVE), real LVM2's pvmove leaves an atomic
+        // move as it is: its own state, which it does not finish. lvmscope resumes what the
+        // kernel left and ends where LVM2 would have.
+        console.log(`atomic move ${killedAt}: the kernel's pvmove left it unchanged (past the detach); lvmscope finishes it`);
+        const run = await lvmscopeResumeTrace(dir, VG);
+        expect(run.move.status, run.move.error ?? '').toBe('done');
+        expect(normalisedMetadata(committedCopy(readMdaRing(images[0].path, VG)).vg)).toBe(lvm2End);
+        expectEveryLvIntact((lv) => readLvFromImages(dir, LAYOUT, lv), 'read from the images after lvmscope finished it');
+        return;
+      }
+      expect(final).toBe(recorded ? lvm2End : left);
     });
   }
 

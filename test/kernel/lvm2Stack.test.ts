@@ -16,9 +16,9 @@
 // records its dm event stream and commits (lvmscopeTrace.ts); both sides' metadata commits are
 // read from the first PV's mda ring after the run (mdaRing.ts).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { missingTools } from '../helpers/tools';
-import { tempDir } from './fixtures';
+import { workDirsRemovedAfterAll } from './fixtures';
 import { installedKernel } from './initramfs';
 import { kernelTrace, type KernelTraceRun } from './kernelTrace';
 import { workspaceImages } from './lvmscopeLvm';
@@ -28,13 +28,7 @@ import { describeTables, matchInOrder, metadataDifference, type TableState } fro
 
 const noKernel = missingTools('qemu-system-x86_64', 'busybox', 'lvm') || installedKernel() === null;
 
-const temps: Array<() => void> = [];
-afterAll(() => temps.splice(0).forEach((remove) => remove()));
-function workDir(): string {
-  const t = tempDir();
-  temps.push(t.remove);
-  return t.dir;
-}
+const workDir = workDirsRemovedAfterAll();
 
 /** The region size LVM2 gives a pvmove0 segment: 4096 sectors, or the largest power of two that fits. */
 function expectedRegionSectors(layout: MoveLayout, segment: number): number {

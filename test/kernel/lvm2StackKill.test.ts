@@ -17,20 +17,19 @@
 // PV's mda ring (mdaRing.ts); QEMU guests (kernelLvm.ts, kernelTrace.ts); host LVM2 on loop
 // devices (hostLvm.ts). Each kill point costs one guest boot.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { missingTools } from '../helpers/tools';
-import { tempDir } from './fixtures';
+import { workDirsRemovedAfterAll } from './fixtures';
 import { hostLvm, hostLvSegments } from './hostLvm';
 import { installedKernel } from './initramfs';
 import { kernelInspectVgs } from './kernelLvm';
 import { kernelTrace, killKernelPvmoveInSegment } from './kernelTrace';
-import { describeKillPoint, killLvmscopeMove, type KillPoint } from './lvmscopeKill';
+import { describeKillPoint, killLvmscopeMove, type KillPoint, expectLayoutIntact, freshLayoutCopy } from './lvmscopeKill';
 import { workspaceImages } from './lvmscopeLvm';
 import { lvmscopeResumeTrace } from './lvmscopeTrace';
 import { committedCopy, copyAtOffset, normalisedMetadata, readMdaRing } from './mdaRing';
 import { buildLayout, readLvFromImages, THREE_SEGMENTS } from './moveLayouts';
 import { matchInOrder, metadataDifference, metadataStates, type MoveTrace } from './moveTrace';
-import { firstPatternMismatch } from './pattern';
 import { runSeed, seededRandom } from './seeded';
 
 const noKernel = missingTools('qemu-system-x86_64', 'busybox', 'lvm', 'root', 'losetup') || installedKernel() === null;
@@ -56,24 +55,10 @@ const KILL_POINTS: { title: string; point: KillPoint }[] = [
 ];
 const KERNEL_KILL_SEGMENT = 1 + Math.floor(random() * SEGMENTS);
 
-const temps: Array<() => void> = [];
-afterAll(() => temps.splice(0).forEach((remove) => remove()));
-function workDir(): string {
-  const t = tempDir();
-  temps.push(t.remove);
-  return t.dir;
-}
+const workDir = workDirsRemovedAfterAll();
 
-/** A fresh copy of the layout; returns its folder and the seqno of its metadata before any move. */
-async function freshLayout(): Promise<{ dir: string; beforeSeqno: number }> {
-  const dir = workDir();
-  await buildLayout(dir, LAYOUT);
-  return { dir, beforeSeqno: committedCopy(readMdaRing(workspaceImages(dir)[0].path, VG)).seqno };
-}
-
-function expectEveryLvIntact(bytesOf: (lv: string) => Uint8Array, where: string): void {
-  for (const lv of LAYOUT.lvs) expect(firstPatternMismatch(bytesOf(lv), VG, lv, LAYOUT.extentSectors), `${VG}/${lv} ${where}`).toBeNull();
-}
+const freshLayout = () => freshLayoutCopy(workDir(), LAYOUT, VG);
+const expectEveryLvIntact = (bytesOf: (lv: string) => Uint8Array, where: string) => expectLayoutIntact(LAYOUT, VG, bytesOf, where);
 
 describe.skipIf(noKernel)('an lvm2-stack move killed on one side is finished by the other', () => {
   let kernel: MoveTrace;

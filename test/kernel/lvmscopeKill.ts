@@ -4,7 +4,12 @@
 
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { expect } from 'vitest';
 import type { MoveStack } from '../../app/api/move';
+import { workspaceImages } from './lvmscopeLvm';
+import { committedCopy, readMdaRing } from './mdaRing';
+import { buildLayout, type MoveLayout } from './moveLayouts';
+import { firstPatternMismatch } from './pattern';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const CHILD = path.join(ROOT, 'test', 'kernel', 'lvmscopeMoveChild.ts');
@@ -81,4 +86,15 @@ export function killLvmscopeMove(request: KillRequest): Promise<string> {
       else reject(new Error(`the lvmscope child was not killed ${describeKillPoint(point)} (exit ${code ?? signal}):\n${out}`));
     });
   });
+}
+
+/** A fresh copy of `layout` in `dir`; its folder and the seqno of its metadata before any move. */
+export async function freshLayoutCopy(dir: string, layout: MoveLayout, vg: string): Promise<{ dir: string; beforeSeqno: number }> {
+  await buildLayout(dir, layout);
+  return { dir, beforeSeqno: committedCopy(readMdaRing(workspaceImages(dir)[0].path, vg)).seqno };
+}
+
+/** Every LV of `layout` holds its test pattern, as `bytesOf` reads it. */
+export function expectLayoutIntact(layout: MoveLayout, vg: string, bytesOf: (lv: string) => Uint8Array, where: string): void {
+  for (const lv of layout.lvs) expect(firstPatternMismatch(bytesOf(lv), vg, lv, layout.extentSectors), `${vg}/${lv} ${where}`).toBeNull();
 }

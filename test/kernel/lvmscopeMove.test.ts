@@ -14,9 +14,9 @@
 
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { missingTools } from '../helpers/tools';
-import { tempDir } from './fixtures';
+import { workDirsRemovedAfterAll } from './fixtures';
 import { hostLvPvs, hostLvSegments } from './hostLvm';
 import { installedKernel } from './initramfs';
 import { kernelInspectVg, kernelInspectVgs, kernelReadLv, symbolicTables } from './kernelLvm';
@@ -30,13 +30,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 const CHILD = path.join(ROOT, 'test', 'kernel', 'lvmscopeMoveChild.ts');
 const MIB = 1024 * 1024;
 
-const temps: Array<() => void> = [];
-afterAll(() => temps.splice(0).forEach((remove) => remove()));
-function workDir(): string {
-  const t = tempDir();
-  temps.push(t.remove);
-  return t.dir;
-}
+const workDir = workDirsRemovedAfterAll();
 
 /** A fresh seed demo workspace (vg0/lv0 = pv1:0-5 | pv2:0-3 | pv3:0-4, demo pattern), closed. */
 async function seedWorkspace(): Promise<string> {
