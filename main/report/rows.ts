@@ -169,6 +169,8 @@ function typeChar(lv: LogicalVolume, stack: LvStack): string {
   // lvmscope does not activate raid LVs, and LVM2 reports the image of an inactive raid as
   // out of sync (it cannot know better).
   if (stack.role === 'raid-image') return 'I';
+  // So is a mirror image: LVM2 cannot read its sync state without an active mirror.
+  if (stack.role === 'mirror-image') return 'I';
   if (stack.originOf) return 's';
   return '-';
 }
@@ -176,7 +178,7 @@ function typeChar(lv: LogicalVolume, stack: LvStack): string {
 /** lv_attr's 7th character: the target type. */
 function targetChar(lv: LogicalVolume, stack: LvStack): string {
   if (stack.role === 'raid' || stack.role === 'raid-image' || stack.role === 'raid-meta') return 'r';
-  if (lv.segments.some((s) => isMirror(s))) return 'm';
+  if (lv.segments.some((s) => isMirror(s)) || stack.role === 'mirror-image') return 'm';
   if (stack.isOrigin || stack.originOf) return 's';
   return '-';
 }
@@ -210,7 +212,7 @@ function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession, sta
   const stack = stacks.of(lv.name);
   const hidden = !stacks.visible(lv);
   const first = lv.segments[0];
-  const movePv = lv.status.includes('PVMOVE') && first && isMirror(first) && first.mirrors[0]?.kind === 'pv' ? nameOf(first.mirrors[0].pvId) : '';
+  const movePv = lv.status.includes('PVMOVE') && first ? movingFrom(openVg.vg, first, nameOf) : '';
   const partial = lv.segments.some((s) => segmentAreas(s).some((a) => a.kind === 'pv' && !openVg.images.has(a.pvId)));
   return {
     name: lv.name,
@@ -268,4 +270,17 @@ function segRow(vg: VolumeGroup, seg: Segment, nameOf: (pvId: string) => string)
     devices: areas.map((a) => `${label(a).name}(${label(a).start})`).join(','),
     peRanges: areas.map((a) => `${label(a).name}:${label(a).start}-${label(a).start + perArea - 1}`).join(' '),
   };
+}
+
+/**
+ * A pvmove layer's source PV (lvs -o move_pv), as LVM2's lv_move_pv_dup reads it: the first
+ * leg of its first mirror segment, or for an --atomic move the first PV of that leg's sub-LV.
+ */
+function movingFrom(vg: VolumeGroup, first: Segment, nameOf: (pvId: string) => string): string {
+  if (!isMirror(first)) return '';
+  const leg = first.mirrors[0];
+  if (leg?.kind === 'pv') return nameOf(leg.pvId);
+  const image = leg?.kind === 'lv' ? vg.lvs.find((l) => l.name === leg.lvName) : undefined;
+  const area = image?.segments[0] && 'stripes' in image.segments[0] ? image.segments[0].stripes[0] : undefined;
+  return area?.kind === 'pv' ? nameOf(area.pvId) : '';
 }

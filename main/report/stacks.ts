@@ -5,9 +5,9 @@
 // the devices of a raid segment (lib/metadata/lv.c, lv_manip.c's lv_is_visible).
 
 import type { ConfigNode } from '../../app/lvm/format/configText';
-import { isOther, type LogicalVolume, type OtherSegment, type VolumeGroup } from '../../app/lvm/model/types';
+import { isMirror, isOther, type LogicalVolume, type OtherSegment, type VolumeGroup } from '../../app/lvm/model/types';
 
-export type LvRole = 'plain' | 'raid' | 'raid-image' | 'raid-meta' | 'snapshot-internal';
+export type LvRole = 'plain' | 'raid' | 'raid-image' | 'raid-meta' | 'mirror-image' | 'snapshot-internal';
 
 export interface LvStack {
   role: LvRole;
@@ -43,6 +43,8 @@ export function vgStacks(vg: VolumeGroup): VgStacks {
   const get = (name: string) => roles.get(name) ?? roles.set(name, { role: 'plain', isOrigin: false }).get(name)!;
   let snapshotCount = 0;
   for (const lv of vg.lvs) {
+    // A leg of a mirror on sub-LVs (pvmove --atomic's pvmove0_mimage_N) is a mirror image.
+    for (const seg of lv.segments.filter(isMirror)) for (const a of seg.mirrors) if (a.kind === 'lv') get(a.lvName).role = 'mirror-image';
     for (const seg of lv.segments.filter(isOther)) {
       if (isRaidSegment(seg)) {
         get(lv.name).role = 'raid';

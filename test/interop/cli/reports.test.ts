@@ -74,6 +74,25 @@ describe.skipIf(missingTools('lvm', 'losetup', 'root'))('lvmscope reports = real
     await expectSameReports(dir);
   });
 
+  it('on an --atomic pvmove real LVM2 began ([pvmove0] over [pvmove0_mimage_0/1], move_pv)', async () => {
+    const dir = workspace();
+    const ws = path.join(dir, 'ws');
+    expect(cli('demo', ws).status).toBe(0);
+    const images = readdirSync(ws).filter((n) => n.endsWith('.img')).sort().map((n) => path.join(ws, n));
+    // With activation disabled LVM2 writes the begin commit and stops ("No longer active").
+    await withLoopDevices(images, (a) => {
+      try {
+        a.lvm('pvmove', '--atomic', '-i', '1', a.dev('pv2.img'), a.dev('pv4.img'));
+      } catch (e) {
+        expect((e as Error).message).toMatch(/No longer active|Interrupted/);
+      }
+    });
+    const lvs = ours(ws, 'lvs', '-a', '--segments');
+    expect(lvs.filter((r) => r.lv_name.startsWith('[pvmove0')).map((r) => r.lv_name)).toEqual(['[pvmove0]', '[pvmove0_mimage_0]', '[pvmove0_mimage_1]']);
+    expect(lvs.find((r) => r.lv_name === '[pvmove0]')?.move_pv).toBe('pv2');
+    await expectSameReports(ws);
+  });
+
   it('on VGs lvmscope built with its CLI, orphan PV included', async () => {
     const dir = workspace();
     const steps: string[][] = [
