@@ -61,6 +61,16 @@ async function through(t: TestEngine, ids: string[]): Promise<void> {
   }
 }
 
+/** The move has left nothing behind: lv0 and lv1 only, on these layouts, active on their own tables, zero mismatches. */
+async function expectSettled(t: TestEngine, lv0: string[], lv1: string[]): Promise<void> {
+  const view = await onClock(t, t.engine.handlers['workspace.view']({}));
+  expect(view.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'lv1']);
+  expect(lvLayout(view, 'lv0')).toEqual(lv0);
+  expect(lvLayout(view, 'lv1')).toEqual(lv1);
+  expect(Object.keys(await tables(t))).toEqual(['vg0-lv0', 'vg0-lv1']);
+  for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
+}
+
 function layerSegments(vg: VolumeGroup): Array<{ type: string; moved?: number; region?: number }> {
   const layer = vg.lvs.find((l) => l.name === 'pvmove0');
   return layer ? layer.segments.map((s) => ({ type: s.type, moved: (s as MirrorSegment).extentsMoved, region: (s as MirrorSegment).regionSizeSectors })) : [];
@@ -143,12 +153,7 @@ describe('the lvm2 stack', () => {
     expect(end.status).toBe('done');
     expect(end.steps.every((s) => s.state === 'done')).toBe(true);
     expect(vgNow(t).seqno).toBe(seqno0 + 4);
-    const view = await onClock(t, t.engine.handlers['workspace.view']({}));
-    expect(view.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'lv1']);
-    expect(lvLayout(view, 'lv0')).toEqual(['pv1:0-2', 'pv4:0-2']);
-    expect(lvLayout(view, 'lv1')).toEqual(['pv4:3-5', 'pv3:0-2']);
-    expect(Object.keys(await tables(t))).toEqual(['vg0-lv0', 'vg0-lv1']);
-    for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
+    await expectSettled(t, ['pv1:0-2', 'pv4:0-2'], ['pv4:3-5', 'pv3:0-2']);
   });
 
   it('reduces the region size to the largest power of two not above a small segment, and writes 4096 in the metadata', async () => {
@@ -179,12 +184,7 @@ describe('the lvm2 stack', () => {
     const end = await simEnd(t);
     expect(end.status).toBe('aborted');
     expect(vgNow(t).seqno).toBe(seqno + 2);
-    const view = await onClock(t, t.engine.handlers['workspace.view']({}));
-    expect(view.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'lv1']);
-    expect(lvLayout(view, 'lv0')).toEqual(['pv1:0-2', 'pv4:0-2']);
-    expect(lvLayout(view, 'lv1')).toEqual(['pv2:3-5', 'pv3:0-2']);
-    expect(Object.keys(await tables(t))).toEqual(['vg0-lv0', 'vg0-lv1']);
-    for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
+    await expectSettled(t, ['pv1:0-2', 'pv4:0-2'], ['pv2:3-5', 'pv3:0-2']);
   });
 
   it('after a crash past the first checkpoint, resumes by activating pvmove0 and copies the second segment again from its start', async () => {
@@ -294,12 +294,7 @@ describe('the lvm2 stack', () => {
       expect((await simEnd(t)).status).toBe('done');
       // No checkpoint: begin, detach, the detached state again, the source image dropped, then the two finishing commits.
       expect(vgNow(t).seqno).toBe(seqno0 + 6);
-      const view = await onClock(t, t.engine.handlers['workspace.view']({}));
-      expect(view.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'lv1']);
-      expect(lvLayout(view, 'lv0')).toEqual(['pv1:0-2', 'pv4:0-2']);
-      expect(lvLayout(view, 'lv1')).toEqual(['pv4:3-5', 'pv3:0-2']);
-      expect(Object.keys(await tables(t))).toEqual(['vg0-lv0', 'vg0-lv1']);
-      for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
+      await expectSettled(t, ['pv1:0-2', 'pv4:0-2'], ['pv4:3-5', 'pv3:0-2']);
     });
 
     it('puts everything back on the source when aborted, and a crash resumes on the lvm2 stack from the start of the one mirror', async () => {
@@ -322,12 +317,7 @@ describe('the lvm2 stack', () => {
       await before(t, 'copy-1');
       await onClock(t, t.engine.handlers['move.control']({ action: 'abort' }));
       expect((await simEnd(t)).status).toBe('aborted');
-      const end = await onClock(t, t.engine.handlers['workspace.view']({}));
-      expect(end.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0', 'lv1']);
-      expect(lvLayout(end, 'lv0')).toEqual(['pv1:0-2', 'pv2:0-2']);
-      expect(lvLayout(end, 'lv1')).toEqual(['pv2:3-5', 'pv3:0-2']);
-      expect(Object.keys(await tables(t))).toEqual(['vg0-lv0', 'vg0-lv1']);
-      for (const lv of ['lv0', 'lv1']) expect((await onClock(t, t.engine.handlers['verify.run']({ vg: 'vg0', lv }))).mismatches).toBe(0);
+      await expectSettled(t, ['pv1:0-2', 'pv2:0-2'], ['pv2:3-5', 'pv3:0-2']);
     });
 
     it('after a crash once the mirror is detached, resumes with what is left of LVM2\'s finish: the images released, then the two finishing commits', async () => {
