@@ -183,8 +183,20 @@ export function checkpoint(input: VolumeGroup, layerSegment: number): VolumeGrou
   return vg;
 }
 
-/** What the metadata says about a move in progress, or null when there is none. */
+/**
+ * What the metadata says about a move in progress, or null when there is none. Read once per
+ * model: models are never changed in place (every transform clones), and a running move asks
+ * on every progress tick (progress, crash cost, the layer view).
+ */
+const readMoves = new WeakMap<VolumeGroup, MoveInProgress | null>();
 export function readMove(vg: VolumeGroup): MoveInProgress | null {
+  if (readMoves.has(vg)) return readMoves.get(vg)!;
+  const move = readMoveOf(vg);
+  readMoves.set(vg, move);
+  return move;
+}
+
+function readMoveOf(vg: VolumeGroup): MoveInProgress | null {
   const layer = layerOf(vg);
   if (!layer) return null;
   if (layer.segments.length > 0 && layer.segments.every(isErrorSegment)) return { layer: layer.name, runs: [], lvs: [], finishing: true, atomic: false };
