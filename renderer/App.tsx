@@ -30,6 +30,20 @@ function subscribePrefersDark(onChange: () => void): () => void {
 }
 const prefersDark = () => window.matchMedia('(prefers-color-scheme: dark)').matches;
 
+function subscribeResize(onChange: () => void): () => void {
+  window.addEventListener('resize', onChange);
+  return () => window.removeEventListener('resize', onChange);
+}
+
+/**
+ * The bottom row's height until the user drags its splitter: what the window can spare once the
+ * move's diagram and its current step have their room (about 590 px with the header), between
+ * 110 and 260 px. On a 1280×720 projector the diagram and the step stay above the fold.
+ */
+export function defaultBottomPx(viewportHeight: number): number {
+  return Math.round(Math.min(260, Math.max(110, viewportHeight - 600)));
+}
+
 export function App() {
   const theme = useAppStore((s) => s.ui.theme);
   const presentation = useAppStore((s) => s.ui.presentation);
@@ -41,7 +55,9 @@ export function App() {
     document.documentElement.dataset.theme = shown;
     document.documentElement.dataset.presentation = String(presentation);
   }, [shown, presentation]);
-  const columns = panes.leftPx > 0 ? `${panes.leftPx}px 8px minmax(360px, 1fr)` : 'minmax(380px, 46fr) 8px minmax(360px, 54fr)';
+  const columns = panes.leftPx > 0 ? `${panes.leftPx}px 8px minmax(360px, 1fr)` : 'minmax(360px, 36fr) 8px minmax(420px, 64fr)';
+  const viewportHeight = useSyncExternalStore(subscribeResize, () => window.innerHeight);
+  const bottomPx = panes.bottomPx > 0 ? panes.bottomPx : defaultBottomPx(viewportHeight);
   const leftWidth = () => document.querySelector<HTMLElement>('.pane-left')?.offsetWidth ?? 600;
   // Presentation mode replaces the whole window (issue 7): diagram, steps and narration only.
   if (presentation) return <Presentation />;
@@ -59,13 +75,15 @@ export function App() {
         </div>
         <Splitter orientation="vertical" label="resize the left and right panes" onResize={(d) => setPanes({ leftPx: Math.max(320, leftWidth() + d) })} />
         <div className="pane pane-right">
-          <MoveDiagram />
-          <ExportBar />
+          <div className="pane-diagram">
+            <MoveDiagram />
+            <ExportBar />
+          </div>
           <Steps />
         </div>
       </main>
-      <Splitter orientation="horizontal" label="resize the bottom panes" onResize={(d) => setPanes({ bottomPx: Math.max(80, panes.bottomPx - d) })} />
-      <div className="app-bottom" style={{ height: `${panes.bottomPx}px` }}>
+      <Splitter orientation="horizontal" label="resize the bottom panes" onResize={(d) => setPanes({ bottomPx: Math.max(80, bottomPx - d) })} />
+      <div className="app-bottom" style={{ height: `${bottomPx}px` }}>
         <DevicePanel />
         <LogPanel />
         <WorkspacePanel />

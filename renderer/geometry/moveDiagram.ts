@@ -48,7 +48,9 @@ export interface DiagramLayout {
   arrows: DiagramArrow[];
 }
 
-export const DIAGRAM_ROWS = { headerY: 0, headerH: 22, targetY: 26, targetH: 150, lowerHeaderY: 214, lowerY: 238, lowerH: 34, destY: 312, destH: 40, height: 360 };
+// The mirror's row is 130 px (its region grid inside): with the figures above it, the whole
+// panel fits a 1280x720 projector beside the current step (issue 16).
+export const DIAGRAM_ROWS = { headerY: 0, headerH: 22, targetY: 26, targetH: 130, lowerHeaderY: 194, lowerY: 218, lowerH: 34, destY: 292, destH: 40, height: 340 };
 
 /** The piecewise x scale: mirror targets share at least `mirrorShare` of the width. */
 export function sectorScale(targets: readonly TableTarget[], widthPx: number, mirrorShare = 0.55) {

@@ -30,7 +30,7 @@ export interface UiSlice {
     selection: Selection | null;
     drag: DragState | null;
     showHiddenLvs: boolean;
-    /** Widths of the left column and height of the bottom row, in px (resizable panes). */
+    /** Widths of the left column and height of the bottom row, in px (resizable panes); 0 = fitted to the window. */
     panes: { leftPx: number; bottomPx: number };
     /** "Move to…" chooser open (the keyboard path). */
     moveToOpen: boolean;
@@ -48,7 +48,7 @@ export interface UiSlice {
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
-  ui: { theme: 'system', presentation: false, aboutOpen: false, selection: null, drag: null, showHiddenLvs: false, panes: { leftPx: 0, bottomPx: 220 }, moveToOpen: false },
+  ui: { theme: 'system', presentation: false, aboutOpen: false, selection: null, drag: null, showHiddenLvs: false, panes: { leftPx: 0, bottomPx: 0 }, moveToOpen: false },
   setTheme: (theme) => set((s) => ({ ui: { ...s.ui, theme } })),
   togglePresentation: () => set((s) => ({ ui: { ...s.ui, presentation: !s.ui.presentation } })),
   setAboutOpen: (aboutOpen) => set((s) => ({ ui: { ...s.ui, aboutOpen } })),

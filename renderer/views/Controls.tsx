@@ -57,7 +57,8 @@ export function MoveControls() {
           disabledReason={active && moveStack ? `This move runs on the ${STACK_TITLES[moveStack]} stack until it ends; the choice applies to the next move.` : null}
           onChange={(stack) => setSettings({ stack })}
         />
-        {active && crashCost !== null && <span className="crash-cost" data-testid="crash-cost" title={CRASH_COST_TITLE[atomic ? 'atomic' : 'checkpointed']}>{crashCostText(crashCost)}</span>}
+        {/* The line is kept (empty) without a move, so Pause and Abort never move when one starts. */}
+        {active && crashCost !== null ? <span className="crash-cost" data-testid="crash-cost" title={CRASH_COST_TITLE[atomic ? 'atomic' : 'checkpointed']}>{crashCostText(crashCost)}</span> : <span className="crash-cost" aria-hidden="true" />}
       </div>
       <div className="control-row">
         <button type="button" data-testid="pause" disabled={!active} title={active ? (paused ? 'Resume copying' : 'Pause copying (the mirror stays loaded; writes still go to both legs)') : noMove} onClick={() => void actions.control({ action: paused ? 'resume' : 'pause' })}>

@@ -32,7 +32,7 @@ export function DiagramTitle({ text }: { text: string }) {
   const status = useAppStore((s) => s.move.state?.status ?? null);
   return (
     <div className="panel-title">
-      <h2 id="diagram-title">{text}</h2>
+      <h2 id="diagram-title" title={text}>{text}</h2>
       <span className={`badge move-status status-${status ?? 'idle'}`} data-testid="move-status">{status ?? 'idle'}</span>
     </div>
   );
