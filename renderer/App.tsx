@@ -9,6 +9,8 @@ import { LogPanel } from './components/LogPanel';
 import { Splitter } from './components/Splitter';
 import { WorkspacePanel } from './components/WorkspacePanel';
 import { ExportBar } from './export/ExportBar';
+import { Audience } from './presentation/Audience';
+import { viewRoleFrom } from './presentation/audience';
 import { Presentation } from './presentation/Presentation';
 import { PresentationLauncher } from './presentation/PresentationLauncher';
 import { ScenarioCaption, ScenarioPanel } from './scenarios/ScenarioPanel';
@@ -50,16 +52,19 @@ export function App() {
   const panes = useAppStore((s) => s.ui.panes);
   const setPanes = useAppStore((s) => s.setPanes);
   const dark = useSyncExternalStore(subscribePrefersDark, prefersDark);
+  const role = viewRoleFrom(window.location.search);
   const shown = resolveTheme(theme, dark);
   useEffect(() => {
     document.documentElement.dataset.theme = shown;
-    document.documentElement.dataset.presentation = String(presentation);
-  }, [shown, presentation]);
+    document.documentElement.dataset.presentation = String(presentation || role === 'audience');
+  }, [shown, presentation, role]);
   const columns = panes.leftPx > 0 ? `${panes.leftPx}px 8px minmax(360px, 1fr)` : 'minmax(360px, 36fr) 8px minmax(420px, 64fr)';
   const viewportHeight = useSyncExternalStore(subscribeResize, () => window.innerHeight);
   const bottomPx = panes.bottomPx > 0 ? panes.bottomPx : defaultBottomPx(viewportHeight);
   const leftWidth = () => document.querySelector<HTMLElement>('.pane-left')?.offsetWidth ?? 600;
-  // Presentation mode replaces the whole window (issue 7): diagram, steps and narration only.
+  // The audience's window shows the diagram only (issue 16); presentation mode replaces the
+  // whole window (issue 7): diagram, steps, narration and what comes next, for the presenter.
+  if (role === 'audience') return <Audience />;
   if (presentation) return <Presentation />;
   return (
     <div className="app">

@@ -17,7 +17,7 @@ import { buildMenuTemplate } from './menu';
 import type { MenuState } from './menu';
 import { addRecent, loadRecent, saveRecent } from './recent';
 import { contentSecurityPolicy } from './security';
-import { checkSender } from './senderCheck';
+import { checkSender, isAudienceRequest } from './senderCheck';
 import { fitToDisplays, loadWindowState, saveWindowState } from './windowState';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,6 +28,8 @@ const userData = app.getPath('userData');
 const devIcon = path.join(here, '../../assets/icons/512x512.png');
 
 let window: BrowserWindow | undefined;
+/** The audience's window (the diagram only, for the projector), while it is open. */
+let audience: BrowserWindow | undefined;
 let workspacePath = defaultDemoWorkspace(userData);
 let recent = loadRecent(userData);
 const menuState: MenuState = { isDev: !app.isPackaged && Boolean(devUrl), recent, theme: 'system', scenarios: safeScenarios() };
@@ -70,6 +72,7 @@ function installMenu(): void {
     newDemoWorkspace: () => void newDemoWorkspace(),
     openRecent: (folder) => openWorkspace(folder),
     togglePresentation: () => sendUi({ command: 'presentation.toggle' }),
+    openAudienceWindow: () => openAudienceWindow(),
     setTheme: (theme) => {
       menuState.theme = theme;
       sendUi({ command: 'theme.set', theme });
@@ -117,6 +120,26 @@ function hardenSession(): void {
   session.defaultSession.setPermissionCheckHandler(() => false);
 }
 
+/** The same hardened preferences for every window (Electron's security checklist). */
+function hardenedPreferences(): Electron.WebPreferences {
+  return {
+    preload: path.join(here, '../preload/index.cjs'),
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    // Middle-click opens links in new windows through a path setWindowOpenHandler does not see.
+    disableBlinkFeatures: 'Auxclick',
+  };
+}
+
 function createWindow(): BrowserWindow {
   const displays = screen.getAllDisplays().map((d) => d.workArea);
   const state = fitToDisplays(loadWindowState(userData), displays);
@@ -126,22 +149,7 @@ function createWindow(): BrowserWindow {
     show: false,
     backgroundColor: '#16181d',
     ...(existsSync(devIcon) ? { icon: devIcon } : {}),
-    webPreferences: {
-      preload: path.join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      // Middle-click opens links in new windows through a path setWindowOpenHandler does not see.
-      disableBlinkFeatures: 'Auxclick',
-    },
+    webPreferences: hardenedPreferences(),
   });
   if (state.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
@@ -149,10 +157,37 @@ function createWindow(): BrowserWindow {
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   win.webContents.on('will-redirect', (event) => event.preventDefault());
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  // The UI opens no windows and has no external links: every window.open is denied.
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  void (devUrl ? win.loadURL(devUrl) : win.loadFile(path.join(here, '../renderer/index.html')));
+  // The UI opens one window, the audience's, which this process creates with its own
+  // options; every other window.open is denied, and there are no external links.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isAudienceRequest(url, rendererUrl)) openAudienceWindow();
+    return { action: 'deny' };
+  });
+  loadRenderer(win, null);
   return win;
+}
+
+function loadRenderer(win: BrowserWindow, view: 'audience' | null): void {
+  if (devUrl) void win.loadURL(view ? `${devUrl}${devUrl.includes('?') ? '&' : '?'}view=${view}` : devUrl);
+  else void win.loadFile(path.join(here, '../renderer/index.html'), view ? { query: { view } } : {});
+}
+
+/**
+ * View → Audience window: the diagram only, on the second display in full screen when there is
+ * one (the projector), else a 1280x720 window. One at a time: asking again brings it forward.
+ */
+function openAudienceWindow(): void {
+  if (audience) return audience.focus();
+  const primary = screen.getPrimaryDisplay();
+  const projector = screen.getAllDisplays().find((d) => d.id !== primary.id);
+  const bounds = projector ? projector.bounds : { width: 1280, height: 720 };
+  const win = new BrowserWindow({ ...bounds, title: 'lvmscope · audience', show: false, fullscreen: projector !== undefined, backgroundColor: '#16181d', webPreferences: hardenedPreferences() });
+  win.once('ready-to-show', () => win.show());
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.on('closed', () => (audience = undefined));
+  loadRenderer(win, 'audience');
+  audience = win;
 }
 
 function verifySender(event: IpcMainInvokeEvent) {
@@ -160,7 +195,7 @@ function verifySender(event: IpcMainInvokeEvent) {
   return checkSender(
     // A frame without a parent is the top-level frame (WebFrameMain wrappers are not compared by identity).
     { webContentsId: event.sender.id, frameUrl: frame?.url, isMainFrame: frame !== null && frame.parent === null },
-    { webContentsId: window?.webContents.id, rendererUrl },
+    { webContentsIds: [window, audience].flatMap((w) => (w ? [w.webContents.id] : [])), rendererUrl },
   );
 }
 
@@ -169,10 +204,15 @@ app.whenReady().then(() => {
   hardenSession();
   mkdirSync(workspacePath, { recursive: true });
   registerApiHandlers(ipcMain, engine.handlers, verifySender);
-  forwardEvents(engine, nodeClock, (batch) => window?.webContents.send(EVENT_CHANNEL, batch));
+  forwardEvents(engine, nodeClock, (batch) => {
+    for (const w of [window, audience]) w?.webContents.send(EVENT_CHANNEL, batch);
+  });
   installMenu();
   window = createWindow();
-  window.on('closed', () => (window = undefined));
+  window.on('closed', () => {
+    window = undefined;
+    audience?.close();
+  });
   engine.log('info', 'host', `lvmscope ${ENGINE_VERSION} (electron) shows ${workspacePath}`);
 });
 app.on('web-contents-created', (_event, contents) => {

@@ -10,6 +10,8 @@ export interface MenuActions {
   newDemoWorkspace(): void;
   openRecent(folder: string): void;
   togglePresentation(): void;
+  /** The audience's window (the diagram only) for the projector. */
+  openAudienceWindow(): void;
   setTheme(theme: 'light' | 'dark' | 'system'): void;
   showAbout(): void;
   runScenario(name: string): void;
@@ -69,6 +71,7 @@ function viewMenu(state: MenuState, actions: MenuActions): MenuItemConstructorOp
     label: 'View',
     submenu: [
       { label: 'Presentation mode', accelerator: 'F5', click: () => actions.togglePresentation() },
+      { label: 'Audience window', accelerator: 'Shift+F5', click: () => actions.openAudienceWindow() },
       { label: 'Theme', submenu: themes },
       ...dev,
     ],

@@ -9,7 +9,7 @@ import { STACK_TITLES } from '../../app/api/move';
 import { RegionAnimator } from '../animation/regionAnimator';
 import { createAppStore, type AppStore } from '../store';
 import { isMoveActive, rateOf, stepStateLabel } from '../store/moveSlice';
-import { currentStep, stepHeading } from '../store/stepList';
+import { currentStep, orderedSteps, stepHeading } from '../store/stepList';
 import { StoreContext, useAppStore, useAppStoreApi } from '../storeContext';
 import { AnimatorContext, MoveDiagram } from '../views/MoveDiagram';
 import { Steps } from '../views/Steps';
@@ -18,11 +18,13 @@ import { shownSnapshot, type StepSnapshot } from './history';
 import { nextStack, speedLabel } from './keys';
 import { crashCostText } from '../format';
 import { usePresentationKeys } from './usePresentationKeys';
+import { usePresenterLink } from './usePresenterLink';
+import { openAudienceWindow } from './audience';
 
 const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
 
 /** A store holding one snapshot's views, for the views to render an earlier step. */
-function snapshotStore(snapshot: StepSnapshot): AppStore {
+export function snapshotStore(snapshot: StepSnapshot): AppStore {
   const store = createAppStore();
   const s = store.getState();
   if (snapshot.views.workspace) s.setWorkspaceView(snapshot.views.workspace);
@@ -42,6 +44,7 @@ export function Presentation() {
   const scenario = useAppStore((s) => s.presenting.scenario);
   const [toast, setToast] = useState<string | null>(null);
   usePresentationKeys(setToast);
+  usePresenterLink(snapshot);
   useEffect(() => {
     if (!toast) return;
     const timer = setTimeout(() => setToast(null), 1500);
@@ -76,6 +79,7 @@ function PresentationTop() {
   const title = useAppStore((s) => s.presenting.scenario?.title ?? null);
   const error = useAppStore((s) => s.presenting.error);
   const actions = usePresentationActions();
+  const setError = useAppStore((s) => s.setPresentingError);
   const snapshot = shownSnapshot(history);
   return (
     <header className="pres-top">
@@ -92,6 +96,7 @@ function PresentationTop() {
       <StackToggle />
       {error && <span className="pres-error" role="alert">{error}</span>}
       <span className="pres-buttons">
+        <button type="button" tabIndex={-1} data-testid="pres-audience" title="Open the audience's window (the diagram only) to put on the projector; it follows this window, ← included" onClick={() => { if (!openAudienceWindow(window)) setError('The audience window was blocked: allow pop-ups for this page, or open this address with view=audience added.'); }}>Audience window</button>
         <button type="button" tabIndex={-1} data-testid="pres-export-svg" title="Download the diagram as SVG (E)" onClick={() => void actions.exportSvg()}>SVG</button>
         <button type="button" tabIndex={-1} data-testid="pres-export-png" title="Download the diagram as PNG" onClick={() => void actions.exportPng()}>PNG</button>
         <button type="button" tabIndex={-1} data-testid="pres-export-md" title="Download the move as a Markdown transcript" onClick={() => void actions.exportTranscript()}>Transcript</button>
@@ -101,7 +106,7 @@ function PresentationTop() {
 }
 
 /** The diagram, drawn at a logical width and scaled up to fill the stage (text grows with it). */
-function ScaledDiagram() {
+export function ScaledDiagram() {
   const outer = useRef<HTMLDivElement>(null);
   const inner = useRef<HTMLDivElement>(null);
   const [stage, setStage] = useState({ width: 800, height: 400 });
@@ -169,12 +174,23 @@ function Caption({ scenario }: { scenario: ScenarioStateView | null }) {
           <p className="pres-narration" data-testid="presentation-narration">{step.narration}</p>
           {step.commands.length > 0 && <pre className="pres-commands mono">{step.commands.join('\n')}</pre>}
           <CrashCost />
+          <NextStep />
         </>
       ) : (
         !scenario && <p className="pres-narration muted">No move yet. Start one with a scenario, or leave (Esc) and drag a segment onto a PV.</p>
       )}
     </div>
   );
+}
+
+/** What comes after the current step, for the presenter (the audience's window does not show it). */
+function NextStep() {
+  const move = useAppStore((s) => s.move.state);
+  if (!move) return null;
+  const current = currentStep(move);
+  const next = orderedSteps(move).find((x) => x.state === 'pending' && (!current || x.index > current.index));
+  if (!next) return null;
+  return <p className="pres-next" data-testid="presentation-next">Next: {stepHeading(next, move.steps.length, move.plan.lvs.length)}</p>;
 }
 
 /** When no move runs: the scenarios, each a number key away. */

@@ -14,6 +14,7 @@ function recordingActions() {
     newDemoWorkspace: () => calls.push('newDemoWorkspace'),
     openRecent: (f) => calls.push(`openRecent ${f}`),
     togglePresentation: () => calls.push('togglePresentation'),
+    openAudienceWindow: () => calls.push('openAudienceWindow'),
     setTheme: (t) => calls.push(`setTheme ${t}`),
     showAbout: () => calls.push('showAbout'),
     runScenario: (name) => calls.push(`runScenario ${name}`),
@@ -40,10 +41,11 @@ describe('the menu template', () => {
     const presentation = byLabel(submenu(view), 'Presentation mode');
     expect(presentation?.accelerator).toBe('F5');
     click(presentation);
+    click(byLabel(submenu(view), 'Audience window'));
     click(byLabel(submenu(byLabel(submenu(view), 'Theme')), 'Light'));
     click(byLabel(submenu(help), 'About lvmscope'));
     click(byLabel(submenu(scenarios), 'Empty a PV'));
-    expect(calls).toEqual(['openWorkspace', 'newDemoWorkspace', 'openRecent /w/b', 'quit', 'togglePresentation', 'setTheme light', 'showAbout', 'runScenario empty-a-pv']);
+    expect(calls).toEqual(['openWorkspace', 'newDemoWorkspace', 'openRecent /w/b', 'quit', 'togglePresentation', 'openAudienceWindow', 'setTheme light', 'showAbout', 'runScenario empty-a-pv']);
     expect(buildMenuTemplate({ ...state, scenarios: [] }, actions)[2].submenu).toEqual([{ label: 'No scenarios found', enabled: false }]);
   });
 
