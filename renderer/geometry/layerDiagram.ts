@@ -271,7 +271,9 @@ function layerSublabel(input: LayerDiagramInput, loadedNotLive: boolean, finishi
   if (!d.live && !d.inactive) return [`${d.devno} · ${d.state} · created, no table yet`, 'no table yet'];
   const table = loadedNotLive ? (d.live ? 'new table loaded (INACTIVE), live at resume' : 'INACTIVE table: loaded, not live until resume') : '';
   const detail = table || (input.recorded ? hidden : 'not in the metadata yet');
-  return [[d.devno, d.state, detail].join(' · '), [d.state, detail].join(' · '), loadedNotLive ? `${d.state} · INACTIVE loaded` : d.state];
+  // In a narrow diagram (a 1280 px projector beside the steps) the finish still says what it is.
+  const short = table ? 'INACTIVE loaded' : input.recorded ? (finishing ? 'first finishing commit written' : input.atomicImages ? 'PVMOVE + LOCKED, --atomic' : 'PVMOVE + LOCKED') : 'not in the metadata yet';
+  return [[d.devno, d.state, detail].join(' · '), [d.state, detail].join(' · '), [d.state, short].join(' · '), loadedNotLive ? `${d.state} · INACTIVE loaded` : d.state];
 }
 
 /** Row 1: one column per LV device, equal shares of the width, 16 px apart. */

@@ -127,7 +127,7 @@ interface StepDetailProps {
 /** The card of one step: heading, narration and commands, in a box of fixed size that scrolls. */
 function StepDetail({ step, total, lvCount, isCurrent, status, onFollow }: StepDetailProps) {
   return (
-    <div className={`step-detail step-${step.state}`} data-testid="step-detail" data-step-id={step.id} aria-live="polite">
+    <div className={`step-detail step-${step.state}`} data-testid="step-detail" data-shown-step={step.id} aria-live="polite">
       <div className="step-detail-head">
         <strong>{stepHeading(step, total, lvCount)}</strong>
         <span className="step-state">{stepStateLabel(step.state, status)}</span>
