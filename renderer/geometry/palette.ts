@@ -4,10 +4,12 @@
 // an LV's fill takes the text colour with the larger WCAG contrast against that fill.
 
 /**
- * Tableau 10 without its grey (grey reads as free space). 9 hues, and with 4 patterns 36 LVs
- * get a style of their own; beyond that two LVs that touch on a PV never share one.
+ * Tableau 10 without its grey (grey reads as free space), its blue darkened and its brown
+ * lightened: as printed both sit where neither black nor white labels reach 5:1 (4.6 at
+ * best), so labels on them looked dim. 9 hues, and with 4 patterns 36 LVs get a style of
+ * their own; beyond that two LVs that touch on a PV never share one.
  */
-export const LV_PALETTE = ['#4e79a7', '#f28e2c', '#59a14f', '#e15759', '#76b7b2', '#edc949', '#af7aa1', '#ff9da7', '#9c755f'] as const;
+export const LV_PALETTE = ['#37659a', '#f28e2c', '#59a14f', '#e15759', '#76b7b2', '#edc949', '#af7aa1', '#ff9da7', '#b08a72'] as const;
 
 /** The second dimension once the hues repeat: plain, diagonal stripes, horizontal stripes, dots. */
 export const LV_PATTERNS = ['solid', 'diagonal', 'horizontal', 'dots'] as const;

@@ -3,7 +3,7 @@
 // selects it, and the selection is highlighted in every view. Every LV has one style (colour
 // and pattern) in the maps, its bar and the legend; the find box (or hovering a legend entry)
 // raises an LV's runs everywhere and fades the others.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { LvView, PvView } from '../../app/api/views';
 import { useActions } from '../actions';
 import { formatBytes } from '../format';
@@ -54,7 +54,8 @@ export function VolumeGroup() {
           <input type="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} /> show hidden LVs ({hiddenCount})
         </label>
       </div>
-      <div className="lv-rows">
+      {/* Focusable: with many LVs it scrolls, and a keyboard user scrolls it with the arrow keys. */}
+      <div className="lv-rows" tabIndex={0} role="group" aria-label="segment bars of the logical volumes">
         {lvs.map((lv) => <LvRow key={lv.name} lv={lv} style={colors.lv.get(lv.name)} found={found} />)}
       </div>
     </section>
@@ -62,6 +63,16 @@ export function VolumeGroup() {
 }
 
 function FindLv({ names, query, onQuery, found, pvs }: { names: readonly string[]; query: string; onQuery: (q: string) => void; found: ReadonlySet<string> | null; pvs: readonly PvView[] }) {
+  const first = [...(foundLvs(names, query) ?? [])][0] ?? null;
+  // The first LV typed shows its bar: with many LVs it may be scrolled out of the list. Only the
+  // list scrolls (never the page under the pointer).
+  useEffect(() => {
+    const row = first ? document.querySelector(`[data-testid="lv-row-${CSS.escape(first)}"]`) : null;
+    const list = row?.closest('.lv-rows');
+    if (!row || !list) return;
+    const [r, l] = [row.getBoundingClientRect(), list.getBoundingClientRect()];
+    if (r.top < l.top || r.bottom > l.bottom) list.scrollTop += r.top - l.top;
+  }, [first]);
   return (
     <div className="lv-find">
       <input type="search" className="lv-find-input" data-testid="lv-find" aria-label="Find an LV: its runs are raised in every map and bar" placeholder="find LV…" list="lv-find-names" value={query} onChange={(e) => onQuery(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && onQuery('')} />
@@ -107,7 +118,7 @@ function PvRow({ pv, lvColors, found, onHover }: { pv: PvView; lvColors: Map<str
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && store.getState().select({ kind: 'pv', pv: pv.name })}
       >
         <span className="pv-name">{pv.name}</span>
-        <span className="pv-meta mono">{pv.devno} · {formatBytes(pv.sizeBytes)} · {free} free</span>
+        <span className="pv-meta">{pv.devno} · {formatBytes(pv.sizeBytes)} · {free} free</span>
       </button>
       <div className="pv-bar">
         <PvMap pv={pv} lvColors={lvColors} found={found} selection={selection} ghost={ghostFor(pv.name, drag)} refused={verdict?.status === 'no'} testId={`pv-map-${pv.name}`} onPointerDown={onMapDown} onHover={onHover} />

@@ -4,11 +4,24 @@
 // so the region grid is drawn and the page is stable) and presentation mode. axe-core runs
 // with the wcag2a, wcag2aa, wcag21aa and wcag22aa rules; no violation may be serious or
 // critical. A failure prints each violation's id, summary and the elements it found.
-// Screenshots: test-results/e2e/a11y-<theme>-<screen>.png.
+// Also a VG of 34 LVs: no two LVs that touch on a PV map are drawn alike (colour and
+// pattern), the legend names all 34 with 34 different swatches, and the find box raises one
+// LV's runs in every map and its bar while the others fade, scrolling its bar into the LV
+// list's view (Escape clears it).
+// Screenshots: test-results/e2e/a11y-<theme>-<screen>.png, a11y-34-lvs-<theme>-<width>.png.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
+import { SeededRandom } from '../../app/base/clock';
+import { KiB, MiB } from '../../app/base/units';
+import { lvcreate, lvextend } from '../../app/lvm/commands/lvCommands';
+import { pvcreate } from '../../app/lvm/commands/pvCommands';
+import { vgcreate } from '../../app/lvm/commands/vgCommands';
+import { LvmWorkspace } from '../../app/lvm/workspace/workspace';
+import { nodeClock as clock } from '../../main/host';
+import { FolderWorkspaceStorage } from '../../main/node/fileStorage';
 import { ROOT, screenshot, stopAll, tempDir } from './helpers';
 import { openUi, stepStates, type UiSession } from './uiHelpers';
 
@@ -95,6 +108,77 @@ describe.each(['light', 'dark'] as const)('axe-core on every screen, %s theme', 
     await page.keyboard.press('Escape');
     await page.getByTestId('presentation').waitFor({ state: 'detached' });
 
+    if (found.length > 0) console.error(found.join('\n'));
+    expect(found).toEqual([]);
+  });
+});
+
+const LV_COUNT = 34;
+
+/** 4 PVs and 34 LVs of 3 pieces each, interleaved so every LV touches several others on the maps. */
+async function buildManyLvWorkspace(dir: string): Promise<void> {
+  const image = (i: number) => `pv${i + 1}.img`;
+  const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), { holder: 'accessibility test', clock, random: new SeededRandom(16), hostname: os.hostname(), unixTime: () => Math.floor(Date.now() / 1000) });
+  try {
+    for (let i = 0; i < 4; i += 1) await pvcreate(ws, { image: image(i), sizeBytes: MiB + 1024 * 64 * KiB });
+    await vgcreate(ws, { name: 'vg0', images: [0, 1, 2, 3].map(image), extentSizeBytes: 64 * KiB });
+    for (let piece = 0; piece < 3; piece += 1)
+      for (let l = 0; l < LV_COUNT; l += 1) {
+        const name = `lv${String(l).padStart(2, '0')}`;
+        const pvs = [image((l + piece) % 4)];
+        if (piece === 0) await lvcreate(ws, 'vg0', { name, extents: 8 + (l % 5), pvs });
+        else await lvextend(ws, 'vg0', name, { byExtents: 6 + ((l + piece) % 4), pvs });
+      }
+  } finally {
+    await ws.close();
+  }
+}
+
+/** Every pair of runs next to each other on a PV map, of two different LVs, drawn alike (colour and pattern). */
+function alikeNeighbours(page: Page): Promise<string[]> {
+  return page.locator('svg.pv-map').evaluateAll((maps) =>
+    maps.flatMap((map) => {
+      const runs = [...map.querySelectorAll('rect.run')].map((r) => ({ lv: r.getAttribute('data-lv') ?? '', look: `${r.getAttribute('fill')} ${r.nextElementSibling?.classList.contains('run-pattern') ? r.nextElementSibling.getAttribute('fill')?.replace(/^url\(#[^-]+-/, '') : 'solid'}` }));
+      return runs.slice(1).flatMap((run, i) => (run.lv && runs[i].lv && run.lv !== runs[i].lv && run.look === runs[i].look ? [`${runs[i].lv} next to ${run.lv}: ${run.look}`] : []));
+    }),
+  );
+}
+
+describe('a VG of 34 LVs', () => {
+  it('draws no two touching LVs alike, names every LV in the legend, and the find box raises one LV everywhere', async () => {
+    const dir = tempDir('lvmscope-a11y-many-');
+    await buildManyLvWorkspace(dir);
+    const ui = await openUi(dir, { width: 1280, height: 720 });
+    const { page } = ui;
+    onTestFailed(() => console.error(`--- serve stderr ---\n${ui.server.stderr()}\n--- page errors ---\n${ui.browser.errors.join('\n')}`));
+    await expect.poll(() => page.locator('[data-testid="lv-legend"] li[data-lv]').count()).toBe(LV_COUNT);
+    expect(await alikeNeighbours(page)).toEqual([]);
+    const swatches = await page.locator('[data-testid="lv-legend"] li[data-lv] .swatch').evaluateAll((els) => els.map((e) => (e as HTMLElement).style.background));
+    expect(new Set(swatches).size).toBe(LV_COUNT);
+
+    await page.getByTestId('lv-find').fill('lv07');
+    await expect.poll(() => page.getByTestId('lv-find-result').textContent()).toMatch(/^lv07 on pv\d(, pv\d)*$/);
+    const classes = await page.locator('rect.run[data-lv]:not([data-lv=""])').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-lv')}:${e.classList.contains('found') ? 'found' : e.classList.contains('faded') ? 'faded' : 'plain'}`));
+    expect(classes.filter((c) => c.startsWith('lv07:')).every((c) => c.endsWith(':found'))).toBe(true);
+    expect(classes.filter((c) => !c.startsWith('lv07:')).every((c) => c.endsWith(':faded'))).toBe(true);
+    expect(await page.getByTestId('lv-row-lv07').getAttribute('class')).toContain('found');
+    // lv07's bar was scrolled out of the LV list: finding it brings it into the list's view.
+    const inView = () => page.getByTestId('lv-row-lv07').evaluate((row) => {
+      const [r, l] = [row.getBoundingClientRect(), row.closest('.lv-rows')!.getBoundingClientRect()];
+      return r.top >= l.top - 1 && r.bottom <= l.bottom + 1;
+    });
+    await expect.poll(inView).toBe(true);
+    for (const theme of ['light', 'dark'] as const) {
+      await chooseTheme(page, theme);
+      await screenshot(page, `a11y-34-lvs-${theme}-1280`);
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await screenshot(page, `a11y-34-lvs-${theme}-1920`);
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+    // Escape empties the box: every run is drawn plain again.
+    await page.getByTestId('lv-find').press('Escape');
+    await expect.poll(() => page.locator('rect.run.faded, rect.run.found').count()).toBe(0);
+    const found = blocking(await axeViolations(page), '34 LVs');
     if (found.length > 0) console.error(found.join('\n'));
     expect(found).toEqual([]);
   });
