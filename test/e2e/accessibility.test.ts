@@ -8,6 +8,8 @@
 // pattern), the legend names all 34 with 34 different swatches, and the find box raises one
 // LV's runs in every map and its bar while the others fade, scrolling its bar into the LV
 // list's view (Escape clears it).
+// With prefers-reduced-motion (emulated, and changed while the page runs) the region animator
+// draws still pictures and CSS animations take no time.
 // Screenshots: test-results/e2e/a11y-<theme>-<screen>.png, a11y-34-lvs-<theme>-<width>.png.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -181,5 +183,29 @@ describe('a VG of 34 LVs', () => {
     const found = blocking(await axeViolations(page), '34 LVs');
     if (found.length > 0) console.error(found.join('\n'));
     expect(found).toEqual([]);
+  });
+});
+
+describe('prefers-reduced-motion', () => {
+  it('stills the region grid animation and every CSS animation, and follows the setting when it changes', async () => {
+    const ui = await openUi(tempDir('lvmscope-a11y-motion-'), { width: 1280, height: 720 });
+    const { page } = ui;
+    const animatorStill = () => page.evaluate(() => (window as unknown as { lvmscopeAnimator: { reducedMotion: boolean } }).lvmscopeAnimator.reducedMotion);
+    // A badge that flashes on a device change: its animation lasts 1.6 s, or nothing with reduced motion.
+    const flashSeconds = () =>
+      page.evaluate(() => {
+        const probe = document.createElement('span');
+        probe.className = 'badge flash';
+        document.body.append(probe);
+        const duration = getComputedStyle(probe).animationDuration;
+        probe.remove();
+        return parseFloat(duration);
+      });
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await expect.poll(animatorStill).toBe(false);
+    expect(await flashSeconds()).toBeCloseTo(1.6);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await expect.poll(animatorStill).toBe(true);
+    expect(await flashSeconds()).toBe(0);
   });
 });
