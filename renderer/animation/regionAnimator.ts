@@ -6,7 +6,8 @@
 // the write lands on both legs (a flash with two strokes down to the source leg and the
 // destination leg). Each of these moments stays on screen at least MIN_MOMENT_MS even when
 // the engine went through it in a millisecond: the hold is the animation's, the engine never
-// slows down for it. React never re-renders for a frame.
+// slows down for it. React never re-renders for a frame. With prefers-reduced-motion nothing
+// pulses, grows or travels: each moment is the same still picture for as long as it lasts.
 import type { MirrorProgressView } from '../../app/api/move';
 import { cellRect, gridLayout, regionRects, type GridLayout, type Rect } from '../geometry/regionGrid';
 import type { AppStore } from '../store';
@@ -42,6 +43,35 @@ export function heldPhase(w: Pick<HeldWrite, 'seenMs' | 'releasedMs' | 'landedMs
   return t < 1 ? { phase: 'landing', t } : { phase: 'gone', t: 1 };
 }
 
+/** How the moving parts are drawn at one instant (motionAt). */
+export interface Motion {
+  /** Opacity of a copying region (pulses). */
+  pulse: number;
+  /** How far a waiting write's ring stands out beyond its minimum, px (breathes). */
+  ring: number;
+  /** Opacity of a landing write's flash (fades). */
+  flash: number;
+  /** How far the landing strokes have reached towards the legs, 0 to 1 (travel). */
+  reach: number;
+}
+
+/**
+ * The moving parts at `now`, `landingT` into a landing (0 to 1). Reduced motion: still — a
+ * copying region solid, the ring at rest, the flash whole and the strokes drawn to the legs
+ * for the whole moment — so every state still shows, without movement.
+ */
+export function motionAt(now: number, landingT: number, reduced: boolean): Motion {
+  if (reduced) return { pulse: 1, ring: 1, flash: 1, reach: 1 };
+  return { pulse: 0.6 + 0.4 * Math.sin(now / 120), ring: 2 * (0.5 + 0.5 * Math.sin(now / 90)), flash: 1 - landingT, reach: Math.min(1, landingT * 2) };
+}
+
+/** prefers-reduced-motion as the system says it now, followed while the app runs. */
+function followReducedMotion(onChange: (reduced: boolean) => void): boolean {
+  const query = typeof window !== 'undefined' && typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
+  query?.addEventListener?.('change', (e) => onChange(e.matches));
+  return query?.matches ?? false;
+}
+
 interface Surface {
   canvas: HTMLCanvasElement;
   widthPx: number;
@@ -73,8 +103,12 @@ export class RegionAnimator {
   frames = 0;
   /** Intercepted writes drawn so far, counted once per held write. */
   interceptsDrawn = 0;
+  /** The user asked for reduced motion: every moment is drawn still (motionAt). */
+  reducedMotion: boolean;
 
-  constructor(private readonly store: AppStore) {}
+  constructor(private readonly store: AppStore) {
+    this.reducedMotion = followReducedMotion((reduced) => (this.reducedMotion = reduced));
+  }
 
   /** Paints mirror `index` on `canvas` until the returned function is called. */
   attach(index: number, canvas: HTMLCanvasElement, widthPx: number, heightPx: number): () => void {
@@ -129,7 +163,7 @@ export class RegionAnimator {
     const p = this.palette;
     fill(ctx, rects.pending, p.pending);
     fill(ctx, rects.copied, p.copied);
-    ctx.globalAlpha = 0.6 + 0.4 * Math.sin(now / 120);
+    ctx.globalAlpha = motionAt(now, 0, this.reducedMotion).pulse;
     fill(ctx, rects.copying, p.copying);
     ctx.globalAlpha = 1;
     if (grid.gap > 0) drawCellSeparators(ctx, grid, surface.widthPx, p.separator);
@@ -188,18 +222,19 @@ export class RegionAnimator {
       const shown = heldPhase(w, now);
       // A write kept in step mode stays at the middle of its landing, both strokes drawn.
       const { phase, t } = shown.phase === 'gone' && w.landedMs !== null ? { phase: 'landing' as const, t: 0.5 } : shown;
+      const motion = motionAt(now, t, this.reducedMotion);
       if (phase === 'held') {
         // The region copies (pulsing) inside the ring of the write that waits for it.
-        ctx.globalAlpha = 0.6 + 0.4 * Math.sin(now / 120);
+        ctx.globalAlpha = motion.pulse;
         fill(ctx, [cell], p.copying);
         ctx.globalAlpha = 1;
-        drawWaiting(ctx, cell, p.intercept, now);
+        drawWaiting(ctx, cell, p.intercept, motion);
       } else if (phase === 'copied') {
         fill(ctx, [cell], p.copied);
-        drawWaiting(ctx, cell, p.intercept, now);
+        drawWaiting(ctx, cell, p.intercept, motion);
       } else if (phase === 'landing') {
         fill(ctx, [cell], p.copied);
-        drawLanding(ctx, cell, p.landed, t, surface);
+        drawLanding(ctx, cell, p.landed, motion, surface);
       }
     }
   }
@@ -219,9 +254,9 @@ function fill(ctx: CanvasRenderingContext2D, rects: Rect[], color: string): void
 }
 
 /** The waiting write: a raised, pulsing ring around its region (the region itself stays visible inside). */
-function drawWaiting(ctx: CanvasRenderingContext2D, cell: Rect, color: string, now: number): void {
+function drawWaiting(ctx: CanvasRenderingContext2D, cell: Rect, color: string, motion: Motion): void {
   const grow = Math.max(4, Math.min(cell.width, cell.height) * 0.35);
-  const ring = grow + 2 * (0.5 + 0.5 * Math.sin(now / 90));
+  const ring = grow + motion.ring;
   ctx.shadowColor = 'rgba(0,0,0,0.45)';
   ctx.shadowBlur = 6;
   ctx.strokeStyle = color;
@@ -234,15 +269,15 @@ function drawWaiting(ctx: CanvasRenderingContext2D, cell: Rect, color: string, n
 }
 
 /** The write landing on both legs: a fading flash and two strokes to the legs below. */
-function drawLanding(ctx: CanvasRenderingContext2D, cell: Rect, color: string, t: number, surface: Surface): void {
-  ctx.globalAlpha = 1 - t;
+function drawLanding(ctx: CanvasRenderingContext2D, cell: Rect, color: string, motion: Motion, surface: Surface): void {
+  ctx.globalAlpha = motion.flash;
   ctx.fillStyle = color;
   ctx.fillRect(cell.x - 2, cell.y - 2, cell.width + 4, cell.height + 4);
   ctx.strokeStyle = color;
   ctx.lineWidth = 2;
   const cx = cell.x + cell.width / 2;
   const cy = cell.y + cell.height / 2;
-  const reach = Math.min(1, t * 2);
+  const reach = motion.reach;
   for (const legX of [surface.widthPx * 0.25, surface.widthPx * 0.75]) {
     ctx.beginPath();
     ctx.moveTo(cx, cy);

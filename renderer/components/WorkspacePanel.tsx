@@ -5,8 +5,9 @@ import { useActions } from '../actions';
 export function WorkspacePanel() {
   const workspace = useAppStore((s) => s.workspace);
   const actions = useActions();
+  // Focusable: it scrolls in its pane, and a keyboard user scrolls it with the arrow keys.
   return (
-    <section className="panel workspace" aria-labelledby="workspace-title">
+    <section className="panel workspace" aria-labelledby="workspace-title" tabIndex={0}>
       <h2 id="workspace-title">Workspace</h2>
       <p className="workspace-path" data-testid="workspace-path">{workspace.path ?? '—'}</p>
       {workspace.status === 'loading' && <p className="muted">Listing image files…</p>}

@@ -1,7 +1,7 @@
 // Geometry of the volume maps: PV extent runs and LV segments as rectangles (one per run,
-// never one per extent, so a 100k-extent PV is still a handful of shapes), the colours of
-// LVs and PVs, hit testing from a pointer position back to a run, and where a planned move
-// would land on a PV (the drag ghost). Pure functions: the views only render what they return.
+// never one per extent, so a 100k-extent PV is still a handful of shapes), hit testing from
+// a pointer position back to a run, and where a planned move would land on a PV (the drag
+// ghost); their colours are palette.ts's. Pure functions: the views only render what they return.
 import { scaleLinear } from 'd3-scale';
 import type { MovePlanView } from '../../app/api/move';
 import type { ExtentRun, LvView, PvView, SegmentView } from '../../app/api/views';
@@ -60,15 +60,38 @@ export function describeRun(pv: string, run: ExtentRun): string {
   return `${run.lv}${le} · ${pe}${moving}`;
 }
 
-// Tableau 10 without its grey (grey reads as free space). PVs take it from the front and LVs
-// from the back: the PV maps colour extents by LV while the LV bars and the diagram colour by
-// PV, so with the same order "orange" would mean lv1 in one place and pv2 in the other.
-export const PV_PALETTE = ['#4e79a7', '#f28e2c', '#59a14f', '#e15759', '#76b7b2', '#edc949', '#af7aa1', '#ff9da7', '#9c755f'] as const;
-export const LV_PALETTE = ['#af7aa1', '#9c755f', '#ff9da7', '#76b7b2', '#edc949', '#e15759', '#59a14f', '#f28e2c', '#4e79a7'] as const;
+/** Runs a map's text alternative lists one by one before it sums up the rest. */
+const SPOKEN_RUNS = 40;
 
-/** A stable colour per name, in the order given (LVs in metadata order, PVs by name). */
-export function colorMap(names: readonly string[], palette: readonly string[] = PV_PALETTE): Map<string, string> {
-  return new Map(names.map((name, i) => [name, palette[i % palette.length]]));
+/**
+ * The text alternative of a PV's extent map (what a screen reader says for the picture):
+ * its size and every run as the tooltip describes it, the first SPOKEN_RUNS of them.
+ */
+export function describePvMap(pv: Pick<PvView, 'name' | 'peCount' | 'runs'>): string {
+  const runs = pv.runs.slice(0, SPOKEN_RUNS).map((run) => describeRun(pv.name, run).replace(`${pv.name} `, ''));
+  const rest = pv.runs.length - runs.length;
+  return `Extent map of ${pv.name}, ${pv.peCount} extents: ${runs.join('; ')}${rest > 0 ? `; and ${rest} more runs` : ''}.`;
+}
+
+/** The text alternative of an LV's segment bar: each segment's LE range and where it lives. */
+export function describeLvBar(lv: Pick<LvView, 'name' | 'extentCount' | 'segments'>): string {
+  const segments = lv.segments.map((s) => `LE ${s.startLe}-${s.startLe + s.count - 1} on ${s.areas.map((a) => `${a.target} ${a.kind === 'pv' ? 'PE' : 'LE'} ${a.start}-${a.start + s.count - 1}`).join(' + ')}`);
+  return `Segments of ${lv.name}, ${lv.extentCount} extents: ${segments.join('; ')}.`;
+}
+
+/** The LVs whose name contains `query` (any case); null when nothing is looked for. */
+export function foundLvs(names: readonly string[], query: string): ReadonlySet<string> | null {
+  const q = query.trim().toLowerCase();
+  return q ? new Set(names.filter((n) => n.toLowerCase().includes(q))) : null;
+}
+
+/** What the find box found, in words: which LVs and on which PVs their runs lie. */
+export function foundText(found: ReadonlySet<string> | null, pvs: readonly Pick<PvView, 'name' | 'runs'>[]): string {
+  if (!found) return '';
+  if (found.size === 0) return 'no LV matches';
+  const on = pvs.filter((pv) => pv.runs.some((r) => r.lv !== null && found.has(r.lv))).map((pv) => pv.name);
+  const names = [...found];
+  return `${names.length === 1 ? names[0] : `${names.length} LVs`} on ${on.length > 0 ? on.join(', ') : 'no PV'}`;
 }
 
 /** Where the planned move puts extents on `pv`: the ghost drawn while hovering a drop target. */

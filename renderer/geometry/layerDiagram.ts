@@ -124,6 +124,9 @@ export function plannedSegments(plan: Pick<MovePlanView, 'moves'>): LayerSegment
   });
 }
 
+/** The size of the diagram's small texts (sublabels, notes, captions): the smallest text anywhere is 12 px. */
+export const SUBLABEL_PX = 12;
+
 /** Width of a text in the diagram's monospace labels. */
 export const textWidthPx = (text: string, fontPx: number): number => Math.ceil(text.length * fontPx * 0.62);
 
@@ -220,14 +223,14 @@ export function layerDiagramLayout(input: LayerDiagramInput): LayerLayout {
   };
   const users = userColumns(input, label);
   const layerName = layerDevice?.name ?? 'pvmove0';
-  const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerName, sublabel: fitText(layerSublabel(input, layerLoadedNotLive, finishing), widthPx - 8 - inlineSublabelOffsetPx(layerName), 11), kind: 'device' };
+  const layerHeader: DiagramBox = { x: 0, y: R.layerHeaderY, width: widthPx, height: R.headerH, label: layerName, sublabel: fitText(layerSublabel(input, layerLoadedNotLive, finishing), widthPx - 8 - inlineSublabelOffsetPx(layerName), SUBLABEL_PX), kind: 'device' };
   const { arrows, brackets } = userArrows(input, users, xOfLayerSector);
   const mirror = atomic ? atomicMirrorBox(input, layerTargets, layerLoadedNotLive, finishing, label) : null;
   const images = atomic ? imageColumns(input, atomic, layerName, mirror?.mapping ?? 'none', label) : [];
   const anchors = atomic ? imageAnchors(images, segments) : segmentAnchors(segments);
   const pvs = pvRow(anchors, widthPx, atomic ? ATOMIC_ROWS.pvY : R.pvY, label, pvDevno);
   arrows.push(...(atomic ? atomicArrows(mirror, images, pvs, layerLoadedNotLive) : segmentArrows(segments, pvs, layerLoadedNotLive)));
-  const note = wrapText(layerNote(input, segments.length) ?? '', widthPx - 16, 11);
+  const note = wrapText(layerNote(input, segments.length) ?? '', widthPx - 16, SUBLABEL_PX);
   const captions = mirror?.mapping === 'mirror' ? legCaptions(images) : [];
   return { width: widthPx, height: atomic ? ATOMIC_ROWS.height : R.height, users, layerHeader, layerLoadedNotLive, segments, pvs, arrows, brackets, note, mirror, images, captions };
 }
@@ -254,7 +257,7 @@ function tableOnlyRow(targets: readonly TableTarget[], widthPx: number, loadedNo
     const width = widths[i];
     const mapping: SegmentBox['mapping'] = t.type === 'error' ? 'error' : 'none';
     const room = width - 14;
-    const lines = [fitText([`target ${i + 1}: ${t.type}`, t.type], room, 12), fitText([mapping === 'error' ? 'IO here fails: nothing maps onto it now' : '', 'unused'], room, 11), ''];
+    const lines = [fitText([`target ${i + 1}: ${t.type}`, t.type], room, 12), fitText([mapping === 'error' ? 'IO here fails: nothing maps onto it now' : '', 'unused'], room, SUBLABEL_PX), ''];
     const box: SegmentBox = { x, y: R.segmentY, width, height: R.segmentH, label: `target ${i + 1}`, sublabel: '', kind: 'other', live: !loadedNotLive, segment: i + 1, state: 'done', mapping, lines, grid: null, fromPv: '', toPv: '' };
     x += width;
     return box;
@@ -296,15 +299,15 @@ function userColumns(input: LayerDiagramInput, label: (devno: string) => string)
       // Labels are shortened to fit their box: a narrow range of many keeps what tells them apart.
       const room = widths[k] - 16;
       const box: DiagramBox = onLayer[k]
-        ? { x, y: R.userTargetY, width: widths[k], height: R.userTargetH, label: fitText(['pvmove0', 'pvm0'], room, 12), sublabel: fitText([`${devno} @${offset}`, `@${offset}`], room, 11), kind: 'identity', live: !loadedNotLive }
-        : { x, y: R.userTargetY, width: widths[k], height: R.userTargetH, label: fitText([t.type === 'linear' ? label(devno) : t.type], room, 12), sublabel: t.devices[0] ? fitText([`${devno} @${offset}`, `@${offset}`], room, 11) : '', kind: t.type === 'linear' ? 'linear' : 'other', pv: t.type === 'linear' ? label(devno) : undefined, live: !loadedNotLive };
+        ? { x, y: R.userTargetY, width: widths[k], height: R.userTargetH, label: fitText(['pvmove0', 'pvm0'], room, 12), sublabel: fitText([`${devno} @${offset}`, `@${offset}`], room, SUBLABEL_PX), kind: 'identity', live: !loadedNotLive }
+        : { x, y: R.userTargetY, width: widths[k], height: R.userTargetH, label: fitText([t.type === 'linear' ? label(devno) : t.type], room, 12), sublabel: t.devices[0] ? fitText([`${devno} @${offset}`, `@${offset}`], room, SUBLABEL_PX) : '', kind: t.type === 'linear' ? 'linear' : 'other', pv: t.type === 'linear' ? label(devno) : undefined, live: !loadedNotLive };
       x += widths[k];
       return box;
     });
     const queued = device.state === 'SUSPENDED' ? ` · ${device.deferred} IO${device.deferred === 1 ? '' : 's'} queued` : '';
     const loaded = loadedNotLive ? ' · table loaded, not live' : '';
     const headerRoom = columnWidth - 8 - inlineSublabelOffsetPx(device.name);
-    const sublabel = fitText([`${device.devno} · ${device.state}${queued}${loaded}`, `${device.state}${queued}${loaded}`, `${device.state}${queued}`, device.state], headerRoom, 11);
+    const sublabel = fitText([`${device.devno} · ${device.state}${queued}${loaded}`, `${device.state}${queued}${loaded}`, `${device.state}${queued}`, device.state], headerRoom, SUBLABEL_PX);
     const header: DiagramBox = { x: x0, y: R.userHeaderY, width: columnWidth, height: R.headerH, label: device.name, sublabel, kind: 'device' };
     return { header, targets: boxes, loadedNotLive, suspended: device.state === 'SUSPENDED', deferred: device.deferred };
   });
@@ -384,7 +387,7 @@ function atomicMappingOf(target: TableTarget | undefined): AtomicMirrorBox['mapp
 function legCaptions(images: readonly ImageColumn[]): LayerLayout['captions'] {
   const A = ATOMIC_ROWS;
   const words = [['leg 1 (sources): reads come from here', 'leg 1: the sources', 'leg 1: sources', 'leg 1'], ['leg 2 (destinations): the copy lands here', 'leg 2: the destinations', 'leg 2: destinations', 'leg 2']];
-  return images.map((image, i) => ({ x: image.header.x + image.header.width / 2 + 10, y: A.mirrorY + A.mirrorH + 20, text: fitText(words[i], image.header.width / 2 - 14, 11) }));
+  return images.map((image, i) => ({ x: image.header.x + image.header.width / 2 + 10, y: A.mirrorY + A.mirrorH + 20, text: fitText(words[i], image.header.width / 2 - 14, SUBLABEL_PX) }));
 }
 
 /** An atomic move's one mirror: what pvmove0's table is, its legs and how far it is in sync. */
@@ -408,7 +411,7 @@ function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableT
   const sync = percent === null ? '' : ` · ${percent}% in sync`;
   const legs = target?.type === 'mirror' ? target.devices.map((d) => label(d.devno)) : [];
   const detailRoom = widthPx - textWidthPx(title, 12) - 30;
-  const detail = legs.length === 2 ? fitText([`legs: ${legs[0]} (sources) + ${legs[1]} (destinations)${sync}`, `${legs[0]} + ${legs[1]}${sync}`, `2 legs${sync}`, sync.slice(3)], detailRoom, 11) : '';
+  const detail = legs.length === 2 ? fitText([`legs: ${legs[0]} (sources) + ${legs[1]} (destinations)${sync}`, `${legs[0]} + ${legs[1]}${sync}`, `2 legs${sync}`, sync.slice(3)], detailRoom, SUBLABEL_PX) : '';
   // Where the grid goes, a sentence while there is none to draw (nothing copies yet, or any more).
   const waiting: Record<AtomicMirrorBox['mapping'], string> = {
     mirror: loadedNotLive ? 'Its region grid shows here once pvmove0 is resumed and the mirror copies.' : '',
@@ -418,7 +421,7 @@ function atomicMirrorBox(input: LayerDiagramInput, layerTargets: readonly TableT
   };
   return {
     x: 0, y: A.mirrorY, width: widthPx, height: A.mirrorH, label: 'mirror', sublabel: '', kind: 'mirror', live: !loadedNotLive,
-    mapping, lines: [title, detail], waiting: wrapText(finishing ? 'The finishing commit put every LV straight on its destinations at once: nothing uses pvmove0 any more, and it goes in the next commit.' : waiting[mapping], widthPx - 16, 11).slice(0, 2),
+    mapping, lines: [title, detail], waiting: wrapText(finishing ? 'The finishing commit put every LV straight on its destinations at once: nothing uses pvmove0 any more, and it goes in the next commit.' : waiting[mapping], widthPx - 16, SUBLABEL_PX).slice(0, 2),
     grid: mapping === 'mirror' ? { x: 8, y: A.gridY, width: widthPx - 16, height: A.gridH } : null,
   };
 }
@@ -450,7 +453,7 @@ function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView 
     const targets = parts.map((p, k): DiagramBox => {
       const room = widths[k] - 16;
       const box: DiagramBox = p.pv
-        ? { x, y: A.imageTargetY, width: widths[k], height: A.imageTargetH, label: fitText([p.pv], room, 12), sublabel: fitText([p.where], room, 11), kind: 'linear', pv: p.pv, live }
+        ? { x, y: A.imageTargetY, width: widths[k], height: A.imageTargetH, label: fitText([p.pv], room, 12), sublabel: fitText([p.where], room, SUBLABEL_PX), kind: 'linear', pv: p.pv, live }
         : { x, y: A.imageTargetY, width: widths[k], height: A.imageTargetH, label: fitText([p.where], room, 12), sublabel: '', kind: 'other', live };
       x += widths[k];
       return box;
@@ -466,7 +469,7 @@ function imageColumns(input: LayerDiagramInput, devices: readonly [DmDeviceView 
     const loaded = loadedNotLive ? ' · loaded, not live' : '';
     const state = device ? `${device.devno} · ${device.state}${loaded}` : 'no device now';
     const short = device ? `${device.state}${loaded}` : 'no device';
-    const sublabel = fitText([`${state} · ${what}`, `${short} · ${roleWord}`, `${device?.state ?? 'no device'} · ${roleWord}`, short, roleWord], headerRoom, 11);
+    const sublabel = fitText([`${state} · ${what}`, `${short} · ${what}`, `${short} · ${roleWord}`, `${device?.state ?? 'no device'} · ${roleWord}`, short, roleWord], headerRoom, SUBLABEL_PX);
     const header: DiagramBox = { x: x0, y: A.imageHeaderY, width: columnWidth, height: LAYER_ROWS.headerH, label: name, sublabel, kind: 'device' };
     return { role, header, targets, exists: device !== null, loadedNotLive };
   });
@@ -538,7 +541,7 @@ function segmentLines(s: LayerSegmentView, box: SegmentBox, mirrors: readonly Mi
     states.done = ['done: on its destination', 'done'];
     states.mirroring = ['mirroring, with every other run', 'mirroring'];
   }
-  return [title, fitText(mapping[box.mapping], room, 11), fitText(states[box.state], room, 11)];
+  return [title, fitText(mapping[box.mapping], room, SUBLABEL_PX), fitText(states[box.state], room, SUBLABEL_PX)];
 }
 
 /** Arrows from each user target mapped onto pvmove0 down to the range it maps, with a bracket over that range. */
@@ -600,4 +603,21 @@ function segmentArrows(segments: readonly SegmentBox[], pvs: readonly DiagramBox
     const planned = s.state === 'planned' && s.mapping === 'none' ? to(s.fromPv, mid, 'linear') : null;
     return planned ? [{ ...planned, loadedNotLive: true }] : [];
   }).filter((a): a is NonNullable<typeof a> => a !== null);
+}
+
+/**
+ * The diagram's text alternative (what a screen reader says for the drawing): each LV's device
+ * and table, pvmove0 and each of its segments in its state, an atomic move's mirror and legs,
+ * and the PVs beneath.
+ */
+export function describeLayerLayout(layout: LayerLayout): string {
+  const words = (b: Pick<DiagramBox, 'label' | 'sublabel'>) => [b.label, b.sublabel].filter(Boolean).join(' ');
+  const parts = layout.users.map((u) => `${words(u.header)}${u.suspended ? `, suspended with ${u.deferred} IOs queued` : ''}: ${u.loadedNotLive ? 'table loaded, not live until resume: ' : ''}${u.targets.map(words).join(' | ')}`);
+  parts.push(`${words(layout.layerHeader)}${layout.layerLoadedNotLive ? ', table loaded, not live until resume' : ''}`);
+  if (layout.mirror) parts.push(layout.mirror.lines.concat(layout.mirror.waiting).join(' '));
+  for (const s of layout.segments) parts.push(`segment ${s.segment}: ${s.lines.join(', ')}`);
+  for (const image of layout.images) parts.push(`${words(image.header)}${image.exists ? '' : ' (no device)'}: ${image.targets.map(words).join(' | ')}`);
+  if (layout.note.length > 0) parts.push(layout.note.join(' '));
+  if (layout.pvs.length > 0) parts.push(`PVs ${layout.pvs.map(words).join(', ')}`);
+  return `Device stack: ${parts.join('; ')}.`;
 }

@@ -186,3 +186,19 @@ function lowerRow(targets: readonly TableTarget[], temp: DmDeviceView | null, de
     return { x: left, y: R.lowerY, width: x(t.startSector + t.lengthSectors) - left, height: R.lowerH, label: pv, sublabel: t.devices[0] ? `${t.devices[0].devno} @${t.devices[0].offsetSectors}` : t.type, kind: 'pv', pv };
   });
 }
+
+/** A box in words: its label and what it says under it. */
+export const boxText = (b: Pick<DiagramBox, 'label' | 'sublabel'>): string => [b.label, b.sublabel].filter(Boolean).join(' ');
+
+/**
+ * The diagram's text alternative (what a screen reader says for the drawing): the LV's device,
+ * its table (loaded or live), what the targets map onto, each destination's share written.
+ */
+export function describeMoveLayout(layout: DiagramLayout, state: { suspended: boolean; paused: boolean; percents?: readonly number[] }): string {
+  const parts = [`${boxText(layout.top)}${state.suspended ? ', suspended' : ''}`];
+  parts.push(`${layout.loadedNotLive ? 'table loaded, not live until resume' : 'table'}: ${layout.targets.map(boxText).join(' | ')}`);
+  if (layout.lower.length > 0) parts.push(`${layout.lowerDevice ? `${boxText(layout.lowerDevice)} maps` : 'mapped'} onto ${layout.lower.map(boxText).join(' | ')}`);
+  layout.destinations.forEach((d, i) => parts.push(`mirror destination ${boxText(d)}${state.percents?.[i] !== undefined ? `, ${state.percents[i].toFixed(0)}% written` : ''}`));
+  if (state.paused) parts.push('copy paused');
+  return `Device stack: ${parts.join('; ')}.`;
+}

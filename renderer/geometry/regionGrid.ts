@@ -3,7 +3,7 @@
 // turned into at most three rectangles (head of a row, full rows, tail of a row). Drawing
 // cost therefore follows the number of runs the engine reports, not the number of regions:
 // 65 536 regions copied in order are still three runs, drawn as a few rectangles.
-import type { RegionRun } from '../../app/api/move';
+import type { MirrorProgressView, RegionRun } from '../../app/api/move';
 
 export interface GridLayout {
   regions: number;
@@ -71,4 +71,16 @@ export function regionRects(grid: GridLayout, runs: readonly RegionRun[]): Recor
 /** Copied regions counted from the runs (the progress view also reports it; tests compare). */
 export function copiedCount(runs: readonly RegionRun[]): number {
   return runs.reduce((n, r) => n + (r.state === 'copied' ? r.count : 0), 0);
+}
+
+/**
+ * The region grid in words (its text alternative; the canvas itself says nothing to a screen
+ * reader): how many regions are copied and copying, and which wait for a copy with a write held.
+ */
+export function describeRegionGrid(mirror: Pick<MirrorProgressView, 'regionsTotal' | 'regionsCopied' | 'regions' | 'intercepted'> | null | undefined): string {
+  if (!mirror) return 'Region grid: no mirror is copying.';
+  const copying = mirror.regions.reduce((n, r) => n + (r.state === 'copying' ? r.count : 0), 0);
+  const held = mirror.intercepted.length;
+  const holding = held === 0 ? '' : `; ${held === 1 ? `a write is held until region ${mirror.intercepted[0]} is copied` : `writes are held until ${held} regions are copied`}`;
+  return `Region grid of the mirror: ${mirror.regionsCopied} of ${mirror.regionsTotal} regions copied, ${copying} copying${holding}.`;
 }

@@ -13,8 +13,9 @@ export function DevicePanel() {
   const changes = useAppStore((s) => s.devices.changes);
   const pvs = useAppStore((s) => s.workspace.view?.vgs[0]?.pvs);
   const rows = useMemo(() => flattenTree(stackTree(devices, pvs ?? [])), [devices, pvs]);
+  // Focusable: it scrolls in its pane, and a keyboard user scrolls it with the arrow keys.
   return (
-    <section className="panel devices" aria-labelledby="dm-title">
+    <section className="panel devices" aria-labelledby="dm-title" tabIndex={0}>
       <h2 id="dm-title">Device-mapper stack <span className="muted">(dmsetup ls --tree)</span></h2>
       {rows.length === 0 && <p className="muted">No mapped devices.</p>}
       <ul className="dm-tree" data-testid="dm-tree">

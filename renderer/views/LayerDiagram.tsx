@@ -8,10 +8,11 @@ import { useMemo, useRef } from 'react';
 import { STACK_TITLES, type LayerSegmentView, type MoveStateView } from '../../app/api/move';
 import type { DmDeviceView } from '../../app/api/views';
 import { mirrorsFromStatus } from '../geometry/dmStack';
-import { layerDiagramLayout, plannedSegments, type AtomicMirrorBox, type LayerLayout, type SegmentBox } from '../geometry/layerDiagram';
+import { describeLayerLayout, layerDiagramLayout, plannedSegments, type AtomicMirrorBox, type LayerLayout, type SegmentBox } from '../geometry/layerDiagram';
 import { isMoveActive } from '../store/moveSlice';
 import { useAppStore } from '../storeContext';
 import { useVgColors } from './colors';
+import { LvPatternDefs, usePatternPrefix } from './lvPatterns';
 import { Box, DiagramTitle, GridLegend, MoveFigures, MoveLvs, RegionCanvas, useDiagramWidth, useShownMirrors } from './diagramParts';
 
 const EMPTY: readonly LayerSegmentView[] = [];
@@ -52,6 +53,7 @@ export function LayerDiagram() {
     [users, layerDevice, segments, recorded, devices, vg, extentSectors, mirrors, width, atomicImages],
   );
   const subject = `${users.map((u) => u.name).join(', ') || 'no LV'} over ${layerDevice?.name ?? 'pvmove0'}`;
+  const userLvs = useMemo(() => users.map((u) => vg?.lvs.find((l) => l.dmName === u.name)?.name ?? ''), [users, vg]);
   return (
     <>
       <DiagramTitle text={`Live move · ${STACK_TITLES.lvm2}: ${subject}`} />
@@ -59,7 +61,7 @@ export function LayerDiagram() {
       <MoveLvs />
       <GridLegend />
       <div className="diagram-canvas" ref={canvasRef} data-testid="move-diagram" data-stack="lvm2">
-        {users.length > 0 ? <LayerSvg layout={layout} subject={subject} mirrors={mirrors} statusMirrors={statusMirrors} /> : <p className="muted">The LV is not active, so there is no device to draw.</p>}
+        {users.length > 0 ? <LayerSvg layout={layout} subject={subject} userLvs={userLvs} mirrors={mirrors} statusMirrors={statusMirrors} /> : <p className="muted">The LV is not active, so there is no device to draw.</p>}
       </div>
     </>
   );
@@ -70,22 +72,24 @@ function mirrorIndexOf(mirrors: readonly { layerSegment: number }[], index: numb
   return mirrors.findIndex((m) => m.layerSegment === index);
 }
 
-function LayerSvg({ layout, subject, mirrors, statusMirrors }: { layout: LayerLayout; subject: string; mirrors: ReturnType<typeof useShownMirrors>; statusMirrors: ReturnType<typeof mirrorsFromStatus> }) {
+function LayerSvg({ layout, subject, userLvs, mirrors, statusMirrors }: { layout: LayerLayout; subject: string; userLvs: readonly string[]; mirrors: ReturnType<typeof useShownMirrors>; statusMirrors: ReturnType<typeof mirrorsFromStatus> }) {
   const colors = useVgColors();
+  const prefix = usePatternPrefix();
   const grids = layout.segments.filter((s) => s.grid && s.live !== false && mirrorIndexOf(mirrors, s.segment) >= 0).map((s) => ({ key: `g${s.segment}`, rect: s.grid!, segment: s.segment }));
   // An atomic move has one mirror over every run: one grid across its box.
   const atomicGrid = layout.mirror?.grid && layout.mirror.live !== false ? layout.mirror.grid : null;
   if (atomicGrid && mirrors.length > 0) grids.push({ key: 'atomic', rect: atomicGrid, segment: mirrors[0].layerSegment });
   return (
     <div className="diagram-stack" style={{ height: `${layout.height}px` }}>
-      <svg width={layout.width} height={layout.height} className="diagram-svg layer-svg" data-subject={subject}>
+      <svg width={layout.width} height={layout.height} className="diagram-svg layer-svg" data-subject={subject} role="img" aria-label={describeLayerLayout(layout)}>
+        <LvPatternDefs prefix={prefix} />
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" className="arrow-head" /></marker>
         </defs>
         {layout.users.map((u, i) => (
           <g key={`u${i}`} data-testid={`layer-user-${i}`} data-loaded-not-live={String(u.loadedNotLive)}>
             <Box box={u.header} className={`device${u.suspended ? ' suspended' : ''}`} testId={`layer-user-header-${i}`} />
-            {u.targets.map((b, k) => <Box key={k} fitted box={b} className={`target target-${b.kind}${b.live === false ? ' loaded-not-live' : ''}`} fill={b.kind === 'linear' ? colors.pv.get(b.pv ?? '') : undefined} testId={`layer-user-${i}-target-${k}`} />)}
+            {u.targets.map((b, k) => <Box key={k} fitted box={b} className={`target target-${b.kind}${b.live === false ? ' loaded-not-live' : ''}`} lv={b.kind === 'linear' && b.pv ? colors.lv.get(userLvs[i] ?? '') : undefined} patternPrefix={prefix} testId={`layer-user-${i}-target-${k}`} />)}
           </g>
         ))}
         {layout.brackets.map((b, i) => <path key={`b${i}`} d={`M${b.x1 + 2},${b.y + 4} L${b.x1 + 2},${b.y} L${b.x2 - 2},${b.y} L${b.x2 - 2},${b.y + 4}`} className="bracket" />)}
@@ -101,11 +105,11 @@ function LayerSvg({ layout, subject, mirrors, statusMirrors }: { layout: LayerLa
         {layout.images.map((image, i) => (
           <g key={image.role} data-testid={`layer-image-${i}`} data-role={image.role} data-exists={String(image.exists)} data-loaded-not-live={String(image.loadedNotLive)}>
             <Box box={image.header} className={`device temp${image.exists ? '' : ' absent'}`} testId={`layer-image-header-${i}`} />
-            {image.targets.map((b, k) => <Box key={k} fitted box={b} className={`target target-${b.kind}${!image.exists ? ' no-device' : b.live === false ? ' loaded-not-live' : ''}`} fill={b.pv ? colors.pv.get(b.pv) : undefined} testId={`layer-image-${i}-target-${k}`} />)}
+            {image.targets.map((b, k) => <Box key={k} fitted box={b} className={`target target-${b.kind}${!image.exists ? ' no-device' : b.live === false ? ' loaded-not-live' : ''}`} testId={`layer-image-${i}-target-${k}`} />)}
           </g>
         ))}
         {layout.captions.map((c, i) => <text key={`c${i}`} x={c.x} y={c.y} className="box-sublabel leg-caption" data-testid={`layer-leg-caption-${i}`}>{c.text}</text>)}
-        {layout.pvs.map((b) => <Box key={b.pv} box={b} className="target pv" fill={colors.pv.get(b.pv ?? '')} testId={`layer-pv-${b.pv}`} />)}
+        {layout.pvs.map((b) => <Box key={b.pv} box={b} className="target pv pv-box" testId={`layer-pv-${b.pv}`} />)}
       </svg>
       {grids.map((g) => {
         const index = mirrorIndexOf(mirrors, g.segment);

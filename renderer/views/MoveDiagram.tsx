@@ -12,10 +12,12 @@ import { STACK_TITLES, type MirrorProgressView } from '../../app/api/move';
 import type { DmDeviceView } from '../../app/api/views';
 import { lvLayoutText } from '../geometry/extentMap';
 import { mirrorsFromStatus } from '../geometry/dmStack';
-import { diagramLayout } from '../geometry/moveDiagram';
+import { describeMoveLayout, diagramLayout } from '../geometry/moveDiagram';
 import { isMoveActive } from '../store/moveSlice';
 import { useAppStore } from '../storeContext';
 import { useVgColors } from './colors';
+import { LvPatternDefs, usePatternPrefix } from './lvPatterns';
+import type { LvStyle } from '../geometry/palette';
 import { Box, DiagramTitle, GridLegend, MoveFigures, MoveLvs, RegionCanvas, useDiagramWidth, useShownMirrors } from './diagramParts';
 import { LayerDiagram } from './LayerDiagram';
 
@@ -66,7 +68,7 @@ function OutlineDiagram() {
       <MoveLvs />
       <GridLegend />
       <div className="diagram-canvas" ref={canvasRef} data-testid="move-diagram" data-stack="outline">
-        {layout && lvDevice ? <DiagramSvg layout={layout} device={lvDevice} statusMirrors={statusMirrors} mirrors={mirrors} /> : <p className="muted">The LV is not active, so there is no device to draw.</p>}
+        {layout && lvDevice ? <DiagramSvg layout={layout} device={lvDevice} lvName={lv?.name ?? ''} statusMirrors={statusMirrors} mirrors={mirrors} /> : <p className="muted">The LV is not active, so there is no device to draw.</p>}
       </div>
     </>
   );
@@ -77,28 +79,32 @@ function mirrorPercent(mirror: MirrorProgressView | undefined): number {
   return mirror && mirror.regionsTotal > 0 ? (mirror.regionsCopied * 100) / mirror.regionsTotal : 0;
 }
 
-function DiagramSvg({ layout, device, statusMirrors, mirrors }: { layout: NonNullable<ReturnType<typeof diagramLayout>>; device: DmDeviceView; statusMirrors: readonly MirrorProgressView[]; mirrors: readonly MirrorProgressView[] }) {
-  const colors = useVgColors();
+function DiagramSvg({ layout, device, lvName, statusMirrors, mirrors }: { layout: NonNullable<ReturnType<typeof diagramLayout>>; device: DmDeviceView; lvName: string; statusMirrors: readonly MirrorProgressView[]; mirrors: readonly MirrorProgressView[] }) {
+  // Every range drawn holds the LV's data: its boxes on a PV take the LV's style, the PVs are named by their labels.
+  const style: LvStyle | undefined = useVgColors().lv.get(lvName);
+  const prefix = usePatternPrefix();
   const done = useAppStore((s) => s.move.state?.status === 'done');
   const paused = useAppStore((s) => s.move.state?.status === 'paused');
   const suspended = device.state === 'SUSPENDED';
   return (
     <div className="diagram-stack" style={{ height: `${layout.height}px` }}>
-      <svg width={layout.width} height={layout.height} className="diagram-svg" data-subject={device.name}>
+      <svg width={layout.width} height={layout.height} className="diagram-svg" data-subject={device.name} role="img" aria-label={describeMoveLayout(layout, { suspended, paused, percents: layout.destinations.map((b, i) => (done ? 100 : mirrorPercent(mirrors[b.mirrorIndex ?? i]))) })}>
+        <LvPatternDefs prefix={prefix} />
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" className="arrow-head" /></marker>
         </defs>
         <Box box={layout.top} className={`device${suspended ? ' suspended' : ''}`} testId="diagram-device" />
-        {layout.targets.map((b, i) => <Box key={`t${i}`} box={b} className={`target target-${b.kind}${b.live === false ? ' loaded-not-live' : ''}`} fill={b.kind === 'linear' ? colors.pv.get(b.pv ?? '') : undefined} testId={`diagram-target-${i}`} />)}
+        {layout.targets.map((b, i) => <Box key={`t${i}`} box={b} className={`target target-${b.kind}${b.live === false ? ' loaded-not-live' : ''}`} lv={b.kind === 'linear' ? style : undefined} patternPrefix={prefix} testId={`diagram-target-${i}`} />)}
         {layout.arrows.map((a, i) => <path key={`a${i}`} d={a.path} className={`arrow arrow-${a.kind}${layout.loadedNotLive ? ' loaded-not-live' : ''}`} markerEnd="url(#arrow)" />)}
         {layout.lowerDevice && <Box box={layout.lowerDevice} className={`device temp${layout.lowerDevice.sublabel.includes('DEFERRED REMOVE') ? ' removing' : ''}`} testId="diagram-temp-device" />}
-        {layout.lower.map((b, i) => <Box key={`l${i}`} box={b} className="target pv" fill={colors.pv.get(b.pv ?? '')} testId={`diagram-lower-${i}`} />)}
+        {layout.lower.map((b, i) => <Box key={`l${i}`} box={b} className="target pv" lv={style} patternPrefix={prefix} testId={`diagram-lower-${i}`} />)}
         {layout.destinations.map((b, i) => {
           const percent = done ? 100 : mirrorPercent(mirrors[b.mirrorIndex ?? i]);
           return (
             <g key={`d${i}`} data-testid={`diagram-destination-${i}`}>
               <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={4} className={`destination${layout.loadedNotLive ? ' loaded-not-live' : ''}`} />
-              <rect x={b.x} y={b.y} width={(b.width * Math.min(100, percent)) / 100} height={b.height} rx={4} className="destination-fill" fill={colors.pv.get(b.pv ?? '')} />
+              {/* The written part fills a strip under the texts, in the LV's colour: the texts stay on the box's own background. */}
+              <rect x={b.x + 2} y={b.y + b.height - 6} width={(Math.max(0, b.width - 4) * Math.min(100, percent)) / 100} height={4} rx={2} className="destination-fill" fill={style?.fill} />
               <text x={b.x + 8} y={b.y + 16} className="box-label">{b.label}</text>
               <text x={b.x + 8} y={b.y + 32} className="box-sublabel" data-testid={`diagram-destination-percent-${i}`}>{b.sublabel} · {percent.toFixed(0)}% written</text>
             </g>

@@ -1,17 +1,23 @@
-// One PV's extent map: a rectangle per run (never per extent), coloured by LV, free space
-// hatched-grey, extents of a move in progress marked, the selection highlighted, and while a
-// drag hovers this PV the ghost of where the extents would land (or the reason they cannot).
+// One PV's extent map: a rectangle per run (never per extent), in its LV's style (colour and
+// pattern), free space grey, extents of a move in progress marked, the selection highlighted,
+// the LVs being looked for raised (the others faded), and while a drag hovers this PV the ghost
+// of where the extents would land (or the reason they cannot). A screen reader reads the map
+// as a picture whose text lists the runs.
 import { memo } from 'react';
 import type { PvView } from '../../app/api/views';
-import { describeRun, landingRanges, runRects, type PeRange } from '../geometry/extentMap';
+import { describePvMap, describeRun, landingRanges, runRects, type PeRange } from '../geometry/extentMap';
+import type { LvStyle } from '../geometry/palette';
 import { isSelected, type Selection } from '../store/selection';
 import type { DragState } from '../store/uiSlice';
+import { LvPatternDefs, patternFill, usePatternPrefix } from './lvPatterns';
 
 export const MAP_WIDTH = 1000;
 
 interface PvMapProps {
   pv: PvView;
-  lvColors: Map<string, string>;
+  lvColors: Map<string, LvStyle>;
+  /** LVs being looked for (find box, legend hover): their runs are raised, every other LV's faded. */
+  found?: ReadonlySet<string> | null;
   selection: Selection | null;
   heightPx?: number;
   ghost?: PeRange[];
@@ -21,8 +27,10 @@ interface PvMapProps {
   onHover?: (text: string | null) => void;
 }
 
-export const PvMap = memo(function PvMap({ pv, lvColors, selection, heightPx = 26, ghost, refused, testId, onPointerDown, onHover }: PvMapProps) {
+export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heightPx = 26, ghost, refused, testId, onPointerDown, onHover }: PvMapProps) {
   const rects = runRects(pv, MAP_WIDTH);
+  const prefix = usePatternPrefix();
+  const findClass = (lv: string | null) => (!found || !lv ? '' : found.has(lv) ? ' found' : ' faded');
   const onMove = onHover
     ? (e: React.PointerEvent<SVGSVGElement>) => {
         const box = e.currentTarget.getBoundingClientRect();
@@ -42,24 +50,33 @@ export const PvMap = memo(function PvMap({ pv, lvColors, selection, heightPx = 2
       onPointerDown={onPointerDown}
       onPointerMove={onMove}
       onPointerLeave={onHover ? () => onHover(null) : undefined}
+      role="img"
+      aria-label={describePvMap(pv)}
     >
-      {rects.map(({ x, width, run }) => (
-        <rect
-          key={run.startPe}
-          x={x}
-          y={0}
-          width={width}
-          height={heightPx}
-          className={`run${run.lv ? '' : ' free'}${run.moving ? ` moving-${run.moving}` : ''}${isSelected(selection, pv.name, run.startPe, run.count, run.lv) ? ' selected' : ''}`}
-          fill={run.lv ? (lvColors.get(run.lv) ?? '#888') : undefined}
-          data-lv={run.lv ?? ''}
-          data-start-pe={run.startPe}
-          data-count={run.count}
-          vectorEffect="non-scaling-stroke"
-        >
-          <title>{describeRun(pv.name, run)}</title>
-        </rect>
-      ))}
+      <LvPatternDefs prefix={prefix} />
+      {rects.map(({ x, width, run }) => {
+        const style = run.lv ? lvColors.get(run.lv) : undefined;
+        const pattern = patternFill(prefix, style);
+        return [
+          <rect
+            key={run.startPe}
+            x={x}
+            y={0}
+            width={width}
+            height={heightPx}
+            className={`run${run.lv ? '' : ' free'}${run.moving ? ` moving-${run.moving}` : ''}${isSelected(selection, pv.name, run.startPe, run.count, run.lv) ? ' selected' : ''}${findClass(run.lv)}`}
+            fill={run.lv ? (style?.fill ?? '#888888') : undefined}
+            data-lv={run.lv ?? ''}
+            data-start-pe={run.startPe}
+            data-count={run.count}
+            vectorEffect="non-scaling-stroke"
+          >
+            <title>{describeRun(pv.name, run)}</title>
+          </rect>,
+          // The pattern lies over the colour and takes no pointer: hit tests still find the run.
+          pattern && <rect key={`p${run.startPe}`} className={`run-pattern${findClass(run.lv)}`} x={x} y={0} width={width} height={heightPx} fill={pattern} pointerEvents="none" />,
+        ];
+      })}
       {ghost?.map((g) => (
         <rect key={`ghost-${g.startPe}`} className="ghost" x={(g.startPe / pv.peCount) * MAP_WIDTH} y={1} width={(g.count / pv.peCount) * MAP_WIDTH} height={heightPx - 2} vectorEffect="non-scaling-stroke" />
       ))}

@@ -1,23 +1,29 @@
 // The volume group: one extent map per PV (drop targets; their labels drag the whole PV),
 // one segment bar per LV (segments drag), a legend, and the hover line. Clicking anything
-// selects it, and the selection is highlighted in every view.
-import { useState } from 'react';
+// selects it, and the selection is highlighted in every view. Every LV has one style (colour
+// and pattern) in the maps, its bar and the legend; the find box (or hovering a legend entry)
+// raises an LV's runs everywhere and fades the others.
+import { useEffect, useState } from 'react';
 import type { LvView, PvView } from '../../app/api/views';
 import { useActions } from '../actions';
 import { formatBytes } from '../format';
-import { lvLayoutText, peAtX, runAt, segmentRects } from '../geometry/extentMap';
+import { describeLvBar, foundLvs, foundText, lvLayoutText, peAtX, runAt, segmentRects } from '../geometry/extentMap';
+import { swatchBackground, type LvStyle } from '../geometry/palette';
 import { beginPointerDrag } from '../dnd';
 import { isSelected, selectionOfRun, type Selection } from '../store/selection';
 import { useAppStore, useAppStoreApi } from '../storeContext';
 import { useVgColors } from './colors';
 import { ghostFor, MAP_WIDTH, PvMap } from './PvMap';
 import { MoveTo } from './MoveTo';
+import { LvPatternDefs, patternFill, usePatternPrefix } from './lvPatterns';
 
 export function VolumeGroup() {
   const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
   const showHidden = useAppStore((s) => s.ui.showHiddenLvs);
   const setShowHidden = useAppStore((s) => s.setShowHiddenLvs);
   const [hover, setHover] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [legendLv, setLegendLv] = useState<string | null>(null);
   const colors = useVgColors();
   if (!vg) {
     return (
@@ -29,6 +35,7 @@ export function VolumeGroup() {
   }
   const hiddenCount = vg.lvs.filter((l) => l.hidden).length;
   const lvs = vg.lvs.filter((l) => showHidden || !l.hidden);
+  const found = foundLvs(vg.lvs.map((l) => l.name), legendLv ?? query);
   return (
     <section className="panel vg" aria-labelledby="vg-title">
       <div className="panel-title">
@@ -36,24 +43,48 @@ export function VolumeGroup() {
         <MoveTo />
       </div>
       <div className="pv-rows" data-testid="pv-rows">
-        {vg.pvs.map((pv) => <PvRow key={pv.name} pv={pv} lvColors={colors.lv} onHover={setHover} />)}
+        {vg.pvs.map((pv) => <PvRow key={pv.name} pv={pv} lvColors={colors.lv} found={found} onHover={setHover} />)}
       </div>
       <p className="hover-line mono" data-testid="hover-line">{hover ?? 'Hover an extent run to see its LV, LE and PE ranges; drag a segment, a selected range or a PV label onto a PV.'}</p>
-      <Legend lvs={vg.lvs.filter((l) => !l.hidden)} colors={colors.lv} />
+      <Legend lvs={vg.lvs.filter((l) => !l.hidden)} colors={colors.lv} onHover={setLegendLv} />
       <div className="panel-title">
         <h2>Logical volumes</h2>
+        <FindLv names={vg.lvs.map((l) => l.name)} query={query} onQuery={setQuery} found={found} pvs={vg.pvs} />
         <label className="toggle" title="Hidden LVs are LVM2's internal layers, e.g. [pvmove0] during a move">
           <input type="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} /> show hidden LVs ({hiddenCount})
         </label>
       </div>
-      <div className="lv-rows">
-        {lvs.map((lv) => <LvRow key={lv.name} lv={lv} pvColors={colors.pv} />)}
+      {/* Focusable: with many LVs it scrolls, and a keyboard user scrolls it with the arrow keys. */}
+      <div className="lv-rows" tabIndex={0} role="group" aria-label="segment bars of the logical volumes">
+        {lvs.map((lv) => <LvRow key={lv.name} lv={lv} style={colors.lv.get(lv.name)} found={found} />)}
       </div>
     </section>
   );
 }
 
-function PvRow({ pv, lvColors, onHover }: { pv: PvView; lvColors: Map<string, string>; onHover: (t: string | null) => void }) {
+function FindLv({ names, query, onQuery, found, pvs }: { names: readonly string[]; query: string; onQuery: (q: string) => void; found: ReadonlySet<string> | null; pvs: readonly PvView[] }) {
+  const first = [...(foundLvs(names, query) ?? [])][0] ?? null;
+  // The first LV typed shows its bar: with many LVs it may be scrolled out of the list. Only the
+  // list scrolls (never the page under the pointer).
+  useEffect(() => {
+    const row = first ? document.querySelector(`[data-testid="lv-row-${CSS.escape(first)}"]`) : null;
+    const list = row?.closest('.lv-rows');
+    if (!row || !list) return;
+    const [r, l] = [row.getBoundingClientRect(), list.getBoundingClientRect()];
+    if (r.top < l.top || r.bottom > l.bottom) list.scrollTop += r.top - l.top;
+  }, [first]);
+  return (
+    <div className="lv-find">
+      <input type="search" className="lv-find-input" data-testid="lv-find" aria-label="Find an LV: its runs are raised in every map and bar" placeholder="find LV…" list="lv-find-names" value={query} onChange={(e) => onQuery(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && onQuery('')} />
+      <datalist id="lv-find-names">
+        {names.map((n) => <option key={n} value={n} />)}
+      </datalist>
+      <span className="lv-find-result" role="status" data-testid="lv-find-result">{foundText(found, pvs)}</span>
+    </div>
+  );
+}
+
+function PvRow({ pv, lvColors, found, onHover }: { pv: PvView; lvColors: Map<string, LvStyle>; found: ReadonlySet<string> | null; onHover: (t: string | null) => void }) {
   const store = useAppStoreApi();
   const actions = useActions();
   const selection = useAppStore((s) => s.ui.selection);
@@ -87,10 +118,10 @@ function PvRow({ pv, lvColors, onHover }: { pv: PvView; lvColors: Map<string, st
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && store.getState().select({ kind: 'pv', pv: pv.name })}
       >
         <span className="pv-name">{pv.name}</span>
-        <span className="pv-meta mono">{pv.devno} · {formatBytes(pv.sizeBytes)} · {free} free</span>
+        <span className="pv-meta">{pv.devno} · {formatBytes(pv.sizeBytes)} · {free} free</span>
       </button>
       <div className="pv-bar">
-        <PvMap pv={pv} lvColors={lvColors} selection={selection} ghost={ghostFor(pv.name, drag)} refused={verdict?.status === 'no'} testId={`pv-map-${pv.name}`} onPointerDown={onMapDown} onHover={onHover} />
+        <PvMap pv={pv} lvColors={lvColors} found={found} selection={selection} ghost={ghostFor(pv.name, drag)} refused={verdict?.status === 'no'} testId={`pv-map-${pv.name}`} onPointerDown={onMapDown} onHover={onHover} />
         <div className={`drop-verdict verdict-${verdict?.status ?? 'none'}`} data-testid={`drop-verdict-${pv.name}`} role="status">
           {verdict?.status === 'checking' && 'checking…'}
           {verdict?.status === 'yes' && `yes: ${verdict.plan.extentCount} extents land here`}
@@ -101,20 +132,24 @@ function PvRow({ pv, lvColors, onHover }: { pv: PvView; lvColors: Map<string, st
   );
 }
 
-function LvRow({ lv, pvColors }: { lv: LvView; pvColors: Map<string, string> }) {
+function LvRow({ lv, style, found }: { lv: LvView; style: LvStyle | undefined; found: ReadonlySet<string> | null }) {
   const store = useAppStoreApi();
   const actions = useActions();
   const selection = useAppStore((s) => s.ui.selection);
+  const prefix = usePatternPrefix();
   const rects = segmentRects(lv, MAP_WIDTH);
+  const pattern = patternFill(prefix, style);
+  const findClass = !found ? '' : found.has(lv.name) ? ' found' : ' faded';
   return (
-    <div className="lv-row" data-testid={`lv-row-${lv.name}`}>
+    <div className={`lv-row${findClass}`} data-testid={`lv-row-${lv.name}`}>
       <div className="lv-label">
         <span className="lv-name">{lv.hidden ? `[${lv.name}]` : lv.name}</span>
         {lv.locked && <span className="badge locked" title="LOCKED: a move in progress holds this LV; resume or abort the move to unlock it.">LOCKED</span>}
         <span className="lv-meta mono">{formatBytes(lv.sizeBytes)} · {lvLayoutText(lv)}</span>
       </div>
       <div className="lv-bar-wrap">
-      <svg className="lv-bar" viewBox={`0 0 ${MAP_WIDTH} 22`} preserveAspectRatio="none" height={22} width="100%">
+      <svg className="lv-bar" viewBox={`0 0 ${MAP_WIDTH} 22`} preserveAspectRatio="none" height={22} width="100%" role="img" aria-label={describeLvBar(lv)}>
+        <LvPatternDefs prefix={prefix} />
         {rects.map((r) => {
           const sel: Selection | null = r.peRange ? { kind: 'segment', lv: lv.name, pv: r.target, ...r.peRange } : null;
           const selected = r.peRange ? isSelected(selection, r.target, r.peRange.startPe, r.peRange.count, lv.name) : false;
@@ -126,7 +161,7 @@ function LvRow({ lv, pvColors }: { lv: LvView; pvColors: Map<string, string> }) 
               y={0}
               width={r.width}
               height={22}
-              fill={pvColors.get(r.target) ?? '#8a8a8a'}
+              fill={style?.fill ?? '#8a8a8a'}
               className={`segment${selected ? ' selected' : ''}${why ? ' unmovable' : ''}`}
               data-testid={`lv-seg-${lv.name}-${r.target}`}
               vectorEffect="non-scaling-stroke"
@@ -136,26 +171,32 @@ function LvRow({ lv, pvColors }: { lv: LvView; pvColors: Map<string, string> }) 
             </rect>
           );
         })}
+        {/* The LV's pattern over its segments; no pointer, so the segments still take the drag. */}
+        {pattern && rects.map((r) => <rect key={`p${r.segment.index}`} x={r.x} y={0} width={r.width} height={22} fill={pattern} pointerEvents="none" />)}
       </svg>
       {/* Labels are HTML over the bar: text inside a stretched SVG would be distorted. */}
       {rects.map((r) => (
-        <span key={`t${r.segment.index}`} className="segment-label" style={{ left: `${(r.x / MAP_WIDTH) * 100}%`, width: `${(r.width / MAP_WIDTH) * 100}%` }}>{r.width > 30 ? r.target : ''}</span>
+        <span key={`t${r.segment.index}`} className="segment-label" aria-hidden="true" style={{ left: `${(r.x / MAP_WIDTH) * 100}%`, width: `${(r.width / MAP_WIDTH) * 100}%`, color: style?.label ?? '#000000' }}>{r.width > 30 ? r.target : ''}</span>
       ))}
     </div>
     </div>
   );
 }
 
-function Legend({ lvs, colors }: { lvs: LvView[]; colors: Map<string, string> }) {
+/** Every LV's style by name (hover one to find its runs; the find box does it by keyboard), then the marks. */
+function Legend({ lvs, colors, onHover }: { lvs: LvView[]; colors: Map<string, LvStyle>; onHover: (lv: string | null) => void }) {
+  const style = (name: string) => colors.get(name);
   return (
-    <ul className="legend" aria-label="legend">
-      {lvs.slice(0, 24).map((lv) => (
-        <li key={lv.name}><span className="swatch" style={{ background: colors.get(lv.name) }} />{lv.name}</li>
+    <ul className="legend" aria-label="legend of the extent maps" data-testid="lv-legend" onPointerLeave={() => onHover(null)}>
+      {lvs.map((lv) => (
+        <li key={lv.name} data-lv={lv.name} onPointerEnter={() => onHover(lv.name)}>
+          <span className="swatch" aria-hidden="true" style={{ background: style(lv.name) ? swatchBackground(style(lv.name)!) : undefined }} />
+          {lv.name}
+        </li>
       ))}
-      {lvs.length > 24 && <li className="muted">… {lvs.length - 24} more</li>}
-      <li><span className="swatch free" />free</li>
-      <li><span className="swatch moving" />moving</li>
-      <li><span className="swatch selected" />selected</li>
+      <li><span className="swatch free" aria-hidden="true" />free</li>
+      <li><span className="swatch moving" aria-hidden="true" />moving</li>
+      <li><span className="swatch selected" aria-hidden="true" />selected</li>
     </ul>
   );
 }

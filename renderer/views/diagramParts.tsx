@@ -6,10 +6,13 @@ import type { MirrorProgressView } from '../../app/api/move';
 import type { RegionAnimator } from '../animation/regionAnimator';
 import { crashCostText, formatBytes, formatSeconds } from '../format';
 import type { DiagramBox } from '../geometry/moveDiagram';
-import { inlineSublabelOffsetPx, textWidthPx } from '../geometry/layerDiagram';
+import type { LvStyle } from '../geometry/palette';
+import { describeRegionGrid } from '../geometry/regionGrid';
+import { inlineSublabelOffsetPx, SUBLABEL_PX, textWidthPx } from '../geometry/layerDiagram';
 import { regionsFigure } from '../store/moveSlice';
 import { lvProgressText } from '../store/stepList';
 import { useAppStore } from '../storeContext';
+import { patternFill } from './lvPatterns';
 
 /** The drawing width of the diagram's canvas element (followed on resize), at least 320 px. */
 export function useDiagramWidth(ref: React.RefObject<HTMLElement | null>): number {
@@ -45,18 +48,28 @@ export function DiagramTitle({ text }: { text: string }) {
 function mirrorSublabel(box: DiagramBox): string {
   const room = box.width - 16 - textWidthPx(box.label, 12) - 12;
   const destination = box.sublabel.split(' + ').at(-1) ?? '';
-  return [box.sublabel, `→ ${destination}`, ''].find((text) => textWidthPx(text, 11) <= room) ?? '';
+  return [box.sublabel, `→ ${destination}`, ''].find((text) => textWidthPx(text, SUBLABEL_PX) <= room) ?? '';
 }
 
-/** A labelled box; `fitted`: its geometry already shortened the texts to fit, so even a narrow box shows them. */
-export function Box({ box, className, fill, testId, fitted = false }: { box: DiagramBox; className: string; fill?: string; testId?: string; fitted?: boolean }) {
+/**
+ * A labelled box; `fitted`: its geometry already shortened the texts to fit, so even a narrow
+ * box shows them. `lv`: the box holds that LV's data, so it takes the LV's style (colour,
+ * pattern from the SVG's defs under `patternPrefix`) and its texts the label colour of that
+ * fill; a table only loaded (not live) stays neutral, drawn faded by its class.
+ */
+export function Box({ box, className, lv, patternPrefix = '', testId, fitted = false }: { box: DiagramBox; className: string; lv?: LvStyle; patternPrefix?: string; testId?: string; fitted?: boolean }) {
   const small = !fitted && box.width < 70;
+  const style = box.live === false ? undefined : lv;
+  const pattern = patternFill(patternPrefix, style);
+  const text = style ? { fill: style.label } : undefined;
+  const rect = { x: box.x + 1, y: box.y, width: Math.max(1, box.width - 2), height: box.height, rx: 4 };
   return (
     <g data-testid={testId} data-kind={box.kind} data-live={box.live === undefined ? undefined : String(box.live)}>
-      <rect x={box.x + 1} y={box.y} width={Math.max(1, box.width - 2)} height={box.height} rx={4} className={className} fill={fill} />
-      <text x={box.x + 8} y={box.y + 15} className="box-label">{small ? '' : box.label}</text>
-      {box.kind !== 'mirror' && <text x={box.x + 8} y={box.y + (box.height > 30 ? 30 : 15)} dx={box.height > 30 ? 0 : inlineSublabelOffsetPx(box.label)} className="box-sublabel">{small ? '' : box.sublabel}</text>}
-      {box.kind === 'mirror' && <text x={box.x + box.width - 8} y={box.y + 15} textAnchor="end" className="box-sublabel">{mirrorSublabel(box)}</text>}
+      <rect {...rect} className={className} fill={style?.fill} />
+      {pattern && <rect {...rect} className="box-pattern" fill={pattern} pointerEvents="none" />}
+      <text x={box.x + 8} y={box.y + 15} className="box-label" style={text}>{small ? '' : box.label}</text>
+      {box.kind !== 'mirror' && <text x={box.x + 8} y={box.y + (box.height > 30 ? 30 : 15)} dx={box.height > 30 ? 0 : inlineSublabelOffsetPx(box.label)} className="box-sublabel" style={text}>{small ? '' : box.sublabel}</text>}
+      {box.kind === 'mirror' && <text x={box.x + box.width - 8} y={box.y + 15} textAnchor="end" className="box-sublabel" style={text}>{mirrorSublabel(box)}</text>}
     </g>
   );
 }
@@ -69,7 +82,9 @@ export function RegionCanvas({ rect, index, statusMirror }: { rect: { x: number;
   const h = Math.max(10, rect.height);
   useEffect(() => (animator && ref.current ? animator.attach(index, ref.current, w, h) : undefined), [animator, index, w, h]);
   useEffect(() => animator?.setFallback(index, statusMirror), [animator, index, statusMirror]);
-  return <canvas ref={ref} className="region-canvas" data-testid={`region-grid-${index}`} style={{ left: `${rect.x}px`, top: `${rect.y}px`, width: `${w}px`, height: `${h}px` }} />;
+  // The words change only when a count does (a string selector): no render per progress tick otherwise.
+  const text = useAppStore((s) => describeRegionGrid(s.move.progress?.mirrors.length ? s.move.progress.mirrors[index] : statusMirror));
+  return <canvas ref={ref} className="region-canvas" role="img" aria-label={text} data-testid={`region-grid-${index}`} style={{ left: `${rect.x}px`, top: `${rect.y}px`, width: `${w}px`, height: `${h}px` }} />;
 }
 
 /**

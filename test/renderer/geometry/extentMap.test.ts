@@ -1,12 +1,13 @@
 // Proves the volume-map geometry: runs become one rectangle each laid end to end across the
 // bar (so a 100k-extent PV with few runs is few shapes), hit testing finds the run under a
 // PE by binary search (checked against a linear scan on seeded random layouts), the ghost is
-// where the plan puts the extents, and segments are laid out by LE; LV colours (PV maps) and
-// PV colours (LV bars, diagram) never coincide in a VG of up to 4 PVs and 5 LVs.
+// where the plan puts the extents, and segments are laid out by LE; the maps and bars read as
+// text list every run and segment; the LV finder matches names and says where they lie.
+// (Colours: palette.test.ts.)
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { SeededRandom } from '../../../app/base/clock';
 import type { ExtentRun } from '../../../app/api/views';
-import { colorMap, describeRun, landingRanges, LV_PALETTE, PV_PALETTE, lvLayoutText, peAtX, peRangeSpec, runAt, runRects, segmentRects } from '../../../renderer/geometry/extentMap';
+import { describeLvBar, describePvMap, describeRun, foundLvs, foundText, landingRanges, lvLayoutText, peAtX, peRangeSpec, runAt, runRects, segmentRects } from '../../../renderer/geometry/extentMap';
 
 function randomRuns(random: SeededRandom, peCount: number): ExtentRun[] {
   const runs: ExtentRun[] = [];
@@ -81,12 +82,42 @@ describe('PV extent map geometry', () => {
   });
 });
 
-describe('colours', () => {
-  it('never give an LV the colour of a PV when there are at most 4 PVs and 5 LVs', () => {
-    const pvs = colorMap(['pv1', 'pv2', 'pv3', 'pv4'], PV_PALETTE);
-    const lvs = colorMap(['lv0', 'lv1', 'lv2', 'lv3', 'pvmove0'], LV_PALETTE);
-    const pvColours = new Set(pvs.values());
-    expect([...lvs.values()].filter((c) => pvColours.has(c))).toEqual([]);
-    expect(new Set(lvs.values()).size).toBe(5);
+describe('maps and bars in words (their text alternatives)', () => {
+  const runs: ExtentRun[] = [
+    { startPe: 0, count: 10, lv: 'lv0', le: 0, moving: null },
+    { startPe: 10, count: 5, lv: 'lv1', le: 3, moving: 'source' },
+    { startPe: 15, count: 85, lv: null, le: null, moving: null },
+  ];
+
+  it('list every run of a PV map with its LE and PE ranges, free space and the move mark', () => {
+    expect(describePvMap({ name: 'pv2', peCount: 100, runs })).toBe('Extent map of pv2, 100 extents: lv0 LE 0-9 · PE 0-9; lv1 LE 3-7 · PE 10-14 · source of the move in progress; free · PE 15-99 (85 extents).');
+  });
+
+  it('sum up the runs past the fortieth', () => {
+    const many: ExtentRun[] = Array.from({ length: 45 }, (_, i) => ({ startPe: i, count: 1, lv: `lv${i}`, le: 0, moving: null }));
+    expect(describePvMap({ name: 'pv1', peCount: 45, runs: many })).toMatch(/lv39 LE 0-0 · PE 39-39; and 5 more runs\.$/);
+  });
+
+  it('list every segment of an LV bar and where it lives', () => {
+    const seg = (index: number, startLe: number, count: number, target: string, start: number, kind: 'pv' | 'lv' = 'pv') => ({ index, startLe, count, type: 'striped', areas: [{ target, kind, start }], extentsMoved: null, regionSizeSectors: null, unmovableReason: null });
+    expect(describeLvBar({ name: 'lv0', extentCount: 15, segments: [seg(1, 0, 6, 'pv1', 0), seg(2, 6, 9, 'pvmove0', 0, 'lv')] })).toBe('Segments of lv0, 15 extents: LE 0-5 on pv1 PE 0-5; LE 6-14 on pvmove0 LE 0-8.');
+  });
+});
+
+describe('finding an LV', () => {
+  const names = ['root', 'home', 'data01', 'data02'];
+  it('matches any part of a name in any case, and nothing when the box is empty', () => {
+    expect(foundLvs(names, '')).toBeNull();
+    expect(foundLvs(names, '  ')).toBeNull();
+    expect([...foundLvs(names, 'DATA')!]).toEqual(['data01', 'data02']);
+    expect([...foundLvs(names, 'zzz')!]).toEqual([]);
+  });
+
+  it('says which LVs it found and on which PVs they lie', () => {
+    const pvs = [{ name: 'pv1', runs: [{ startPe: 0, count: 1, lv: 'home', le: 0, moving: null }] }, { name: 'pv2', runs: [{ startPe: 0, count: 1, lv: 'data01', le: 0, moving: null }] }];
+    expect(foundText(foundLvs(names, 'home'), pvs)).toBe('home on pv1');
+    expect(foundText(foundLvs(names, 'data'), pvs)).toBe('2 LVs on pv2');
+    expect(foundText(foundLvs(names, 'root'), pvs)).toBe('root on no PV');
+    expect(foundText(foundLvs(names, 'x'), pvs)).toBe('no LV matches');
   });
 });

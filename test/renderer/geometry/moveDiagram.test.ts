@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DmDeviceView } from '../../../app/api/views';
 import { parseTable } from '../../../app/dm/table';
-import { diagramLayout } from '../../../renderer/geometry/moveDiagram';
+import { describeMoveLayout, diagramLayout } from '../../../renderer/geometry/moveDiagram';
 
 const MIRROR_TABLE = ['0 12288 linear 254:1 0', '12288 8192 mirror core 1 128 2 254:1 12288 7:3 2048', '20480 10240 linear 254:1 20480'];
 const ORIG_TABLE = ['0 12288 linear 7:0 2048', '12288 8192 linear 7:1 2048', '20480 10240 linear 7:2 2048'];
@@ -76,5 +76,14 @@ describe('move diagram geometry', () => {
     expect(layout.destinations.map((d) => d.mirrorIndex)).toEqual([0, 1]);
     const [a, b] = layout.destinations;
     expect(a.x + a.width).toBeLessThanOrEqual(b.x + 1e-6);
+  });
+});
+
+describe('the move diagram in words (its text alternative)', () => {
+  it('names the device, its mirror table, what -orig maps onto and how much each destination has written', () => {
+    const layout = diagramLayout(LV, [LV, ORIG], PVS, 1000);
+    const text = describeMoveLayout(layout, { suspended: true, paused: false, percents: [42.4] });
+    expect(text).toMatch(/^Device stack: vg0-lv0 .*, suspended; table: .*mirror.*; vg0-lv0-orig .* maps onto pv1 .* \| pv2 .* \| pv3 .*; mirror destination pv4 .*, 42% written\.$/);
+    expect(describeMoveLayout(layout, { suspended: false, paused: true, percents: [100] })).toMatch(/100% written; copy paused\.$/);
   });
 });

@@ -3,7 +3,7 @@
 // run's cells (checked cell by cell on seeded random runs), so drawing cost follows runs.
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { SeededRandom } from '../../../app/base/clock';
-import { cellRect, copiedCount, gridLayout, regionRects, spanRects, type Rect } from '../../../renderer/geometry/regionGrid';
+import { cellRect, copiedCount, describeRegionGrid, gridLayout, regionRects, spanRects, type Rect } from '../../../renderer/geometry/regionGrid';
 
 const inside = (r: Rect, x: number, y: number) => x >= r.x && x < r.x + r.width + 1e-9 && y >= r.y && y < r.y + r.height + 1e-9;
 
@@ -45,5 +45,15 @@ describe('region grid geometry', () => {
     expect(rects.copying).toHaveLength(1);
     expect(rects.copied.length).toBeGreaterThan(0);
     expect(copiedCount(runs)).toBe(30);
+  });
+});
+
+describe('the region grid in words (its text alternative)', () => {
+  it('says how many regions are copied and copying, and which wait with a write held', () => {
+    const regions = [{ start: 0, count: 10, state: 'copied' as const }, { start: 10, count: 1, state: 'copying' as const }, { start: 11, count: 53, state: 'pending' as const }];
+    expect(describeRegionGrid({ regionsTotal: 64, regionsCopied: 10, regions, intercepted: [] })).toBe('Region grid of the mirror: 10 of 64 regions copied, 1 copying.');
+    expect(describeRegionGrid({ regionsTotal: 64, regionsCopied: 10, regions, intercepted: [40] })).toBe('Region grid of the mirror: 10 of 64 regions copied, 1 copying; a write is held until region 40 is copied.');
+    expect(describeRegionGrid({ regionsTotal: 64, regionsCopied: 10, regions, intercepted: [40, 41] })).toMatch(/writes are held until 2 regions are copied\.$/);
+    expect(describeRegionGrid(null)).toBe('Region grid: no mirror is copying.');
   });
 });
