@@ -1,10 +1,11 @@
 // One PV's extent map: a rectangle per run (never per extent), coloured by LV, free space
-// hatched-grey, extents of a move in progress marked, the selection highlighted, and while a
-// drag hovers this PV the ghost of where the extents would land (or the reason they cannot).
+// hatched-grey, extents of a move in progress marked, the selection highlighted (a PE range by
+// its exact span, which may start or end inside a run), the keyboard cursor's extent, and while
+// a drag hovers this PV the ghost of where the extents would land (or the reason they cannot).
 import { memo } from 'react';
 import type { PvView } from '../../app/api/views';
-import { describeRun, landingRanges, runRects, type PeRange } from '../geometry/extentMap';
-import { isSelected, type Selection } from '../store/selection';
+import { describeRun, landingRanges, runRects, spanBox, type PeRange } from '../geometry/extentMap';
+import { isSelected, selectedSpan, type Selection } from '../store/selection';
 import type { DragState } from '../store/uiSlice';
 
 export const MAP_WIDTH = 1000;
@@ -17,12 +18,15 @@ interface PvMapProps {
   ghost?: PeRange[];
   refused?: boolean;
   testId?: string;
+  /** The extent under the keyboard cursor, outlined while the map has focus. */
+  cursorPe?: number | null;
   onPointerDown?: (e: React.PointerEvent<SVGSVGElement>) => void;
   onHover?: (text: string | null) => void;
 }
 
-export const PvMap = memo(function PvMap({ pv, lvColors, selection, heightPx = 26, ghost, refused, testId, onPointerDown, onHover }: PvMapProps) {
+export const PvMap = memo(function PvMap({ pv, lvColors, selection, heightPx = 26, ghost, refused, testId, cursorPe, onPointerDown, onHover }: PvMapProps) {
   const rects = runRects(pv, MAP_WIDTH);
+  const span = selectedSpan(selection, pv.name);
   const onMove = onHover
     ? (e: React.PointerEvent<SVGSVGElement>) => {
         const box = e.currentTarget.getBoundingClientRect();
@@ -60,12 +64,20 @@ export const PvMap = memo(function PvMap({ pv, lvColors, selection, heightPx = 2
           <title>{describeRun(pv.name, run)}</title>
         </rect>
       ))}
+      {span && <SpanRect className="selection-span" range={span} peCount={pv.peCount} heightPx={heightPx} testId={testId && `${testId}-span`} />}
+      {cursorPe != null && cursorPe < pv.peCount && <SpanRect className="extent-cursor" range={{ startPe: cursorPe, count: 1 }} peCount={pv.peCount} heightPx={heightPx} testId={testId && `${testId}-cursor`} />}
       {ghost?.map((g) => (
         <rect key={`ghost-${g.startPe}`} className="ghost" x={(g.startPe / pv.peCount) * MAP_WIDTH} y={1} width={(g.count / pv.peCount) * MAP_WIDTH} height={heightPx - 2} vectorEffect="non-scaling-stroke" />
       ))}
     </svg>
   );
 });
+
+/** An exact PE span over the runs (inset by the stroke so its outline is not clipped). */
+function SpanRect({ className, range, peCount, heightPx, testId }: { className: string; range: PeRange; peCount: number; heightPx: number; testId?: string }) {
+  const box = spanBox(range, peCount, MAP_WIDTH);
+  return <rect className={className} data-testid={testId} data-start-pe={range.startPe} data-count={range.count} x={box.x} y={1.5} width={box.width} height={heightPx - 3} vectorEffect="non-scaling-stroke" />;
+}
 
 /** The ghost of a drag hovering `pvName` with a yes verdict: where the extents would land. */
 export function ghostFor(pvName: string, drag: DragState | null): PeRange[] | undefined {

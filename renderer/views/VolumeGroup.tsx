@@ -1,17 +1,19 @@
 // The volume group: one extent map per PV (drop targets; their labels drag the whole PV),
 // one segment bar per LV (segments drag), a legend, and the hover line. Clicking anything
-// selects it, and the selection is highlighted in every view.
+// selects it, and the selection is highlighted in every view. Each map is also a keyboard
+// control (ExtentRuler.tsx): the map with the cursor or the selection shows its extent ruler.
 import { useState } from 'react';
 import type { LvView, PvView } from '../../app/api/views';
 import { useActions } from '../actions';
 import { formatBytes } from '../format';
-import { lvLayoutText, peAtX, runAt, segmentRects } from '../geometry/extentMap';
-import { beginPointerDrag } from '../dnd';
+import { lvLayoutText, overlapOf, peAtX, runAt, segmentRects, type SegmentRect } from '../geometry/extentMap';
+import { beginPointerDrag, beginRangePick } from '../dnd';
 import { isSelected, selectionOfRun, type Selection } from '../store/selection';
 import { useAppStore, useAppStoreApi } from '../storeContext';
 import { useVgColors } from './colors';
 import { ghostFor, MAP_WIDTH, PvMap } from './PvMap';
 import { MoveTo } from './MoveTo';
+import { ExtentRuler, KEYS_HINT_ID, PvMapKeys } from './ExtentRuler';
 
 export function VolumeGroup() {
   const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
@@ -38,6 +40,7 @@ export function VolumeGroup() {
       <div className="pv-rows" data-testid="pv-rows">
         {vg.pvs.map((pv) => <PvRow key={pv.name} pv={pv} lvColors={colors.lv} onHover={setHover} />)}
       </div>
+      <p className="range-hint" id={KEYS_HINT_ID} data-testid="range-hint">PE range: Shift+click or Shift+drag across extents (it may start inside a run). Keys: Tab to a map, ←/→ extent, Shift+←/→ range, Enter the run, M Move to…</p>
       <p className="hover-line mono" data-testid="hover-line">{hover ?? 'Hover an extent run to see its LV, LE and PE ranges; drag a segment, a selected range or a PV label onto a PV.'}</p>
       <Legend lvs={vg.lvs.filter((l) => !l.hidden)} colors={colors.lv} />
       <div className="panel-title">
@@ -60,21 +63,23 @@ function PvRow({ pv, lvColors, onHover }: { pv: PvView; lvColors: Map<string, st
   const drag = useAppStore((s) => (s.ui.drag?.overPv === pv.name ? s.ui.drag : null));
   const free = pv.peCount - pv.allocatedCount;
   const onMapDown = (e: React.PointerEvent<SVGSVGElement>) => {
-    const box = e.currentTarget.getBoundingClientRect();
-    const pe = peAtX(pv, ((e.clientX - box.left) / box.width) * MAP_WIDTH, MAP_WIDTH);
+    const svg = e.currentTarget;
+    const peAt = (clientX: number) => {
+      const box = svg.getBoundingClientRect();
+      return peAtX(pv, ((clientX - box.left) / box.width) * MAP_WIDTH, MAP_WIDTH);
+    };
+    const pe = peAt(e.clientX);
+    // The press focuses the map's keyboard control, so keys go on from the extent clicked.
+    svg.closest<HTMLElement>('.pv-keys')?.focus({ preventScroll: true });
+    if (e.shiftKey) return beginRangePick(e, pv.name, peAt, store);
     const sel = store.getState().ui.selection;
-    if (e.shiftKey && sel && sel.kind !== 'pv' && sel.pv === pv.name) {
-      // Shift-click extends a PE range from the current selection's start.
-      const start = Math.min(sel.startPe, pe);
-      const end = Math.max(sel.startPe + sel.count - 1, pe);
-      store.getState().select({ kind: 'range', pv: pv.name, startPe: start, count: end - start + 1 });
-      return;
-    }
     const run = runAt(pv, pe);
     if (!run) return;
+    store.getState().setCursor({ pv: pv.name, pe, anchor: pe });
     const inRange = sel && sel.kind === 'range' && sel.pv === pv.name && pe >= sel.startPe && pe < sel.startPe + sel.count;
     beginPointerDrag(e, inRange ? sel : selectionOfRun(pv.name, run), store, actions);
   };
+  const span = selection && selection.kind !== 'pv' && selection.pv === pv.name ? { startPe: selection.startPe, count: selection.count } : null;
   const verdict = drag?.verdict;
   return (
     <div className={`pv-row${drag ? ' drop-hover' : ''}`} data-drop-pv={pv.name} data-testid={`pv-row-${pv.name}`}>
@@ -90,7 +95,14 @@ function PvRow({ pv, lvColors, onHover }: { pv: PvView; lvColors: Map<string, st
         <span className="pv-meta mono">{pv.devno} · {formatBytes(pv.sizeBytes)} · {free} free</span>
       </button>
       <div className="pv-bar">
-        <PvMap pv={pv} lvColors={lvColors} selection={selection} ghost={ghostFor(pv.name, drag)} refused={verdict?.status === 'no'} testId={`pv-map-${pv.name}`} onPointerDown={onMapDown} onHover={onHover} />
+        <PvMapKeys pv={pv}>
+          {(cursorPe, focused) => (
+            <>
+              <PvMap pv={pv} lvColors={lvColors} selection={selection} cursorPe={cursorPe} ghost={ghostFor(pv.name, drag)} refused={verdict?.status === 'no'} testId={`pv-map-${pv.name}`} onPointerDown={onMapDown} onHover={onHover} />
+              {!verdict && (focused || span) && <ExtentRuler pv={pv} span={span} testId={`ruler-${pv.name}`} />}
+            </>
+          )}
+        </PvMapKeys>
         <div className={`drop-verdict verdict-${verdict?.status ?? 'none'}`} data-testid={`drop-verdict-${pv.name}`} role="status">
           {verdict?.status === 'checking' && 'checking…'}
           {verdict?.status === 'yes' && `yes: ${verdict.plan.extentCount} extents land here`}
@@ -106,10 +118,11 @@ function LvRow({ lv, pvColors }: { lv: LvView; pvColors: Map<string, string> }) 
   const actions = useActions();
   const selection = useAppStore((s) => s.ui.selection);
   const rects = segmentRects(lv, MAP_WIDTH);
+  const range = selection?.kind === 'range' ? selection : null;
   return (
     <div className="lv-row" data-testid={`lv-row-${lv.name}`}>
       <div className="lv-label">
-        <span className="lv-name">{lv.hidden ? `[${lv.name}]` : lv.name}</span>
+        <span className="lv-name" title={lv.name}>{lv.hidden ? `[${lv.name}]` : lv.name}</span>
         {lv.locked && <span className="badge locked" title="LOCKED: a move in progress holds this LV; resume or abort the move to unlock it.">LOCKED</span>}
         <span className="lv-meta mono">{formatBytes(lv.sizeBytes)} · {lvLayoutText(lv)}</span>
       </div>
@@ -136,6 +149,7 @@ function LvRow({ lv, pvColors }: { lv: LvView; pvColors: Map<string, string> }) 
             </rect>
           );
         })}
+        {range && rects.map((r) => <RangeOnSegment key={`span${r.segment.index}`} rect={r} range={range} />)}
       </svg>
       {/* Labels are HTML over the bar: text inside a stretched SVG would be distorted. */}
       {rects.map((r) => (
@@ -144,6 +158,15 @@ function LvRow({ lv, pvColors }: { lv: LvView; pvColors: Map<string, string> }) 
     </div>
     </div>
   );
+}
+
+/** The part of a selected PE range that lies in one segment of an LV bar: its exact LEs, not the whole segment. */
+function RangeOnSegment({ rect, range }: { rect: SegmentRect; range: { pv: string; startPe: number; count: number } }) {
+  const part = rect.peRange && rect.target === range.pv ? overlapOf(rect.peRange, range) : null;
+  if (!part || !rect.peRange) return null;
+  const perLe = rect.width / rect.segment.count;
+  const x = rect.x + (part.startPe - rect.peRange.startPe) * perLe;
+  return <rect className="selection-span" x={x} y={1.5} width={Math.max(1, part.count * perLe)} height={19} vectorEffect="non-scaling-stroke" data-testid={`lv-span-${rect.target}`} />;
 }
 
 function Legend({ lvs, colors }: { lvs: LvView[]; colors: Map<string, string> }) {
