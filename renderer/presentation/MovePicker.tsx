@@ -47,6 +47,8 @@ function PickerBody({ store, onStarted }: { store: ReturnType<typeof useAppStore
   const actions = useActions();
   const [source, setSource] = useState<Selection | null>(null);
   const [index, setIndex] = useState(0);
+  // Back from the destinations lands on the source chosen before, not on the first one.
+  const [sourceIndex, setSourceIndex] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const list = useRef<HTMLOListElement>(null);
   const sources = moveSources(pvs);
@@ -73,6 +75,7 @@ function PickerBody({ store, onStarted }: { store: ReturnType<typeof useAppStore
       const picked = sources[current];
       if (!picked) return;
       setSource(picked.selection);
+      setSourceIndex(current);
       setIndex(0);
       return;
     }
@@ -88,7 +91,7 @@ function PickerBody({ store, onStarted }: { store: ReturnType<typeof useAppStore
     if (e.key === 'Escape' || (e.key === 'ArrowLeft' && source)) {
       e.preventDefault();
       setError(null);
-      if (source) return (setSource(null), setIndex(0));
+      if (source) return (setSource(null), setIndex(sourceIndex));
       return close();
     }
   };

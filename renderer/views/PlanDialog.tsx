@@ -84,6 +84,28 @@ function useModal(ref: React.RefObject<HTMLDialogElement | null>, open: boolean)
   }, [ref, open]);
 }
 
+const FOCUSABLE = 'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [href], [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Keeps Tab inside the dialog: showModal() makes the page inert, but Tab past the last
+ * control would still leave for the browser's own toolbar; wrap around instead.
+ */
+export function trapTab(e: React.KeyboardEvent<HTMLElement>): void {
+  if (e.key !== 'Tab') return;
+  const items = Array.from(e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE));
+  if (items.length === 0) return;
+  const first = items[0];
+  const last = items[items.length - 1];
+  const active = document.activeElement;
+  if (e.shiftKey && (active === first || !e.currentTarget.contains(active))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (active === last || !e.currentTarget.contains(active))) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
 export function PlanDialog() {
   const dialog = useAppStore((s) => s.move.planDialog);
   const ref = useRef<HTMLDialogElement>(null);
@@ -113,7 +135,7 @@ export function PlanDialog() {
   );
   return (
     // Escape fires `cancel`: the store closes the dialog (unmounting it), not the browser on its own.
-    <dialog ref={ref} className="dialog plan" aria-modal="true" aria-labelledby="plan-title" data-testid="plan-dialog" onCancel={(e) => { e.preventDefault(); closePlan(); }}>
+    <dialog ref={ref} className="dialog plan" aria-modal="true" aria-labelledby="plan-title" data-testid="plan-dialog" onCancel={(e) => { e.preventDefault(); closePlan(); }} onKeyDown={trapTab}>
       <div className="plan-body">
         <h2 id="plan-title">Move {plan.extentCount} extents of {plan.lvs.join(', ')}</h2>
         <div className="plan-columns">{maps('before')}{maps('after')}</div>
