@@ -10,7 +10,8 @@
 // Screenshots: test-results/e2e/keyboard-*.png (the ruler, the menu, the dialog, the picker).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { screenshot, stopAll, tempDir } from './helpers';
+import path from 'node:path';
+import { screenshot, SCREENSHOT_DIR, stopAll, tempDir } from './helpers';
 import { openUi, stepStates, type UiSession } from './uiHelpers';
 
 let ui: UiSession;
@@ -167,6 +168,7 @@ describe('the keyboard alone', () => {
     expect(Math.abs(span.width - 3 * perPe)).toBeLessThanOrEqual(4);
     expect(await page.getByTestId('lv-span-pv3').count()).toBe(1);
     await screenshot(page, 'keyboard-3-ruler');
+    await page.locator('section.panel.vg').screenshot({ path: path.join(SCREENSHOT_DIR, 'keyboard-3-ruler-panel.png') });
 
     await page.keyboard.press('m');
     await chooseInMenu(page, 'pv2');
