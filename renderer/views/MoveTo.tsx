@@ -1,8 +1,9 @@
 // The keyboard path of drag and drop: with something selected, "Move to…" lists every other
 // PV with the engine's verdict (yes, or no with the reason); choosing a yes opens the plan.
 // A menu button (WAI-ARIA APG): opening it focuses the first item, ↑/↓ Home/End move, Enter or
-// Space chooses, Escape (or Tab) closes it and gives the focus back to whoever opened it (the
-// button, or the PV map where M was pressed). A refused PV stays focusable so its reason is read.
+// Space chooses, Escape (or Tab, or a press elsewhere) closes it; Escape gives the focus back to
+// whoever opened it (the button, or the PV map where M was pressed). A refused PV stays
+// focusable so its reason is read.
 import { useEffect, useRef, useState } from 'react';
 import { useActions } from '../actions';
 import { menuIndexAfter } from '../listKeys';
@@ -50,6 +51,16 @@ export function MoveTo() {
     opener.current = document.activeElement instanceof HTMLElement && !menu.current?.contains(document.activeElement) ? document.activeElement : button.current;
     menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
   }, [shown]);
+  useEffect(() => {
+    if (!shown) return;
+    // A press anywhere else closes the menu (the button's own click toggles it, so it is left out).
+    const onPress = (e: PointerEvent) => {
+      const target = e.target as Node | null;
+      if (target && !menu.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
+    };
+    window.addEventListener('pointerdown', onPress, true);
+    return () => window.removeEventListener('pointerdown', onPress, true);
+  }, [shown, setOpen]);
   const close = () => {
     setOpen(false);
     const back = opener.current?.isConnected ? opener.current : button.current;

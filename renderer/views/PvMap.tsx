@@ -65,7 +65,7 @@ export const PvMap = memo(function PvMap({ pv, lvColors, selection, heightPx = 2
         </rect>
       ))}
       {span && <SpanRect className="selection-span" range={span} peCount={pv.peCount} heightPx={heightPx} testId={testId && `${testId}-span`} />}
-      {cursorPe != null && cursorPe < pv.peCount && <SpanRect className="extent-cursor" range={{ startPe: cursorPe, count: 1 }} peCount={pv.peCount} heightPx={heightPx} testId={testId && `${testId}-cursor`} />}
+      {cursorPe != null && cursorPe < pv.peCount && <SpanRect className="extent-cursor" range={{ startPe: cursorPe, count: 1 }} peCount={pv.peCount} heightPx={heightPx} testId={testId && `${testId}-cursor`} minWidth={8} />}
       {ghost?.map((g) => (
         <rect key={`ghost-${g.startPe}`} className="ghost" x={(g.startPe / pv.peCount) * MAP_WIDTH} y={1} width={(g.count / pv.peCount) * MAP_WIDTH} height={heightPx - 2} vectorEffect="non-scaling-stroke" />
       ))}
@@ -73,10 +73,16 @@ export const PvMap = memo(function PvMap({ pv, lvColors, selection, heightPx = 2
   );
 });
 
-/** An exact PE span over the runs (inset by the stroke so its outline is not clipped). */
-function SpanRect({ className, range, peCount, heightPx, testId }: { className: string; range: PeRange; peCount: number; heightPx: number; testId?: string }) {
+/**
+ * An exact PE span over the runs (inset by the stroke so its outline is not clipped). With
+ * `minWidth` a span thinner than that (one extent of a big PV) is widened around its centre
+ * so it can still be seen: the keyboard cursor uses it; a selection is always drawn exact.
+ */
+function SpanRect({ className, range, peCount, heightPx, testId, minWidth = 0 }: { className: string; range: PeRange; peCount: number; heightPx: number; testId?: string; minWidth?: number }) {
   const box = spanBox(range, peCount, MAP_WIDTH);
-  return <rect className={className} data-testid={testId} data-start-pe={range.startPe} data-count={range.count} x={box.x} y={1.5} width={box.width} height={heightPx - 3} vectorEffect="non-scaling-stroke" />;
+  const width = Math.max(box.width, minWidth);
+  const x = box.x + box.width / 2 - width / 2;
+  return <rect className={className} data-testid={testId} data-start-pe={range.startPe} data-count={range.count} x={x} y={1.5} width={width} height={heightPx - 3} vectorEffect="non-scaling-stroke" />;
 }
 
 /** The ghost of a drag hovering `pvName` with a yes verdict: where the extents would land. */

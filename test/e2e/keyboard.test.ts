@@ -6,11 +6,22 @@
 // that starts inside a run (Shift+arrows, the ruler shows its exact span and count) moved onto
 // another PV, with the layout read back from the maps; presentation mode entered with F5, a
 // move started with M's picker, stepped with Space / →, replayed with ←, left with Escape.
-// And the one mouse test here: Escape during a mouse drag cancels it and nothing moves.
+// And the one mouse test here: Escape during a mouse drag cancels it and nothing moves. On a
+// second workspace (two 4096-extent PVs, an LV with a 60-character name): the long name stays
+// in its column, and Page Down / Shift+End walk and select thousands of extents.
 // Screenshots: test-results/e2e/keyboard-*.png (the ruler, the menu, the dialog, the picker).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import os from 'node:os';
 import path from 'node:path';
+import { SeededRandom } from '../../app/base/clock';
+import { KiB, MiB } from '../../app/base/units';
+import { lvcreate } from '../../app/lvm/commands/lvCommands';
+import { pvcreate } from '../../app/lvm/commands/pvCommands';
+import { vgcreate } from '../../app/lvm/commands/vgCommands';
+import { LvmWorkspace } from '../../app/lvm/workspace/workspace';
+import { nodeClock as clock } from '../../main/host';
+import { FolderWorkspaceStorage } from '../../main/node/fileStorage';
 import { screenshot, SCREENSHOT_DIR, stopAll, tempDir } from './helpers';
 import { openUi, stepStates, type UiSession } from './uiHelpers';
 
@@ -224,5 +235,57 @@ describe('the keyboard alone', () => {
     await expect.poll(() => page.getByTestId('lv-row-lv0').textContent()).toContain('pv1 | pv4 | pv3');
     expect(await page.getByTestId('lv-row-lv0').textContent()).not.toContain('pv2');
     expect(ui.browser.errors).toEqual([]);
+  });
+});
+
+const LONG_NAME = 'archive_of_the_accounting_database_for_the_years_2019_to_2026';
+
+/** Two PVs of 4096 extents (64 KiB), `LONG_NAME` and `short` on pv1 (metadata only, sparse images). */
+async function buildLongNameWorkspace(dir: string): Promise<void> {
+  const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), { holder: 'keyboard e2e', clock, random: new SeededRandom(3), hostname: os.hostname(), unixTime: () => Math.floor(Date.now() / 1000) });
+  try {
+    for (const image of ['pv1.img', 'pv2.img']) await pvcreate(ws, { image, sizeBytes: MiB + 4096 * 64 * KiB });
+    await vgcreate(ws, { name: 'vgx', images: ['pv1.img', 'pv2.img'], extentSizeBytes: 64 * KiB });
+    await lvcreate(ws, 'vgx', { name: LONG_NAME, extents: 1000, pvs: ['pv1.img'] });
+    await lvcreate(ws, 'vgx', { name: 'short', extents: 500, pvs: ['pv1.img'] });
+  } finally {
+    await ws.close();
+  }
+}
+
+describe('long names and big PVs', () => {
+  let big: UiSession;
+  beforeAll(async () => {
+    const dir = tempDir('lvmscope-keyboard-long-');
+    await buildLongNameWorkspace(dir);
+    big = await openUi(dir, { width: 1280, height: 720 });
+  });
+
+  it('keeps a 60-character LV name inside its label column, cut with an ellipsis and whole in the title', async () => {
+    const { page } = big;
+    const row = page.getByTestId(`lv-row-${LONG_NAME}`);
+    await row.waitFor();
+    const name = row.locator('.lv-name');
+    const nameBox = (await name.boundingBox())!;
+    const barBox = (await row.locator('.lv-bar-wrap').boundingBox())!;
+    expect(nameBox.x + nameBox.width).toBeLessThanOrEqual(barBox.x);
+    expect(await name.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    expect(await name.getAttribute('title')).toBe(LONG_NAME);
+    await page.locator('section.panel.vg').screenshot({ path: path.join(SCREENSHOT_DIR, 'keyboard-5-long-name.png') });
+  });
+
+  it('walks a 4096-extent PV run by run with Page Down and selects to its end with Shift+End', async () => {
+    const { page } = big;
+    await tabTo(page, '[data-testid="pv-keys-pv1"]');
+    expect(await page.getByTestId('pv-keys-pv1').getAttribute('aria-valuemax')).toBe('4095');
+    await page.keyboard.press('PageDown');
+    expect(await page.getByTestId('pv-keys-pv1').getAttribute('aria-valuenow')).toBe('1000');
+    await page.keyboard.press('ArrowLeft'); // the last extent of the long-named LV
+    await page.keyboard.press('Shift+End');
+    expect(await page.getByTestId('selection').textContent()).toBe('pv1:999-4095 (3097 extents)');
+    expect(await page.getByTestId('ruler-pv1-span').textContent()).toBe('PE 999–4095 (3097 extents)');
+    // Round numbers only: a mark per extent would be 4097 lines.
+    expect(await page.locator('[data-testid="ruler-pv1"] line').count()).toBeLessThan(20);
+    await page.locator('section.panel.vg').screenshot({ path: path.join(SCREENSHOT_DIR, 'keyboard-6-big-ruler.png') });
   });
 });
