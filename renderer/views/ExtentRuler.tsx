@@ -19,11 +19,16 @@ export function PvMapKeys({ pv, children }: { pv: PvView; children: (cursorPe: n
   const stored = useAppStore((s) => (s.ui.cursor?.pv === pv.name ? s.ui.cursor : null));
   const [focused, setFocused] = useState(false);
   const cursor = cursorOn(pv, stored, selection);
+  // Handlers read the store, not the values of the last render: a press may have moved the cursor since.
+  const current = () => {
+    const s = store.getState();
+    return { s, cursor: cursorOn(pv, s.ui.cursor, s.ui.selection) };
+  };
   const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
-    const outcome = cursorKey(pv, cursor, e, selection);
+    const { s, cursor: now } = current();
+    const outcome = cursorKey(pv, now, e, s.ui.selection);
     if (!outcome) return;
     e.preventDefault();
-    const s = store.getState();
     s.setCursor(outcome.cursor);
     if (outcome.selection !== undefined) s.select(outcome.selection);
     if (outcome.openMoveTo) s.setMoveToOpen(true);
@@ -45,7 +50,8 @@ export function PvMapKeys({ pv, children }: { pv: PvView; children: (cursorPe: n
       onKeyDown={onKeyDown}
       onFocus={() => {
         setFocused(true);
-        store.getState().setCursor(cursor);
+        const { s, cursor: now } = current();
+        s.setCursor(now);
       }}
       onBlur={() => setFocused(false)}
     >

@@ -69,15 +69,17 @@ function PvRow({ pv, lvColors, onHover }: { pv: PvView; lvColors: Map<string, st
       return peAtX(pv, ((clientX - box.left) / box.width) * MAP_WIDTH, MAP_WIDTH);
     };
     const pe = peAt(e.clientX);
-    // The press focuses the map's keyboard control, so keys go on from the extent clicked.
-    svg.closest<HTMLElement>('.pv-keys')?.focus({ preventScroll: true });
-    if (e.shiftKey) return beginRangePick(e, pv.name, peAt, store);
+    // The press focuses the map's keyboard control, so keys go on from the extent clicked; only
+    // after the press has placed the cursor, or focusing would put it back at the map's start.
+    const focusMap = () => svg.closest<HTMLElement>('.pv-keys')?.focus({ preventScroll: true });
+    if (e.shiftKey) return (beginRangePick(e, pv.name, peAt, store), focusMap());
     const sel = store.getState().ui.selection;
     const run = runAt(pv, pe);
     if (!run) return;
     store.getState().setCursor({ pv: pv.name, pe, anchor: pe });
     const inRange = sel && sel.kind === 'range' && sel.pv === pv.name && pe >= sel.startPe && pe < sel.startPe + sel.count;
     beginPointerDrag(e, inRange ? sel : selectionOfRun(pv.name, run), store, actions);
+    focusMap();
   };
   const span = selection && selection.kind !== 'pv' && selection.pv === pv.name ? { startPe: selection.startPe, count: selection.count } : null;
   const verdict = drag?.verdict;

@@ -6,7 +6,8 @@
 // that starts inside a run (Shift+arrows, the ruler shows its exact span and count) moved onto
 // another PV, with the layout read back from the maps; presentation mode entered with F5, a
 // move started with M's picker, stepped with Space / →, replayed with ←, left with Escape.
-// And the one mouse test here: Escape during a mouse drag cancels it and nothing moves. On a
+// And two mouse tests: Escape during a mouse drag cancels it and nothing moves; Shift+press and
+// drag, then Shift+click, pick a PE range from inside a run (the visible hint says how). On a
 // second workspace (two 4096-extent PVs, an LV with a 60-character name): the long name stays
 // in its column, and Page Down / Shift+End walk and select thousands of extents.
 // Screenshots: test-results/e2e/keyboard-*.png (the ruler, the menu, the dialog, the picker).
@@ -102,6 +103,32 @@ describe('the keyboard alone', () => {
     expect(await page.getByTestId('plan-dialog').count()).toBe(0);
     expect(await page.getByTestId('move-status').textContent()).toBe('idle');
     expect(await page.getByTestId('lv-row-lv0').textContent()).toContain('pv1 | pv2 | pv3');
+    await page.mouse.move(5, 5);
+  });
+
+  it('picks a PE range with the mouse from inside a run: Shift+press and drag across extents, then Shift+click extends it', async () => {
+    showLogsOnFailure();
+    const { page } = ui;
+    expect(await page.getByTestId('range-hint').textContent()).toMatch(/Shift\+click or Shift\+drag across extents/);
+    const box = (await page.getByTestId('pv-map-pv1').boundingBox())!;
+    const peCount = Number(await page.getByTestId('pv-keys-pv1').getAttribute('aria-valuemax')) + 1;
+    const xOf = (pe: number) => box.x + ((pe + 0.5) * box.width) / peCount;
+    const y = box.y + box.height / 2;
+    await page.keyboard.down('Shift');
+    await page.mouse.move(xOf(1), y);
+    await page.mouse.down(); // PE 1: inside lv0's run 0-5
+    await page.mouse.move(xOf(3), y, { steps: 6 });
+    await page.mouse.up();
+    expect(await page.getByTestId('selection').textContent()).toBe('pv1:1-3 (3 extents)');
+    await page.mouse.click(xOf(8), y); // past the run's end, into free space
+    await page.keyboard.up('Shift');
+    expect(await page.getByTestId('selection').textContent()).toBe('pv1:1-8 (8 extents)');
+    expect(await page.getByTestId('ruler-pv1-span').textContent()).toBe('PE 1–8 (8 extents)');
+    expect(await page.getByTestId('drag-label').count()).toBe(0); // a range pick is not a move
+    // Escape on the focused map clears the selection again.
+    expect(await focused(page)).toBe('pv-keys-pv1');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('selection').textContent()).toBe('nothing selected');
     await page.mouse.move(5, 5);
   });
 
