@@ -4,6 +4,7 @@
 // destination: starts the move), Escape goes back a step and then closes. While it is open
 // the presentation keys are left alone (usePresentationKeys checks `ui.pickerOpen`).
 import { useEffect, useRef, useState } from 'react';
+import { STACK_TITLES } from '../../app/api/move';
 import { useActions } from '../actions';
 import { menuIndexAfter } from '../listKeys';
 import { requestFor, selectionLabel, type Selection } from '../store/selection';
@@ -44,6 +45,8 @@ export function MovePicker({ onStarted }: { onStarted: (text: string) => void })
 function PickerBody({ store, onStarted }: { store: ReturnType<typeof useAppStoreApi>; onStarted: (text: string) => void }) {
   const pvs = useAppStore((s) => s.workspace.view?.vgs[0]?.pvs) ?? [];
   const vg = useAppStore((s) => s.workspace.view?.vgs[0]?.name ?? 'vg0');
+  const stack = useAppStore((s) => s.move.settings.stack);
+  const stepMode = useAppStore((s) => s.move.settings.stepMode);
   const actions = useActions();
   const [source, setSource] = useState<Selection | null>(null);
   const [index, setIndex] = useState(0);
@@ -112,7 +115,7 @@ function PickerBody({ store, onStarted }: { store: ReturnType<typeof useAppStore
       )}
       {highlighted?.ok && <p className="pres-picker-plan mono" data-testid="presentation-picker-plan">{planSummary(highlighted.plan)}</p>}
       {error && <p className="error" role="alert">{error}</p>}
-      <p className="pres-picker-keys">↑ ↓ choose · Enter {source ? 'start the move' : 'next'} · Esc {source ? 'back' : 'close'}</p>
+      <p className="pres-picker-keys">↑ ↓ choose · Enter {source ? 'start the move' : 'next'} · Esc {source ? 'back' : 'close'} · runs on {STACK_TITLES[stack]}{stepMode ? ', in step mode (Space runs each step)' : ''}</p>
     </div>
   );
 }
