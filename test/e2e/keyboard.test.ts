@@ -106,7 +106,7 @@ describe('the keyboard alone', () => {
     await page.mouse.move(5, 5);
   });
 
-  it('picks a PE range with the mouse from inside a run: Shift+press and drag across extents, then Shift+click extends it', async () => {
+  it('picks a PE range with the mouse from inside a run: Shift+press and drag across extents, then Shift+click extends it; Escape undoes a Shift+drag', async () => {
     showLogsOnFailure();
     const { page } = ui;
     expect(await page.getByTestId('range-hint').textContent()).toMatch(/Shift\+click or Shift\+drag across extents/);
@@ -114,6 +114,17 @@ describe('the keyboard alone', () => {
     const peCount = Number(await page.getByTestId('pv-keys-pv1').getAttribute('aria-valuemax')) + 1;
     const xOf = (pe: number) => box.x + ((pe + 0.5) * box.width) / peCount;
     const y = box.y + box.height / 2;
+    // Escape during a Shift+drag puts back what was selected before (here: nothing).
+    await page.keyboard.down('Shift');
+    await page.mouse.move(xOf(2), y);
+    await page.mouse.down();
+    await page.mouse.move(xOf(4), y, { steps: 4 });
+    expect(await page.getByTestId('selection').textContent()).toBe('pv1:2-4 (3 extents)');
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+    expect(await page.getByTestId('selection').textContent()).toBe('nothing selected');
+    await page.keyboard.up('Shift');
+
     await page.keyboard.down('Shift');
     await page.mouse.move(xOf(1), y);
     await page.mouse.down(); // PE 1: inside lv0's run 0-5
