@@ -4,8 +4,8 @@
 // shows yes with a ghost of where the extents land, or no with the engine's reason. A drop
 // on a yes opens the plan dialog; a drop on a no leaves the reason on screen and starts
 // nothing. A press without movement is a click: it selects. Escape during a drag cancels it:
-// the drag ends where it is, nothing is planned or moved, and the release that follows is
-// ignored. A Shift+press on a PV map picks a PE range instead (Shift+drag across extents).
+// the drag ends where it is, nothing is planned or moved, the selection is what it was before,
+// and the release that follows is ignored. A Shift+press on a PV map picks a PE range instead (Shift+drag across extents).
 import type { Actions } from './actions';
 import type { AppStore } from './store';
 import { rangeBetween, shiftClick } from './store/extentCursor';
@@ -23,6 +23,7 @@ function dropTargetAt(x: number, y: number): string | null {
 export function beginPointerDrag(event: { clientX: number; clientY: number; button: number; preventDefault(): void }, selection: Selection, store: AppStore, actions: Actions): void {
   if (event.button !== 0) return;
   event.preventDefault();
+  const before = store.getState().ui.selection;
   const startX = event.clientX;
   const startY = event.clientY;
   let dragging = false;
@@ -73,11 +74,14 @@ export function beginPointerDrag(event: { clientX: number; clientY: number; butt
     if (s().ui.drag?.verdict?.status === 'checking') await pending;
     finishDrop(store, selection);
   };
-  // A verdict still on its way finds no drag (updateDrag ignores it), so nothing opens later.
+  // A verdict still on its way finds no drag (updateDrag ignores it), so nothing opens later;
+  // the selection the drag made goes back to what it was, as if the drag never happened.
   const cancel = () => {
     stop();
     clearTimeout(timer);
-    if (dragging) s().setDrag(null);
+    if (!dragging) return;
+    s().setDrag(null);
+    s().select(before);
   };
   const onKey = (e: KeyboardEvent) => {
     if (e.key !== 'Escape') return;

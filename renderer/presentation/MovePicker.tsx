@@ -57,12 +57,19 @@ function PickerBody({ store, onStarted }: { store: ReturnType<typeof useAppStore
   const sources = moveSources(pvs);
   const destinations = source ? destinationsFor(pvs, source) : [];
   const verdicts = useVerdicts(source, destinations);
-  useEffect(() => list.current?.focus(), [source]);
+  useEffect(() => {
+    list.current?.focus();
+  }, [source]);
   const options: Option[] = source
     ? destinations.map((pv) => ({ key: `dest-${pv}`, label: pv, detail: verdictText(verdicts[pv], pv), tone: verdicts[pv] ? (verdicts[pv]!.ok ? 'ok' : 'error') : 'muted' }))
     : sources.map((s) => ({ key: s.key, label: s.label, detail: s.detail }));
   const current = Math.min(index, Math.max(0, options.length - 1));
   const highlighted = source ? verdicts[destinations[current]] : undefined;
+  // The listbox keeps the focus (aria-activedescendant), so the browser does not scroll to the highlighted option by itself.
+  // (Braces: a browser whose scrollIntoView returns a promise would hand React a non-function cleanup.)
+  useEffect(() => {
+    list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [current, source]);
   const close = () => store.getState().setPickerOpen(false);
   const start = async (destination: string) => {
     if (!source || verdicts[destination]?.ok === false) return;

@@ -86,7 +86,7 @@ async function startAndFinish(page: Page): Promise<void> {
 }
 
 describe('the keyboard alone', () => {
-  it('cancels a mouse drag with Escape: no plan, no verdict left, nothing moves', async () => {
+  it('cancels a mouse drag with Escape: no plan, no verdict left, the selection as before, nothing moves', async () => {
     showLogsOnFailure();
     const { page } = ui;
     const from = (await page.getByTestId('lv-seg-lv0-pv2').boundingBox())!;
@@ -98,6 +98,7 @@ describe('the keyboard alone', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('drag-label').count()).toBe(0);
     expect(await page.getByTestId('drop-verdict-pv4').textContent()).toBe('');
+    expect(await page.getByTestId('selection').textContent()).toBe('nothing selected'); // as before the drag
     await page.mouse.up();
     // The release after a cancel is ignored: no dialog, no move, lv0 where it was.
     expect(await page.getByTestId('plan-dialog').count()).toBe(0);
