@@ -15,6 +15,7 @@ import { bindPresentationEvents, bindScenarioMenu } from './presentation/events'
 import { scenarioSpeedFrom } from './scenarios/scenarioPath';
 import { AnimatorContext } from './views/MoveDiagram';
 import './styles.css';
+import './keyboard.css';
 
 const store = createAppStore();
 const connection = connectEngine();

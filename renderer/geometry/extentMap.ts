@@ -46,6 +46,45 @@ export function runAt(pv: Pick<PvView, 'runs'>, pe: number): ExtentRun | undefin
   return undefined;
 }
 
+/** The part two PE ranges share, or null when they do not touch. */
+export function overlapOf(a: PeRange, b: PeRange): PeRange | null {
+  const startPe = Math.max(a.startPe, b.startPe);
+  const end = Math.min(a.startPe + a.count, b.startPe + b.count);
+  return end > startPe ? { startPe, count: end - startPe } : null;
+}
+
+/** A PE range laid out along a bar of `widthPx` for a PV of `peCount` extents: exact, never rounded to runs. */
+export function spanBox(range: PeRange, peCount: number, widthPx: number): { x: number; width: number } {
+  const perPe = widthPx / Math.max(1, peCount);
+  return { x: range.startPe * perPe, width: Math.max(1, range.count * perPe) };
+}
+
+export interface RulerTick {
+  /** The extent boundary: PE n starts here (n = peCount is the end of the PV). */
+  pe: number;
+  x: number;
+  /** Boundaries that carry a number; the others are plain marks. */
+  labelled: boolean;
+}
+
+/** Below this many px per extent the ruler stops marking every extent boundary (marks would merge). */
+export const MIN_PX_PER_MARK = 6;
+
+/**
+ * The extent ruler under a PV map: a mark at every extent boundary while extents are wide
+ * enough to tell apart, else at round numbers only; numbers at about `labels` round PEs
+ * (0 always). The number of a mark is the PE that starts there.
+ */
+export function rulerTicks(peCount: number, widthPx: number, labels = 8): RulerTick[] {
+  if (peCount <= 0 || widthPx <= 0) return [];
+  const x = scaleLinear().domain([0, peCount]).range([0, widthPx]);
+  const numbered = new Set(x.ticks(labels).filter((pe) => Number.isInteger(pe) && pe < peCount));
+  numbered.add(0);
+  const everyExtent = widthPx / peCount >= MIN_PX_PER_MARK;
+  const marks = everyExtent ? Array.from({ length: peCount + 1 }, (_, pe) => pe) : [...numbered, peCount].sort((a, b) => a - b);
+  return marks.map((pe) => ({ pe, x: x(pe), labelled: numbered.has(pe) }));
+}
+
 /** `pv2:0-3`, the pvmove source spec of a PE range. */
 export function peRangeSpec(pv: string, range: PeRange): string {
   return range.count === 1 ? `${pv}:${range.startPe}` : `${pv}:${range.startPe}-${range.startPe + range.count - 1}`;

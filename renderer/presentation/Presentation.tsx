@@ -2,7 +2,8 @@
 // diagram, the step timeline and the narration, in type sized for the back of a room. It
 // renders the very same MoveDiagram and Steps views as the main window: live, from the app
 // store; or, after ←, from a small store filled with the snapshot of an earlier step (the
-// views cannot tell the difference). Keys only: see keys.ts and the hint line.
+// views cannot tell the difference). Keys only: see keys.ts and the hint line; M opens the
+// move picker (MovePicker.tsx) to start a manual move.
 import { useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ScenarioStateView } from '../../app/api/scenario';
 import { STACK_TITLES } from '../../app/api/move';
@@ -20,6 +21,7 @@ import { crashCostText } from '../format';
 import { usePresentationKeys } from './usePresentationKeys';
 import { usePresenterLink } from './usePresenterLink';
 import { openAudienceWindow } from './audience';
+import { MovePicker } from './MovePicker';
 
 const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
 
@@ -66,6 +68,7 @@ export function Presentation() {
         </AnimatorContext.Provider>
       </StoreContext.Provider>
       <HintLine />
+      <MovePicker onStarted={setToast} />
       {toast && <div className="pres-toast" role="status" data-testid="presentation-toast">{toast}</div>}
     </div>
   );
@@ -177,7 +180,7 @@ function Caption({ scenario }: { scenario: ScenarioStateView | null }) {
           <NextStep />
         </>
       ) : (
-        !scenario && <p className="pres-narration muted">No move yet. Start one with a scenario, or leave (Esc) and drag a segment onto a PV.</p>
+        !scenario && <p className="pres-narration muted">No move yet. Press M to pick a segment and a PV, or start a scenario (1–9).</p>
       )}
     </div>
   );
@@ -222,7 +225,7 @@ function HintLine() {
   if (!visible) return null;
   return (
     <p className="pres-hint" data-testid="presentation-hint">
-      {waiting ? 'Space / → next step' : '→ forward'} · ← back · P pause · + / − speed · S stack · F full screen · E export SVG · 1–9 scenario · H hide this line · Esc leave
+      {waiting ? 'Space / → next step' : '→ forward'} · ← back · P pause · + / − speed · M move · S stack · F full screen · E export SVG · 1–9 scenario · H hide this line · Esc leave
     </p>
   );
 }

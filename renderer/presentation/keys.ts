@@ -15,7 +15,9 @@ export type PresentationCommand =
   /** Switch the device stack of the next move (outline ⇄ lvm2). */
   | { kind: 'stack' }
   /** 1..9: run the n-th scenario (offered when no move is running). */
-  | { kind: 'scenario'; index: number };
+  | { kind: 'scenario'; index: number }
+  /** M: pick a source and a destination with keys, and start that move. */
+  | { kind: 'pick' };
 
 export interface KeyLike {
   key: string;
@@ -59,6 +61,9 @@ export function commandForKey(e: KeyLike): PresentationCommand | null {
     case 's':
     case 'S':
       return { kind: 'stack' };
+    case 'm':
+    case 'M':
+      return { kind: 'pick' };
     default:
       return /^[1-9]$/.test(e.key) ? { kind: 'scenario', index: Number(e.key) - 1 } : null;
   }
@@ -90,6 +95,12 @@ export function nextSpeed(currentBytesPerSec: number, direction: 1 | -1): number
 export function speedLabel(bytesPerSec: number): string {
   if (bytesPerSec === 0) return 'unlimited';
   return bytesPerSec >= 1024 * 1024 ? `${bytesPerSec / (1024 * 1024)} MiB/s` : `${Math.round(bytesPerSec / 1024)} KiB/s`;
+}
+
+/** Why M cannot open the move picker now (a move runs, or there is no VG), or null when it can. */
+export function pickRefusal(move: Pick<MoveStateView, 'status'> | null, hasVg: boolean): string | null {
+  if (move && ['running', 'paused', 'waiting-step', 'aborting'].includes(move.status)) return 'a move is running: pick the next one when it ends';
+  return hasVg ? null : 'no volume group here to move extents in';
 }
 
 /**

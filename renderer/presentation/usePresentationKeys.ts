@@ -1,11 +1,12 @@
 // The keyboard of presentation mode: one window listener that turns keys into commands
 // (keys.ts) and runs them against the store and the engine. Keys typed into a form field
-// are left alone; handled keys do not scroll or reload the page.
+// are left alone, and so are all keys while the move picker (M) is open: it handles its own;
+// handled keys do not scroll or reload the page.
 import { useEffect } from 'react';
 import { useActions } from '../actions';
 import { useAppStoreApi } from '../storeContext';
 import { usePresentationActions } from './actions';
-import { commandForKey, nextStack, resolveNext, type PresentationCommand } from './keys';
+import { commandForKey, nextStack, pickRefusal, resolveNext, type PresentationCommand } from './keys';
 
 const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
 
@@ -54,6 +55,11 @@ export function usePresentationKeys(toast: (text: string) => void): void {
           s.setMoveSettings({ stack: next.stack });
           return toast(next.text);
         }
+        case 'pick': {
+          const refusal = pickRefusal(s.move.state, Boolean(s.workspace.view?.vgs[0]));
+          if (refusal) return toast(refusal);
+          return s.setPickerOpen(true);
+        }
         case 'scenario': {
           const scenario = s.presenting.scenarios[command.index];
           const busy = (s.move.state && ACTIVE.includes(s.move.state.status)) || s.presenting.scenario?.status === 'running';
@@ -63,7 +69,7 @@ export function usePresentationKeys(toast: (text: string) => void): void {
       }
     };
     const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e.target)) return;
+      if (isTyping(e.target) || e.defaultPrevented || store.getState().ui.pickerOpen) return;
       const command = commandForKey(e);
       if (!command) return;
       e.preventDefault();

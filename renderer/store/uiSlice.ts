@@ -1,10 +1,11 @@
 // Purely visual state: the theme (light / dark / follow the system), presentation mode, the
-// About box, what is selected (highlighted everywhere), the drag in progress with the drop
-// target's verdict, the hidden-LV toggle and the pane sizes. Native menu items change it
-// through `ui.command` events.
+// About box, what is selected (highlighted everywhere), the keyboard cursor on a PV map, the
+// drag in progress with the drop target's verdict, presentation mode's move picker, the
+// hidden-LV toggle and the pane sizes. Native menu items change it through `ui.command` events.
 import type { StateCreator } from 'zustand/vanilla';
 import type { UiCommand } from '../../app/api';
 import type { MovePlanView } from '../../app/api/move';
+import type { ExtentCursor } from './extentCursor';
 import type { Selection } from './selection';
 import type { AppState } from './index';
 
@@ -34,6 +35,10 @@ export interface UiSlice {
     panes: { leftPx: number; bottomPx: number };
     /** "Move to…" chooser open (the keyboard path). */
     moveToOpen: boolean;
+    /** The keyboard cursor on a PV map and the anchor of a Shift-extended PE range (also set by clicks). */
+    cursor: ExtentCursor | null;
+    /** Presentation mode's source / destination picker (M) is open: it owns the keys meanwhile. */
+    pickerOpen: boolean;
   };
   setTheme(theme: ThemeChoice): void;
   togglePresentation(): void;
@@ -45,12 +50,15 @@ export interface UiSlice {
   setShowHiddenLvs(show: boolean): void;
   setPanes(panes: Partial<UiSlice['ui']['panes']>): void;
   setMoveToOpen(open: boolean): void;
+  setCursor(cursor: ExtentCursor | null): void;
+  setPickerOpen(open: boolean): void;
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
-  ui: { theme: 'system', presentation: false, aboutOpen: false, selection: null, drag: null, showHiddenLvs: false, panes: { leftPx: 0, bottomPx: 0 }, moveToOpen: false },
+  ui: { theme: 'system', presentation: false, aboutOpen: false, selection: null, drag: null, showHiddenLvs: false, panes: { leftPx: 0, bottomPx: 0 }, moveToOpen: false, cursor: null, pickerOpen: false },
   setTheme: (theme) => set((s) => ({ ui: { ...s.ui, theme } })),
-  togglePresentation: () => set((s) => ({ ui: { ...s.ui, presentation: !s.ui.presentation } })),
+  // Leaving presentation mode closes its picker: it must not reopen, holding the keys, next time.
+  togglePresentation: () => set((s) => ({ ui: { ...s.ui, presentation: !s.ui.presentation, pickerOpen: false } })),
   setAboutOpen: (aboutOpen) => set((s) => ({ ui: { ...s.ui, aboutOpen } })),
   select: (selection) => set((s) => ({ ui: { ...s.ui, selection, moveToOpen: selection ? s.ui.moveToOpen : false } })),
   setDrag: (drag) => set((s) => ({ ui: { ...s.ui, drag } })),
@@ -58,6 +66,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   setShowHiddenLvs: (showHiddenLvs) => set((s) => ({ ui: { ...s.ui, showHiddenLvs } })),
   setPanes: (panes) => set((s) => ({ ui: { ...s.ui, panes: { ...s.ui.panes, ...panes } } })),
   setMoveToOpen: (moveToOpen) => set((s) => ({ ui: { ...s.ui, moveToOpen } })),
+  setCursor: (cursor) => set((s) => ({ ui: { ...s.ui, cursor } })),
+  setPickerOpen: (pickerOpen) => set((s) => ({ ui: { ...s.ui, pickerOpen } })),
   applyUiCommand(command) {
     switch (command.command) {
       case 'theme.set':

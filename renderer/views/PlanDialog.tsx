@@ -1,7 +1,10 @@
 // The plan of a drop: the PVs before and after, the equivalent pvmove command, the data
 // size and the estimated time at the chosen rate, the device stack to run it on (with lvm2's
 // maximum segment size, or --atomic) and what a crash would cost with each stack; Start or Cancel.
-import { useState } from 'react';
+// A real modal: the native <dialog> shown with showModal() (the page behind is inert, so Tab
+// stays inside), Start has the focus when it opens, Escape cancels, and the focus goes back to
+// where it was before (the PV map or the Move to… button).
+import { useEffect, useRef, useState } from 'react';
 import { STACK_TITLES, type MovePlanView, type MoveStack } from '../../app/api/move';
 import { useActions } from '../actions';
 import { formatBytes, formatSeconds } from '../format';
@@ -65,8 +68,48 @@ function MaxSegmentSize({ value, onApply, atomic }: { value: number | null; onAp
   );
 }
 
+/** Shows `ref`'s <dialog> as a modal while mounted, with Start focused, and gives the focus back when it goes. */
+function useModal(ref: React.RefObject<HTMLDialogElement | null>, open: boolean): void {
+  useEffect(() => {
+    const el = ref.current;
+    if (!open || !el) return;
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!el.open) el.showModal();
+    el.querySelector<HTMLElement>('[data-testid="plan-start"]')?.focus();
+    return () => {
+      if (el.open) el.close();
+      // The opener may be gone (a menu item) or disabled (Move to… while the move runs): then the focus stays where the browser puts it.
+      if (before?.isConnected) before.focus({ preventScroll: true });
+    };
+  }, [ref, open]);
+}
+
+const FOCUSABLE = 'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [href], [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Keeps Tab inside the dialog: showModal() makes the page inert, but Tab past the last
+ * control would still leave for the browser's own toolbar; wrap around instead.
+ */
+export function trapTab(e: React.KeyboardEvent<HTMLElement>): void {
+  if (e.key !== 'Tab') return;
+  const items = Array.from(e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE));
+  if (items.length === 0) return;
+  const first = items[0];
+  const last = items[items.length - 1];
+  const active = document.activeElement;
+  if (e.shiftKey && (active === first || !e.currentTarget.contains(active))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (active === last || !e.currentTarget.contains(active))) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
 export function PlanDialog() {
   const dialog = useAppStore((s) => s.move.planDialog);
+  const ref = useRef<HTMLDialogElement>(null);
+  useModal(ref, dialog !== null);
   const settings = useAppStore((s) => s.move.settings);
   const closePlan = useAppStore((s) => s.closePlan);
   const setSettings = useAppStore((s) => s.setMoveSettings);
@@ -91,8 +134,9 @@ export function PlanDialog() {
     </div>
   );
   return (
-    <div className="dialog-backdrop" role="dialog" aria-modal="true" aria-labelledby="plan-title" data-testid="plan-dialog">
-      <div className="dialog plan">
+    // Escape fires `cancel`: the store closes the dialog (unmounting it), not the browser on its own.
+    <dialog ref={ref} className="dialog plan" aria-modal="true" aria-labelledby="plan-title" data-testid="plan-dialog" onCancel={(e) => { e.preventDefault(); closePlan(); }} onKeyDown={trapTab}>
+      <div className="plan-body">
         <h2 id="plan-title">Move {plan.extentCount} extents of {plan.lvs.join(', ')}</h2>
         <div className="plan-columns">{maps('before')}{maps('after')}</div>
         <dl className="plan-facts">
@@ -116,6 +160,6 @@ export function PlanDialog() {
           <button type="button" className="primary" data-testid="plan-start" onClick={() => void actions.startMove(request)}>Start move</button>
         </div>
       </div>
-    </div>
+    </dialog>
   );
 }

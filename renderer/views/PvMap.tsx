@@ -1,13 +1,14 @@
 // One PV's extent map: a rectangle per run (never per extent), in its LV's style (colour and
-// pattern), free space grey, extents of a move in progress marked, the selection highlighted,
-// the LVs being looked for raised (the others faded), and while a drag hovers this PV the ghost
-// of where the extents would land (or the reason they cannot). A screen reader reads the map
-// as a picture whose text lists the runs.
+// pattern), free space grey, extents of a move in progress marked, the selection highlighted (a
+// PE range by its exact span, which may start or end inside a run), the keyboard cursor's
+// extent, the LVs being looked for raised (the others faded), and while a drag hovers this PV
+// the ghost of where the extents would land (or the reason they cannot). A screen reader reads
+// the map as a picture whose text lists the runs.
 import { memo } from 'react';
 import type { PvView } from '../../app/api/views';
-import { describePvMap, describeRun, landingRanges, runRects, type PeRange } from '../geometry/extentMap';
+import { describePvMap, describeRun, landingRanges, runRects, spanBox, type PeRange } from '../geometry/extentMap';
 import type { LvStyle } from '../geometry/palette';
-import { isSelected, type Selection } from '../store/selection';
+import { isSelected, selectedSpan, type Selection } from '../store/selection';
 import type { DragState } from '../store/uiSlice';
 import { LvPatternDefs, patternFill, usePatternPrefix } from './lvPatterns';
 
@@ -23,12 +24,15 @@ interface PvMapProps {
   ghost?: PeRange[];
   refused?: boolean;
   testId?: string;
+  /** The extent under the keyboard cursor, outlined while the map has focus. */
+  cursorPe?: number | null;
   onPointerDown?: (e: React.PointerEvent<SVGSVGElement>) => void;
   onHover?: (text: string | null) => void;
 }
 
-export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heightPx = 26, ghost, refused, testId, onPointerDown, onHover }: PvMapProps) {
+export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heightPx = 26, ghost, refused, testId, cursorPe, onPointerDown, onHover }: PvMapProps) {
   const rects = runRects(pv, MAP_WIDTH);
+  const span = selectedSpan(selection, pv.name);
   const prefix = usePatternPrefix();
   const findClass = (lv: string | null) => (!found || !lv ? '' : found.has(lv) ? ' found' : ' faded');
   const onMove = onHover
@@ -77,12 +81,26 @@ export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heigh
           pattern && <rect key={`p${run.startPe}`} className={`run-pattern${findClass(run.lv)}`} x={x} y={0} width={width} height={heightPx} fill={pattern} pointerEvents="none" />,
         ];
       })}
+      {span && <SpanRect className="selection-span" range={span} peCount={pv.peCount} heightPx={heightPx} testId={testId && `${testId}-span`} />}
+      {cursorPe != null && cursorPe < pv.peCount && <SpanRect className="extent-cursor" range={{ startPe: cursorPe, count: 1 }} peCount={pv.peCount} heightPx={heightPx} testId={testId && `${testId}-cursor`} minWidth={8} />}
       {ghost?.map((g) => (
         <rect key={`ghost-${g.startPe}`} className="ghost" x={(g.startPe / pv.peCount) * MAP_WIDTH} y={1} width={(g.count / pv.peCount) * MAP_WIDTH} height={heightPx - 2} vectorEffect="non-scaling-stroke" />
       ))}
     </svg>
   );
 });
+
+/**
+ * An exact PE span over the runs (inset by the stroke so its outline is not clipped). With
+ * `minWidth` a span thinner than that (one extent of a big PV) is widened around its centre
+ * so it can still be seen: the keyboard cursor uses it; a selection is always drawn exact.
+ */
+function SpanRect({ className, range, peCount, heightPx, testId, minWidth = 0 }: { className: string; range: PeRange; peCount: number; heightPx: number; testId?: string; minWidth?: number }) {
+  const box = spanBox(range, peCount, MAP_WIDTH);
+  const width = Math.max(box.width, minWidth);
+  const x = box.x + box.width / 2 - width / 2;
+  return <rect className={className} data-testid={testId} data-start-pe={range.startPe} data-count={range.count} x={x} y={1.5} width={width} height={heightPx - 3} vectorEffect="non-scaling-stroke" />;
+}
 
 /** The ghost of a drag hovering `pvName` with a yes verdict: where the extents would land. */
 export function ghostFor(pvName: string, drag: DragState | null): PeRange[] | undefined {

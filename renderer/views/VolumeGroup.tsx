@@ -2,20 +2,22 @@
 // one segment bar per LV (segments drag), a legend, and the hover line. Clicking anything
 // selects it, and the selection is highlighted in every view. Every LV has one style (colour
 // and pattern) in the maps, its bar and the legend; the find box (or hovering a legend entry)
-// raises an LV's runs everywhere and fades the others.
+// raises an LV's runs everywhere and fades the others. Each map is also a keyboard control
+// (ExtentRuler.tsx): the map with the cursor or the selection shows its extent ruler.
 import { useEffect, useState } from 'react';
 import type { LvView, PvView } from '../../app/api/views';
 import { useActions } from '../actions';
 import { formatBytes } from '../format';
-import { describeLvBar, foundLvs, foundText, lvLayoutText, peAtX, runAt, segmentRects } from '../geometry/extentMap';
+import { describeLvBar, foundLvs, foundText, lvLayoutText, overlapOf, peAtX, runAt, segmentRects, type SegmentRect } from '../geometry/extentMap';
 import { swatchBackground, type LvStyle } from '../geometry/palette';
-import { beginPointerDrag } from '../dnd';
+import { beginPointerDrag, beginRangePick } from '../dnd';
 import { isSelected, selectionOfRun, type Selection } from '../store/selection';
 import { useAppStore, useAppStoreApi } from '../storeContext';
 import { useVgColors } from './colors';
 import { ghostFor, MAP_WIDTH, PvMap } from './PvMap';
 import { MoveTo } from './MoveTo';
 import { LvPatternDefs, patternFill, usePatternPrefix } from './lvPatterns';
+import { ExtentRuler, KEYS_HINT_ID, PvMapKeys } from './ExtentRuler';
 
 export function VolumeGroup() {
   const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
@@ -45,6 +47,7 @@ export function VolumeGroup() {
       <div className="pv-rows" data-testid="pv-rows">
         {vg.pvs.map((pv) => <PvRow key={pv.name} pv={pv} lvColors={colors.lv} found={found} onHover={setHover} />)}
       </div>
+      <p className="range-hint" id={KEYS_HINT_ID} data-testid="range-hint">PE range: Shift+click or Shift+drag across extents (it may start inside a run). Keys: Tab to a map, ←/→ extent, Shift+←/→ range, Enter the run, M Move to…</p>
       <p className="hover-line mono" data-testid="hover-line">{hover ?? 'Hover an extent run to see its LV, LE and PE ranges; drag a segment, a selected range or a PV label onto a PV.'}</p>
       <Legend lvs={vg.lvs.filter((l) => !l.hidden)} colors={colors.lv} onHover={setLegendLv} />
       <div className="panel-title">
@@ -91,21 +94,25 @@ function PvRow({ pv, lvColors, found, onHover }: { pv: PvView; lvColors: Map<str
   const drag = useAppStore((s) => (s.ui.drag?.overPv === pv.name ? s.ui.drag : null));
   const free = pv.peCount - pv.allocatedCount;
   const onMapDown = (e: React.PointerEvent<SVGSVGElement>) => {
-    const box = e.currentTarget.getBoundingClientRect();
-    const pe = peAtX(pv, ((e.clientX - box.left) / box.width) * MAP_WIDTH, MAP_WIDTH);
+    const svg = e.currentTarget;
+    const peAt = (clientX: number) => {
+      const box = svg.getBoundingClientRect();
+      return peAtX(pv, ((clientX - box.left) / box.width) * MAP_WIDTH, MAP_WIDTH);
+    };
+    const pe = peAt(e.clientX);
+    // The press focuses the map's keyboard control, so keys go on from the extent clicked; only
+    // after the press has placed the cursor, or focusing would put it back at the map's start.
+    const focusMap = () => svg.closest<HTMLElement>('.pv-keys')?.focus({ preventScroll: true });
+    if (e.shiftKey) return (beginRangePick(e, pv.name, peAt, store), focusMap());
     const sel = store.getState().ui.selection;
-    if (e.shiftKey && sel && sel.kind !== 'pv' && sel.pv === pv.name) {
-      // Shift-click extends a PE range from the current selection's start.
-      const start = Math.min(sel.startPe, pe);
-      const end = Math.max(sel.startPe + sel.count - 1, pe);
-      store.getState().select({ kind: 'range', pv: pv.name, startPe: start, count: end - start + 1 });
-      return;
-    }
     const run = runAt(pv, pe);
     if (!run) return;
+    store.getState().setCursor({ pv: pv.name, pe, anchor: pe });
     const inRange = sel && sel.kind === 'range' && sel.pv === pv.name && pe >= sel.startPe && pe < sel.startPe + sel.count;
     beginPointerDrag(e, inRange ? sel : selectionOfRun(pv.name, run), store, actions);
+    focusMap();
   };
+  const span = selection && selection.kind !== 'pv' && selection.pv === pv.name ? { startPe: selection.startPe, count: selection.count } : null;
   const verdict = drag?.verdict;
   return (
     <div className={`pv-row${drag ? ' drop-hover' : ''}`} data-drop-pv={pv.name} data-testid={`pv-row-${pv.name}`}>
@@ -121,7 +128,14 @@ function PvRow({ pv, lvColors, found, onHover }: { pv: PvView; lvColors: Map<str
         <span className="pv-meta">{pv.devno} · {formatBytes(pv.sizeBytes)} · {free} free</span>
       </button>
       <div className="pv-bar">
-        <PvMap pv={pv} lvColors={lvColors} found={found} selection={selection} ghost={ghostFor(pv.name, drag)} refused={verdict?.status === 'no'} testId={`pv-map-${pv.name}`} onPointerDown={onMapDown} onHover={onHover} />
+        <PvMapKeys pv={pv}>
+          {(cursorPe, focused) => (
+            <>
+              <PvMap pv={pv} lvColors={lvColors} found={found} selection={selection} cursorPe={cursorPe} ghost={ghostFor(pv.name, drag)} refused={verdict?.status === 'no'} testId={`pv-map-${pv.name}`} onPointerDown={onMapDown} onHover={onHover} />
+              {!verdict && (focused || span) && <ExtentRuler pv={pv} span={span} testId={`ruler-${pv.name}`} />}
+            </>
+          )}
+        </PvMapKeys>
         <div className={`drop-verdict verdict-${verdict?.status ?? 'none'}`} data-testid={`drop-verdict-${pv.name}`} role="status">
           {verdict?.status === 'checking' && 'checking…'}
           {verdict?.status === 'yes' && `yes: ${verdict.plan.extentCount} extents land here`}
@@ -140,10 +154,11 @@ function LvRow({ lv, style, found }: { lv: LvView; style: LvStyle | undefined; f
   const rects = segmentRects(lv, MAP_WIDTH);
   const pattern = patternFill(prefix, style);
   const findClass = !found ? '' : found.has(lv.name) ? ' found' : ' faded';
+  const range = selection?.kind === 'range' ? selection : null;
   return (
     <div className={`lv-row${findClass}`} data-testid={`lv-row-${lv.name}`}>
       <div className="lv-label">
-        <span className="lv-name">{lv.hidden ? `[${lv.name}]` : lv.name}</span>
+        <span className="lv-name" title={lv.name}>{lv.hidden ? `[${lv.name}]` : lv.name}</span>
         {lv.locked && <span className="badge locked" title="LOCKED: a move in progress holds this LV; resume or abort the move to unlock it.">LOCKED</span>}
         <span className="lv-meta mono">{formatBytes(lv.sizeBytes)} · {lvLayoutText(lv)}</span>
       </div>
@@ -173,6 +188,7 @@ function LvRow({ lv, style, found }: { lv: LvView; style: LvStyle | undefined; f
         })}
         {/* The LV's pattern over its segments; no pointer, so the segments still take the drag. */}
         {pattern && rects.map((r) => <rect key={`p${r.segment.index}`} x={r.x} y={0} width={r.width} height={22} fill={pattern} pointerEvents="none" />)}
+        {range && rects.map((r) => <RangeOnSegment key={`span${r.segment.index}`} rect={r} range={range} />)}
       </svg>
       {/* Labels are HTML over the bar: text inside a stretched SVG would be distorted. */}
       {rects.map((r) => (
@@ -181,6 +197,15 @@ function LvRow({ lv, style, found }: { lv: LvView; style: LvStyle | undefined; f
     </div>
     </div>
   );
+}
+
+/** The part of a selected PE range that lies in one segment of an LV bar: its exact LEs, not the whole segment. */
+function RangeOnSegment({ rect, range }: { rect: SegmentRect; range: { pv: string; startPe: number; count: number } }) {
+  const part = rect.peRange && rect.target === range.pv ? overlapOf(rect.peRange, range) : null;
+  if (!part || !rect.peRange) return null;
+  const perLe = rect.width / rect.segment.count;
+  const x = rect.x + (part.startPe - rect.peRange.startPe) * perLe;
+  return <rect className="selection-span" x={x} y={1.5} width={Math.max(1, part.count * perLe)} height={19} vectorEffect="non-scaling-stroke" data-testid={`lv-span-${rect.target}`} />;
 }
 
 /** Every LV's style by name (hover one to find its runs; the find box does it by keyboard), then the marks. */

@@ -2,9 +2,9 @@
 // command (a clicker's Space / arrows / Page keys included, modified keys ignored), what →
 // does in each situation (history first, then the step-mode Next, else nothing), the copy
 // rate presets + and − walk through, what S does to the next move's stack (nothing while a move
-// runs: it keeps its stack), and where a scenario's folder goes.
+// runs: it keeps its stack), when M may open the move picker, and where a scenario's folder goes.
 import { describe, expect, it } from 'vitest';
-import { commandForKey, nextSpeed, nextStack, resolveNext, SPEED_PRESETS, speedLabel } from '../../../renderer/presentation/keys';
+import { commandForKey, nextSpeed, nextStack, pickRefusal, resolveNext, SPEED_PRESETS, speedLabel } from '../../../renderer/presentation/keys';
 import { parentFolder, scenarioFolder, scenarioSpeedFrom } from '../../../renderer/scenarios/scenarioPath';
 
 describe('presentation keys', () => {
@@ -52,5 +52,12 @@ describe('presentation keys', () => {
     expect(nextStack('outline', null)).toEqual({ stack: 'lvm2', text: 'next move: LVM2 today (pvmove0)' });
     expect(nextStack('lvm2', { status: 'done' })).toEqual({ stack: 'outline', text: 'next move: 2002 outline' });
     for (const status of ['running', 'paused', 'waiting-step', 'aborting'] as const) expect(nextStack('outline', { status })).toBeNull();
+  });
+
+  it('opens the move picker with M, unless a move runs or there is no VG', () => {
+    expect([commandForKey({ key: 'm' }), commandForKey({ key: 'M' }), commandForKey({ key: 'm', ctrlKey: true })]).toEqual([{ kind: 'pick' }, { kind: 'pick' }, null]);
+    expect([pickRefusal(null, true), pickRefusal({ status: 'done' }, true), pickRefusal({ status: 'aborted' }, true)]).toEqual([null, null, null]);
+    for (const status of ['running', 'paused', 'waiting-step', 'aborting'] as const) expect(pickRefusal({ status }, true)).toMatch(/a move is running/);
+    expect(pickRefusal(null, false)).toMatch(/no volume group/);
   });
 });

@@ -1,7 +1,8 @@
 // Proves what a selection means: the pvmove request a drop makes from an LV segment, a PE
-// range and a whole PV; the labels the UI shows; and which runs it highlights everywhere.
+// range and a whole PV; the labels the UI shows (a range with its count); which runs it
+// highlights everywhere, and that a PE range is drawn by its exact span instead.
 import { describe, expect, it } from 'vitest';
-import { isSelected, requestFor, selectionLabel, selectionOfRun } from '../../../renderer/store/selection';
+import { isSelected, requestFor, selectedSpan, selectionLabel, selectionOfRun } from '../../../renderer/store/selection';
 
 describe('selections', () => {
   it('turn into the request pvmove would get', () => {
@@ -13,6 +14,14 @@ describe('selections', () => {
   it('are named for people', () => {
     expect(selectionLabel({ kind: 'segment', lv: 'lv0', pv: 'pv2', startPe: 0, count: 4 })).toBe('lv0 on pv2:0-3');
     expect(selectionLabel({ kind: 'pv', pv: 'pv3' })).toBe('all of pv3');
+    expect([selectionLabel({ kind: 'range', pv: 'pv3', startPe: 2, count: 3 }), selectionLabel({ kind: 'range', pv: 'pv3', startPe: 7, count: 1 })]).toEqual(['pv3:2-4 (3 extents)', 'pv3:7 (1 extent)']);
+  });
+
+  it('draw a PE range by its exact span, never by outlining the whole runs it touches', () => {
+    const range = { kind: 'range' as const, pv: 'pv3', startPe: 2, count: 3 };
+    expect(isSelected(range, 'pv3', 0, 5, 'lv0')).toBe(false);
+    expect(selectedSpan(range, 'pv3')).toEqual({ startPe: 2, count: 3 });
+    expect([selectedSpan(range, 'pv2'), selectedSpan({ kind: 'pv', pv: 'pv3' }, 'pv3'), selectedSpan(null, 'pv3')]).toEqual([null, null, null]);
   });
 
   it('highlight overlapping runs of the same LV on the same PV only', () => {
