@@ -9,6 +9,7 @@ import { pvmoveVerb } from './pvmove';
 import { dmsetupVerb } from './dmsetup';
 import { verifyVerb } from './verify';
 import { windowVerb } from './window';
+import { importVerb } from './import';
 
 export type Verb = (program: Command) => void;
 
@@ -31,4 +32,5 @@ export const VERBS: Verb[] = [
   verifyVerb,
   serveVerb,
   windowVerb,
+  importVerb,
 ];
