@@ -114,6 +114,8 @@ async function writeWorkspace(target: string, spec: ImportSpec, diskText: string
     return filled;
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
+    // The hidden folder is gone: name the folder the user asked for instead.
+    if (e instanceof LvmscopeError) throw new LvmscopeError(e.code, `${e.message.split(staging).join(target).replace(/\.$/, '')}; nothing was left in ${parent}.`);
     throw e;
   }
 }
