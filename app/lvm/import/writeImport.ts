@@ -18,6 +18,8 @@ export interface ImportManifest {
   version: 1;
   vg: string;
   vgId: string;
+  /** The seqno of the metadata imported: the exported script checks the real VG still has it. */
+  seqno: number;
   /** The host that wrote the metadata (creation_host of the backup or the disks). */
   host: string;
   /** creation_time of that metadata, unix seconds. */
@@ -75,6 +77,7 @@ export function importManifest(spec: ImportSpec, source: string, importedAt: num
     version: 1,
     vg: spec.vg.name,
     vgId: formatUuid(spec.vg.id),
+    seqno: spec.vg.seqno,
     host: spec.header.creationHost ?? 'unknown',
     metadataTime: spec.header.creationTime ?? 0,
     source,

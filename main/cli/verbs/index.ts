@@ -10,6 +10,7 @@ import { dmsetupVerb } from './dmsetup';
 import { verifyVerb } from './verify';
 import { windowVerb } from './window';
 import { importVerb } from './import';
+import { exportScriptVerb } from './exportScript';
 
 export type Verb = (program: Command) => void;
 
@@ -33,4 +34,5 @@ export const VERBS: Verb[] = [
   serveVerb,
   windowVerb,
   importVerb,
+  exportScriptVerb,
 ];

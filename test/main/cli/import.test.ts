@@ -2,7 +2,8 @@
 // plan and verify; every refusal is one sentence and leaves nothing on disk (no images, no
 // half-written hidden folder).
 
-import { mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureText } from '../../app/lvm/fixtureImages';
@@ -100,5 +101,40 @@ describe('lvmscope import --backup', () => {
     const r = cli('import', path.join(dir, 'ws'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/give exactly one of --backup FILE or --devices/);
+  });
+});
+
+describe('lvmscope export-script', () => {
+  it('writes the planned move as a bash script with the original devices, a backup first, exact pvmove ranges and checks around each', () => {
+    const dir = scratch();
+    const ws = path.join(dir, 'ws');
+    expect(cli('import', ws, '--backup', backupFile(dir), '--no-data').status).toBe(0);
+    const fio = path.join(dir, 'fio.json');
+    writeFileSync(fio, JSON.stringify({ jobs: [{ read: { bw: 409600 }, write: { bw: 204800 } }] }));
+    const out = path.join(dir, 'plan.sh');
+    const r = cli('export-script', ws, 'loop1', 'loop3', '--rate-from', fio, '-o', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Wrote .*plan\.sh: 1 pvmove step\(s\) at 200\.00 MiB\/s/);
+    const script = readFileSync(out, 'utf8');
+    const lines = script.split('\n');
+    expect(lines[0]).toBe('#!/bin/bash');
+    expect(script).toMatch(/# Estimated copy time at 200\.00 MiB\/s \(fio .*read 400\.00 MiB\/s, write 200\.00 MiB\/s; the slower is used/);
+    const order = ['set -euo pipefail', 'vgcfgbackup -f "$BACKUP_FILE" "$VG"', 'expect_extents /dev/loop1 0 3 lv0', 'expect_free /dev/loop3 0 3', 'pvmove -i 10 --alloc normal -n lv0 /dev/loop1:0-3 /dev/loop3:0-3', 'expect_extents /dev/loop3 0 3 lv0', 'expect_free /dev/loop1 0 3', 'vgck "$VG"'];
+    expect(order.map((l) => lines.indexOf(l))).toEqual([...order.map((l) => lines.indexOf(l))].sort((a, b) => a - b));
+    expect(order.every((l) => lines.includes(l))).toBe(true);
+    expect(script).toMatch(/\[ "\$SEQNO" = "4" \] \|\| fail/);
+    expect(execFileSync('bash', ['-n', out]).toString()).toBe('');
+  });
+
+  it('refuses a rate file that is not fio JSON, in one sentence', () => {
+    const dir = scratch();
+    const ws = path.join(dir, 'ws');
+    expect(cli('import', ws, '--backup', backupFile(dir), '--no-data').status).toBe(0);
+    const bad = path.join(dir, 'fio.txt');
+    writeFileSync(bad, 'READ: bw=400MiB/s');
+    const r = cli('export-script', ws, 'loop1', 'loop3', '--rate-from', bad);
+    expect(r.status).toBe(1);
+    expect(isOneSentence(r.stderr), r.stderr).toBe(true);
+    expect(r.stderr).toMatch(/is not fio JSON output/);
   });
 });
