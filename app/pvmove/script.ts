@@ -160,7 +160,7 @@ function comment(text: string): string {
 
 /** Shell-quotes a word when it needs it (LV names are [A-Za-z0-9+_.-], so rarely). */
 function quote(word: string): string {
-  return /^[A-Za-z0-9+_.\/:-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9+_./:-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function size(bytes: number): string {
