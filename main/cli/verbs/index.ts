@@ -9,6 +9,8 @@ import { pvmoveVerb } from './pvmove';
 import { dmsetupVerb } from './dmsetup';
 import { verifyVerb } from './verify';
 import { windowVerb } from './window';
+import { importVerb } from './import';
+import { exportScriptVerb } from './exportScript';
 
 export type Verb = (program: Command) => void;
 
@@ -31,4 +33,6 @@ export const VERBS: Verb[] = [
   verifyVerb,
   serveVerb,
   windowVerb,
+  importVerb,
+  exportScriptVerb,
 ];
