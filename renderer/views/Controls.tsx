@@ -1,7 +1,6 @@
-// Controls of the move (device stack, pause / resume, abort saying what it will do, step mode,
-// rate presets, region size, what a crash would cost now), the workload panel (start / stop the IO generator, live counters)
+// Settings of the move (device stack, rate presets, region size, what a crash would cost now;
+// Pause, Abort and step mode sit with the steps, MoveButtons.tsx), the workload panel (start / stop the IO generator, live counters)
 // and Verify with its result. Every disabled control says why in its tooltip.
-import { useState } from 'react';
 import { useActions } from '../actions';
 import { STACK_TITLES } from '../../app/api/move';
 import { crashCostText, formatBytes } from '../format';
@@ -12,11 +11,6 @@ import { StackChoice } from './StackChoice';
 /** Region sizes offered (sectors): a page up to LVM2's default of 2 MiB (4096 sectors). */
 const REGION_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
-const ABORT_TEXT = {
-  outline: 'Aborting stops the copy. Runs already copied and checkpointed stay on the destination; the rest of the LV goes back to its original mapping on the source, the temporary device is removed and the LV is unlocked (pvmove --abort). No data is lost.',
-  lvm2: 'Aborting stops the copy. Segments already copied and checkpointed stay on the destination; the others go back to the source, the LVs map straight onto the PVs again, pvmove0 is removed and the LVs are unlocked (pvmove --abort). No data is lost.',
-  atomic: 'Aborting stops the copy. An atomic move is never checkpointed, so everything goes back to the sources, whatever was copied: the LVs map straight onto their source PVs again, pvmove0 and its two sub-LVs are removed and the LVs are unlocked (pvmove --abort). No data is lost.',
-} as const;
 
 /** Why a crash costs what the controls say: the bytes since the last checkpoint, or all of an atomic move's copy. */
 const CRASH_COST_TITLE = {
@@ -26,21 +20,13 @@ const CRASH_COST_TITLE = {
 
 export function MoveControls() {
   const status = useAppStore((s) => s.move.state?.status ?? null);
-  const paused = useAppStore((s) => s.move.progress?.paused ?? false);
   const settings = useAppStore((s) => s.move.settings);
   const setSettings = useAppStore((s) => s.setMoveSettings);
-  const error = useAppStore((s) => s.move.error);
-  const setError = useAppStore((s) => s.setMoveError);
-  // Why the engine stopped or paused the move (a full disk, a failing image): its sentence
-  // says which file and what to do, so it stays on screen until the move resumes or ends.
-  const engineError = useAppStore((s) => s.move.state?.error ?? null);
   const moveStack = useAppStore((s) => s.move.state?.stack ?? null);
   const crashCost = useAppStore((s) => s.move.progress?.crashCostBytes ?? null);
   const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan?.request?.atomic ?? false);
   const actions = useActions();
   const active = status !== null && ACTIVE.includes(status);
-  const [confirmAbort, setConfirmAbort] = useState(false);
-  const noMove = 'No move is running; drag a segment onto a PV to start one.';
   const applyRate = (preset: RatePreset, custom = settings.customRateBytesPerSec) => {
     const next = { ...settings, ratePreset: preset, customRateBytesPerSec: custom };
     setSettings(next);
@@ -48,7 +34,7 @@ export function MoveControls() {
   };
   return (
     <section className="panel controls" aria-labelledby="controls-title">
-      <h2 id="controls-title">Move controls</h2>
+      <h2 id="controls-title">Move settings</h2>
       <div className="control-row">
         <StackChoice
           name="stack"
@@ -57,27 +43,9 @@ export function MoveControls() {
           disabledReason={active && moveStack ? `This move runs on the ${STACK_TITLES[moveStack]} stack until it ends; the choice applies to the next move.` : null}
           onChange={(stack) => setSettings({ stack })}
         />
-        {/* The line is kept (empty) without a move, so Pause and Abort never move when one starts. */}
+        {/* The line is kept (empty) without a move, so nothing below moves when one starts. */}
         {active && crashCost !== null ? <span className="crash-cost" data-testid="crash-cost" title={CRASH_COST_TITLE[atomic ? 'atomic' : 'checkpointed']}>{crashCostText(crashCost)}</span> : <span className="crash-cost" aria-hidden="true" />}
       </div>
-      <div className="control-row">
-        <button type="button" data-testid="pause" disabled={!active} title={active ? (paused ? 'Resume copying' : 'Pause copying (the mirror stays loaded; writes still go to both legs)') : noMove} onClick={() => void actions.control({ action: paused ? 'resume' : 'pause' })}>
-          {paused ? 'Resume' : 'Pause'}
-        </button>
-        <button type="button" data-testid="abort" className="danger" disabled={!active} title={active ? 'Abort: stop copying; regions already checkpointed stay on the destination, the rest of the LV goes back to its original mapping on the source (pvmove --abort).' : noMove} onClick={() => setConfirmAbort(true)}>
-          Abort…
-        </button>
-        <label title="Step mode: the move waits before each of its steps until Next">
-          <input type="checkbox" checked={settings.stepMode} onChange={(e) => { setSettings({ stepMode: e.target.checked }); if (active) void actions.control({ action: 'setStepMode', stepMode: e.target.checked }); }} /> step mode
-        </label>
-      </div>
-      {confirmAbort && active && (
-        <div className="abort-confirm" role="alertdialog" aria-label="abort the move">
-          <p>{ABORT_TEXT[atomic ? 'atomic' : (moveStack ?? 'outline')]}</p>
-          <button type="button" onClick={() => setConfirmAbort(false)}>Keep moving</button>{' '}
-          <button type="button" className="danger" data-testid="abort-confirm" onClick={() => { setConfirmAbort(false); void actions.control({ action: 'abort' }); }}>Abort the move</button>
-        </div>
-      )}
       <div className="control-row">
         <span>Rate</span>
         {(['demo', 'unlimited', 'custom'] as const).map((preset) => (
@@ -95,13 +63,6 @@ export function MoveControls() {
           </select>
         </label>
       </div>
-      {engineError && (
-        <p className="error move-error" role="alert" data-testid="move-state-error">
-          {engineError}
-          {active && paused ? ' Resume copies the failed regions again once the disk is fixed.' : ''}
-        </p>
-      )}
-      {error && <p className="error move-error" role="alert" data-testid="move-error">{error} <button type="button" className="link" onClick={() => setError(null)}>dismiss</button></p>}
     </section>
   );
 }

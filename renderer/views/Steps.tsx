@@ -5,11 +5,12 @@
 // (the current one, or the one the user picked to read). Nothing here grows while the move
 // runs: a long list scrolls inside its box and keeps the current step in view, so the page
 // never moves under the user (issue 16 item 3). In step mode the move waits before each step
-// until Next.
+// until Next. Pause, Abort and step mode sit here too (MoveButtons.tsx).
 import { useEffect, useRef, useState } from 'react';
 import { STACK_TITLES, type MoveStateView, type StepView } from '../../app/api/move';
 import { useActions } from '../actions';
 import { useAppStore } from '../storeContext';
+import { MoveButtons } from './MoveButtons';
 import { stepStateLabel } from '../store/moveSlice';
 import { currentStep, orderedSteps, stepHeading } from '../store/stepList';
 
@@ -46,6 +47,7 @@ export function Steps() {
           Next step
         </button>
       </div>
+      <MoveButtons />
       {!move && <p className="muted">No move yet: drag a segment onto a PV (or select one and press Move to…), and its steps show here.</p>}
       {move && <StepList steps={steps} current={current} shownId={shown?.id ?? null} severalLvs={move.plan.lvs.length > 1} status={move.status} onPick={(id) => setPicked(id === current?.id ? null : id)} />}
       {move && shown && <StepDetail step={shown} total={steps.length} lvCount={move.plan.lvs.length} isCurrent={shown.id === current?.id} status={move.status} onFollow={() => setPicked(null)} />}

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MoveStateView } from '../../app/api/move';
 import { createAppStore } from '../../renderer/store';
 import { StoreContext } from '../../renderer/storeContext';
+import { MoveButtons } from '../../renderer/views/MoveButtons';
 import { MoveControls, WorkloadPanel } from '../../renderer/views/Controls';
 
 afterEach(cleanup);
@@ -26,6 +27,7 @@ describe('the move controls', () => {
     render(
       <StoreContext.Provider value={store}>
         <MoveControls />
+        <MoveButtons />
       </StoreContext.Provider>,
     );
     expect(screen.queryByTestId('move-state-error')).toBeNull();

@@ -14,6 +14,7 @@ import type { MovePlanView, MoveStateView } from '../../app/api/move';
 import { ActionsContext, createActions } from '../../renderer/actions';
 import { createAppStore } from '../../renderer/store';
 import { StoreContext } from '../../renderer/storeContext';
+import { MoveButtons } from '../../renderer/views/MoveButtons';
 import { MoveControls } from '../../renderer/views/Controls';
 import { MoveDiagram } from '../../renderer/views/MoveDiagram';
 import { PlanDialog } from '../../renderer/views/PlanDialog';
@@ -135,6 +136,7 @@ describe('the device stack of a move', () => {
     render(
       <StoreContext.Provider value={store}>
         <MoveControls />
+        <MoveButtons />
       </StoreContext.Provider>,
     );
     const progress = { bytesTotal: 4 * MIB, bytesCopied: 2 * MIB, percent: 50, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 2 * MIB };
@@ -150,6 +152,7 @@ describe('the device stack of a move', () => {
     render(
       <StoreContext.Provider value={store}>
         <MoveControls />
+        <MoveButtons />
       </StoreContext.Provider>,
     );
     expect((screen.getByTestId('stack-outline') as HTMLInputElement).checked).toBe(true);
