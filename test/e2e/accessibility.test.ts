@@ -102,6 +102,9 @@ describe.each(['light', 'dark'] as const)('axe-core on every screen, %s theme', 
     for (let step = 1; step <= 4; step += 1) await next(page, step);
     await expect.poll(() => page.getByTestId('region-grid-0').count()).toBe(1);
     await check('mid-move');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await check('mid-move-1920');
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('F5');
