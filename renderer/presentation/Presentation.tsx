@@ -112,15 +112,24 @@ function PresentationTop() {
 export function ScaledDiagram() {
   const outer = useRef<HTMLDivElement>(null);
   const inner = useRef<HTMLDivElement>(null);
-  const [stage, setStage] = useState({ width: 800, height: 400 });
-  const [naturalHeight, setNaturalHeight] = useState(380);
+  const [fit, setFit] = useState({ width: 800, height: 400, naturalHeight: 380, measuredAt: 0 });
+  const stage = fit;
+  const naturalHeight = fit.naturalHeight;
   useLayoutEffect(() => {
     const o = outer.current;
     const i = inner.current;
     if (!o || !i) return;
+    // The drawing's height depends on its logical width (a legend wraps), which depends on the
+    // scale, which depends on the height. On a stage of the same size, a height measured at
+    // another logical width than the last one only counts when it is larger, so the scale
+    // settles instead of flipping between two values every frame (each flip re-laid the region
+    // grid out and blanked its canvas); at the same width a new height is the content's own.
     const measure = () => {
-      setStage({ width: o.clientWidth, height: o.clientHeight });
-      setNaturalHeight(Math.max(200, i.offsetHeight));
+      const next = { width: o.clientWidth, height: o.clientHeight, naturalHeight: Math.max(200, i.offsetHeight), measuredAt: i.offsetWidth };
+      setFit((prev) => {
+        if (prev.width !== next.width || prev.height !== next.height || prev.measuredAt === next.measuredAt) return next;
+        return { ...next, naturalHeight: Math.max(prev.naturalHeight, next.naturalHeight) };
+      });
     };
     measure();
     const observer = new ResizeObserver(measure);

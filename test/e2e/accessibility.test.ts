@@ -3,7 +3,8 @@
 // button): idle, the plan dialog open, mid-move (step mode, the copy of step 4 running slowly,
 // so the region grid is drawn and the page is stable) and presentation mode. axe-core runs
 // with the wcag2a, wcag2aa, wcag21aa and wcag22aa rules; no violation may be serious or
-// critical. A failure prints each violation's id, summary and the elements it found.
+// critical; and no visible text is under 12 px. A failure prints each violation's id, summary
+// and the elements it found.
 // Also a VG of 34 LVs: no two LVs that touch on a PV map are drawn alike (colour and
 // pattern), the legend names all 34 with 34 different swatches, and the find box raises one
 // LV's runs in every map and its bar while the others fade, scrolling its bar into the LV
@@ -59,6 +60,25 @@ function blocking(findings: readonly Finding[], screen: string): string[] {
     .flatMap((f) => f.nodes.slice(0, 8).map((n) => `${screen}: ${f.id} (${f.impact}) ${f.help} — ${n.target} — ${n.summary.replace(/\s+/g, ' ')}`));
 }
 
+/**
+ * Every visible text drawn smaller than 12 px: its computed font size, times the scale of the
+ * presentation's scaled diagram when it is inside it.
+ */
+function smallTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || !(node.textContent ?? '').trim() || el.getClientRects().length === 0 || el.closest('.visually-hidden, option, datalist')) continue;
+      const scaled = el.closest<HTMLElement>('.pres-scaled');
+      const px = parseFloat(getComputedStyle(el).fontSize) * (scaled ? parseFloat(scaled.dataset.scale ?? '1') : 1);
+      if (px < 11.95) out.push(`${px.toFixed(1)} px: ${(node.textContent ?? '').trim().slice(0, 40)}`);
+    }
+    return [...new Set(out)];
+  });
+}
+
 /** Clicks the theme button until it shows `theme` (light → dark → system → light). */
 async function chooseTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   const button = page.locator('.theme-button');
@@ -74,7 +94,7 @@ async function next(page: Page, step: number): Promise<void> {
 }
 
 describe.each(['light', 'dark'] as const)('axe-core on every screen, %s theme', (theme) => {
-  it(`finds no serious or critical WCAG 2.2 AA violation: idle, plan dialog, mid-move, presentation (${theme})`, async () => {
+  it(`finds no serious or critical WCAG 2.2 AA violation and no text under 12 px: idle, plan dialog, mid-move, presentation (${theme})`, async () => {
     const ui: UiSession = await openUi(tempDir(`lvmscope-a11y-${theme}-`), { width: 1280, height: 720 });
     const { page } = ui;
     onTestFailed(() => console.error(`--- serve stderr ---\n${ui.server.stderr()}\n--- page errors ---\n${ui.browser.errors.join('\n')}`));
@@ -82,6 +102,7 @@ describe.each(['light', 'dark'] as const)('axe-core on every screen, %s theme', 
     const check = async (screen: string) => {
       await screenshot(page, `a11y-${theme}-${screen}`);
       found.push(...blocking(await axeViolations(page), screen));
+      found.push(...(await smallTexts(page)).map((t) => `${screen}: text under 12 px — ${t}`));
     };
     await chooseTheme(page, theme);
     await check('idle');
@@ -102,6 +123,9 @@ describe.each(['light', 'dark'] as const)('axe-core on every screen, %s theme', 
     for (let step = 1; step <= 4; step += 1) await next(page, step);
     await expect.poll(() => page.getByTestId('region-grid-0').count()).toBe(1);
     await check('mid-move');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await check('mid-move-1920');
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('F5');

@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import type { LayerSegmentView } from '../../../app/api/move';
 import type { DmDeviceView } from '../../../app/api/views';
 import { parseTable } from '../../../app/dm/table';
-import { ATOMIC_ROWS, fitText, LAYER_ROWS, inlineSublabelOffsetPx, layerDiagramLayout, plannedSegments, shareWidths, textWidthPx, wrapText, type LayerDiagramInput, type LayerLayout } from '../../../renderer/geometry/layerDiagram';
+import { ATOMIC_ROWS, describeLayerLayout, fitText, LAYER_ROWS, inlineSublabelOffsetPx, layerDiagramLayout, plannedSegments, shareWidths, textWidthPx, wrapText, type LayerDiagramInput, type LayerLayout } from '../../../renderer/geometry/layerDiagram';
 
 /** A device whose live table is written as dmsetup lines. */
 function device(name: string, devno: string, live: string[] | null, patch: Partial<DmDeviceView> = {}): DmDeviceView {
@@ -66,6 +66,12 @@ describe('the lvm2 diagram geometry', () => {
     expect(layout.brackets[0].x1).toBeCloseTo(0);
     expect(layout.brackets[0].x2).toBeCloseTo(1000);
     expect(layout.arrows.map((a) => a.kind)).toEqual(['identity', 'linear', 'source-leg', 'destination-leg', 'linear', 'linear']);
+  });
+
+  it('reads as text: the LV and its table, pvmove0, each segment in its state and the PVs (the text alternative)', () => {
+    const mirror = { device: 'vg0-pvmove0', targetIndex: 1, targetStartSector: 2048, lengthSectors: 2048, regionSizeSectors: 128, regionsTotal: 16, regionsCopied: 4, regions: [], intercepted: [], sourceLeg: 'pv2', destinationLeg: 'pv4', layerSegment: 2 };
+    const text = describeLayerLayout(layerDiagramLayout(input({ mirrors: [mirror] })));
+    expect(text).toMatch(/^Device stack: vg0-lv0 .*: pv1 .* \| pvmove0 .* \| pv3 .*; vg0-pvmove0 .*; segment 1: .*done: checkpointed; segment 2: segment 2 · lv0 LE 7, mirror pv2:1 → pv4:1, mirroring · 25% in sync; segment 3: .*; segment 4: .*; PVs pv2 7:1 · source, pv4 7:3 · destination\.$/);
   });
 
   it('draws the plan\'s segments as planned while pvmove0\'s table and lv0\'s new table are only loaded (the preload)', () => {
