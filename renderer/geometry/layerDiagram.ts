@@ -20,7 +20,7 @@ import type { DmDeviceView, PvView } from '../../app/api/views';
 import { devnoLabel, tableTargets, type TableTarget } from './dmStack';
 import { connector, packRow, type DiagramArrow, type DiagramBox } from './moveDiagram';
 
-export const LAYER_ROWS = { userHeaderY: 0, headerH: 22, userTargetY: 26, userTargetH: 46, layerHeaderY: 118, segmentY: 144, segmentH: 132, pvY: 334, pvH: 40, height: 382 };
+export const LAYER_ROWS = { userHeaderY: 0, headerH: 22, userTargetY: 26, userTargetH: 46, layerHeaderY: 118, segmentY: 144, segmentH: 116, pvY: 318, pvH: 40, height: 366 };
 /**
  * Rows 2 to 4 of an atomic move: the mirror box spans row 2 (its words on top, the runs inside
  * it, its region grid beneath them), the sub-LVs' row follows, the PVs come last.

@@ -3,7 +3,8 @@
 // after each step, the current step (its row and its card of narration) and the move diagram
 // are inside the viewport together, the window itself never scrolls, the panels keep their
 // place and size from step to step (nothing grows under the user), and no text is smaller than
-// 12 px. Screenshots: test-results/e2e/projector-<width>-step-<n>.png.
+// 12 px. Then lv0 goes back on the lvm2 stack, checked the same way at 1280×720 at each of its
+// steps. Screenshots: test-results/e2e/projector-<width>-step-<n>.png, projector-lvm2-*.png.
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +43,7 @@ function measure(page: Page) {
     const scroller = document.scrollingElement!;
     return {
       viewport: { width: innerWidth, height: innerHeight },
-      windowScrolls: scroller.scrollHeight > innerHeight + 1 || scroller.scrollWidth > innerWidth + 1,
+      windowScrolls: scroller.scrollHeight > innerHeight + 1 || scroller.scrollWidth > innerWidth + 1 ? `${scroller.scrollWidth}×${scroller.scrollHeight}` : false,
       diagram: box('[data-testid="move-diagram"]'),
       diagramPanel: box('section.panel.diagram'),
       stepsPanel: box('section.panel.steps'),
@@ -132,5 +133,37 @@ describe('the main window on a projector during the seed move', () => {
     }
     await expect.poll(() => page.getByTestId('move-status').textContent(), { timeout: 30_000 }).toBe('done');
     await screenshot(page, 'projector-1280-done');
+  });
+
+  it('shows each step of the lvm2 stack and its pvmove0 diagram together at 1280×720, moving lv0 back onto pv2', async () => {
+    const page = ui.page;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByTestId('stack-lvm2').check();
+    await page.getByTestId('pv-label-pv4').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('move-to').click();
+    await page.getByRole('menuitem', { name: /^pv2 yes/ }).click();
+    await page.getByTestId('plan-start').click();
+    await expect.poll(() => page.getByTestId('move-status').textContent(), { timeout: 30_000 }).toBe('waiting-step');
+    const waitingIndex = async () => (await stepStates(page)).indexOf('waiting');
+    let first: Awaited<ReturnType<typeof measure>> | null = null;
+    for (let shots = 0; (await page.getByTestId('move-status').textContent()) !== 'done'; shots++) {
+      await expect.poll(async () => (await waitingIndex()) >= 0 || (await page.getByTestId('move-status').textContent()) === 'done', { timeout: 60_000 }).toBe(true);
+      const at = await waitingIndex();
+      if (at < 0) break;
+      const m = await settled(page, 1280);
+      const where = `lvm2 stack at 1280×720 before step ${at + 1}`;
+      expect(m.windowScrolls, `${where}: the window scrolls`).toBe(false);
+      await screenshot(page, `projector-lvm2-1280-step-${at + 1}`);
+      for (const [name, b] of [['current step row', m.current], ['step card', m.detail], ['diagram', m.diagram], ['Pause', m.controls]] as const) {
+        expect(inside(b, 720), `${where}: ${name} ${JSON.stringify(b)}`).toBe(true);
+      }
+      first ??= m;
+      expect({ stepsPanel: m.stepsPanel, detail: m.detail, controls: m.controls }, where).toEqual({ stepsPanel: first.stepsPanel, detail: first.detail, controls: first.controls });
+      await screenshot(page, `projector-lvm2-1280-step-${at + 1}`);
+      await page.getByTestId('step-next').click();
+      await expect.poll(async () => (await stepStates(page))[at], { timeout: 60_000 }).toBe('done');
+    }
+    await expect.poll(() => page.getByTestId('move-status').textContent(), { timeout: 30_000 }).toBe('done');
   });
 });
