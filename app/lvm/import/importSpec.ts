@@ -76,9 +76,20 @@ export function checkSpec(spec: ImportSpec, diskText: string): void {
     if (!(e instanceof LvmscopeError)) throw e;
     fail(`The volume group ${spec.vg.name} in it is not consistent (${e.message.replace(/\.$/, '')}), so it cannot be rehearsed.`);
   }
+  checkUniqueIds(spec.vg);
   const textBytes = metadataBytes(diskText).length;
   for (const pv of spec.pvs) checkPvGeometry(spec.vg, pv, textBytes);
   if (spec.pvs.every((pv) => pv.mdas.every((m) => m.ignored))) fail(`Every metadata area of ${spec.vg.name} is marked ignored, which LVM2 never allows; check the report's pv_mda_used_count.`);
+}
+
+/** LVM2 refuses a VG whose LVs or PVs share an id ("Referenced LV … not listed"); so does the import. */
+function checkUniqueIds(vg: VolumeGroup): void {
+  const seen = new Map<string, string>();
+  for (const [what, id] of [...vg.pvs.map((p) => [`PV ${p.key}`, p.id]), ...vg.lvs.map((l) => [`LV ${l.name}`, l.id])]) {
+    const other = seen.get(id);
+    if (other) fail(`${other} and ${what} of ${vg.name} carry the same id ${formatUuid(id)}, which LVM2 refuses to read; the metadata was edited by hand or is damaged.`);
+    seen.set(id, what);
+  }
 }
 
 function checkPvGeometry(vg: VolumeGroup, pv: ImportedPv, textBytes: number): void {

@@ -89,6 +89,12 @@ describe('an import from a vgcfgbackup file', () => {
     expect(refusal(() => specFromBackup(text, 'vg0'))).toMatch(/PV pv0 \(\/dev\/loop0\) holds 15 extents from byte 1048576, which end at byte 16777216, past its device size of 8388608 bytes/);
   });
 
+  it('refuses two LVs with the same id, as LVM2 does', () => {
+    const lv = /lv0 \{\s*id = "([^"]+)"/.exec(BACKUP)!;
+    const text = BACKUP.replace(/(\tlogical_volumes \{\n)/, `$1\t\ttwin {\n\t\t\tid = "${lv[1]}"\n\t\t\tstatus = ["READ", "WRITE", "VISIBLE"]\n\t\t\tflags = []\n\t\t\tsegment_count = 1\n\t\t\tsegment1 {\n\t\t\t\tstart_extent = 0\n\t\t\t\textent_count = 1\n\t\t\t\ttype = "striped"\n\t\t\t\tstripe_count = 1\n\t\t\t\tstripes = ["pv3", 0]\n\t\t\t}\n\t\t}\n`);
+    expect(refusal(() => specFromBackup(text, 'vg0'))).toMatch(/^LV twin and LV lv0 of vg0 carry the same id .*, which LVM2 refuses to read/);
+  });
+
   it('refuses metadata that cannot fit the metadata area the PV must have had', () => {
     const pvs = BACKUP.replace(/pe_start = 2048/g, 'pe_start = 16');
     expect(refusal(() => specFromBackup(pvs, 'vg0'))).toMatch(/does not fit/);
