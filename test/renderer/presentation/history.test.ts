@@ -16,7 +16,7 @@ const stepView = (index: number, state: StepView['state'], timeMs = 0, lv: strin
 /** A move at its `step`-th step (running); 0 = before the first step. */
 function move(step: number, id = 1, status: MoveStateView['status'] = 'running'): MoveStateView {
   const steps = step > 0 ? [stepView(step, 'running')] : [];
-  return { id, vg: 'vg0', stack: 'outline', status, plan: { lvs: ['lv0'] } as unknown as MoveStateView['plan'], currentLv: 'lv0', step: steps[0]?.id ?? null, steps, layer: null, progress: null as unknown as MoveStateView['progress'], error: null };
+  return { id, vg: 'vg0', stack: 'outline', status, stepMode: false, plan: { lvs: ['lv0'] } as unknown as MoveStateView['plan'], currentLv: 'lv0', step: steps[0]?.id ?? null, steps, layer: null, progress: null as unknown as MoveStateView['progress'], error: null };
 }
 const devices = (names: string[]) => names.map((name) => ({ name }) as DmDeviceView);
 const live = (m: MoveStateView | null, names: string[] = ['vg0-lv0']): LiveViews => ({ workspace: undefined, devices: devices(names), move: m, progress: null });

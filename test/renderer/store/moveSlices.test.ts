@@ -65,7 +65,7 @@ describe('the move slice', () => {
     const store = createAppStore();
     const step = (index: number, state: 'pending' | 'done' | 'running') => ({ id: `lv0/s${index}`, index, name: `s${index}`, lv: 'lv0', state, narration: '', commands: [], timeMs: 0 });
     const progress = { bytesTotal: 0, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 0 };
-    store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'outline', status: 'running', plan: {} as MoveStateView['plan'], currentLv: 'lv0', step: 'lv0/s1', steps: [step(1, 'running'), step(2, 'pending')], layer: null, progress, error: null });
+    store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'outline', status: 'running', stepMode: false, plan: {} as MoveStateView['plan'], currentLv: 'lv0', step: 'lv0/s1', steps: [step(1, 'running'), step(2, 'pending')], layer: null, progress, error: null });
     store.getState().applyStep(step(1, 'done'));
     expect(store.getState().move.state?.step).toBe('lv0/s1');
     store.getState().applyStep(step(2, 'running'));

@@ -11,7 +11,7 @@ import { currentStep, lvProgressText, orderedSteps, stepHeading, withStep } from
 const step = (id: string, index: number, state: StepView['state'], lv: string | null = null, timeMs = index): StepView => ({ id, index, name: id, lv, state, narration: '', commands: [], timeMs });
 
 function move(steps: StepView[], patch: Partial<MoveStateView> = {}): MoveStateView {
-  return { id: 1, vg: 'vg0', stack: 'lvm2', status: 'running', plan: { lvs: ['lv0', 'lv1'] } as MoveStateView['plan'], currentLv: null, step: null, steps, layer: null, progress: null as unknown as MoveStateView['progress'], error: null, ...patch };
+  return { id: 1, vg: 'vg0', stack: 'lvm2', status: 'running', stepMode: false, plan: { lvs: ['lv0', 'lv1'] } as MoveStateView['plan'], currentLv: null, step: null, steps, layer: null, progress: null as unknown as MoveStateView['progress'], error: null, ...patch };
 }
 
 const LVM2 = ['preload', 'suspend', 'commit', 'resume', 'copy-1', 'checkpoint-1', 'copy-2', 'finish', 'remove-layer'];
