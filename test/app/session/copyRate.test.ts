@@ -64,10 +64,10 @@ describe('CopyRateMeter', () => {
   it('shows a new rate as soon as two chunks were copied at it, not an average with the old one', () => {
     const meter = new CopyRateMeter();
     meter.sample(0, 0, true);
-    let at = run(meter, { t: 0, bytes: 0 }, RATE_WINDOW_MS, 100);
+    const at = run(meter, { t: 0, bytes: 0 }, RATE_WINDOW_MS, 100);
     meter.reset();
     expect(meter.bytesPerSec()).toBeNull();
-    at = run(meter, at, 1000, 500);
+    run(meter, at, 1000, 500);
     expect(meter.bytesPerSec()).toBeCloseTo(CHUNK * 2);
   });
 
