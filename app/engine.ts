@@ -60,11 +60,16 @@ interface Open {
   workloads: WorkloadController;
 }
 
+/** Log lines the engine keeps for windows that attach later (the renderer shows as many). */
+export const LOG_HISTORY_LINES = 200;
+
 export const CAPABILITIES = ['workspace', 'lvm2-format', 'device-mapper', 'pvmove', 'workload', 'verify'];
 
 export class Engine implements EventSource {
   readonly handlers: Handlers;
   private readonly events = new Emitter<AnyEvent>();
+  /** The newest log lines, oldest first: a window that attaches during a move shows its story so far. */
+  private readonly logHistory: PayloadOf<'log'>[] = [];
   private current: Open | null = null;
   private scenario: ScenarioRunner | null = null;
   /** Serialises open / close / demo creation. */
@@ -82,6 +87,7 @@ export class Engine implements EventSource {
         const shown = this.current && !this.current.dead ? this.current.session.path : path;
         return { host: host.kind, workspacePath: shown, recentWorkspaces: recent, demoFolder: (demo ?? false) && samePath(shown, path) };
       },
+      'log.recent': async () => ({ lines: [...this.logHistory] }),
       'workspace.listImages': async ({ path }) => this.listImages(path),
       'workspace.open': ({ path }) => this.serial(() => this.openWorkspace(path)),
       'workspace.createDemo': ({ path, scenario, force }) => this.serial(() => this.createDemo(path, scenario, force)),
@@ -326,7 +332,10 @@ export class Engine implements EventSource {
   }
 
   log(level: PayloadOf<'log'>['level'], source: string, message: string): void {
-    this.emit('log', { timeMs: this.host.clock.now(), level, source, message });
+    const line = { timeMs: this.host.clock.now(), level, source, message };
+    this.logHistory.push(line);
+    if (this.logHistory.length > LOG_HISTORY_LINES) this.logHistory.shift();
+    this.emit('log', line);
   }
 
   async dispose(): Promise<void> {

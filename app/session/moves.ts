@@ -232,6 +232,8 @@ export class MoveController {
     if (action.action === 'setRate') {
       this.setRate(action.rateBytesPerSec);
       if (!this.runner) throw new LvmscopeError('STATE', 'The rate is set for the next move; no move is running now.');
+      // Every window shows the new rate at once, not at the next progress tick.
+      if (this.isActive) this.publish();
       return this.state()!;
     }
     const runner = this.runner;

@@ -40,6 +40,7 @@ function samples(n: number): Record<string, unknown[]> {
   return {
     'engine.info': [{}],
     'host.info': [{}],
+    'log.recent': [{}],
     'workspace.listImages': [{ path: demo }, { path: root }],
     'workspace.open': [{ path: demo }],
     // Mostly refused (the demo exists): each created demo costs about a second.

@@ -129,6 +129,26 @@ describe('a window loading while a move runs (issue 16)', () => {
     await engine.dispose();
   });
 
+  it('shows the new window the event log so far and the move\'s step mode, and follows a rate set in the other window', async () => {
+    const { engine, client, second, clock } = await moveRunning();
+    await client.call('move.control', { action: 'setStepMode', stepMode: true });
+    await loadInitialState(second.client, second.store);
+    bindEngineEvents(second.client, second.store);
+    const s = second.store.getState();
+    // Everything the engine logged before this window loaded (the first window's demo and move) is shown here too.
+    const before = (await engine.handlers['log.recent']({})).lines;
+    expect(before.length).toBeGreaterThan(0);
+    expect(s.engine.log.slice(0, before.length)).toEqual(before);
+    expect(s.move.settings.stepMode).toBe(true);
+    await client.call('move.control', { action: 'setRate', rateBytesPerSec: 1 << 20 });
+    clock.advance(40); // the coalescing interval of move.state and move.progress
+    await tick();
+    expect(second.store.getState().move.settings).toMatchObject({ ratePreset: 'custom', customRateBytesPerSec: 1 << 20 });
+    await client.call('move.control', { action: 'abort' });
+    await engine.open().moves.whenFinished();
+    await engine.dispose();
+  });
+
   it('keeps showing the workspace when the engine refuses to open another folder during the move, and returns its sentence', async () => {
     const { engine, client, store, moveId } = await moveRunning();
     const refusal = await loadWorkspace(client, store, '/ws/b');
