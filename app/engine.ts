@@ -72,6 +72,8 @@ export class Engine implements EventSource {
   private readonly logHistory: PayloadOf<'log'>[] = [];
   private current: Open | null = null;
   private scenario: ScenarioRunner | null = null;
+  /** The last move id given out: ids are unique across the workspaces this engine opens. */
+  private moveIds = 0;
   /** Serialises open / close / demo creation. */
   private opening: Promise<unknown> = Promise.resolve();
 
@@ -176,7 +178,7 @@ export class Engine implements EventSource {
   private adopt(session: WorkspaceSession): Open {
     const open: Open = {
       session,
-      moves: new MoveController(session, (p) => !open.dead && this.emit('move.progress', p), (s) => !open.dead && this.emit('move.state', s)),
+      moves: new MoveController(session, (p) => !open.dead && this.emit('move.progress', p), (s) => !open.dead && this.emit('move.state', s), () => ++this.moveIds),
       workloads: new WorkloadController(session, (s) => !open.dead && this.emit('workload.stats', s)),
     };
     this.current = open;

@@ -52,6 +52,11 @@ export class MoveController {
     private readonly session: WorkspaceSession,
     private readonly emitProgress: (p: MoveProgressView) => void,
     private readonly emitState: (s: MoveStateView) => void,
+    /**
+     * The id of the next move. The engine numbers moves across its workspaces, so a move
+     * resumed after a crash (a new controller) is never taken for the one before it.
+     */
+    private readonly nextMoveId: () => number = () => this.id + 1,
   ) {
     this.rateBytesPerSec = session.options.rateBytesPerSec ?? 0;
     session.dm.events.on((e) => {
@@ -189,7 +194,7 @@ export class MoveController {
   }
 
   private launch(runner: MoveRunner, options: MoveOptions): void {
-    this.id += 1;
+    this.id = this.nextMoveId();
     this.runner = runner;
     this.meter = new CopyRateMeter();
     this.interceptedAtLaunch = this.session.interceptedWrites;

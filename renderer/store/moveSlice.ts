@@ -8,7 +8,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { MirrorProgressView, MovePlanView, MoveProgressView, MoveRequest, MoveStack, MoveStateView, StepView } from '../../app/api/move';
 import type { WriteEvent } from '../../app/api/dmStream';
 import type { AppState } from './index';
-import { withStep } from './stepList';
+import { mergeMoveState, withStep } from './stepList';
 import { endStateBeforeMove, isNewMove } from './lifetimes';
 
 /** Held-write events kept for the animation (the newest; each is drawn for a few seconds at most). */
@@ -140,8 +140,11 @@ export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set, 
       // No move (a workspace was just opened, or reopened after a crash): nothing of an
       // earlier move's progress or figures may stay on screen.
       if (!state) return { move: { ...s.move, state: null, progress: null, writes: [], figures: EMPTY_FIGURES } };
-      const settings = followMove(s.move.settings, s.move.state, s.move.progress, state, state.progress);
-      return { move: { ...s.move, state, progress: state.progress, settings, figures: rememberFigures(s.move.figures, state.id, state.progress) } };
+      const merged = mergeMoveState(s.move.state, state);
+      // An older view than the one shown (it waited in a batch while an answer overtook it).
+      if (merged === s.move.state) return {};
+      const settings = followMove(s.move.settings, s.move.state, s.move.progress, merged, merged.progress);
+      return { move: { ...s.move, state: merged, progress: merged.progress, settings, figures: rememberFigures(s.move.figures, merged.id, merged.progress) } };
     });
     if (state && isMoveActive(state.status) && isNewMove(previous, state, isMoveActive)) endStateBeforeMove(get, set);
   },
