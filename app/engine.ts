@@ -45,6 +45,8 @@ export interface EngineHost {
    * file system provide it (main/workspaceFolder.ts); without it paths are taken as given.
    */
   checkFolder?: (path: string, intent: 'list' | 'open' | 'create') => Promise<void>;
+  /** A folder near `near` where a new demo can be created (missing, or empty, with an existing parent). */
+  suggestDemoFolder?: (near: string) => Promise<string>;
 }
 
 interface AnyEvent {
@@ -91,6 +93,11 @@ export class Engine implements EventSource {
       },
       'log.recent': async () => ({ lines: [...this.logHistory] }),
       'workspace.listImages': async ({ path }) => this.listImages(path),
+      'workspace.suggestDemoFolder': async ({ near }) => {
+        const base = near ?? this.current?.session.path ?? host.workspace?.().path;
+        if (!base) throw new LvmscopeError('STATE', 'No workspace is shown to suggest a folder beside; type the absolute path of a new folder.');
+        return { path: host.suggestDemoFolder ? await host.suggestDemoFolder(base) : `${base.replace(/\/+$/, '')}-new` };
+      },
       'workspace.open': ({ path }) => this.serial(() => this.openWorkspace(path)),
       'workspace.createDemo': ({ path, scenario, force }) => this.serial(() => this.createDemo(path, scenario, force)),
       'workspace.view': async () => this.open().session.view(this.open().moves.vg),

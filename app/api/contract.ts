@@ -117,6 +117,11 @@ export const methods = {
     z.object({ path: z.string(), images: z.array(ImageFile) }),
     'List the image files in a workspace folder.',
   ),
+  'workspace.suggestDemoFolder': method(
+    z.object({ near: WorkspacePath.optional() }).strict(),
+    z.object({ path: z.string() }),
+    'A folder where a new demo workspace can be created (missing or empty, beside the open workspace or `near`).',
+  ),
   'workspace.open': method(
     z.object({ path: WorkspacePath }).strict(),
     WorkspaceView,

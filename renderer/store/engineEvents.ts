@@ -30,12 +30,14 @@ export async function loadInitialState(client: ApiClient, store: AppStore): Prom
  * one is open, so a refusal leaves it as it was; the sentence goes into the store only when
  * nothing is shown yet or `showError` asks for it (a menu command has no dialog to show it in).
  */
-export async function loadWorkspace(client: ApiClient, store: AppStore, path: string, options: { seedIfEmpty?: boolean; showError?: boolean } = {}): Promise<string | null> {
+export async function loadWorkspace(client: ApiClient, store: AppStore, path: string, options: { seedIfEmpty?: boolean; showError?: boolean; quiet?: boolean } = {}): Promise<string | null> {
   const s = () => store.getState();
-  const showing = s().workspace.view !== undefined;
+  // `quiet`: a dialog asked, and shows the refusal next to the path the user typed; the
+  // window keeps what it showed (even an earlier error) rather than the wrong path's.
+  const showing = s().workspace.view !== undefined || options.quiet === true;
   if (!showing) s().setWorkspaceLoading(path);
   const fail = (message: string) => {
-    if (!showing || options.showError) s().setWorkspaceError(message);
+    if (!showing || (options.showError && !options.quiet)) s().setWorkspaceError(message);
     return message;
   };
   const listed = await client.call('workspace.listImages', { path });

@@ -12,10 +12,17 @@ import { serveApi } from '../../../app/api/server';
 import { inMemoryWirePair } from '../../../app/api/wire';
 import { SeededRandom } from '../../../app/base/clock';
 import { Engine, ENGINE_VERSION } from '../../../app/engine';
+import { LvmscopeError } from '../../../app/base/result';
+import { createActions } from '../../../renderer/actions';
 import { createAppStore } from '../../../renderer/store';
 import { bindEngineEvents, loadInitialState, loadWorkspace } from '../../../renderer/store/engineEvents';
 import { ManualClock } from '../../helpers/fakeClock';
 import { MemoryWorkspaceStorage } from '../../sim/memory';
+
+/** What a host on a real file system answers for a folder that is not there (main/workspaceFolder.ts). */
+async function onlyWsFolders(path: string): Promise<void> {
+  if (!path.startsWith('/ws/')) throw new LvmscopeError('NOT_FOUND', `There is no folder at ${path}; nothing was created. Open an existing folder of image files, or create a demo workspace there.`);
+}
 
 async function setup(withWorkspace = true) {
   const clock = new ManualClock();
@@ -30,6 +37,7 @@ async function setup(withWorkspace = true) {
     hostname: 'test',
     storage: (p) => folders.get(p) ?? new MemoryWorkspaceStorage(p),
     ...(withWorkspace ? { workspace: () => ({ path: '/ws/a', recent: [] }) } : {}),
+    checkFolder: onlyWsFolders,
   });
   const [serverEnd, clientEnd] = inMemoryWirePair();
   serveApi(serverEnd, engine.handlers, engine, clock);
@@ -97,6 +105,26 @@ describe('engine events', () => {
     expect(store.getState().ui.theme).toBe('dark');
     expect(store.getState().workspace.path).toBe('/ws/b');
     expect(store.getState().engine.log.map((l) => l.message)).toContain('hello');
+  });
+});
+
+describe('the Open and New demo dialogs (issue 16)', () => {
+  it('return the engine\'s sentence for a wrong path and leave the header and the shown workspace as they were', async () => {
+    const { client, store } = await setup();
+    const actions = createActions(client, store);
+    // Nothing shown yet (the first load failed, say): still no error in the header for the dialog's path.
+    const refused = await actions.openWorkspace('/nowhere/else');
+    expect(refused).toBe('There is no folder at /nowhere/else; nothing was created. Open an existing folder of image files, or create a demo workspace there.');
+    expect(store.getState().workspace).toMatchObject({ path: undefined, error: undefined, status: 'idle' });
+    await loadInitialState(client, store);
+    expect(await actions.openWorkspace('/nowhere/else')).toMatch(/^There is no folder at \/nowhere\/else;/);
+    expect(store.getState().workspace).toMatchObject({ path: '/ws/a', error: undefined, status: 'ready' });
+  });
+
+  it('suggest a folder beside the open workspace for a new demo', async () => {
+    const { client, store } = await setup();
+    await loadInitialState(client, store);
+    expect(await createActions(client, store).suggestDemoFolder()).toBe('/ws/a-new');
   });
 });
 
