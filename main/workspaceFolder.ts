@@ -131,7 +131,8 @@ const SUGGESTION_TRIES = 50;
  * the suggestion goes into `fallbackParent` (the user's home).
  */
 export async function suggestDemoFolder(near: string, fallbackParent: string): Promise<string> {
-  const trimmed = near.length > 1 ? near.replace(/\/+$/, '') : near;
+  // A demo made from a suggestion is named like one: the next goes beside it, not inside its name.
+  const trimmed = (near.length > 1 ? near.replace(/\/+$/, '') : near).replace(/-new(-\d+)?$/, '');
   const parentOk = path.isAbsolute(trimmed) && (await statOrUndefined(path.dirname(trimmed)))?.isDirectory();
   const base = parentOk ? `${trimmed}-new` : path.join(fallbackParent, 'lvmscope-demo');
   for (let n = 1; n <= SUGGESTION_TRIES; n += 1) {

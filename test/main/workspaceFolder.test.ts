@@ -143,7 +143,8 @@ describe('workspace paths over the API', () => {
     const shown = path.join(root, 'suggest', 'workspace');
     mkdirSync(shown, { recursive: true });
     for (let round = 0; round < 3; round += 1) {
-      const suggested = await call(e, 'workspace.suggestDemoFolder', { near: shown });
+      // Near the workspace shown: the first time the original, then the demo made last.
+      const suggested = await call(e, 'workspace.suggestDemoFolder', { near: round === 0 ? shown : `${shown}-new${round === 1 ? '' : `-${round}`}` });
       if (!suggested.ok) throw new Error(suggested.error.message);
       const folder = (suggested.value as { path: string }).path;
       expect(path.dirname(folder)).toBe(path.dirname(shown));
