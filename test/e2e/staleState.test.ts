@@ -2,8 +2,9 @@
 // mode and the real engine: a finished scenario's caption, the Verify result and the selection
 // end when another workspace is opened; an abort at half way shows the percentage the engine
 // measured when it was asked (it once said 100 %); a paused move shows no speed; the New demo
-// dialog suggests a folder it can create (twice in a row), and Open workspace… with a wrong
-// path says so in a sentence inside the dialog, never in the header.
+// page that attaches to a running move shows its log so far, its step mode and its rate; the
+// New demo dialog suggests a folder it can create (twice in a row), and Open workspace… with a
+// wrong path says so in a sentence inside the dialog, never in the header.
 // Screenshots: test-results/e2e/stale-*.png.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -100,6 +101,34 @@ describe('state that belongs to a workspace, a move or a scenario', () => {
     await screenshot(page, 'stale-4-aborted');
   });
 
+  it('a page that attaches to the running move shows its event log so far, its step mode and its rate', async () => {
+    showLogsOnFailure();
+    const { page } = browser;
+    await startSeedMove(page, 64);
+    await page.getByLabel('step mode').check();
+    const second = await browser.context.newPage();
+    second.on('pageerror', (e) => browser.errors.push(`second page: ${String(e)}`));
+    await second.goto(`${server.url}&scenarioSpeed=20`);
+    await second.locator('[data-testid^="pv-row-"]').first().waitFor({ timeout: 30_000 });
+    await expect.poll(() => text(second, 'move-status')).toMatch(/running|waiting-step/);
+    expect(await second.getByLabel('step mode').isChecked()).toBe(true);
+    expect(await second.getByTestId('rate-custom').isChecked()).toBe(true);
+    expect(await second.getByLabel('custom rate in KiB/s').inputValue()).toBe('64');
+    // The story so far: the first page's lines (its demo, the move's start) are the second's too.
+    const lines = async (p: Page) => (await p.getByTestId('log').locator('li').allTextContents()).map((l) => l.replace(/^\S+ s /, ''));
+    const firstLines = await lines(page);
+    expect(firstLines.length).toBeGreaterThan(3);
+    await expect.poll(async () => (await lines(second)).slice(-firstLines.length)).toEqual(firstLines);
+    // Step mode switched off in the second page shows in the first.
+    await second.getByLabel('step mode').uncheck();
+    await expect.poll(() => page.getByLabel('step mode').isChecked()).toBe(false);
+    await screenshot(second, 'stale-5-attached-page');
+    await second.getByTestId('abort').click();
+    await second.getByTestId('abort-confirm').click();
+    await expect.poll(() => text(page, 'move-status'), { timeout: 30_000 }).toBe('aborted');
+    await second.close();
+  });
+
   it('New demo workspace… suggests a folder it can create, twice in a row; Open workspace… with a wrong path says so in the dialog', async () => {
     showLogsOnFailure();
     const { page } = browser;
@@ -121,7 +150,7 @@ describe('state that belongs to a workspace, a move or a scenario', () => {
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await expect.poll(() => text(page, 'path-error')).toBe(`There is no folder at ${nowhere}; nothing was created. Open an existing folder of image files, or create a demo workspace there.`);
     expect(await page.getByTestId('workspace-error').count()).toBe(0);
-    await screenshot(page, 'stale-5-open-refused');
+    await screenshot(page, 'stale-6-open-refused');
     await page.getByRole('button', { name: 'Cancel' }).click();
     expect(await text(page, 'workspace-path')).toBe(created[1]);
     expect(browser.errors).toEqual([]);
