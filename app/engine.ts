@@ -45,6 +45,8 @@ export interface EngineHost {
    * file system provide it (main/workspaceFolder.ts); without it paths are taken as given.
    */
   checkFolder?: (path: string, intent: 'list' | 'open' | 'create') => Promise<void>;
+  /** A folder near `near` where a new demo can be created (missing, or empty, with an existing parent). */
+  suggestDemoFolder?: (near: string) => Promise<string>;
 }
 
 interface AnyEvent {
@@ -60,13 +62,20 @@ interface Open {
   workloads: WorkloadController;
 }
 
+/** Log lines the engine keeps for windows that attach later (the renderer shows as many). */
+export const LOG_HISTORY_LINES = 200;
+
 export const CAPABILITIES = ['workspace', 'lvm2-format', 'device-mapper', 'pvmove', 'workload', 'verify'];
 
 export class Engine implements EventSource {
   readonly handlers: Handlers;
   private readonly events = new Emitter<AnyEvent>();
+  /** The newest log lines, oldest first: a window that attaches during a move shows its story so far. */
+  private readonly logHistory: PayloadOf<'log'>[] = [];
   private current: Open | null = null;
   private scenario: ScenarioRunner | null = null;
+  /** The last move id given out: ids are unique across the workspaces this engine opens. */
+  private moveIds = 0;
   /** Serialises open / close / demo creation. */
   private opening: Promise<unknown> = Promise.resolve();
 
@@ -82,7 +91,13 @@ export class Engine implements EventSource {
         const shown = this.current && !this.current.dead ? this.current.session.path : path;
         return { host: host.kind, workspacePath: shown, recentWorkspaces: recent, demoFolder: (demo ?? false) && samePath(shown, path) };
       },
+      'log.recent': async () => ({ lines: [...this.logHistory] }),
       'workspace.listImages': async ({ path }) => this.listImages(path),
+      'workspace.suggestDemoFolder': async ({ near }) => {
+        const base = near ?? this.current?.session.path ?? host.workspace?.().path;
+        if (!base) throw new LvmscopeError('STATE', 'No workspace is shown to suggest a folder beside; type the absolute path of a new folder.');
+        return { path: host.suggestDemoFolder ? await host.suggestDemoFolder(base) : `${base.replace(/\/+$/, '')}-new` };
+      },
       'workspace.open': ({ path }) => this.serial(() => this.openWorkspace(path)),
       'workspace.createDemo': ({ path, scenario, force }) => this.serial(() => this.createDemo(path, scenario, force)),
       'workspace.view': async () => this.open().session.view(this.open().moves.vg),
@@ -170,7 +185,7 @@ export class Engine implements EventSource {
   private adopt(session: WorkspaceSession): Open {
     const open: Open = {
       session,
-      moves: new MoveController(session, (p) => !open.dead && this.emit('move.progress', p), (s) => !open.dead && this.emit('move.state', s)),
+      moves: new MoveController(session, (p) => !open.dead && this.emit('move.progress', p), (s) => !open.dead && this.emit('move.state', s), () => ++this.moveIds),
       workloads: new WorkloadController(session, (s) => !open.dead && this.emit('workload.stats', s)),
     };
     this.current = open;
@@ -326,7 +341,10 @@ export class Engine implements EventSource {
   }
 
   log(level: PayloadOf<'log'>['level'], source: string, message: string): void {
-    this.emit('log', { timeMs: this.host.clock.now(), level, source, message });
+    const line = { timeMs: this.host.clock.now(), level, source, message };
+    this.logHistory.push(line);
+    if (this.logHistory.length > LOG_HISTORY_LINES) this.logHistory.shift();
+    this.emit('log', line);
   }
 
   async dispose(): Promise<void> {

@@ -10,7 +10,7 @@ import type { Clock, Random } from '../app/base/clock';
 import type { EngineHost } from '../app/engine';
 import { FolderWorkspaceStorage } from './node/fileStorage';
 import { loadScenarios } from './scenarios';
-import { checkWorkspaceFolder } from './workspaceFolder';
+import { checkWorkspaceFolder, suggestDemoFolder } from './workspaceFolder';
 
 export const nodeClock: Clock = {
   now: () => performance.now(),
@@ -50,6 +50,8 @@ export function createNodeHost(options: NodeHostOptions): EngineHost {
     // Relative, missing and non-workspace folders are refused before anything is written
     // (main/workspaceFolder.ts); a demo may make the last folder of its path, never a chain.
     checkFolder: checkWorkspaceFolder,
+    // New demo workspace… offers a folder that a demo can be created in (never one it would refuse).
+    suggestDemoFolder: (near) => suggestDemoFolder(near, os.homedir()),
     ...(options.workspace ? { workspace: options.workspace } : {}),
   };
 }

@@ -120,3 +120,26 @@ async function statOrUndefined(file: string): Promise<Stats | undefined> {
     throw new LvmscopeError('IO', `Could not look at ${file}: ${(e as Error).message}.`);
   }
 }
+
+/** How many numbered candidates a suggestion tries (`<name>-new`, `<name>-new-2`, …). */
+const SUGGESTION_TRIES = 50;
+
+/**
+ * A folder a new demo can be created in without a refusal: beside `near` (the workspace shown),
+ * named after it, that does not exist yet or is an empty folder; its parent exists, so
+ * creating it makes one folder, as creating a demo allows. When `near`'s parent is gone too,
+ * the suggestion goes into `fallbackParent` (the user's home).
+ */
+export async function suggestDemoFolder(near: string, fallbackParent: string): Promise<string> {
+  // A demo made from a suggestion is named like one: the next goes beside it, not inside its name.
+  const trimmed = (near.length > 1 ? near.replace(/\/+$/, '') : near).replace(/-new(-\d+)?$/, '');
+  const parentOk = path.isAbsolute(trimmed) && (await statOrUndefined(path.dirname(trimmed)))?.isDirectory();
+  const base = parentOk ? `${trimmed}-new` : path.join(fallbackParent, 'lvmscope-demo');
+  for (let n = 1; n <= SUGGESTION_TRIES; n += 1) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    const found = await statOrUndefined(candidate);
+    if (!found) return candidate;
+    if (found.isDirectory() && (await readdir(candidate)).filter((name) => !name.startsWith('.')).length === 0) return candidate;
+  }
+  return `${base}-${Date.now()}`;
+}

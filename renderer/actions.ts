@@ -13,6 +13,8 @@ export interface Actions {
   /** Opens (or attaches to) the folder; the engine's sentence when it refused, else null. */
   openWorkspace(path: string): Promise<string | null>;
   newDemo(path: string, replace: boolean): Promise<string | null>;
+  /** A folder the engine can create a new demo in (beside the open workspace), or null. */
+  suggestDemoFolder(): Promise<string | null>;
   /** Asks move.plan whether `selection` may go to `destination`; null plan = no, with the reason. */
   checkDrop(selection: Selection, destination: string): Promise<{ ok: true; plan: MovePlanView } | { ok: false; reason: string }>;
   /** Opens the plan dialog for a verdict that said yes. */
@@ -52,7 +54,12 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
   };
   const vgOf = () => s().workspace.view?.vgs[0]?.name ?? 'vg0';
   return {
-    openWorkspace: (path) => loadWorkspace(client, store, path),
+    // From the Open dialog: a refusal is the dialog's sentence, never the header's.
+    openWorkspace: (path) => loadWorkspace(client, store, path, { quiet: true }),
+    async suggestDemoFolder() {
+      const r = await client.call('workspace.suggestDemoFolder', {});
+      return r.ok ? r.value.path : null;
+    },
     async newDemo(path, replace) {
       const r = await client.call('workspace.createDemo', { path, scenario: 'seed', force: replace });
       if (!r.ok) return r.error.message;
@@ -141,6 +148,7 @@ export function offlineActions(): Actions {
   return {
     openWorkspace: no,
     newDemo: no,
+    suggestDemoFolder: async () => null,
     checkDrop: async () => ({ ok: false, reason: 'Not connected to the engine.' }),
     openPlan: no,
     replan: no,

@@ -111,10 +111,16 @@ export type LvmCommandParams = z.infer<typeof LvmCommandParams>;
 export const methods = {
   'engine.info': method(NoParams, EngineInfo, 'What this engine is and what it can do.'),
   'host.info': method(NoParams, HostInfo, 'Which host serves the UI and which workspace folder it shows.'),
+  'log.recent': method(NoParams, z.object({ lines: z.array(LogEvent) }), 'The newest lines of the engine event log (at most 200, oldest first): what a window that attaches has missed.'),
   'workspace.listImages': method(
     z.object({ path: WorkspacePath }).strict(),
     z.object({ path: z.string(), images: z.array(ImageFile) }),
     'List the image files in a workspace folder.',
+  ),
+  'workspace.suggestDemoFolder': method(
+    z.object({ near: WorkspacePath.optional() }).strict(),
+    z.object({ path: z.string() }),
+    'A folder where a new demo workspace can be created (missing or empty, beside the open workspace or `near`).',
   ),
   'workspace.open': method(
     z.object({ path: WorkspacePath }).strict(),

@@ -131,10 +131,17 @@ export const MoveProgressView = z.object({
   bytesTotal: z.number(),
   bytesCopied: z.number(),
   percent: z.number(),
+  /**
+   * The copy speed measured over the last seconds of copy time (pauses, waits for Next and
+   * metadata steps do not count; a rate change starts a new measure); 0 while the move is
+   * paused, waits for Next or has ended.
+   */
   bytesPerSec: z.number(),
+  /** The copy time still needed, at the measured speed (else at the rate limit); null once the move ended or when unknown. */
   etaSeconds: z.number().nullable(),
   rateBytesPerSec: z.number(),
   paused: z.boolean(),
+  /** Writes the move's mirrors intercepted since it started (held until their region was copied). */
   interceptedWrites: z.number().int(),
   waitingWrites: z.number().int(),
   mirrors: z.array(MirrorProgressView),
@@ -178,6 +185,8 @@ export const MoveStateView = z.object({
   vg: z.string(),
   stack: MoveStack,
   status: z.enum(['running', 'paused', 'waiting-step', 'done', 'aborting', 'aborted', 'failed']),
+  /** Step mode: the move waits before each of its steps until Next (any window may switch it). */
+  stepMode: z.boolean(),
   plan: MovePlanView,
   currentLv: z.string().nullable(),
   /** The id of the current step (running, or waiting in step mode), else null. */

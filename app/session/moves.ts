@@ -14,6 +14,7 @@ import { dmName } from '../dm/names';
 import type { ExtentMove } from '../pvmove/plan';
 import type { WorkspaceSession } from './session';
 import { vgView } from './views';
+import { CopyRateMeter, etaSeconds } from './copyRate';
 
 const PROGRESS_MS = 100;
 
@@ -32,7 +33,10 @@ export class MoveController {
   private planView: MovePlanView | null = null;
   private bytesTotal = 0;
   private rateBytesPerSec = 0;
-  private samples: Array<{ t: number; bytes: number }> = [];
+  /** The copy speed, measured over copy time only (app/session/copyRate.ts). */
+  private meter = new CopyRateMeter();
+  /** The session's count of intercepted writes when the move started: the move's own count is the difference. */
+  private interceptedAtLaunch = 0;
   /** The last layer view of the running move (kept for the moment between its finishing commits). */
   private lastLayer: LayerView | null = null;
   /** The last measured progress; state views carry it rather than measuring again. */
@@ -48,6 +52,11 @@ export class MoveController {
     private readonly session: WorkspaceSession,
     private readonly emitProgress: (p: MoveProgressView) => void,
     private readonly emitState: (s: MoveStateView) => void,
+    /**
+     * The id of the next move. The engine numbers moves across its workspaces, so a move
+     * resumed after a crash (a new controller) is never taken for the one before it.
+     */
+    private readonly nextMoveId: () => number = () => this.id + 1,
   ) {
     this.rateBytesPerSec = session.options.rateBytesPerSec ?? 0;
     session.dm.events.on((e) => {
@@ -185,9 +194,10 @@ export class MoveController {
   }
 
   private launch(runner: MoveRunner, options: MoveOptions): void {
-    this.id += 1;
+    this.id = this.nextMoveId();
     this.runner = runner;
-    this.samples = [];
+    this.meter = new CopyRateMeter();
+    this.interceptedAtLaunch = this.session.interceptedWrites;
     this.lastLayer = null;
     this.lastProgress = null;
     this.ioError = null;
@@ -217,6 +227,8 @@ export class MoveController {
   }
 
   setRate(bytesPerSec: number): void {
+    // The speed measured at the old rate says nothing about the new one.
+    if (bytesPerSec !== this.rateBytesPerSec) this.meter.reset();
     this.rateBytesPerSec = bytesPerSec;
     this.session.dm.copier.setRate(bytesPerSec);
   }
@@ -225,6 +237,8 @@ export class MoveController {
     if (action.action === 'setRate') {
       this.setRate(action.rateBytesPerSec);
       if (!this.runner) throw new LvmscopeError('STATE', 'The rate is set for the next move; no move is running now.');
+      // Every window shows the new rate at once, not at the next progress tick.
+      if (this.isActive) this.publish();
       return this.state()!;
     }
     const runner = this.runner;
@@ -277,13 +291,15 @@ export class MoveController {
 
   /** Progress now; it adds a rate sample, so only measureProgress (tick, controls) calls it. */
   private computeProgress(runner: MoveRunner): MoveProgressView {
-    const now = this.session.options.clock.now();
     const copied = this.bytesCopied();
-    this.samples.push({ t: now, bytes: copied });
-    while (this.samples.length > 2 && now - this.samples[0].t > 3000) this.samples.shift();
-    const first = this.samples[0];
-    const bytesPerSec = now > first.t ? ((copied - first.bytes) * 1000) / (now - first.t) : 0;
+    // The copier's own byte count: regions in sync grow a whole region at a time (2 MiB by default).
+    this.meter.sample(this.session.options.clock.now(), this.session.dm.copier.totalBytesCopied, isCopying(runner, this.session.dm.copier));
     const remaining = Math.max(0, this.bytesTotal - copied);
+    // A speed only while a copy is under way (never while paused, nor in a wait for Next with
+    // nothing left to copy); the ETA is the copy time still needed, at the speed measured since
+    // the last rate change.
+    const measured = this.meter.bytesPerSec();
+    const ongoing = runner.status === 'running' || runner.status === 'paused' || runner.status === 'waiting-step';
     const mirrors = runner.mirrors.map((m) => ({
       device: m.device,
       targetIndex: m.targetIndex,
@@ -302,11 +318,13 @@ export class MoveController {
       bytesTotal: this.bytesTotal,
       bytesCopied: copied,
       percent: this.bytesTotal ? Math.min(100, (copied * 100) / this.bytesTotal) : 100,
-      bytesPerSec,
-      etaSeconds: bytesPerSec > 0 ? remaining / bytesPerSec : null,
+      bytesPerSec: isCopying(runner, this.session.dm.copier) ? (measured ?? 0) : 0,
+      etaSeconds: ongoing ? etaSeconds(remaining, measured, this.rateBytesPerSec) : null,
       rateBytesPerSec: this.rateBytesPerSec,
       paused: runner.isPaused,
-      interceptedWrites: runner.mirrors.reduce((n, m) => n + m.watch.control.interceptedWrites, 0),
+      // The move's count, from the dm events: the mirrors' own counters go with each mirror
+      // that a checkpoint drops, and there are none once the move is done.
+      interceptedWrites: this.session.interceptedWrites - this.interceptedAtLaunch,
       waitingWrites: runner.mirrors.reduce((n, m) => n + m.watch.control.waitingWrites, 0),
       mirrors,
       crashCostBytes: runner.status === 'done' ? 0 : runner.strategy.copiedNotCheckpointedSectors() * SECTOR_SIZE,
@@ -317,6 +335,9 @@ export class MoveController {
   private bytesCopied(): number {
     const runner = this.runner!;
     if (runner.status === 'done') return this.bytesTotal;
+    // Aborting, an abort or a failure puts runs back on the source and removes the layer, so
+    // the metadata no longer says what was copied: the figure stays what was measured before.
+    if (runner.status === 'aborting' || runner.status === 'aborted' || runner.status === 'failed') return this.lastProgress?.bytesCopied ?? 0;
     const open = this.session.ws.getVg(this.vgName);
     const ext = open.vg.extentSizeSectors * SECTOR_SIZE;
     const move = readMove(open.vg);
@@ -336,6 +357,7 @@ export class MoveController {
       vg: this.vgName,
       stack: runner.stack,
       status: runner.status,
+      stepMode: runner.isStepMode,
       plan: this.planView,
       currentLv: runner.currentLv,
       step: runner.currentStepId,
@@ -423,6 +445,17 @@ export class MoveController {
       log: (level, message) => s.options.log(level, 'pvmove', message),
     };
   }
+}
+
+/**
+ * Whether a copy is under way: the move is not paused and the copier has work (queued jobs,
+ * or chunks in flight). A wait for Next is copy time while a mirror loaded by an earlier step
+ * copies in the background (the kernel recovers a mirror from its resume, not when a step
+ * looks at it); a wait with nothing to copy is not.
+ */
+function isCopying(runner: MoveRunner, copier: { queuedJobs: number; inFlightChunks: number }): boolean {
+  const live = runner.status === 'running' || runner.status === 'waiting-step';
+  return live && !runner.isPaused && copier.queuedJobs + copier.inFlightChunks > 0;
 }
 
 function emptyProgress(rate: number): MoveProgressView {

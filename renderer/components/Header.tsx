@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useActions } from '../actions';
 import { formatBytes } from '../format';
 import { useAppStore } from '../storeContext';
@@ -53,11 +53,24 @@ function VgFacts() {
 
 function PathDialog({ kind, onClose }: { kind: 'open' | 'demo'; onClose: () => void }) {
   const current = useAppStore((s) => s.workspace.path ?? '');
-  const [path, setPath] = useState(kind === 'demo' ? `${current.replace(/\/+$/, '')}-new` : current);
+  const [path, setPath] = useState(kind === 'demo' ? '' : current);
   const [replace, setReplace] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const actions = useActions();
+  // The engine names a folder a demo can be created in (missing or empty, its parent there),
+  // so the suggestion never fails on its own; what the user typed meanwhile is kept.
+  useEffect(() => {
+    if (kind !== 'demo') return;
+    let cancelled = false;
+    void actions.suggestDemoFolder().then((suggested) => {
+      if (!cancelled && suggested) setPath((typed) => typed || suggested);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [kind, actions]);
   const submit = async () => {
+    if (!path.trim()) return setError('Type the absolute path of a folder (like /home/you/lvmscope-demo).');
     // A refusal (a wrong path, a move still running) stays in the dialog, next to the path.
     const message = kind === 'open' ? await actions.openWorkspace(path) : await actions.newDemo(path, replace);
     if (message) setError(message);
@@ -67,9 +80,9 @@ function PathDialog({ kind, onClose }: { kind: 'open' | 'demo'; onClose: () => v
     <div className="dialog-backdrop" role="dialog" aria-modal="true" aria-labelledby="path-title">
       <form className="dialog" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
         <h2 id="path-title">{kind === 'open' ? 'Open workspace' : 'New demo workspace'}</h2>
-        <label>Folder on the engine's host <input className="path-input mono" value={path} onChange={(e) => setPath(e.target.value)} autoFocus /></label>
+        <label>Folder on the engine's host <input className="path-input mono" data-testid="path-input" value={path} onChange={(e) => setPath(e.target.value)} autoFocus /></label>
         {kind === 'demo' && <label title="Deletes the image files already in that folder"><input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> replace the files in that folder</label>}
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && <p className="error" role="alert" data-testid="path-error">{error}</p>}
         <div className="dialog-buttons"><button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">{kind === 'open' ? 'Open' : 'Create'}</button></div>
       </form>
     </div>

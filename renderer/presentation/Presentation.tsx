@@ -76,14 +76,17 @@ export function Presentation() {
 
 function PresentationTop() {
   const history = useAppStore((s) => s.presenting.history);
-  const status = useAppStore((s) => s.move.state?.status ?? 'idle');
-  const progress = useAppStore((s) => s.move.progress);
+  const liveStatus = useAppStore((s) => s.move.state?.status ?? 'idle');
+  const liveProgress = useAppStore((s) => s.move.progress);
   const rate = useAppStore((s) => rateOf(s.move.settings));
   const title = useAppStore((s) => s.presenting.scenario?.title ?? null);
   const error = useAppStore((s) => s.presenting.error);
   const actions = usePresentationActions();
   const setError = useAppStore((s) => s.setPresentingError);
   const snapshot = shownSnapshot(history);
+  // A replayed step shows the figures it had, as the diagram below it does, not the live ones.
+  const status = snapshot ? snapshot.views.move.status : liveStatus;
+  const progress = snapshot ? snapshot.views.progress : liveProgress;
   return (
     <header className="pres-top">
       <span className="pres-title">{title ?? 'lvmscope · live move'}</span>

@@ -41,7 +41,9 @@ export function createPresentationActions(client: ApiClient, store: AppStore, op
       if (!host) return failed('The host has not said where its workspace is yet; wait for the connection.');
       const path = scenarioFolder(host.workspacePath, name);
       s().setPresentingError(null);
-      store.setState((st) => ({ presenting: { ...st.presenting, history: EMPTY_HISTORY } }));
+      // The folder is named before the engine opens it, so the store knows the workspace it
+      // then shows is the scenario's own (the caption stays with it; see store/lifetimes.ts).
+      store.setState((st) => ({ presenting: { ...st.presenting, history: EMPTY_HISTORY, scenarioPath: path } }));
       const r = await client.call('scenario.run', { name, path, force: true, speed: options.scenarioSpeed });
       if (!r.ok) return failed(r.error.message);
       s().setScenarioState(r.value, path);

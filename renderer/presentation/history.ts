@@ -6,7 +6,7 @@
 // walks forward toward live. Pure functions over plain data, so they are tested in Node.
 import type { MoveProgressView, MoveStateView } from '../../app/api/move';
 import type { DmDeviceView, WorkspaceView } from '../../app/api/views';
-import { currentStep } from '../store/stepList';
+import { currentStep, stepFreshness } from '../store/stepList';
 
 /** At most this many snapshots are kept (one per step; a long move keeps the newest). */
 export const MAX_SNAPSHOTS = 64;
@@ -52,11 +52,6 @@ function keyOf(move: MoveStateView): string | null {
   return at ? `${move.id}:${at.id}` : null;
 }
 
-/** When the engine last changed a step of this view (steps carry the time they changed). */
-function freshness(move: MoveStateView): number {
-  return move.steps.reduce((t, s) => Math.max(t, s.timeMs), 0);
-}
-
 function sameViews(a: LiveViews, b: LiveViews): boolean {
   return a.workspace === b.workspace && a.devices === b.devices && a.move === b.move && a.progress === b.progress;
 }
@@ -78,7 +73,7 @@ export function recordLive(history: StepHistory, live: LiveViews): StepHistory {
   const newest = snapshots.at(-1);
   // move.state (coalesced) can arrive after a newer move.step: such a stale view would make
   // the timeline flip back a step and forth again, so it is not recorded.
-  if (newest && newest.moveId === move.id && freshness(move) < freshness(newest.views.move)) return history;
+  if (newest && newest.moveId === move.id && stepFreshness(move) < stepFreshness(newest.views.move)) return history;
   if (newest && newest.key === key) {
     if (sameViews(newest.views, live)) return history;
     return { snapshots: [...snapshots.slice(0, -1), { ...newest, views: { ...live, move } }], cursor };

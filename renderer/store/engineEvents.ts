@@ -4,7 +4,6 @@
 // an in-memory client and a fresh store.
 import { isWriteEvent, type DmStreamEvent } from '../../app/api/dmStream';
 import type { ApiClient, Disposable } from './types';
-import { isMoveActive, rateSettingsOf } from './moveSlice';
 import type { AppStore } from './index';
 
 /** Asks the engine what it is, then opens the host's workspace. */
@@ -13,6 +12,9 @@ export async function loadInitialState(client: ApiClient, store: AppStore): Prom
   if (!info.ok) return store.getState().setEngineError(info.error.message);
   if (!host.ok) return store.getState().setEngineError(host.error.message);
   store.getState().setEngineInfo(info.value, host.value);
+  // The story so far: a window that attaches to a running move shows how it got there.
+  const log = await client.call('log.recent', {});
+  if (log.ok) store.getState().setLogHistory(log.value.lines);
   await loadWorkspace(client, store, host.value.workspacePath, { seedIfEmpty: host.value.demoFolder });
 }
 
@@ -28,12 +30,14 @@ export async function loadInitialState(client: ApiClient, store: AppStore): Prom
  * one is open, so a refusal leaves it as it was; the sentence goes into the store only when
  * nothing is shown yet or `showError` asks for it (a menu command has no dialog to show it in).
  */
-export async function loadWorkspace(client: ApiClient, store: AppStore, path: string, options: { seedIfEmpty?: boolean; showError?: boolean } = {}): Promise<string | null> {
+export async function loadWorkspace(client: ApiClient, store: AppStore, path: string, options: { seedIfEmpty?: boolean; showError?: boolean; quiet?: boolean } = {}): Promise<string | null> {
   const s = () => store.getState();
-  const showing = s().workspace.view !== undefined;
+  // `quiet`: a dialog asked, and shows the refusal next to the path the user typed; the
+  // window keeps what it showed (even an earlier error) rather than the wrong path's.
+  const showing = s().workspace.view !== undefined || options.quiet === true;
   if (!showing) s().setWorkspaceLoading(path);
   const fail = (message: string) => {
-    if (!showing || options.showError) s().setWorkspaceError(message);
+    if (!showing || (options.showError && !options.quiet)) s().setWorkspaceError(message);
     return message;
   };
   const listed = await client.call('workspace.listImages', { path });
@@ -50,15 +54,13 @@ export async function loadWorkspace(client: ApiClient, store: AppStore, path: st
 
 /**
  * The dm stack and the move, fetched once after opening or attaching (events keep them fresh
- * afterwards). A window attaching to a move that runs shows the move's own copy rate in the
- * controls, not this window's default, so that what it shows is what the engine does.
+ * afterwards). A window attaching to a move that runs shows the move's own copy rate and step
+ * mode in the controls, not this window's defaults (the move slice follows the engine's).
  */
 export async function refreshLiveState(client: ApiClient, store: AppStore): Promise<void> {
   const [dm, move] = await Promise.all([client.call('dm.list', {}), client.call('move.state', {})]);
   if (dm.ok) store.getState().applyDmSnapshot(dm.value);
-  if (!move.ok) return;
-  store.getState().setMoveState(move.value.move);
-  if (move.value.move && isMoveActive(move.value.move.status)) store.getState().setMoveSettings(rateSettingsOf(move.value.move.progress.rateBytesPerSec));
+  if (move.ok) store.getState().setMoveState(move.value.move);
 }
 
 export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable {

@@ -18,6 +18,16 @@ export interface EngineSlice {
   setConnection(state: 'connecting' | 'open' | 'closed'): void;
   setEngineError(message: string): void;
   appendLog(lines: LogEvent[]): void;
+  /** The engine's log so far (log.recent), under the lines already received as events. */
+  setLogHistory(lines: LogEvent[]): void;
+}
+
+const lineKey = (l: LogEvent) => `${l.timeMs}\u0000${l.source}\u0000${l.message}`;
+
+/** `history` then the lines of `received` it does not hold (events that came before its answer). */
+export function mergeLogHistory(history: readonly LogEvent[], received: readonly LogEvent[]): LogEvent[] {
+  const known = new Set(history.map(lineKey));
+  return [...history, ...received.filter((l) => !known.has(lineKey(l)))].slice(-MAX_LOG_LINES);
 }
 
 export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set) => ({
@@ -26,4 +36,5 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
   setConnection: (connection) => set((s) => ({ engine: { ...s.engine, connection } })),
   setEngineError: (error) => set((s) => ({ engine: { ...s.engine, error } })),
   appendLog: (lines) => set((s) => ({ engine: { ...s.engine, log: [...s.engine.log, ...lines].slice(-MAX_LOG_LINES) } })),
+  setLogHistory: (lines) => set((s) => ({ engine: { ...s.engine, log: mergeLogHistory(lines, s.engine.log) } })),
 });

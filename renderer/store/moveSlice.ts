@@ -8,7 +8,8 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { MirrorProgressView, MovePlanView, MoveProgressView, MoveRequest, MoveStack, MoveStateView, StepView } from '../../app/api/move';
 import type { WriteEvent } from '../../app/api/dmStream';
 import type { AppState } from './index';
-import { withStep } from './stepList';
+import { mergeMoveState, withStep } from './stepList';
+import { endStateBeforeMove, isNewMove } from './lifetimes';
 
 /** Held-write events kept for the animation (the newest; each is drawn for a few seconds at most). */
 export const MAX_WRITE_EVENTS = 64;
@@ -19,17 +20,15 @@ export type RatePreset = keyof typeof RATE_PRESETS | 'custom';
 
 /**
  * What the figures remember of the current move (high-water marks): the engine's progress
- * drops its mirrors once a run is checkpointed and reports 0 intercepted writes once the
- * move is done, but "regions 64 / 64" and "intercepted 22" are still true afterwards.
+ * drops its mirrors once a run is checkpointed, but "regions 64 / 64" is still true afterwards.
  */
 export interface FigureMemory {
   moveId: number | null;
   /** Regions of each mirror seen, keyed `device@targetStartSector`. */
   regionsTotal: Record<string, number>;
-  interceptedWrites: number;
 }
 
-export const EMPTY_FIGURES: FigureMemory = { moveId: null, regionsTotal: {}, interceptedWrites: 0 };
+export const EMPTY_FIGURES: FigureMemory = { moveId: null, regionsTotal: {} };
 
 /** The memory after `progress` of move `moveId` arrived (a new move id starts afresh). */
 export function rememberFigures(prev: FigureMemory, moveId: number | null, progress: MoveProgressView | null): FigureMemory {
@@ -40,8 +39,7 @@ export function rememberFigures(prev: FigureMemory, moveId: number | null, progr
     const key = `${m.device}@${m.targetStartSector}`;
     if (regionsTotal[key] !== m.regionsTotal) regionsTotal = { ...regionsTotal, [key]: m.regionsTotal };
   }
-  const interceptedWrites = Math.max(base.interceptedWrites, progress.interceptedWrites);
-  return regionsTotal === base.regionsTotal && interceptedWrites === base.interceptedWrites ? base : { moveId, regionsTotal, interceptedWrites };
+  return regionsTotal === base.regionsTotal ? base : { moveId, regionsTotal };
 }
 
 /** Regions copied / total as shown: the mirrors drawn, else (move done) every region the move had. */
@@ -114,23 +112,52 @@ export function rateSettingsOf(rateBytesPerSec: number): Pick<MoveSettings, 'rat
   return { ratePreset: 'custom', customRateBytesPerSec: rateBytesPerSec };
 }
 
+/**
+ * The controls of a move under way show what the engine does, whichever window changed it: a
+ * window that attaches shows the move's own rate and step mode, and a change made in another
+ * window shows here too. Only a change of the engine's value (or another move) is followed, so
+ * a report still on its way with the old rate does not undo a click made here.
+ */
+export function followMove(settings: MoveSettings, previous: MoveStateView | null, previousProgress: MoveProgressView | null, state: MoveStateView, progress: MoveProgressView | null): MoveSettings {
+  if (!isMoveActive(state.status)) return settings;
+  const another = !previous || previous.id !== state.id || !isMoveActive(previous.status);
+  let next = settings;
+  if ((another || previous.stepMode !== state.stepMode) && settings.stepMode !== state.stepMode) next = { ...next, stepMode: state.stepMode };
+  // A recorded snapshot may carry no progress (a move replayed before its first report).
+  if (!progress) return next;
+  const rate = progress.rateBytesPerSec;
+  if ((another || previousProgress?.rateBytesPerSec !== rate) && rateOf(next) !== rate) next = { ...next, ...rateSettingsOf(rate) };
+  return next;
+}
+
 export const DEFAULT_MOVE_SETTINGS: MoveSettings = { stack: 'outline', maxSegmentSizeMiB: null, atomic: false, ratePreset: 'demo', customRateBytesPerSec: 1024 * 1024, regionSizeSectors: 128, stepMode: false };
 
-export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set) => ({
+export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set, get) => ({
   move: { state: null, progress: null, writes: [], planDialog: null, settings: DEFAULT_MOVE_SETTINGS, error: null, figures: EMPTY_FIGURES },
-  setMoveState: (state) =>
+  setMoveState: (state) => {
+    const previous = get().move.state;
     set((s) => {
       // No move (a workspace was just opened, or reopened after a crash): nothing of an
       // earlier move's progress or figures may stay on screen.
       if (!state) return { move: { ...s.move, state: null, progress: null, writes: [], figures: EMPTY_FIGURES } };
-      return { move: { ...s.move, state, progress: state.progress, figures: rememberFigures(s.move.figures, state.id, state.progress) } };
-    }),
+      const merged = mergeMoveState(s.move.state, state);
+      // An older view than the one shown (it waited in a batch while an answer overtook it).
+      if (merged === s.move.state) return {};
+      const settings = followMove(s.move.settings, s.move.state, s.move.progress, merged, merged.progress);
+      return { move: { ...s.move, state: merged, progress: merged.progress, settings, figures: rememberFigures(s.move.figures, merged.id, merged.progress) } };
+    });
+    if (state && isMoveActive(state.status) && isNewMove(previous, state, isMoveActive)) endStateBeforeMove(get, set);
+  },
   applyStep: (step) =>
     set((s) => {
       const current = s.move.state;
       return current ? { move: { ...s.move, state: withStep(current, step) } } : {};
     }),
-  setProgress: (progress) => set((s) => ({ move: { ...s.move, progress, figures: rememberFigures(s.move.figures, s.move.state?.id ?? s.move.figures.moveId, progress) } })),
+  setProgress: (progress) =>
+    set((s) => {
+      const settings = s.move.state ? followMove(s.move.settings, s.move.state, s.move.progress, s.move.state, progress) : s.move.settings;
+      return { move: { ...s.move, progress, settings, figures: rememberFigures(s.move.figures, s.move.state?.id ?? s.move.figures.moveId, progress) } };
+    }),
   addWriteEvents: (events) => set((s) => ({ move: { ...s.move, writes: [...s.move.writes, ...events].slice(-MAX_WRITE_EVENTS) } })),
   openPlan: (request, plan) => set((s) => ({ move: { ...s.move, planDialog: { request, plan }, error: null } })),
   closePlan: () => set((s) => ({ move: { ...s.move, planDialog: null } })),

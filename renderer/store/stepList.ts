@@ -29,9 +29,48 @@ export function stepHeading(step: Pick<StepView, 'index' | 'name' | 'lv'>, total
   return `Step ${step.index} of ${total} · ${step.name}${step.lv && lvCount > 1 ? ` (${step.lv})` : ''}`;
 }
 
-/** The step changed by a `move.step` event, put into the list in place (or added at its position). */
+/** How far a step has gone: a report of a step never goes back, except to run it again later. */
+const STEP_RANK: Record<StepView['state'], number> = { pending: 0, waiting: 1, running: 2, done: 3, failed: 3, undone: 4 };
+
+/**
+ * Whether `incoming` is an older report of a step than `known`: the engine's events travel in
+ * batches (33 ms), while an answer to a call (move.state fetched after a scenario event, the
+ * state a control returns) goes at once, so a step's report can arrive after a newer one.
+ */
+export function isOlderStep(known: StepView, incoming: StepView): boolean {
+  return incoming.timeMs < known.timeMs || (incoming.timeMs === known.timeMs && STEP_RANK[incoming.state] < STEP_RANK[known.state]);
+}
+
+/** When the engine last changed a step of this view (steps carry the time they changed). */
+export function stepFreshness(move: Pick<MoveStateView, 'steps'>): number {
+  return move.steps.reduce((t, s) => Math.max(t, s.timeMs), 0);
+}
+
+/**
+ * The move's view after `incoming` (a move.state event or an answer) arrived: another move
+ * replaces it; an older view of the same move (it waited in a batch while an answer overtook
+ * it) changes nothing, so the step on screen never steps back; otherwise the incoming view,
+ * keeping any step already known from a newer report.
+ */
+export function mergeMoveState(current: MoveStateView | null, incoming: MoveStateView): MoveStateView {
+  if (!current || current.id !== incoming.id) return incoming;
+  if (stepFreshness(incoming) < stepFreshness(current)) return current;
+  const known = new Map(current.steps.map((s) => [s.id, s]));
+  let kept = false;
+  const steps = incoming.steps.map((s) => {
+    const k = known.get(s.id);
+    if (!k || !isOlderStep(k, s)) return s;
+    kept = true;
+    return k;
+  });
+  return kept ? { ...incoming, steps } : incoming;
+}
+
+/** The step changed by a `move.step` event, put into the list in place (or added at its position); an older report than the one shown is dropped. */
 export function withStep(move: MoveStateView, step: StepView): MoveStateView {
-  const known = move.steps.some((x) => x.id === step.id);
+  const shown = move.steps.find((x) => x.id === step.id);
+  if (shown && isOlderStep(shown, step)) return move;
+  const known = shown !== undefined;
   const steps = known ? move.steps.map((x) => (x.id === step.id ? step : x)) : orderedSteps({ steps: [...move.steps, step] });
   const becomesCurrent = step.state === 'running' || step.state === 'waiting';
   return becomesCurrent ? { ...move, steps, step: step.id, currentLv: step.lv ?? move.currentLv } : { ...move, steps };

@@ -73,7 +73,6 @@ export function WorkloadPanel() {
   const verifying = useAppStore((s) => s.workload.verifying);
   const error = useAppStore((s) => s.workload.error);
   const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
-  const intercepted = useAppStore((s) => s.move.progress?.interceptedWrites ?? 0);
   const actions = useActions();
   const lv = vg?.lvs.find((l) => !l.hidden)?.name;
   const running = stats?.running ?? false;
@@ -92,7 +91,8 @@ export function WorkloadPanel() {
       <dl className="counters mono" data-testid="workload-counters">
         <dt>reads</dt><dd data-testid="count-reads">{stats?.reads ?? 0}</dd>
         <dt>writes</dt><dd data-testid="count-writes">{stats?.writes ?? 0}</dd>
-        <dt>intercepted</dt><dd data-testid="count-intercepted">{Math.max(stats?.interceptedWrites ?? 0, intercepted)}</dd>
+        {/* The workload's own count (since it started), as the engine measured it: the move's figure counts since the move started. */}
+        <dt title="Writes of this workload that a mirror held until their region was copied, since the workload started">intercepted</dt><dd data-testid="count-intercepted">{stats?.interceptedWrites ?? 0}</dd>
         <dt>errors</dt><dd>{stats?.errors ?? 0}</dd>
         {/* Two pairs, not "p50 / p99" in one: six pairs fill two rows of three without wrapping. */}
         <dt>write p50</dt><dd>{fmtMs(stats?.writeLatencyP50Ms)}</dd>

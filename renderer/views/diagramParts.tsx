@@ -101,17 +101,18 @@ export function MoveFigures({ mirrors }: { mirrors: readonly MirrorProgressView[
   const status = useAppStore((s) => s.move.state?.status ?? null);
   const figures = useAppStore((s) => s.move.figures);
   const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan?.request?.atomic ?? false);
-  // Once done, the engine's count restarts at 0 (the mirrors are gone); the move's count stays true.
-  const intercepted = progress ? (status === 'done' ? Math.max(progress.interceptedWrites, figures.interceptedWrites) : progress.interceptedWrites) : null;
+  // The engine's measurements as they are: no speed while nothing copies (paused, waiting for
+  // Next), no ETA once the move ended.
+  const speed = !progress ? '—' : progress.paused ? 'paused' : progress.bytesPerSec > 0 ? `${(progress.bytesPerSec / (1024 * 1024)).toFixed(2)} MiB/s` : '—';
   // Each figure is a <div> pair, so the grid can fold to two or one column in a narrow panel.
   return (
     <dl className="figures mono" data-testid="move-figures">
       <div><dt>copied</dt><dd data-testid="move-percent">{progress ? `${progress.percent.toFixed(1)}%` : '—'}</dd></div>
-      <div><dt>speed</dt><dd>{progress ? `${(progress.bytesPerSec / (1024 * 1024)).toFixed(2)} MiB/s` : '—'}</dd></div>
-      <div><dt>ETA</dt><dd>{progress?.etaSeconds != null ? formatSeconds(progress.etaSeconds) : '—'}</dd></div>
+      <div title="Measured over the last seconds of copying (pauses and waits for Next do not count)"><dt>speed</dt><dd data-testid="move-speed">{speed}</dd></div>
+      <div title="The copying still to do, at the measured speed (or at the rate limit until it is measured)"><dt>ETA</dt><dd data-testid="move-eta">{progress?.etaSeconds != null ? formatSeconds(progress.etaSeconds) : '—'}</dd></div>
       <div><dt>regions</dt><dd data-testid="move-regions">{regionsFigure(mirrors, status, figures)}</dd></div>
       <div><dt>data</dt><dd>{progress ? `${formatBytes(progress.bytesCopied)} / ${formatBytes(progress.bytesTotal)}` : '—'}</dd></div>
-      <div><dt>intercepted</dt><dd data-testid="diagram-intercepted">{progress ? `${intercepted} (${progress.waitingWrites} waiting)` : '—'}</dd></div>
+      <div title="Writes this move's mirrors held until their region was copied, since the move started"><dt>intercepted</dt><dd data-testid="diagram-intercepted">{progress ? `${progress.interceptedWrites} (${progress.waitingWrites} waiting)` : '—'}</dd></div>
       <div title={atomic ? 'An atomic move is never checkpointed: a resume after a crash copies everything copied so far again' : 'Bytes copied since the last checkpoint: a resume after a crash copies them again'}><dt>crash now</dt><dd data-testid="move-crash-cost">{progress && status !== 'done' ? crashCostText(progress.crashCostBytes).replace(/^a crash now /, '') : '—'}</dd></div>
     </dl>
   );

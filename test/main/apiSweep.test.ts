@@ -40,7 +40,9 @@ function samples(n: number): Record<string, unknown[]> {
   return {
     'engine.info': [{}],
     'host.info': [{}],
+    'log.recent': [{}],
     'workspace.listImages': [{ path: demo }, { path: root }],
+    'workspace.suggestDemoFolder': [{}, { near: demo }],
     'workspace.open': [{ path: demo }],
     // Mostly refused (the demo exists): each created demo costs about a second.
     'workspace.createDemo': [{ path: path.join(root, `demo-${n}`), scenario: 'seed' }, { path: demo, scenario: 'seed', force: false }, { path: demo, scenario: 'nope' }, { path: '/etc', scenario: 'seed', force: true }],

@@ -138,6 +138,26 @@ describe('workspace paths over the API', () => {
     expect(existsSync(path.dirname(deep))).toBe(false);
   });
 
+  it('suggests a new demo folder that the demo can be created in, every time (issue 16: it suggested one it then refused)', async () => {
+    const e = engine();
+    const shown = path.join(root, 'suggest', 'workspace');
+    mkdirSync(shown, { recursive: true });
+    for (let round = 0; round < 3; round += 1) {
+      // Near the workspace shown: the first time the original, then the demo made last.
+      const suggested = await call(e, 'workspace.suggestDemoFolder', { near: round === 0 ? shown : `${shown}-new${round === 1 ? '' : `-${round}`}` });
+      if (!suggested.ok) throw new Error(suggested.error.message);
+      const folder = (suggested.value as { path: string }).path;
+      expect(path.dirname(folder)).toBe(path.dirname(shown));
+      // Each demo fills its folder, so the next suggestion is another, still creatable one.
+      expect(await call(e, 'workspace.createDemo', { path: folder, scenario: 'seed' })).toMatchObject({ ok: true });
+    }
+    expect(readdirSync(path.dirname(shown)).sort()).toEqual(['workspace', 'workspace-new', 'workspace-new-2', 'workspace-new-3']);
+    // Beside a workspace whose parent is gone, it suggests a folder in the home folder, and creates nothing.
+    const lost = await call(e, 'workspace.suggestDemoFolder', { near: path.join(root, 'gone', 'deeper', 'ws') });
+    expect(lost).toMatchObject({ ok: true, value: { path: expect.stringMatching(new RegExp(`^${os.homedir()}/lvmscope-demo`)) } });
+    expect(existsSync(path.join(root, 'gone'))).toBe(false);
+  });
+
   it('keeps the open workspace open when another path is refused', async () => {
     const e = engine();
     const demo = path.join(root, 'kept-open');

@@ -18,7 +18,7 @@ const FULL = 'The copy to pv4 failed, so the move is paused at its last checkpoi
 
 function moveState(error: string | null, paused: boolean): MoveStateView {
   const progress = { bytesTotal: 4 << 20, bytesCopied: 1 << 20, percent: 25, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 1 << 20 };
-  return { id: 1, vg: 'vg0', stack: 'outline', status: paused ? 'paused' : 'running', plan: {} as MoveStateView['plan'], currentLv: 'lv0', step: 'lv0/copy', steps: [], layer: null, progress, error } as MoveStateView;
+  return { id: 1, vg: 'vg0', stack: 'outline', status: paused ? 'paused' : 'running', stepMode: false, plan: {} as MoveStateView['plan'], currentLv: 'lv0', step: 'lv0/copy', steps: [], layer: null, progress, error } as MoveStateView;
 }
 
 describe('the move controls', () => {

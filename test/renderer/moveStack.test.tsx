@@ -141,7 +141,7 @@ describe('the device stack of a move', () => {
     );
     const progress = { bytesTotal: 4 * MIB, bytesCopied: 2 * MIB, percent: 50, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 2 * MIB };
     const plan = { ...PLAN, request: { ...PLAN.request, atomic: true } } as MovePlanView;
-    act(() => store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'lvm2', status: 'running', plan, currentLv: 'lv0', step: 'copy-1', steps: [], layer: null, progress, error: null }));
+    act(() => store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'lvm2', status: 'running', stepMode: false, plan, currentLv: 'lv0', step: 'copy-1', steps: [], layer: null, progress, error: null }));
     expect(screen.getByTestId('crash-cost').getAttribute('title')).toMatch(/never checkpointed/);
     fireEvent.click(screen.getByTestId('abort'));
     expect(screen.getByRole('alertdialog').textContent).toMatch(/never checkpointed, so everything goes back to the sources/);
@@ -157,7 +157,7 @@ describe('the device stack of a move', () => {
     );
     expect((screen.getByTestId('stack-outline') as HTMLInputElement).checked).toBe(true);
     const progress = { bytesTotal: 4 * MIB, bytesCopied: 2 * MIB, percent: 50, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 12 * MIB };
-    act(() => store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'lvm2', status: 'running', plan: PLAN, currentLv: 'lv0', step: 'copy-1', steps: [], layer: null, progress, error: null }));
+    act(() => store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'lvm2', status: 'running', stepMode: false, plan: PLAN, currentLv: 'lv0', step: 'copy-1', steps: [], layer: null, progress, error: null }));
     expect(screen.getByTestId('crash-cost').textContent).toBe('a crash now re-copies 12.0 MiB');
     expect((screen.getByTestId('stack-lvm2') as HTMLInputElement).checked).toBe(true);
     expect((screen.getByTestId('stack-outline') as HTMLInputElement).disabled).toBe(true);
@@ -178,7 +178,7 @@ describe('the device stack of a move', () => {
     act(() => store.getState().setMoveSettings({ stack: 'lvm2' }));
     expect(drawn()).toBe('lvm2');
     const progress = { bytesTotal: 4 * MIB, bytesCopied: 0, percent: 0, bytesPerSec: 0, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 0 };
-    act(() => store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'outline', status: 'waiting-step', plan: PLAN, currentLv: 'lv0', step: null, steps: [], layer: null, progress, error: null }));
+    act(() => store.getState().setMoveState({ id: 1, vg: 'vg0', stack: 'outline', status: 'waiting-step', stepMode: true, plan: PLAN, currentLv: 'lv0', step: null, steps: [], layer: null, progress, error: null }));
     expect(drawn()).toBe('outline');
     act(() => store.getState().setMoveState({ ...(store.getState().move.state as MoveStateView), status: 'done' }));
     expect(drawn()).toBe('lvm2');

@@ -10,7 +10,7 @@ import { createAppStore } from '../../../renderer/store';
 const step = (id: string, index: number, name: string, state: StepView['state'], lv: string | null): StepView => ({ id, index, name, lv, state, narration: '', commands: [], timeMs: index });
 
 function moveOf(stack: MoveStateView['stack'], steps: StepView[]): MoveStateView {
-  return { id: 3, vg: 'vg0', stack, status: 'running', plan: { lvs: ['lv0'] } as MoveStateView['plan'], currentLv: 'lv0', step: null, steps, layer: null, progress: null as unknown as MoveStateView['progress'], error: null };
+  return { id: 3, vg: 'vg0', stack, status: 'running', stepMode: false, plan: { lvs: ['lv0'] } as MoveStateView['plan'], currentLv: 'lv0', step: null, steps, layer: null, progress: null as unknown as MoveStateView['progress'], error: null };
 }
 
 describe('the export title and file name', () => {

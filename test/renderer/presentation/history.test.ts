@@ -16,7 +16,7 @@ const stepView = (index: number, state: StepView['state'], timeMs = 0, lv: strin
 /** A move at its `step`-th step (running); 0 = before the first step. */
 function move(step: number, id = 1, status: MoveStateView['status'] = 'running'): MoveStateView {
   const steps = step > 0 ? [stepView(step, 'running')] : [];
-  return { id, vg: 'vg0', stack: 'outline', status, plan: { lvs: ['lv0'] } as unknown as MoveStateView['plan'], currentLv: 'lv0', step: steps[0]?.id ?? null, steps, layer: null, progress: null as unknown as MoveStateView['progress'], error: null };
+  return { id, vg: 'vg0', stack: 'outline', status, stepMode: false, plan: { lvs: ['lv0'] } as unknown as MoveStateView['plan'], currentLv: 'lv0', step: steps[0]?.id ?? null, steps, layer: null, progress: null as unknown as MoveStateView['progress'], error: null };
 }
 const devices = (names: string[]) => names.map((name) => ({ name }) as DmDeviceView);
 const live = (m: MoveStateView | null, names: string[] = ['vg0-lv0']): LiveViews => ({ workspace: undefined, devices: devices(names), move: m, progress: null });
@@ -127,6 +127,35 @@ describe('the presentation step history', () => {
     expect(shownSnapshot(store.getState().presenting.history)?.index).toBe(1);
     store.getState().historyLive();
     expect(store.getState().presenting.history.cursor).toBeNull();
+  });
+
+  it('keeps the steps in order when an answer overtakes batched step events (issue 16: ← showed 7, 6, 5, 4, 3, 2, 3, 1, 3)', () => {
+    // The order a presentation window received them in, running the seed scenario: the engine's
+    // events wait up to 33 ms in a batch, while the move.state fetched after a scenario event
+    // is answered at once. So the answer (at step 3) came first, then the batch with the steps
+    // it already held, and the batch's own move.state (at step 2), then the rest live.
+    const steps8 = (upTo: number, state: StepView['state']): StepView[] =>
+      Array.from({ length: 8 }, (_, i) => (i + 1 < upTo ? stepView(i + 1, 'done', (i + 2) * 10) : i + 1 === upTo ? stepView(i + 1, state, (i + 1) * 10) : stepView(i + 1, 'pending', 0)));
+    const at = (upTo: number): MoveStateView => ({ ...move(0), steps: steps8(upTo, 'running'), step: `lv0/s${upTo}` });
+    const store = createAppStore();
+    store.subscribe(() => store.getState().recordStepSnapshot());
+    const s = store.getState();
+    s.setMoveState(at(3));
+    for (const [n, state, t] of [[1, 'running', 10], [1, 'done', 20], [2, 'running', 20], [2, 'done', 30], [3, 'running', 30]] as const) s.applyStep(stepView(n, state, t));
+    s.setMoveState(at(2));
+    for (let n = 3; n < 8; n += 1) {
+      s.applyStep(stepView(n, 'done', (n + 1) * 10));
+      s.applyStep(stepView(n + 1, 'running', (n + 1) * 10));
+    }
+    expect(store.getState().presenting.history.snapshots.map((x) => x.index)).toEqual([3, 4, 5, 6, 7, 8]);
+    const seen: number[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      store.getState().historyBack();
+      seen.push(shownSnapshot(store.getState().presenting.history)!.index);
+    }
+    expect(seen).toEqual([7, 6, 5, 4, 3, 3, 3, 3]);
+    // The live view never stepped back either: the late move.state at step 2 changed nothing.
+    expect(currentStepOf(store.getState().move.state!)?.index).toBe(8);
   });
 
   it('records an lvm2 list step by step by id, move-wide steps (no LV) included, and names each by its position', () => {

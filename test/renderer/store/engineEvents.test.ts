@@ -12,10 +12,17 @@ import { serveApi } from '../../../app/api/server';
 import { inMemoryWirePair } from '../../../app/api/wire';
 import { SeededRandom } from '../../../app/base/clock';
 import { Engine, ENGINE_VERSION } from '../../../app/engine';
+import { LvmscopeError } from '../../../app/base/result';
+import { createActions } from '../../../renderer/actions';
 import { createAppStore } from '../../../renderer/store';
 import { bindEngineEvents, loadInitialState, loadWorkspace } from '../../../renderer/store/engineEvents';
 import { ManualClock } from '../../helpers/fakeClock';
 import { MemoryWorkspaceStorage } from '../../sim/memory';
+
+/** What a host on a real file system answers for a folder that is not there (main/workspaceFolder.ts). */
+async function onlyWsFolders(path: string): Promise<void> {
+  if (!path.startsWith('/ws/')) throw new LvmscopeError('NOT_FOUND', `There is no folder at ${path}; nothing was created. Open an existing folder of image files, or create a demo workspace there.`);
+}
 
 async function setup(withWorkspace = true) {
   const clock = new ManualClock();
@@ -30,6 +37,7 @@ async function setup(withWorkspace = true) {
     hostname: 'test',
     storage: (p) => folders.get(p) ?? new MemoryWorkspaceStorage(p),
     ...(withWorkspace ? { workspace: () => ({ path: '/ws/a', recent: [] }) } : {}),
+    checkFolder: onlyWsFolders,
   });
   const [serverEnd, clientEnd] = inMemoryWirePair();
   serveApi(serverEnd, engine.handlers, engine, clock);
@@ -100,6 +108,26 @@ describe('engine events', () => {
   });
 });
 
+describe('the Open and New demo dialogs (issue 16)', () => {
+  it('return the engine\'s sentence for a wrong path and leave the header and the shown workspace as they were', async () => {
+    const { client, store } = await setup();
+    const actions = createActions(client, store);
+    // Nothing shown yet (the first load failed, say): still no error in the header for the dialog's path.
+    const refused = await actions.openWorkspace('/nowhere/else');
+    expect(refused).toBe('There is no folder at /nowhere/else; nothing was created. Open an existing folder of image files, or create a demo workspace there.');
+    expect(store.getState().workspace).toMatchObject({ path: undefined, error: undefined, status: 'idle' });
+    await loadInitialState(client, store);
+    expect(await actions.openWorkspace('/nowhere/else')).toMatch(/^There is no folder at \/nowhere\/else;/);
+    expect(store.getState().workspace).toMatchObject({ path: '/ws/a', error: undefined, status: 'ready' });
+  });
+
+  it('suggest a folder beside the open workspace for a new demo', async () => {
+    const { client, store } = await setup();
+    await loadInitialState(client, store);
+    expect(await createActions(client, store).suggestDemoFolder()).toBe('/ws/a-new');
+  });
+});
+
 describe('a window loading while a move runs (issue 16)', () => {
   const MOVE = { request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' as const }, options: { rateBytesPerSec: 96 * 1024 } };
 
@@ -125,6 +153,26 @@ describe('a window loading while a move runs (issue 16)', () => {
     expect(engine.session?.path).toBe('/ws/demo');
     expect(engine.open().moves.state()).toMatchObject({ id: moveId, status: 'running' });
     await second.client.call('move.control', { action: 'abort' });
+    await engine.open().moves.whenFinished();
+    await engine.dispose();
+  });
+
+  it('shows the new window the event log so far and the move\'s step mode, and follows a rate set in the other window', async () => {
+    const { engine, client, second, clock } = await moveRunning();
+    await client.call('move.control', { action: 'setStepMode', stepMode: true });
+    await loadInitialState(second.client, second.store);
+    bindEngineEvents(second.client, second.store);
+    const s = second.store.getState();
+    // Everything the engine logged before this window loaded (the first window's demo and move) is shown here too.
+    const before = (await engine.handlers['log.recent']({})).lines;
+    expect(before.length).toBeGreaterThan(0);
+    expect(s.engine.log.slice(0, before.length)).toEqual(before);
+    expect(s.move.settings.stepMode).toBe(true);
+    await client.call('move.control', { action: 'setRate', rateBytesPerSec: 1 << 20 });
+    clock.advance(40); // the coalescing interval of move.state and move.progress
+    await tick();
+    expect(second.store.getState().move.settings).toMatchObject({ ratePreset: 'custom', customRateBytesPerSec: 1 << 20 });
+    await client.call('move.control', { action: 'abort' });
     await engine.open().moves.whenFinished();
     await engine.dispose();
   });

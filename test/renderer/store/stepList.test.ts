@@ -6,12 +6,12 @@
 // outline and per pvmove0 segment in the lvm2 stack.
 import { describe, expect, it } from 'vitest';
 import type { LayerSegmentView, MoveStateView, StepView } from '../../../app/api/move';
-import { currentStep, lvProgressText, orderedSteps, stepHeading, withStep } from '../../../renderer/store/stepList';
+import { currentStep, lvProgressText, mergeMoveState, orderedSteps, stepHeading, withStep } from '../../../renderer/store/stepList';
 
 const step = (id: string, index: number, state: StepView['state'], lv: string | null = null, timeMs = index): StepView => ({ id, index, name: id, lv, state, narration: '', commands: [], timeMs });
 
 function move(steps: StepView[], patch: Partial<MoveStateView> = {}): MoveStateView {
-  return { id: 1, vg: 'vg0', stack: 'lvm2', status: 'running', plan: { lvs: ['lv0', 'lv1'] } as MoveStateView['plan'], currentLv: null, step: null, steps, layer: null, progress: null as unknown as MoveStateView['progress'], error: null, ...patch };
+  return { id: 1, vg: 'vg0', stack: 'lvm2', status: 'running', stepMode: false, plan: { lvs: ['lv0', 'lv1'] } as MoveStateView['plan'], currentLv: null, step: null, steps, layer: null, progress: null as unknown as MoveStateView['progress'], error: null, ...patch };
 }
 
 const LVM2 = ['preload', 'suspend', 'commit', 'resume', 'copy-1', 'checkpoint-1', 'copy-2', 'finish', 'remove-layer'];
@@ -72,5 +72,26 @@ describe('the move\'s list of steps', () => {
     expect(lvProgressText(finishing, 'lv1')).toBe('on its destination');
     const committed = move([], { layer: { ...layer, atomic: true, segments: [seg(1, 'lv0', 'waiting'), seg(2, 'lv1', 'waiting')] } });
     expect(lvProgressText(committed, 'lv0')).toBe('in the one atomic mirror');
+  });
+});
+
+describe('reports that arrive late (events wait in a 33 ms batch, answers do not)', () => {
+  it('drop a step report older than the one shown, and take a newer one or one of the same time further on', () => {
+    const shown = move([step('preload', 1, 'done', null, 20), step('suspend', 2, 'running', null, 20)]);
+    expect(withStep(shown, step('preload', 1, 'running', null, 10))).toBe(shown);
+    expect(withStep(shown, step('suspend', 2, 'waiting', null, 20))).toBe(shown);
+    expect(withStep(shown, step('suspend', 2, 'done', null, 20)).steps[1].state).toBe('done');
+    // An undo later on is taken: the step is run back.
+    expect(withStep(shown, step('preload', 1, 'undone', null, 30)).steps[0].state).toBe('undone');
+  });
+
+  it('keep the view shown when an older view of the same move arrives, keep newer steps from a newer one, and let another move replace it', () => {
+    const shown = move([step('preload', 1, 'done', null, 20), step('suspend', 2, 'running', null, 20)]);
+    const older = move([step('preload', 1, 'running', null, 10), step('suspend', 2, 'pending', null, 0)]);
+    expect(mergeMoveState(shown, older)).toBe(shown);
+    const newerButLagging = move([step('preload', 1, 'running', null, 10), step('suspend', 2, 'done', null, 30)]);
+    expect(mergeMoveState(shown, newerButLagging).steps.map((x) => x.state)).toEqual(['done', 'done']);
+    const another = { ...older, id: 2 };
+    expect(mergeMoveState(shown, another)).toBe(another);
   });
 });
