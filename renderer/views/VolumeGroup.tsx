@@ -47,8 +47,8 @@ export function VolumeGroup() {
       <div className="pv-rows" data-testid="pv-rows">
         {vg.pvs.map((pv) => <PvRow key={pv.name} pv={pv} lvColors={colors.lv} found={found} onHover={setHover} />)}
       </div>
-      <p className="range-hint" id={KEYS_HINT_ID} data-testid="range-hint">PE range: Shift+click or Shift+drag across extents (it may start inside a run). Keys: Tab to a map, ←/→ extent, Shift+←/→ range, Enter the run, M Move to…</p>
-      <p className="hover-line mono" data-testid="hover-line">{hover ?? 'Hover an extent run to see its LV, LE and PE ranges; drag a segment, a selected range or a PV label onto a PV.'}</p>
+      <p className="range-hint" id={KEYS_HINT_ID} data-testid="range-hint"><strong>To move:</strong> drag a segment, a selected range or a PV label onto a PV (or select it, then Move to…). PE range: Shift+click or Shift+drag across extents (it may start inside a run). Keys: Tab to a map, ←/→ extent, Shift+←/→ range, Enter the run, M Move to…</p>
+      <p className="hover-line mono" data-testid="hover-line">{hover ?? 'Hover an extent run to see its LV, LE and PE ranges.'}</p>
       <Legend lvs={vg.lvs.filter((l) => !l.hidden)} colors={colors.lv} onHover={setLegendLv} />
       <div className="panel-title">
         <h2>Logical volumes</h2>
