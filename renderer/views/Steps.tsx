@@ -129,7 +129,8 @@ interface StepDetailProps {
 /** The card of one step: heading, narration and commands, in a box of fixed size that scrolls. */
 function StepDetail({ step, total, lvCount, isCurrent, status, onFollow }: StepDetailProps) {
   return (
-    <div className={`step-detail step-${step.state}`} data-testid="step-detail" data-shown-step={step.id} aria-live="polite">
+    // Focusable: its text may scroll inside its fixed box, and a keyboard must reach it (WCAG 2.1.1).
+    <div className={`step-detail step-${step.state}`} data-testid="step-detail" data-shown-step={step.id} aria-live="polite" tabIndex={0} aria-label={`Details of step ${step.index}`}>
       <div className="step-detail-head">
         <strong>{stepHeading(step, total, lvCount)}</strong>
         <span className="step-state">{stepStateLabel(step.state, status)}</span>
