@@ -104,9 +104,10 @@ export class Engine implements EventSource {
       // returns at once; the move then runs outside the queue, and lvm commands refuse it.
       'move.script': async ({ request, rateBytesPerSec }) => {
         const open = this.open();
-        const plan = open.moves.plan(request).view;
+        const plan = request ? open.moves.plan(request).view : open.moves.state()?.plan;
+        if (!plan) throw new LvmscopeError('STATE', 'No move has been planned in this workspace yet; plan one (drop extents on a PV, or Move to…), then export it as a script.');
         const manifest = await readManifest(open.session.storage);
-        return scriptOf({ plan, vg: open.session.ws.getVg(request.vg).vg, view: open.session.view(open.moves.vg), manifest, rateBytesPerSec, generatedAt: new Date(this.unixMs()).toISOString(), workspace: open.session.path });
+        return scriptOf({ plan, vg: open.session.ws.getVg(plan.request.vg).vg, view: open.session.view(open.moves.vg), manifest, rateBytesPerSec, generatedAt: new Date(this.unixMs()).toISOString(), workspace: open.session.path });
       },
       'move.start': ({ request, options }) => this.serial(async () => this.open().moves.start(request, options)),
       'move.resume': ({ vg, options }) => this.serial(async () => this.open().moves.resume(vg, options)),

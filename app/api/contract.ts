@@ -147,7 +147,7 @@ export const methods = {
   'move.script': method(
     ScriptParams,
     ScriptView,
-    'The planned move (the request move.plan takes) as a bash script for the real system: vgcfgbackup first, the exact pvmove steps with the real device names, checks between them, the time at a rate.',
+    'The planned move (the request move.plan takes, or else the running or last move) as a bash script for the real system: vgcfgbackup first, the exact pvmove steps with the real device names, checks between them, the time at a rate.',
   ),
   'move.start': method(
     z.object({ request: MoveRequest, options: MoveOptions.default({}) }).strict(),

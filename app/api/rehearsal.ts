@@ -34,8 +34,11 @@ export const RehearsalView = z.object({
 export type RehearsalView = z.infer<typeof RehearsalView>;
 
 export const ScriptParams = z.object({
-  /** The move, exactly as move.plan takes it. */
-  request: MoveRequest,
+  /**
+   * The move, exactly as move.plan takes it; left out, the plan of the running or last move
+   * (the one rehearsed: planning its request again after it ran would plan something else).
+   */
+  request: MoveRequest.optional(),
   /** The copy rate measured on the real disks, for the time estimate; none = no estimate. */
   rateBytesPerSec: z.number().int().positive('the rate must be a whole number of bytes per second, more than zero').optional(),
 }).strict();

@@ -3,7 +3,9 @@ import { useActions } from '../actions';
 import { formatBytes } from '../format';
 import { useAppStore } from '../storeContext';
 import { nextTheme } from '../store/uiSlice';
+import { ImportDialog } from './ImportDialog';
 import { Logo } from './Logo';
+import { RehearsalBadge } from './RehearsalBadge';
 
 /** Product, workspace and VG facts, Open workspace… / New demo workspace…, connection, theme. */
 export function Header() {
@@ -11,6 +13,7 @@ export function Header() {
   const connection = useAppStore((s) => s.engine.connection);
   const theme = useAppStore((s) => s.ui.theme);
   const setTheme = useAppStore((s) => s.setTheme);
+  const setImportOpen = useAppStore((s) => s.setImportOpen);
   const [dialog, setDialog] = useState<'open' | 'demo' | null>(null);
   return (
     <header className="app-header">
@@ -20,8 +23,10 @@ export function Header() {
         {info ? `engine ${info.version} · ${info.host}` : 'connecting to the engine…'}
       </span>
       <VgFacts />
+      <RehearsalBadge />
       <button type="button" onClick={() => setDialog('open')} title="Open a folder of image files (each image is a PV)">Open workspace…</button>
       <button type="button" onClick={() => setDialog('demo')} title="Create the seed demo (lv0 on pv1 | pv2 | pv3, pv4 free) in a folder">New demo workspace…</button>
+      <button type="button" data-testid="import-open" onClick={() => setImportOpen(true)} title="Rehearse your own volume group: its vgcfgbackup file becomes a workspace of sparse images">Import a volume group…</button>
       <span className={`connection connection-${connection}`} data-testid="connection" title="connection to the engine">
         {connection}
       </span>
@@ -29,6 +34,7 @@ export function Header() {
         theme: {theme}
       </button>
       {dialog && <PathDialog kind={dialog} onClose={() => setDialog(null)} />}
+      <ImportDialog />
     </header>
   );
 }

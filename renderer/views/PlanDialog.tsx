@@ -13,6 +13,7 @@ import { useAppStore } from '../storeContext';
 import { useVgColors } from './colors';
 import { PvMap } from './PvMap';
 import { StackChoice } from './StackChoice';
+import { ExportScriptButton } from '../rehearsal/ExportScriptButton';
 
 /** Why each stack costs what it costs after a crash, in one clause. */
 const CRASH_REASON: Record<MoveStack, string> = {
@@ -156,6 +157,7 @@ export function PlanDialog() {
         </dl>
         {error && <p className="error" role="alert">{error}</p>}
         <div className="dialog-buttons">
+          <ExportScriptButton request={request} label="Export the plan as a script" testId="plan-export-script" />
           <button type="button" onClick={closePlan}>Cancel</button>
           <button type="button" className="primary" data-testid="plan-start" onClick={() => void actions.startMove(request)}>Start move</button>
         </div>

@@ -12,7 +12,7 @@ import { dispatch } from '../../../app/api/server';
 import { Engine } from '../../../app/engine';
 import { createNodeHost } from '../../../main/host';
 import { fixtureText } from '../lvm/fixtureImages';
-import { lvLayout } from '../pvmove/harness';
+import { lvLayout, waitForEnd } from '../pvmove/harness';
 
 const BACKUP = { name: 'vg0.vg', text: fixtureText('seed', 'vgcfgbackup.txt') };
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -129,6 +129,18 @@ describe('move.script', () => {
     const { dir, engine, call } = await setup();
     await engine.handlers['workspace.createDemo']({ path: dir, scenario: 'seed', force: false });
     const r = await call('move.script', { request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'] } });
+    if (!r.ok) throw new Error(r.error.message);
+    expect((r.value as { script: string }).script).toMatch(/^pvmove .*\/dev\/pv2:0-3 \/dev\/pv4:0-3/m);
+  });
+
+  it('writes the running or last move when no request is given, and says so when no move was planned', async () => {
+    const { dir, engine, call } = await setup();
+    await engine.handlers['workspace.createDemo']({ path: dir, scenario: 'seed', force: false });
+    const none = await call('move.script', {});
+    expect(none).toEqual({ ok: false, error: expect.objectContaining({ code: 'STATE', message: 'No move has been planned in this workspace yet; plan one (drop extents on a PV, or Move to…), then export it as a script.' }) });
+    await engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { rateBytesPerSec: 0 } });
+    await waitForEnd(engine);
+    const r = await call('move.script', {});
     if (!r.ok) throw new Error(r.error.message);
     expect((r.value as { script: string }).script).toMatch(/^pvmove .*\/dev\/pv2:0-3 \/dev\/pv4:0-3/m);
   });
