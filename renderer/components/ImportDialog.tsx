@@ -2,8 +2,9 @@
 // backup lacks them, the pvs JSON report of the system) and a new folder; the engine writes
 // sparse images named after the devices there and opens it as a rehearsal. The folder is
 // proposed beside the current workspace, named after the VG; a refusal stays in the dialog as
-// the engine's sentence.
-import { useState } from 'react';
+// the engine's sentence. A native modal <dialog> (as the plan dialog): the page behind is inert,
+// and Escape cancels wherever the focus is (a button disabled while importing drops it).
+import { useEffect, useRef, useState } from 'react';
 import { useRehearsalActions, type PickedFile } from '../rehearsal/actions';
 import { useAppStore } from '../storeContext';
 
@@ -40,6 +41,12 @@ function ImportForm() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const close = () => setOpen(false);
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && !el.open) el.showModal();
+    return () => el?.close();
+  }, []);
   const pickBackup = async (input: HTMLInputElement) => {
     const picked = await readPicked(input);
     setBackup(picked);
@@ -56,8 +63,8 @@ function ImportForm() {
     else close();
   };
   return (
-    <div className="dialog-backdrop" role="dialog" aria-modal="true" aria-labelledby="import-title" data-testid="import-dialog" onKeyDown={(e) => { if (e.key === 'Escape') close(); }}>
-      <form className="dialog" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+    <dialog ref={ref} className="dialog" aria-modal="true" aria-labelledby="import-title" data-testid="import-dialog" onCancel={(e) => { e.preventDefault(); close(); }}>
+      <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
         <h2 id="import-title">Import a volume group</h2>
         <p className="muted">A rehearsal copy of a real VG: sparse images with the same PV sizes, extents, UUIDs and metadata, named after its devices. Nothing is read from or written to the real disks.</p>
         <label>vgcfgbackup file <input type="file" data-testid="import-backup" autoFocus onChange={(e) => void pickBackup(e.currentTarget)} /></label>
@@ -72,6 +79,6 @@ function ImportForm() {
           <button type="submit" className="primary" data-testid="import-submit" disabled={busy}>{busy ? 'Importing…' : 'Import'}</button>
         </div>
       </form>
-    </div>
+    </dialog>
   );
 }
