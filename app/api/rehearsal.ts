@@ -48,5 +48,7 @@ export const ScriptView = z.object({
   script: z.string(),
   /** `<vg>-pvmove.sh`. */
   fileName: z.string(),
+  /** Where LVM2 would behave differently from the rehearsal, a sentence each (also NOTE lines of the script). */
+  differences: z.array(z.string()),
 });
 export type ScriptView = z.infer<typeof ScriptView>;

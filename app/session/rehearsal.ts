@@ -12,7 +12,7 @@ import { diskTextOf, parsePvsReport, specFromBackup } from '../lvm/import/backup
 import type { ImportSpec } from '../lvm/import/importSpec';
 import { IMPORT_MANIFEST, importManifest, readManifest, rehearsalBadge, writeImport, writeManifest, type ImportManifest } from '../lvm/import/writeImport';
 import type { VolumeGroup } from '../lvm/model/types';
-import { moveScript } from '../pvmove/script';
+import { differences, moveScript, type ScriptInput } from '../pvmove/script';
 
 /** How much demo pattern an import writes into the LVs, as the CLI's default (--data-budget). */
 export const IMPORT_DATA_BUDGET = 256 * 1024 * 1024;
@@ -60,10 +60,10 @@ export interface ScriptContext {
 }
 
 /** The plan as the script export-script writes, with the real device names of an imported VG. */
-export function scriptOf(c: ScriptContext): { script: string; fileName: string } {
+export function scriptOf(c: ScriptContext): { script: string; fileName: string; differences: string[] } {
   const vgName = c.vg.name;
   const imported = c.manifest && c.manifest.vg === vgName ? c.manifest : undefined;
-  const script = moveScript({
+  const input: ScriptInput = {
     plan: c.plan,
     vg: c.vg,
     devices: deviceMap(c.view, vgName, imported),
@@ -71,8 +71,8 @@ export function scriptOf(c: ScriptContext): { script: string; fileName: string }
     ...(imported ? { seqno: imported.seqno, badge: rehearsalBadge(imported) } : {}),
     generatedAt: c.generatedAt,
     workspace: c.workspace,
-  });
-  return { script, fileName: `${vgName}-pvmove.sh` };
+  };
+  return { script: moveScript(input), fileName: `${vgName}-pvmove.sh`, differences: differences(input) };
 }
 
 /**

@@ -13,7 +13,6 @@ export function Header() {
   const connection = useAppStore((s) => s.engine.connection);
   const theme = useAppStore((s) => s.ui.theme);
   const setTheme = useAppStore((s) => s.setTheme);
-  const setImportOpen = useAppStore((s) => s.setImportOpen);
   const [dialog, setDialog] = useState<'open' | 'demo' | null>(null);
   return (
     <header className="app-header">
@@ -26,7 +25,6 @@ export function Header() {
       <RehearsalBadge />
       <button type="button" onClick={() => setDialog('open')} title="Open a folder of image files (each image is a PV)">Open workspace…</button>
       <button type="button" onClick={() => setDialog('demo')} title="Create the seed demo (lv0 on pv1 | pv2 | pv3, pv4 free) in a folder">New demo workspace…</button>
-      <button type="button" data-testid="import-open" onClick={() => setImportOpen(true)} title="Rehearse your own volume group: its vgcfgbackup file becomes a workspace of sparse images">Import a volume group…</button>
       <span className={`connection connection-${connection}`} data-testid="connection" title="connection to the engine">
         {connection}
       </span>
@@ -63,6 +61,7 @@ function PathDialog({ kind, onClose }: { kind: 'open' | 'demo'; onClose: () => v
   const [replace, setReplace] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const actions = useActions();
+  const setImportOpen = useAppStore((s) => s.setImportOpen);
   const submit = async () => {
     // A refusal (a wrong path, a move still running) stays in the dialog, next to the path.
     const message = kind === 'open' ? await actions.openWorkspace(path) : await actions.newDemo(path, replace);
@@ -76,7 +75,8 @@ function PathDialog({ kind, onClose }: { kind: 'open' | 'demo'; onClose: () => v
         <label>Folder on the engine's host <input className="path-input mono" value={path} onChange={(e) => setPath(e.target.value)} autoFocus /></label>
         {kind === 'demo' && <label title="Deletes the image files already in that folder"><input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> replace the files in that folder</label>}
         {error && <p className="error" role="alert">{error}</p>}
-        <div className="dialog-buttons"><button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">{kind === 'open' ? 'Open' : 'Create'}</button></div>
+        {/* Import's opener lives here (and in File): one more header button wraps the header at 1280 px and cuts the diagram. */}
+        <div className="dialog-buttons">{kind === 'open' && <button type="button" data-testid="import-open" className="dialog-aside" onClick={() => { onClose(); setImportOpen(true); }} title="Rehearse your own volume group: its vgcfgbackup file becomes a workspace of sparse images">Import a volume group…</button>}<button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">{kind === 'open' ? 'Open' : 'Create'}</button></div>
       </form>
     </div>
   );

@@ -19,6 +19,8 @@ export interface RehearsalActions {
   badge(): Promise<string | null>;
   /** Downloads `<vg>-pvmove.sh`: the plan of `request`, or of the running or last move. */
   exportScript(request?: MoveRequest): Promise<string | null>;
+  /** Where LVM2 would behave differently from the rehearsal of `request`, a sentence each (none when it cannot tell). */
+  differences(request: MoveRequest): Promise<string[]>;
 }
 
 /** The browser host's WebSocket takes messages up to 1 MiB (main/serve/socket.ts); leave room for the rest. */
@@ -50,12 +52,16 @@ export function createRehearsalActions(client: ApiClient, store: AppStore): Rehe
       downloadBlob(new Blob([r.value.script], { type: 'text/x-shellscript' }), r.value.fileName);
       return null;
     },
+    async differences(request) {
+      const r = await client.call('move.script', { request });
+      return r.ok ? r.value.differences : [];
+    },
   };
 }
 
 export function offlineRehearsalActions(): RehearsalActions {
   const no = async () => 'Not connected to the engine.';
-  return { importVolumeGroup: no, badge: async () => null, exportScript: no };
+  return { importVolumeGroup: no, badge: async () => null, exportScript: no, differences: async () => [] };
 }
 
 export const RehearsalActionsContext = createContext<RehearsalActions>(offlineRehearsalActions());

@@ -3,16 +3,25 @@
 // folder beside the workspace named after the VG, writes the rehearsal there and opens it with
 // its badge and its PVs drawn under their device names; a refusal (the folder is no longer
 // empty) stays in the dialog as the engine's sentence; the plan dialog and the export bar
-// download <vg>-pvmove.sh with the real devices in its pvmove. Screenshots at 1280×720
+// download <vg>-pvmove.sh with the real devices in its pvmove. The dialog opens from the Open
+// workspace dialog of the header (one more header button would wrap the header at 1280 px). Screenshots at 1280×720
 // (test-results/e2e/import-*.png).
 
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { ROOT, screenshot, stopAll, tempDir } from './helpers';
 import { openUi, stepStates, type UiSession } from './uiHelpers';
 
 afterAll(stopAll);
+
+/** Header → Open workspace… → Import a volume group… (File → Import in Electron sends the same command). */
+async function openImportDialog(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Open workspace…' }).click();
+  await page.getByTestId('import-open').click();
+  await expect.poll(() => page.getByTestId('import-dialog').isVisible()).toBe(true);
+}
 
 const BACKUP = path.join(ROOT, 'test', 'fixtures', 'lvm2', 'seed', 'vgcfgbackup.txt');
 
@@ -30,7 +39,7 @@ describe('importing a volume group and exporting its plan as a script (1280×720
     const { page } = ui;
     onTestFailed(() => console.error(`--- serve stderr ---\n${ui.server.stderr()}\n--- page errors ---\n${ui.browser.errors.join('\n')}`));
     expect(await page.getByTestId('rehearsal-badge').count()).toBe(0);
-    await page.getByTestId('import-open').click();
+    await openImportDialog(page);
     await page.getByTestId('import-backup').setInputFiles(backup);
     await expect.poll(() => page.getByTestId('import-path').inputValue()).toBe(rehearsal);
     await expect.poll(() => page.getByTestId('import-picked').textContent()).toBe('vg0.vg: volume group vg0');
@@ -44,7 +53,7 @@ describe('importing a volume group and exporting its plan as a script (1280×720
 
   it('shows the refusal of a folder that now holds images as the engine’s sentence, in the dialog', async () => {
     const { page } = ui;
-    await page.getByTestId('import-open').click();
+    await openImportDialog(page);
     await page.getByTestId('import-backup').setInputFiles(backup);
     await page.getByTestId('import-path').fill(rehearsal);
     await page.getByTestId('import-submit').click();

@@ -117,12 +117,26 @@ describe('move.script', () => {
     if (!r.ok) throw new Error(r.error.message);
     const { script, fileName } = r.value as { script: string; fileName: string };
     expect(fileName).toBe('vg0-pvmove.sh');
+    expect((r.value as { differences: string[] }).differences).toEqual([]);
     expect(script.startsWith('#!')).toBe(true);
     expect(script).toMatch(/^vgcfgbackup /m);
     expect(script).toMatch(/^pvmove .*\/dev\/loop1:0-3 \/dev\/loop3:0-3/m);
     expect(script).toMatch(/rehearsal of vg0 from vm 2026-11-21/);
     expect(script).toContain('rehearsal imported seqno 4');
     expect(script).toMatch(/the copy rate set in lvmscope/);
+  });
+
+  it('says in a sentence where LVM2 would differ (an LV with allocation policy cling), in the script and beside it', async () => {
+    const { dir, call } = await setup();
+    const cling = BACKUP.text.replace('\t\t\tcreation_host = "vm"\n', '\t\t\tcreation_host = "vm"\n\t\t\tallocation_policy = "cling"\n');
+    expect(cling).not.toBe(BACKUP.text);
+    const imported = await call('workspace.import', { path: path.join(dir, 'cling'), backup: { name: 'vg0.vg', text: cling } });
+    expect(imported.ok, JSON.stringify(imported)).toBe(true);
+    const r = await call('move.script', { request: { vg: 'vg0', sources: ['loop1'], destinations: ['loop3'] } });
+    if (!r.ok) throw new Error(r.error.message);
+    const { script, differences } = r.value as { script: string; differences: string[] };
+    expect(differences).toEqual(['LV lv0 has allocation policy cling: LVM2 would keep it on the PVs it already uses, which lvmscope does not model; the script passes --alloc normal and exact extents, so LVM2 places it as rehearsed.']);
+    expect(script).toContain('NOTE: LV lv0 has allocation policy cling');
   });
 
   it('names the PVs of a workspace that was not imported /dev/<name>', async () => {
