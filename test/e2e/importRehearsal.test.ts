@@ -23,6 +23,19 @@ async function openImportDialog(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId('import-dialog').isVisible()).toBe(true);
 }
 
+const AXE_SOURCE = readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical WCAG 2.2 AA findings on the page as it is now, one line each (as accessibility.test.ts runs it). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type Result = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<Result> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.map(String).join(' ')}`));
+  });
+}
+
 const BACKUP = path.join(ROOT, 'test', 'fixtures', 'lvm2', 'seed', 'vgcfgbackup.txt');
 
 describe('importing a volume group and exporting its plan as a script (1280×720)', () => {
@@ -31,7 +44,7 @@ describe('importing a volume group and exporting its plan as a script (1280×720
   const backup = path.join(root, 'vg0.vg');
   const rehearsal = path.join(root, 'vg0-rehearsal');
 
-  it('imports a vgcfgbackup through the dialog into <parent>/vg0-rehearsal, then shows the badge and the PVs under their device names', async () => {
+  it('imports a vgcfgbackup through the dialog into <parent>/vg0-rehearsal, then shows the badge and the PVs under their device names, with no serious WCAG finding', async () => {
     copyFileSync(BACKUP, backup);
     const workspace = path.join(root, 'demo');
     mkdirSync(workspace);
@@ -44,20 +57,23 @@ describe('importing a volume group and exporting its plan as a script (1280×720
     await expect.poll(() => page.getByTestId('import-path').inputValue()).toBe(rehearsal);
     await expect.poll(() => page.getByTestId('import-picked').textContent()).toBe('vg0.vg: volume group vg0');
     await screenshot(page, 'import-dialog');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByTestId('import-submit').click();
     await expect.poll(() => page.getByTestId('rehearsal-badge').textContent(), { timeout: 30_000 }).toBe('rehearsal of vg0 from vm 2026-11-21');
     await expect.poll(() => page.getByTestId('import-dialog').count()).toBe(0);
     await expect.poll(() => page.locator('[data-testid^="pv-row-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['pv-row-loop0', 'pv-row-loop1', 'pv-row-loop2', 'pv-row-loop3']);
     await screenshot(page, 'import-badge');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
-  it('shows the refusal of a folder that now holds images as the engine’s sentence, in the dialog', async () => {
+  it('shows the refusal of a folder that now holds images as the engine’s sentence, in the dialog, with no serious WCAG finding', async () => {
     const { page } = ui;
     await openImportDialog(page);
     await page.getByTestId('import-backup').setInputFiles(backup);
     await page.getByTestId('import-path').fill(rehearsal);
     await page.getByTestId('import-submit').click();
     await expect.poll(() => page.getByTestId('import-error').textContent()).toBe(`${rehearsal} is not empty (it holds loop0.img, loop1.img, loop2.img…); import into a new or empty folder, so no image of yours is overwritten.`);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('import-dialog').count()).toBe(0);
   });
