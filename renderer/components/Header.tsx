@@ -5,7 +5,7 @@ import { useAppStore } from '../storeContext';
 import { nextTheme } from '../store/uiSlice';
 import { ImportDialog } from './ImportDialog';
 import { Logo } from './Logo';
-import { RehearsalBadge } from './RehearsalBadge';
+import { RehearsalBadge, useRehearsalBadge } from './RehearsalBadge';
 
 /** Product, workspace and VG facts, Open workspace… / New demo workspace…, connection, theme. */
 export function Header() {
@@ -14,15 +14,14 @@ export function Header() {
   const theme = useAppStore((s) => s.ui.theme);
   const setTheme = useAppStore((s) => s.setTheme);
   const [dialog, setDialog] = useState<'open' | 'demo' | null>(null);
+  const rehearsal = useRehearsalBadge();
+  const infoText = info ? `engine ${info.version} · ${info.host}` : 'connecting to the engine…';
   return (
     <header className="app-header">
       <Logo />
       <h1 className="product">lvmscope</h1>
-      <span className="engine-info" data-testid="engine-info">
-        {info ? `engine ${info.version} · ${info.host}` : 'connecting to the engine…'}
-      </span>
+      {rehearsal ? <RehearsalBadge text={rehearsal} engineInfo={infoText} /> : <span className="engine-info" data-testid="engine-info">{infoText}</span>}
       <VgFacts />
-      <RehearsalBadge />
       <button type="button" onClick={() => setDialog('open')} title="Open a folder of image files (each image is a PV)">Open workspace…</button>
       <button type="button" onClick={() => setDialog('demo')} title="Create the seed demo (lv0 on pv1 | pv2 | pv3, pv4 free) in a folder">New demo workspace…</button>
       <span className={`connection connection-${connection}`} data-testid="connection" title="connection to the engine">

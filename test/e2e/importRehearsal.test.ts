@@ -44,7 +44,7 @@ describe('importing a volume group and exporting its plan as a script (1280×720
   const backup = path.join(root, 'vg0.vg');
   const rehearsal = path.join(root, 'vg0-rehearsal');
 
-  it('imports a vgcfgbackup through the dialog into <parent>/vg0-rehearsal, then shows the badge and the PVs under their device names, with no serious WCAG finding', async () => {
+  it('imports a vgcfgbackup through the dialog into <parent>/vg0-rehearsal, then shows the badge (the header still one row) and the PVs under their device names, with no serious WCAG finding', async () => {
     copyFileSync(BACKUP, backup);
     const workspace = path.join(root, 'demo');
     mkdirSync(workspace);
@@ -52,6 +52,8 @@ describe('importing a volume group and exporting its plan as a script (1280×720
     const { page } = ui;
     onTestFailed(() => console.error(`--- serve stderr ---\n${ui.server.stderr()}\n--- page errors ---\n${ui.browser.errors.join('\n')}`));
     expect(await page.getByTestId('rehearsal-badge').count()).toBe(0);
+    const headerHeight = () => page.locator('header.app-header').evaluate((el) => el.getBoundingClientRect().height);
+    const before = await headerHeight();
     await openImportDialog(page);
     await page.getByTestId('import-backup').setInputFiles(backup);
     await expect.poll(() => page.getByTestId('import-path').inputValue()).toBe(rehearsal);
@@ -63,6 +65,8 @@ describe('importing a volume group and exporting its plan as a script (1280×720
     await expect.poll(() => page.getByTestId('import-dialog').count()).toBe(0);
     await expect.poll(() => page.locator('[data-testid^="pv-row-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['pv-row-loop0', 'pv-row-loop1', 'pv-row-loop2', 'pv-row-loop3']);
     await screenshot(page, 'import-badge');
+    // The badge takes the engine's name's place: the header keeps its one row at 1280 px.
+    expect(await headerHeight()).toBeLessThanOrEqual(before);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
