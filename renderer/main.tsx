@@ -17,6 +17,7 @@ import { AnimatorContext } from './views/MoveDiagram';
 import { createRehearsalActions, RehearsalActionsContext } from './rehearsal/actions';
 import './styles.css';
 import './keyboard.css';
+import './rehearsal/rehearsal.css';
 
 const store = createAppStore();
 const connection = connectEngine();

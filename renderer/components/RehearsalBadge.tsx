@@ -5,7 +5,6 @@
 import { useEffect, useState } from 'react';
 import { useRehearsalActions } from '../rehearsal/actions';
 import { useAppStore } from '../storeContext';
-import '../rehearsal/rehearsal.css';
 
 /** The open workspace's badge text, or null when it is not a rehearsal (or not known yet). */
 export function useRehearsalBadge(): string | null {
