@@ -53,6 +53,19 @@ describe('workspace.import', () => {
     expect(r.ok, JSON.stringify(r)).toBe(true);
   });
 
+  it('takes the device sizes a backup lacks from the pvs JSON report, and asks for the report without it', async () => {
+    const { dir, call } = await setup();
+    const sizeless = { name: 'vg0.vg', text: BACKUP.text.replace(/\n\s*dev_size = \d+[^\n]*/g, '') };
+    const refused = await call('workspace.import', { path: path.join(dir, 'a'), backup: sizeless });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toMatch(/^vg0\.vg records no device size \(dev_size\) for pv0 \(\/dev\/loop0\), .*--report/);
+    const rows = ['loop0', 'loop1', 'loop2', 'loop3'].map((d) => ({ pv_name: `/dev/${d}`, dev_size: '16777216B' }));
+    const report = { name: 'pvs.json', text: JSON.stringify({ report: [{ pv: rows }] }) };
+    const r = await call('workspace.import', { path: path.join(dir, 'b'), backup: sizeless, report });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    expect(await call('workspace.rehearsal', {})).toEqual({ ok: true, value: { badge: 'rehearsal of vg0 from vm 2026-11-21', source: 'backup vg0.vg with report pvs.json' } });
+  });
+
   it('refuses a folder that already holds images with a sentence, and writes nothing there', async () => {
     const { dir, call } = await setup();
     await writeFile(path.join(dir, 'mine.img'), Buffer.alloc(1 << 20));
