@@ -17,8 +17,9 @@ import { openUi, stepStates, type UiSession } from './uiHelpers';
 afterAll(stopAll);
 
 /** Header → Open workspace… → Import a volume group… (File → Import in Electron sends the same command). */
-async function openImportDialog(page: Page): Promise<void> {
+async function openImportDialog(page: Page, shot?: string): Promise<void> {
   await page.getByRole('button', { name: 'Open workspace…' }).click();
+  if (shot) await screenshot(page, shot);
   await page.getByTestId('import-open').click();
   await expect.poll(() => page.getByTestId('import-dialog').isVisible()).toBe(true);
 }
@@ -54,7 +55,7 @@ describe('importing a volume group and exporting its plan as a script (1280×720
     expect(await page.getByTestId('rehearsal-badge').count()).toBe(0);
     const headerHeight = () => page.locator('header.app-header').evaluate((el) => el.getBoundingClientRect().height);
     const before = await headerHeight();
-    await openImportDialog(page);
+    await openImportDialog(page, 'import-open-workspace-dialog');
     await page.getByTestId('import-backup').setInputFiles(backup);
     await expect.poll(() => page.getByTestId('import-path').inputValue()).toBe(rehearsal);
     await expect.poll(() => page.getByTestId('import-picked').textContent()).toBe('vg0.vg: volume group vg0');
