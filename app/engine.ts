@@ -19,6 +19,10 @@ import type { Scenario, ScenarioStateView } from './api/scenario';
 import { ScenarioRunner, layoutOf } from './scenario/runner';
 import { moveTranscript } from './session/transcript';
 import { runCommand, type LvmCommand } from './lvm/commands/index';
+import type { ImportParams } from './api/rehearsal';
+import { fillImportedLvs } from './lvm/import/fillPattern';
+import { readManifest } from './lvm/import/writeImport';
+import { IMPORT_DATA_BUDGET, checkEmptyFolder, importSpecOf, rehearsalOf, scriptOf, writeImportedWorkspace } from './session/rehearsal';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -100,6 +104,8 @@ export class Engine implements EventSource {
       },
       'workspace.open': ({ path }) => this.serial(() => this.openWorkspace(path)),
       'workspace.createDemo': ({ path, scenario, force }) => this.serial(() => this.createDemo(path, scenario, force)),
+      'workspace.import': (params) => this.serial(() => this.importWorkspace(params)),
+      'workspace.rehearsal': async () => rehearsalOf(this.open().session.storage),
       'workspace.view': async () => this.open().session.view(this.open().moves.vg),
       'workspace.close': () => this.serial(async () => ({ closed: await this.closeWorkspace() })),
       'lvm.command': (command) => this.serial(() => this.lvmCommand(command)),
@@ -111,6 +117,13 @@ export class Engine implements EventSource {
       // checks and its commit committed metadata beside it (the read-back check then blamed the
       // disk), and the command's reopen closed the session under the running move. Starting
       // returns at once; the move then runs outside the queue, and lvm commands refuse it.
+      'move.script': async ({ request, rateBytesPerSec }) => {
+        const open = this.open();
+        const plan = request ? open.moves.plan(request).view : open.moves.state()?.plan;
+        if (!plan) throw new LvmscopeError('STATE', 'No move has been planned in this workspace yet; plan one (drop extents on a PV, or Move to…), then export it as a script.');
+        const manifest = await readManifest(open.session.storage);
+        return scriptOf({ plan, vg: open.session.ws.getVg(plan.request.vg).vg, view: open.session.view(open.moves.vg), manifest, rateBytesPerSec, generatedAt: new Date(this.unixMs()).toISOString(), workspace: open.session.path });
+      },
       'move.start': ({ request, options }) => this.serial(async () => this.open().moves.start(request, options)),
       'move.resume': ({ vg, options }) => this.serial(async () => this.open().moves.resume(vg, options)),
       'move.control': async (action) => this.open().moves.control(action),
@@ -241,6 +254,29 @@ export class Engine implements EventSource {
     this.log('info', 'workspace', `Opened ${path}: ${view.vgs.map((v) => `${v.name} (${v.pvs.length} PVs, ${v.lvs.length} LVs, seqno ${v.seqno})`).join(', ') || 'no volume group'}.`);
     for (const vg of view.vgs) if (vg.moveInProgress) this.log('warn', 'pvmove', vg.moveInProgress.summary);
     return open.session.view();
+  }
+
+  /**
+   * Writes an imported VG into a new or empty folder and opens it, with the demo pattern in its
+   * LVs (as `lvmscope import` does by default). Refused while a move runs, as opening is; the
+   * backup is parsed before anything is written, so bad text leaves nothing behind.
+   */
+  private async importWorkspace(params: ImportParams) {
+    const { path } = params;
+    const refusal = this.refusalToLeave(`importing a volume group into ${path}`);
+    if (refusal) throw new LvmscopeError('BUSY', refusal);
+    const { spec, source } = importSpecOf(params);
+    await this.host.checkFolder?.(path, 'create');
+    const storage = this.host.storage(path);
+    await checkEmptyFolder(storage, path);
+    // The folder may be the open (empty) workspace: closed first, so opening it rescans.
+    await this.closeWorkspace();
+    await writeImportedWorkspace(storage, spec, source, Math.floor(this.unixMs() / 1000));
+    await this.openWorkspace(path);
+    const filled = await fillImportedLvs(this.open().session, spec.vg.name, IMPORT_DATA_BUDGET);
+    this.log('info', 'import', `Imported ${spec.vg.name} (${spec.vg.lvs.length} LVs on ${spec.pvs.length} PVs) from ${source} into ${path}; ${(filled.bytes / 1048576).toFixed(1)} MiB of demo pattern written.`);
+    for (const note of spec.notes) this.log('warn', 'import', note);
+    return this.open().session.view();
   }
 
   private async createDemo(path: string, scenario: string, force: boolean) {

@@ -14,8 +14,10 @@ import { createPresentationActions, PresentationActionsContext } from './present
 import { bindPresentationEvents, bindScenarioMenu } from './presentation/events';
 import { scenarioSpeedFrom } from './scenarios/scenarioPath';
 import { AnimatorContext } from './views/MoveDiagram';
+import { createRehearsalActions, RehearsalActionsContext } from './rehearsal/actions';
 import './styles.css';
 import './keyboard.css';
+import './rehearsal/rehearsal.css';
 
 const store = createAppStore();
 const connection = connectEngine();
@@ -28,6 +30,7 @@ bindPresentationEvents(connection.client, store);
 const presentationActions = createPresentationActions(connection.client, store, { scenarioSpeed: scenarioSpeedFrom(window.location.search) });
 void presentationActions.loadScenarios();
 bindScenarioMenu(connection.client, presentationActions);
+const rehearsalActions = createRehearsalActions(connection.client, store);
 const animator = new RegionAnimator(store);
 // The e2e suite and the frame-rate bench read the animator's frame counter.
 (window as unknown as { lvmscopeAnimator: RegionAnimator }).lvmscopeAnimator = animator;
@@ -38,7 +41,9 @@ createRoot(document.getElementById('root')!).render(
       <ActionsContext.Provider value={actions}>
         <AnimatorContext.Provider value={animator}>
           <PresentationActionsContext.Provider value={presentationActions}>
-            <App />
+            <RehearsalActionsContext.Provider value={rehearsalActions}>
+              <App />
+            </RehearsalActionsContext.Provider>
           </PresentationActionsContext.Provider>
         </AnimatorContext.Provider>
       </ActionsContext.Provider>

@@ -20,6 +20,7 @@ import {
   WorkloadSpec,
   WorkloadStatsView,
 } from './move';
+import { ImportParams, RehearsalView, ScriptParams, ScriptView } from './rehearsal';
 
 interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
   params: P;
@@ -84,6 +85,7 @@ export const UiCommand = z.discriminatedUnion('command', [
   z.object({ command: z.literal('theme.set'), theme: z.enum(['light', 'dark', 'system']) }),
   z.object({ command: z.literal('workspace.opened'), path: z.string() }),
   z.object({ command: z.literal('about.show') }),
+  z.object({ command: z.literal('import.show') }),
   z.object({ command: z.literal('scenario.run'), name: z.string().min(1) }),
 ]);
 export type UiCommand = z.infer<typeof UiCommand>;
@@ -132,6 +134,12 @@ export const methods = {
     WorkspaceView,
     'Create a demo workspace (the seed scenario: lv0 on pv1 | pv2 | pv3, pv4 free) and open it.',
   ),
+  'workspace.import': method(
+    ImportParams,
+    WorkspaceView,
+    'Import a volume group from its vgcfgbackup text (and a pvs JSON report) into a new, empty folder of sparse images, and open it as a rehearsal.',
+  ),
+  'workspace.rehearsal': method(NoParams, RehearsalView, 'The badge of the open workspace when it is an imported rehearsal ("rehearsal of vg0 from db7 2026-11-30"), else null.'),
   'workspace.view': method(NoParams, WorkspaceView, 'The open workspace: images, VGs, PVs, LVs, segments and problems.'),
   'workspace.close': method(NoParams, z.object({ closed: z.boolean() }), 'Close the open workspace (deactivates its LVs, releases its lock).'),
   'lvm.command': method(
@@ -142,6 +150,11 @@ export const methods = {
   'vg.backup': method(z.object({ vg: z.string().min(1) }).strict(), z.object({ text: z.string() }), 'A vgcfgbackup-style text of a volume group.'),
   'dm.list': method(NoParams, DmSnapshot, 'The mapped devices (dmsetup ls/table/status/info of every device) as of a sequence number of the dm.event stream.'),
   'move.plan': method(MoveRequest, MovePlanView, 'Plan a move (pvmove --dry-run): which extents go where, before and after, the command line.'),
+  'move.script': method(
+    ScriptParams,
+    ScriptView,
+    'The planned move (the request move.plan takes, or else the running or last move) as a bash script for the real system: vgcfgbackup first, the exact pvmove steps with the real device names, checks between them, the time at a rate.',
+  ),
   'move.start': method(
     z.object({ request: MoveRequest, options: MoveOptions.default({}) }).strict(),
     MoveStateView,

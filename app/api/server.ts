@@ -37,6 +37,22 @@ export function longestText(value: unknown): number {
 }
 
 /**
+ * Methods that carry whole files as `{name, text}` (a vgcfgbackup, a pvs report): their `text`
+ * fields are bounded by the method's own schema, every other string by MAX_TEXT_CHARS.
+ */
+const FILE_TEXT_METHODS: ReadonlySet<string> = new Set(['workspace.import']);
+
+/** The params with the `text` of each top-level `{name, text}` file left out. */
+function withoutFileTexts(params: unknown): unknown {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return params;
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as { text?: unknown }).text !== 'string') return [key, value];
+    const { text: _text, ...rest } = value as { text: string };
+    return [key, rest];
+  }));
+}
+
+/**
  * Validates and dispatches one request; used by every transport (IPC, WebSocket, tests). It
  * never rejects: whatever a hostile or broken caller sends (params nested too deep for the
  * validator, getters that throw), the answer is `{ok: false, error}`.
@@ -45,7 +61,7 @@ export async function dispatch(handlers: Handlers, methodName: unknown, params: 
   if (!isMethodName(methodName)) {
     return { ok: false, error: { code: 'BAD_REQUEST', message: `Unknown method '${String(methodName).slice(0, 80)}'. Known methods: ${Object.keys(methods).join(', ')}.` } };
   }
-  const overlong = longestText(params);
+  const overlong = longestText(FILE_TEXT_METHODS.has(methodName) ? withoutFileTexts(params) : params);
   if (overlong > MAX_TEXT_CHARS) {
     return { ok: false, error: { code: 'BAD_REQUEST', message: `Invalid parameters for ${methodName}: a text of ${overlong} characters is longer than any name or path may be (${MAX_TEXT_CHARS} at most).` } };
   }

@@ -78,6 +78,7 @@ function installMenu(): void {
       sendUi({ command: 'theme.set', theme });
     },
     showAbout: () => sendUi({ command: 'about.show' }),
+    importVolumeGroup: () => sendUi({ command: 'import.show' }),
     runScenario: (name) => sendUi({ command: 'scenario.run', name }),
     quit: () => app.quit(),
   });

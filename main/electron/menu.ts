@@ -8,6 +8,8 @@ import type { MenuItemConstructorOptions } from 'electron';
 export interface MenuActions {
   openWorkspace(): void;
   newDemoWorkspace(): void;
+  /** The renderer's "Import a volume group…" dialog (a vgcfgbackup into a new rehearsal workspace). */
+  importVolumeGroup(): void;
   openRecent(folder: string): void;
   togglePresentation(): void;
   /** The audience's window (the diagram only) for the projector. */
@@ -48,6 +50,7 @@ function fileMenu(state: MenuState, actions: MenuActions): MenuItemConstructorOp
     submenu: [
       { label: 'Open workspace…', accelerator: 'CmdOrCtrl+O', click: () => actions.openWorkspace() },
       { label: 'New demo workspace…', accelerator: 'CmdOrCtrl+N', click: () => actions.newDemoWorkspace() },
+      { label: 'Import a volume group…', click: () => actions.importVolumeGroup() },
       { label: 'Open recent', submenu: recent },
       { type: 'separator' },
       { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() },

@@ -3,7 +3,9 @@ import { useActions } from '../actions';
 import { formatBytes } from '../format';
 import { useAppStore } from '../storeContext';
 import { nextTheme } from '../store/uiSlice';
+import { ImportDialog } from './ImportDialog';
 import { Logo } from './Logo';
+import { RehearsalBadge, useRehearsalBadge } from './RehearsalBadge';
 
 /** Product, workspace and VG facts, Open workspace… / New demo workspace…, connection, theme. */
 export function Header() {
@@ -12,13 +14,13 @@ export function Header() {
   const theme = useAppStore((s) => s.ui.theme);
   const setTheme = useAppStore((s) => s.setTheme);
   const [dialog, setDialog] = useState<'open' | 'demo' | null>(null);
+  const rehearsal = useRehearsalBadge();
+  const infoText = info ? `engine ${info.version} · ${info.host}` : 'connecting to the engine…';
   return (
     <header className="app-header">
       <Logo />
       <h1 className="product">lvmscope</h1>
-      <span className="engine-info" data-testid="engine-info">
-        {info ? `engine ${info.version} · ${info.host}` : 'connecting to the engine…'}
-      </span>
+      {rehearsal ? <RehearsalBadge text={rehearsal} engineInfo={infoText} /> : <span className="engine-info" data-testid="engine-info">{infoText}</span>}
       <VgFacts />
       <button type="button" onClick={() => setDialog('open')} title="Open a folder of image files (each image is a PV)">Open workspace…</button>
       <button type="button" onClick={() => setDialog('demo')} title="Create the seed demo (lv0 on pv1 | pv2 | pv3, pv4 free) in a folder">New demo workspace…</button>
@@ -29,6 +31,7 @@ export function Header() {
         theme: {theme}
       </button>
       {dialog && <PathDialog kind={dialog} onClose={() => setDialog(null)} />}
+      <ImportDialog />
     </header>
   );
 }
@@ -69,6 +72,7 @@ function PathDialog({ kind, onClose }: { kind: 'open' | 'demo'; onClose: () => v
       cancelled = true;
     };
   }, [kind, actions]);
+  const setImportOpen = useAppStore((s) => s.setImportOpen);
   const submit = async () => {
     if (!path.trim()) return setError('Type the absolute path of a folder (like /home/you/lvmscope-demo).');
     // A refusal (a wrong path, a move still running) stays in the dialog, next to the path.
@@ -83,7 +87,8 @@ function PathDialog({ kind, onClose }: { kind: 'open' | 'demo'; onClose: () => v
         <label>Folder on the engine's host <input className="path-input mono" data-testid="path-input" value={path} onChange={(e) => setPath(e.target.value)} autoFocus /></label>
         {kind === 'demo' && <label title="Deletes the image files already in that folder"><input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} /> replace the files in that folder</label>}
         {error && <p className="error" role="alert" data-testid="path-error">{error}</p>}
-        <div className="dialog-buttons"><button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">{kind === 'open' ? 'Open' : 'Create'}</button></div>
+        {/* Import's opener lives here (and in File): one more header button wraps the header at 1280 px and cuts the diagram. */}
+        <div className="dialog-buttons">{kind === 'open' && <button type="button" data-testid="import-open" className="dialog-aside" onClick={() => { onClose(); setImportOpen(true); }} title="Rehearse your own volume group: its vgcfgbackup file becomes a workspace of sparse images">Import a volume group…</button>}<button type="button" onClick={onClose}>Cancel</button><button type="submit" className="primary">{kind === 'open' ? 'Open' : 'Create'}</button></div>
       </form>
     </div>
   );

@@ -24,7 +24,8 @@ export function LogPanel() {
     if (el) following.current = el.scrollHeight - el.scrollTop - el.clientHeight <= FOLLOW_SLACK_PX;
   };
   return (
-    <section className="panel log" aria-labelledby="log-title" ref={list} onScroll={onScroll}>
+    // Focusable: a scroll container keyboard users can scroll (axe's scrollable-region-focusable, once the log overflows).
+    <section className="panel log" aria-labelledby="log-title" ref={list} onScroll={onScroll} tabIndex={0}>
       <h2 id="log-title">Event log</h2>
       <ol className="log-lines mono" data-testid="log">
         {log.slice(-60).map((line, i) => (

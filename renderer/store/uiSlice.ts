@@ -28,6 +28,8 @@ export interface UiSlice {
     theme: ThemeChoice;
     presentation: boolean;
     aboutOpen: boolean;
+    /** The "Import a volume group…" dialog is open (the header button or File → Import). */
+    importOpen: boolean;
     selection: Selection | null;
     drag: DragState | null;
     showHiddenLvs: boolean;
@@ -43,6 +45,7 @@ export interface UiSlice {
   setTheme(theme: ThemeChoice): void;
   togglePresentation(): void;
   setAboutOpen(open: boolean): void;
+  setImportOpen(open: boolean): void;
   applyUiCommand(command: UiCommand): void;
   select(selection: Selection | null): void;
   setDrag(drag: DragState | null): void;
@@ -55,11 +58,12 @@ export interface UiSlice {
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
-  ui: { theme: 'system', presentation: false, aboutOpen: false, selection: null, drag: null, showHiddenLvs: false, panes: { leftPx: 0, bottomPx: 0 }, moveToOpen: false, cursor: null, pickerOpen: false },
+  ui: { theme: 'system', presentation: false, aboutOpen: false, importOpen: false, selection: null, drag: null, showHiddenLvs: false, panes: { leftPx: 0, bottomPx: 0 }, moveToOpen: false, cursor: null, pickerOpen: false },
   setTheme: (theme) => set((s) => ({ ui: { ...s.ui, theme } })),
   // Leaving presentation mode closes its picker: it must not reopen, holding the keys, next time.
   togglePresentation: () => set((s) => ({ ui: { ...s.ui, presentation: !s.ui.presentation, pickerOpen: false } })),
   setAboutOpen: (aboutOpen) => set((s) => ({ ui: { ...s.ui, aboutOpen } })),
+  setImportOpen: (importOpen) => set((s) => ({ ui: { ...s.ui, importOpen } })),
   select: (selection) => set((s) => ({ ui: { ...s.ui, selection, moveToOpen: selection ? s.ui.moveToOpen : false } })),
   setDrag: (drag) => set((s) => ({ ui: { ...s.ui, drag } })),
   updateDrag: (patch) => set((s) => (s.ui.drag ? { ui: { ...s.ui, drag: { ...s.ui.drag, ...patch } } } : {})),
@@ -76,6 +80,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
         return get().togglePresentation();
       case 'about.show':
         return get().setAboutOpen(true);
+      case 'import.show':
+        return get().setImportOpen(true);
       case 'workspace.opened':
         // Opening the workspace is the job of the event binding (store/engineEvents.ts).
         return;

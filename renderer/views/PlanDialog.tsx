@@ -13,6 +13,8 @@ import { useAppStore } from '../storeContext';
 import { useVgColors } from './colors';
 import { PvMap } from './PvMap';
 import { StackChoice } from './StackChoice';
+import { ExportScriptButton } from '../rehearsal/ExportScriptButton';
+import { Lvm2Differences } from '../rehearsal/Lvm2Differences';
 
 /** Why each stack costs what it costs after a crash, in one clause. */
 const CRASH_REASON: Record<MoveStack, string> = {
@@ -153,9 +155,11 @@ export function PlanDialog() {
             {lvm2 && <span className="muted" data-testid="plan-segments"> pvmove0: {atomic ? `one mirror over ${plan.moves.length} run${plan.moves.length === 1 ? '' : 's'}` : `${plan.moves.length} segment${plan.moves.length === 1 ? '' : 's'}`}</span>}
           </dd>
           <dt>If it crashes</dt><dd><CrashCosts plan={plan} chosen={settings.stack} atomic={atomic} /></dd>
+          <Lvm2Differences request={request} />
         </dl>
         {error && <p className="error" role="alert">{error}</p>}
         <div className="dialog-buttons">
+          <ExportScriptButton request={request} label="Export the plan as a script" testId="plan-export-script" />
           <button type="button" onClick={closePlan}>Cancel</button>
           <button type="button" className="primary" data-testid="plan-start" onClick={() => void actions.startMove(request)}>Start move</button>
         </div>

@@ -15,6 +15,7 @@ import { dispatch } from '../../app/api/server';
 import { Engine } from '../../app/engine';
 import { createNodeHost } from '../../main/host';
 import { randomSource, type RandomSource } from '../helpers/seededRandom';
+import { fixtureText } from '../app/lvm/fixtureImages';
 
 const SEED = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CALLS = 1000;
@@ -60,6 +61,9 @@ function samples(n: number): Record<string, unknown[]> {
     ],
     'vg.backup': [{ vg: 'vg0' }],
     'dm.list': [{}],
+    'workspace.import': [{ path: path.join(root, `import-${n}`), backup: { name: 'vg0.vg', text: fixtureText('seed', 'vgcfgbackup.txt') } }, { path: demo, backup: { name: 'notes', text: 'not a backup' } }],
+    'workspace.rehearsal': [{}],
+    'move.script': [{ request: move, rateBytesPerSec: 1 << 20 }, { request: move }],
     'move.plan': [move],
     'move.start': [{ request: move, options: { regionSizeSectors: 1024 } }],
     'move.resume': [{ vg: 'vg0' }],

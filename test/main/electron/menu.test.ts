@@ -12,6 +12,7 @@ function recordingActions() {
   const actions: MenuActions = {
     openWorkspace: () => calls.push('openWorkspace'),
     newDemoWorkspace: () => calls.push('newDemoWorkspace'),
+    importVolumeGroup: () => calls.push('importVolumeGroup'),
     openRecent: (f) => calls.push(`openRecent ${f}`),
     togglePresentation: () => calls.push('togglePresentation'),
     openAudienceWindow: () => calls.push('openAudienceWindow'),
@@ -36,6 +37,7 @@ describe('the menu template', () => {
     expect([file.label, view.label, scenarios.label, help.label]).toEqual(['File', 'View', 'Scenarios', 'Help']);
     click(byLabel(submenu(file), 'Open workspace…'));
     click(byLabel(submenu(file), 'New demo workspace…'));
+    click(byLabel(submenu(file), 'Import a volume group…'));
     click(submenu(byLabel(submenu(file), 'Open recent'))[1]);
     click(byLabel(submenu(file), 'Quit'));
     const presentation = byLabel(submenu(view), 'Presentation mode');
@@ -45,7 +47,7 @@ describe('the menu template', () => {
     click(byLabel(submenu(byLabel(submenu(view), 'Theme')), 'Light'));
     click(byLabel(submenu(help), 'About lvmscope'));
     click(byLabel(submenu(scenarios), 'Empty a PV'));
-    expect(calls).toEqual(['openWorkspace', 'newDemoWorkspace', 'openRecent /w/b', 'quit', 'togglePresentation', 'openAudienceWindow', 'setTheme light', 'showAbout', 'runScenario empty-a-pv']);
+    expect(calls).toEqual(['openWorkspace', 'newDemoWorkspace', 'importVolumeGroup', 'openRecent /w/b', 'quit', 'togglePresentation', 'openAudienceWindow', 'setTheme light', 'showAbout', 'runScenario empty-a-pv']);
     expect(buildMenuTemplate({ ...state, scenarios: [] }, actions)[2].submenu).toEqual([{ label: 'No scenarios found', enabled: false }]);
   });
 
