@@ -139,7 +139,7 @@ describe('state that belongs to a workspace, a move or a scenario', () => {
       const suggested = await page.getByTestId('path-input').inputValue();
       await page.getByRole('button', { name: 'Create', exact: true }).click();
       await expect.poll(() => page.getByTestId('workspace-path').textContent(), { timeout: 30_000 }).toBe(suggested);
-      expect(await page.locator('.dialog').count()).toBe(0);
+      await expect.poll(() => page.locator('.dialog').count()).toBe(0);
       created.push(suggested);
     }
     expect(created).toEqual([`${workspace}-new`, `${workspace}-new-2`]);

@@ -38,7 +38,9 @@ async function centerOf(page: Page, selector: string): Promise<{ x: number; y: n
  * (screenshots), releases, and returns the verdict text.
  */
 export async function dragTo(page: Page, from: string, to: string, targetPv: string, beforeRelease?: () => Promise<void>): Promise<string> {
-  // Typing in a control lower on the page may have scrolled the maps away: bring the source back.
+  // Typing in a control lower in the pane may have scrolled the maps away: bring the target and
+  // then the source back (the panes scroll, not the page; both are in the volume group panel).
+  await page.locator(to).first().scrollIntoViewIfNeeded();
   await page.locator(from).first().scrollIntoViewIfNeeded();
   const a = await centerOf(page, from);
   const b = await centerOf(page, to);
