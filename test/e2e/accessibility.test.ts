@@ -26,7 +26,7 @@ import { LvmWorkspace } from '../../app/lvm/workspace/workspace';
 import { nodeClock as clock } from '../../main/host';
 import { FolderWorkspaceStorage } from '../../main/node/fileStorage';
 import { ROOT, screenshot, stopAll, tempDir } from './helpers';
-import { openUi, stepStates, type UiSession } from './uiHelpers';
+import { openUi, stepStates, type UiSession, planByKeys } from './uiHelpers';
 
 afterAll(stopAll);
 
@@ -111,11 +111,7 @@ describe.each(['light', 'dark'] as const)('axe-core on every screen, %s theme', 
     await page.getByTestId('rate-custom').check();
     await page.getByLabel('custom rate in KiB/s').fill('16');
     await page.getByLabel('step mode').check();
-    await page.getByTestId('pv-label-pv2').focus();
-    await page.keyboard.press('Enter');
-    await page.getByTestId('move-to').click();
-    await page.getByRole('menuitem', { name: /^pv4 yes/ }).click();
-    await page.getByTestId('plan-start').waitFor();
+    await planByKeys(page, 'pv2', 'pv4');
     await check('plan-dialog');
 
     // Mid-move: the copy of step 4 crawls at 16 KiB/s, the region grid drawn.

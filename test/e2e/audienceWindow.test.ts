@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { screenshot, stopAll, tempDir } from './helpers';
-import { openUi, stepStates, type UiSession } from './uiHelpers';
+import { openUi, stepStates, type UiSession, planByKeys } from './uiHelpers';
 
 let ui: UiSession;
 
@@ -28,10 +28,7 @@ describe('a presenter’s window and an audience’s window', () => {
     const { page: presenter, browser } = ui;
     onTestFailed(() => console.error(`--- serve stderr ---\n${ui.server.stderr()}\n--- page errors ---\n${browser.errors.join('\n')}`));
     await presenter.getByLabel('step mode').check();
-    await presenter.getByTestId('pv-label-pv2').focus();
-    await presenter.keyboard.press('Enter');
-    await presenter.getByTestId('move-to').click();
-    await presenter.getByRole('menuitem', { name: /^pv4 yes/ }).click();
+    await planByKeys(presenter, 'pv2', 'pv4');
     await presenter.getByTestId('plan-start').click();
     await expect.poll(async () => (await stepStates(presenter))[0], { timeout: 30_000 }).toBe('waiting');
 

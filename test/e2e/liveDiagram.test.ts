@@ -20,7 +20,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { MoveStateView } from '../../app/api/move';
 import { apiSocket, launchBrowser, ROOT, SCREENSHOT_DIR, startServe, stopAll, tempDir } from './helpers';
-import { openUi, overlapping, stepStates, type UiSession } from './uiHelpers';
+import { openUi, overlapping, stepStates, type UiSession, planByKeys } from './uiHelpers';
 
 afterAll(stopAll);
 
@@ -49,10 +49,7 @@ describe('the diagram in step mode (seed move, 1280×720)', () => {
     await page.getByTestId('rate-custom').check();
     await page.getByLabel('custom rate in KiB/s').fill('16');
     await page.getByLabel('step mode').check();
-    await page.getByTestId('pv-label-pv2').focus();
-    await page.keyboard.press('Enter');
-    await page.getByTestId('move-to').click();
-    await page.getByRole('menuitem', { name: /^pv4 yes/ }).click();
+    await planByKeys(page, 'pv2', 'pv4');
     await page.getByTestId('plan-start').click();
     const diagram = page.getByTestId('move-diagram');
     await diagram.scrollIntoViewIfNeeded();

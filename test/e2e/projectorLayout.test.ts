@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, stopAll, tempDir } from './helpers';
-import { openUi, stepStates, type UiSession } from './uiHelpers';
+import { openUi, stepStates, type UiSession, planByKeys } from './uiHelpers';
 
 let ui: UiSession;
 
@@ -103,10 +103,7 @@ describe('the main window on a projector during the seed move', () => {
   it('shows the current step and the diagram together without scrolling, keeps every panel in place and has no text under 12 px, at 1280×720, 1500×1000 and 1920×1080', async () => {
     const page = ui.page;
     await page.getByLabel('step mode').check();
-    await page.getByTestId('pv-label-pv2').focus();
-    await page.keyboard.press('Enter');
-    await page.getByTestId('move-to').click();
-    await page.getByRole('menuitem', { name: /^pv4 yes/ }).click();
+    await planByKeys(page, 'pv2', 'pv4');
     await page.getByTestId('plan-start').click();
     const sizes = [{ width: 1280, height: 720 }, { width: 1500, height: 1000 }, { width: 1920, height: 1080 }];
     const firstPlace = new Map<number, Awaited<ReturnType<typeof measure>>>();
@@ -139,10 +136,7 @@ describe('the main window on a projector during the seed move', () => {
     const page = ui.page;
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.getByTestId('stack-lvm2').check();
-    await page.getByTestId('pv-label-pv4').focus();
-    await page.keyboard.press('Enter');
-    await page.getByTestId('move-to').click();
-    await page.getByRole('menuitem', { name: /^pv2 yes/ }).click();
+    await planByKeys(page, 'pv4', 'pv2');
     await page.getByTestId('plan-start').click();
     await expect.poll(() => page.getByTestId('move-status').textContent(), { timeout: 30_000 }).toBe('waiting-step');
     const waitingIndex = async () => (await stepStates(page)).indexOf('waiting');

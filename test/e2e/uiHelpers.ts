@@ -56,6 +56,19 @@ export async function dragTo(page: Page, from: string, to: string, targetPv: str
   return text;
 }
 
+/**
+ * Opens the plan of moving all of PV `from` onto PV `to` by the keyboard path: the PV's label
+ * focused, Enter selects it, Move to… and its menu item (which must say yes). The plan dialog
+ * is left open, its Start button waiting.
+ */
+export async function planByKeys(page: Page, from: string, to: string): Promise<void> {
+  await page.getByTestId(`pv-label-${from}`).focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('move-to').click();
+  await page.getByRole('menuitem', { name: new RegExp(`^${to} yes`) }).click();
+  await page.getByTestId('plan-start').waitFor();
+}
+
 /** The data-state of the eight step cards. */
 export function stepStates(page: Page): Promise<string[]> {
   return page.locator('[data-testid^="step-"][data-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state') ?? ''));
