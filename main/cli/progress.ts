@@ -43,6 +43,11 @@ export function movedLine(source: string, percent: number): string {
   return `  ${source}: Moved: ${percent.toFixed(2)}%`;
 }
 
+/** The copy speed the engine measured; a paused move has none (not a speed of 0). */
+export function speedText(p: { bytesPerSec: number; paused: boolean }): string {
+  return p.paused ? 'paused' : `${(p.bytesPerSec / MiB).toFixed(1)} MiB/s`;
+}
+
 function eta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '--';
   if (seconds < 60) return `${Math.ceil(seconds)}s`;
@@ -53,7 +58,7 @@ export function terminalDisplay(title: string, stream: NodeJS.WriteStream = proc
   const multi = new cliProgress.MultiBar(
     {
       stream,
-      format: `${title} {bar} {percentage}% | {speed} MiB/s | ETA {etaText} | step {step}/{steps} {stepName} | writes held {held}, intercepted {intercepted}`,
+      format: `${title} {bar} {percentage}% | {speed} | ETA {etaText} | step {step}/{steps} {stepName} | writes held {held}, intercepted {intercepted}`,
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,
@@ -62,7 +67,7 @@ export function terminalDisplay(title: string, stream: NodeJS.WriteStream = proc
     },
     cliProgress.Presets.shades_classic,
   );
-  const bar = multi.create(100, 0, { speed: '0.0', etaText: '--', step: 0, steps: 0, stepName: '', held: 0, intercepted: 0 });
+  const bar = multi.create(100, 0, { speed: '0.0 MiB/s', etaText: '--', step: 0, steps: 0, stepName: '', held: 0, intercepted: 0 });
   // The mirrors' counters go back to zero when a mirror is torn down: show the most seen.
   let intercepted = 0;
   const log = (line: string) => multi.log(wrap(line, stream.columns || 100));
@@ -73,7 +78,7 @@ export function terminalDisplay(title: string, stream: NodeJS.WriteStream = proc
     },
     progress(p, step) {
       intercepted = Math.max(intercepted, p.interceptedWrites);
-      bar.update(Number(p.percent.toFixed(1)), { speed: (p.bytesPerSec / MiB).toFixed(1), etaText: p.paused ? 'paused' : eta(p.etaSeconds), step: step.index, steps: step.total, stepName: step.name, held: p.waitingWrites, intercepted });
+      bar.update(Number(p.percent.toFixed(1)), { speed: speedText(p), etaText: p.paused ? 'paused' : eta(p.etaSeconds), step: step.index, steps: step.total, stepName: step.name, held: p.waitingWrites, intercepted });
     },
     note(line) {
       log(line);
