@@ -63,6 +63,10 @@ export class DeviceMapper {
   private readonly mapped = new Map<string, MappedDevice>();
   /** Kept beside `mapped` so that creating the n-th device costs O(1), not a scan of n. */
   private readonly minorsInUse = new Set<number>();
+  /** Every minor below this one is in use (so finding a free minor is not a scan from 0). */
+  private minorsUsedBelow = 0;
+  /** devno → how many live or inactive tables reference it (the kernel's open count). */
+  private readonly openers = new Map<string, number>();
   private readonly uuidsInUse = new Set<string>();
   /** Devices marked by `remove --deferred`, removed when nothing references them any more. */
   private readonly pendingRemoval = new Set<string>();
@@ -111,15 +115,17 @@ export class DeviceMapper {
     if (bad) fail('INVALID', `Cannot create the device: ${bad}.`);
     if (this.mapped.has(name)) fail('EXISTS', `A device named ${name} already exists; remove it first or pick another name.`);
     if (uuid && this.uuidsInUse.has(uuid)) fail('EXISTS', `Another device already has the UUID ${uuid}.`);
-    const minor = lowestFree(this.minorsInUse);
+    const minor = lowestFree(this.minorsInUse, this.minorsUsedBelow);
     const device = new MappedDevice(name, uuid, minor, formatDevno(DM_MAJOR, minor), {
       clock: this.clock,
       events: this.events,
       deferredBound: this.deferredBound,
       ioEventIntervalMs: this.ioEventIntervalMs,
+      onTableSwap: (before, after) => this.countOpeners(before, after),
     });
     this.mapped.set(name, device);
     this.minorsInUse.add(minor);
+    this.minorsUsedBelow = minor + 1;
     if (uuid) this.uuidsInUse.add(uuid);
     this.events.emit({ type: 'device-created', device: name, devno: device.devno, uuid });
     return device;
@@ -151,6 +157,7 @@ export class DeviceMapper {
     if (device.inFlight > 0) fail('BUSY', `${device.name} still has ${device.inFlight} IOs in flight; suspend it first so they drain.`);
     this.mapped.delete(device.name);
     this.minorsInUse.delete(device.minor);
+    this.minorsUsedBelow = Math.min(this.minorsUsedBelow, device.minor);
     this.uuidsInUse.delete(device.uuid);
     device.failDeferred();
     device.cancelTimers();
@@ -322,14 +329,23 @@ export class DeviceMapper {
     return this.mapped.has(name);
   }
 
-  /** How many tables (live or inactive) of other devices hold `devno` open, as the kernel counts. */
+  /**
+   * How many tables (live or inactive) of other devices hold `devno` open, as the kernel counts.
+   * Kept as tables come and go (see countOpeners): a scan of every table per call made reports
+   * and closing a workspace of n LVs cost n².
+   */
   openCount(devno: string): number {
-    let n = 0;
-    for (const d of this.mapped.values()) {
-      if (d.live?.references.has(devno)) n += 1;
-      if (d.inactive?.references.has(devno)) n += 1;
+    return this.openers.get(devno) ?? 0;
+  }
+
+  /** A table left a slot (`before`) and/or entered one (`after`): adjusts the open counts. */
+  private countOpeners(before: LoadedTable | undefined, after: LoadedTable | undefined): void {
+    for (const devno of before?.references ?? []) {
+      const n = (this.openers.get(devno) ?? 0) - 1;
+      if (n > 0) this.openers.set(devno, n);
+      else this.openers.delete(devno);
     }
-    return n;
+    for (const devno of after?.references ?? []) this.openers.set(devno, (this.openers.get(devno) ?? 0) + 1);
   }
 
   /** The control of the mirror target at `targetIndex` (default: the first mirror) of `name`'s live table. */
@@ -342,6 +358,7 @@ export class DeviceMapper {
   }
 
   private refuseIfOpen(devno: string, name: string): void {
+    if (this.openCount(devno) === 0) return;
     const users = [...this.mapped.values()].filter((d) => d.live?.references.has(devno) || d.inactive?.references.has(devno)).map((d) => d.name);
     if (users.length > 0) fail('BUSY', `${name} (${devno}) is in use by ${users.join(', ')}; remove or reload those tables first.`);
   }
@@ -405,8 +422,9 @@ export class DeviceMapper {
   }
 }
 
-function lowestFree(used: ReadonlySet<number>): number {
-  let n = 0;
+/** The lowest number not in `used`, knowing every number below `from` is in it. */
+function lowestFree(used: ReadonlySet<number>, from = 0): number {
+  let n = from;
   while (used.has(n)) n += 1;
   return n;
 }

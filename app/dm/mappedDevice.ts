@@ -27,12 +27,14 @@ export interface MappedDeviceOptions {
   readonly events: Emitter<DmEvent>;
   readonly deferredBound: number;
   readonly ioEventIntervalMs: number;
+  /** Told of every table that enters or leaves a slot, so the registry can keep open counts. */
+  readonly onTableSwap?: (before: LoadedTable | undefined, after: LoadedTable | undefined) => void;
 }
 
 export class MappedDevice implements BlockDevice {
   state: DeviceState = 'ACTIVE';
-  live: LoadedTable | undefined;
-  inactive: LoadedTable | undefined;
+  private liveSlot: LoadedTable | undefined;
+  private inactiveSlot: LoadedTable | undefined;
   eventNumber = 0;
   readonly counters: IoCounters = { reads: 0, writes: 0, flushes: 0, readSectors: 0, writtenSectors: 0 };
   private inFlightCount = 0;
@@ -52,6 +54,21 @@ export class MappedDevice implements BlockDevice {
     private readonly options: MappedDeviceOptions,
   ) {
     this.deferred = new DeferredIoQueue(options.deferredBound);
+  }
+
+  get live(): LoadedTable | undefined {
+    return this.liveSlot;
+  }
+  set live(table: LoadedTable | undefined) {
+    this.options.onTableSwap?.(this.liveSlot, table);
+    this.liveSlot = table;
+  }
+  get inactive(): LoadedTable | undefined {
+    return this.inactiveSlot;
+  }
+  set inactive(table: LoadedTable | undefined) {
+    this.options.onTableSwap?.(this.inactiveSlot, table);
+    this.inactiveSlot = table;
   }
 
   get sizeSectors(): number {

@@ -15,6 +15,7 @@ import { commitVg } from '../lvm/workspace/vgCommit';
 import { exportVgBackup } from '../lvm/backup';
 import type { VolumeGroup } from '../lvm/model/types';
 import { lvExtentCount } from '../lvm/model/types';
+import { findLv } from '../lvm/model/extentMap';
 import { newUuid } from '../lvm/commands/names';
 import { activationRefusal, lvTable } from '../lvm/activate/tables';
 import { sameTable } from '../dm/table';
@@ -115,7 +116,7 @@ export class WorkspaceSession {
     } catch (e) {
       if (!(e instanceof LvmscopeError)) throw e;
       const name = dmName(open.vg.name, lv);
-      if (this.dm.list().some((d) => d.name === name)) this.dm.remove(name);
+      if (this.dm.has(name)) this.dm.remove(name);
       this.options.log('warn', 'activate', `${open.vg.name}/${lv} is not activated: ${e.message}`);
     }
   }
@@ -123,7 +124,7 @@ export class WorkspaceSession {
   private async activateLv(open: OpenVg, lv: string): Promise<void> {
     const name = dmName(open.vg.name, lv);
     const table = lvTable(open.vg, lv, (id) => this.pvDevno(open, id));
-    const found = open.vg.lvs.find((l) => l.name === lv)!;
+    const found = findLv(open.vg, lv)!;
     this.dm.create(name, `LVM-${open.vg.id}${found.id}`);
     this.dm.load(name, table);
     await this.dm.resume(name);

@@ -12,7 +12,7 @@
 import { LvmscopeError } from '../../base/result';
 import type { LogicalVolume, PhysicalVolume, VolumeGroup } from '../model/types';
 import { isOther, isStriped } from '../model/types';
-import { lvMapping } from '../model/extentMap';
+import { findLv, lvMapping } from '../model/extentMap';
 import type { TargetSpec } from '../../dm/table';
 
 /** The major:minor of each PV's image device, by PV id. */
@@ -39,12 +39,13 @@ export function activationRefusal(lv: LogicalVolume): string | undefined {
 
 /** The table of a visible LV (direct activation). */
 export function lvTable(vg: VolumeGroup, lvName: string, devnos: PvDevnos): TargetSpec[] {
-  const lv = vg.lvs.find((l) => l.name === lvName);
+  const lv = findLv(vg, lvName);
   if (!lv) throw new LvmscopeError('NOT_FOUND', `VG ${vg.name} has no LV named ${lvName}.`);
   const refusal = activationRefusal(lv);
   if (refusal) throw new LvmscopeError('UNSUPPORTED', refusal);
   const ext = vg.extentSizeSectors;
   const targets: TargetSpec[] = [];
+  let mapping: ReturnType<typeof lvMapping> | undefined; // the whole LV's runs, mapped once, not per segment
   for (const seg of lv.segments) {
     if (isStriped(seg) && seg.stripes.length > 1) {
       const stripes = seg.stripes.map((a) => {
@@ -55,7 +56,8 @@ export function lvTable(vg: VolumeGroup, lvName: string, devnos: PvDevnos): Targ
       continue;
     }
     // Linear (possibly through the pvmove layer): one target per run of where the data is now.
-    for (const run of lvMapping(vg, lvName).filter((r) => r.le >= seg.startExtent && r.le < seg.startExtent + seg.extentCount)) {
+    mapping ??= lvMapping(vg, lvName);
+    for (const run of mapping.filter((r) => r.le >= seg.startExtent && r.le < seg.startExtent + seg.extentCount)) {
       if (run.mirror?.lvName === lvName && run.legs.length > 1) {
         targets.push(ownMirrorTarget(vg, lv, devnos, run));
         continue;

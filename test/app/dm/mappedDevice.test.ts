@@ -129,6 +129,34 @@ describe('registry', () => {
     expect(dm.list()).toEqual([]);
   });
 
+  it('counts an inactive table as an opener until it is cleared, swapped in or replaced', async () => {
+    const { dm, clock } = memoryDm([8192, 8192]);
+    await activate(dm, clock, 'lower', '0 1024 linear 7:0 0');
+    await activate(dm, clock, 'top', '0 1024 linear 254:0 0');
+    dm.loadText('top', '0 1024 linear 7:1 0');
+    expect([dm.openCount('254:0'), dm.openCount('7:1')]).toEqual([1, 1]);
+    dm.clear('top');
+    expect([dm.openCount('254:0'), dm.openCount('7:1')]).toEqual([1, 0]);
+    dm.loadText('top', '0 1024 linear 7:1 0');
+    dm.loadText('top', '0 1024 linear 7:1 2048'); // replaces the inactive table: 7:1 is held once
+    expect(dm.openCount('7:1')).toBe(1);
+    await clock.run(dm.suspend('top'));
+    await clock.run(dm.resume('top'));
+    expect([dm.openCount('254:0'), dm.openCount('7:1'), dm.openCount('7:0')]).toEqual([0, 1, 1]);
+    dm.remove('lower');
+    dm.remove('top');
+    expect([dm.openCount('7:0'), dm.openCount('7:1')]).toEqual([0, 0]);
+    expect(() => dm.removeImage('7:1')).not.toThrow();
+  });
+
+  it('reuses freed minors lowest first after many devices come and go', () => {
+    const { dm } = memoryDm([8192]);
+    for (let i = 0; i < 5; i++) dm.create(`d${i}`);
+    dm.remove('d3');
+    dm.remove('d1');
+    expect([dm.create('x').devno, dm.create('y').devno, dm.create('z').devno]).toEqual(['254:1', '254:3', '254:5']);
+  });
+
   it('refuses a table that would stack a device on itself through another device', async () => {
     const { dm, clock } = memoryDm([8192]);
     await activate(dm, clock, 'a', '0 1024 linear 7:0 0');
