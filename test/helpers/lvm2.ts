@@ -32,9 +32,13 @@ export async function withLoopDevices<T>(imagePaths: string[], body: (a: Attache
       for (const [name, dev] of [...devices].sort((a, b) => b[1].length - a[1].length)) out = out.split(dev).join(name.replace(/\.img$/, ''));
       return out;
     };
+    // LVM2 sees only the images attached here: a PV of another test or tool on the host (a
+    // bench's loop devices, say) must not show up in these reports.
+    const onlyOurs = `devices{filter=[${[...devices.values()].map((d) => `"a|^${d}$|"`).join(',')},"r|.*|"] `;
+    const config = LVM_CONFIG.replace('devices{', onlyOurs);
     const lvm = (...args: string[]) => {
       try {
-        return toNames(execFileSync('lvm', [...args, '--config', LVM_CONFIG], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }));
+        return toNames(execFileSync('lvm', [...args, '--config', config], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }));
       } catch (e) {
         const err = e as { stderr?: string; stdout?: string; message: string };
         throw new Error(`lvm ${args.join(' ')} failed: ${toNames(err.stderr ?? '')}${toNames(err.stdout ?? '')}`);
