@@ -23,7 +23,6 @@ import { usePresenterLink } from './usePresenterLink';
 import { openAudienceWindow } from './audience';
 import { MovePicker } from './MovePicker';
 
-const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
 
 /** A store holding one snapshot's views, for the views to render an earlier step. */
 export function snapshotStore(snapshot: StepSnapshot): AppStore {
@@ -171,7 +170,7 @@ function StackToggle() {
 
 /** What a crash now would cost, for the audience (the step tells why: a checkpoint makes it drop). */
 function CrashCost() {
-  const bytes = useAppStore((s) => (s.move.state && ACTIVE.includes(s.move.state.status) ? (s.move.progress?.crashCostBytes ?? null) : null));
+  const bytes = useAppStore((s) => (s.move.state && isMoveActive(s.move.state.status) ? (s.move.progress?.crashCostBytes ?? null) : null));
   if (bytes === null) return null;
   return <p className="pres-crash" data-testid="presentation-crash-cost">{crashCostText(bytes).replace(/^a/, 'A')}.</p>;
 }
@@ -210,7 +209,7 @@ function NextStep() {
 
 /** When no move runs: the scenarios, each a number key away. */
 function ScenarioOffer() {
-  const active = useAppStore((s) => s.move.state !== null && ACTIVE.includes(s.move.state.status));
+  const active = useAppStore((s) => s.move.state !== null && isMoveActive(s.move.state.status));
   const scenarios = useAppStore((s) => s.presenting.scenarios);
   const running = useAppStore((s) => s.presenting.scenario?.status === 'running');
   const actions = usePresentationActions();

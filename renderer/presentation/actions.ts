@@ -7,7 +7,7 @@ import type { ApiClient } from '../store/actionTypes';
 import type { AppStore } from '../store';
 import { EMPTY_HISTORY } from './history';
 import { nextSpeed, speedLabel } from './keys';
-import { rateOf } from '../store/moveSlice';
+import { rateOf, isMoveActive } from '../store/moveSlice';
 import { scenarioFolder } from '../scenarios/scenarioPath';
 import { diagramSvgText, downloadBlob, exportFileBase, svgToPngBlob } from '../export/diagramExport';
 
@@ -22,7 +22,6 @@ export interface PresentationActions {
   exportTranscript(): Promise<string | null>;
 }
 
-const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
 
 export function createPresentationActions(client: ApiClient, store: AppStore, options: { scenarioSpeed: number }): PresentationActions {
   const s = () => store.getState();
@@ -53,7 +52,7 @@ export function createPresentationActions(client: ApiClient, store: AppStore, op
     },
     async togglePause() {
       const move = s().move.state;
-      if (!move || !ACTIVE.includes(move.status)) return failed('No move is running, so there is nothing to pause.');
+      if (!move || !isMoveActive(move.status)) return failed('No move is running, so there is nothing to pause.');
       const r = await client.call('move.control', { action: s().move.progress?.paused ? 'resume' : 'pause' });
       if (!r.ok) return failed(r.error.message);
       s().setMoveState(r.value);
@@ -63,7 +62,7 @@ export function createPresentationActions(client: ApiClient, store: AppStore, op
       const rate = nextSpeed(rateOf(s().move.settings), direction);
       s().setMoveSettings(rate === 0 ? { ratePreset: 'unlimited' } : { ratePreset: 'custom', customRateBytesPerSec: rate });
       const move = s().move.state;
-      if (move && ACTIVE.includes(move.status)) {
+      if (move && isMoveActive(move.status)) {
         const r = await client.call('move.control', { action: 'setRate', rateBytesPerSec: rate });
         if (!r.ok) failed(r.error.message);
       }

@@ -2,13 +2,13 @@
 // (keys.ts) and runs them against the store and the engine. Keys typed into a form field
 // are left alone, and so are all keys while the move picker (M) is open: it handles its own;
 // handled keys do not scroll or reload the page.
+import { isMoveActive } from '../store/moveSlice';
 import { useEffect } from 'react';
 import { useActions } from '../actions';
 import { useAppStoreApi } from '../storeContext';
 import { usePresentationActions } from './actions';
 import { commandForKey, nextStack, pickRefusal, resolveNext, type PresentationCommand } from './keys';
 
-const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
 
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -62,7 +62,7 @@ export function usePresentationKeys(toast: (text: string) => void): void {
         }
         case 'scenario': {
           const scenario = s.presenting.scenarios[command.index];
-          const busy = (s.move.state && ACTIVE.includes(s.move.state.status)) || s.presenting.scenario?.status === 'running';
+          const busy = (s.move.state && isMoveActive(s.move.state.status)) || s.presenting.scenario?.status === 'running';
           if (scenario && !busy) void pActions.runScenario(scenario.name);
           return;
         }

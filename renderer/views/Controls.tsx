@@ -4,13 +4,12 @@
 import { useActions } from '../actions';
 import { STACK_TITLES } from '../../app/api/move';
 import { crashCostText, formatBytes } from '../format';
-import { RATE_PRESETS, rateOf, type RatePreset } from '../store/moveSlice';
+import { RATE_PRESETS, rateOf, type RatePreset, isMoveActive } from '../store/moveSlice';
 import { useAppStore } from '../storeContext';
 import { StackChoice } from './StackChoice';
 
 /** Region sizes offered (sectors): a page up to LVM2's default of 2 MiB (4096 sectors). */
 const REGION_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
-const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
 
 /** Why a crash costs what the controls say: the bytes since the last checkpoint, or all of an atomic move's copy. */
 const CRASH_COST_TITLE = {
@@ -26,7 +25,7 @@ export function MoveControls() {
   const crashCost = useAppStore((s) => s.move.progress?.crashCostBytes ?? null);
   const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan?.request?.atomic ?? false);
   const actions = useActions();
-  const active = status !== null && ACTIVE.includes(status);
+  const active = status !== null && isMoveActive(status);
   const applyRate = (preset: RatePreset, custom = settings.customRateBytesPerSec) => {
     const next = { ...settings, ratePreset: preset, customRateBytesPerSec: custom };
     setSettings(next);

@@ -1,11 +1,11 @@
 // The move's own buttons, beside its steps (where the presenter's eyes are during a move, and
 // above the fold on a 1280x720 projector): Pause / Resume, Abort (saying what it will do) and
 // step mode; and why the engine stopped or paused the move, or why a request was refused.
+import { isMoveActive } from '../store/moveSlice';
 import { useState } from 'react';
 import { useActions } from '../actions';
 import { useAppStore } from '../storeContext';
 
-const ACTIVE = ['running', 'paused', 'waiting-step', 'aborting'];
 const ABORT_TEXT = {
   outline: 'Aborting stops the copy. Runs already copied and checkpointed stay on the destination; the rest of the LV goes back to its original mapping on the source, the temporary device is removed and the LV is unlocked (pvmove --abort). No data is lost.',
   lvm2: 'Aborting stops the copy. Segments already copied and checkpointed stay on the destination; the others go back to the source, the LVs map straight onto the PVs again, pvmove0 is removed and the LVs are unlocked (pvmove --abort). No data is lost.',
@@ -25,7 +25,7 @@ export function MoveButtons() {
   const moveStack = useAppStore((s) => s.move.state?.stack ?? null);
   const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan?.request?.atomic ?? false);
   const actions = useActions();
-  const active = status !== null && ACTIVE.includes(status);
+  const active = status !== null && isMoveActive(status);
   const [confirmAbort, setConfirmAbort] = useState(false);
   const noMove = 'No move is running; drag a segment onto a PV to start one.';
   return (
