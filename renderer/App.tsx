@@ -32,20 +32,6 @@ function subscribePrefersDark(onChange: () => void): () => void {
 }
 const prefersDark = () => window.matchMedia('(prefers-color-scheme: dark)').matches;
 
-function subscribeResize(onChange: () => void): () => void {
-  window.addEventListener('resize', onChange);
-  return () => window.removeEventListener('resize', onChange);
-}
-
-/**
- * The bottom row's height until the user drags its splitter: what the window can spare once the
- * move's diagram and its current step have their room (about 590 px with the header), between
- * 110 and 260 px. On a 1280×720 projector the diagram and the step stay above the fold.
- */
-export function defaultBottomPx(viewportHeight: number): number {
-  return Math.round(Math.min(260, Math.max(110, viewportHeight - 600)));
-}
-
 export function App() {
   const theme = useAppStore((s) => s.ui.theme);
   const presentation = useAppStore((s) => s.ui.presentation);
@@ -59,8 +45,7 @@ export function App() {
     document.documentElement.dataset.presentation = String(presentation || role === 'audience');
   }, [shown, presentation, role]);
   const columns = panes.leftPx > 0 ? `${panes.leftPx}px 8px minmax(360px, 1fr)` : 'minmax(360px, 36fr) 8px minmax(420px, 64fr)';
-  const viewportHeight = useSyncExternalStore(subscribeResize, () => window.innerHeight);
-  const bottomPx = panes.bottomPx > 0 ? panes.bottomPx : defaultBottomPx(viewportHeight);
+  const bottomHeight = () => document.querySelector<HTMLElement>('.app-bottom')?.offsetHeight ?? 220;
   const leftWidth = () => document.querySelector<HTMLElement>('.pane-left')?.offsetWidth ?? 600;
   // The audience's window shows the diagram only (issue 16); presentation mode replaces the
   // whole window (issue 7): diagram, steps, narration and what comes next, for the presenter.
@@ -87,8 +72,9 @@ export function App() {
           <Steps />
         </div>
       </main>
-      <Splitter orientation="horizontal" label="resize the bottom panes" onResize={(d) => setPanes({ bottomPx: Math.max(80, bottomPx - d) })} />
-      <div className="app-bottom" style={{ height: `${bottomPx}px` }}>
+      <Splitter orientation="horizontal" label="resize the bottom panes" onResize={(d) => setPanes({ bottomPx: Math.max(80, bottomHeight() - d) })} />
+      {/* Until the user drags the splitter, the bottom row fits the window (styles.css). */}
+      <div className="app-bottom" style={panes.bottomPx > 0 ? { height: `${panes.bottomPx}px` } : undefined}>
         <DevicePanel />
         <LogPanel />
         <WorkspacePanel />
