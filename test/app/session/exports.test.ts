@@ -144,6 +144,27 @@ describe('LV ports for export clients', () => {
     expect((await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).mismatches).toBe(0);
   });
 
+  it('a verify holds client IO: a write sent during it lands after it, and the verify still finds no mismatch', async () => {
+    const { engine } = await seedEngine();
+    const port = engine.openLvPort({ vg: 'vg0', lv: 'lv0', address: 'test #1' });
+    const verifying = engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' });
+    let wrote = false;
+    const write = port.write(0, bytes(1024 * 1024, 4)).then(() => (wrote = true));
+    const result = await verifying;
+    expect(wrote).toBe(false);
+    expect(result.mismatches).toBe(0);
+    await write;
+    expect((await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).summary).toContain('2048 last written by NBD clients');
+  });
+
+  it('a zero-length read or write succeeds and changes nothing', async () => {
+    const { engine } = await seedEngine();
+    const port = engine.openLvPort({ vg: 'vg0', lv: 'lv0', address: 'test #1' });
+    expect((await port.read(port.sizeBytes, 0)).length).toBe(0);
+    await port.write(port.sizeBytes, new Uint8Array(0));
+    expect((await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).summary).not.toContain('NBD clients');
+  });
+
   it('writes of several clients at once open the write journal once', async () => {
     const t = await seedEngine();
     await t.engine.handlers['workspace.close']({});
