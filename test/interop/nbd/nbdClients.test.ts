@@ -182,7 +182,7 @@ describe.skipIf(missingTools('nbdcopy', 'lvm', 'losetup', 'root'))('nbdcopy duri
 describe.skipIf(missingTools('fio'))('fio --ioengine=nbd across a whole move', () => {
   it.each(['outline', 'lvm2'] as const)('randrw with verify=crc32c runs from before the %s move starts to after it ends without an error', async (stack) => {
     const s = await served();
-    const job = ['--name=nbd', '--ioengine=nbd', `--uri=${s.uri()}`, '--rw=randrw', '--bs=4k', '--size=15M', '--iodepth=8', '--verify=crc32c', '--verify_fatal=1', '--verify_backlog=128', '--time_based', '--runtime=12', '--output-format=json'];
+    const job = ['--name=nbd', '--ioengine=nbd', `--uri=${s.uri()}`, '--rw=randrw', '--bs=4k', '--size=15M', '--iodepth=8', '--verify=crc32c', '--verify_fatal=1', '--verify_backlog=128', '--verify_state_save=0', '--time_based', '--runtime=12', '--output-format=json'];
     const fio = run('fio', job, { maxBuffer: 16 * MiB });
     await expect.poll(() => s.engine.exports.clientCount, { timeout: 20_000 }).toBe(1);
     const startedAt = Date.now();
