@@ -237,6 +237,12 @@ export class FolderWorkspaceStorage implements WorkspaceStorage {
  * is cut off again (ftruncate to the length before it), so a replay never reads half a record
  * as a whole one, and the caller gets a sentence saying the journal's disk is full.
  */
+/** Journal records waiting to be written together, and their callers. */
+interface JournalBatch {
+  texts: string[];
+  waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
+}
+
 class AppendOnlyJournal implements Journal {
   private chain: Promise<void> = Promise.resolve();
   /**
@@ -244,7 +250,7 @@ class AppendOnlyJournal implements Journal {
    * commit): NBD clients append two records per write, and one syscall per record through the
    * thread pool made the journal the bottleneck. The batch is written whole or cut off whole.
    */
-  private pending: { texts: string[]; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> } | null = null;
+  private pending: JournalBatch | null = null;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -271,7 +277,7 @@ class AppendOnlyJournal implements Journal {
   append(text: string): Promise<void> {
     return new Promise((resolve, reject) => {
       if (!this.pending) {
-        const batch: NonNullable<typeof this.pending> = { texts: [], waiters: [] };
+        const batch: JournalBatch = { texts: [], waiters: [] };
         this.pending = batch;
         this.chain = this.chain.then(() => this.writeBatch(batch));
       }
@@ -281,7 +287,7 @@ class AppendOnlyJournal implements Journal {
   }
 
   /** Writes one batch; records appended from now on form the next one. Never rejects (its callers do). */
-  private async writeBatch(batch: NonNullable<typeof this.pending>): Promise<void> {
+  private async writeBatch(batch: JournalBatch): Promise<void> {
     if (this.pending === batch) this.pending = null;
     try {
       await this.appendWhole(Buffer.from(batch.texts.join(''), 'utf8'));

@@ -142,7 +142,7 @@ describe('LV ports for export clients', () => {
     expect(refused).toBeInstanceOf(LvmscopeError);
     expect((refused as LvmscopeError).code).toBe('BUSY');
     expect((refused as LvmscopeError).message).toBe('1 NBD client is using vg0/lv0 (unix:/tmp/x.sock #1); disconnect it before closing the workspace, or go on anyway and drop it (disconnectClients).');
-    await expect(engine.handlers['workspace.createDemo']({ path: 'mem:/other' })).rejects.toThrow(/1 NBD client is using vg0\/lv0/);
+    await expect(engine.handlers['workspace.createDemo']({ path: 'mem:/other', scenario: 'seed', force: false })).rejects.toThrow(/1 NBD client is using vg0\/lv0/);
     expect(engine.session).not.toBeNull();
     expect(await engine.handlers['workspace.close']({ disconnectClients: true })).toEqual({ closed: true });
     expect(closedBecause).toContain('the workspace is closing');
