@@ -14,6 +14,7 @@ import type { EventSource, Handlers } from './api/server';
 import { WorkspaceSession, type SessionOptions } from './session/session';
 import { MoveController } from './session/moves';
 import { WorkloadController } from './session/workloads';
+import { ExportController, type LvPort } from './session/exports';
 import { createDemo, SEED_LAYOUT, type DemoLayout } from './session/demo';
 import type { Scenario, ScenarioStateView } from './api/scenario';
 import { ScenarioRunner, layoutOf } from './scenario/runner';
@@ -82,8 +83,16 @@ export class Engine implements EventSource {
   private moveIds = 0;
   /** Serialises open / close / demo creation. */
   private opening: Promise<unknown> = Promise.resolve();
+  /** LV ports of NBD clients (the host's server opens them); they outlive a workspace reopen. */
+  readonly exports: ExportController;
 
   constructor(readonly host: EngineHost) {
+    this.exports = new ExportController({
+      clock: host.clock,
+      session: () => (this.current && !this.current.dead ? this.current.session : null),
+      emit: (view) => this.emit('exports.changed', view),
+      log: (level, message) => this.log(level, 'nbd', message),
+    });
     this.handlers = {
       'engine.info': async () => ({ name: 'lvmscope' as const, version: ENGINE_VERSION, host: host.kind, capabilities: CAPABILITIES }),
       'host.info': async () => {
@@ -102,12 +111,28 @@ export class Engine implements EventSource {
         if (!base) throw new LvmscopeError('STATE', 'No workspace is shown to suggest a folder beside; type the absolute path of a new folder.');
         return { path: host.suggestDemoFolder ? await host.suggestDemoFolder(base) : `${base.replace(/\/+$/, '')}-new` };
       },
-      'workspace.open': ({ path }) => this.serial(() => this.openWorkspace(path)),
-      'workspace.createDemo': ({ path, scenario, force }) => this.serial(() => this.createDemo(path, scenario, force)),
-      'workspace.import': (params) => this.serial(() => this.importWorkspace(params)),
+      'workspace.open': ({ path, disconnectClients }) =>
+        this.serial(async () => {
+          if (!this.openAt(path)) await this.leaveClients(`opening ${path}`, disconnectClients);
+          return this.openWorkspace(path);
+        }),
+      'workspace.createDemo': ({ path, scenario, force, disconnectClients }) =>
+        this.serial(async () => {
+          await this.leaveClients(`creating a demo workspace in ${path}`, disconnectClients);
+          return this.createDemo(path, scenario, force);
+        }),
+      'workspace.import': (params) =>
+        this.serial(async () => {
+          await this.leaveClients(`importing a volume group into ${params.path}`, params.disconnectClients);
+          return this.importWorkspace(params);
+        }),
       'workspace.rehearsal': async () => rehearsalOf(this.open().session.storage),
       'workspace.view': async () => this.open().session.view(this.open().moves.vg),
-      'workspace.close': () => this.serial(async () => ({ closed: await this.closeWorkspace() })),
+      'workspace.close': ({ disconnectClients }) =>
+        this.serial(async () => {
+          await this.leaveClients('closing the workspace', disconnectClients);
+          return { closed: await this.closeWorkspace() };
+        }),
       'lvm.command': (command) => this.serial(() => this.lvmCommand(command)),
       'vg.backup': async ({ vg }) => ({ text: this.open().session.backup(vg) }),
       'dm.list': async () => this.open().session.dmSnapshot(),
@@ -141,11 +166,39 @@ export class Engine implements EventSource {
       'workload.start': (spec) => this.open().workloads.start(spec),
       'workload.stop': () => this.open().workloads.stop(),
       'verify.run': ({ vg, lv }) => this.open().workloads.verify(vg, lv),
+      'exports.list': async () => this.exports.view(),
       'workspace.crash': () => this.serial(async () => ({ crashed: await this.crash() })),
       'scenario.list': async () => ({ scenarios: this.scenarios().map(({ name, title, description }) => ({ name, title, description })) }),
       'scenario.run': async ({ name, path, force, speed }) => this.runScenario(name, path, force, speed),
       'scenario.state': async () => ({ scenario: this.scenario?.state ?? null }),
     };
+  }
+
+  /**
+   * An LV port for one client of a host's export server (NBD): IO on the active LV `vg/lv`
+   * through its device-mapper stack and the write journal, counted for that client.
+   */
+  openLvPort({ vg, lv, address }: { vg: string; lv: string; address: string }): LvPort {
+    return this.exports.open(vg, lv, address);
+  }
+
+  /** The host says where it serves exports ("unix:/path", "127.0.0.1:10809"), or null when it stopped. */
+  setExportsListening(address: string | null): void {
+    this.exports.setListening(address);
+  }
+
+  /**
+   * Before an action that closes the open workspace: refused (BUSY, naming the clients) while
+   * NBD clients use its LVs, unless `disconnect`: then their ports are closed first.
+   */
+  private async leaveClients(action: string, disconnect: boolean | undefined): Promise<void> {
+    const refusal = this.exports.refusal(action);
+    if (!refusal) return;
+    // A running move refuses the action with its own sentence; the clients are kept then.
+    const moveRefusal = this.refusalToLeave(action);
+    if (moveRefusal) throw new LvmscopeError('BUSY', moveRefusal);
+    if (!disconnect) throw new LvmscopeError('BUSY', refusal);
+    await this.exports.disconnectAll(`the workspace is closing (${action})`);
   }
 
   private unixMs(): number {
@@ -191,7 +244,10 @@ export class Engine implements EventSource {
       log: (level, source, message) => this.log(level, source, message),
       onChange: (kind) => this.publish(kind),
       onStep: (step) => this.emit('move.step', step),
-      onDmEvent: (event) => this.emit('dm.event', event),
+      onDmEvent: (event) => {
+        if (event.type === 'write-intercepted' && event.client !== undefined) this.exports.noteIntercepted(event.client);
+        this.emit('dm.event', event);
+      },
     };
   }
 
@@ -300,12 +356,17 @@ export class Engine implements EventSource {
     const open = this.open();
     if (open.moves.isActive) throw new LvmscopeError('BUSY', 'A move is running in this workspace; wait for it to finish (or abort it) before changing the volume groups.');
     const path = open.session.path;
-    try {
-      await runCommand(open.session.ws, command);
-    } finally {
-      await this.closeWorkspace();
-      await this.openWorkspace(path);
-    }
+    const refusal = this.exports.refusal(`running ${command.op}`, (vg, lv) => !touchesLv(command, vg, lv));
+    if (refusal) throw new LvmscopeError('BUSY', refusal);
+    // Clients of the other LVs stay connected: their IO waits while the workspace is reopened.
+    await this.exports.hold(async () => {
+      try {
+        await runCommand(open.session.ws, command);
+      } finally {
+        await this.closeWorkspace();
+        await this.openWorkspace(path);
+      }
+    });
     this.log('info', 'lvm', `${command.op} done.`);
     return this.open().session.view();
   }
@@ -336,6 +397,7 @@ export class Engine implements EventSource {
     const open = this.current;
     if (!open) return false;
     open.dead = true;
+    await this.exports.disconnectAll('lvmscope crashed (a crash drill)');
     this.current = null;
     await open.session.halt();
     open.moves.runner?.abort();
@@ -384,7 +446,25 @@ export class Engine implements EventSource {
   }
 
   async dispose(): Promise<void> {
+    await this.exports.disconnectAll('lvmscope is shutting down');
     await this.serial(() => this.closeWorkspace());
+  }
+}
+
+/** Whether an LVM command changes (or may remove) the LV `vg/lv` or its VG as a whole. */
+function touchesLv(command: LvmCommand, vg: string, lv: string): boolean {
+  switch (command.op) {
+    case 'vgrename':
+    case 'vgremove':
+    case 'vgreduce':
+      return command.vg === vg;
+    case 'lvextend':
+    case 'lvreduce':
+    case 'lvrename':
+    case 'lvremove':
+      return command.vg === vg && command.lv === lv;
+    default:
+      return false;
   }
 }
 

@@ -21,6 +21,7 @@ import {
   WorkloadStatsView,
 } from './move';
 import { ImportParams, RehearsalView, ScriptParams, ScriptView } from './rehearsal';
+import { ExportsView } from './exports';
 
 interface MethodSpec<P extends z.ZodType, R extends z.ZodType> {
   params: P;
@@ -37,6 +38,11 @@ const method = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R, 
 const event = <P extends z.ZodType>(payload: P, coalesce: CoalescePolicy, doc: string): EventSpec<P> => ({ payload, coalesce, doc });
 
 const NoParams = z.object({}).strict();
+/**
+ * Leaving the open workspace while NBD clients use its LVs is refused (BUSY, naming them)
+ * unless the caller says to drop them: their connections are then closed first.
+ */
+const DisconnectClients = z.boolean().optional();
 /** A workspace is a folder of image files, named by its path on the host. */
 const WorkspacePath = z.string().min(1, 'a workspace path is required').max(4096);
 
@@ -125,12 +131,12 @@ export const methods = {
     'A folder where a new demo workspace can be created (missing or empty, beside the open workspace or `near`).',
   ),
   'workspace.open': method(
-    z.object({ path: WorkspacePath }).strict(),
+    z.object({ path: WorkspacePath, disconnectClients: DisconnectClients }).strict(),
     WorkspaceView,
     'Open a workspace folder (takes its lock, scans its images, activates its LVs).',
   ),
   'workspace.createDemo': method(
-    z.object({ path: WorkspacePath, scenario: z.string().default('seed'), force: z.boolean().default(false) }).strict(),
+    z.object({ path: WorkspacePath, scenario: z.string().default('seed'), force: z.boolean().default(false), disconnectClients: DisconnectClients }).strict(),
     WorkspaceView,
     'Create a demo workspace (the seed scenario: lv0 on pv1 | pv2 | pv3, pv4 free) and open it.',
   ),
@@ -141,7 +147,11 @@ export const methods = {
   ),
   'workspace.rehearsal': method(NoParams, RehearsalView, 'The badge of the open workspace when it is an imported rehearsal ("rehearsal of vg0 from db7 2026-11-30"), else null.'),
   'workspace.view': method(NoParams, WorkspaceView, 'The open workspace: images, VGs, PVs, LVs, segments and problems.'),
-  'workspace.close': method(NoParams, z.object({ closed: z.boolean() }), 'Close the open workspace (deactivates its LVs, releases its lock).'),
+  'workspace.close': method(
+    z.object({ disconnectClients: DisconnectClients }).strict(),
+    z.object({ closed: z.boolean() }),
+    'Close the open workspace (deactivates its LVs, releases its lock); refused while NBD clients use its LVs unless disconnectClients.',
+  ),
   'lvm.command': method(
     LvmCommandParams,
     WorkspaceView,
@@ -198,6 +208,7 @@ export const methods = {
   'scenario.state': method(NoParams, z.object({ scenario: ScenarioStateView.nullable() }), 'The running or last scenario, if any.'),
   'workload.start': method(WorkloadSpec, WorkloadStatsView, 'Start an IO generator on an LV (runs during a move).'),
   'workload.stop': method(NoParams, WorkloadStatsView, 'Stop the IO generator.'),
+  'exports.list': method(NoParams, ExportsView, 'The exported LVs (every active LV, as `vg/lv`), where the host serves them, and their connected NBD clients with live counters.'),
   'verify.run': method(
     z.object({ vg: z.string().min(1), lv: z.string().min(1) }).strict(),
     VerifyResultView,
@@ -215,6 +226,7 @@ export const events = {
   'move.progress': event(MoveProgressView, { mode: 'latest' }, 'Copy progress: regions copied, rate, ETA, intercepted writes.'),
   'workload.stats': event(WorkloadStatsView, { mode: 'latest' }, 'IO generator counters.'),
   'scenario.state': event(ScenarioStateView, { mode: 'latest' }, 'A scenario moved to its next action or narration.'),
+  'exports.changed': event(ExportsView, { mode: 'latest' }, 'A client connected or left, or its counters changed (at most 4 times a second), or the host started or stopped serving.'),
   'ui.command': event(UiCommand, { mode: 'all' }, 'A native menu item asks the UI to do something.'),
 } as const;
 

@@ -23,7 +23,14 @@ const Ref = {
   devno: z.string(),
 };
 const TargetRef = { ...Ref, targetIndex: z.number().int().nonnegative() };
-const Write = { ...TargetRef, region: z.number().int().nonnegative(), sector: z.number().int().nonnegative(), countSectors: z.number().int().positive() };
+const Write = {
+  ...TargetRef,
+  region: z.number().int().nonnegative(),
+  sector: z.number().int().nonnegative(),
+  countSectors: z.number().int().positive(),
+  /** The export client (ExportClientView.id, an NBD connection) whose write this is; absent for lvmscope's own workload. */
+  client: z.number().int().nonnegative().optional(),
+};
 
 export const DmStreamEvent = z.discriminatedUnion('type', [
   z.object({ ...Ref, type: z.literal('device-created'), uuid: z.string() }),

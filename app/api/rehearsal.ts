@@ -22,6 +22,8 @@ export const ImportParams = z.object({
   backup: NamedText,
   /** `pvs --reportformat json --units b -o +pv_uuid,pv_mda_size,pv_mda_count,…`, for what a backup does not record. */
   report: NamedText.optional(),
+  /** Drop NBD clients of the open workspace instead of refusing (see workspace.open). */
+  disconnectClients: z.boolean().optional(),
 }).strict();
 export type ImportParams = z.input<typeof ImportParams>;
 

@@ -12,8 +12,12 @@ export interface BlockDevice {
   readonly sizeSectors: number;
   /** Resolves with exactly `countSectors * 512` bytes, or rejects with an IO LvmscopeError. */
   read(sector: number, countSectors: number): Promise<Uint8Array>;
-  /** `data.length` must be a whole number of sectors; the caller must not modify `data` until it resolves. */
-  write(sector: number, data: Uint8Array): Promise<void>;
+  /**
+   * `data.length` must be a whole number of sectors; the caller must not modify `data` until it
+   * resolves. `client` tags a write from an export client (an NBD connection) so the mirror's
+   * held-write events can say whose write it was; devices that publish no events ignore it.
+   */
+  write(sector: number, data: Uint8Array, client?: number): Promise<void>;
   /** Makes every write acknowledged before this call durable. */
   flush(): Promise<void>;
 }
@@ -21,7 +25,7 @@ export interface BlockDevice {
 /** One IO as it travels through the stack (a `bio`). Sectors are relative to the device it is sent to. */
 export type IoRequest =
   | { readonly op: 'read'; readonly sector: number; readonly countSectors: number }
-  | { readonly op: 'write'; readonly sector: number; readonly countSectors: number; readonly data: Uint8Array }
+  | { readonly op: 'write'; readonly sector: number; readonly countSectors: number; readonly data: Uint8Array; readonly client?: number }
   | { readonly op: 'flush'; readonly sector: 0; readonly countSectors: 0 };
 
 export type IoOp = IoRequest['op'];

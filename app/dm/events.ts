@@ -31,11 +31,11 @@ export type TargetEventBody =
   | { readonly type: 'region-state'; readonly region: number; readonly state: RegionState; readonly inSyncRegions: number; readonly nrRegions: number }
   | { readonly type: 'mirror-in-sync'; readonly nrRegions: number }
   /** A write hit a region not copied yet: it is held while that region is copied first. */
-  | { readonly type: 'write-intercepted'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly waitingWrites: number }
+  | { readonly type: 'write-intercepted'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly waitingWrites: number; readonly client?: number }
   /** The held write's region is copied: the write goes on. */
-  | { readonly type: 'write-released'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly waitedMs: number; readonly waitingWrites: number }
+  | { readonly type: 'write-released'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly waitedMs: number; readonly waitingWrites: number; readonly client?: number }
   /** The released write landed on every leg. */
-  | { readonly type: 'write-both-legs'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly legs: number }
+  | { readonly type: 'write-both-legs'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly legs: number; readonly client?: number }
   | { readonly type: 'leg-error'; readonly leg: number; readonly legDevno: string; readonly health: string; readonly message: string }
   | { readonly type: 'flakey-state'; readonly up: boolean; readonly reason: string };
 

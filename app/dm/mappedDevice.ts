@@ -88,11 +88,11 @@ export class MappedDevice implements BlockDevice {
     return this.submit({ op: 'read', sector, countSectors }) as Promise<Uint8Array>;
   }
 
-  write(sector: number, data: Uint8Array): Promise<void> {
+  write(sector: number, data: Uint8Array, client?: number): Promise<void> {
     if (data.length % SECTOR_SIZE !== 0) {
       return Promise.reject(new LvmscopeError('IO', `${this.name}: a write of ${data.length} bytes is not a whole number of sectors.`));
     }
-    return this.submit({ op: 'write', sector, countSectors: data.length / SECTOR_SIZE, data }) as Promise<void>;
+    return this.submit({ op: 'write', sector, countSectors: data.length / SECTOR_SIZE, data, client }) as Promise<void>;
   }
 
   flush(): Promise<void> {
@@ -185,7 +185,7 @@ export class MappedDevice implements BlockDevice {
     const target = table.targets[table.find(io.sector)];
     const relative = io.sector - target.beginSector;
     if (fitsInOnePiece(target, relative, io.countSectors)) {
-      return this.mapPiece(target, io.op === 'read' ? { op: 'read', sector: relative, countSectors: io.countSectors } : { op: 'write', sector: relative, countSectors: io.countSectors, data: io.data });
+      return this.mapPiece(target, io.op === 'read' ? { op: 'read', sector: relative, countSectors: io.countSectors } : { op: 'write', sector: relative, countSectors: io.countSectors, data: io.data, client: io.client });
     }
     return this.mapSplit(table, io);
   }
@@ -205,7 +205,7 @@ export class MappedDevice implements BlockDevice {
         pieces.push(this.mapPiece(target, { op: 'read', sector: relative, countSectors: count }).then((bytes) => out!.set(bytes as Uint8Array, offsetBytes)));
       } else {
         const data = io.data.subarray(offsetBytes, offsetBytes + count * SECTOR_SIZE);
-        pieces.push(this.mapPiece(target, { op: 'write', sector: relative, countSectors: count, data }));
+        pieces.push(this.mapPiece(target, { op: 'write', sector: relative, countSectors: count, data, client: io.client }));
       }
       done += count;
     }
@@ -223,7 +223,7 @@ export class MappedDevice implements BlockDevice {
       case 'remapped': {
         const { device, sector } = result;
         if (io.op === 'read') return device.read(sector, io.countSectors);
-        if (io.op === 'write') return device.write(sector, io.data);
+        if (io.op === 'write') return device.write(sector, io.data, io.client);
         return device.flush();
       }
       case 'submitted':

@@ -53,6 +53,8 @@ export class WorkspaceSession {
   nextWriteId = 1;
   /** Writes the mirrors intercepted (held until their region was copied), since open. */
   interceptedWrites = 0;
+  /** Of those, the writes of export clients (NBD), which the workload's figures leave out. */
+  interceptedClientWrites = 0;
   private dmSubscription: { dispose(): void } | undefined;
   private dmDirtyTimer: Timer | undefined;
   /** This session's dm event stream and the sequence number of its last event. */
@@ -138,6 +140,14 @@ export class WorkspaceSession {
 
   lvDmName(vg: string, lv: string): string | null {
     return this.active.get(lvKey(vg, lv)) ?? null;
+  }
+
+  /** Every active LV with its size (what the NBD server exports). */
+  activeLvs(): Array<{ vg: string; lv: string; sizeSectors: number }> {
+    return [...this.active].map(([key, name]) => {
+      const slash = key.indexOf('/');
+      return { vg: key.slice(0, slash), lv: key.slice(slash + 1), sizeSectors: this.dm.has(name) ? this.dm.get(name).sizeSectors : 0 };
+    });
   }
 
   /** The active LV's mapped device, for IO (workload, verify, NBD). */
@@ -263,7 +273,10 @@ export class WorkspaceSession {
   // ---- events ----
 
   private onDmEvent(e: DmEvent): void {
-    if (e.type === 'write-intercepted') this.interceptedWrites += 1;
+    if (e.type === 'write-intercepted') {
+      this.interceptedWrites += 1;
+      if (e.client !== undefined) this.interceptedClientWrites += 1;
+    }
     const body = dmStreamBody(e);
     if (body) {
       this.streamSeq += 1;

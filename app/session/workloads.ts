@@ -16,6 +16,7 @@ export class WorkloadController {
   private spec: WorkloadSpec | null = null;
   private timer: Timer | undefined;
   private interceptedAtStart = 0;
+  private clientInterceptedAtStart = 0;
   private pendingAcks = new Set<Promise<void>>();
   /** The sentence of the workload's last failed IO (its write, or the journal record). */
   private lastError: string | null = null;
@@ -41,11 +42,9 @@ export class WorkloadController {
         pattern: spec.pattern,
         blockSizeBytes: spec.blockSizeBytes,
         iops: spec.iops,
-        firstWriteId: this.session.nextWriteId,
-        beforeWrite: (id, sector, count) => {
-          this.session.nextWriteId = Math.max(this.session.nextWriteId, id + 1);
-          return journal.intent(key, id, sector, count);
-        },
+        // Ids come from the session, which NBD clients' writes draw from too: never one id twice.
+        allocateWriteId: () => this.session.nextWriteId++,
+        beforeWrite: (id, sector, count) => journal.intent(key, id, sector, count),
         onWriteAcknowledged: (id) => {
           // A journal that cannot take the acknowledgement (its disk is full) leaves the write
           // in doubt on replay, which the verifier accepts either way: never an unhandled
@@ -66,6 +65,7 @@ export class WorkloadController {
     this.lastError = null;
     this.loggedErrors = 0;
     this.interceptedAtStart = this.session.interceptedWrites;
+    this.clientInterceptedAtStart = this.session.interceptedClientWrites;
     this.workload.start();
     this.session.options.log('info', 'workload', `${spec.pattern} ${spec.blockSizeBytes / 1024} KiB at ${spec.iops} IOPS on ${spec.vg}/${spec.lv} started.`);
     this.tick();
@@ -115,7 +115,9 @@ export class WorkloadController {
 
   stats(): WorkloadStatsView {
     const s = this.workload?.stats();
-    const intercepted = this.workload ? this.session.interceptedWrites - this.interceptedAtStart : 0;
+    // The mirrors' count includes NBD clients' writes; the exports view counts those per client.
+    const clients = this.session.interceptedClientWrites - this.clientInterceptedAtStart;
+    const intercepted = this.workload ? this.session.interceptedWrites - this.interceptedAtStart - clients : 0;
     return {
       running: !!s?.running,
       spec: this.spec,

@@ -22,6 +22,8 @@ export interface WorkloadOptions {
   queueDepth?: number;
   /** First write id (ids must stay unique across restarts of a crashed process). */
   firstWriteId?: number;
+  /** Gives out write ids instead of counting from firstWriteId (when other writers share the journal). */
+  allocateWriteId?: () => number;
   /** Awaited before a write is issued (the journal records its intent). */
   beforeWrite?: (writeId: number, sector: number, countSectors: number) => Promise<void>;
   /** Called when a write is acknowledged (after the shadow model recorded it). */
@@ -180,7 +182,7 @@ export class Workload {
     let issuedWrite: number | undefined;
     try {
       if (this.isWrite()) {
-        const writeId = this.nextWriteId++;
+        const writeId = this.options.allocateWriteId?.() ?? this.nextWriteId++;
         await this.options.beforeWrite?.(writeId, sector, this.blockSectors);
         issuedWrite = writeId;
         await this.device.write(sector, writeSectors(writeId, sector, this.blockSectors));

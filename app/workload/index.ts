@@ -5,3 +5,4 @@ export * from './shadow';
 export * from './verifier';
 export * from './generator';
 export * from './journal';
+export * from './sectorHash';

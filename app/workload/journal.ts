@@ -6,9 +6,12 @@
 // A demo fill starts a new journal with one record per LV it filled (`D <vg>/<lv> <lv id>
 // <sectors>`): only those sectors of that LV hold the demo pattern, so verify checks nothing
 // it does not know was written (an extension by lvextend, a new LV).
+// A write of an export client (NBD) has its own intent, `E <vg>/<lv> <id> <sector> <count>
+// <hashes>`, with 8 hex digits of sectorHash per sector, since its bytes cannot be regenerated.
 
 import type { Journal } from '../block/blockStore';
 import { ShadowModel, type DemoExtent, type ShadowLv } from './shadow';
+import { hashesFromText, hashesToText } from './sectorHash';
 
 export const WRITE_JOURNAL = '.lvmscope-writes.log';
 
@@ -41,11 +44,18 @@ export function replayJournal(text: string, targets: Map<string, ShadowLv>): Jou
   const demo = demoRecords(lines);
   const shadows = new Map<string, ShadowModel>();
   for (const [key, t] of targets) shadows.set(key, new ShadowModel(t, demoExtentOf(demo, key, t)));
-  const pending = new Map<number, { key: string; sector: number; count: number }>();
+  const pending = new Map<number, { key: string; sector: number; count: number; hashes?: Uint32Array }>();
   let maxId = 0;
   for (const line of lines) {
     const parts = line.split(' ');
-    if (parts[0] === 'I' && parts.length === 5 && parts.slice(2).every(isCount)) {
+    const external = parts[0] === 'E' && parts.length === 6 && parts.slice(2, 5).every(isCount) ? hashesFromText(parts[5], Number(parts[4])) : undefined;
+    if (external) {
+      const id = Number(parts[2]);
+      const p = { key: parts[1], sector: Number(parts[3]), count: external.length, hashes: external };
+      pending.set(id, p);
+      shadows.get(p.key)?.recordExternalInDoubt(id, p.sector, external);
+      maxId = Math.max(maxId, id);
+    } else if (parts[0] === 'I' && parts.length === 5 && parts.slice(2).every(isCount)) {
       const id = Number(parts[2]);
       const p = { key: parts[1], sector: Number(parts[3]), count: Number(parts[4]) };
       pending.set(id, p);
@@ -56,7 +66,8 @@ export function replayJournal(text: string, targets: Map<string, ShadowLv>): Jou
       const p = pending.get(id);
       if (!p) continue;
       pending.delete(id);
-      shadows.get(p.key)?.recordWrite(id, p.sector, p.count);
+      if (p.hashes) shadows.get(p.key)?.recordExternalWrite(id, p.sector, p.hashes);
+      else shadows.get(p.key)?.recordWrite(id, p.sector, p.count);
     }
   }
   const shrunk = [...targets]
@@ -100,6 +111,11 @@ export class WriteJournal {
 
   intent(key: string, writeId: number, sector: number, count: number): Promise<void> {
     return this.journal.append(`I ${key} ${writeId} ${sector} ${count}\n`);
+  }
+
+  /** The intent of an export client's write: one sector hash per sector it writes. */
+  externalIntent(key: string, writeId: number, sector: number, hashes: Uint32Array): Promise<void> {
+    return this.journal.append(`E ${key} ${writeId} ${sector} ${hashes.length} ${hashesToText(hashes)}\n`);
   }
 
   acknowledged(writeId: number): Promise<void> {

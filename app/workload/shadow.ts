@@ -2,7 +2,9 @@
 // the demo fill (demo pattern) or holds the content of the last *acknowledged* workload write
 // to it. Writes are recorded when their promise resolves — that is the moment DESIGN §2.2
 // calls acknowledged — and the generator never has two writes to one sector in flight, so
-// "last acknowledged" is well defined.
+// "last acknowledged" is well defined. A sector an export client (NBD) wrote last holds bytes
+// only that client knew: the model keeps the hash of each such sector (sectorHash.ts), and the
+// export port never has two overlapping client writes in flight either.
 
 export interface ShadowLv {
   vg: string;
@@ -45,11 +47,50 @@ export class ShadowModel {
    */
   private readonly inDoubt = new Map<number, number[]>();
 
+  /** LV sector → hash of what an export client wrote there last (its write owns the sector in lastWrite). */
+  private readonly external = new Map<number, number>();
+  /** Sector hashes of client writes in doubt, by write id. */
+  private readonly externalInDoubt = new Map<number, { sector: number; hashes: Uint32Array }>();
+
   recordWrite(writeId: number, sector: number, countSectors: number): void {
     for (let s = sector; s < sector + countSectors; s += 1) {
       this.lastWrite.set(s, writeId);
       this.inDoubt.delete(s);
+      this.external.delete(s);
     }
+  }
+
+  /** An acknowledged write of an export client: one hash per sector it wrote. */
+  recordExternalWrite(writeId: number, sector: number, hashes: Uint32Array): void {
+    for (let i = 0; i < hashes.length; i += 1) {
+      this.lastWrite.set(sector + i, writeId);
+      this.inDoubt.delete(sector + i);
+      this.external.set(sector + i, hashes[i]);
+    }
+    this.externalInDoubt.delete(writeId);
+  }
+
+  /** A client write that was issued and never acknowledged (it failed, or the process died). */
+  recordExternalInDoubt(writeId: number, sector: number, hashes: Uint32Array): void {
+    this.externalInDoubt.set(writeId, { sector, hashes });
+    this.recordInDoubt(writeId, sector, hashes.length);
+  }
+
+  /** The hash an export client's write left in `sector`, or undefined when no client wrote it last. */
+  externalHashAt(sector: number): number | undefined {
+    return this.external.get(sector);
+  }
+
+  /** The hash write `writeId` would have left in `sector` when it is a client write in doubt. */
+  externalInDoubtHash(writeId: number, sector: number): number | undefined {
+    const w = this.externalInDoubt.get(writeId);
+    if (!w || sector < w.sector || sector >= w.sector + w.hashes.length) return undefined;
+    return w.hashes[sector - w.sector];
+  }
+
+  /** Sectors an export client wrote last. */
+  get externalSectors(): number {
+    return this.external.size;
   }
 
   recordInDoubt(writeId: number, sector: number, countSectors: number): void {
@@ -75,8 +116,9 @@ export class ShadowModel {
     return this.lastWrite.get(sector);
   }
 
+  /** Sectors the built-in workload wrote last (client writes are counted by externalSectors). */
   get writtenSectors(): number {
-    return this.lastWrite.size;
+    return this.lastWrite.size - this.external.size;
   }
 
   /** Every (sector, writeId) pair, for persisting the model across a process crash. */

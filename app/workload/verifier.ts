@@ -6,6 +6,7 @@ import type { BlockDevice } from '../block/blockDevice';
 import { SECTOR_SIZE, formatSize } from '../base/units';
 import { describeSector, fillDemoSector, fillWriteSector } from './pattern';
 import type { ShadowModel } from './shadow';
+import { sectorHash } from './sectorHash';
 
 export interface Mismatch {
   offsetBytes: number;
@@ -50,6 +51,13 @@ export async function verifyLv(device: BlockDevice, shadow: ShadowModel): Promis
       const writeId = shadow.writeIdAt(sector);
       if (writeId === undefined && sector >= demo.sectors) continue;
       checked += 1;
+      const externalHash = shadow.externalHashAt(sector);
+      if (externalHash !== undefined) {
+        if (sectorHash(data, i * SECTOR_SIZE) === externalHash || matchesInDoubt(shadow, sector, data, i * SECTOR_SIZE, alternative)) continue;
+        mismatches += 1;
+        if (first.length < MAX_REPORTED) first.push({ offsetBytes: sector * SECTOR_SIZE, expected: `what an export client wrote (sector hash ${externalHash.toString(16).padStart(8, '0')})`, found: describeSector(data, i * SECTOR_SIZE) });
+        continue;
+      }
       if (writeId === undefined) fillDemoSector(vg, lv, extentSizeSectors, sector, expected);
       else fillWriteSector(writeId, sector, expected);
       if (!sameSector(data, i * SECTOR_SIZE, expected) && !matchesInDoubt(shadow, sector, data, i * SECTOR_SIZE, alternative)) {
@@ -91,6 +99,7 @@ function summaryOf(shadow: ShadowModel, total: number, checked: number, mismatch
   const what = [
     demo.sectors ? `${Math.min(demo.sectors, total)} sectors filled with the demo pattern${demo.guessed ? ' (no demo record: sector 0 holds the pattern)' : ''}` : '',
     `${shadow.writtenSectors} written by the workload`,
+    shadow.externalSectors ? `${shadow.externalSectors} last written by NBD clients, checked against the sector hashes in the write journal` : '',
   ].filter(Boolean);
   const skipped = total - checked;
   const left = skipped ? `; ${skipped} sectors lvmscope never wrote (an lvextend, a new LV) were not checked` : '';
@@ -100,6 +109,11 @@ function summaryOf(shadow: ShadowModel, total: number, checked: number, mismatch
 /** A write in doubt (issued, never acknowledged: it failed, or the process died) may or may not have landed. */
 function matchesInDoubt(shadow: ShadowModel, sector: number, data: Uint8Array, offset: number, scratch: Uint8Array): boolean {
   for (const id of shadow.inDoubtAt(sector)) {
+    const externalHash = shadow.externalInDoubtHash(id, sector);
+    if (externalHash !== undefined) {
+      if (sectorHash(data, offset) === externalHash) return true;
+      continue;
+    }
     fillWriteSector(id, sector, scratch);
     if (sameSector(data, offset, scratch)) return true;
   }

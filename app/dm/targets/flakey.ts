@@ -119,7 +119,7 @@ function mapWhileDown(s: FlakeyState, io: IoRequest, sector: number): MapResult 
   if (s.dropWrites) return { kind: 'submitted', done: Promise.resolve() };
   if (s.errorWrites) return { kind: 'error', message: 'flakey: the device is down and fails writes' };
   if (io.op === 'write' && s.corruption?.direction === 'w') {
-    return { kind: 'submitted', done: s.device.write(sector, corrupt(io.data.slice(), s.corruption)) };
+    return { kind: 'submitted', done: s.device.write(sector, corrupt(io.data.slice(), s.corruption), io.client) };
   }
   return { kind: 'remapped', device: s.device, sector };
 }

@@ -248,7 +248,8 @@ async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequ
   const startedMs = s.ctx.clock.now();
   const sector = s.ctx.beginSector + io.sector;
   // Announced before the copy is queued, so the region's "copying" follows the hold.
-  s.ctx.emit({ type: 'write-intercepted', region, sector, countSectors: io.countSectors, waitingWrites: s.waitingWrites });
+  const client = io.client === undefined ? {} : { client: io.client };
+  s.ctx.emit({ type: 'write-intercepted', region, sector, countSectors: io.countSectors, waitingWrites: s.waitingWrites, ...client });
   const existing = s.jobs.get(region);
   if (existing) s.ctx.copier.promote(existing.job);
   else startRegionCopy(s, region, true);
@@ -261,15 +262,15 @@ async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequ
   } finally {
     s.waitingWrites -= 1;
   }
-  s.ctx.emit({ type: 'write-released', region, sector, countSectors: io.countSectors, waitedMs: s.ctx.clock.now() - startedMs, waitingWrites: s.waitingWrites });
+  s.ctx.emit({ type: 'write-released', region, sector, countSectors: io.countSectors, waitedMs: s.ctx.clock.now() - startedMs, waitingWrites: s.waitingWrites, ...client });
   await writeAllLegs(s, io);
-  s.ctx.emit({ type: 'write-both-legs', region, sector, countSectors: io.countSectors, legs: s.legs.length });
+  s.ctx.emit({ type: 'write-both-legs', region, sector, countSectors: io.countSectors, legs: s.legs.length, ...client });
 }
 
 function writeAllLegs(s: MirrorState, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {
   return Promise.all(
     s.legs.map((leg, i) =>
-      leg.device.write(leg.offsetSectors + io.sector, io.data).catch((e: unknown) => {
+      leg.device.write(leg.offsetSectors + io.sector, io.data, io.client).catch((e: unknown) => {
         legFailed(s, i, 'D', e instanceof Error ? e.message : String(e));
         throw e;
       }),
