@@ -3,7 +3,9 @@
 // question asked before opening another workspace would drop those clients.
 import type { StateCreator } from 'zustand/vanilla';
 import type { ExportClientView, ExportsView, ExportView } from '../../app/api/exports';
-import type { AppState } from './index';
+import type { ApiResult } from '../../app/api/wire';
+import { isMoveActive } from './moveSlice';
+import type { AppState, AppStore } from './index';
 
 /** Asked before an action that would drop connected clients; `answer` settles the caller's wait. */
 export interface DisconnectQuestion {
@@ -67,4 +69,20 @@ export function disconnectQuestion(view: ExportsView | null, action: string): st
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Runs `call` (an action that closes the open workspace: opening another, creating a demo,
+ * importing); when the engine refuses it because clients use the exports (BUSY while this window
+ * knows of connected clients and no move runs: a running move has its own BUSY sentence), asks
+ * the user, and on yes runs it again with disconnectClients. A "no" gives back the refusal.
+ */
+export async function withClientsAsked<T>(store: AppStore, action: string, call: (disconnectClients: boolean) => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
+  const first = await call(false);
+  if (first.ok || first.error.code !== 'BUSY') return first;
+  const s = store.getState();
+  const moving = s.move.state !== null && isMoveActive(s.move.state.status);
+  const question = moving ? null : disconnectQuestion(s.exports.view, action);
+  if (!question || !(await s.askDisconnect(question))) return first;
+  return call(true);
 }

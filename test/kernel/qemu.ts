@@ -180,7 +180,8 @@ export async function runInGuest(opts: GuestRunOptions): Promise<GuestRun> {
 
 function spawnGuest(opts: GuestRunOptions, args: string[]): Promise<GuestRun> {
   const started = performance.now();
-  const child = spawn('qemu-system-x86_64', args, { stdio: [opts.onLine ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  // The console's input is a pipe only for a test that types into it.
+  const child = opts.onLine ? spawn('qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const guestConsole: GuestConsole = {
     send: (text) => {
       if (child.stdin?.writable) child.stdin.write(text);
