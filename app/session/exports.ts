@@ -110,7 +110,7 @@ export class ExportController {
     const lvs = [...new Set(using.map((p) => p.name))];
     const who = using.length === 1 ? `1 NBD client is using ${lvs[0]} (${using[0].address})` : `${using.length} NBD clients are using ${lvs.join(', ')}`;
     const them = using.length === 1 ? 'it' : 'them';
-    return `${who}; disconnect ${them} before ${action}, or ${action} anyway and drop ${them} (disconnectClients).`;
+    return `${who}; disconnect ${them} before ${action}, or go on anyway and drop ${them} (disconnectClients).`;
   }
 
   /** Closes every port (its client's connection is then dropped by the host) and waits for their IO. */

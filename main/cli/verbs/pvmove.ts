@@ -16,6 +16,7 @@ import { lineDisplay, terminalDisplay, type MoveDisplay, type StepPosition } fro
 import { parseMaxSegmentMiB, parseRate, parseRegionSectors, parseSeconds, parseSizeBytes } from '../sizes';
 import { findImage, imageOf, vgOfImage, withWorkspace } from '../workspace';
 import { verifyAll } from './verify';
+import { lingerForClients, startCliNbd } from '../../nbd/cli';
 
 export interface PvmoveFlags {
   name?: string;
@@ -32,6 +33,9 @@ export interface PvmoveFlags {
   workload?: Omit<WorkloadSpec, 'vg' | 'lv'>;
   verify?: boolean;
   dryRun?: boolean;
+  /** Export every active LV over NBD while the move runs (unix:/PATH or 127.0.0.1:PORT). */
+  nbd?: string;
+  nbdLinger: number;
 }
 
 /** `randwrite:4k:2000` → pattern, block size, IOPS. */
@@ -65,6 +69,8 @@ export function pvmoveVerb(program: Command): void {
     .option('--workload <spec>', 'IO on the moving LV during the move: PATTERN:BLOCK:IOPS (randwrite, seqwrite, randrw)', parseWorkload)
     .option('--verify', 'check every block of the moved LVs at the end')
     .option('--dry-run', 'print the plan (before, after, the command, the data size) and change nothing')
+    .option('--nbd <address>', 'export every active LV over NBD as VG/LV while it moves, on unix:/PATH (mode 0600) or 127.0.0.1:PORT; exits once the clients have disconnected')
+    .option('--nbd-linger <seconds>', 'with --nbd: keep exporting this long after the move (clients may connect to read the LVs back), then wait for connected clients', parseSeconds, 0)
     .action((dir: string, pvs: string[], flags: PvmoveFlags, cmd: Command) => {
       if (flags.abort && pvs.length) cmd.error('error: --abort takes no PV; it aborts the interrupted move of DIR.', { exitCode: 2 });
       if (flags.dryRun && !pvs.length) cmd.error('error: --dry-run needs a SOURCE PV to plan a move from.', { exitCode: 2 });
@@ -72,8 +78,30 @@ export function pvmoveVerb(program: Command): void {
       if (refusal) cmd.error(`error: ${refusal}`, { exitCode: 2 });
       // A resume names a stack only when the user did: else the engine picks the recorded move's own (lvm2 for an atomic one).
       const stackGiven = cmd.getOptionValueSource('stack') === 'cli';
-      return withWorkspace('pvmove', dir, (engine, view) => (pvs.length ? startMove(engine, view, pvs, flags) : resumeMove(engine, view, flags, stackGiven)));
+      if (flags.nbd && flags.dryRun) cmd.error('error: --dry-run changes nothing and moves nothing, so there is nothing to export over --nbd.', { exitCode: 2 });
+      const run = (engine: Engine, view: WorkspaceView, f: PvmoveFlags) => (pvs.length ? startMove(engine, view, pvs, f) : resumeMove(engine, view, f, stackGiven));
+      return withWorkspace('pvmove', dir, (engine, view) => (flags.nbd ? moveWhileExporting(engine, view, flags, flags.nbd, run) : run(engine, view, flags)));
     });
+}
+
+/**
+ * The move with its LVs exported over NBD: the server is up before the move starts, stays up
+ * after it (see lingerForClients), and the verify runs once the clients are gone, so it reads
+ * what they wrote last (it checks their writes against the journal's sector hashes).
+ */
+async function moveWhileExporting(engine: Engine, view: WorkspaceView, flags: PvmoveFlags, address: string, run: (engine: Engine, view: WorkspaceView, f: PvmoveFlags) => Promise<void>): Promise<void> {
+  const server = await startCliNbd(engine, address);
+  try {
+    await run(engine, view, { ...flags, verify: false });
+    await lingerForClients(server, flags.nbdLinger);
+  } finally {
+    await server.close();
+  }
+  if (flags.verify) {
+    const targets = engine.exports.view().exports.map(({ vg, lv }) => ({ vg, lv }));
+    const mismatches = await verifyAll(engine, targets);
+    if (mismatches) throw new LvmscopeError('CORRUPT', `${mismatches} block(s) differ after the move; see the lines above.`);
+  }
 }
 
 /** Why `--atomic` cannot be honoured here, or null when it can (or was not given). */

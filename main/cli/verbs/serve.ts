@@ -12,11 +12,15 @@ import type { Command } from 'commander';
 import { ENGINE_VERSION } from '../../../app/engine';
 import { startBrowserMode } from '../../serve/browserMode';
 import { writeLaunchPage, type LaunchPage } from '../../serve/launchPage';
+import { startCliNbd } from '../../nbd/cli';
+import type { NbdServer } from '../../nbd/server';
+import type { Engine } from '../../../app/engine';
 
 export interface ServeFlags {
   port: number;
   open?: boolean;
   demo?: boolean;
+  nbd?: string;
 }
 
 export function parsePort(value: string): number {
@@ -33,12 +37,20 @@ export function serveVerb(program: Command): void {
     .option('-p, --port <n>', 'TCP port (0 picks a free one)', parsePort, 0)
     .option('--open', 'open the URL in the default browser')
     .option('--demo', 'fill the folder with the seed demo if it is empty (implied when no folder is given)')
+    .option('--nbd <address>', 'also export every active LV over NBD as VG/LV, on unix:/PATH (mode 0600) or 127.0.0.1:PORT; opens the workspace at once')
     .action((dir: string | undefined, flags: ServeFlags) => serve(dir, flags));
 }
 
 async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> {
   const onDrop = (reason: string) => process.stderr.write(`lvmscope: ${reason}\n`);
-  const { server, workspacePath, stop: stopServing } = await startBrowserMode(dir, { holderName: 'lvmscope serve', port: flags.port, demo: flags.demo, onDrop });
+  const { server, engine, workspacePath, stop: stopServing } = await startBrowserMode(dir, { holderName: 'lvmscope serve', port: flags.port, demo: flags.demo, onDrop });
+  let nbd: NbdServer | undefined;
+  try {
+    nbd = flags.nbd ? await startNbd(engine, workspacePath, flags.nbd, dir === undefined || !!flags.demo) : undefined;
+  } catch (e) {
+    await stopServing();
+    throw e;
+  }
   process.stdout.write(`lvmscope: serving on ${server.url}\n`);
   process.stderr.write(`lvmscope ${ENGINE_VERSION}: workspace ${workspacePath}; press Ctrl+C to stop.\n`);
   const launchPage = flags.open ? openInBrowser(server.url) : undefined;
@@ -47,11 +59,22 @@ async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> 
     // window) can open the folder at once instead of finding it "in use".
     const stop = () => {
       launchPage?.dispose();
-      void stopServing().then(resolve, resolve);
+      void (nbd?.close() ?? Promise.resolve()).then(stopServing).then(resolve, resolve);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+/**
+ * NBD exports need the workspace open before any window asks for it: an empty demo folder gets
+ * the seed demo (as the UI would make it), any other folder is opened as it is.
+ */
+async function startNbd(engine: Engine, workspacePath: string, address: string, demo: boolean): Promise<NbdServer> {
+  const listed = await engine.handlers['workspace.listImages']({ path: workspacePath });
+  if (demo && listed.images.length === 0) await engine.handlers['workspace.createDemo']({ path: workspacePath, scenario: 'seed', force: false });
+  else await engine.handlers['workspace.open']({ path: workspacePath });
+  return startCliNbd(engine, address);
 }
 
 /** Opens the tokened URL through a launch page, so the token stays off every command line. */
