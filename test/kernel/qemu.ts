@@ -54,6 +54,8 @@ export interface GuestNbdDisk {
 export interface GuestConsole {
   /** Types text into the guest's serial console (the script's stdin). */
   send(text: string): void;
+  /** Pulls the plug (the run reports killed: 'host'), e.g. when the host side failed and the guest would wait for ever. */
+  kill(): void;
 }
 
 export interface GuestRunOptions {
@@ -82,7 +84,7 @@ export interface GuestRun {
   /** Everything on the serial console, for diagnostics. */
   console: string;
   durationMs: number;
-  killed: null | 'timeout' | 'marker' | 'time';
+  killed: null | 'timeout' | 'marker' | 'time' | 'host';
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -182,14 +184,8 @@ function spawnGuest(opts: GuestRunOptions, args: string[]): Promise<GuestRun> {
   const started = performance.now();
   // The console's input is a pipe only for a test that types into it.
   const child = opts.onLine ? spawn('qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const guestConsole: GuestConsole = {
-    send: (text) => {
-      if (child.stdin?.writable) child.stdin.write(text);
-    },
-  };
   // A write to a guest that is gone must not become an unhandled error.
   child.stdin?.on('error', () => {});
-  let linesSeen = 0;
   let consoleText = '';
   let killed: GuestRun['killed'] = null;
   const timers: NodeJS.Timeout[] = [];
@@ -199,6 +195,13 @@ function spawnGuest(opts: GuestRunOptions, args: string[]): Promise<GuestRun> {
     child.kill('SIGKILL');
   };
   timers.push(setTimeout(() => kill('timeout'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+  const guestConsole: GuestConsole = {
+    send: (text) => {
+      if (child.stdin?.writable) child.stdin.write(text);
+    },
+    kill: () => kill('host'),
+  };
+  let linesSeen = 0;
   let scriptStarted = false;
   let markerSeen = false;
   const onText = (text: string) => {
