@@ -21,7 +21,7 @@ const HELD_LIMIT_MS = 60_000;
 /** One held write as drawn: when each of its events was first seen by the animation. */
 interface HeldWrite {
   readonly region: number;
-  /** An export client's write (an NBD connection), not lvmscope's own workload: drawn in its own colour. */
+  /** An export client's write (an NBD connection), not lvmscope's own workload: its ring and its landing are drawn in the client colour. */
   readonly client: boolean;
   readonly seenMs: number;
   releasedMs: number | null;
@@ -238,7 +238,7 @@ export class RegionAnimator {
         drawWaiting(ctx, cell, ring, motion);
       } else if (phase === 'landing') {
         fill(ctx, [cell], p.copied);
-        drawLanding(ctx, cell, p.landed, motion, surface);
+        drawLanding(ctx, cell, w.client ? p.client : p.landed, motion, surface);
       }
     }
   }

@@ -55,14 +55,12 @@ export function ExportsPanel() {
   );
 }
 
-/** One client's counters; the titles say what each counts. */
+/** One client's counters (each request count with its bytes); the titles say what each counts. */
 function ClientCounters({ client }: { client: ExportClientView }) {
   return (
     <dl className="export-counters mono" data-testid="export-counters">
-      <div title="Read requests answered"><dt>reads</dt><dd data-testid="export-reads">{client.reads}</dd></div>
-      <div title="Write requests answered"><dt>writes</dt><dd data-testid="export-writes">{client.writes}</dd></div>
-      <div title="Bytes read by this client"><dt>read</dt><dd data-testid="export-bytes-read">{formatBytes(client.bytesRead)}</dd></div>
-      <div title="Bytes written by this client"><dt>written</dt><dd data-testid="export-bytes-written">{formatBytes(client.bytesWritten)}</dd></div>
+      <div title="Read requests answered, and the bytes they read"><dt>reads</dt><dd><span data-testid="export-reads">{client.reads}</span> · <span data-testid="export-bytes-read">{formatBytes(client.bytesRead)}</span></dd></div>
+      <div title="Write requests answered, and the bytes they wrote"><dt>writes</dt><dd><span data-testid="export-writes">{client.writes}</span> · <span data-testid="export-bytes-written">{formatBytes(client.bytesWritten)}</span></dd></div>
       <div title="Writes of this client that a mirror held until their region was copied"><dt>intercepted</dt><dd data-testid="export-intercepted">{client.interceptedWrites}</dd></div>
       <div title="Requests received and not answered yet (held while a device is suspended, for example)"><dt>in flight</dt><dd data-testid="export-in-flight">{client.inFlight}</dd></div>
       {client.flushes + client.trims > 0 && <div title="Flush and trim requests"><dt>flush · trim</dt><dd>{client.flushes} · {client.trims}</dd></div>}

@@ -129,7 +129,7 @@ export const GRID_LEGEND = [
 ] as const;
 
 /** An export client's held write (issue 17): named only while the host serves exports. */
-export const CLIENT_LEGEND = { state: 'client', color: 'var(--region-client)', text: "a client's write held (NBD)" } as const;
+export const CLIENT_LEGEND = { state: 'client', color: 'var(--region-client)', text: "an NBD client's write: held, then on both legs" } as const;
 
 export function GridLegend() {
   const serving = useAppStore((s) => exportsShown(s.exports.view));
