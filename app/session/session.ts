@@ -252,9 +252,18 @@ export class WorkspaceSession {
     await this.loadJournal();
   }
 
+  /** Set while the journal file is being opened: concurrent writers (NBD clients) share one handle. */
+  private journalOpening: Promise<WriteJournal> | undefined;
+
   async writeJournal(): Promise<WriteJournal> {
-    this.journal ??= new WriteJournal(await this.storage.openJournal(WRITE_JOURNAL));
-    return this.journal;
+    if (this.journal) return this.journal;
+    // Two writers asking at once must not open two handles: records would interleave out of
+    // order across them, and the one not kept would leak.
+    this.journalOpening ??= this.storage
+      .openJournal(WRITE_JOURNAL)
+      .then((j) => (this.journal = new WriteJournal(j)))
+      .finally(() => (this.journalOpening = undefined));
+    return this.journalOpening;
   }
 
   shadowOf(vg: string, lv: string): ShadowModel {

@@ -17,6 +17,7 @@ import { parseMaxSegmentMiB, parseRate, parseRegionSectors, parseSeconds, parseS
 import { findImage, imageOf, vgOfImage, withWorkspace } from '../workspace';
 import { verifyAll } from './verify';
 import { lingerForClients, startCliNbd } from '../../nbd/cli';
+import { parseNbdAddress } from '../../nbd/server';
 
 export interface PvmoveFlags {
   name?: string;
@@ -78,6 +79,8 @@ export function pvmoveVerb(program: Command): void {
       if (refusal) cmd.error(`error: ${refusal}`, { exitCode: 2 });
       // A resume names a stack only when the user did: else the engine picks the recorded move's own (lvm2 for an atomic one).
       const stackGiven = cmd.getOptionValueSource('stack') === 'cli';
+      // A bad address is refused before the workspace is opened and anything moves.
+      if (flags.nbd) parseNbdAddress(flags.nbd);
       if (flags.nbd && flags.dryRun) cmd.error('error: --dry-run changes nothing and moves nothing, so there is nothing to export over --nbd.', { exitCode: 2 });
       const run = (engine: Engine, view: WorkspaceView, f: PvmoveFlags) => (pvs.length ? startMove(engine, view, pvs, f) : resumeMove(engine, view, f, stackGiven));
       return withWorkspace('pvmove', dir, (engine, view) => (flags.nbd ? moveWhileExporting(engine, view, flags, flags.nbd, run) : run(engine, view, flags)));

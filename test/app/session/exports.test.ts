@@ -144,6 +144,22 @@ describe('LV ports for export clients', () => {
     expect((await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).mismatches).toBe(0);
   });
 
+  it('writes of several clients at once open the write journal once', async () => {
+    const t = await seedEngine();
+    await t.engine.handlers['workspace.close']({});
+    await t.engine.handlers['workspace.open']({ path: 'mem:/demo' });
+    let opened = 0;
+    const openJournal = t.storage.openJournal.bind(t.storage);
+    t.storage.openJournal = (name) => {
+      opened += 1;
+      return openJournal(name);
+    };
+    const ports = [1, 2, 3].map((n) => t.engine.openLvPort({ vg: 'vg0', lv: 'lv0', address: `test #${n}` }));
+    await Promise.all(ports.map((p, i) => p.write(i * 4096, bytes(4096, i))));
+    expect(opened).toBe(1);
+    expect((await t.engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).mismatches).toBe(0);
+  });
+
   it('exports.changed announces a client as it connects and leaves', async () => {
     const { engine } = await seedEngine();
     const counts: number[] = [];
