@@ -98,6 +98,10 @@ describe.skipIf(missingTools('qemu-io'))('the Exports panel with a real NBD clie
     expect(await page.getByTestId('exports-panel').locator('h2').textContent()).toBe('Exports · 1 client');
     await page.getByTestId('exports-panel').scrollIntoViewIfNeeded();
     await screenshot(page, 'exports-client');
+    // The theme follows the system: the panel in the dark theme too, for a look.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'exports-client-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it("counts a client's write that a moving mirror holds as intercepted, and draws it in the client colour", async () => {
