@@ -165,7 +165,7 @@ export class Engine implements EventSource {
       },
       'workload.start': (spec) => this.open().workloads.start(spec),
       'workload.stop': () => this.open().workloads.stop(),
-      'verify.run': ({ vg, lv }) => this.open().workloads.verify(vg, lv),
+      'verify.run': ({ vg, lv }) => this.verify(vg, lv),
       'exports.list': async () => this.exports.view(),
       'workspace.crash': () => this.serial(async () => ({ crashed: await this.crash() })),
       'scenario.list': async () => ({ scenarios: this.scenarios().map(({ name, title, description }) => ({ name, title, description })) }),
@@ -185,6 +185,16 @@ export class Engine implements EventSource {
   /** The host says where it serves exports ("unix:/path", "127.0.0.1:10809"), or null when it stopped. */
   setExportsListening(address: string | null): void {
     this.exports.setListening(address);
+  }
+
+  /**
+   * Checks an LV; NBD clients' IO is held meanwhile (what is in flight finishes first), so no
+   * client write lands between the verifier's read of a sector and its look at the journal.
+   */
+  private async verify(vg: string, lv: string) {
+    const { workloads } = this.open();
+    workloads.assertVerifiable(vg, lv);
+    return this.exports.clientCount ? this.exports.hold(() => workloads.verify(vg, lv)) : workloads.verify(vg, lv);
   }
 
   /**
@@ -397,7 +407,7 @@ export class Engine implements EventSource {
     const open = this.current;
     if (!open) return false;
     open.dead = true;
-    await this.exports.disconnectAll('lvmscope crashed (a crash drill)');
+    await this.exports.disconnectAll('lvmscope crashed (a crash drill)', false);
     this.current = null;
     await open.session.halt();
     open.moves.runner?.abort();
@@ -446,7 +456,7 @@ export class Engine implements EventSource {
   }
 
   async dispose(): Promise<void> {
-    await this.exports.disconnectAll('lvmscope is shutting down');
+    await this.exports.disconnectAll('lvmscope is shutting down', false);
     await this.serial(() => this.closeWorkspace());
   }
 }

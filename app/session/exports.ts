@@ -61,8 +61,8 @@ export class ExportController {
   private nextClientId = 1;
   private listening: string | null = null;
   private publishTimer: Timer | undefined;
-  /** Set while the session is swapped (an lvm command's reopen): port IO waits for it. */
-  private gate: Promise<void> | null = null;
+  /** Held while the session is swapped (an lvm command's reopen) or an LV verified: port IO waits. */
+  private readonly holds = new Set<Promise<void>>();
   /** Client writes in flight per LV, so overlapping ones run one after the other. */
   private readonly writesInFlight = new Map<string, Array<{ sector: number; end: number; done: Promise<void> }>>();
 
@@ -113,27 +113,32 @@ export class ExportController {
     return `${who}; disconnect ${them} before ${action}, or go on anyway and drop ${them} (disconnectClients).`;
   }
 
-  /** Closes every port (its client's connection is then dropped by the host) and waits for their IO. */
-  async disconnectAll(reason: string): Promise<void> {
+  /**
+   * Closes every port (its client's connection is then dropped by the host) and, with `drain`,
+   * waits for their IO. A crash or a shutdown does not wait: IO held behind a suspended LV
+   * (a move waiting for Next) would hold them up forever.
+   */
+  async disconnectAll(reason: string, drain = true): Promise<void> {
     const ports = [...this.ports.values()];
     if (ports.length) this.host.log('warn', `${ports.length} NBD client${ports.length === 1 ? '' : 's'} disconnected: ${reason}`);
-    await Promise.all(ports.map((p) => p.closeByEngine(reason)));
+    const closing = Promise.all(ports.map((p) => p.closeByEngine(reason)));
+    if (drain) await closing;
   }
 
   /**
-   * Runs `swap` (close and reopen the workspace) with port IO held: IO in flight finishes
-   * first, new IO waits, and runs on the new session afterwards. Ports whose LV is no longer
-   * active afterwards are closed.
+   * Runs `work` (a workspace reopen, a verify) with port IO held: IO in flight finishes first,
+   * new IO waits, and runs (on the new session) afterwards. Ports whose LV is no longer active
+   * afterwards are closed.
    */
-  async hold<T>(swap: () => Promise<T>): Promise<T> {
+  async hold<T>(work: () => Promise<T>): Promise<T> {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    this.gate = gate;
+    this.holds.add(gate);
     try {
       await Promise.allSettled([...this.ports.values()].map((p) => p.drain()));
-      return await swap();
+      return await work();
     } finally {
-      this.gate = null;
+      this.holds.delete(gate);
       release();
       await this.closeOrphans();
     }
@@ -150,7 +155,7 @@ export class ExportController {
   // ---- for ports ----
 
   async ready(): Promise<WorkspaceSession> {
-    while (this.gate) await this.gate;
+    while (this.holds.size) await Promise.all([...this.holds]);
     return this.requireSession();
   }
 
@@ -232,6 +237,7 @@ class Port implements LvPort {
   read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
     return this.track(async () => {
       this.checkRange(offsetBytes, lengthBytes, false);
+      if (lengthBytes === 0) return new Uint8Array(0);
       const first = Math.floor(offsetBytes / SECTOR_SIZE);
       const end = Math.ceil((offsetBytes + lengthBytes) / SECTOR_SIZE);
       const session = await this.ctl.ready();
@@ -246,7 +252,7 @@ class Port implements LvPort {
   write(offsetBytes: number, data: Uint8Array, options: PortWriteOptions = {}): Promise<void> {
     return this.track(async () => {
       this.checkRange(offsetBytes, data.length, true);
-      await this.writeJournaled(offsetBytes / SECTOR_SIZE, data, options.fua ?? false);
+      if (data.length) await this.writeJournaled(offsetBytes / SECTOR_SIZE, data, options.fua ?? false);
       this.counters.writes += 1;
       this.counters.bytesWritten += data.length;
     });

@@ -135,15 +135,21 @@ export class WorkloadController {
 
   /** Checks every sector of an LV against the demo pattern and the acknowledged writes. */
   async verify(vg: string, lv: string): Promise<VerifyResultView> {
+    const device = this.assertVerifiable(vg, lv);
+    const result = await verifyLv(device, this.session.shadowOf(vg, lv));
+    this.session.options.log(result.mismatches ? 'error' : 'info', 'verify', result.summary);
+    return result;
+  }
+
+  /** The LV's device, or a sentence when a verify of it now would hang. */
+  assertVerifiable(vg: string, lv: string) {
     const device = this.session.lvDevice(vg, lv);
     // A suspended device queues every read until it is resumed, and a move in step mode may
     // hold it suspended until Next: the verify would hang with it. Say so instead.
     if (this.isSuspended(vg, lv)) {
       throw new LvmscopeError('STATE', `${vg}/${lv} is suspended (${device.name}, a move between its suspend and its resume), so its reads would wait; verify once the move resumes the LV (press Next in step mode).`);
     }
-    const result = await verifyLv(device, this.session.shadowOf(vg, lv));
-    this.session.options.log(result.mismatches ? 'error' : 'info', 'verify', result.summary);
-    return result;
+    return device;
   }
 
   /** Whether the LV's mapped device is suspended (its IO waits for the resume). */

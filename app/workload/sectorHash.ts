@@ -39,11 +39,17 @@ function wordsOf(data: Uint8Array, offset: number): Uint32Array {
   return new Uint32Array(data.slice(offset, offset + SECTOR_SIZE).buffer);
 }
 
-/** Hashes as journal text: 8 hex digits each, no separator. */
+const HEX = new TextEncoder().encode('0123456789abcdef');
+const ascii = new TextDecoder('latin1');
+
+/** Hashes as journal text: 8 hex digits each, no separator (digits written as bytes: a 1 MiB write has 2,048 hashes). */
 export function hashesToText(hashes: Uint32Array): string {
-  let text = '';
-  for (const h of hashes) text += h.toString(16).padStart(8, '0');
-  return text;
+  const out = new Uint8Array(hashes.length * 8);
+  for (let i = 0; i < hashes.length; i += 1) {
+    const h = hashes[i];
+    for (let d = 0; d < 8; d += 1) out[i * 8 + d] = HEX[(h >>> (28 - 4 * d)) & 15];
+  }
+  return ascii.decode(out);
 }
 
 /** The hashes of journal text, or undefined when it is not `count` groups of 8 hex digits. */

@@ -62,12 +62,14 @@ export class ShadowModel {
 
   /** An acknowledged write of an export client: one hash per sector it wrote. */
   recordExternalWrite(writeId: number, sector: number, hashes: Uint32Array): void {
+    // Runs for every sector an NBD client writes: skip the in-doubt map when it is empty (it almost always is).
+    const anyInDoubt = this.inDoubt.size > 0;
     for (let i = 0; i < hashes.length; i += 1) {
       this.lastWrite.set(sector + i, writeId);
-      this.inDoubt.delete(sector + i);
+      if (anyInDoubt) this.inDoubt.delete(sector + i);
       this.external.set(sector + i, hashes[i]);
     }
-    this.externalInDoubt.delete(writeId);
+    if (this.externalInDoubt.size) this.externalInDoubt.delete(writeId);
   }
 
   /** A client write that was issued and never acknowledged (it failed, or the process died). */

@@ -93,6 +93,21 @@ describe('LV ports for export clients', () => {
     expect((await engine.handlers['workload.stop']({})).interceptedWrites).toBe(0);
   });
 
+  it('a client keeps writing through an aborted move, and every write it was answered for reads back', async () => {
+    const { engine } = await seedEngine();
+    const port = engine.openLvPort({ vg: 'vg0', lv: 'lv0', address: 'test #1' });
+    await engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { rateBytesPerSec: 256 * 1024, regionSizeSectors: 256 } });
+    await untilMoveState(engine, (m) => m?.step === outlineStepId(4), 'the copy did not start', 10_000);
+    const writes = [0, 1, 2, 3].map((i) => port.write(MOVING_OFFSET + i * 1024 * 1024, bytes(8192, 20 + i)));
+    await engine.handlers['move.control']({ action: 'abort' });
+    writes.push(port.write(MOVING_OFFSET + 512 * 1024, bytes(4096, 30)));
+    await Promise.all(writes);
+    expect((await waitForEnd(engine)).status).toBe('aborted');
+    for (const i of [0, 1, 2, 3]) expect(Buffer.from(await port.read(MOVING_OFFSET + i * 1024 * 1024, 8192)).equals(Buffer.from(bytes(8192, 20 + i)))).toBe(true);
+    expect((await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).mismatches).toBe(0);
+    expect((await engine.handlers['exports.list']({})).exports[0].clients[0].errors).toBe(0);
+  });
+
   it('IO sent while the LV is suspended is held, shown in flight, and completes after the resume', async () => {
     const { engine } = await seedEngine();
     const session = engine.session!;
@@ -142,6 +157,27 @@ describe('LV ports for export clients', () => {
     expect((await engine.handlers['exports.list']({})).exports.map((e) => e.name)).toEqual(['vg0/lv0', 'vg0/other']);
     await expect(engine.handlers['lvm.command']({ op: 'lvextend', vg: 'vg0', lv: 'lv0', byExtents: 1 })).rejects.toThrow(/1 NBD client is using vg0\/lv0/);
     expect((await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).mismatches).toBe(0);
+  });
+
+  it('a verify holds client IO: a write sent during it lands after it, and the verify still finds no mismatch', async () => {
+    const { engine } = await seedEngine();
+    const port = engine.openLvPort({ vg: 'vg0', lv: 'lv0', address: 'test #1' });
+    const verifying = engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' });
+    let wrote = false;
+    const write = port.write(0, bytes(1024 * 1024, 4)).then(() => (wrote = true));
+    const result = await verifying;
+    expect(wrote).toBe(false);
+    expect(result.mismatches).toBe(0);
+    await write;
+    expect((await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).summary).toContain('2048 last written by NBD clients');
+  });
+
+  it('a zero-length read or write succeeds and changes nothing', async () => {
+    const { engine } = await seedEngine();
+    const port = engine.openLvPort({ vg: 'vg0', lv: 'lv0', address: 'test #1' });
+    expect((await port.read(port.sizeBytes, 0)).length).toBe(0);
+    await port.write(port.sizeBytes, new Uint8Array(0));
+    expect((await engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).summary).not.toContain('NBD clients');
   });
 
   it('writes of several clients at once open the write journal once', async () => {

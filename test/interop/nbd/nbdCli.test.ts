@@ -1,6 +1,7 @@
 // `lvmscope pvmove DIR SRC DST --nbd unix:PATH`: the move's own process exports the LVs while
 // it moves them, keeps exporting for --nbd-linger seconds after the move so a client can read
 // the LV back, waits for connected clients to leave, and verifies their writes at the end.
+// `lvmscope serve DIR --nbd unix:PATH` opens the workspace at once and exports it beside the UI.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -8,6 +9,8 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { cli, cliChild, imageDigests, isOneSentence, removeDir, tempDir } from '../../main/cli/run';
 import { missingTools } from '../../helpers/tools';
+import { startServeChild } from '../../main/serve/serveChild';
+import { existsSync, statSync } from 'node:fs';
 
 const run = promisify(execFile);
 const cleanups: Array<() => unknown> = [];
@@ -60,5 +63,23 @@ describe.skipIf(missingTools('qemu-io'))('lvmscope pvmove --nbd', () => {
     expect(isOneSentence(r.stderr)).toBe(true);
     expect(r.stderr).toContain("'0.0.0.0:10809' is not an NBD address lvmscope serves on; use unix:/PATH/TO.sock or 127.0.0.1:PORT (NBD has no authentication, so only this machine may connect).");
     expect(imageDigests(dir)).toEqual(before);
+  });
+});
+
+describe.skipIf(missingTools('nbdinfo', 'qemu-io'))('lvmscope serve --nbd', () => {
+  it('fills an empty demo folder, exports its LVs before printing the URL, and removes the 0600 socket when stopped', async () => {
+    const dir = tempDir('lvmscope-nbd-serve-');
+    cleanups.push(() => removeDir(dir));
+    const socket = path.join(dir, 'nbd.sock');
+    const serve = await startServeChild(path.join(dir, 'ws'), { args: ['--demo', '--nbd', `unix:${socket}`] });
+    cleanups.push(() => void serve.stop());
+    expect(serve.stderr()).toContain(`NBD on unix:${socket} exports vg0/lv0`);
+    expect(statSync(socket).mode & 0o777).toBe(0o600);
+    const { stdout } = await run('nbdinfo', ['--list', '--json', `nbd+unix:///?socket=${socket}`]);
+    expect((JSON.parse(stdout) as { exports: Array<{ 'export-name': string }> }).exports.map((e) => e['export-name'])).toEqual(['vg0/lv0']);
+    const { stdout: io } = await run('qemu-io', ['-f', 'raw', '-c', 'write -P 0x42 0 64k', '-c', 'read -P 0x42 0 64k', `nbd+unix:///vg0/lv0?socket=${socket}`]);
+    expect(io).not.toMatch(/fail/i);
+    await serve.stop();
+    expect(existsSync(socket)).toBe(false);
   });
 });
