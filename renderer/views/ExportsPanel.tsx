@@ -33,7 +33,8 @@ export function ExportsPanel() {
       <p className="exports-serving" data-testid="exports-serving">{servingLine(view)}</p>
       {clients.length === 0 && view.listening !== null && (
         <p className="muted exports-hint">
-          No client is connected. List the exports with <code className="mono">{listCommand(view.listening)}</code>
+          No client is connected. List the exports with:
+          <code className="mono exports-command">{listCommand(view.listening)}</code>
         </p>
       )}
       <ul className="export-clients">
