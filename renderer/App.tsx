@@ -1,5 +1,5 @@
 // The app: header; the recovery banner; the volume group (PV maps, LV bars) with the move
-// controls and the workload on the left; the live move diagram and the eight steps on the
+// controls, the workload and the NBD exports on the left; the live move diagram and the eight steps on the
 // right; the device-mapper stack, the event log and the image files at the bottom. Panes
 // are resizable; sizes are fixed while the animation runs, so nothing jumps.
 import { useEffect, useSyncExternalStore } from 'react';
@@ -19,6 +19,8 @@ import { useAppStore } from './storeContext';
 import { resolveTheme } from './store/uiSlice';
 import { MoveControls, WorkloadPanel } from './views/Controls';
 import { DevicePanel } from './views/DevicePanel';
+import { DisconnectDialog } from './views/DisconnectDialog';
+import { ExportsPanel } from './views/ExportsPanel';
 import { MoveDiagram } from './views/MoveDiagram';
 import { PlanDialog } from './views/PlanDialog';
 import { RecoveryBanner } from './views/RecoveryBanner';
@@ -61,6 +63,7 @@ export function App() {
           <VolumeGroup />
           <MoveControls />
           <WorkloadPanel />
+          <ExportsPanel />
           <ScenarioPanel />
         </div>
         <Splitter orientation="vertical" label="resize the left and right panes" onResize={(d) => setPanes({ leftPx: Math.max(320, leftWidth() + d) })} />
@@ -81,6 +84,7 @@ export function App() {
       </div>
       <DragLabel />
       <PlanDialog />
+      <DisconnectDialog />
       <AboutDialog />
       <PresentationLauncher />
     </div>

@@ -6,6 +6,7 @@ import { createContext, useContext } from 'react';
 import type { ApiClient, MoveControl, MovePlanView, MoveRequest } from './store/actionTypes';
 import type { AppStore } from './store';
 import { loadWorkspace, refreshLiveState } from './store/engineEvents';
+import { withClientsAsked } from './store/exportsSlice';
 import { rateOf } from './store/moveSlice';
 import { requestFor, type Selection } from './store/selection';
 
@@ -61,7 +62,9 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
       return r.ok ? r.value.path : null;
     },
     async newDemo(path, replace) {
-      const r = await client.call('workspace.createDemo', { path, scenario: 'seed', force: replace });
+      const r = await withClientsAsked(store, `creating a demo workspace in ${path}`, (disconnectClients) =>
+        client.call('workspace.createDemo', { path, scenario: 'seed', force: replace, ...(disconnectClients ? { disconnectClients } : {}) }),
+      );
       if (!r.ok) return r.error.message;
       s().setWorkspaceView(r.value);
       await refreshLiveState(client, store);

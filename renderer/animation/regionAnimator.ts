@@ -21,6 +21,8 @@ const HELD_LIMIT_MS = 60_000;
 /** One held write as drawn: when each of its events was first seen by the animation. */
 interface HeldWrite {
   readonly region: number;
+  /** An export client's write (an NBD connection), not lvmscope's own workload: its ring and its landing are drawn in the client colour. */
+  readonly client: boolean;
   readonly seenMs: number;
   releasedMs: number | null;
   landedMs: number | null;
@@ -84,6 +86,7 @@ interface Palette {
   copying: string;
   copied: string;
   intercept: string;
+  client: string;
   landed: string;
   separator: string;
 }
@@ -147,7 +150,7 @@ export class RegionAnimator {
     const css = getComputedStyle(document.documentElement);
     const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
     this.theme = theme;
-    this.palette = { pending: v('--region-pending', '#d8dee4'), copying: v('--region-copying', '#a78bfa'), copied: v('--region-copied', '#3b4252'), intercept: v('--region-intercept', '#6d28d9'), landed: v('--region-landed', '#111827'), separator: v('--panel', '#ffffff') };
+    this.palette = { pending: v('--region-pending', '#d8dee4'), copying: v('--region-copying', '#a78bfa'), copied: v('--region-copied', '#3b4252'), intercept: v('--region-intercept', '#6d28d9'), client: v('--region-client', '#047857'), landed: v('--region-landed', '#111827'), separator: v('--panel', '#ffffff') };
   }
 
   private paint(surface: Surface, mirror: MirrorProgressView | undefined, index: number, now: number): void {
@@ -171,8 +174,8 @@ export class RegionAnimator {
   }
 
   /** The held writes being drawn and where each is in its animation now (the e2e tests follow one). */
-  heldWrites(now = performance.now()): Array<{ key: string; region: number; phase: HeldPhase }> {
-    return [...this.held].map(([key, w]) => ({ key, region: w.region, phase: heldPhase(w, now).phase }));
+  heldWrites(now = performance.now()): Array<{ key: string; region: number; client: boolean; phase: HeldPhase }> {
+    return [...this.held].map(([key, w]) => ({ key, region: w.region, client: w.client, phase: heldPhase(w, now).phase }));
   }
 
   private stepModeHold(): boolean {
@@ -194,7 +197,7 @@ export class RegionAnimator {
     for (const e of writes.filter((w) => w.stream > last.stream || (w.stream === last.stream && w.seq > last.seq))) {
       const mirror = `${e.stream}/${e.device}/${e.targetIndex}`;
       if (e.type === 'write-intercepted') {
-        this.held.set(`${mirror}/${e.seq}`, { region: e.region, seenMs: now, releasedMs: null, landedMs: null });
+        this.held.set(`${mirror}/${e.seq}`, { region: e.region, client: e.client !== undefined, seenMs: now, releasedMs: null, landedMs: null });
         this.interceptsDrawn += 1;
         continue;
       }
@@ -223,18 +226,19 @@ export class RegionAnimator {
       // A write kept in step mode stays at the middle of its landing, both strokes drawn.
       const { phase, t } = shown.phase === 'gone' && w.landedMs !== null ? { phase: 'landing' as const, t: 0.5 } : shown;
       const motion = motionAt(now, t, this.reducedMotion);
+      const ring = w.client ? p.client : p.intercept;
       if (phase === 'held') {
         // The region copies (pulsing) inside the ring of the write that waits for it.
         ctx.globalAlpha = motion.pulse;
         fill(ctx, [cell], p.copying);
         ctx.globalAlpha = 1;
-        drawWaiting(ctx, cell, p.intercept, motion);
+        drawWaiting(ctx, cell, ring, motion);
       } else if (phase === 'copied') {
         fill(ctx, [cell], p.copied);
-        drawWaiting(ctx, cell, p.intercept, motion);
+        drawWaiting(ctx, cell, ring, motion);
       } else if (phase === 'landing') {
         fill(ctx, [cell], p.copied);
-        drawLanding(ctx, cell, p.landed, motion, surface);
+        drawLanding(ctx, cell, w.client ? p.client : p.landed, motion, surface);
       }
     }
   }

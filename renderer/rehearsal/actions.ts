@@ -6,6 +6,7 @@ import { createContext, useContext } from 'react';
 import type { ApiClient, MoveRequest } from '../store/actionTypes';
 import type { AppStore } from '../store';
 import { loadWorkspace } from '../store/engineEvents';
+import { withClientsAsked } from '../store/exportsSlice';
 import { downloadBlob } from '../export/diagramExport';
 
 export interface PickedFile {
@@ -34,7 +35,9 @@ export function createRehearsalActions(client: ApiClient, store: AppStore): Rehe
       if (s().engine.host?.host === 'browser' && size > BROWSER_TEXT_LIMIT) {
         return `${backup.name}${report ? ` and ${report.name}` : ''} are ${Math.ceil(size / 1024)} KiB, more than the browser connection carries (${BROWSER_TEXT_LIMIT / 1024} KiB); import it with lvmscope import ${path} --backup FILE on the engine's host, then open the folder.`;
       }
-      const r = await client.call('workspace.import', { path, backup, ...(report ? { report } : {}) });
+      const r = await withClientsAsked(store, `importing into ${path}`, (disconnectClients) =>
+        client.call('workspace.import', { path, backup, ...(report ? { report } : {}), ...(disconnectClients ? { disconnectClients } : {}) }),
+      );
       if (!r.ok) return r.error.message;
       // Lists the images and attaches to the workspace the import opened (nothing is reopened).
       return loadWorkspace(client, store, path, { showError: true });

@@ -3,6 +3,7 @@
 // and the event subscriptions. They only call the store's setters, so tests drive them with
 // an in-memory client and a fresh store.
 import { isWriteEvent, type DmStreamEvent } from '../../app/api/dmStream';
+import { withClientsAsked } from './exportsSlice';
 import type { ApiClient, Disposable } from './types';
 import type { AppStore } from './index';
 
@@ -42,9 +43,12 @@ export async function loadWorkspace(client: ApiClient, store: AppStore, path: st
   };
   const listed = await client.call('workspace.listImages', { path });
   if (!listed.ok) return fail(listed.error.message);
-  const opened = listed.value.images.length === 0 && options.seedIfEmpty
-    ? await client.call('workspace.createDemo', { path, scenario: 'seed' })
-    : await client.call('workspace.open', { path });
+  const createDemo = listed.value.images.length === 0 && options.seedIfEmpty;
+  // Opening another folder closes this one: clients of its exports are asked about first.
+  const opened = await withClientsAsked(store, `opening ${path}`, (disconnectClients) => {
+    const drop = disconnectClients ? { disconnectClients } : {};
+    return createDemo ? client.call('workspace.createDemo', { path, scenario: 'seed', ...drop }) : client.call('workspace.open', { path, ...drop });
+  });
   if (!opened.ok) return fail(opened.error.message);
   s().setWorkspaceImages(listed.value.path, listed.value.images);
   s().setWorkspaceView(opened.value);
@@ -53,14 +57,16 @@ export async function loadWorkspace(client: ApiClient, store: AppStore, path: st
 }
 
 /**
- * The dm stack and the move, fetched once after opening or attaching (events keep them fresh
- * afterwards). A window attaching to a move that runs shows the move's own copy rate and step
- * mode in the controls, not this window's defaults (the move slice follows the engine's).
+ * The dm stack, the move and the exports, fetched once after opening or attaching (events keep
+ * them fresh afterwards). A window attaching to a move that runs shows the move's own copy rate
+ * and step mode in the controls, not this window's defaults (the move slice follows the
+ * engine's). An engine without exports.list leaves the exports view empty: no panel.
  */
 export async function refreshLiveState(client: ApiClient, store: AppStore): Promise<void> {
-  const [dm, move] = await Promise.all([client.call('dm.list', {}), client.call('move.state', {})]);
+  const [dm, move, exports] = await Promise.all([client.call('dm.list', {}), client.call('move.state', {}), client.call('exports.list', {})]);
   if (dm.ok) store.getState().applyDmSnapshot(dm.value);
   if (move.ok) store.getState().setMoveState(move.value.move);
+  store.getState().setExportsView(exports.ok ? exports.value : null);
 }
 
 export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable {
@@ -83,6 +89,7 @@ export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable
     client.on('move.step', (step) => s().applyStep(step)),
     client.on('move.progress', (progress) => s().setProgress(progress)),
     client.on('workload.stats', (stats) => s().setWorkloadStats(stats)),
+    client.on('exports.changed', (view) => s().setExportsView(view)),
   ];
   return { dispose: () => subs.forEach((x) => x.dispose()) };
 }

@@ -1,11 +1,13 @@
 // One store made of slices (zustand's slices pattern): engine, workspace, devices, move,
-// workload, ui. Components select one field at a time; tests create a fresh vanilla store
+// workload, exports, ui. Components select one field at a time; tests create a fresh vanilla store
 // with createAppStore().
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import { createDevicesSlice } from './devicesSlice';
 import type { DevicesSlice } from './devicesSlice';
 import { createEngineSlice } from './engineSlice';
+import { createExportsSlice } from './exportsSlice';
+import type { ExportsSlice } from './exportsSlice';
 import type { EngineSlice } from './engineSlice';
 import { createMoveSlice } from './moveSlice';
 import type { MoveSlice } from './moveSlice';
@@ -18,7 +20,7 @@ import type { WorkloadSlice } from './workloadSlice';
 import { createWorkspaceSlice } from './workspaceSlice';
 import type { WorkspaceSlice } from './workspaceSlice';
 
-export type AppState = EngineSlice & WorkspaceSlice & DevicesSlice & MoveSlice & WorkloadSlice & UiSlice & PresentationSlice;
+export type AppState = EngineSlice & WorkspaceSlice & DevicesSlice & MoveSlice & WorkloadSlice & ExportsSlice & UiSlice & PresentationSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -28,6 +30,7 @@ export function createAppStore(): AppStore {
     ...createDevicesSlice(...a),
     ...createMoveSlice(...a),
     ...createWorkloadSlice(...a),
+    ...createExportsSlice(...a),
     ...createUiSlice(...a),
     ...createPresentationSlice(...a),
   }));

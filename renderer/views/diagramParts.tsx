@@ -9,6 +9,7 @@ import type { DiagramBox } from '../geometry/moveDiagram';
 import type { LvStyle } from '../geometry/palette';
 import { describeRegionGrid } from '../geometry/regionGrid';
 import { inlineSublabelOffsetPx, SUBLABEL_PX, textWidthPx } from '../geometry/layerDiagram';
+import { exportsShown } from '../store/exportsSlice';
 import { regionsFigure } from '../store/moveSlice';
 import { lvProgressText } from '../store/stepList';
 import { useAppStore } from '../storeContext';
@@ -127,12 +128,17 @@ export const GRID_LEGEND = [
   { state: 'landed', color: 'var(--region-landed)', text: 'held write lands on both legs' },
 ] as const;
 
+/** An export client's held write (issue 17): named only while the host serves exports. */
+export const CLIENT_LEGEND = { state: 'client', color: 'var(--region-client)', text: "an NBD client's write: held, then on both legs" } as const;
+
 export function GridLegend() {
+  const serving = useAppStore((s) => exportsShown(s.exports.view));
+  const items = serving ? [...GRID_LEGEND, CLIENT_LEGEND] : GRID_LEGEND;
   return (
     <ul className="grid-legend" data-testid="grid-legend" aria-label="region grid legend">
-      {GRID_LEGEND.map((item) => (
+      {items.map((item) => (
         <li key={item.state} data-state={item.state}>
-          <span className={`swatch${item.state === 'held' ? ' held' : ''}`} style={{ background: item.color }} aria-hidden="true" />
+          <span className={`swatch${item.state === 'held' ? ' held' : item.state === 'client' ? ' held-client' : ''}`} style={{ background: item.color }} aria-hidden="true" />
           {item.text}
         </li>
       ))}

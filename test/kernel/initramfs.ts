@@ -1,7 +1,9 @@
 // Builds the initramfs the kernel tests boot: Debian's own busybox-static, lvm2 (lvm and
-// dmsetup with the shared libraries ldd lists), and the virtio + device-mapper modules of the
-// installed kernel, loaded with insmod in `modprobe --show-depends` order. Nothing is
-// downloaded: every byte comes from packages installed on this machine.
+// dmsetup with the shared libraries ldd lists), e2fsprogs (mke2fs as mkfs.ext4, e2fsck, and
+// mke2fs.conf, for the NBD guest's filesystem), and the virtio + device-mapper + ext4 modules
+// of the installed kernel, loaded with insmod in `modprobe --show-depends` order (ext4 brings
+// jbd2, mbcache, crc16 and its crc32c soft dependency). Nothing is downloaded: every byte
+// comes from packages installed on this machine.
 //
 // The archive is built once and cached outside the repository, under
 // `${XDG_CACHE_HOME:-~/.cache}/lvmscope/kernel-<version>-<hash>/`, where <hash> covers the
@@ -18,8 +20,12 @@ import { fail } from '../../app/base/result';
 import { type CpioEntry, newcArchive, parentDirs } from './cpio';
 
 /** Modules to load, by name; their dependencies come first, as modprobe resolves them. */
-const MODULES = ['virtio_pci', 'virtio_blk', 'dm_mod', 'dm_mirror', 'dm_flakey', 'dm_delay', 'dm_zero'];
-const BINARIES = ['/usr/sbin/lvm', '/usr/sbin/dmsetup'];
+const MODULES = ['virtio_pci', 'virtio_blk', 'dm_mod', 'dm_mirror', 'dm_flakey', 'dm_delay', 'dm_zero', 'ext4'];
+const BINARIES = ['/usr/sbin/lvm', '/usr/sbin/dmsetup', '/usr/sbin/mke2fs', '/usr/sbin/e2fsck'];
+/** Host files copied as they are (not executables): mke2fs reads its defaults for ext4 here. */
+const CONFIG_FILES = ['/etc/mke2fs.conf'];
+/** Names e2fsprogs installs as symlinks, as Debian does (mkfs.ext4 -> mke2fs). */
+const E2FS_LINKS: Record<string, string> = { '/usr/sbin/mkfs.ext4': 'mke2fs', '/usr/sbin/fsck.ext4': 'e2fsck' };
 const BUSYBOX = '/bin/busybox';
 
 /** Markers the host looks for on the serial console. */
@@ -146,19 +152,21 @@ interface Recipe {
   kernel: KernelFiles;
   modules: string[];
   hostFiles: string[];
+  /** Copied with mode 0644; their identity is part of the hash like hostFiles'. */
+  configFiles: string[];
   lvmTools: string[];
 }
 
 function recipeOf(kernel: KernelFiles): Recipe {
   const libs = BINARIES.flatMap(sharedLibraries);
   const hostFiles = [...new Set([BUSYBOX, ...BINARIES, ...libs])];
-  return { kernel, modules: moduleFiles(kernel.version), hostFiles, lvmTools: lvmToolNames() };
+  return { kernel, modules: moduleFiles(kernel.version), hostFiles, configFiles: CONFIG_FILES, lvmTools: lvmToolNames() };
 }
 
 function recipeHash(recipe: Recipe): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ init: INIT, conf: LVM_CONF, modules: recipe.modules, tools: recipe.lvmTools }));
-  for (const f of [...recipe.hostFiles, ...recipe.modules]) {
+  h.update(JSON.stringify({ init: INIT, conf: LVM_CONF, modules: recipe.modules, tools: recipe.lvmTools, links: E2FS_LINKS }));
+  for (const f of [...recipe.hostFiles, ...recipe.configFiles, ...recipe.modules]) {
     const st = statSync(f);
     h.update(`${f}:${st.size}:${st.mtimeMs}\n`);
   }
@@ -186,7 +194,9 @@ function archiveEntries(recipe: Recipe): CpioEntry[] {
   add({ kind: 'file', path: '/init', data: new TextEncoder().encode(INIT), mode: 0o755 });
   add({ kind: 'file', path: '/etc/lvm/lvm.conf', data: new TextEncoder().encode(LVM_CONF) });
   for (const f of recipe.hostFiles) add({ kind: 'file', path: f, data: readFileSync(f), mode: 0o755 });
+  for (const f of recipe.configFiles) add({ kind: 'file', path: f, data: readFileSync(f), mode: 0o644 });
   for (const tool of recipe.lvmTools) add({ kind: 'symlink', path: `/usr/sbin/${tool}`, target: 'lvm' });
+  for (const [link, target] of Object.entries(E2FS_LINKS)) add({ kind: 'symlink', path: link, target });
   const names = recipe.modules.map((f) => path.basename(f).replace(/\.(xz|zst)$/, ''));
   recipe.modules.forEach((f, i) =>
     add({ kind: 'file', path: `/lib/modules/lvmscope/${names[i]}`, data: moduleBytes(f) }),

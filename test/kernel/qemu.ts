@@ -7,6 +7,12 @@
 // /dev/vda, /dev/vdb, ... in the order given, and /sys/block/vdX/serial holds each name.
 // The host can kill the guest when the script prints a marker line, to leave real
 // half-finished state (a pvmove in mid-copy) on the images.
+//
+// A disk can also be an NBD export (QEMU's own NBD client, -blockdev driver=nbd) that appears
+// after the image files; with a reconnect delay the guest's IO waits while the server is gone
+// and goes on when a server listens on the socket again. `onLine` sees every line the script
+// prints and may type a line into the guest's console (its stdin), so a test can drive a guest
+// that runs for as long as the host needs it to.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,8 +35,35 @@ export interface GuestImage {
   writeOpsPerSecond?: number;
 }
 
+/** An NBD export attached as a virtio disk through QEMU's NBD block driver. */
+export interface GuestNbdDisk {
+  /** Unix socket the NBD server listens on. */
+  socket: string;
+  /** The export name to ask for (lvmscope names them `vg/lv`). */
+  exportName: string;
+  /** Disk serial seen by the guest (as GuestImage.name). */
+  name: string;
+  /**
+   * Seconds QEMU holds the guest's requests and reconnects after the server went away; after
+   * that they fail with EIO. 0 (the default) fails them at once.
+   */
+  reconnectDelaySec?: number;
+}
+
+/** What `onLine` can do with the running guest. */
+export interface GuestConsole {
+  /** Types text into the guest's serial console (the script's stdin). */
+  send(text: string): void;
+  /** Pulls the plug (the run reports killed: 'host'), e.g. when the host side failed and the guest would wait for ever. */
+  kill(): void;
+}
+
 export interface GuestRunOptions {
   images: readonly GuestImage[];
+  /** Attached after `images` (so the first is /dev/vda when there are no images). */
+  nbdDisks?: readonly GuestNbdDisk[];
+  /** Called once for every complete line the script prints (after BEGIN, without \r). */
+  onLine?: (line: string, guest: GuestConsole) => void;
   /** Shell script run by busybox `sh -e` in the guest, from /tmp. */
   script: string;
   timeoutMs?: number;
@@ -51,12 +84,12 @@ export interface GuestRun {
   /** Everything on the serial console, for diagnostics. */
   console: string;
   durationMs: number;
-  killed: null | 'timeout' | 'marker' | 'time';
+  killed: null | 'timeout' | 'marker' | 'time' | 'host';
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
-function validateImages(images: readonly GuestImage[]): void {
+function validateImages(images: readonly { name: string }[]): void {
   if (images.length > 26) fail('INVALID', `a guest takes at most 26 disks (vda..vdz); ${images.length} were given.`);
   for (const img of images) {
     if (!/^[A-Za-z0-9._-]{1,20}$/.test(img.name)) {
@@ -77,6 +110,22 @@ function driveArgs(images: readonly GuestImage[]): string[] {
   });
 }
 
+/** QEMU's option syntax doubles a comma inside a value. */
+function optionValue(text: string): string {
+  return text.replace(/,/g, ',,');
+}
+
+function nbdDiskArgs(disks: readonly GuestNbdDisk[], first: number): string[] {
+  return disks.flatMap((disk, i) => {
+    const id = `d${first + i}`;
+    const blockdev = [
+      ...['driver=nbd', `node-name=${id}`, 'server.type=unix', `server.path=${optionValue(disk.socket)}`],
+      ...[`export=${optionValue(disk.exportName)}`, `reconnect-delay=${Math.round(disk.reconnectDelaySec ?? 0)}`],
+    ];
+    return ['-blockdev', blockdev.join(','), '-device', `virtio-blk-pci,drive=${id},serial=${disk.name}`];
+  });
+}
+
 function qemuArgs(opts: GuestRunOptions, vmlinuz: string, initrd: string): string[] {
   return [
     ...['-accel', 'tcg', '-cpu', 'max', '-m', String(opts.memoryMiB ?? 1024), '-smp', '2'],
@@ -84,6 +133,7 @@ function qemuArgs(opts: GuestRunOptions, vmlinuz: string, initrd: string): strin
     ...['-kernel', vmlinuz, '-initrd', initrd],
     ...['-append', 'console=ttyS0 quiet panic=-1 rdinit=/init'],
     ...driveArgs(opts.images),
+    ...nbdDiskArgs(opts.nbdDisks ?? [], opts.images.length),
   ];
 }
 
@@ -97,7 +147,7 @@ function writeRunInitrd(dir: string, base: Buffer, opts: GuestRunOptions): strin
   const runArchive = newcArchive([
     { kind: 'dir', path: '/lvmscope' },
     { kind: 'file', path: '/lvmscope/run.sh', data: enc.encode(opts.script), mode: 0o755 },
-    { kind: 'file', path: '/lvmscope/env', data: enc.encode(`LVMSCOPE_DISKS=${opts.images.length}\n`) },
+    { kind: 'file', path: '/lvmscope/env', data: enc.encode(`LVMSCOPE_DISKS=${diskCount(opts)}\n`) },
   ]);
   const file = path.join(dir, 'initrd');
   writeFileSync(file, Buffer.concat([runArchive, base]));
@@ -113,9 +163,13 @@ export function scriptOutput(consoleText: string): { output: string; exitCode: n
   return { output: after.slice(0, exit.index), exitCode: Number(exit[1]) };
 }
 
+function diskCount(opts: GuestRunOptions): number {
+  return opts.images.length + (opts.nbdDisks?.length ?? 0);
+}
+
 /** Boots the guest, runs the script, and resolves when QEMU has exited (or was killed). */
 export async function runInGuest(opts: GuestRunOptions): Promise<GuestRun> {
-  validateImages(opts.images);
+  validateImages([...opts.images, ...(opts.nbdDisks ?? [])]);
   const { kernel, initramfsPath } = ensureInitramfs();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-guest-'));
   try {
@@ -128,7 +182,10 @@ export async function runInGuest(opts: GuestRunOptions): Promise<GuestRun> {
 
 function spawnGuest(opts: GuestRunOptions, args: string[]): Promise<GuestRun> {
   const started = performance.now();
-  const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The console's input is a pipe only for a test that types into it.
+  const child = opts.onLine ? spawn('qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A write to a guest that is gone must not become an unhandled error.
+  child.stdin?.on('error', () => {});
   let consoleText = '';
   let killed: GuestRun['killed'] = null;
   const timers: NodeJS.Timeout[] = [];
@@ -138,6 +195,13 @@ function spawnGuest(opts: GuestRunOptions, args: string[]): Promise<GuestRun> {
     child.kill('SIGKILL');
   };
   timers.push(setTimeout(() => kill('timeout'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+  const guestConsole: GuestConsole = {
+    send: (text) => {
+      if (child.stdin?.writable) child.stdin.write(text);
+    },
+    kill: () => kill('host'),
+  };
+  let linesSeen = 0;
   let scriptStarted = false;
   let markerSeen = false;
   const onText = (text: string) => {
@@ -149,6 +213,11 @@ function spawnGuest(opts: GuestRunOptions, args: string[]): Promise<GuestRun> {
     if (scriptStarted && !markerSeen && opts.killAtMarker && markerLinePrinted(consoleText, opts.killAtMarker)) {
       markerSeen = true;
       timers.push(setTimeout(() => kill('marker'), opts.killAfterMarkerMs ?? 0));
+    }
+    if (scriptStarted && opts.onLine) {
+      const lines = completeScriptLines(consoleText);
+      for (const line of lines.slice(linesSeen)) opts.onLine(line, guestConsole);
+      linesSeen = lines.length;
     }
   };
   child.stdout.setEncoding('utf8').on('data', onText);
@@ -165,8 +234,13 @@ function spawnGuest(opts: GuestRunOptions, args: string[]): Promise<GuestRun> {
 }
 
 function markerLinePrinted(consoleText: string, marker: string): boolean {
+  return completeScriptLines(consoleText).some((line) => line.trim() === marker);
+}
+
+/** The lines after BEGIN that end in a newline (the last, unfinished one is left for later). */
+function completeScriptLines(consoleText: string): string[] {
   const begin = consoleText.indexOf(BEGIN_MARKER);
-  return consoleText.slice(begin).split('\n').slice(0, -1).some((line) => line.trim() === marker);
+  return consoleText.slice(begin + BEGIN_MARKER.length).split('\n').slice(1, -1);
 }
 
 /** Runs a script and throws, with the tail of the console, unless it exited 0. */
