@@ -29,7 +29,7 @@ export function SaveRecordingButton() {
   if (!replay || replaying) return null;
   return (
     <button type="button" data-testid="save-recording" disabled={!hasMove} title={hasMove ? 'Download the running or last move as a recording, to replay it anywhere (Open recording…, lvmscope serve --replay)' : 'No move has run yet; every move is recorded.'} onClick={() => void replay.saveLast().then((error) => error && setError(error))}>
-      Recording
+      Recording (.lvmrec)
     </button>
   );
 }

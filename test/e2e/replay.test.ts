@@ -6,7 +6,8 @@
 //    input with one tick per step) go step by step: at each step the step card running is
 //    that step, and the PV maps and the diagram show what the recording's own state at that
 //    step says (computed here with the same player, in Node); a click on the scrubber jumps to
-//    an instant and the maps follow; presentation mode plays it with its keys (→, ←, P);
+//    an instant and the maps follow; axe-core finds no serious WCAG 2.2 AA problem there;
+//    presentation mode plays it with its keys (→, ←, P);
 //  - two recordings compared side by side go step by step in lockstep (2002 vs today);
 //  - in the live app, the move just run is saved with the export bar's Recording button (a
 //    download that reads back as that move); a damaged recording opened with Open recording…
@@ -25,6 +26,18 @@ import { apiSocket, launchBrowser, ROOT, screenshot, stopAll, tempDir, type Brow
 import { openUi } from './uiHelpers';
 
 const CLI = path.join(ROOT, 'main', 'cli', 'lvmscope.mjs');
+const AXE_SOURCE = readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical WCAG 2.2 AA findings on the page as it is now, one line each. */
+async function seriousAxeFindings(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type Result = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<Result> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.map(String).join(' ')}`));
+  });
+}
 
 function cli(...args: string[]): string {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
@@ -141,6 +154,8 @@ describe('a recorded move replayed in Chromium', () => {
     expect(timeMs).toBeLessThan(outline.durationMs * 0.7);
     await expectShown(page, outline, { timeMs });
     await screenshot(page, 'replay-half-way');
+    // The banner, the replay bar and its scrubber meet WCAG 2.2 AA as the rest of the app does.
+    expect(await seriousAxeFindings(page)).toEqual([]);
     expect(browser.errors).toEqual([]);
   }, 180_000);
 
