@@ -48,7 +48,7 @@ function fakeEngineClient() {
 }
 
 describe('opening recordings in the window', () => {
-  it('leaves the window as it was, with one sentence naming the line, for a cut-short or damaged file', async () => {
+  it('leaves the window as it was, with one sentence naming the line, for a cut-short or damaged file (plain or gzip), and opens a gzip-compressed one', async () => {
     const { outline } = await recordings();
     const store = createAppStore();
     const controller = new ReplayController(store, null);
@@ -62,6 +62,13 @@ describe('opening recordings in the window', () => {
       }),
       { numRuns: 40 },
     );
+    // gzip-compressed files open too (DecompressionStream); a damaged one gets its sentence.
+    const { gzipSync } = await import('node:zlib');
+    const gz = gzipSync(outline);
+    const zipped = createAppStore();
+    expect(await new ReplayController(zipped, null).openFile(Object.assign(new Blob([new Uint8Array(gz)]), { name: 'move.lvmrec.gz' }))).toBeNull();
+    expect(zipped.getState().replay.info?.eventCount).toBe(parseRecording(outline).events.length);
+    expect(await new ReplayController(createAppStore(), null).openFile(Object.assign(new Blob([new Uint8Array(gz.subarray(0, 40))]), { name: 'cut.gz' }))).toMatch(/gzip-compressed but cannot be decompressed/);
     const fresh = createAppStore();
     const refused = await new ReplayController(fresh, null).openFile(file('{"not":"a recording"}\n'));
     expect(refused).toMatch(/line 1 does not name the format/);
