@@ -93,6 +93,8 @@ export const UiCommand = z.discriminatedUnion('command', [
   z.object({ command: z.literal('about.show') }),
   z.object({ command: z.literal('import.show') }),
   z.object({ command: z.literal('scenario.run'), name: z.string().min(1) }),
+  /** File → Open recording…: the host read the file; the window replays it (app/api/recording.ts). */
+  z.object({ command: z.literal('recording.open'), fileName: z.string().max(4096), text: z.string().max(64 * 1024 * 1024) }),
 ]);
 export type UiCommand = z.infer<typeof UiCommand>;
 
@@ -193,6 +195,11 @@ export const methods = {
     'Abort the interrupted move recorded in the metadata without running it (pvmove --abort).',
   ),
   'move.state': method(NoParams, z.object({ move: MoveStateView.nullable() }), 'The running or last move, if any.'),
+  'move.recording': method(
+    NoParams,
+    z.object({ text: z.string(), fileName: z.string(), complete: z.boolean() }),
+    'The running or last move as a recording (NDJSON, app/api/recording.ts) that replays it without an engine; complete once the move has ended.',
+  ),
   'move.transcript': method(NoParams, z.object({ markdown: z.string(), fileName: z.string() }), 'The running or last move as a Markdown transcript: plan, layouts, every step with its commands and tables.'),
   'workspace.crash': method(
     NoParams,

@@ -3,6 +3,7 @@
 import { usePresentationActions } from '../presentation/actions';
 import { useAppStore } from '../storeContext';
 import { ExportScriptButton } from '../rehearsal/ExportScriptButton';
+import { SaveRecordingButton } from '../replay/RecordingButtons';
 
 export function ExportBar() {
   const actions = usePresentationActions();
@@ -13,6 +14,7 @@ export function ExportBar() {
       <button type="button" data-testid="export-svg" title="Download the diagram as it is now, as a stand-alone SVG" onClick={() => void actions.exportSvg()}>Diagram SVG</button>
       <button type="button" data-testid="export-png" title="Download the diagram as it is now, as a PNG" onClick={() => void actions.exportPng()}>Diagram PNG</button>
       <button type="button" data-testid="export-md" disabled={!hasMove} title={hasMove ? 'Download the move as Markdown: plan, layouts, the eight steps with narration, commands and tables' : 'No move has run yet; the transcript describes a move.'} onClick={() => void actions.exportTranscript()}>Transcript (Markdown)</button>
+      <SaveRecordingButton />
       <ExportScriptButton label="Plan as a script" testId="export-script" disabledReason={hasMove ? null : 'No move has been planned yet; the script runs a planned move on the real system.'} />
     </div>
   );

@@ -13,6 +13,8 @@ import { createMoveSlice } from './moveSlice';
 import type { MoveSlice } from './moveSlice';
 import { createPresentationSlice } from './presentationSlice';
 import type { PresentationSlice } from './presentationSlice';
+import { createReplaySlice } from './replaySlice';
+import type { ReplaySlice } from './replaySlice';
 import { createUiSlice } from './uiSlice';
 import type { UiSlice } from './uiSlice';
 import { createWorkloadSlice } from './workloadSlice';
@@ -20,7 +22,7 @@ import type { WorkloadSlice } from './workloadSlice';
 import { createWorkspaceSlice } from './workspaceSlice';
 import type { WorkspaceSlice } from './workspaceSlice';
 
-export type AppState = EngineSlice & WorkspaceSlice & DevicesSlice & MoveSlice & WorkloadSlice & ExportsSlice & UiSlice & PresentationSlice;
+export type AppState = EngineSlice & WorkspaceSlice & DevicesSlice & MoveSlice & WorkloadSlice & ExportsSlice & UiSlice & PresentationSlice & ReplaySlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -33,5 +35,6 @@ export function createAppStore(): AppStore {
     ...createExportsSlice(...a),
     ...createUiSlice(...a),
     ...createPresentationSlice(...a),
+    ...createReplaySlice(...a),
   }));
 }

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { ENGINE_VERSION } from '../../../app/engine';
-import { startBrowserMode } from '../../serve/browserMode';
+import { startBrowserMode, startReplayMode } from '../../serve/browserMode';
 import { writeLaunchPage, type LaunchPage } from '../../serve/launchPage';
 import { startCliNbd } from '../../nbd/cli';
 import type { NbdServer } from '../../nbd/server';
@@ -21,6 +21,7 @@ export interface ServeFlags {
   open?: boolean;
   demo?: boolean;
   nbd?: string;
+  replay?: string;
 }
 
 export function parsePort(value: string): number {
@@ -38,7 +39,8 @@ export function serveVerb(program: Command): void {
     .option('--open', 'open the URL in the default browser')
     .option('--demo', 'fill the folder with the seed demo if it is empty (implied when no folder is given)')
     .option('--nbd <address>', 'also export every active LV over NBD as VG/LV, on unix:/PATH (mode 0600) or 127.0.0.1:PORT; opens the workspace at once')
-    .action((dir: string | undefined, flags: ServeFlags) => serve(dir, flags));
+    .option('--replay <file>', 'serve a recorded move (.lvmrec, from Save recording or pvmove --record) instead of an engine: no workspace is opened')
+    .action((dir: string | undefined, flags: ServeFlags) => (flags.replay ? serveReplay(dir, flags.replay, flags) : serve(dir, flags)));
 }
 
 async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> {
@@ -75,6 +77,23 @@ async function startNbd(engine: Engine, workspacePath: string, address: string, 
   if (demo && listed.images.length === 0) await engine.handlers['workspace.createDemo']({ path: workspacePath, scenario: 'seed', force: false });
   else await engine.handlers['workspace.open']({ path: workspacePath });
   return startCliNbd(engine, address);
+}
+
+/** `serve --replay FILE`: the UI replays the recording; there is no engine to drive. */
+async function serveReplay(dir: string | undefined, file: string, flags: ServeFlags): Promise<void> {
+  if (dir !== undefined) throw new InvalidArgumentError(`--replay serves a recording, not a workspace: leave out the folder (${dir}).`);
+  const { server, title, stop: stopServing } = await startReplayMode(file, { port: flags.port });
+  process.stdout.write(`lvmscope: serving on ${server.url}\n`);
+  process.stderr.write(`lvmscope ${ENGINE_VERSION}: replaying ${title} (no engine, no workspace); press Ctrl+C to stop.\n`);
+  const launchPage = flags.open ? openInBrowser(server.url) : undefined;
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      launchPage?.dispose();
+      void stopServing().then(resolve, resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 /** Opens the tokened URL through a launch page, so the token stays off every command line. */
