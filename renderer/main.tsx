@@ -15,6 +15,8 @@ import { bindPresentationEvents, bindScenarioMenu } from './presentation/events'
 import { scenarioSpeedFrom } from './scenarios/scenarioPath';
 import { AnimatorContext } from './views/MoveDiagram';
 import { createRehearsalActions, RehearsalActionsContext } from './rehearsal/actions';
+import { LiveTimeline } from './export/liveTimeline';
+import { LiveTimelineContext } from './export/VideoDialog';
 import './styles.css';
 import './keyboard.css';
 import './rehearsal/rehearsal.css';
@@ -34,6 +36,8 @@ const rehearsalActions = createRehearsalActions(connection.client, store);
 const animator = new RegionAnimator(store);
 // The e2e suite and the frame-rate bench read the animator's frame counter.
 (window as unknown as { lvmscopeAnimator: RegionAnimator }).lvmscopeAnimator = animator;
+// What the diagram showed, kept from the start so its last move can be exported as a video.
+const liveTimeline = new LiveTimeline(store);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -42,7 +46,9 @@ createRoot(document.getElementById('root')!).render(
         <AnimatorContext.Provider value={animator}>
           <PresentationActionsContext.Provider value={presentationActions}>
             <RehearsalActionsContext.Provider value={rehearsalActions}>
-              <App />
+              <LiveTimelineContext.Provider value={liveTimeline}>
+                <App />
+              </LiveTimelineContext.Provider>
             </RehearsalActionsContext.Provider>
           </PresentationActionsContext.Provider>
         </AnimatorContext.Provider>
