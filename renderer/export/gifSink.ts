@@ -3,6 +3,8 @@
 // and runs of identical frames are written once with the sum of their delays, so a still
 // stretch (a pause, the end state) costs one frame. Delays are whole centiseconds taken from
 // the schedule's timestamps (gifDelayMs), so the GIF lasts exactly as long as the WebM.
+// The test project compiles this file without renderer/'s ambient declarations: name them here.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./gifenc.d.ts" />
 import { applyPalette, GIFEncoder, quantize, type Palette } from 'gifenc';
 import { gifDelayMs, type ScheduledFrame } from './frameSchedule';

@@ -32,8 +32,12 @@ export interface FrozenTimeline {
   moveId: number | null;
 }
 
-/** At most this many changes are kept (a 65,536-region move reports ≤ 30 times a second: minutes of it). */
+/**
+ * At most this many changes are kept (a move reports ≤ 30 times a second: 11 minutes of it);
+ * past it the oldest fifth is dropped at once, so appending stays O(1) on average.
+ */
 export const MAX_ENTRIES = 20_000;
+const KEPT_AFTER_TRIM = Math.floor(MAX_ENTRIES * 0.8);
 /** The diagram as it was just before a move starts, shown this long at the start of the video. */
 export const LEAD_IN_MS = 1000;
 /** The end state, held this long at the end of the video of a move that ended. */
@@ -53,9 +57,10 @@ const moveIdOf = (views: DiagramViews) => views.move.state?.id ?? null;
  * The timeline after `views` were seen at `atMs`: unchanged views add nothing; a new move
  * starts a new timeline, led in by the diagram as it was just before (at most LEAD_IN_MS
  * before the move's first view), so a video of "the last move" does not begin with minutes
- * of an idle diagram. Pure, so it is tested without a store.
+ * of an idle diagram. Appends in place (a change arrives up to 30 times a second) and returns
+ * the array to keep: the same one, or a new one when a new move starts.
  */
-export function appendViews(entries: readonly TimelineEntry[], views: DiagramViews, atMs: number): readonly TimelineEntry[] {
+export function appendViews(entries: TimelineEntry[], views: DiagramViews, atMs: number): TimelineEntry[] {
   const last = entries.at(-1);
   if (last && sameViews(last.views, views)) return entries;
   const entry = { atMs, views };
@@ -63,8 +68,9 @@ export function appendViews(entries: readonly TimelineEntry[], views: DiagramVie
   if (last && id !== null && moveIdOf(last.views) !== id) {
     return [{ atMs: Math.max(last.atMs, atMs - LEAD_IN_MS), views: last.views }, entry];
   }
-  const next = [...entries, entry];
-  return next.length > MAX_ENTRIES ? next.slice(next.length - MAX_ENTRIES) : next;
+  entries.push(entry);
+  if (entries.length > MAX_ENTRIES) entries.splice(0, entries.length - KEPT_AFTER_TRIM);
+  return entries;
 }
 
 /** The index of the entry shown at `atMs`: the last one seen at or before it (the first before the start). */
@@ -93,7 +99,7 @@ export function freezeTimeline(entries: readonly TimelineEntry[], nowMs: number,
 
 /** Follows a store and keeps its timeline (one per window, from the moment it starts). */
 export class LiveTimeline {
-  private entries: readonly TimelineEntry[] = [];
+  private entries: TimelineEntry[] = [];
   private readonly unsubscribe: () => void;
 
   constructor(private readonly store: AppStore, private readonly now: () => number = () => performance.now()) {
