@@ -54,11 +54,11 @@ export function clockText(ms: number): string {
 /** The figures line: `0:07.5 · 42.0% copied · regions 27 / 64 · 3 writes intercepted` (what the diagram panel shows beside the drawing). */
 export function figuresText(state: Pick<AppState, 'move'>, atMs: number): string {
   const { progress, state: move, figures } = state.move;
+  // The status is in the title line above it.
   const parts = [clockText(atMs)];
   if (progress) parts.push(`${progress.percent.toFixed(1)}% copied`);
   const regions = regionsFigure(progress?.mirrors ?? [], move?.status ?? null, figures);
   if (regions !== '—') parts.push(`regions ${regions}`);
   if (progress && progress.interceptedWrites > 0) parts.push(`${progress.interceptedWrites} write${progress.interceptedWrites === 1 ? '' : 's'} intercepted`);
-  if (move) parts.push(move.status);
   return parts.join(' · ');
 }
