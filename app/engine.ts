@@ -18,6 +18,9 @@ import { createDemo, SEED_LAYOUT, type DemoLayout } from './session/demo';
 import type { Scenario, ScenarioStateView } from './api/scenario';
 import { ScenarioRunner, layoutOf } from './scenario/runner';
 import { moveTranscript } from './session/transcript';
+import { MoveRecorder } from './session/recorder';
+import { recordingFileName, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader } from './api/recording';
+import type { MoveRequest } from './api/move';
 import { runCommand, type LvmCommand } from './lvm/commands/index';
 import type { ImportParams } from './api/rehearsal';
 import { fillImportedLvs } from './lvm/import/fillPattern';
@@ -80,6 +83,10 @@ export class Engine implements EventSource {
   private scenario: ScenarioRunner | null = null;
   /** The last move id given out: ids are unique across the workspaces this engine opens. */
   private moveIds = 0;
+  /** The recording of the running or last move (issue 19). */
+  private recorder: MoveRecorder | null = null;
+  /** Hosts that stream a recording into a file (`pvmove --record`) listen here. */
+  recordingSink: ((line: string) => void) | null = null;
   /** Serialises open / close / demo creation. */
   private opening: Promise<unknown> = Promise.resolve();
 
@@ -124,8 +131,14 @@ export class Engine implements EventSource {
         const manifest = await readManifest(open.session.storage);
         return scriptOf({ plan, vg: open.session.ws.getVg(plan.request.vg).vg, view: open.session.view(open.moves.vg), manifest, rateBytesPerSec, generatedAt: new Date(this.unixMs()).toISOString(), workspace: open.session.path });
       },
-      'move.start': ({ request, options }) => this.serial(async () => this.open().moves.start(request, options)),
-      'move.resume': ({ vg, options }) => this.serial(async () => this.open().moves.resume(vg, options)),
+      'move.start': ({ request, options }) => this.serial(async () => this.recorded({ kind: 'start', request, options }, () => this.open().moves.start(request, options))),
+      'move.resume': ({ vg, options }) => this.serial(async () => this.recorded({ kind: 'resume', vg, options }, () => this.open().moves.resume(vg, options))),
+      'move.recording': async () => {
+        const recorder = this.recorder;
+        if (!recorder) throw new LvmscopeError('STATE', 'No move has been recorded by this engine yet; start one (every move is recorded), then save its recording.');
+        const id = this.current?.moves.state()?.id ?? this.moveIds;
+        return { text: recorder.text(), fileName: recordingFileName(id), complete: !recorder.recording };
+      },
       'move.control': async (action) => this.open().moves.control(action),
       'move.abortRecorded': ({ vg }) =>
         this.serial(async () => {
@@ -146,6 +159,54 @@ export class Engine implements EventSource {
       'scenario.run': async ({ name, path, force, speed }) => this.runScenario(name, path, force, speed),
       'scenario.state': async () => ({ scenario: this.scenario?.state ?? null }),
     };
+  }
+
+  /**
+   * Runs `start` (a move start or resume) with a recorder listening from just before it: the
+   * header and the views a window would load, then every event it is sent. A start that is
+   * refused leaves the previous recording in place.
+   */
+  private recorded<T>(move: RecordingHeader['move'], start: () => T): T {
+    const open = this.open();
+    const header: RecordingHeader = {
+      format: RECORDING_FORMAT,
+      version: RECORDING_VERSION,
+      lvmscope: ENGINE_VERSION,
+      createdMs: this.unixMs(),
+      title: recordingTitle(move),
+      stack: move.options.stack ?? 'outline',
+      move,
+      plan: move.kind === 'start' ? this.planOrNull(move.request) : null,
+    };
+    const view = open.session.view(open.moves.vg);
+    const initial = {
+      engineInfo: { name: 'lvmscope' as const, version: ENGINE_VERSION, host: this.host.kind, capabilities: CAPABILITIES },
+      workspacePath: open.session.path,
+      images: view.images.map(({ name, sizeBytes }) => ({ name, sizeBytes })),
+      workspace: view,
+      dm: open.session.dmSnapshot(),
+      move: null,
+      workload: open.workloads.stats(),
+      log: [...this.logHistory],
+    };
+    const recorder = new MoveRecorder(this.host.clock, this, header, initial, this.recordingSink ?? undefined);
+    try {
+      const result = start();
+      this.recorder?.stop();
+      this.recorder = recorder;
+      return result;
+    } catch (e) {
+      recorder.stop();
+      throw e;
+    }
+  }
+
+  private planOrNull(request: MoveRequest) {
+    try {
+      return this.open().moves.plan(request).view;
+    } catch {
+      return null; // the start itself says what is wrong with the request
+    }
   }
 
   private unixMs(): number {
@@ -386,6 +447,15 @@ export class Engine implements EventSource {
   async dispose(): Promise<void> {
     await this.serial(() => this.closeWorkspace());
   }
+}
+
+/** "pvmove vg0 pv2 → pv4 (outline)": what the replay banner names. */
+function recordingTitle(move: RecordingHeader['move']): string {
+  const stack = move.options.stack ?? 'outline';
+  if (move.kind === 'resume') return `pvmove ${move.vg} (resumed, ${stack})`;
+  const r: MoveRequest = move.request;
+  const to = r.destinations?.length ? ` → ${r.destinations.join(' ')}` : '';
+  return `pvmove ${r.vg}${r.lv ? `/${r.lv}` : ''} ${r.sources.join(' ')}${to} (${stack})`;
 }
 
 /** Whether two workspace paths name the same folder as typed (trailing slashes aside). */

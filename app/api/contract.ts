@@ -183,6 +183,11 @@ export const methods = {
     'Abort the interrupted move recorded in the metadata without running it (pvmove --abort).',
   ),
   'move.state': method(NoParams, z.object({ move: MoveStateView.nullable() }), 'The running or last move, if any.'),
+  'move.recording': method(
+    NoParams,
+    z.object({ text: z.string(), fileName: z.string(), complete: z.boolean() }),
+    'The running or last move as a recording (NDJSON, app/api/recording.ts) that replays it without an engine; complete once the move has ended.',
+  ),
   'move.transcript': method(NoParams, z.object({ markdown: z.string(), fileName: z.string() }), 'The running or last move as a Markdown transcript: plan, layouts, every step with its commands and tables.'),
   'workspace.crash': method(
     NoParams,

@@ -37,6 +37,11 @@ export interface DevicesSlice {
   applyDmEvents(events: readonly DmStreamEvent[]): void;
   /** Shows recorded devices as they are (a presentation replays its history with it). */
   setDevices(list: DmDeviceView[]): void;
+  /**
+   * Puts the slice back as it was at an earlier instant (a replayed recording seeks), with a
+   * follower that has seen nothing later: the events after that instant are applied again.
+   */
+  restoreDevices(devices: DevicesSlice['devices']): void;
 }
 
 /** The newest change per device after `events` (counters and region events are not changes). */
@@ -51,7 +56,7 @@ export function changesAfter(changes: DevicesSlice['devices']['changes'], events
 
 export const createDevicesSlice: StateCreator<AppState, [], [], DevicesSlice> = (set) => {
   // One follower per store: it keeps the events a late snapshot must be replayed with.
-  const follower = new DmStreamFollower();
+  let follower = new DmStreamFollower();
   const publish = (changes: DevicesSlice['devices']['changes']) => ({ devices: { list: follower.devices, stream: follower.stream, seq: follower.seq, changes } });
   return {
     devices: { list: [], stream: -1, seq: 0, changes: {} },
@@ -67,5 +72,10 @@ export const createDevicesSlice: StateCreator<AppState, [], [], DevicesSlice> = 
         return publish(changesAfter(s.devices.changes, fresh));
       }),
     setDevices: (list) => set((s) => ({ devices: { ...s.devices, list } })),
+    restoreDevices: (devices) => {
+      follower = new DmStreamFollower();
+      if (devices.stream >= 0) follower.applySnapshot({ stream: devices.stream, seq: devices.seq, devices: devices.list });
+      set({ devices });
+    },
   };
 };
