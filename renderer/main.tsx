@@ -16,7 +16,8 @@ import { scenarioSpeedFrom } from './scenarios/scenarioPath';
 import { AnimatorContext } from './views/MoveDiagram';
 import { createRehearsalActions, RehearsalActionsContext } from './rehearsal/actions';
 import { LiveTimeline } from './export/liveTimeline';
-import { LiveTimelineContext } from './export/VideoDialog';
+import { VideoSourcesContext } from './export/VideoDialog';
+import { createVideoSources } from './export/videoSources';
 import './styles.css';
 import './keyboard.css';
 import './rehearsal/rehearsal.css';
@@ -37,7 +38,7 @@ const animator = new RegionAnimator(store);
 // The e2e suite and the frame-rate bench read the animator's frame counter.
 (window as unknown as { lvmscopeAnimator: RegionAnimator }).lvmscopeAnimator = animator;
 // What the diagram showed, kept from the start so its last move can be exported as a video.
-const liveTimeline = new LiveTimeline(store);
+const videoSources = createVideoSources(connection.client, new LiveTimeline(store));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -46,9 +47,9 @@ createRoot(document.getElementById('root')!).render(
         <AnimatorContext.Provider value={animator}>
           <PresentationActionsContext.Provider value={presentationActions}>
             <RehearsalActionsContext.Provider value={rehearsalActions}>
-              <LiveTimelineContext.Provider value={liveTimeline}>
+              <VideoSourcesContext.Provider value={videoSources}>
                 <App />
-              </LiveTimelineContext.Provider>
+              </VideoSourcesContext.Provider>
             </RehearsalActionsContext.Provider>
           </PresentationActionsContext.Provider>
         </AnimatorContext.Provider>

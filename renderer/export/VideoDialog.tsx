@@ -1,6 +1,6 @@
-// "Export a video…": the live diagram's last move (as this window saw it) as a WebM or an
-// animated GIF, at 1280×720 or 1920×1080, at a chosen speed, with the narration burned in
-// and/or as a WebVTT file beside it. A real modal (native <dialog>, like the plan dialog):
+// "Export a video…": the last move's recording, a recording file, or the live diagram as this
+// window saw it (videoSources.ts), as a WebM or an animated GIF, at 1280×720 or 1920×1080, at
+// a chosen speed, with the narration burned in and/or as a WebVTT file beside it. A real modal (native <dialog>, like the plan dialog):
 // the first choice has the focus, Tab stays inside, Escape cancels a running export or
 // closes. While it runs: a progress bar and Cancel; a cancelled export saves nothing.
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
@@ -9,12 +9,16 @@ import { trapTab } from '../views/PlanDialog';
 import { FPS, frameCount, SIZES, SPEEDS, type VideoFormat } from './frameSchedule';
 import { downloadBlob } from './diagramExport';
 import { clockText } from './frameLayout';
-import { timelineSource, type FrozenTimeline, type LiveTimeline } from './liveTimeline';
 import { makeVideo, videoFileBase } from './makeVideo';
-import { ExportCancelled, optionsProblem, type VideoOptions } from './videoExport';
+import { ExportCancelled, optionsProblem, type FrameSource, type VideoOptions } from './videoExport';
+import type { NamedSource, VideoSources } from './videoSources';
 
-/** The window's live timeline (main.tsx starts it with the store); null in views rendered without one. */
-export const LiveTimelineContext = createContext<LiveTimeline | null>(null);
+/** Where videos come from (main.tsx makes it from the client and the window's live timeline); null in views rendered without an engine. */
+export const VideoSourcesContext = createContext<VideoSources | null>(null);
+
+type SourceKey = 'recording' | 'file' | 'live';
+/** A source, or the sentence saying why it cannot be used; null while it is being read. */
+type Loaded = NamedSource | string | null;
 
 type Run = { state: 'idle' } | { state: 'running'; done: number; total: number } | { state: 'saved'; text: string } | { state: 'failed'; text: string };
 
@@ -49,17 +53,62 @@ function Choice<T extends string | number>({ name, legend, value, options, onCha
 }
 
 /** What the export will make, in one sentence. */
-function summary(timeline: FrozenTimeline, options: VideoOptions): string {
+function summary(source: FrameSource, options: VideoOptions): string {
   const fps = FPS[options.format];
-  const frames = frameCount(timeline.durationMs, options.speed, fps);
-  return `${clockText(timeline.durationMs)} of diagram at ${options.speed}× → ${(frames / fps).toFixed(1)} s of video, ${frames} frames at ${fps} fps.`;
+  const frames = frameCount(source.durationMs, options.speed, fps);
+  return `${clockText(source.durationMs)} of diagram at ${options.speed}× → ${(frames / fps).toFixed(1)} s of video, ${frames} frames at ${fps} fps.`;
+}
+
+const usable = (l: Loaded): l is NamedSource => l !== null && typeof l === 'object';
+
+/** The sources offered and the one chosen: the recording by default once it is read, else the live diagram. */
+function useSources(sources: VideoSources | null) {
+  const [live] = useState<Loaded>(() => sources?.live() ?? 'Nothing has been drawn in this window yet.');
+  const [recording, setRecording] = useState<Loaded>(sources ? null : 'Not connected to the engine.');
+  const [file, setFile] = useState<Loaded>('No file chosen yet.');
+  const [picked, setPicked] = useState<SourceKey | null>(null);
+  useEffect(() => {
+    let current = true;
+    void sources?.lastRecording().then((r) => current && setRecording(r));
+    return () => void (current = false);
+  }, [sources]);
+  const choice: SourceKey = picked ?? (recording === null || usable(recording) ? 'recording' : 'live');
+  const loaded = { recording, file, live }[choice];
+  const openFile = async (f: File | undefined) => {
+    if (!f || !sources) return;
+    setPicked('file');
+    setFile(null);
+    setFile(await sources.openFile(f));
+  };
+  return { loaded: { recording, file, live }, choice, chosen: usable(loaded) ? loaded : null, pending: loaded === null, pick: setPicked, openFile };
+}
+
+function SourceChoice({ s, disabled }: { s: ReturnType<typeof useSources>; disabled: boolean }) {
+  const line = (key: SourceKey, label: string) => {
+    const l = s.loaded[key];
+    return (
+      <label>
+        <input type="radio" name="video-source" data-testid={`video-source-${key}`} checked={s.choice === key} disabled={key !== 'file' && !usable(l)} onChange={() => s.pick(key)} /> {label}
+        <span className="muted video-source-text" data-testid={`video-source-${key}-text`}>{l === null ? 'reading…' : typeof l === 'string' ? l : l.description}</span>
+      </label>
+    );
+  };
+  return (
+    <fieldset className="video-choice video-sources" disabled={disabled}>
+      <legend>Source</legend>
+      {line('recording', 'The last move’s recording (the engine’s own events)')}
+      {line('file', 'A recording file')}
+      <input type="file" accept=".lvmrec,.gz,application/gzip" aria-label="recording file to export" data-testid="video-source-file-input" onChange={(e) => void s.openFile(e.target.files?.[0])} />
+      {line('live', 'The live diagram, as this window saw it')}
+    </fieldset>
+  );
 }
 
 export function VideoDialog({ onClose }: { onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const liveTimeline = useContext(LiveTimelineContext);
   // What is exported is fixed when the dialog opens: a move still running goes on being recorded for the next export.
-  const [timeline] = useState(() => liveTimeline?.freeze() ?? null);
+  const sources = useSources(useContext(VideoSourcesContext));
+  const source = sources.chosen;
   const [options, setOptions] = useState(DEFAULT_OPTIONS);
   const [run, setRun] = useState<Run>({ state: 'idle' });
   const abort = useRef<AbortController | null>(null);
@@ -67,18 +116,18 @@ export function VideoDialog({ onClose }: { onClose: () => void }) {
   useEffect(() => () => abort.current?.abort(), []);
   const running = run.state === 'running';
   const set = (patch: Partial<VideoOptions>) => setOptions((o) => ({ ...o, ...patch }));
-  const problem = timeline ? optionsProblem(timeline, options) : 'Nothing has been drawn in this window yet, so there is no diagram to record.';
+  const chosenLoaded = sources.loaded[sources.choice];
+  const problem = source ? optionsProblem(source, options) : sources.pending ? 'Reading the source…' : typeof chosenLoaded === 'string' ? chosenLoaded : 'Choose a source.';
 
   const start = async () => {
-    if (!timeline || problem) return;
+    if (!source || problem) return;
     const controller = new AbortController();
     abort.current = controller;
     const started = performance.now();
-    setRun({ state: 'running', done: 0, total: frameCount(timeline.durationMs, options.speed, FPS[options.format]) });
+    setRun({ state: 'running', done: 0, total: frameCount(source.durationMs, options.speed, FPS[options.format]) });
     try {
-      const result = await makeVideo(timelineSource(timeline), options, { signal: controller.signal, onProgress: (done, total) => setRun({ state: 'running', done, total }) });
-      const last = timeline.entries.at(-1)!.views;
-      const base = videoFileBase({ vg: last.move.state?.vg ?? last.workspace.view?.vgs[0]?.name ?? null, lv: last.move.state?.currentLv ?? last.move.state?.plan.lvs[0] ?? null, moveId: timeline.moveId }, options);
+      const result = await makeVideo(source, options, { signal: controller.signal, onProgress: (done, total) => setRun({ state: 'running', done, total }) });
+      const base = videoFileBase(source.subject, options);
       const name = `${base}.${options.format}`;
       downloadBlob(result.video, name);
       if (result.vtt !== null) downloadBlob(new Blob([result.vtt], { type: 'text/vtt' }), `${base}.vtt`);
@@ -94,9 +143,7 @@ export function VideoDialog({ onClose }: { onClose: () => void }) {
   return (
     <dialog ref={ref} className="dialog video-dialog" aria-modal="true" aria-labelledby="video-title" data-testid="video-dialog" onCancel={(e) => { e.preventDefault(); cancelOrClose(); }} onKeyDown={trapTab}>
       <h2 id="video-title">Export a video of the diagram</h2>
-      <p className="muted" data-testid="video-source">
-        {timeline ? `The live diagram ${timeline.moveId === null ? 'as this window has shown it (no move yet)' : `of move ${timeline.moveId}, as this window saw it`}: ${clockText(timeline.durationMs)}.` : 'Nothing to record yet.'}
-      </p>
+      <SourceChoice s={sources} disabled={running} />
       <div className="video-options">
         <Choice name="format" legend="Format" value={options.format} disabled={running} onChange={(format: VideoFormat) => set({ format })} options={[{ value: 'webm', label: 'WebM video (VP9)' }, { value: 'gif', label: 'Animated GIF (slides, wikis)' }]} />
         <Choice name="size" legend="Size" value={`${options.width}x${options.height}`} disabled={running} onChange={(v) => { const [w, h] = v.split('x').map(Number); set({ width: w, height: h }); }} options={SIZES.map((s) => ({ value: `${s.width}x${s.height}`, label: `${s.width}×${s.height}` }))} />
@@ -107,7 +154,7 @@ export function VideoDialog({ onClose }: { onClose: () => void }) {
           <label><input type="checkbox" data-testid="video-vtt" checked={options.vttFile} onChange={(e) => set({ vttFile: e.target.checked })} /> as a WebVTT file (.vtt) next to the video</label>
         </fieldset>
       </div>
-      <p data-testid="video-summary">{timeline && !problem ? summary(timeline, options) : problem}</p>
+      <p data-testid="video-summary">{source && !problem ? summary(source, options) : problem}</p>
       {run.state === 'running' && (
         <div className="video-progress">
           <progress data-testid="video-progress" max={run.total} value={run.done} aria-label="video export progress" />

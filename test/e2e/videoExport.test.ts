@@ -1,11 +1,14 @@
 // Proves the video export end to end in Chromium, against the real engine in browser mode:
 // the seed move (lv0's pv2 segment onto pv4) runs live, then Export → Video… makes a WebM of
-// the live diagram's move, frame by frame; a real decoder (Debian's ffprobe / ffmpeg) reads
-// it: VP9 at the chosen 1280×720, lasting what the dialog promised (frames / 30 fps); frames
-// taken from the start, the middle and the end differ (the mirror fills), and a frame's
-// caption band holds the burned-in narration (dark band, white text pixels); the WebVTT file
-// next to it starts with the first step. A GIF at 4× is checked the same way. Cancel stops a
-// long export and nothing is downloaded. With BENCH=1 (npm run bench video) the export times
+// the move from the engine's recording of it, frame by frame; a real decoder (Debian's
+// ffprobe / ffmpeg) reads it: VP9 at the chosen 1280×720, lasting what the dialog promised
+// (frames / 30 fps); frames taken from the start, the middle and the end differ (the mirror
+// fills), and a frame's caption band holds the burned-in narration (dark band, white text
+// pixels); the WebVTT file next to it starts with the first step. A GIF at 4× of the live
+// diagram (as the window saw it) is checked the same way. The same recording opened as a file
+// gives the same GIF byte for byte (frames do not depend on the machine's speed); a broken
+// file gets a sentence. The dialog is a keyboard modal. Cancel stops a long export and
+// nothing is downloaded. With BENCH=1 (npm run bench video) the export times
 // at 1280×720 and 1920×1080 go to bench/results/video.md. Frames: test-results/e2e/video-*.png.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { ROOT, SCREENSHOT_DIR, screenshot, stopAll, tempDir } from './helpers';
+import { apiSocket, ROOT, SCREENSHOT_DIR, screenshot, stopAll, tempDir } from './helpers';
 import { openUi, planByKeys, type UiSession } from './uiHelpers';
 
 let ui: UiSession;
@@ -21,7 +24,7 @@ let out: string;
 /** Seconds the seed move took in the live window (the baseline of the bench figures). */
 let moveSeconds = 0;
 const downloads: Download[] = [];
-const timings: Array<{ format: string; size: string; speed: number; frames: number; videoSeconds: number; exportSeconds: number; bytes: number }> = [];
+const timings: Array<{ source: string; format: string; size: string; speed: number; frames: number; videoSeconds: number; exportSeconds: number; bytes: number }> = [];
 
 beforeAll(async () => {
   ui = await openUi(tempDir('lvmscope-video-ui-'));
@@ -87,8 +90,9 @@ async function openVideoDialog(page: Page): Promise<void> {
 }
 
 /** Exports with the dialog's choices and saves every file the export downloads; returns their paths and the promised length. */
-async function exportWith(page: Page, choice: { format: 'webm' | 'gif'; size: string; speed: number; burn: boolean; vtt: boolean }): Promise<{ files: string[]; promisedSeconds: number; frames: number }> {
+async function exportWith(page: Page, choice: { source: 'recording' | 'live' | 'file'; format: 'webm' | 'gif'; size: string; speed: number; burn: boolean; vtt: boolean }): Promise<{ files: string[]; promisedSeconds: number; frames: number }> {
   await openVideoDialog(page);
+  await page.getByTestId(`video-source-${choice.source}`).check();
   await page.getByTestId(`video-format-${choice.format}`).check();
   await page.getByTestId(`video-size-${choice.size}`).check();
   await page.getByTestId(`video-speed-${choice.speed}`).check();
@@ -112,7 +116,7 @@ async function exportWith(page: Page, choice: { format: 'webm' | 'gif'; size: st
     files.push(file);
   }
   const frames = Number(m![2]);
-  timings.push({ format: choice.format, size: choice.size, speed: choice.speed, frames, videoSeconds: Number(m![1]), exportSeconds, bytes: readFileSync(files[0]).length });
+  timings.push({ source: choice.source, format: choice.format, size: choice.size, speed: choice.speed, frames, videoSeconds: Number(m![1]), exportSeconds, bytes: readFileSync(files[0]).length });
   return { files, promisedSeconds: Number(m![1]), frames };
 }
 
@@ -130,11 +134,15 @@ describe('exporting the seed move as a video', () => {
     await expect.poll(() => page.getByTestId('lv-row-lv0').textContent()).toContain('pv1 | pv4 | pv3');
   });
 
-  it('makes a 1280×720 VP9 WebM lasting what the dialog promised, whose frames change over the move and carry the caption', async () => {
+  it('makes a 1280×720 VP9 WebM of the recorded move lasting what the dialog promised, whose frames change over the move and carry the caption', async () => {
     showLogsOnFailure();
     const { page } = ui;
     const size = { width: 1280, height: 720 };
-    const { files, promisedSeconds } = await exportWith(page, { format: 'webm', size: '1280x720', speed: 1, burn: true, vtt: true });
+    await openVideoDialog(page);
+    // The engine's recording of the move is read and chosen by default.
+    await expect.poll(() => page.getByTestId('video-source-recording-text').textContent()).toMatch(/^The recording of the last move: pvmove vg0 pv2 → pv4 \(outline\), 0:\d\d\.\d\.$/);
+    expect(await page.getByTestId('video-source-recording').isChecked()).toBe(true);
+    const { files, promisedSeconds } = await exportWith(page, { source: 'recording', format: 'webm', size: '1280x720', speed: 1, burn: true, vtt: true });
     await screenshot(page, 'video-1-dialog-saved');
     const webm = files.find((f) => f.endsWith('.webm'))!;
     expect(path.basename(webm)).toMatch(/^lvmscope-vg0-lv0-move\d+-1280x720-1x\.webm$/);
@@ -157,11 +165,11 @@ describe('exporting the seed move as a video', () => {
     expect(vtt).toContain('Step 8 of 8');
   });
 
-  it('makes an animated GIF at 4× of the same move, 1280×720, lasting a quarter as long', async () => {
+  it('makes an animated GIF at 4× of the live diagram as the window saw the move, 1280×720', async () => {
     showLogsOnFailure();
     const { page } = ui;
     const size = { width: 1280, height: 720 };
-    const { files, promisedSeconds } = await exportWith(page, { format: 'gif', size: '1280x720', speed: 4, burn: false, vtt: false });
+    const { files, promisedSeconds } = await exportWith(page, { source: 'live', format: 'gif', size: '1280x720', speed: 4, burn: false, vtt: false });
     const gif = files[0];
     expect(path.basename(gif)).toMatch(/-1280x720-4x\.gif$/);
     const probe = ffprobe(gif);
@@ -174,12 +182,34 @@ describe('exporting the seed move as a video', () => {
     expect(captionBand(last, size, 110).dark).toBeLessThan(0.05);
   });
 
-  it('makes the same GIF byte for byte when exported again (frames never depend on how fast the machine draws)', async () => {
+  it('makes the same GIF byte for byte from the recording saved as a file (frames never depend on how fast the machine draws)', async () => {
     showLogsOnFailure();
     const { page } = ui;
-    const a = await exportWith(page, { format: 'gif', size: '1280x720', speed: 8, burn: true, vtt: false });
-    const b = await exportWith(page, { format: 'gif', size: '1280x720', speed: 8, burn: true, vtt: false });
+    const api = await apiSocket(ui.server.origin, ui.server.token);
+    const saved = (await api.call('move.recording', {})) as { text: string; fileName: string };
+    api.close();
+    const recordingFile = path.join(out, saved.fileName);
+    writeFileSync(recordingFile, saved.text);
+    const a = await exportWith(page, { source: 'recording', format: 'gif', size: '1280x720', speed: 8, burn: true, vtt: false });
+    await page.getByTestId('video-source-file-input').setInputFiles(recordingFile);
+    await expect.poll(() => page.getByTestId('video-source-file-text').textContent()).toMatch(/^The recording lvmscope-move-\d+\.lvmrec: pvmove vg0 pv2/);
+    const b = await exportWith(page, { source: 'file', format: 'gif', size: '1280x720', speed: 8, burn: true, vtt: false });
     expect(readFileSync(a.files[0]).equals(readFileSync(b.files[0]))).toBe(true);
+  });
+
+  it('says in a sentence why a file that is not a recording cannot be exported, and offers no Export', async () => {
+    showLogsOnFailure();
+    const { page } = ui;
+    const junk = path.join(out, 'notes.lvmrec');
+    writeFileSync(junk, 'this is not a recording\n');
+    await openVideoDialog(page);
+    await page.getByTestId('video-source-file-input').setInputFiles(junk);
+    await expect.poll(() => page.getByTestId('video-source-file-text').textContent()).toMatch(/line 1/i);
+    expect(await page.getByTestId('video-summary').textContent()).toMatch(/line 1/i);
+    expect(await page.getByTestId('video-export').isDisabled()).toBe(true);
+    await screenshot(page, 'video-8-bad-file');
+    await page.getByTestId('video-source-recording').check();
+    expect(await page.getByTestId('video-export').isEnabled()).toBe(true);
   });
 
   it('opens from the keyboard as a modal: focus inside, Tab stays inside, Escape closes and gives the focus back', async () => {
@@ -229,25 +259,25 @@ describe('exporting the seed move as a video', () => {
   it('records the export times at both sizes (BENCH=1 writes bench/results/video.md)', async () => {
     showLogsOnFailure();
     if (process.env.BENCH !== '1') return;
-    await exportWith(ui.page, { format: 'webm', size: '1920x1080', speed: 1, burn: true, vtt: false });
-    await exportWith(ui.page, { format: 'gif', size: '1920x1080', speed: 4, burn: false, vtt: false });
+    await exportWith(ui.page, { source: 'recording', format: 'webm', size: '1920x1080', speed: 1, burn: true, vtt: false });
+    await exportWith(ui.page, { source: 'live', format: 'gif', size: '1920x1080', speed: 4, burn: false, vtt: false });
     expect(new Set(timings.map((t) => t.size))).toEqual(new Set(['1280x720', '1920x1080']));
   });
 });
 
 function writeBench(): void {
-  const rows = timings.map((t) => `| ${t.format} | ${t.size} | ${t.speed}× | ${t.frames} | ${t.videoSeconds.toFixed(1)} s | ${t.exportSeconds.toFixed(1)} s | ${(t.exportSeconds / moveSeconds).toFixed(2)} | ${(t.exportSeconds / t.videoSeconds).toFixed(2)} | ${(t.bytes / 1024).toFixed(0)} KiB |`);
+  const rows = timings.map((t) => `| ${t.source} | ${t.format} | ${t.size} | ${t.speed}× | ${t.frames} | ${t.videoSeconds.toFixed(1)} s | ${t.exportSeconds.toFixed(1)} s | ${(t.exportSeconds / moveSeconds).toFixed(2)} | ${(t.exportSeconds / t.videoSeconds).toFixed(2)} | ${(t.bytes / 1024).toFixed(0)} KiB |`);
   const text = `# Video export (issue 19)
 
 Command: \`npm run bench video\` (runs \`BENCH=1 npx vitest run --project e2e test/e2e/videoExport.test.ts\`): browser mode,
 headless Debian Chromium (--disable-gpu, so WebCodecs encodes in software), ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}.
 
 The seed move (lv0's 4 MiB pv2 segment onto pv4 at 1 MiB/s) ran live in ${moveSeconds.toFixed(1)} s; the video of it is made
-frame by frame afterwards from the window's timeline. Baseline: the move's own duration in the same run
+frame by frame afterwards, from the engine's recording (replayed) or from the window's live timeline. Baseline: the move's own duration in the same run
 (export ÷ move < 1 means the video is ready sooner than watching the move again would take).
 
-| format | size | speed | frames | video | export time | export ÷ move | export ÷ video | file |
-|---|---|---:|---:|---:|---:|---:|---:|---:|
+| source | format | size | speed | frames | video | export time | export ÷ move | export ÷ video | file |
+|---|---|---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
 Measured ${new Date().toISOString().slice(0, 10)}.
