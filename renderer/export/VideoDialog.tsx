@@ -24,6 +24,9 @@ type Run = { state: 'idle' } | { state: 'running'; done: number; total: number }
 
 const DEFAULT_OPTIONS: VideoOptions = { format: 'webm', width: 1280, height: 720, speed: 1, burnCaptions: true, vttFile: false };
 
+/** Why this page cannot make a WebM (no WebCodecs: a page that is not a secure context), or null. */
+const webmMissing = typeof VideoEncoder === 'undefined' ? 'This page has no WebCodecs video encoder (it needs a secure page: the app, or lvmscope serve on 127.0.0.1), so it cannot make a WebM: export a GIF.' : null;
+
 /** Shows the <dialog> as a modal while mounted and gives the focus back to the opener when it goes. */
 function useModal(ref: React.RefObject<HTMLDialogElement | null>): void {
   useEffect(() => {
@@ -109,15 +112,17 @@ export function VideoDialog({ onClose }: { onClose: () => void }) {
   // What is exported is fixed when the dialog opens: a move still running goes on being recorded for the next export.
   const sources = useSources(useContext(VideoSourcesContext));
   const source = sources.chosen;
-  const [options, setOptions] = useState(DEFAULT_OPTIONS);
+  const [options, setOptions] = useState<VideoOptions>(() => (webmMissing ? { ...DEFAULT_OPTIONS, format: 'gif' } : DEFAULT_OPTIONS));
   const [run, setRun] = useState<Run>({ state: 'idle' });
   const abort = useRef<AbortController | null>(null);
   useModal(ref);
   useEffect(() => () => abort.current?.abort(), []);
+  // A result said for other choices would mislead: a change of choice clears it.
+  const chosenLoaded = sources.loaded[sources.choice];
+  useEffect(() => setRun((r) => (r.state === 'saved' || r.state === 'failed' ? { state: 'idle' } : r)), [options, sources.choice, chosenLoaded]);
   const running = run.state === 'running';
   const set = (patch: Partial<VideoOptions>) => setOptions((o) => ({ ...o, ...patch }));
-  const chosenLoaded = sources.loaded[sources.choice];
-  const problem = source ? optionsProblem(source, options) : sources.pending ? 'Reading the source…' : typeof chosenLoaded === 'string' ? chosenLoaded : 'Choose a source.';
+  const problem = webmMissing && options.format === 'webm' ? webmMissing : source ? optionsProblem(source, options) : sources.pending ? 'Reading the source…' : typeof chosenLoaded === 'string' ? chosenLoaded : 'Choose a source.';
 
   const start = async () => {
     if (!source || problem) return;

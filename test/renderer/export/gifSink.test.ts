@@ -34,7 +34,7 @@ describe('the GIF encoder', () => {
     expect(facts.delaysCs).toEqual([40, 10, 60]);
   });
 
-  it('samples every fourth pixel for the palette', () => {
+  it('makes the palette from every step-th pixel', () => {
     const px = new Uint8Array([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5]);
     expect([...samplePixels(px, 4)]).toEqual([1, 1, 1, 1, 5, 5, 5, 5]);
   });
