@@ -107,6 +107,27 @@ function SourceChoice({ s, disabled }: { s: ReturnType<typeof useSources>; disab
   );
 }
 
+/** Makes the video, saves it (and its WebVTT file) as downloads, and says how it went. */
+async function runExport(source: NamedSource, options: VideoOptions, abort: React.RefObject<AbortController | null>, setRun: (run: Run) => void): Promise<void> {
+  const controller = new AbortController();
+  abort.current = controller;
+  const started = performance.now();
+  setRun({ state: 'running', done: 0, total: frameCount(source.durationMs, options.speed, FPS[options.format]) });
+  try {
+    const result = await makeVideo(source, options, { signal: controller.signal, onProgress: (done, total) => setRun({ state: 'running', done, total }) });
+    const base = videoFileBase(source.subject, options);
+    const name = `${base}.${options.format}`;
+    downloadBlob(result.video, name);
+    if (result.vtt !== null) downloadBlob(new Blob([result.vtt], { type: 'text/vtt' }), `${base}.vtt`);
+    const seconds = (performance.now() - started) / 1000;
+    setRun({ state: 'saved', text: `Saved ${name}${result.vtt !== null ? ` and ${base}.vtt` : ''}: ${formatBytes(result.video.size)}, ${result.frames} frames, made in ${seconds.toFixed(1)} s.` });
+  } catch (e) {
+    setRun(e instanceof ExportCancelled ? { state: 'idle' } : { state: 'failed', text: `The video could not be made: ${e instanceof Error ? e.message : String(e)}` });
+  } finally {
+    abort.current = null;
+  }
+}
+
 export function VideoDialog({ onClose }: { onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   // What is exported is fixed when the dialog opens: a move still running goes on being recorded for the next export.
@@ -124,25 +145,8 @@ export function VideoDialog({ onClose }: { onClose: () => void }) {
   const set = (patch: Partial<VideoOptions>) => setOptions((o) => ({ ...o, ...patch }));
   const problem = webmMissing && options.format === 'webm' ? webmMissing : source ? optionsProblem(source, options) : sources.pending ? 'Reading the source…' : typeof chosenLoaded === 'string' ? chosenLoaded : 'Choose a source.';
 
-  const start = async () => {
-    if (!source || problem) return;
-    const controller = new AbortController();
-    abort.current = controller;
-    const started = performance.now();
-    setRun({ state: 'running', done: 0, total: frameCount(source.durationMs, options.speed, FPS[options.format]) });
-    try {
-      const result = await makeVideo(source, options, { signal: controller.signal, onProgress: (done, total) => setRun({ state: 'running', done, total }) });
-      const base = videoFileBase(source.subject, options);
-      const name = `${base}.${options.format}`;
-      downloadBlob(result.video, name);
-      if (result.vtt !== null) downloadBlob(new Blob([result.vtt], { type: 'text/vtt' }), `${base}.vtt`);
-      const seconds = (performance.now() - started) / 1000;
-      setRun({ state: 'saved', text: `Saved ${name}${result.vtt !== null ? ` and ${base}.vtt` : ''}: ${formatBytes(result.video.size)}, ${result.frames} frames, made in ${seconds.toFixed(1)} s.` });
-    } catch (e) {
-      setRun(e instanceof ExportCancelled ? { state: 'idle' } : { state: 'failed', text: `The video could not be made: ${e instanceof Error ? e.message : String(e)}` });
-    } finally {
-      abort.current = null;
-    }
+  const start = () => {
+    if (source && !problem) void runExport(source, options, abort, setRun);
   };
   const cancelOrClose = () => (running ? abort.current?.abort() : onClose());
   return (
@@ -150,7 +154,7 @@ export function VideoDialog({ onClose }: { onClose: () => void }) {
       <h2 id="video-title">Export a video of the diagram</h2>
       <SourceChoice s={sources} disabled={running} />
       <div className="video-options">
-        <Choice name="format" legend="Format" value={options.format} disabled={running} onChange={(format: VideoFormat) => set({ format })} options={[{ value: 'webm', label: 'WebM video (VP9)' }, { value: 'gif', label: 'Animated GIF (slides, wikis)' }]} />
+        <Choice name="format" legend="Format" value={options.format} disabled={running} onChange={(format: VideoFormat) => set({ format })} options={[{ value: 'webm', label: 'WebM video (VP9 or VP8)' }, { value: 'gif', label: 'Animated GIF (slides, wikis)' }]} />
         <Choice name="size" legend="Size" value={`${options.width}x${options.height}`} disabled={running} onChange={(v) => { const [w, h] = v.split('x').map(Number); set({ width: w, height: h }); }} options={SIZES.map((s) => ({ value: `${s.width}x${s.height}`, label: `${s.width}×${s.height}` }))} />
         <Choice name="speed" legend="Speed" value={options.speed} disabled={running} onChange={(speed) => set({ speed })} options={SPEEDS.map((s) => ({ value: s, label: `${s}×` }))} />
         <fieldset className="video-choice" disabled={running}>
@@ -170,7 +174,7 @@ export function VideoDialog({ onClose }: { onClose: () => void }) {
       {run.state === 'failed' && <p className="error" role="alert" data-testid="video-status">{run.text}</p>}
       <div className="dialog-buttons">
         <button type="button" data-testid="video-cancel" onClick={cancelOrClose}>{running ? 'Cancel export' : 'Close'}</button>
-        <button type="button" className="primary" data-testid="video-export" disabled={running || problem !== null} onClick={() => void start()}>Export</button>
+        <button type="button" className="primary" data-testid="video-export" disabled={running || problem !== null} onClick={start}>Export</button>
       </div>
     </dialog>
   );

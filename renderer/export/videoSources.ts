@@ -54,6 +54,8 @@ export function recordingSourceOf(recording: Recording, origin: string): NamedSo
       let player = players.get(store);
       if (!player) players.set(store, (player = new ReplayPlayer(recording, store)));
       player.seek({ timeMs: atMs });
+      // Once no move runs, the diagram draws the stack chosen for the next move: the recorded one, as in the window that ran it.
+      if (store.getState().move.settings.stack !== recording.header.stack) store.getState().setMoveSettings({ stack: recording.header.stack });
     },
   };
 }
