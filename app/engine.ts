@@ -201,6 +201,11 @@ export class Engine implements EventSource {
     }
   }
 
+  /** Ends the recording of the running or last move where it is (a host stops following it). */
+  stopRecording(): void {
+    this.recorder?.stop();
+  }
+
   private planOrNull(request: MoveRequest) {
     try {
       return this.open().moves.plan(request).view;

@@ -24,6 +24,10 @@ import { PlanDialog } from './views/PlanDialog';
 import { RecoveryBanner } from './views/RecoveryBanner';
 import { Steps } from './views/Steps';
 import { VolumeGroup } from './views/VolumeGroup';
+import { useReplay } from './replay/controller';
+import { ReplayBanner, ReplayBar, ReplayError } from './replay/ReplayBar';
+import { SideBySide, useComparison } from './replay/SideBySide';
+import { useFileDrop } from './replay/useFileDrop';
 
 function subscribePrefersDark(onChange: () => void): () => void {
   const query = window.matchMedia('(prefers-color-scheme: dark)');
@@ -40,6 +44,11 @@ export function App() {
   const dark = useSyncExternalStore(subscribePrefersDark, prefersDark);
   const role = viewRoleFrom(window.location.search);
   const shown = resolveTheme(theme, dark);
+  // A recording shown instead of the engine (issue 19): the views show its instant, and
+  // nothing that needs an engine is offered.
+  const replaying = useAppStore((s) => s.replay.info !== null);
+  const comparison = useComparison(useReplay());
+  const dropping = useFileDrop();
   useEffect(() => {
     document.documentElement.dataset.theme = shown;
     document.documentElement.dataset.presentation = String(presentation || role === 'audience');
@@ -51,23 +60,27 @@ export function App() {
   // whole window (issue 7): diagram, steps, narration and what comes next, for the presenter.
   if (role === 'audience') return <Audience />;
   if (presentation) return <Presentation />;
+  if (comparison) return <SideBySide />;
   return (
-    <div className="app">
+    <div className="app" data-replaying={replaying}>
       <Header />
-      <RecoveryBanner />
+      <ReplayError />
+      <ReplayBanner />
+      <ReplayBar />
+      {!replaying && <RecoveryBanner />}
       <ScenarioCaption />
       <main className="app-main" style={{ gridTemplateColumns: columns }}>
         <div className="pane pane-left">
           <VolumeGroup />
-          <MoveControls />
-          <WorkloadPanel />
-          <ScenarioPanel />
+          {!replaying && <MoveControls />}
+          {!replaying && <WorkloadPanel />}
+          {!replaying && <ScenarioPanel />}
         </div>
         <Splitter orientation="vertical" label="resize the left and right panes" onResize={(d) => setPanes({ leftPx: Math.max(320, leftWidth() + d) })} />
         <div className="pane pane-right">
           <div className="pane-diagram">
             <MoveDiagram />
-            <ExportBar />
+            {!replaying && <ExportBar />}
           </div>
           <Steps />
         </div>
@@ -77,10 +90,11 @@ export function App() {
       <div className="app-bottom" style={panes.bottomPx > 0 ? { height: `${panes.bottomPx}px` } : undefined}>
         <DevicePanel />
         <LogPanel />
-        <WorkspacePanel />
+        {!replaying && <WorkspacePanel />}
       </div>
       <DragLabel />
-      <PlanDialog />
+      {!replaying && <PlanDialog />}
+      {dropping && <div className="drop-overlay" data-testid="drop-overlay">Drop a recording (.lvmrec) to replay it</div>}
       <AboutDialog />
       <PresentationLauncher />
     </div>

@@ -18,27 +18,39 @@ import { createRehearsalActions, RehearsalActionsContext } from './rehearsal/act
 import { LiveTimeline } from './export/liveTimeline';
 import { VideoSourcesContext } from './export/VideoDialog';
 import { createVideoSources } from './export/videoSources';
+import { ReplayContext, ReplayController, replayGuard } from './replay/controller';
+import { recordingClient } from './replay/recordingClient';
+import { bindRecordingMenu, isReplayPage, loadServedRecording } from './replay/boot';
 import './styles.css';
 import './keyboard.css';
 import './rehearsal/rehearsal.css';
+import './replay/replay.css';
 
 const store = createAppStore();
-const connection = connectEngine();
-connection.onState((state) => store.getState().setConnection(state));
-bindEngineEvents(connection.client, store);
-loadInitialState(connection.client, store).catch((e: unknown) => store.getState().setEngineError(String(e)));
-const actions = createActions(connection.client, store);
+// `lvmscope serve --replay FILE` serves a recording and no engine (issue 19): the window
+// replays it and refuses every engine action with a sentence.
+const replayOnly = isReplayPage(window.location.search);
+const connection = replayOnly ? null : connectEngine();
+connection?.onState((state) => store.getState().setConnection(state));
+const client = connection ? replayGuard(connection.client, store) : recordingClient(null);
+const replay = new ReplayController(store, connection ? { client, reload: () => loadInitialState(client, store) } : null);
+if (connection) {
+  bindEngineEvents(client, store);
+  loadInitialState(client, store).catch((e: unknown) => store.getState().setEngineError(String(e)));
+  bindRecordingMenu(client, replay);
+} else void loadServedRecording(window.location, replay, store);
+const actions = createActions(client, store);
 // Presentation mode, scenarios and export (issue 7).
-bindPresentationEvents(connection.client, store);
-const presentationActions = createPresentationActions(connection.client, store, { scenarioSpeed: scenarioSpeedFrom(window.location.search) });
-void presentationActions.loadScenarios();
-bindScenarioMenu(connection.client, presentationActions);
-const rehearsalActions = createRehearsalActions(connection.client, store);
+bindPresentationEvents(client, store);
+const presentationActions = createPresentationActions(client, store, { scenarioSpeed: scenarioSpeedFrom(window.location.search) });
+if (connection) void presentationActions.loadScenarios();
+bindScenarioMenu(client, presentationActions);
+const rehearsalActions = createRehearsalActions(client, store);
 const animator = new RegionAnimator(store);
 // The e2e suite and the frame-rate bench read the animator's frame counter.
 (window as unknown as { lvmscopeAnimator: RegionAnimator }).lvmscopeAnimator = animator;
 // What the diagram showed, kept from the start so its last move can be exported as a video.
-const videoSources = createVideoSources(connection.client, new LiveTimeline(store));
+const videoSources = createVideoSources(client, new LiveTimeline(store));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -47,9 +59,11 @@ createRoot(document.getElementById('root')!).render(
         <AnimatorContext.Provider value={animator}>
           <PresentationActionsContext.Provider value={presentationActions}>
             <RehearsalActionsContext.Provider value={rehearsalActions}>
-              <VideoSourcesContext.Provider value={videoSources}>
-                <App />
-              </VideoSourcesContext.Provider>
+              <ReplayContext.Provider value={replay}>
+                <VideoSourcesContext.Provider value={videoSources}>
+                  <App />
+                </VideoSourcesContext.Provider>
+              </ReplayContext.Provider>
             </RehearsalActionsContext.Provider>
           </PresentationActionsContext.Provider>
         </AnimatorContext.Provider>

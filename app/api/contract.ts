@@ -87,6 +87,8 @@ export const UiCommand = z.discriminatedUnion('command', [
   z.object({ command: z.literal('about.show') }),
   z.object({ command: z.literal('import.show') }),
   z.object({ command: z.literal('scenario.run'), name: z.string().min(1) }),
+  /** File → Open recording…: the host read the file; the window replays it (app/api/recording.ts). */
+  z.object({ command: z.literal('recording.open'), fileName: z.string().max(4096), text: z.string().max(64 * 1024 * 1024) }),
 ]);
 export type UiCommand = z.infer<typeof UiCommand>;
 

@@ -81,10 +81,16 @@ export interface RecordedEvent<E extends EventName = EventName> {
   payload: PayloadOf<E>;
 }
 
-/** A step of the move as the scrubber marks it: where it starts in the event list. */
+/** A step of the move as the scrubber marks it: where it starts and ends in the event list. */
 export interface RecordedStep {
   /** The event that starts it (a `move.step` with state running). */
   eventIndex: number;
+  /**
+   * How many events have happened when its work is done while it is still the current step:
+   * up to (not including) the event that ends it (its done / failed / undone, or the start of
+   * another step), else every event. A seek to the step shows this instant.
+   */
+  endEventCount: number;
   timeMs: number;
   stepId: string;
   name: string;
@@ -474,13 +480,20 @@ function checkEntry(entry: Entry, line: number, previousTime: number, repeated: 
   return { timeMs: t, name: e, payload: payload.data as never };
 }
 
-/** The steps the scrubber marks: every `move.step` that starts a step. */
+/** The steps the scrubber marks: every `move.step` that starts a step, and where it ends. */
 export function stepsOf(recorded: readonly RecordedEvent[]): RecordedStep[] {
   const steps: RecordedStep[] = [];
+  let open: RecordedStep | null = null;
   recorded.forEach((r, eventIndex) => {
     if (r.name !== 'move.step') return;
     const step = r.payload as PayloadOf<'move.step'>;
-    if (step.state === 'running') steps.push({ eventIndex, timeMs: r.timeMs, stepId: step.id, name: step.name, lv: step.lv });
+    if (open && (step.state === 'running' || step.id === open.stepId)) {
+      open.endEventCount = eventIndex;
+      open = null;
+    }
+    if (step.state !== 'running') return;
+    open = { eventIndex, endEventCount: recorded.length, timeMs: r.timeMs, stepId: step.id, name: step.name, lv: step.lv };
+    steps.push(open);
   });
   return steps;
 }

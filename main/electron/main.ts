@@ -3,6 +3,7 @@
 // electron (senderCheck, ipc, windowState, recent, menu, security) and is tested in Node.
 
 import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session } from 'electron';
+import { readRecordingText } from '../node/recordingFile';
 import type { IpcMainInvokeEvent } from 'electron';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -71,6 +72,7 @@ function installMenu(): void {
     openWorkspace: () => void chooseWorkspace(),
     newDemoWorkspace: () => void newDemoWorkspace(),
     openRecent: (folder) => openWorkspace(folder),
+    openRecording: () => void chooseRecording(),
     togglePresentation: () => sendUi({ command: 'presentation.toggle' }),
     openAudienceWindow: () => openAudienceWindow(),
     setTheme: (theme) => {
@@ -104,6 +106,20 @@ async function newDemoWorkspace(): Promise<void> {
     await create(true);
   }
   openWorkspace(folder);
+}
+
+/** File → Open recording…: the file is read here and its text replayed by the window. */
+async function chooseRecording(): Promise<void> {
+  if (!window) return;
+  const choice = await dialog.showOpenDialog(window, { title: 'Open recording', properties: ['openFile'], filters: [{ name: 'lvmscope recordings', extensions: ['lvmrec', 'ndjson', 'gz'] }] });
+  const file = choice.canceled ? undefined : choice.filePaths[0];
+  if (!file) return;
+  try {
+    const { text, fileName } = await readRecordingText(file);
+    sendUi({ command: 'recording.open', fileName, text });
+  } catch (e) {
+    await dialog.showMessageBox(window, { type: 'error', message: 'The recording could not be opened.', detail: e instanceof Error ? e.message : String(e) });
+  }
 }
 
 async function chooseWorkspace(): Promise<void> {

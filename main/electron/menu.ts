@@ -11,6 +11,8 @@ export interface MenuActions {
   /** The renderer's "Import a volume group…" dialog (a vgcfgbackup into a new rehearsal workspace). */
   importVolumeGroup(): void;
   openRecent(folder: string): void;
+  /** Replay a recorded move (a .lvmrec file) in the window, without the engine. */
+  openRecording(): void;
   togglePresentation(): void;
   /** The audience's window (the diagram only) for the projector. */
   openAudienceWindow(): void;
@@ -52,6 +54,7 @@ function fileMenu(state: MenuState, actions: MenuActions): MenuItemConstructorOp
       { label: 'New demo workspace…', accelerator: 'CmdOrCtrl+N', click: () => actions.newDemoWorkspace() },
       { label: 'Import a volume group…', click: () => actions.importVolumeGroup() },
       { label: 'Open recent', submenu: recent },
+      { label: 'Open recording…', click: () => actions.openRecording() },
       { type: 'separator' },
       { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() },
     ],

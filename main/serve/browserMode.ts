@@ -10,6 +10,8 @@ import { ROOT, isBuildStale, runBuild } from '../electron/buildOutput.mjs';
 import { createNodeHost, defaultDemoWorkspace, nodeClock } from '../host';
 import { resolveDir } from '../cli/workspace';
 import type { RunningServer } from './server';
+import { readRecordingText } from '../node/recordingFile';
+import { parseRecording } from '../../app/api/recording';
 
 export interface BrowserModeOptions {
   /** How the process names itself in the workspace lock, e.g. "lvmscope serve". */
@@ -48,4 +50,21 @@ export async function startBrowserMode(dir: string | undefined, options: Browser
   }
   engine.log('info', 'host', `${options.holderName} serves ${workspacePath}`);
   return { engine, server, workspacePath, stop: () => server.close().then(() => engine.dispose()) };
+}
+
+/**
+ * `lvmscope serve --replay FILE`: the UI and a recording, no engine and no workspace. The file
+ * is read and validated first, so a file that is no recording is refused before anything
+ * listens (its sentence names the line and what is wrong).
+ */
+export async function startReplayMode(file: string, options: { port?: number }): Promise<{ server: RunningServer; title: string; stop(): Promise<void> }> {
+  const recording = await readRecordingText(path.resolve(file));
+  const { header, events } = parseRecording(recording.text);
+  if (isBuildStale(ROOT, ['renderer'])) {
+    process.stderr.write('lvmscope: building the UI (electron-vite build, once after each update)…\n');
+    runBuild(ROOT);
+  }
+  const { startServer } = await import('./server');
+  const server = await startServer({ rendererDir: path.join(ROOT, 'out', 'renderer'), recording, clock: nodeClock, port: options.port ?? 0 });
+  return { server, title: `${header.title}, ${events.length} events`, stop: () => server.close() };
 }

@@ -29,7 +29,10 @@ export const LOOPBACK_HOSTS = ['127.0.0.1', '::1'] as const;
 export interface ServeOptions {
   /** Folder holding the built renderer (index.html + assets). */
   rendererDir: string;
-  engine: { handlers: Handlers } & EventSource;
+  /** The engine the API serves; none when the server only replays a recording. */
+  engine?: { handlers: Handlers } & EventSource;
+  /** `serve --replay`: the recording the page fetches (`/recording?token=…`), with no engine. */
+  recording?: { text: string; fileName: string };
   clock: Clock;
   /** Loopback address to bind; anything else is refused. Default 127.0.0.1. */
   host?: string;
@@ -73,7 +76,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? randomBytes(16).toString('hex');
   const state = { port: 0 };
   const httpServer = http.createServer((req, res) => {
-    serveHttp(req, res, options.rendererDir, token, host, state.port).catch(() => {
+    serveHttp(req, res, options.rendererDir, token, host, state.port, options.recording).catch(() => {
       // Only a failure to write the response lands here (the peer went away): nothing to answer.
       res.destroy();
     });
@@ -85,14 +88,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   httpServer.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
     // Until ws takes the socket over, a reset from the peer must not become an uncaught error.
     socket.on('error', () => socket.destroy());
-    const refusal = checkUpgrade(req, token, host, state.port);
+    const refusal = options.engine ? checkUpgrade(req, token, host, state.port) : '404 Not Found';
+    const engine = options.engine;
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const limits = { maxUnreadBytes: options.maxUnreadBytes ?? MAX_UNREAD_BYTES, onDrop: options.onDrop };
-      const session = serveConnection(ws, (wire) => serveApi(wire, options.engine.handlers, options.engine, options.clock), limits);
+      const session = serveConnection(ws, (wire) => serveApi(wire, engine!.handlers, engine!, options.clock), limits);
       sessions.add(session);
       ws.once('close', () => sessions.delete(session));
     });
@@ -104,7 +108,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   state.port = (httpServer.address() as AddressInfo).port;
   const authority = host.includes(':') ? `[${host}]:${state.port}` : `${host}:${state.port}`;
   return {
-    url: `http://${authority}/?token=${token}`,
+    url: `http://${authority}/?token=${token}${options.recording ? '&replay=1' : ''}`,
     port: state.port,
     token,
     close: () => closeAll(httpServer, wss, sessions),
@@ -162,7 +166,7 @@ function checkUpgrade(req: http.IncomingMessage, token: string, host: string, po
   return undefined;
 }
 
-async function serveHttp(req: http.IncomingMessage, res: http.ServerResponse, rendererDir: string, token: string, host: string, port: number): Promise<void> {
+async function serveHttp(req: http.IncomingMessage, res: http.ServerResponse, rendererDir: string, token: string, host: string, port: number, recording?: ServeOptions['recording']): Promise<void> {
   const csp = contentSecurityPolicy({ connect: allowedAuthorities(host, port).map((a) => `ws://${a}`) });
   const headers = { ...HARDENING_HEADERS, 'Content-Security-Policy': csp, 'Cache-Control': 'no-store' };
   const deny = (status: number, text: string, extra: Record<string, string> = {}) => {
@@ -173,6 +177,13 @@ async function serveHttp(req: http.IncomingMessage, res: http.ServerResponse, re
   if (!hostAllowed(req, host, port)) return deny(403, 'Wrong Host header: open the URL lvmscope serve printed.\n');
   const target = parseRequestTarget(req.url);
   if (!target.ok) return deny(target.status, `${target.reason}\n`);
+  if (target.path === '/recording' && recording) {
+    // The recording is what the page shows: guarded by the same token as the page.
+    if (!tokenMatches(target.query.get('token'), token)) return deny(403, 'This lvmscope server needs its access token: open the full URL that `lvmscope serve --replay` printed.\n');
+    const body = Buffer.from(recording.text, 'utf8');
+    res.writeHead(200, { ...headers, 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Length': String(body.length), 'X-Recording-Name': encodeURIComponent(recording.fileName) });
+    return void res.end(req.method === 'HEAD' ? undefined : body);
+  }
   const indexFile = path.join(rendererDir, 'index.html');
   const file = target.path === '/' ? indexFile : fileInside(rendererDir, target.path);
   const found = file ? await statFile(file) : undefined;

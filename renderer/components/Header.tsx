@@ -6,6 +6,7 @@ import { nextTheme } from '../store/uiSlice';
 import { ImportDialog } from './ImportDialog';
 import { Logo } from './Logo';
 import { RehearsalBadge, useRehearsalBadge } from './RehearsalBadge';
+import { RecordingButtons } from '../replay/RecordingButtons';
 
 /** Product, workspace and VG facts, Open workspace… / New demo workspace…, connection, theme. */
 export function Header() {
@@ -15,18 +16,22 @@ export function Header() {
   const setTheme = useAppStore((s) => s.setTheme);
   const [dialog, setDialog] = useState<'open' | 'demo' | null>(null);
   const rehearsal = useRehearsalBadge();
-  const infoText = info ? `engine ${info.version} · ${info.host}` : 'connecting to the engine…';
+  const replaying = useAppStore((s) => s.replay.info !== null);
+  const infoText = replaying ? 'replaying a recording · no engine' : info ? `engine ${info.version} · ${info.host}` : 'connecting to the engine…';
   return (
     <header className="app-header">
       <Logo />
       <h1 className="product">lvmscope</h1>
       {rehearsal ? <RehearsalBadge text={rehearsal} engineInfo={infoText} /> : <span className="engine-info" data-testid="engine-info">{infoText}</span>}
       <VgFacts />
-      <button type="button" onClick={() => setDialog('open')} title="Open a folder of image files (each image is a PV)">Open workspace…</button>
-      <button type="button" onClick={() => setDialog('demo')} title="Create the seed demo (lv0 on pv1 | pv2 | pv3, pv4 free) in a folder">New demo workspace…</button>
-      <span className={`connection connection-${connection}`} data-testid="connection" title="connection to the engine">
-        {connection}
-      </span>
+      {!replaying && <button type="button" onClick={() => setDialog('open')} title="Open a folder of image files (each image is a PV)">Open workspace…</button>}
+      {!replaying && <button type="button" onClick={() => setDialog('demo')} title="Create the seed demo (lv0 on pv1 | pv2 | pv3, pv4 free) in a folder">New demo workspace…</button>}
+      <RecordingButtons />
+      {!replaying && (
+        <span className={`connection connection-${connection}`} data-testid="connection" title="connection to the engine">
+          {connection}
+        </span>
+      )}
       <button type="button" className="theme-button" onClick={() => setTheme(nextTheme(theme))} title="Switch theme (light, dark, follow the system)">
         theme: {theme}
       </button>

@@ -22,6 +22,7 @@ import { usePresentationKeys } from './usePresentationKeys';
 import { usePresenterLink } from './usePresenterLink';
 import { openAudienceWindow } from './audience';
 import { MovePicker } from './MovePicker';
+import { ReplayBar } from '../replay/ReplayBar';
 
 
 /** A store holding one snapshot's views, for the views to render an earlier step. */
@@ -66,6 +67,7 @@ export function Presentation() {
           <div className="pres-timeline"><Steps /></div>
         </AnimatorContext.Provider>
       </StoreContext.Provider>
+      <ReplayBar compact />
       <HintLine />
       <MovePicker onStarted={setToast} />
       {toast && <div className="pres-toast" role="status" data-testid="presentation-toast">{toast}</div>}
@@ -78,7 +80,8 @@ function PresentationTop() {
   const liveStatus = useAppStore((s) => s.move.state?.status ?? 'idle');
   const liveProgress = useAppStore((s) => s.move.progress);
   const rate = useAppStore((s) => rateOf(s.move.settings));
-  const title = useAppStore((s) => s.presenting.scenario?.title ?? null);
+  const recording = useAppStore((s) => s.replay.info?.header.title ?? null);
+  const title = useAppStore((s) => s.presenting.scenario?.title ?? null) ?? (recording ? `recording · ${recording}` : null);
   const error = useAppStore((s) => s.presenting.error);
   const actions = usePresentationActions();
   const setError = useAppStore((s) => s.setPresentingError);
@@ -92,7 +95,7 @@ function PresentationTop() {
       <span className={`badge move-status status-${status}`} data-testid="presentation-status">{status}</span>
       {snapshot
         ? <span className="pres-history" data-testid="presentation-history">replaying step {snapshot.index} ({history.cursor! + 1} of {history.snapshots.length}) · → returns to live</span>
-        : <span className="pres-history live" data-testid="presentation-history">live</span>}
+        : <span className={`pres-history${recording ? '' : ' live'}`} data-testid="presentation-history">{recording ? 'recording: ← → step · P play' : 'live'}</span>}
       <span className="pres-figures mono" data-testid="presentation-figures">
         {/* The copy-rate limit the engine applies (not a measured speed): say so. */}
         {progress ? `${progress.percent.toFixed(0)}% copied · ` : ''}rate {speedLabel(progress ? progress.rateBytesPerSec : rate)}

@@ -8,6 +8,7 @@ import { useActions } from '../actions';
 import { useAppStoreApi } from '../storeContext';
 import { usePresentationActions } from './actions';
 import { commandForKey, nextStack, pickRefusal, resolveNext, type PresentationCommand } from './keys';
+import { useReplay, type ReplayController } from '../replay/controller';
 
 
 function isTyping(target: EventTarget | null): boolean {
@@ -23,9 +24,11 @@ export function usePresentationKeys(toast: (text: string) => void): void {
   const store = useAppStoreApi();
   const actions = useActions();
   const pActions = usePresentationActions();
+  const replay = useReplay();
   useEffect(() => {
     const run = (command: PresentationCommand) => {
       const s = store.getState();
+      if (s.replay.info && replay && runOnRecording(replay, command, toast)) return;
       switch (command.kind) {
         case 'next': {
           const what = resolveNext(s.presenting.history.cursor, s.move.state);
@@ -78,5 +81,29 @@ export function usePresentationKeys(toast: (text: string) => void): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, actions, pActions, toast]);
+  }, [store, actions, pActions, toast, replay]);
+}
+
+/**
+ * The same keys on a recording (issue 19): → / ← step through it, P plays and pauses, + / −
+ * change the speed; keys that would start something on the engine say there is none. Returns
+ * false for keys that work as usual (leave, full screen, hint, export).
+ */
+function runOnRecording(replay: ReplayController, command: PresentationCommand, toast: (text: string) => void): boolean {
+  switch (command.kind) {
+    case 'next':
+      return replay.nextStep(), true;
+    case 'back':
+      return replay.previousStep(), true;
+    case 'pause':
+      return replay.togglePlay(), true;
+    case 'speed':
+      return toast(`replay speed ${replay.changeSpeed(command.direction)}`), true;
+    case 'stack':
+    case 'pick':
+    case 'scenario':
+      return toast('a recording is shown: there is no engine to start a move on'), true;
+    default:
+      return false;
+  }
 }

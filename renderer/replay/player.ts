@@ -14,7 +14,7 @@ import type { RecordedEvent, RecordedStep, Recording } from '../../app/api/recor
 import { createAppStore, type AppState, type AppStore } from '../store';
 
 /** Events between two keyframes: a seek applies at most this many (measured in bench/). */
-export const KEYFRAME_EVERY = 256;
+export const KEYFRAME_EVERY = 64;
 
 /** The slices the engine feeds; a seek replaces exactly these. */
 type FedSlices = Pick<AppState, 'engine' | 'workspace' | 'devices' | 'move' | 'workload'>;
@@ -127,7 +127,11 @@ export class ReplayPlayer {
   private current: ReplayPosition = { event: 0, timeMs: 0, step: -1 };
   private readonly listeners = new Set<(p: ReplayPosition) => void>();
 
-  constructor(readonly recording: Recording, private readonly store: AppStore) {
+  private readonly every: number;
+
+  /** `options.keyframeEvery`: events between keyframes (Infinity: every seek replays from the start; the bench's baseline). */
+  constructor(readonly recording: Recording, private readonly store: AppStore, options: { keyframeEvery?: number } = {}) {
+    this.every = options.keyframeEvery ?? KEYFRAME_EVERY;
     applyInitial(this.scratch, recording);
     this.keyframes.push(fedSlices(this.scratch.getState()));
   }
@@ -152,19 +156,19 @@ export class ReplayPlayer {
     return this.current;
   }
 
-  /** → : the start of the next step (the end after the last one). */
+  /** → : the next step, at the end of its work (the recording's end after the last one). */
   nextStep(): ReplayPosition {
     const next = this.current.step + 1;
     return next < this.recording.steps.length ? this.seek({ step: next }) : this.seek({ event: this.eventCount });
   }
 
-  /** ← : the start of the step shown, or of the one before when already at its start. */
+  /** ← : the step shown (its end, as a seek to it shows), or the one before when already there. */
   previousStep(): ReplayPosition {
     const { steps } = this.recording;
     const at = this.current.step;
     if (at < 0) return this.seek({ event: 0 });
-    const atStart = this.current.event === steps[at].eventIndex + 1;
-    const target = atStart ? at - 1 : at;
+    const atStep = this.current.event === steps[at].endEventCount;
+    const target = atStep ? at - 1 : at;
     return target < 0 ? this.seek({ event: 0 }) : this.seek({ step: target });
   }
 
@@ -180,25 +184,26 @@ export class ReplayPlayer {
       const steps = this.recording.steps;
       if (steps.length === 0) return 0;
       const k = Math.max(0, Math.min(steps.length - 1, Math.floor(target.step)));
-      return steps[k].eventIndex + 1;
+      return steps[k].endEventCount;
     }
     return eventsUntil(this.recording.events, target.timeMs);
   }
 
   /** Brings the scratch store to `event` events applied, from the nearest keyframe. */
   private computeUntil(event: number): void {
-    const known = (this.keyframes.length - 1) * KEYFRAME_EVERY;
+    const every = this.every;
+    const known = this.keyframes.length > 1 ? (this.keyframes.length - 1) * every : 0;
     if (event < this.applied || this.applied < Math.min(event, known)) {
-      const k = Math.min(Math.floor(event / KEYFRAME_EVERY), this.keyframes.length - 1);
+      const k = Math.min(Math.floor(event / every), this.keyframes.length - 1);
       restoreSlices(this.scratch, this.keyframes[k]);
-      this.applied = k * KEYFRAME_EVERY;
+      this.applied = k > 0 ? k * every : 0;
     }
     while (this.applied < event) {
-      const nextKeyframe = (Math.floor(this.applied / KEYFRAME_EVERY) + 1) * KEYFRAME_EVERY;
+      const nextKeyframe = (Math.floor(this.applied / every) + 1) * every;
       const to = Math.min(event, nextKeyframe);
       applyRecorded(this.scratch, this.recording.events, this.applied, to);
       this.applied = to;
-      if (to === nextKeyframe && this.keyframes.length === to / KEYFRAME_EVERY) this.keyframes.push(fedSlices(this.scratch.getState()));
+      if (to === nextKeyframe && this.keyframes.length === to / every) this.keyframes.push(fedSlices(this.scratch.getState()));
     }
   }
 }

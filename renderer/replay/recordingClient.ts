@@ -45,9 +45,10 @@ function answer(recording: Recording, method: MethodName): unknown {
   }
 }
 
-export function recordingClient(recording: Recording): ApiClient {
+/** A client for a window with a recording and no engine (null: before the recording is read). */
+export function recordingClient(recording: Recording | null): ApiClient {
   const call = async (method: MethodName): Promise<ApiResult<unknown>> => {
-    const value = answer(recording, method);
+    const value = recording ? answer(recording, method) : undefined;
     if (value !== undefined) return { ok: true, value };
     return { ok: false, error: { code: 'UNSUPPORTED', message: replayRefusal(method) } };
   };

@@ -11,6 +11,8 @@ import { createMoveSlice } from './moveSlice';
 import type { MoveSlice } from './moveSlice';
 import { createPresentationSlice } from './presentationSlice';
 import type { PresentationSlice } from './presentationSlice';
+import { createReplaySlice } from './replaySlice';
+import type { ReplaySlice } from './replaySlice';
 import { createUiSlice } from './uiSlice';
 import type { UiSlice } from './uiSlice';
 import { createWorkloadSlice } from './workloadSlice';
@@ -18,7 +20,7 @@ import type { WorkloadSlice } from './workloadSlice';
 import { createWorkspaceSlice } from './workspaceSlice';
 import type { WorkspaceSlice } from './workspaceSlice';
 
-export type AppState = EngineSlice & WorkspaceSlice & DevicesSlice & MoveSlice & WorkloadSlice & UiSlice & PresentationSlice;
+export type AppState = EngineSlice & WorkspaceSlice & DevicesSlice & MoveSlice & WorkloadSlice & UiSlice & PresentationSlice & ReplaySlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(): AppStore {
@@ -30,5 +32,6 @@ export function createAppStore(): AppStore {
     ...createWorkloadSlice(...a),
     ...createUiSlice(...a),
     ...createPresentationSlice(...a),
+    ...createReplaySlice(...a),
   }));
 }

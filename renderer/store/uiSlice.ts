@@ -88,6 +88,9 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
       case 'scenario.run':
         // Running a scenario is the job of the presentation actions (renderer/main.tsx).
         return;
+      case 'recording.open':
+        // Replaying it is the job of the replay controller (renderer/replay/boot.ts).
+        return;
     }
   },
 });

@@ -38,16 +38,18 @@ export function Steps() {
   useEffect(() => setPicked(null), [moveId]);
   const shown = shownStep(steps, current, picked);
   const waiting = move?.status === 'waiting-step';
+  // A replayed recording has no engine to step, pause or abort (issue 19).
+  const replaying = useAppStore((s) => s.replay.info !== null);
   const title = move ? `Steps (${steps.length}, ${STACK_TITLES[move.stack]})` : 'Steps of the move';
   return (
     <section className="panel steps" aria-labelledby="steps-title">
       <div className="panel-title">
         <h2 id="steps-title">{title}</h2>
-        <button type="button" data-testid="step-next" disabled={!waiting} title={waiting ? 'Run the next step' : 'Next is for step mode: the move waits here before each step (set Step mode before starting).'} onClick={() => void actions.control({ action: 'next' })}>
+        {!replaying && <button type="button" data-testid="step-next" disabled={!waiting} title={waiting ? 'Run the next step' : 'Next is for step mode: the move waits here before each step (set Step mode before starting).'} onClick={() => void actions.control({ action: 'next' })}>
           Next step
-        </button>
+        </button>}
       </div>
-      <MoveButtons />
+      {!replaying && <MoveButtons />}
       {!move && <p className="muted">No move yet: drag a segment onto a PV (or select one and press Move to…), and its steps show here.</p>}
       {move && <StepList steps={steps} current={current} shownId={shown?.id ?? null} severalLvs={move.plan.lvs.length > 1} status={move.status} onPick={(id) => setPicked(id === current?.id ? null : id)} />}
       {move && shown && <StepDetail step={shown} total={steps.length} lvCount={move.plan.lvs.length} isCurrent={shown.id === current?.id} status={move.status} onFollow={() => setPicked(null)} />}

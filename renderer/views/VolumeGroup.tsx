@@ -23,6 +23,8 @@ export function VolumeGroup() {
   const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
   const showHidden = useAppStore((s) => s.ui.showHiddenLvs);
   const setShowHidden = useAppStore((s) => s.setShowHiddenLvs);
+  // A replayed recording offers no move (issue 19): no Move to…, no drag hint.
+  const replaying = useAppStore((s) => s.replay.info !== null);
   const [hover, setHover] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [legendLv, setLegendLv] = useState<string | null>(null);
@@ -42,12 +44,12 @@ export function VolumeGroup() {
     <section className="panel vg" aria-labelledby="vg-title">
       <div className="panel-title">
         <h2 id="vg-title">Physical volumes of {vg.name}</h2>
-        <MoveTo />
+        {!replaying && <MoveTo />}
       </div>
       <div className="pv-rows" data-testid="pv-rows">
         {vg.pvs.map((pv) => <PvRow key={pv.name} pv={pv} lvColors={colors.lv} found={found} onHover={setHover} />)}
       </div>
-      <p className="range-hint" id={KEYS_HINT_ID} data-testid="range-hint"><strong>To move:</strong> drag a segment, a selected range or a PV label onto a PV (or select it, then Move to…). PE range: Shift+click or Shift+drag across extents (it may start inside a run). Keys: Tab to a map, ←/→ extent, Shift+←/→ range, Enter the run, M Move to…</p>
+      {!replaying && <p className="range-hint" id={KEYS_HINT_ID} data-testid="range-hint"><strong>To move:</strong> drag a segment, a selected range or a PV label onto a PV (or select it, then Move to…). PE range: Shift+click or Shift+drag across extents (it may start inside a run). Keys: Tab to a map, ←/→ extent, Shift+←/→ range, Enter the run, M Move to…</p>}
       <p className="hover-line mono" data-testid="hover-line">{hover ?? 'Hover an extent run to see its LV, LE and PE ranges.'}</p>
       <Legend lvs={vg.lvs.filter((l) => !l.hidden)} colors={colors.lv} onHover={setLegendLv} />
       <div className="panel-title">

@@ -33,9 +33,11 @@ export const AnimatorContext = createContext<RegionAnimator | null>(null);
 /** The panel's title line: what is drawn, the stack and the move's status. */
 export function DiagramTitle({ text }: { text: string }) {
   const status = useAppStore((s) => s.move.state?.status ?? null);
+  // A replayed recording is not live (issue 19).
+  const shown = useAppStore((s) => (s.replay.info ? text.replace(/^Live move/, 'Recorded move') : text));
   return (
     <div className="panel-title">
-      <h2 id="diagram-title" title={text}>{text}</h2>
+      <h2 id="diagram-title" title={shown}>{shown}</h2>
       <span className={`badge move-status status-${status ?? 'idle'}`} data-testid="move-status">{status ?? 'idle'}</span>
     </div>
   );

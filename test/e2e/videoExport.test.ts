@@ -116,7 +116,7 @@ async function exportWith(page: Page, choice: { source: 'recording' | 'live' | '
     files.push(file);
   }
   const frames = Number(m![2]);
-  timings.push({ source: choice.source, format: choice.format, size: choice.size, speed: choice.speed, frames, videoSeconds: Number(m![1]), exportSeconds, bytes: readFileSync(files[0]).length });
+  timings.push({ source: choice.source, format: choice.format, size: choice.size, speed: choice.speed, frames, videoSeconds: Number(m![1]), exportSeconds, bytes: readFileSync(files.find((f) => !f.endsWith('.vtt'))!).length });
   return { files, promisedSeconds: Number(m![1]), frames };
 }
 
@@ -270,7 +270,8 @@ function writeBench(): void {
   const text = `# Video export (issue 19)
 
 Command: \`npm run bench video\` (runs \`BENCH=1 npx vitest run --project e2e test/e2e/videoExport.test.ts\`): browser mode,
-headless Debian Chromium (--disable-gpu, so WebCodecs encodes in software), ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}.
+headless Debian Chromium (--disable-gpu, so WebCodecs encodes in software), ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'},
+load average ${os.loadavg()[0].toFixed(1)} at the end (the machine is shared: absolute times vary from run to run, the ratios less).
 
 The seed move (lv0's 4 MiB pv2 segment onto pv4 at 1 MiB/s) ran live in ${moveSeconds.toFixed(1)} s; the video of it is made
 frame by frame afterwards, from the engine's recording (replayed) or from the window's live timeline. Baseline: the move's own duration in the same run

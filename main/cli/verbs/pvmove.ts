@@ -7,6 +7,7 @@
 // Ctrl-C pauses the move at its last checkpoint and exits; a later `lvmscope pvmove DIR`
 // resumes it (an atomic move has no checkpoint: it is copied again from its start).
 
+import { stat, unlink } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { LvmscopeError } from '../../../app/base/result';
 import { MOVE_STACKS, STACK_TITLES, type MoveOptions, type MovePlanView, type MoveStack, type MoveStateView, type StepView, type WorkloadSpec } from '../../../app/api/move';
@@ -16,6 +17,7 @@ import { lineDisplay, terminalDisplay, type MoveDisplay, type StepPosition } fro
 import { parseMaxSegmentMiB, parseRate, parseRegionSectors, parseSeconds, parseSizeBytes } from '../sizes';
 import { findImage, imageOf, vgOfImage, withWorkspace } from '../workspace';
 import { verifyAll } from './verify';
+import { recordingWriter } from '../../node/recordingFile';
 
 export interface PvmoveFlags {
   name?: string;
@@ -32,6 +34,8 @@ export interface PvmoveFlags {
   workload?: Omit<WorkloadSpec, 'vg' | 'lv'>;
   verify?: boolean;
   dryRun?: boolean;
+  /** Record the move into this file (issue 19: replay it with serve --replay or Open recording…). */
+  record?: string;
 }
 
 /** `randwrite:4k:2000` → pattern, block size, IOPS. */
@@ -65,6 +69,7 @@ export function pvmoveVerb(program: Command): void {
     .option('--workload <spec>', 'IO on the moving LV during the move: PATTERN:BLOCK:IOPS (randwrite, seqwrite, randrw)', parseWorkload)
     .option('--verify', 'check every block of the moved LVs at the end')
     .option('--dry-run', 'print the plan (before, after, the command, the data size) and change nothing')
+    .option('--record <file>', 'record the move into FILE (.lvmrec), written as it runs: replay it with `lvmscope serve --replay FILE` or Open recording… in the app')
     .action((dir: string, pvs: string[], flags: PvmoveFlags, cmd: Command) => {
       if (flags.abort && pvs.length) cmd.error('error: --abort takes no PV; it aborts the interrupted move of DIR.', { exitCode: 2 });
       if (flags.dryRun && !pvs.length) cmd.error('error: --dry-run needs a SOURCE PV to plan a move from.', { exitCode: 2 });
@@ -268,7 +273,7 @@ async function follow(engine: Engine, target: MoveTarget, flags: PvmoveFlags, st
     await engine.handlers['workload.start']({ ...flags.workload, vg: target.vg, lv });
     display.note(`  Workload: ${flags.workload.pattern} ${flags.workload.blockSizeBytes / 1024} KiB at ${flags.workload.iops} IOPS on ${target.vg}/${lv}.`);
   }
-  const outcome = await watch(engine, display, target.atomic, start);
+  const outcome = await (flags.record ? recorded(engine, flags.record, display, () => watch(engine, display, target.atomic, start)) : watch(engine, display, target.atomic, start));
   const final = (await engine.handlers['move.state']({})).move;
   display.finish(outcome === 'done' ? 100 : (final?.progress.percent ?? 0));
   if (flags.workload) printWorkload(await engine.handlers['workload.stop']({}));
@@ -291,6 +296,27 @@ async function follow(engine: Engine, target: MoveTarget, flags: PvmoveFlags, st
   if (flags.verify) {
     const mismatches = await verifyAll(engine, target.lvs.map((name) => ({ vg: target.vg, lv: name })));
     if (mismatches) throw new LvmscopeError('CORRUPT', `${mismatches} block(s) differ after the move; see the lines above.`);
+  }
+}
+
+/**
+ * Runs `watch` with the engine's recorder streaming into `file`: the header and the initial
+ * views as the move starts, each event as it comes, the last line once the move has stopped
+ * (ended, or paused by Ctrl-C). A move that does not start leaves no file behind.
+ */
+async function recorded(engine: Engine, file: string, display: MoveDisplay, watchMove: () => Promise<Outcome>): Promise<Outcome> {
+  const writer = recordingWriter(file);
+  engine.recordingSink = (line) => writer.write(line);
+  let outcome: Outcome | undefined;
+  try {
+    outcome = await watchMove();
+    return outcome;
+  } finally {
+    engine.recordingSink = null;
+    engine.stopRecording();
+    await writer.close();
+    if (outcome === undefined) await unlink(file).catch(() => undefined);
+    else display.note(`  Recorded into ${file} (${((await stat(file)).size / 1024).toFixed(0)} KiB): replay it with 'lvmscope serve --replay ${file}'.`);
   }
 }
 

@@ -10,13 +10,14 @@ import { spawn } from 'node:child_process';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { ENGINE_VERSION } from '../../../app/engine';
-import { startBrowserMode } from '../../serve/browserMode';
+import { startBrowserMode, startReplayMode } from '../../serve/browserMode';
 import { writeLaunchPage, type LaunchPage } from '../../serve/launchPage';
 
 export interface ServeFlags {
   port: number;
   open?: boolean;
   demo?: boolean;
+  replay?: string;
 }
 
 export function parsePort(value: string): number {
@@ -33,7 +34,8 @@ export function serveVerb(program: Command): void {
     .option('-p, --port <n>', 'TCP port (0 picks a free one)', parsePort, 0)
     .option('--open', 'open the URL in the default browser')
     .option('--demo', 'fill the folder with the seed demo if it is empty (implied when no folder is given)')
-    .action((dir: string | undefined, flags: ServeFlags) => serve(dir, flags));
+    .option('--replay <file>', 'serve a recorded move (.lvmrec, from Save recording or pvmove --record) instead of an engine: no workspace is opened')
+    .action((dir: string | undefined, flags: ServeFlags) => (flags.replay ? serveReplay(dir, flags.replay, flags) : serve(dir, flags)));
 }
 
 async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> {
@@ -45,6 +47,23 @@ async function serve(dir: string | undefined, flags: ServeFlags): Promise<void> 
   await new Promise<void>((resolve) => {
     // Closing the engine too releases the workspace lock, so the next lvmscope command (or
     // window) can open the folder at once instead of finding it "in use".
+    const stop = () => {
+      launchPage?.dispose();
+      void stopServing().then(resolve, resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** `serve --replay FILE`: the UI replays the recording; there is no engine to drive. */
+async function serveReplay(dir: string | undefined, file: string, flags: ServeFlags): Promise<void> {
+  if (dir !== undefined) throw new InvalidArgumentError(`--replay serves a recording, not a workspace: leave out the folder (${dir}).`);
+  const { server, title, stop: stopServing } = await startReplayMode(file, { port: flags.port });
+  process.stdout.write(`lvmscope: serving on ${server.url}\n`);
+  process.stderr.write(`lvmscope ${ENGINE_VERSION}: replaying ${title} (no engine, no workspace); press Ctrl+C to stop.\n`);
+  const launchPage = flags.open ? openInBrowser(server.url) : undefined;
+  await new Promise<void>((resolve) => {
     const stop = () => {
       launchPage?.dispose();
       void stopServing().then(resolve, resolve);

@@ -14,6 +14,7 @@ function recordingActions() {
     newDemoWorkspace: () => calls.push('newDemoWorkspace'),
     importVolumeGroup: () => calls.push('importVolumeGroup'),
     openRecent: (f) => calls.push(`openRecent ${f}`),
+    openRecording: () => calls.push('openRecording'),
     togglePresentation: () => calls.push('togglePresentation'),
     openAudienceWindow: () => calls.push('openAudienceWindow'),
     setTheme: (t) => calls.push(`setTheme ${t}`),
@@ -39,6 +40,7 @@ describe('the menu template', () => {
     click(byLabel(submenu(file), 'New demo workspace…'));
     click(byLabel(submenu(file), 'Import a volume group…'));
     click(submenu(byLabel(submenu(file), 'Open recent'))[1]);
+    click(byLabel(submenu(file), 'Open recording…'));
     click(byLabel(submenu(file), 'Quit'));
     const presentation = byLabel(submenu(view), 'Presentation mode');
     expect(presentation?.accelerator).toBe('F5');
@@ -47,7 +49,7 @@ describe('the menu template', () => {
     click(byLabel(submenu(byLabel(submenu(view), 'Theme')), 'Light'));
     click(byLabel(submenu(help), 'About lvmscope'));
     click(byLabel(submenu(scenarios), 'Empty a PV'));
-    expect(calls).toEqual(['openWorkspace', 'newDemoWorkspace', 'importVolumeGroup', 'openRecent /w/b', 'quit', 'togglePresentation', 'openAudienceWindow', 'setTheme light', 'showAbout', 'runScenario empty-a-pv']);
+    expect(calls).toEqual(['openWorkspace', 'newDemoWorkspace', 'importVolumeGroup', 'openRecent /w/b', 'openRecording', 'quit', 'togglePresentation', 'openAudienceWindow', 'setTheme light', 'showAbout', 'runScenario empty-a-pv']);
     expect(buildMenuTemplate({ ...state, scenarios: [] }, actions)[2].submenu).toEqual([{ label: 'No scenarios found', enabled: false }]);
   });
 

@@ -125,8 +125,10 @@ describe('replaying a recorded move', () => {
     const store = createAppStore();
     const player = new ReplayPlayer(recording, store);
     const suspend = recording.steps.findIndex((s) => s.stepId.endsWith('/suspend'));
-    expect(player.seek({ step: suspend })).toMatchObject({ step: suspend, event: recording.steps[suspend].eventIndex + 1 });
+    // A step is shown at the end of its work, while it is still the current step: suspended.
+    expect(player.seek({ step: suspend })).toMatchObject({ step: suspend, event: recording.steps[suspend].endEventCount });
     expect(store.getState().move.state?.steps.find((s) => s.id === recording.steps[suspend].stepId)?.state).toBe('running');
+    expect(store.getState().devices.list.find((d) => d.name === 'vg0-lv0')?.state).toBe('SUSPENDED');
     const half = recording.durationMs / 2;
     expect(player.seek({ timeMs: half }).event).toBe(eventsUntil(recording.events, half));
     player.seek({ event: 0 });

@@ -1,0 +1,27 @@
+// Open recording… (a file chooser) and Save recording (the running or last move's recording,
+// downloaded), in the header. Saving needs an engine, so a replay offers only Open.
+import { useRef } from 'react';
+import { useAppStore } from '../storeContext';
+import { useReplay } from './controller';
+
+export function RecordingButtons() {
+  const replay = useReplay();
+  const input = useRef<HTMLInputElement>(null);
+  const replaying = useAppStore((s) => s.replay.info !== null);
+  const hasMove = useAppStore((s) => s.move.state !== null);
+  const setError = useAppStore((s) => s.setReplayError);
+  if (!replay) return null;
+  return (
+    <>
+      <button type="button" data-testid="open-recording" title="Replay a recorded move (.lvmrec) without an engine: every view shows any instant of it (or drop the file on the window)" onClick={() => input.current?.click()}>Open recording…</button>
+      <input ref={input} type="file" accept=".lvmrec,.ndjson,.json,.gz" hidden data-testid="open-recording-file" onChange={(e) => {
+        const file = e.target.files?.[0];
+        e.target.value = '';
+        if (file) void replay.openFile(file);
+      }} />
+      {!replaying && (
+        <button type="button" data-testid="save-recording" disabled={!hasMove} title={hasMove ? 'Download the running or last move as a recording, to replay it anywhere (Open recording…, lvmscope serve --replay)' : 'No move has run yet; every move is recorded.'} onClick={() => void replay.saveLast().then((error) => error && setError(error))}>Save recording</button>
+      )}
+    </>
+  );
+}
