@@ -245,8 +245,9 @@ describe('exporting the seed move as a video', () => {
     await expect.poll(() => page.getByTestId('video-progress').getAttribute('value')).toMatch(/^[1-9]/);
     await screenshot(page, 'video-7-progress');
     await page.getByTestId('video-cancel').click();
-    // Cancelled: the dialog is back to its choices, the Export button enabled again, no progress bar.
-    await expect.poll(() => page.getByTestId('video-export').isEnabled()).toBe(true);
+    // Cancelled (after the frame being drawn and encoded, which can take a second or more on a busy
+    // 2-core machine at 1920×1080): the dialog is back to its choices, Export enabled, no progress bar.
+    await expect.poll(() => page.getByTestId('video-export').isEnabled(), { timeout: 30_000 }).toBe(true);
     expect(await page.getByTestId('video-progress').count()).toBe(0);
     expect(await page.getByTestId('video-status').count()).toBe(0);
     expect(downloads.length).toBe(before);
