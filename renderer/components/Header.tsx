@@ -6,7 +6,7 @@ import { nextTheme } from '../store/uiSlice';
 import { ImportDialog } from './ImportDialog';
 import { Logo } from './Logo';
 import { RehearsalBadge, useRehearsalBadge } from './RehearsalBadge';
-import { RecordingButtons } from '../replay/RecordingButtons';
+import { OpenRecordingButton } from '../replay/RecordingButtons';
 
 /** Product, workspace and VG facts, Open workspace… / New demo workspace…, connection, theme. */
 export function Header() {
@@ -26,7 +26,7 @@ export function Header() {
       <VgFacts />
       {!replaying && <button type="button" onClick={() => setDialog('open')} title="Open a folder of image files (each image is a PV)">Open workspace…</button>}
       {!replaying && <button type="button" onClick={() => setDialog('demo')} title="Create the seed demo (lv0 on pv1 | pv2 | pv3, pv4 free) in a folder">New demo workspace…</button>}
-      <RecordingButtons />
+      <OpenRecordingButton />
       {!replaying && (
         <span className={`connection connection-${connection}`} data-testid="connection" title="connection to the engine">
           {connection}

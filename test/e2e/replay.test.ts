@@ -8,9 +8,10 @@
 //    step says (computed here with the same player, in Node); a click on the scrubber jumps to
 //    an instant and the maps follow; presentation mode plays it with its keys (→, ←, P);
 //  - two recordings compared side by side go step by step in lockstep (2002 vs today);
-//  - in the live app, a damaged recording opened with Open recording… gets one sentence naming
-//    the line, the screen stays whole, and a good one dropped on the window replays until
-//    "Back to the live engine".
+//  - in the live app, the move just run is saved with the export bar's Recording button (a
+//    download that reads back as that move); a damaged recording opened with Open recording…
+//    gets one sentence naming the line, the screen stays whole, and a good one dropped on the
+//    window replays until "Back to the live engine".
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +21,7 @@ import { parseRecording, type Recording } from '../../app/api/recording';
 import { createAppStore } from '../../renderer/store';
 import { describePvMap } from '../../renderer/geometry/extentMap';
 import { ReplayPlayer } from '../../renderer/replay/player';
-import { launchBrowser, ROOT, screenshot, stopAll, tempDir, type BrowserSession } from './helpers';
+import { apiSocket, launchBrowser, ROOT, screenshot, stopAll, tempDir, type BrowserSession } from './helpers';
 import { openUi } from './uiHelpers';
 
 const CLI = path.join(ROOT, 'main', 'cli', 'lvmscope.mjs');
@@ -190,6 +191,23 @@ describe('a recorded move replayed in Chromium', () => {
 });
 
 describe('recordings in the live app', () => {
+  it('saves the move just run as a recording that reads back as that move', async () => {
+    const ui = await openUi(tempDir('lvmscope-replay-save-'));
+    const page = ui.page;
+    const api = await apiSocket(ui.server.origin, ui.server.token);
+    await api.call('move.start', { request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'] }, options: { rateBytesPerSec: 0 } });
+    await expect.poll(async () => ((await api.call('move.recording', {})) as { complete: boolean }).complete, { timeout: 60_000 }).toBe(true);
+    api.close();
+    const button = page.getByTestId('save-recording');
+    await expect.poll(() => button.isEnabled()).toBe(true);
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    expect(download.suggestedFilename()).toMatch(/^lvmscope-move-\d+\.lvmrec$/);
+    const saved = parseRecording(readFileSync((await download.path())!, 'utf8'));
+    expect(saved.header.move).toMatchObject({ kind: 'start', request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'] } });
+    expect(saved.steps.map((s) => s.name)).toContain('Resume and copy');
+    expect(ui.browser.errors).toEqual([]);
+  }, 120_000);
+
   it('refuses a damaged recording with a sentence naming the line and keeps the screen whole; a dropped one replays until Back to the live engine', async () => {
     const ui = await openUi(tempDir('lvmscope-replay-live-'));
     const page = ui.page;

@@ -21,6 +21,8 @@ export interface SimRun {
   narrations: string[];
   /** Per move (in order): its stack and the ids of its steps, as they were announced. */
   moves: Array<{ stack: string; steps: string[] }>;
+  /** The engine it ran on (still open; the cleanups dispose it). */
+  engine: Engine;
 }
 
 /** An image handle that fails once closed, as a file descriptor does. */
@@ -66,7 +68,7 @@ export async function runSimulated(name: string, cleanups: Array<() => Promise<u
   const storage = fileLike(new SimWorkspaceStorage(clock, new SeededRandom(1), [0, 0.2]));
   const engine = new Engine({ kind: 'test', clock, random: new SeededRandom(1), hostname: 'sim', unixTime: () => 1_700_000_000, storage: () => storage, scenarios });
   cleanups.push(() => engine.dispose());
-  const run: SimRun = { clock, end: null as never, narrations: [], moves: [] };
+  const run: SimRun = { clock, end: null as never, narrations: [], moves: [], engine };
   // A move begins with the scenario's `move` or `resume` action (move ids restart from 1 in a
   // reopened workspace, so they cannot tell a resumed move from the one that crashed).
   const actions = scenarios().find((s) => s.name === name)?.actions ?? [];
