@@ -9,7 +9,8 @@ import { builtinModules } from 'node:module';
 
 const ROOT = path.dirname(new URL(import.meta.url).pathname);
 const APP_PACKAGES = new Set(['zod']);
-const RENDERER_PACKAGES = /^(react|react-dom|react\/.*|react-dom\/.*|zustand|zustand\/.*|d3|d3-.*)$/;
+// webm-muxer and gifenc: the video export's encoders (renderer/export, issue 19).
+const RENDERER_PACKAGES = /^(react|react-dom|react\/.*|react-dom\/.*|zustand|zustand\/.*|d3|d3-.*|webm-muxer|gifenc)$/;
 const BUILTINS = new Set(builtinModules);
 
 function areaOf(absPath) {

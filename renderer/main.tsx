@@ -15,6 +15,9 @@ import { bindPresentationEvents, bindScenarioMenu } from './presentation/events'
 import { scenarioSpeedFrom } from './scenarios/scenarioPath';
 import { AnimatorContext } from './views/MoveDiagram';
 import { createRehearsalActions, RehearsalActionsContext } from './rehearsal/actions';
+import { LiveTimeline } from './export/liveTimeline';
+import { VideoSourcesContext } from './export/VideoDialog';
+import { createVideoSources } from './export/videoSources';
 import { ReplayContext, ReplayController, replayGuard } from './replay/controller';
 import { recordingClient } from './replay/recordingClient';
 import { bindRecordingMenu, isReplayPage, loadServedRecording } from './replay/boot';
@@ -46,6 +49,8 @@ const rehearsalActions = createRehearsalActions(client, store);
 const animator = new RegionAnimator(store);
 // The e2e suite and the frame-rate bench read the animator's frame counter.
 (window as unknown as { lvmscopeAnimator: RegionAnimator }).lvmscopeAnimator = animator;
+// What the diagram showed, kept from the start so its last move can be exported as a video.
+const videoSources = createVideoSources(client, new LiveTimeline(store));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -55,7 +60,9 @@ createRoot(document.getElementById('root')!).render(
           <PresentationActionsContext.Provider value={presentationActions}>
             <RehearsalActionsContext.Provider value={rehearsalActions}>
               <ReplayContext.Provider value={replay}>
-                <App />
+                <VideoSourcesContext.Provider value={videoSources}>
+                  <App />
+                </VideoSourcesContext.Provider>
               </ReplayContext.Provider>
             </RehearsalActionsContext.Provider>
           </PresentationActionsContext.Provider>

@@ -109,17 +109,22 @@ export class RegionAnimator {
   /** The user asked for reduced motion: every moment is drawn still (motionAt). */
   reducedMotion: boolean;
 
-  constructor(private readonly store: AppStore) {
+  /**
+   * `manual`: no requestAnimationFrame loop; the owner paints each frame with paintAt (a video
+   * export draws frame by frame at the instants it chooses). `pixelRatio`: canvas pixels per
+   * px (default: the screen's).
+   */
+  constructor(private readonly store: AppStore, private readonly options: { manual?: boolean; pixelRatio?: number } = {}) {
     this.reducedMotion = followReducedMotion((reduced) => (this.reducedMotion = reduced));
   }
 
   /** Paints mirror `index` on `canvas` until the returned function is called. */
   attach(index: number, canvas: HTMLCanvasElement, widthPx: number, heightPx: number): () => void {
-    const ratio = window.devicePixelRatio || 1;
+    const ratio = this.options.pixelRatio ?? (window.devicePixelRatio || 1);
     canvas.width = Math.max(1, Math.round(widthPx * ratio));
     canvas.height = Math.max(1, Math.round(heightPx * ratio));
     this.surfaces.set(index, { canvas, widthPx, heightPx });
-    if (!this.handle) this.handle = requestAnimationFrame(this.frame);
+    if (!this.handle && !this.options.manual) this.handle = requestAnimationFrame(this.frame);
     return () => {
       if (this.surfaces.get(index)?.canvas === canvas) this.surfaces.delete(index);
       if (this.surfaces.size === 0 && this.handle) {
@@ -137,12 +142,17 @@ export class RegionAnimator {
 
   private readonly frame = (now: number) => {
     this.handle = requestAnimationFrame(this.frame);
+    this.paintAt(now);
+  };
+
+  /** Paints every attached canvas as it is at `now` (ms; the animation's clock). */
+  paintAt(now: number): void {
     const mirrors = this.store.getState().move.progress?.mirrors ?? [];
     this.refreshPalette();
     this.followWrites(now);
     for (const [index, surface] of this.surfaces) this.paint(surface, mirrors.length > 0 ? mirrors[index] : this.fallbacks.get(index), index, now);
     this.frames += 1;
-  };
+  }
 
   private refreshPalette(): void {
     const theme = document.documentElement.dataset.theme ?? '';

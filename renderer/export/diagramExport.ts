@@ -65,47 +65,69 @@ function regionImages(container: HTMLElement, doc: Document): SVGImageElement[] 
   });
 }
 
-/** The diagram in `container` as a stand-alone SVG document, with its size. */
-export function diagramSvgText(container: HTMLElement, state: Pick<AppState, 'move' | 'presenting'>): { text: string; width: number; height: number } | null {
+/** What a caller leaves out of the exported SVG, and the size it is drawn at. */
+export interface SvgExportOptions {
+  /** The title line above the drawing (a video draws its own). Default true. */
+  title?: boolean;
+  /** The region grids as embedded PNGs (a video draws the canvases itself, each frame). Default true. */
+  regions?: boolean;
+  /** The document's width and height are this multiple of the drawing's (its viewBox stays), so an image of it rasterizes sharp. Default 1. */
+  scale?: number;
+}
+
+/** The diagram in `container` as a stand-alone SVG document, with its size (logical px, before `scale`). */
+export function diagramSvgText(container: HTMLElement, state: Pick<AppState, 'move' | 'presenting'>, options: SvgExportOptions = {}): { text: string; width: number; height: number; subject: string } | null {
   const svg = container.querySelector<SVGSVGElement>('svg.diagram-svg');
   if (!svg) return null;
+  const { title: withTitle = true, regions = true, scale = 1 } = options;
   const ns = 'http://www.w3.org/2000/svg';
   const width = Number(svg.getAttribute('width')) || 600;
   const height = Number(svg.getAttribute('height')) || 360;
-  const total = height + TITLE_HEIGHT_PX;
+  const titleHeight = withTitle ? TITLE_HEIGHT_PX : 0;
+  const total = height + titleHeight;
   const clone = svg.cloneNode(true) as SVGSVGElement;
   inlineComputedStyles(svg, clone);
   const doc = svg.ownerDocument;
   const out = doc.createElementNS(ns, 'svg');
   out.setAttribute('xmlns', ns);
-  out.setAttribute('width', String(width));
-  out.setAttribute('height', String(total));
+  out.setAttribute('width', String(width * scale));
+  out.setAttribute('height', String(total * scale));
   out.setAttribute('viewBox', `0 0 ${width} ${total}`);
   const panel = getComputedStyle(container.closest('.panel') ?? container);
   const background = doc.createElementNS(ns, 'rect');
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
-  background.setAttribute('fill', panel.backgroundColor && panel.backgroundColor !== 'rgba(0, 0, 0, 0)' ? panel.backgroundColor : '#ffffff');
+  background.setAttribute('fill', panelBackground(container));
   // The drawing names its own subject (the LV device, or the LVs over pvmove0).
   const subject = svg.getAttribute('data-subject') ?? svg.querySelector('text.box-label')?.textContent ?? 'lv';
   const titleText = exportTitle(state, subject);
   const title = doc.createElementNS(ns, 'title');
   title.textContent = titleText;
-  const heading = doc.createElementNS(ns, 'text');
-  heading.setAttribute('x', '4');
-  heading.setAttribute('y', '20');
-  heading.setAttribute('font-size', '16');
-  heading.setAttribute('font-weight', '700');
-  heading.setAttribute('font-family', 'system-ui, sans-serif');
-  heading.setAttribute('fill', panel.color || '#1c2128');
-  heading.textContent = titleText;
   const body = doc.createElementNS(ns, 'g');
-  body.setAttribute('transform', `translate(0 ${TITLE_HEIGHT_PX})`);
+  body.setAttribute('transform', `translate(0 ${titleHeight})`);
   // The clone keeps its own <defs> (the arrow marker) and geometry; nested <svg> is valid.
   clone.removeAttribute('style');
-  body.append(clone, ...regionImages(container, doc));
-  out.append(title, background, heading, body);
-  return { text: new XMLSerializer().serializeToString(out), width, height: total };
+  body.append(clone, ...(regions ? regionImages(container, doc) : []));
+  out.append(title, background);
+  if (withTitle) {
+    const heading = doc.createElementNS(ns, 'text');
+    heading.setAttribute('x', '4');
+    heading.setAttribute('y', '20');
+    heading.setAttribute('font-size', '16');
+    heading.setAttribute('font-weight', '700');
+    heading.setAttribute('font-family', 'system-ui, sans-serif');
+    heading.setAttribute('fill', panel.color || '#1c2128');
+    heading.textContent = titleText;
+    out.append(heading);
+  }
+  out.append(body);
+  return { text: new XMLSerializer().serializeToString(out), width, height: total, subject };
+}
+
+/** The diagram panel's background colour (white when it is transparent). */
+export function panelBackground(container: HTMLElement): string {
+  const panel = getComputedStyle(container.closest('.panel') ?? container);
+  return panel.backgroundColor && panel.backgroundColor !== 'rgba(0, 0, 0, 0)' ? panel.backgroundColor : '#ffffff';
 }
 
 /** Draws an SVG document onto a canvas (scale × its size) and returns the PNG. */

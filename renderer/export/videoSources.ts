@@ -1,0 +1,116 @@
+// What a video can be made of, each as a source the frame drawer shows at any instant:
+// - the last move's recording, as the engine recorded it (move.recording): the engine's own
+//   events with their times, replayed by the ReplayPlayer (renderer/replay/player.ts) — the
+//   exact move, even for a window that opened after it began;
+// - a recording file (.lvmrec, or gzip-compressed), validated as any input (openRecording);
+// - the live diagram as this window saw it (liveTimeline.ts), for what no recording holds.
+// Each also says what it shows (a sentence for the dialog) and names the file.
+import type { ApiClient } from '../../app/api';
+import { openRecording, RecordingError, type Recording } from '../../app/api/recording';
+import { ReplayPlayer } from '../replay/player';
+import { createAppStore, type AppState, type AppStore } from '../store';
+import { clockText } from './frameLayout';
+import type { StoreFrameSource } from './diagramFrames';
+import { TAIL_MS, timelineSource, type FrozenTimeline, type LiveTimeline } from './liveTimeline';
+
+/** What the video shows, for its file name. */
+export interface VideoSubject {
+  vg: string | null;
+  lv: string | null;
+  moveId: number | null;
+}
+
+export interface NamedSource extends StoreFrameSource {
+  /** One sentence for the dialog: what this source shows and how long it lasts. */
+  description: string;
+  subject: VideoSubject;
+}
+
+function subjectOf(s: Pick<AppState, 'move' | 'workspace'>): VideoSubject {
+  const move = s.move.state;
+  return { vg: move?.vg ?? s.workspace.view?.vgs[0]?.name ?? null, lv: move?.currentLv ?? move?.plan.lvs[0] ?? null, moveId: move?.id ?? null };
+}
+
+export function liveSourceOf(timeline: FrozenTimeline): NamedSource {
+  const last = timeline.entries.at(-1)!.views;
+  const what = timeline.moveId === null ? 'as this window has shown it (no move yet)' : `of move ${timeline.moveId}, as this window saw it`;
+  return { ...timelineSource(timeline), description: `The live diagram ${what}: ${clockText(timeline.durationMs)}.`, subject: subjectOf(last) };
+}
+
+/**
+ * A recording as a source: a ReplayPlayer per store it is shown in, seeking to each instant.
+ * The end state is held TAIL_MS after the last event, as for the live diagram.
+ */
+export function recordingSourceOf(recording: Recording, origin: string): NamedSource {
+  const probe = createAppStore();
+  new ReplayPlayer(recording, probe).seek({ event: recording.events.length });
+  const players = new WeakMap<AppStore, ReplayPlayer>();
+  const durationMs = recording.durationMs + TAIL_MS;
+  return {
+    durationMs,
+    description: `${origin}: ${recording.header.title}, ${clockText(durationMs)}.`,
+    subject: subjectOf(probe.getState()),
+    showAt(store, atMs) {
+      let player = players.get(store);
+      if (!player) players.set(store, (player = new ReplayPlayer(recording, store)));
+      player.seek({ timeMs: atMs });
+      // Once no move runs, the diagram draws the stack chosen for the next move: the recorded one, as in the window that ran it.
+      if (store.getState().move.settings.stack !== recording.header.stack) store.getState().setMoveSettings({ stack: recording.header.stack });
+    },
+  };
+}
+
+/** Decompresses gzip in the browser (DecompressionStream), refusing more than `limitBytes`. */
+async function gunzip(bytes: Uint8Array, limitBytes: number): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.length;
+    if (total > limitBytes) throw new RecordingError(`This recording decompresses to more than lvmscope opens (${limitBytes / 1048576} MiB).`);
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export interface VideoSources {
+  /** The live diagram as this window saw it, fixed now (null before anything was drawn). */
+  live(): NamedSource | null;
+  /** The engine's recording of the running or last move, or why there is none. */
+  lastRecording(): Promise<NamedSource | string>;
+  /** A recording file the user chose, or why it cannot be used. */
+  openFile(file: File): Promise<NamedSource | string>;
+}
+
+export function createVideoSources(client: ApiClient, timeline: LiveTimeline): VideoSources {
+  return {
+    live() {
+      const frozen = timeline.freeze();
+      return frozen ? liveSourceOf(frozen) : null;
+    },
+    async lastRecording() {
+      const r = await client.call('move.recording', {});
+      if (!r.ok) return r.error.message;
+      try {
+        return recordingSourceOf(await openRecording(r.value.text), r.value.complete ? 'The recording of the last move' : 'The recording of the running move, so far');
+      } catch (e) {
+        return `The engine's recording could not be read: ${messageOf(e)}`;
+      }
+    },
+    async openFile(file) {
+      try {
+        return recordingSourceOf(await openRecording(new Uint8Array(await file.arrayBuffer()), gunzip), `The recording ${file.name}`);
+      } catch (e) {
+        return messageOf(e);
+      }
+    },
+  };
+}
