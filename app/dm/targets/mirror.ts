@@ -7,10 +7,12 @@
 // at a time with small regions; several keep the copier busy between regions).
 
 import { defineTarget, type SpecOf, type TargetContext } from '../target';
+import type { TargetEventBody } from '../events';
 import type { BlockDevice, IoRequest } from '../../block/blockDevice';
 import { LvmscopeError } from '../../base/result';
 import { isPowerOfTwo } from '../../base/units';
 import type { CopyJob, CopyOutcome } from '../../kcopyd/copier';
+import type { Timer } from '../../base/clock';
 import { RegionMap, type RegionRange, type RegionState } from '../regions';
 import { checkCount, checkFits } from '../table';
 
@@ -63,7 +65,13 @@ export interface MirrorState {
   readonly jobs: Map<number, { job: CopyJob; background: boolean }>;
   readonly waiters: Map<number, Waiter[]>;
   syncWaiters: Waiter[];
+  /** Region changes not announced yet, one growing range per state (see setRegion). */
+  readonly unannounced: Map<RegionState, { start: number; count: number }>;
+  announceTimer: Timer | null;
 }
+
+/** How long a region change may wait to be announced with its neighbours (the API sends ≤ 30 batches a second). */
+export const REGION_EVENT_MS = 20;
 
 const invalid = (message: string): never => {
   throw new LvmscopeError('INVALID', message);
@@ -102,6 +110,7 @@ export const mirrorTarget = defineTarget({
     s.recovering = false;
     for (const [, entry] of s.jobs) if (entry.background && entry.job.state === 'queued' && !entry.job.priority) s.ctx.copier.cancel(entry.job);
     await Promise.all([...s.jobs.values()].map((e) => e.job.done));
+    announceRegions(s);
   },
   resume(s) {
     // A core log keeps its sync bits in memory but restarts its search at region 0.
@@ -110,6 +119,7 @@ export const mirrorTarget = defineTarget({
     pumpRecovery(s);
   },
   dtr(s) {
+    announceRegions(s);
     s.destroyed = true;
     s.recovering = false;
     for (const [, entry] of s.jobs) s.ctx.copier.cancel(entry.job);
@@ -145,6 +155,8 @@ function newState(ctx: TargetContext, legs: Leg[], spec: SpecOf<'mirror'>): Mirr
     jobs: new Map(),
     waiters: new Map(),
     syncWaiters: [],
+    unannounced: new Map(),
+    announceTimer: null,
   };
   (s as { control: MirrorControl }).control = makeControl(s);
   return s;
@@ -234,7 +246,7 @@ function regionCopyDone(s: MirrorState, region: number, outcome: CopyOutcome): v
 }
 
 function reachedSync(s: MirrorState): void {
-  s.ctx.emit({ type: 'mirror-in-sync', nrRegions: s.regions.nrRegions });
+  emit(s, { type: 'mirror-in-sync', nrRegions: s.regions.nrRegions });
   s.ctx.raiseEvent();
   const waiters = s.syncWaiters;
   s.syncWaiters = [];
@@ -248,7 +260,7 @@ async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequ
   const startedMs = s.ctx.clock.now();
   const sector = s.ctx.beginSector + io.sector;
   // Announced before the copy is queued, so the region's "copying" follows the hold.
-  s.ctx.emit({ type: 'write-intercepted', region, sector, countSectors: io.countSectors, waitingWrites: s.waitingWrites });
+  emit(s, { type: 'write-intercepted', region, sector, countSectors: io.countSectors, waitingWrites: s.waitingWrites });
   const existing = s.jobs.get(region);
   if (existing) s.ctx.copier.promote(existing.job);
   else startRegionCopy(s, region, true);
@@ -261,9 +273,9 @@ async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequ
   } finally {
     s.waitingWrites -= 1;
   }
-  s.ctx.emit({ type: 'write-released', region, sector, countSectors: io.countSectors, waitedMs: s.ctx.clock.now() - startedMs, waitingWrites: s.waitingWrites });
+  emit(s, { type: 'write-released', region, sector, countSectors: io.countSectors, waitedMs: s.ctx.clock.now() - startedMs, waitingWrites: s.waitingWrites });
   await writeAllLegs(s, io);
-  s.ctx.emit({ type: 'write-both-legs', region, sector, countSectors: io.countSectors, legs: s.legs.length });
+  emit(s, { type: 'write-both-legs', region, sector, countSectors: io.countSectors, legs: s.legs.length });
 }
 
 function writeAllLegs(s: MirrorState, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {
@@ -292,16 +304,53 @@ function flushAllLegs(s: MirrorState): Promise<void> {
 function legFailed(s: MirrorState, leg: number, health: string, message: string): void {
   const l = s.legs[leg];
   if (l.health === 'A') l.health = health;
-  s.ctx.emit({ type: 'leg-error', leg, legDevno: l.device.devno, health: l.health, message });
+  emit(s, { type: 'leg-error', leg, legDevno: l.device.devno, health: l.health, message });
   s.ctx.raiseEvent();
 }
 
 /**
- * Every change of a region's state is an event at once (the API batches them): a copy that
- * starts and ends within a few milliseconds is still seen as copying, then copied.
+ * A region's change of state is announced as part of a range (`region-range`), so a million
+ * regions copied in order are a few events, not two million. Consecutive regions that reach
+ * the same state are gathered in one range per state, announced when the next region does not
+ * extend it, when the region changes again, before any other event of this mirror (a held
+ * write's region is seen copied before the write is released), and at most REGION_EVENT_MS
+ * later. Each region's own changes stay in order; a copy that starts and ends within a
+ * millisecond is still seen as copying, then copied.
  */
 function setRegion(s: MirrorState, region: number, state: RegionState): void {
   if (s.regions.get(region) === state) return;
+  // The region's previous change must be announced before this one.
+  for (const [other, range] of s.unannounced) if (other !== state && region >= range.start && region < range.start + range.count) announceRange(s, other);
+  const range = s.unannounced.get(state);
+  if (range && region !== range.start + range.count) announceRange(s, state);
   s.regions.set(region, state);
-  s.ctx.emit({ type: 'region-state', region, state, inSyncRegions: s.regions.inSyncRegions, nrRegions: s.regions.nrRegions });
+  const open = s.unannounced.get(state);
+  if (open) open.count += 1;
+  else s.unannounced.set(state, { start: region, count: 1 });
+  s.announceTimer ??= s.ctx.clock.setTimer(REGION_EVENT_MS, () => {
+    s.announceTimer = null;
+    announceRegions(s);
+  });
+}
+
+/** Announces every gathered range (copying ranges first: a region copied is announced after it was copying). */
+function announceRegions(s: MirrorState): void {
+  for (const state of ['not-copied', 'copying', 'copied'] as const) announceRange(s, state);
+  s.announceTimer?.cancel();
+  s.announceTimer = null;
+}
+
+function announceRange(s: MirrorState, state: RegionState): void {
+  const range = s.unannounced.get(state);
+  if (!range) return;
+  s.unannounced.delete(state);
+  // The in-sync count as of this event: regions copied but still unannounced are not in it yet.
+  const unannouncedCopied = s.unannounced.get('copied')?.count ?? 0;
+  s.ctx.emit({ type: 'region-range', start: range.start, count: range.count, state, inSyncRegions: s.regions.inSyncRegions - unannouncedCopied, nrRegions: s.regions.nrRegions });
+}
+
+/** Emits a mirror event other than a region change, after the region changes that came before it. */
+function emit(s: MirrorState, event: Exclude<TargetEventBody, { type: 'region-range' }>): void {
+  announceRegions(s);
+  s.ctx.emit(event);
 }
