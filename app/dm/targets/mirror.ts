@@ -65,8 +65,8 @@ export interface MirrorState {
   readonly jobs: Map<number, { job: CopyJob; background: boolean }>;
   readonly waiters: Map<number, Waiter[]>;
   syncWaiters: Waiter[];
-  /** Region changes not announced yet, one growing range per state (see setRegion). */
-  readonly unannounced: Map<RegionState, { start: number; count: number }>;
+  /** Region changes not announced yet, as ranges in the order they are to be announced (see setRegion). */
+  readonly unannounced: { start: number; count: number; state: RegionState }[];
   announceTimer: Timer | null;
 }
 
@@ -155,7 +155,7 @@ function newState(ctx: TargetContext, legs: Leg[], spec: SpecOf<'mirror'>): Mirr
     jobs: new Map(),
     waiters: new Map(),
     syncWaiters: [],
-    unannounced: new Map(),
+    unannounced: [],
     announceTimer: null,
   };
   (s as { control: MirrorControl }).control = makeControl(s);
@@ -310,43 +310,49 @@ function legFailed(s: MirrorState, leg: number, health: string, message: string)
 
 /**
  * A region's change of state is announced as part of a range (`region-range`), so a million
- * regions copied in order are a few events, not two million. Consecutive regions that reach
- * the same state are gathered in one range per state, announced when the next region does not
- * extend it, when the region changes again, before any other event of this mirror (a held
- * write's region is seen copied before the write is released), and at most REGION_EVENT_MS
- * later. Each region's own changes stay in order; a copy that starts and ends within a
- * millisecond is still seen as copying, then copied.
+ * regions copied in order are a few events, not two million. Changes wait in a short list of
+ * ranges: a change extends a range of its state that ends just before its region, provided
+ * that range comes after the one holding the region's previous change (so each region's own
+ * changes stay in order: a copy that starts and ends within a millisecond is still seen as
+ * copying, then copied); otherwise it starts a new range. The list is announced before any
+ * other event of this mirror (a held write's region is seen copied before the write is
+ * released), when it grows past MAX_UNANNOUNCED ranges, and at most REGION_EVENT_MS later.
  */
 function setRegion(s: MirrorState, region: number, state: RegionState): void {
   if (s.regions.get(region) === state) return;
-  // The region's previous change must be announced before this one.
-  for (const [other, range] of s.unannounced) if (other !== state && region >= range.start && region < range.start + range.count) announceRange(s, other);
-  const range = s.unannounced.get(state);
-  if (range && region !== range.start + range.count) announceRange(s, state);
   s.regions.set(region, state);
-  const open = s.unannounced.get(state);
-  if (open) open.count += 1;
-  else s.unannounced.set(state, { start: region, count: 1 });
-  s.announceTimer ??= s.ctx.clock.setTimer(REGION_EVENT_MS, () => {
+  const list = s.unannounced;
+  let previous = -1;
+  for (let i = list.length - 1; i >= 0 && previous < 0; i--) if (region >= list[i].start && region < list[i].start + list[i].count) previous = i;
+  let extended = false;
+  for (let i = list.length - 1; i > previous && !extended; i--) {
+    if (list[i].state === state && list[i].start + list[i].count === region) {
+      list[i].count += 1;
+      extended = true;
+    }
+  }
+  if (!extended) list.push({ start: region, count: 1, state });
+  if (list.length > MAX_UNANNOUNCED) announceRegions(s);
+  else s.announceTimer ??= s.ctx.clock.setTimer(REGION_EVENT_MS, () => {
     s.announceTimer = null;
     announceRegions(s);
   });
 }
 
-/** Announces every gathered range (copying ranges first: a region copied is announced after it was copying). */
+/** Ranges waiting at most (scattered held writes make many): beyond it they are announced at once. */
+const MAX_UNANNOUNCED = 64;
+
+/** Announces the waiting ranges in order, each with the in-sync count as of it. */
 function announceRegions(s: MirrorState): void {
-  for (const state of ['not-copied', 'copying', 'copied'] as const) announceRange(s, state);
   s.announceTimer?.cancel();
   s.announceTimer = null;
-}
-
-function announceRange(s: MirrorState, state: RegionState): void {
-  const range = s.unannounced.get(state);
-  if (!range) return;
-  s.unannounced.delete(state);
-  // The in-sync count as of this event: regions copied but still unannounced are not in it yet.
-  const unannouncedCopied = s.unannounced.get('copied')?.count ?? 0;
-  s.ctx.emit({ type: 'region-range', start: range.start, count: range.count, state, inSyncRegions: s.regions.inSyncRegions - unannouncedCopied, nrRegions: s.regions.nrRegions });
+  const list = s.unannounced.splice(0);
+  // Copied regions never change again, so the count before the list is today's minus its copied ranges.
+  let inSync = s.regions.inSyncRegions - list.reduce((n, r) => n + (r.state === 'copied' ? r.count : 0), 0);
+  for (const range of list) {
+    if (range.state === 'copied') inSync += range.count;
+    s.ctx.emit({ type: 'region-range', start: range.start, count: range.count, state: range.state, inSyncRegions: inSync, nrRegions: s.regions.nrRegions });
+  }
 }
 
 /** Emits a mirror event other than a region change, after the region changes that came before it. */
