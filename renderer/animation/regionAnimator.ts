@@ -103,7 +103,11 @@ export interface GridWork {
   framesOverBound: number;
   /** The biggest mirror painted, in regions. */
   maxRegions: number;
+  /** The animator's own time in each of the last FRAME_COSTS frames, ms (the bench's per-frame cost). */
+  frameCostMs: number[];
 }
+
+const FRAME_COSTS = 1200;
 
 interface Palette {
   pending: string;
@@ -112,7 +116,11 @@ interface Palette {
   intercept: string;
   landed: string;
   separator: string;
+  /** The cell colours as red, green, blue, for the cell bitmaps. */
+  rgb: { pending: Rgb; copying: Rgb; copied: Rgb };
 }
+
+type Rgb = [number, number, number];
 
 export class RegionAnimator {
   private readonly surfaces = new Map<number, Surface>();
@@ -128,7 +136,7 @@ export class RegionAnimator {
   /** Frames painted (tests and the frame-rate bench read it). */
   frames = 0;
   /** Grid work, for tests and the bench (see GridWork). */
-  work: GridWork = { rebuilds: 0, maxTouched: 0, cellsAtMax: 0, runsAtMax: 0, framesOverBound: 0, maxRegions: 0 };
+  work: GridWork = { rebuilds: 0, maxTouched: 0, cellsAtMax: 0, runsAtMax: 0, framesOverBound: 0, maxRegions: 0, frameCostMs: [] };
   private touchedThisFrame = 0;
   private boundThisFrame = 0;
   /** Intercepted writes drawn so far, counted once per held write. */
@@ -185,6 +193,7 @@ export class RegionAnimator {
   }
 
   private readonly frame = (now: number) => {
+    const began = performance.now();
     this.handle = requestAnimationFrame(this.frame);
     const mirrors = this.store.getState().move.progress?.mirrors ?? [];
     this.refreshPalette();
@@ -194,6 +203,9 @@ export class RegionAnimator {
     for (const [index, surface] of this.surfaces) this.paint(surface, mirrors.length > 0 ? mirrors[index] : this.fallbacks.get(index), index, now);
     this.countWork();
     this.frames += 1;
+    const costs = this.work.frameCostMs;
+    costs.push(performance.now() - began);
+    if (costs.length > FRAME_COSTS) costs.splice(0, costs.length - FRAME_COSTS);
   };
 
   private countWork(): void {
@@ -217,7 +229,10 @@ export class RegionAnimator {
     const css = getComputedStyle(document.documentElement);
     const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
     this.theme = theme;
-    this.palette = { pending: v('--region-pending', '#d8dee4'), copying: v('--region-copying', '#a78bfa'), copied: v('--region-copied', '#3b4252'), intercept: v('--region-intercept', '#6d28d9'), landed: v('--region-landed', '#111827'), separator: v('--panel', '#ffffff') };
+    const pending = v('--region-pending', '#d8dee4');
+    const copying = v('--region-copying', '#a78bfa');
+    const copied = v('--region-copied', '#3b4252');
+    this.palette = { pending, copying, copied, intercept: v('--region-intercept', '#6d28d9'), landed: v('--region-landed', '#111827'), separator: v('--panel', '#ffffff'), rgb: { pending: rgbOf(pending), copying: rgbOf(copying), copied: rgbOf(copied) } };
   }
 
   private paint(surface: Surface, mirror: MirrorProgressView | undefined, index: number, now: number): void {
@@ -261,9 +276,7 @@ export class RegionAnimator {
     const copying = cached?.copying ?? document.createElement('canvas');
     const baseImage = new ImageData(cols, rows);
     const copyingImage = new ImageData(cols, rows);
-    const pending = rgbOf(p.pending);
-    const copied = rgbOf(p.copied);
-    const active = rgbOf(p.copying);
+    const { pending, copied, copying: active } = p.rgb;
     let anyCopying = false;
     for (let cell = 0; cell < grid.cells; cell++) {
       const f = Math.min(1, states.copied[cell]);
@@ -368,11 +381,11 @@ function drawCellSeparators(ctx: CanvasRenderingContext2D, grid: GridLayout, wid
 }
 
 /** A CSS colour as red, green, blue (0–255), as the canvas parses it. */
-function rgbOf(color: string): [number, number, number] {
+function rgbOf(color: string): Rgb {
   const probe = document.createElement('canvas').getContext('2d')!;
   probe.fillStyle = color;
   const text = probe.fillStyle;
-  if (text.startsWith('#')) return [1, 3, 5].map((i) => parseInt(text.slice(i, i + 2), 16)) as [number, number, number];
+  if (text.startsWith('#')) return [1, 3, 5].map((i) => parseInt(text.slice(i, i + 2), 16)) as Rgb;
   const parts = text.match(/[\d.]+/g)?.map(Number) ?? [0, 0, 0];
   return [parts[0], parts[1], parts[2]];
 }
