@@ -13,7 +13,7 @@
 // slows down for it. React never re-renders for a frame. With prefers-reduced-motion nothing
 // pulses, grows or travels: each moment is the same still picture for as long as it lasts.
 import type { MirrorProgressView } from '../../app/api/move';
-import { cellAt, cellGrid, cellOf, cellRect, cellStates, describeCell, type CellGrid, type GridLayout, type Rect, type RegionWindow } from '../geometry/regionGrid';
+import { cellAt, cellGrid, cellOf, clampWindow, cellRect, cellStates, describeCell, type CellGrid, type GridLayout, type Rect, type RegionWindow } from '../geometry/regionGrid';
 import type { AppStore } from '../store';
 
 /** The shortest time each moment of a held write is on screen (held + copying, copied, landing). */
@@ -77,7 +77,7 @@ function followReducedMotion(onChange: (reduced: boolean) => void): boolean {
 }
 
 /** Height of the strip under the grid (the landing strokes reach into it; the zoom bar sits in it). */
-export const GRID_FOOT_PX = 14;
+export const GRID_FOOT_PX = 18;
 
 interface Surface {
   canvas: HTMLCanvasElement;
@@ -244,9 +244,9 @@ export class RegionAnimator {
     surface.mirror = mirror;
     if (!mirror) return;
     this.work.maxRegions = Math.max(this.work.maxRegions, mirror.regionsTotal);
-    const window = surface.window ?? { start: 0, count: mirror.regionsTotal };
+    const window = clampWindow(surface.window ?? { start: 0, count: mirror.regionsTotal }, mirror.regionsTotal);
     const g = surface.grid;
-    if (!g || g.total !== mirror.regionsTotal || g.window.start !== window.start || g.window.count !== Math.min(window.count, mirror.regionsTotal)) surface.grid = cellGrid(mirror.regionsTotal, surface.widthPx, surface.heightPx - GRID_FOOT_PX, window);
+    if (!g || g.total !== mirror.regionsTotal || g.window.start !== window.start || g.window.count !== window.count) surface.grid = cellGrid(mirror.regionsTotal, surface.widthPx, surface.heightPx - GRID_FOOT_PX, window);
     const grid = surface.grid!;
     const cells = this.cellBitmaps(surface, grid, mirror);
     const { cols, rows, cellWidth, cellHeight } = grid.layout;
