@@ -112,7 +112,8 @@ export function RegionCanvas({ rect, index, statusMirror }: { rect: { x: number;
       />
       {zoom.grid && zoom.zoomable && <ZoomBar grid={zoom.grid} index={index} left={rect.x} top={rect.y + h - GRID_FOOT_PX} width={w} zoom={zoom} />}
       {tip.tip && (
-        <div role="tooltip" className="region-tip mono" data-testid={`region-tip-${index}`} style={{ left: `${rect.x + tip.tip.x + 12}px`, top: `${rect.y + tip.tip.y + 14}px` }}>
+        // On the right half of the grid the tooltip opens to the left of the pointer, so the panel's edge never cuts it.
+        <div role="tooltip" className="region-tip mono" data-testid={`region-tip-${index}`} style={{ left: `${rect.x + tip.tip.x + (tip.tip.x > w / 2 ? -12 : 12)}px`, top: `${rect.y + tip.tip.y + 14}px`, transform: tip.tip.x > w / 2 ? 'translateX(-100%)' : undefined }}>
           {tip.tip.text}
         </div>
       )}
