@@ -102,7 +102,7 @@ function hoverToTooltip(page: Page, n: number): Promise<number[]> {
   }, n);
 }
 
-async function measureMove(label: string, regions: number, build: (dir: string) => Promise<void>, regionSizeSectors: number, rateKiB: number): Promise<Figures> {
+async function measureMove(label: string, regions: number, build: (dir: string) => Promise<void>, regionSizeSectors: number, rateKiB: number): Promise<{ figures: Figures; page: Page }> {
   const dir = tempDir('lvmscope-framerate-');
   const built = Date.now();
   await build(dir);
@@ -145,7 +145,7 @@ async function measureMove(label: string, regions: number, build: (dir: string) 
   results.push(figures);
   writeResults();
   expect(status).toBe('running'); // still animating when sampling ended
-  return figures;
+  return { figures, page };
 }
 
 /** What the frames prove: the grid was repainted at frame rate, and no frame's work grew with the regions. */
@@ -161,14 +161,22 @@ function expectBoundedFrames(f: Figures): void {
 
 describe('the region grid while a big move animates, in Chromium', () => {
   it('repaints every frame with work bounded by its cells and runs during a 65,536-region move (the baseline)', async () => {
-    expectBoundedFrames(await measureMove('65,536 regions (32 PVs × 4096 extents of 64 KiB, 4 KiB regions)', BIG.extentsPerPv * 16, buildBigWorkspace, 8, 8192));
+    expectBoundedFrames((await measureMove('65,536 regions (32 PVs × 4096 extents of 64 KiB, 4 KiB regions)', BIG.extentsPerPv * 16, buildBigWorkspace, 8, 8192)).figures);
   });
 
-  it('repaints every frame with work bounded by its cells and runs, not by its 2,097,152 regions, during a 1 TiB move at 512 KiB regions', async () => {
-    const f = await measureMove('2,097,152 regions (1 TiB LV on sparse images, 512 KiB regions)', HUGE.regions, buildHugeWorkspace, HUGE.regionSectors, 65_536);
+  it('repaints every frame with work bounded by its cells and runs, not by its 2,097,152 regions, during a 1 TiB move at 512 KiB regions, and zooms from the keyboard to one region per cell', async () => {
+    const { figures: f, page } = await measureMove('2,097,152 regions (1 TiB LV on sparse images, 512 KiB regions)', HUGE.regions, buildHugeWorkspace, HUGE.regionSectors, 65_536);
     expectBoundedFrames(f);
     // A frame updates at most a few thousand cells, never anything like the mirror's two million regions.
     expect(f.work.maxTouched).toBeLessThan(HUGE.regions / 100);
+    // The grid zooms from the keyboard down to one region per cell, and 0 shows all regions again.
+    const shown = page.getByTestId('region-window-0');
+    expect(await shown.textContent()).toMatch(/^all 2,097,152 regions, [\d,]+ per cell$/);
+    await page.getByTestId('region-grid-0').focus();
+    for (let i = 0; i < 8; i++) await page.keyboard.press('+');
+    await expect.poll(() => shown.textContent()).toMatch(/^regions [\d,]+–[\d,]+ of 2,097,152, one per cell$/);
+    await page.keyboard.press('0');
+    await expect.poll(() => shown.textContent()).toMatch(/^all 2,097,152 regions/);
   });
 });
 
