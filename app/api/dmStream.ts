@@ -1,6 +1,6 @@
 // The device-mapper as one ordered event stream (DESIGN §2.1 api/): every change the engine's
 // dm makes — a device created, a table loaded into the inactive slot, a suspend, a swap, a
-// resume, a region that starts or finishes copying, a write held by the mirror, released,
+// resume, a range of regions that starts or finishes copying, a write held by the mirror, released,
 // landed on both legs — is one event with a sequence number. The API batches these events
 // (≤ 30 batches a second) but never drops, merges or reorders one, so a client sees every
 // moment, even a suspend and a resume within the same millisecond.
@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { DmDeviceView, TargetSpecView, type MirrorSyncView } from './views';
 import { targetDevices } from '../dm/table';
+import { uniformRuns, withRange } from './regionRuns';
 
 const Ref = {
   /** Which session's stream this is: sequence numbers restart when a workspace is (re)opened. */
@@ -54,8 +55,20 @@ export const DmStreamEvent = z.discriminatedUnion('type', [
     deferred: z.number().int(),
   }),
   z.object({ ...Ref, type: z.literal('event-number'), eventNumber: z.number().int() }),
-  /** One region of the mirror at `targetIndex` changed state. */
-  z.object({ ...TargetRef, type: z.literal('region-state'), region: z.number().int().nonnegative(), state: z.enum(['pending', 'copying', 'copied']), regionsInSync: z.number().int(), regionsTotal: z.number().int() }),
+  /**
+   * Regions [start, start + count) of the mirror at `targetIndex` changed to `state` (the
+   * engine gathers consecutive regions into one event, so a million regions copied in order
+   * are a few thousand events, each region's own changes in order); `regionsInSync` as of it.
+   */
+  z.object({
+    ...TargetRef,
+    type: z.literal('region-range'),
+    start: z.number().int().nonnegative(),
+    count: z.number().int().positive(),
+    state: z.enum(['pending', 'copying', 'copied']),
+    regionsInSync: z.number().int(),
+    regionsTotal: z.number().int(),
+  }),
   z.object({ ...TargetRef, type: z.literal('mirror-in-sync'), regionsTotal: z.number().int() }),
   /** A write to a region not copied yet is held; its region is copied first. `sector` is the device's (absolute). */
   z.object({ ...Write, type: z.literal('write-intercepted'), waitingWrites: z.number().int() }),
@@ -103,9 +116,14 @@ function createdDevice(e: Extract<DmStreamEvent, { type: 'device-created' }>): D
   };
 }
 
-/** The mirrors of a table that just went live: nothing in sync yet, until region events say so. */
+/** The mirrors of a table that just went live: nothing in sync yet (unless made `nosync`), until region events say so. */
 function mirrorsOf(table: readonly TargetSpecView[]): MirrorSyncView[] {
-  return table.flatMap((t, targetIndex) => (t.type === 'mirror' ? [{ targetIndex, regionsInSync: 0, regionsTotal: Math.ceil(t.lengthSectors / t.regionSectors), health: 'A'.repeat(t.legs.length) }] : []));
+  return table.flatMap((t, targetIndex) => {
+    if (t.type !== 'mirror') return [];
+    const regionsTotal = Math.ceil(t.lengthSectors / t.regionSectors);
+    const copied = t.sync === 'nosync';
+    return [{ targetIndex, regionsInSync: copied ? regionsTotal : 0, regionsTotal, health: 'A'.repeat(t.legs.length), regions: uniformRuns(regionsTotal, copied ? 'copied' : 'pending') }];
+  });
 }
 
 /** One device after event `e` (which concerns it). */
@@ -129,8 +147,8 @@ function applyToDevice(d: DmDeviceView, e: DmStreamEvent): DmDeviceView {
       return { ...d, io: e.io, inFlight: e.inFlight, deferred: e.deferred };
     case 'event-number':
       return { ...d, eventNr: e.eventNumber };
-    case 'region-state':
-      return { ...d, mirrors: d.mirrors.map((m) => (m.targetIndex === e.targetIndex ? { ...m, regionsInSync: e.regionsInSync, regionsTotal: e.regionsTotal } : m)) };
+    case 'region-range':
+      return { ...d, mirrors: d.mirrors.map((m) => (m.targetIndex === e.targetIndex ? { ...m, regionsInSync: e.regionsInSync, regionsTotal: e.regionsTotal, regions: withRange(m.regions, e.start, e.count, e.state) } : m)) };
     case 'leg-error':
       return { ...d, mirrors: d.mirrors.map((m) => (m.targetIndex === e.targetIndex ? { ...m, health: replaceAt(m.health, e.leg, e.health) } : m)) };
     default:

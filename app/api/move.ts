@@ -8,7 +8,7 @@
 // and gives the equivalent dmsetup / lvm commands.
 
 import { z } from 'zod';
-import { PvView } from './views';
+import { PvView, RegionRun } from './views';
 
 export const AllocPolicy = z.enum(['normal', 'contiguous', 'anywhere']);
 export type AllocPolicy = z.infer<typeof AllocPolicy>;
@@ -101,12 +101,8 @@ export const StepView = z.object({
 });
 export type StepView = z.infer<typeof StepView>;
 
-export const RegionRun = z.object({
-  start: z.number().int().nonnegative(),
-  count: z.number().int().positive(),
-  state: z.enum(['pending', 'copying', 'copied']),
-});
-export type RegionRun = z.infer<typeof RegionRun>;
+// A mirror's regions as runs of one state (app/api/views.ts, shared with the dm views).
+export { RegionRun } from './views';
 
 export const MirrorProgressView = z.object({
   /** dm name of the device holding the mirror target, the target's index in its table and its start sector. */

@@ -146,13 +146,26 @@ export type TargetSpecView = z.infer<typeof TargetSpecView>;
 export const specAsView = (spec: TargetSpec): TargetSpecView => spec;
 export const viewAsSpec = (view: TargetSpecView): TargetSpec => view;
 
-/** What `dmsetup status` says of one mirror target of the live table, as data. */
+/**
+ * `count` consecutive regions of a mirror from `start`, all in one state: a mirror's regions
+ * are always sent as runs (a million regions copied in order are a few runs), never one by one.
+ */
+export const RegionRun = z.object({
+  start: z.number().int().nonnegative(),
+  count: z.number().int().positive(),
+  state: z.enum(['pending', 'copying', 'copied']),
+});
+export type RegionRun = z.infer<typeof RegionRun>;
+
+/** What `dmsetup status` says of one mirror target of the live table, as data, plus which regions are in sync. */
 export const MirrorSyncView = z.object({
   targetIndex: z.number().int().nonnegative(),
   regionsInSync: z.number().int().nonnegative(),
   regionsTotal: z.number().int().positive(),
   /** One character per leg: A alive, D write error, S sync error, R read error, F flush error. */
   health: z.string(),
+  /** Every region as runs, in order (the core log's sync bits; `region-range` events keep them current). */
+  regions: z.array(RegionRun),
 });
 export type MirrorSyncView = z.infer<typeof MirrorSyncView>;
 

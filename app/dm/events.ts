@@ -1,8 +1,9 @@
 // Every change in the device-mapper is published as one of these events, so the UI can draw
 // devices, tables, suspends, IO and the mirror's copy as they happen. Every state change is
-// its own event, in the order it happened (a region's copying → copied, a write held →
-// released → on both legs), so nothing is lost between two looks; IO counters and the
-// copier's progress, which change on every IO, are published at most once per interval.
+// in an event, in the order it happened (a write held → released → on both legs; a mirror's
+// regions as ranges of consecutive regions, each region's copying → copied in order), so
+// nothing is lost between two looks; IO counters and the copier's progress, which change on
+// every IO, are published at most once per interval.
 // The API batches these events before they cross a process boundary, never dropping one.
 
 import type { CopierProgress } from '../kcopyd/copier';
@@ -27,8 +28,11 @@ export interface IoCounters {
 
 /** Events a target emits; the core adds `device`, `devno` and `targetIndex`. Sectors are absolute (of the device). */
 export type TargetEventBody =
-  /** One region of a mirror changed state (not-copied → copying → copied, or back on a failed copy). */
-  | { readonly type: 'region-state'; readonly region: number; readonly state: RegionState; readonly inSyncRegions: number; readonly nrRegions: number }
+  /**
+   * Regions [start, start + count) of a mirror changed to `state` (not-copied → copying →
+   * copied, or back on a failed copy); `inSyncRegions` counts the copied regions as of this event.
+   */
+  | { readonly type: 'region-range'; readonly start: number; readonly count: number; readonly state: RegionState; readonly inSyncRegions: number; readonly nrRegions: number }
   | { readonly type: 'mirror-in-sync'; readonly nrRegions: number }
   /** A write hit a region not copied yet: it is held while that region is copied first. */
   | { readonly type: 'write-intercepted'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly waitingWrites: number; readonly client?: number }

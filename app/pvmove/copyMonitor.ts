@@ -1,5 +1,5 @@
 // The copy monitor: follows each mirror a move copies with from the device-mapper's typed
-// events (`region-state` for every region that changes, `mirror-in-sync` once all are copied),
+// events (`region-range` for every range of regions that changes, `mirror-in-sync` once all are copied),
 // the way LVM2's polling daemon follows `dmsetup status`. The move's progress, its crash cost
 // and the moment a segment is done all come from here. The mirror's control is kept for what
 // the views draw (region runs, held writes) and to learn that a mirror was destroyed before it
@@ -48,7 +48,7 @@ export class MirrorWatch {
   }
 
   onEvent(e: DmEvent): void {
-    if (e.type === 'region-state') {
+    if (e.type === 'region-range') {
       this.inSyncRegions = e.inSyncRegions;
       if (e.inSyncRegions >= this.nrRegions) this.markInSync();
     } else if (e.type === 'mirror-in-sync') {
@@ -70,7 +70,7 @@ export class CopyMonitor {
 
   constructor(dm: DeviceMapper) {
     this.subscription = dm.events.on((e) => {
-      if (e.type !== 'region-state' && e.type !== 'mirror-in-sync') return;
+      if (e.type !== 'region-range' && e.type !== 'mirror-in-sync') return;
       for (const w of this.watches) if (w.device === e.device && w.targetIndex === e.targetIndex) w.onEvent(e);
     });
   }

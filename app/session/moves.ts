@@ -7,6 +7,7 @@ import type { Timer } from '../base/clock';
 import { SECTOR_SIZE, formatSize } from '../base/units';
 import type { LayerView, MoveOptions, MovePlanView, MoveProgressView, MoveRequest, MoveStateView } from '../api/move';
 import { MoveRequest as MoveRequestSchema } from '../api/move';
+import { regionRun } from '../api/regionRuns';
 import { checkMoveOptions, planMove, type MovePlan } from '../pvmove/plan';
 import { beginMove, DEFAULT_REGION_SECTORS, finishedLayout, finishLayer, PREVIEW_LAYER, readMove, removeLayer, type MoveRun } from '../pvmove/layout';
 import { MoveRunner, type MoveHost } from '../pvmove/runner';
@@ -308,7 +309,7 @@ export class MoveController {
       regionSizeSectors: m.watch.regionSizeSectors,
       regionsTotal: m.watch.nrRegions,
       regionsCopied: m.watch.inSyncRegions,
-      regions: m.watch.control.regionRanges().map((r) => ({ start: r.start, count: r.count, state: r.state === 'copied' ? ('copied' as const) : r.state === 'copying' ? ('copying' as const) : ('pending' as const) })),
+      regions: m.watch.control.regionRanges().map(regionRun),
       intercepted: m.watch.control.waitingRegions(),
       sourceLeg: m.sourceLeg,
       destinationLeg: m.destination,

@@ -8,6 +8,7 @@ import type { DmDeviceView, MirrorSyncView, ExtentRun, LvView, MoveRecoveryView,
 import type { DeviceMapper } from '../dm/deviceMapper';
 import type { DmEvent } from '../dm/events';
 import type { DmStreamEvent } from '../api/dmStream';
+import { regionRun } from '../api/regionRuns';
 import { targetDevices, type TableSpec } from '../dm/table';
 import type { LvmWorkspace, OpenVg } from '../lvm/workspace/workspace';
 import type { LogicalVolume, Segment, VolumeGroup } from '../lvm/model/types';
@@ -223,7 +224,7 @@ function mirrorSync(dm: DeviceMapper, name: string, live: TableSpec): MirrorSync
   live.forEach((t, targetIndex) => {
     if (t.type !== 'mirror') return;
     const control = dm.mirror(name, targetIndex);
-    out.push({ targetIndex, regionsInSync: control.inSyncRegions, regionsTotal: control.nrRegions, health: control.health });
+    out.push({ targetIndex, regionsInSync: control.inSyncRegions, regionsTotal: control.nrRegions, health: control.health, regions: control.regionRanges().map(regionRun) });
   });
   return out;
 }
@@ -252,8 +253,8 @@ export function dmStreamBody(e: DmEvent): DmStreamBody | null {
       const { reads, writes, readSectors, writtenSectors } = e.counters;
       return { type: e.type, device: e.device, devno: e.devno, io: { reads, writes, readSectors, writtenSectors }, inFlight: e.inFlight, deferred: e.deferred };
     }
-    case 'region-state':
-      return { type: e.type, device: e.device, devno: e.devno, targetIndex: e.targetIndex, region: e.region, state: e.state === 'not-copied' ? 'pending' : e.state, regionsInSync: e.inSyncRegions, regionsTotal: e.nrRegions };
+    case 'region-range':
+      return { type: e.type, device: e.device, devno: e.devno, targetIndex: e.targetIndex, start: e.start, count: e.count, state: e.state === 'not-copied' ? 'pending' : e.state, regionsInSync: e.inSyncRegions, regionsTotal: e.nrRegions };
     case 'mirror-in-sync':
       return { type: e.type, device: e.device, devno: e.devno, targetIndex: e.targetIndex, regionsTotal: e.nrRegions };
     // Image PVs are part of the workspace view; the copier's progress is the move's progress;

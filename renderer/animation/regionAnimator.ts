@@ -1,7 +1,11 @@
 // The requestAnimationFrame controller of the move diagram (excalidraw's habit: animation
 // outside React state). It reads the newest authoritative progress and held-write events
-// from the store on each frame and paints each mirror's region grid on its canvas: pending,
-// copying (pulsing), copied; an intercepted write pulls its region to the front (raised,
+// from the store on each frame and paints each mirror's region grid on its canvas: cells of
+// one or many regions (geometry/regionGrid.ts), each coloured by the fraction of its regions
+// copied, with the copying ones pulsing. The cells are turned into two small bitmaps (one
+// pixel per cell) only when the engine's runs, the window or the theme change, in work
+// proportional to runs + cells; a frame then scales those bitmaps onto the canvas, so no frame
+// does work that grows with the number of regions (`work` counts it). An intercepted write pulls its region to the front (raised,
 // ringed, the region copying) while it waits for the copy, then the region shows copied and
 // the write lands on both legs (a flash with two strokes down to the source leg and the
 // destination leg). Each of these moments stays on screen at least MIN_MOMENT_MS even when
@@ -9,7 +13,7 @@
 // slows down for it. React never re-renders for a frame. With prefers-reduced-motion nothing
 // pulses, grows or travels: each moment is the same still picture for as long as it lasts.
 import type { MirrorProgressView } from '../../app/api/move';
-import { cellRect, gridLayout, regionRects, type GridLayout, type Rect } from '../geometry/regionGrid';
+import { cellAt, cellGrid, cellOf, clampWindow, cellRect, cellStates, describeCell, type CellGrid, type GridLayout, type Rect, type RegionWindow } from '../geometry/regionGrid';
 import type { AppStore } from '../store';
 
 /** The shortest time each moment of a held write is on screen (held + copying, copied, landing). */
@@ -74,12 +78,38 @@ function followReducedMotion(onChange: (reduced: boolean) => void): boolean {
   return query?.matches ?? false;
 }
 
+/** Height of the strip under the grid (the landing strokes reach into it; the zoom bar sits in it). */
+export const GRID_FOOT_PX = 18;
+
 interface Surface {
   canvas: HTMLCanvasElement;
   widthPx: number;
   heightPx: number;
-  grid?: GridLayout;
+  /** The regions shown (null: all of them). */
+  window: RegionWindow | null;
+  grid?: CellGrid;
+  /** The mirror last painted (the tooltip reads it). */
+  mirror?: MirrorProgressView;
+  /** The cell bitmaps and what they were made from. */
+  cells?: { base: HTMLCanvasElement; copying: HTMLCanvasElement; runs: MirrorProgressView['regions']; grid: CellGrid; palette: Palette; anyCopying: boolean };
 }
+
+/** Work the grid did: cell updates (rebuilding the bitmaps), per frame at most cells + runs. */
+export interface GridWork {
+  rebuilds: number;
+  /** The most cell updates one frame made, and the cells and runs of that frame. */
+  maxTouched: number;
+  cellsAtMax: number;
+  runsAtMax: number;
+  /** Frames that updated more cells than the grid's cells plus the mirror's runs (should stay 0). */
+  framesOverBound: number;
+  /** The biggest mirror painted, in regions. */
+  maxRegions: number;
+  /** The animator's own time in each of the last FRAME_COSTS frames, ms (the bench's per-frame cost). */
+  frameCostMs: number[];
+}
+
+const FRAME_COSTS = 1200;
 
 interface Palette {
   pending: string;
@@ -89,7 +119,11 @@ interface Palette {
   client: string;
   landed: string;
   separator: string;
+  /** The cell colours as red, green, blue, for the cell bitmaps. */
+  rgb: { pending: Rgb; copying: Rgb; copied: Rgb };
 }
+
+type Rgb = [number, number, number];
 
 export class RegionAnimator {
   private readonly surfaces = new Map<number, Surface>();
@@ -104,6 +138,10 @@ export class RegionAnimator {
   private theme = '';
   /** Frames painted (tests and the frame-rate bench read it). */
   frames = 0;
+  /** Grid work, for tests and the bench (see GridWork). */
+  work: GridWork = { rebuilds: 0, maxTouched: 0, cellsAtMax: 0, runsAtMax: 0, framesOverBound: 0, maxRegions: 0, frameCostMs: [] };
+  private touchedThisFrame = 0;
+  private boundThisFrame = 0;
   /** Intercepted writes drawn so far, counted once per held write. */
   interceptsDrawn = 0;
   /** The user asked for reduced motion: every moment is drawn still (motionAt). */
@@ -123,7 +161,7 @@ export class RegionAnimator {
     const ratio = this.options.pixelRatio ?? (window.devicePixelRatio || 1);
     canvas.width = Math.max(1, Math.round(widthPx * ratio));
     canvas.height = Math.max(1, Math.round(heightPx * ratio));
-    this.surfaces.set(index, { canvas, widthPx, heightPx });
+    this.surfaces.set(index, { canvas, widthPx, heightPx, window: this.windows.get(index) ?? null });
     if (!this.handle && !this.options.manual) this.handle = requestAnimationFrame(this.frame);
     return () => {
       if (this.surfaces.get(index)?.canvas === canvas) this.surfaces.delete(index);
@@ -134,6 +172,28 @@ export class RegionAnimator {
     };
   }
 
+  private readonly windows = new Map<number, RegionWindow | null>();
+
+  /** Shows regions `window` of mirror `index` (null: all of them). */
+  setWindow(index: number, window: RegionWindow | null): void {
+    this.windows.set(index, window);
+    const surface = this.surfaces.get(index);
+    if (surface) surface.window = window;
+  }
+
+  /** The cell grid mirror `index` was last painted with (the zoom controls and tests read it). */
+  gridOf(index: number): CellGrid | undefined {
+    return this.surfaces.get(index)?.grid;
+  }
+
+  /** What the cell at (x, y) of mirror `index`'s canvas holds, in words, or null outside the cells. */
+  describeAt(index: number, x: number, y: number): { text: string; cell: number } | null {
+    const surface = this.surfaces.get(index);
+    if (!surface?.grid || !surface.mirror) return null;
+    const cell = cellAt(surface.grid, x, y);
+    return cell < 0 ? null : { text: describeCell(surface.grid, cell, surface.mirror.regions, surface.mirror.intercepted), cell };
+  }
+
   /** What to paint for mirror `index` when the engine's progress no longer lists it (null = nothing). */
   setFallback(index: number, mirror: MirrorProgressView | null): void {
     if (mirror) this.fallbacks.set(index, mirror);
@@ -141,8 +201,12 @@ export class RegionAnimator {
   }
 
   private readonly frame = (now: number) => {
+    const began = performance.now();
     this.handle = requestAnimationFrame(this.frame);
     this.paintAt(now);
+    const costs = this.work.frameCostMs;
+    costs.push(performance.now() - began);
+    if (costs.length > FRAME_COSTS) costs.splice(0, costs.length - FRAME_COSTS);
   };
 
   /** Paints every attached canvas as it is at `now` (ms; the animation's clock). */
@@ -150,8 +214,26 @@ export class RegionAnimator {
     const mirrors = this.store.getState().move.progress?.mirrors ?? [];
     this.refreshPalette();
     this.followWrites(now);
+    this.touchedThisFrame = 0;
+    this.boundThisFrame = 0;
     for (const [index, surface] of this.surfaces) this.paint(surface, mirrors.length > 0 ? mirrors[index] : this.fallbacks.get(index), index, now);
+    this.countWork();
     this.frames += 1;
+  }
+
+  private countWork(): void {
+    const w = this.work;
+    if (this.touchedThisFrame > this.boundThisFrame) w.framesOverBound += 1;
+    if (this.touchedThisFrame <= w.maxTouched) return;
+    w.maxTouched = this.touchedThisFrame;
+    let cells = 0;
+    let runs = 0;
+    for (const s of this.surfaces.values()) {
+      cells += s.grid?.cells ?? 0;
+      runs += s.mirror?.regions.length ?? 0;
+    }
+    w.cellsAtMax = cells;
+    w.runsAtMax = runs;
   }
 
   private refreshPalette(): void {
@@ -160,7 +242,10 @@ export class RegionAnimator {
     const css = getComputedStyle(document.documentElement);
     const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
     this.theme = theme;
-    this.palette = { pending: v('--region-pending', '#d8dee4'), copying: v('--region-copying', '#a78bfa'), copied: v('--region-copied', '#3b4252'), intercept: v('--region-intercept', '#6d28d9'), client: v('--region-client', '#047857'), landed: v('--region-landed', '#111827'), separator: v('--panel', '#ffffff') };
+    const pending = v('--region-pending', '#d8dee4');
+    const copying = v('--region-copying', '#a78bfa');
+    const copied = v('--region-copied', '#3b4252');
+    this.palette = { pending, copying, copied, intercept: v('--region-intercept', '#6d28d9'), client: v('--region-client', '#047857'), landed: v('--region-landed', '#111827'), separator: v('--panel', '#ffffff'), rgb: { pending: rgbOf(pending), copying: rgbOf(copying), copied: rgbOf(copied) } };
   }
 
   private paint(surface: Surface, mirror: MirrorProgressView | undefined, index: number, now: number): void {
@@ -169,18 +254,63 @@ export class RegionAnimator {
     const ratio = surface.canvas.width / surface.widthPx;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, surface.widthPx, surface.heightPx);
+    surface.mirror = mirror;
     if (!mirror) return;
-    if (!surface.grid || surface.grid.regions !== mirror.regionsTotal) surface.grid = gridLayout(mirror.regionsTotal, surface.widthPx, surface.heightPx - 14);
-    const grid = surface.grid;
-    const rects = regionRects(grid, mirror.regions);
-    const p = this.palette;
-    fill(ctx, rects.pending, p.pending);
-    fill(ctx, rects.copied, p.copied);
-    ctx.globalAlpha = motionAt(now, 0, this.reducedMotion).pulse;
-    fill(ctx, rects.copying, p.copying);
-    ctx.globalAlpha = 1;
-    if (grid.gap > 0) drawCellSeparators(ctx, grid, surface.widthPx, p.separator);
+    this.work.maxRegions = Math.max(this.work.maxRegions, mirror.regionsTotal);
+    const window = clampWindow(surface.window ?? { start: 0, count: mirror.regionsTotal }, mirror.regionsTotal);
+    const g = surface.grid;
+    if (!g || g.total !== mirror.regionsTotal || g.window.start !== window.start || g.window.count !== window.count) surface.grid = cellGrid(mirror.regionsTotal, surface.widthPx, surface.heightPx - GRID_FOOT_PX, window);
+    const grid = surface.grid!;
+    const cells = this.cellBitmaps(surface, grid, mirror);
+    const { cols, rows, cellWidth, cellHeight } = grid.layout;
+    // One pixel per cell, scaled up without smoothing: the cost of a frame is the canvas's pixels.
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(cells.base, 0, 0, cols, rows, 0, 0, cols * cellWidth, rows * cellHeight);
+    if (cells.anyCopying) {
+      ctx.globalAlpha = motionAt(now, 0, this.reducedMotion).pulse;
+      ctx.drawImage(cells.copying, 0, 0, cols, rows, 0, 0, cols * cellWidth, rows * cellHeight);
+      ctx.globalAlpha = 1;
+    }
+    if (grid.layout.gap > 0) drawCellSeparators(ctx, grid.layout, surface.widthPx, this.palette.separator);
     this.paintIntercepts(ctx, surface, grid, mirror, index, now);
+  }
+
+  /** The cell bitmaps of the mirror's runs, rebuilt only when the runs, the cells or the palette changed. */
+  private cellBitmaps(surface: Surface, grid: CellGrid, mirror: MirrorProgressView): NonNullable<Surface['cells']> {
+    const p = this.palette!;
+    this.boundThisFrame += grid.cells + mirror.regions.length;
+    const cached = surface.cells;
+    if (cached && cached.runs === mirror.regions && cached.grid === grid && cached.palette === p) return cached;
+    const states = cellStates(grid, mirror.regions);
+    this.touchedThisFrame += states.touched;
+    this.work.rebuilds += 1;
+    const { cols, rows } = grid.layout;
+    const base = cached?.base ?? document.createElement('canvas');
+    const copying = cached?.copying ?? document.createElement('canvas');
+    const baseImage = new ImageData(cols, rows);
+    const copyingImage = new ImageData(cols, rows);
+    const { pending, copied, copying: active } = p.rgb;
+    let anyCopying = false;
+    for (let cell = 0; cell < grid.cells; cell++) {
+      const f = Math.min(1, states.copied[cell]);
+      const o = cell * 4;
+      for (let c = 0; c < 3; c++) baseImage.data[o + c] = pending[c] + (copied[c] - pending[c]) * f;
+      baseImage.data[o + 3] = 255;
+      const k = states.copying[cell];
+      if (k > 0) {
+        anyCopying = true;
+        // Any copying region shows: a cell with one copying region among hundreds is still seen.
+        for (let c = 0; c < 3; c++) copyingImage.data[o + c] = active[c];
+        copyingImage.data[o + 3] = 255 * Math.max(0.6, Math.min(1, k));
+      }
+    }
+    for (const [canvas, image] of [[base, baseImage], [copying, copyingImage]] as const) {
+      canvas.width = cols;
+      canvas.height = rows;
+      canvas.getContext('2d')!.putImageData(image, 0, 0);
+    }
+    surface.cells = { base, copying, runs: mirror.regions, grid, palette: p, anyCopying };
+    return surface.cells;
   }
 
   /** The held writes being drawn and where each is in its animation now (the e2e tests follow one). */
@@ -225,13 +355,15 @@ export class RegionAnimator {
     for (const [key, w] of this.held) if (key !== keep && heldPhase(w, now).phase === 'gone') this.held.delete(key);
   }
 
-  private paintIntercepts(ctx: CanvasRenderingContext2D, surface: Surface, grid: GridLayout, mirror: MirrorProgressView, index: number, now: number): void {
+  private paintIntercepts(ctx: CanvasRenderingContext2D, surface: Surface, grid: CellGrid, mirror: MirrorProgressView, index: number, now: number): void {
     void index;
     const p = this.palette!;
     const prefix = `/${mirror.device}/${mirror.targetIndex}/`;
     for (const [key, w] of this.held) {
-      if (!key.includes(prefix) || w.region >= grid.regions) continue;
-      const cell = cellRect(grid, w.region);
+      // A held write marks the cell holding its region (outside the window: not drawn).
+      const at = key.includes(prefix) ? cellOf(grid, w.region) : -1;
+      if (at < 0) continue;
+      const cell = cellRect(grid.layout, at);
       const shown = heldPhase(w, now);
       // A write kept in step mode stays at the middle of its landing, both strokes drawn.
       const { phase, t } = shown.phase === 'gone' && w.landedMs !== null ? { phase: 'landing' as const, t: 0.5 } : shown;
@@ -260,6 +392,16 @@ function drawCellSeparators(ctx: CanvasRenderingContext2D, grid: GridLayout, wid
   const h = grid.rows * grid.cellHeight;
   for (let c = 1; c < grid.cols; c += 1) ctx.fillRect(c * grid.cellWidth - 1.5, 0, 1.5, h);
   for (let r = 1; r < grid.rows; r += 1) ctx.fillRect(0, r * grid.cellHeight - 1.5, widthPx, 1.5);
+}
+
+/** A CSS colour as red, green, blue (0–255), as the canvas parses it. */
+function rgbOf(color: string): Rgb {
+  const probe = document.createElement('canvas').getContext('2d')!;
+  probe.fillStyle = color;
+  const text = probe.fillStyle;
+  if (text.startsWith('#')) return [1, 3, 5].map((i) => parseInt(text.slice(i, i + 2), 16)) as Rgb;
+  const parts = text.match(/[\d.]+/g)?.map(Number) ?? [0, 0, 0];
+  return [parts[0], parts[1], parts[2]];
 }
 
 function fill(ctx: CanvasRenderingContext2D, rects: Rect[], color: string): void {

@@ -88,20 +88,19 @@ export function devnoLabel(devno: string, devices: readonly DmDeviceView[], pvs:
 }
 
 /**
- * The mirror targets of a device as the engine's status reports them (in-sync count per
- * mirror), in table order, shaped like the engine's mirror progress: copied regions first
- * (dm-mirror's status gives a count, not which ones). The diagram falls back to it while a
- * mirror is still loaded but the move's copy is finished and checkpointed (the outline's steps
- * 5 to 7, the lvm2 stack's wait before a checkpoint), so the grid stays full instead of going
- * blank while `dmsetup status` still says 64/64. `layerSegmentOf` names the pvmove0 segment a
- * mirror starting at that sector copies (1 when the caller does not know).
+ * The mirror targets of a device as the engine's dm views report them (in-sync count and the
+ * regions as runs, per mirror), in table order, shaped like the engine's mirror progress. The
+ * diagram falls back to it while a mirror is still loaded but the move's copy is finished and
+ * checkpointed (the outline's steps 5 to 7, the lvm2 stack's wait before a checkpoint), so the
+ * grid stays full instead of going blank while `dmsetup status` still says 64/64.
+ * `layerSegmentOf` names the pvmove0 segment a mirror starting at that sector copies (1 when
+ * the caller does not know).
  */
 export function mirrorsFromStatus(device: DmDeviceView, layerSegmentOf: (targetStartSector: number) => number = () => 1): MirrorProgressView[] {
   const out: MirrorProgressView[] = [];
   for (const sync of device.mirrors) {
     const spec = device.live?.[sync.targetIndex];
     if (!spec || spec.type !== 'mirror') continue;
-    const pending = sync.regionsTotal - sync.regionsInSync;
     out.push({
       device: device.name,
       targetIndex: sync.targetIndex,
@@ -110,10 +109,7 @@ export function mirrorsFromStatus(device: DmDeviceView, layerSegmentOf: (targetS
       regionSizeSectors: spec.regionSectors,
       regionsTotal: sync.regionsTotal,
       regionsCopied: sync.regionsInSync,
-      regions: [
-        ...(sync.regionsInSync > 0 ? [{ start: 0, count: sync.regionsInSync, state: 'copied' as const }] : []),
-        ...(pending > 0 ? [{ start: sync.regionsInSync, count: pending, state: 'pending' as const }] : []),
-      ],
+      regions: sync.regions,
       intercepted: [],
       sourceLeg: spec.legs[0]?.devno ?? '',
       destinationLeg: spec.legs[1]?.devno ?? '',

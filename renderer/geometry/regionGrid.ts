@@ -1,8 +1,10 @@
-// Geometry of the mirror's region grid: the regions of a mirror target laid out row by row in
-// a fixed box (so the diagram never changes size while the copy runs), and a run of regions
-// turned into at most three rectangles (head of a row, full rows, tail of a row). Drawing
-// cost therefore follows the number of runs the engine reports, not the number of regions:
-// 65 536 regions copied in order are still three runs, drawn as a few rectangles.
+// Geometry of the mirror's region grid. The grid shows a window of the mirror's regions (all of
+// them until the user zooms) in a fixed box (so the diagram never changes size while the copy
+// runs). When the window holds more regions than the box has room for cells of MIN_CELL_PX,
+// each cell stands for `perCell` consecutive regions and shows the fraction of them copied and
+// copying; at full zoom one cell is one region. Cell states are typed arrays filled from the
+// engine's region runs, in work proportional to the runs and the cells, never to the regions:
+// 2,097,152 regions copied in order are three runs and a few thousand cells.
 import type { MirrorProgressView, RegionRun } from '../../app/api/move';
 
 export interface GridLayout {
@@ -22,7 +24,7 @@ export interface Rect {
   height: number;
 }
 
-/** Chooses columns and rows so that cells are as square as the box allows. */
+/** Chooses columns and rows so that `regions` cells are as square as the box allows. */
 export function gridLayout(regions: number, widthPx: number, heightPx: number): GridLayout {
   const n = Math.max(1, regions);
   let cols = Math.max(1, Math.min(n, Math.round(Math.sqrt((n * widthPx) / Math.max(1, heightPx)))));
@@ -38,39 +40,167 @@ export function gridLayout(regions: number, widthPx: number, heightPx: number): 
   return { regions: n, cols, rows, cellWidth, cellHeight, gap };
 }
 
-/** The cell of one region. */
-export function cellRect(grid: GridLayout, region: number): Rect {
-  const col = region % grid.cols;
-  const row = Math.floor(region / grid.cols);
+/** The rectangle of cell `cell` (a region, at full zoom). */
+export function cellRect(grid: GridLayout, cell: number): Rect {
+  const col = cell % grid.cols;
+  const row = Math.floor(cell / grid.cols);
   return { x: col * grid.cellWidth, y: row * grid.cellHeight, width: grid.cellWidth - grid.gap, height: grid.cellHeight - grid.gap };
 }
 
-/** The rectangles covering regions [start, start + count) in reading order. */
-export function spanRects(grid: GridLayout, start: number, count: number): Rect[] {
-  if (count <= 0) return [];
-  const end = Math.min(grid.regions, start + count); // exclusive
-  const firstRow = Math.floor(start / grid.cols);
-  const lastRow = Math.floor((end - 1) / grid.cols);
-  const { cellWidth: w, cellHeight: h, gap, cols } = grid;
-  const row = (r: number, c0: number, c1: number): Rect => ({ x: c0 * w, y: r * h, width: (c1 - c0) * w - gap, height: h - gap });
-  if (firstRow === lastRow) return [row(firstRow, start % cols, ((end - 1) % cols) + 1)];
-  const rects: Rect[] = [row(firstRow, start % cols, cols)];
-  const fullRows = lastRow - firstRow - 1;
-  if (fullRows > 0) rects.push({ x: 0, y: (firstRow + 1) * h, width: cols * w - gap, height: fullRows * h - gap });
-  rects.push(row(lastRow, 0, ((end - 1) % cols) + 1));
-  return rects;
+/** The smallest cell drawn, px: beyond that many regions per pixel, regions share a cell. */
+export const MIN_CELL_PX = 4;
+/** The fewest regions a window shows (zooming in further would only make cells bigger). */
+export const MIN_WINDOW = 16;
+/** How much one zoom step narrows or widens the window. */
+export const ZOOM_STEP = 4;
+
+/** The regions the grid shows: [start, start + count) of the mirror's `total`. */
+export interface RegionWindow {
+  start: number;
+  count: number;
 }
 
-/** Rectangles per state for a mirror's region runs (what the canvas fills, in this order). */
-export function regionRects(grid: GridLayout, runs: readonly RegionRun[]): Record<RegionRun['state'], Rect[]> {
-  const out: Record<RegionRun['state'], Rect[]> = { pending: [], copying: [], copied: [] };
-  for (const run of runs) out[run.state].push(...spanRects(grid, run.start, run.count));
+/** The cells of a window: `perCell` consecutive regions each (the last may hold fewer). */
+export interface CellGrid {
+  total: number;
+  window: RegionWindow;
+  perCell: number;
+  cells: number;
+  layout: GridLayout;
+}
+
+/** The most cells of at least MIN_CELL_PX that fit the box. */
+export function maxCells(widthPx: number, heightPx: number): number {
+  return Math.max(1, Math.floor(widthPx / MIN_CELL_PX) * Math.floor(heightPx / MIN_CELL_PX));
+}
+
+/** The cells showing `window` of `total` regions in a box (the whole mirror without a window). */
+export function cellGrid(total: number, widthPx: number, heightPx: number, window: RegionWindow = { start: 0, count: total }): CellGrid {
+  const shown = clampWindow(window, total);
+  const perCell = Math.max(1, Math.ceil(shown.count / maxCells(widthPx, heightPx)));
+  const cells = Math.max(1, Math.ceil(shown.count / perCell));
+  return { total, window: shown, perCell, cells, layout: gridLayout(cells, widthPx, heightPx) };
+}
+
+/** The regions of cell `cell`. */
+export function cellRegions(grid: CellGrid, cell: number): RegionWindow {
+  const start = grid.window.start + cell * grid.perCell;
+  return { start, count: Math.max(0, Math.min(grid.perCell, grid.window.start + grid.window.count - start)) };
+}
+
+/** The cell showing `region`, or -1 when the window does not include it. */
+export function cellOf(grid: CellGrid, region: number): number {
+  const offset = region - grid.window.start;
+  return offset < 0 || offset >= grid.window.count ? -1 : Math.floor(offset / grid.perCell);
+}
+
+/** The cell under a point of the box, or -1. */
+export function cellAt(grid: CellGrid, x: number, y: number): number {
+  const { cols, cellWidth, cellHeight } = grid.layout;
+  const col = Math.floor(x / cellWidth);
+  const row = Math.floor(y / cellHeight);
+  if (x < 0 || y < 0 || col >= cols) return -1;
+  const cell = row * cols + col;
+  return cell < grid.cells ? cell : -1;
+}
+
+/** Per cell, the fraction of its regions copied and copying (typed arrays), and the cell updates it took. */
+export interface CellStates {
+  copied: Float32Array;
+  copying: Float32Array;
+  /** Cell updates made (the work: at most cells + runs, whatever the number of regions). */
+  touched: number;
+}
+
+/** The cells' fractions from the mirror's runs; runs outside the window cost one comparison each. */
+export function cellStates(grid: CellGrid, runs: readonly RegionRun[]): CellStates {
+  const out: CellStates = { copied: new Float32Array(grid.cells), copying: new Float32Array(grid.cells), touched: 0 };
+  const { start: w0, count } = grid.window;
+  const w1 = w0 + count;
+  for (const run of runs) {
+    if (run.state === 'pending') continue;
+    const from = Math.max(w0, run.start);
+    const to = Math.min(w1, run.start + run.count);
+    if (from >= to) continue;
+    const into = run.state === 'copied' ? out.copied : out.copying;
+    out.touched += addSpan(grid, into, from, to);
+  }
   return out;
+}
+
+/** Adds regions [from, to) (inside the window) to their cells' fractions; returns the cells updated. */
+function addSpan(grid: CellGrid, into: Float32Array, from: number, to: number): number {
+  const first = cellOf(grid, from);
+  const last = cellOf(grid, to - 1);
+  for (let cell = first; cell <= last; cell++) {
+    const c = cellRegions(grid, cell);
+    const overlap = Math.min(to, c.start + c.count) - Math.max(from, c.start);
+    into[cell] += overlap / c.count;
+  }
+  return last - first + 1;
+}
+
+/** Regions in `state` among [start, start + count), counted from the runs. */
+export function regionsIn(runs: readonly RegionRun[], state: RegionRun['state'], start: number, count: number): number {
+  let n = 0;
+  for (const run of runs) if (run.state === state) n += Math.max(0, Math.min(start + count, run.start + run.count) - Math.max(start, run.start));
+  return n;
+}
+
+/** A window inside [0, total), at least MIN_WINDOW regions (or all of them). */
+export function clampWindow(window: RegionWindow, total: number): RegionWindow {
+  const count = Math.min(total, Math.max(Math.min(MIN_WINDOW, total), Math.round(window.count)));
+  const start = Math.min(Math.max(0, Math.round(window.start)), total - count);
+  return { start, count };
+}
+
+/** Zooms in (factor > 1) or out (factor < 1) around `anchor`, which keeps its place in the box. */
+export function zoomWindow(window: RegionWindow, total: number, factor: number, anchor = window.start + window.count / 2): RegionWindow {
+  const count = window.count / factor;
+  const at = (anchor - window.start) / window.count;
+  return clampWindow({ start: anchor - at * count, count }, total);
+}
+
+/** Moves the window by `fraction` of its width (negative: towards region 0). */
+export function panWindow(window: RegionWindow, total: number, fraction: number): RegionWindow {
+  return clampWindow({ start: window.start + fraction * window.count, count: window.count }, total);
+}
+
+export function isWhole(window: RegionWindow, total: number): boolean {
+  return window.start === 0 && window.count >= total;
+}
+
+/** What the cell under the pointer holds, in words (the grid's tooltip). */
+export function describeCell(grid: CellGrid, cell: number, runs: readonly RegionRun[], intercepted: readonly number[]): string {
+  const { start, count } = cellRegions(grid, cell);
+  const held = intercepted.filter((r) => r >= start && r < start + count).length;
+  const heldText = held === 0 ? '' : held === 1 ? '; a write is held here until its region is copied' : `; writes are held until ${held} of these regions are copied`;
+  if (count === 1) {
+    const state = runs.find((r) => start >= r.start && start < r.start + r.count)?.state ?? 'pending';
+    return `Region ${start.toLocaleString('en-US')}: ${state === 'pending' ? 'not copied' : state}${heldText}.`;
+  }
+  const copied = regionsIn(runs, 'copied', start, count);
+  const copying = regionsIn(runs, 'copying', start, count);
+  const copyingText = copying > 0 ? `, ${copying.toLocaleString('en-US')} copying` : '';
+  return `Regions ${start.toLocaleString('en-US')}–${(start + count - 1).toLocaleString('en-US')}: ${copied.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} copied (${percent(copied, count)})${copyingText}${heldText}.`;
+}
+
+function percent(part: number, whole: number): string {
+  const p = (part * 100) / whole;
+  return `${p > 0 && p < 1 ? p.toFixed(1) : Math.floor(p)}%`;
 }
 
 /** Copied regions counted from the runs (the progress view also reports it; tests compare). */
 export function copiedCount(runs: readonly RegionRun[]): number {
   return runs.reduce((n, r) => n + (r.state === 'copied' ? r.count : 0), 0);
+}
+
+/** The window in words: which regions the grid shows and how many per cell. */
+export function describeWindow(grid: CellGrid): string {
+  const { start, count } = grid.window;
+  const range = `${start.toLocaleString('en-US')}–${(start + count - 1).toLocaleString('en-US')}`;
+  const scale = grid.perCell === 1 ? 'one per cell' : `${grid.perCell.toLocaleString('en-US')} per cell`;
+  return isWhole(grid.window, grid.total) ? `all ${grid.total.toLocaleString('en-US')} regions, ${scale}` : `regions ${range} of ${grid.total.toLocaleString('en-US')}, ${scale}`;
 }
 
 /**

@@ -1,13 +1,13 @@
 // Pieces the two move diagrams share (the outline's overlay in MoveDiagram.tsx, the lvm2
 // stack's layers in LayerDiagram.tsx): the title line, a labelled box, the region-grid canvas
 // the animation controller paints, the figures, the grid's legend and the per-LV line.
-import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { MirrorProgressView } from '../../app/api/move';
-import type { RegionAnimator } from '../animation/regionAnimator';
+import { GRID_FOOT_PX, type RegionAnimator } from '../animation/regionAnimator';
 import { crashCostText, formatBytes, formatSeconds } from '../format';
 import type { DiagramBox } from '../geometry/moveDiagram';
 import type { LvStyle } from '../geometry/palette';
-import { describeRegionGrid } from '../geometry/regionGrid';
+import { cellGrid, cellRegions, describeRegionGrid, describeWindow, isWhole, MIN_WINDOW, panWindow, ZOOM_STEP, zoomWindow, type CellGrid, type RegionWindow } from '../geometry/regionGrid';
 import { inlineSublabelOffsetPx, SUBLABEL_PX, textWidthPx } from '../geometry/layerDiagram';
 import { exportsShown } from '../store/exportsSlice';
 import { regionsFigure } from '../store/moveSlice';
@@ -77,7 +77,13 @@ export function Box({ box, className, lv, patternPrefix = '', testId, fitted = f
   );
 }
 
-/** The canvas the animation controller paints mirror `index`'s region grid on, at `rect` (inside the mirror's box). */
+/**
+ * The canvas the animation controller paints mirror `index`'s region grid on, at `rect` (inside
+ * the mirror's box). Hovering a cell says what it holds (a tooltip). When the mirror has more
+ * regions than the box has cells, a zoom bar under the grid says which regions it shows and
+ * how many per cell, and zooms: the wheel over a cell zooms around it; with the grid focused,
+ * + and − zoom, the arrows pan, 0 shows all; the bar's buttons do the same.
+ */
 export function RegionCanvas({ rect, index, statusMirror }: { rect: { x: number; y: number; width: number; height: number }; index: number; statusMirror: MirrorProgressView | null }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const animator = useContext(AnimatorContext);
@@ -87,7 +93,134 @@ export function RegionCanvas({ rect, index, statusMirror }: { rect: { x: number;
   useEffect(() => animator?.setFallback(index, statusMirror), [animator, index, statusMirror]);
   // The words change only when a count does (a string selector): no render per progress tick otherwise.
   const text = useAppStore((s) => describeRegionGrid(s.move.progress?.mirrors.length ? s.move.progress.mirrors[index] : statusMirror));
-  return <canvas ref={ref} className="region-canvas" role="img" aria-label={text} data-testid={`region-grid-${index}`} style={{ left: `${rect.x}px`, top: `${rect.y}px`, width: `${w}px`, height: `${h}px` }} />;
+  const total = useAppStore((s) => (s.move.progress?.mirrors.length ? s.move.progress.mirrors[index]?.regionsTotal : statusMirror?.regionsTotal) ?? 0);
+  const zoom = useZoom(animator, index, total, w, h - GRID_FOOT_PX);
+  useWheelZoom(ref, zoom);
+  const tip = useCellTip(animator, index);
+  const label = zoom.grid && zoom.zoomable ? `${text} Showing ${describeWindow(zoom.grid)}.` : text;
+  return (
+    <>
+      <canvas
+        ref={ref}
+        className={`region-canvas${zoom.zoomable ? ' zoomable' : ''}`}
+        role="img"
+        aria-label={label}
+        aria-keyshortcuts={zoom.zoomable ? '+ - 0 ArrowLeft ArrowRight Home End' : undefined}
+        tabIndex={zoom.zoomable ? 0 : undefined}
+        data-testid={`region-grid-${index}`}
+        style={{ left: `${rect.x}px`, top: `${rect.y}px`, width: `${w}px`, height: `${h}px` }}
+        onKeyDown={zoom.onKey}
+        onMouseMove={(e) => tip.show(e, zoom.grid)}
+        onMouseLeave={tip.hide}
+      />
+      {zoom.grid && zoom.zoomable && <ZoomBar grid={zoom.grid} index={index} left={rect.x} top={rect.y + h - GRID_FOOT_PX} width={w} zoom={zoom} />}
+      {tip.tip && (
+        // On the right half of the grid the tooltip opens to the left of the pointer, so the panel's edge never cuts it.
+        <div role="tooltip" className="region-tip mono" data-testid={`region-tip-${index}`} style={{ left: `${rect.x + tip.tip.x + (tip.tip.x > w / 2 ? -12 : 12)}px`, top: `${rect.y + tip.tip.y + 14}px`, transform: tip.tip.x > w / 2 ? 'translateX(-100%)' : undefined }}>
+          {tip.tip.text}
+        </div>
+      )}
+    </>
+  );
+}
+
+interface Zoom {
+  grid: CellGrid | null;
+  /** More regions than cells, or zoomed in: the zoom bar and keys are offered. */
+  zoomable: boolean;
+  zoomBy(factor: number, anchor?: number): void;
+  pan(fraction: number): void;
+  whole(): void;
+  onKey(e: React.KeyboardEvent): void;
+}
+
+/** The grid's window of regions, kept per mirror while its region count stays the same. */
+function useZoom(animator: RegionAnimator | null, index: number, total: number, widthPx: number, heightPx: number): Zoom {
+  const [window, setWindow] = useState<{ total: number; shown: RegionWindow } | null>(null);
+  const shown = window && window.total === total ? window.shown : null;
+  useEffect(() => animator?.setWindow(index, shown), [animator, index, shown]);
+  const grid = total > 0 ? cellGrid(total, widthPx, heightPx, shown ?? undefined) : null;
+  const zoomable = !!grid && (grid.perCell > 1 || !isWhole(grid.window, total));
+  const current = grid?.window ?? { start: 0, count: total };
+  const show = (next: RegionWindow) => setWindow(isWhole(next, total) ? null : { total, shown: next });
+  const zoomBy = (factor: number, anchor?: number) => total > 0 && show(zoomWindow(current, total, factor, anchor));
+  const pan = (fraction: number) => total > 0 && show(panWindow(current, total, fraction));
+  const whole = () => setWindow(null);
+  const onKey = (e: React.KeyboardEvent) => {
+    const action: Record<string, () => void> = {
+      '+': () => zoomBy(ZOOM_STEP),
+      '=': () => zoomBy(ZOOM_STEP),
+      '-': () => zoomBy(1 / ZOOM_STEP),
+      '0': whole,
+      ArrowLeft: () => pan(-0.5),
+      ArrowUp: () => pan(-0.5),
+      ArrowRight: () => pan(0.5),
+      ArrowDown: () => pan(0.5),
+      Home: () => pan(-total),
+      End: () => pan(total),
+    };
+    const run = zoomable ? action[e.key] : undefined;
+    if (!run) return;
+    e.preventDefault();
+    run();
+  };
+  return { grid, zoomable, zoomBy, pan, whole, onKey };
+}
+
+/** The zoom bar under the grid: which regions are shown, and buttons to zoom and pan. */
+function ZoomBar({ grid, index, left, top, width, zoom }: { grid: CellGrid; index: number; left: number; top: number; width: number; zoom: Zoom }) {
+  const zoomedIn = !isWhole(grid.window, grid.total);
+  const atStart = grid.window.start === 0;
+  const atEnd = grid.window.start + grid.window.count >= grid.total;
+  return (
+    <div className="region-zoom" role="toolbar" aria-label={`zoom the region grid of mirror ${index + 1}`} style={{ left: `${left}px`, top: `${top}px`, width: `${width}px` }}>
+      <span className="region-window mono" data-testid={`region-window-${index}`}>{describeWindow(grid)}</span>
+      <button type="button" aria-label="earlier regions" title="Earlier regions (←)" disabled={atStart} onClick={() => zoom.pan(-0.5)}>‹</button>
+      <button type="button" aria-label="later regions" title="Later regions (→)" disabled={atEnd} onClick={() => zoom.pan(0.5)}>›</button>
+      <button type="button" aria-label="zoom out" title="Zoom out (−)" data-testid={`region-zoom-out-${index}`} disabled={!zoomedIn} onClick={() => zoom.zoomBy(1 / ZOOM_STEP)}>−</button>
+      <button type="button" aria-label="zoom in" title="Zoom in (+; or the wheel over a cell)" data-testid={`region-zoom-in-${index}`} disabled={grid.window.count <= MIN_WINDOW} onClick={() => zoom.zoomBy(ZOOM_STEP)}>+</button>
+      <button type="button" aria-label="show all regions" title="All regions (0)" data-testid={`region-zoom-all-${index}`} disabled={!zoomedIn} onClick={zoom.whole}>all</button>
+    </div>
+  );
+}
+
+/** The tooltip of the cell under the pointer (from the cells the animator painted last). */
+function useCellTip(animator: RegionAnimator | null, index: number) {
+  const [tip, setTip] = useState<{ text: string; x: number; y: number } | null>(null);
+  const show = useCallback(
+    (e: React.MouseEvent<HTMLCanvasElement>, grid: CellGrid | null) => {
+      const box = e.currentTarget.getBoundingClientRect();
+      const x = e.clientX - box.left;
+      const y = e.clientY - box.top;
+      const found = grid ? animator?.describeAt(index, x, y) : null;
+      setTip(found ? { text: found.text, x, y } : null);
+    },
+    [animator, index],
+  );
+  const hide = useCallback(() => setTip(null), []);
+  return { tip, show, hide };
+}
+
+/** Zooms around the cell under the wheel (a native listener: React's wheel listener cannot prevent scrolling). */
+export function useWheelZoom(canvas: React.RefObject<HTMLCanvasElement | null>, zoom: Zoom): void {
+  const latest = useRef(zoom);
+  latest.current = zoom;
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent) => {
+      const z = latest.current;
+      if (!z.zoomable || !z.grid || e.deltaY === 0) return;
+      e.preventDefault();
+      const box = el.getBoundingClientRect();
+      const { cellWidth, cellHeight, cols } = z.grid.layout;
+      const cell = Math.min(z.grid.cells - 1, Math.floor((e.clientY - box.top) / cellHeight) * cols + Math.floor((e.clientX - box.left) / cellWidth));
+      const regions = cellRegions(z.grid, Math.max(0, cell));
+      z.zoomBy(e.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP, regions.start + regions.count / 2);
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [canvas]);
 }
 
 /**

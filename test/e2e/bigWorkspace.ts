@@ -14,7 +14,6 @@ import { FolderWorkspaceStorage } from '../../main/node/fileStorage';
 
 export const BIG = { pvs: 32, extentsPerPv: 4096, extentSizeBytes: 64 * KiB, vg: 'vgbig', movingLv: 'big' };
 
-
 export async function buildBigWorkspace(dir: string): Promise<void> {
   const name = (i: number) => `pv${String(i + 1).padStart(2, '0')}.img`;
   const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), { holder: 'frame-rate bench', clock, random: new SeededRandom(9), hostname: os.hostname(), unixTime: () => Math.floor(Date.now() / 1000) });
@@ -31,6 +30,21 @@ export async function buildBigWorkspace(dir: string): Promise<void> {
         else await lvextend(ws, BIG.vg, `data${l}`, { byExtents: extents, pvs: [pv] });
       }
     }
+  } finally {
+    await ws.close();
+  }
+}
+
+/** The million-region move's workspace: a 1 TiB LV on one sparse PV, a free PV of the same size (issue 20). */
+export const HUGE = { vg: 'vghuge', movingLv: 'huge', extentSizeBytes: 4 * MiB, extentsPerPv: 262_144, regionSectors: 1024, regions: 2_097_152 };
+
+/** Two sparse 1 TiB PVs: `huge` fills pv01 (a 1 TiB segment: 2,097,152 regions of 512 KiB when moved), pv02 is free. */
+export async function buildHugeWorkspace(dir: string): Promise<void> {
+  const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), { holder: 'million-region bench', clock, random: new SeededRandom(20), hostname: os.hostname(), unixTime: () => Math.floor(Date.now() / 1000) });
+  try {
+    for (const image of ['pv01.img', 'pv02.img']) await pvcreate(ws, { image, sizeBytes: MiB + HUGE.extentsPerPv * HUGE.extentSizeBytes });
+    await vgcreate(ws, { name: HUGE.vg, images: ['pv01.img', 'pv02.img'], extentSizeBytes: HUGE.extentSizeBytes });
+    await lvcreate(ws, HUGE.vg, { name: HUGE.movingLv, extents: ws.getVg(HUGE.vg).vg.pvs[0].peCount, pvs: ['pv01.img'] });
   } finally {
     await ws.close();
   }

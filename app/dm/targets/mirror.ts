@@ -7,10 +7,12 @@
 // at a time with small regions; several keep the copier busy between regions).
 
 import { defineTarget, type SpecOf, type TargetContext } from '../target';
+import type { TargetEventBody } from '../events';
 import type { BlockDevice, IoRequest } from '../../block/blockDevice';
 import { LvmscopeError } from '../../base/result';
 import { isPowerOfTwo } from '../../base/units';
 import type { CopyJob, CopyOutcome } from '../../kcopyd/copier';
+import type { Timer } from '../../base/clock';
 import { RegionMap, type RegionRange, type RegionState } from '../regions';
 import { checkCount, checkFits } from '../table';
 
@@ -63,7 +65,13 @@ export interface MirrorState {
   readonly jobs: Map<number, { job: CopyJob; background: boolean }>;
   readonly waiters: Map<number, Waiter[]>;
   syncWaiters: Waiter[];
+  /** Region changes not announced yet, as ranges in the order they are to be announced (see setRegion). */
+  readonly unannounced: { start: number; count: number; state: RegionState }[];
+  announceTimer: Timer | null;
 }
+
+/** How long a region change may wait to be announced with its neighbours (the API sends ≤ 30 batches a second). */
+export const REGION_EVENT_MS = 20;
 
 const invalid = (message: string): never => {
   throw new LvmscopeError('INVALID', message);
@@ -102,6 +110,7 @@ export const mirrorTarget = defineTarget({
     s.recovering = false;
     for (const [, entry] of s.jobs) if (entry.background && entry.job.state === 'queued' && !entry.job.priority) s.ctx.copier.cancel(entry.job);
     await Promise.all([...s.jobs.values()].map((e) => e.job.done));
+    announceRegions(s);
   },
   resume(s) {
     // A core log keeps its sync bits in memory but restarts its search at region 0.
@@ -110,6 +119,7 @@ export const mirrorTarget = defineTarget({
     pumpRecovery(s);
   },
   dtr(s) {
+    announceRegions(s);
     s.destroyed = true;
     s.recovering = false;
     for (const [, entry] of s.jobs) s.ctx.copier.cancel(entry.job);
@@ -145,6 +155,8 @@ function newState(ctx: TargetContext, legs: Leg[], spec: SpecOf<'mirror'>): Mirr
     jobs: new Map(),
     waiters: new Map(),
     syncWaiters: [],
+    unannounced: [],
+    announceTimer: null,
   };
   (s as { control: MirrorControl }).control = makeControl(s);
   return s;
@@ -234,7 +246,7 @@ function regionCopyDone(s: MirrorState, region: number, outcome: CopyOutcome): v
 }
 
 function reachedSync(s: MirrorState): void {
-  s.ctx.emit({ type: 'mirror-in-sync', nrRegions: s.regions.nrRegions });
+  emit(s, { type: 'mirror-in-sync', nrRegions: s.regions.nrRegions });
   s.ctx.raiseEvent();
   const waiters = s.syncWaiters;
   s.syncWaiters = [];
@@ -249,7 +261,7 @@ async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequ
   const sector = s.ctx.beginSector + io.sector;
   // Announced before the copy is queued, so the region's "copying" follows the hold.
   const client = io.client === undefined ? {} : { client: io.client };
-  s.ctx.emit({ type: 'write-intercepted', region, sector, countSectors: io.countSectors, waitingWrites: s.waitingWrites, ...client });
+  emit(s, { type: 'write-intercepted', region, sector, countSectors: io.countSectors, waitingWrites: s.waitingWrites, ...client });
   const existing = s.jobs.get(region);
   if (existing) s.ctx.copier.promote(existing.job);
   else startRegionCopy(s, region, true);
@@ -262,9 +274,9 @@ async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequ
   } finally {
     s.waitingWrites -= 1;
   }
-  s.ctx.emit({ type: 'write-released', region, sector, countSectors: io.countSectors, waitedMs: s.ctx.clock.now() - startedMs, waitingWrites: s.waitingWrites, ...client });
+  emit(s, { type: 'write-released', region, sector, countSectors: io.countSectors, waitedMs: s.ctx.clock.now() - startedMs, waitingWrites: s.waitingWrites, ...client });
   await writeAllLegs(s, io);
-  s.ctx.emit({ type: 'write-both-legs', region, sector, countSectors: io.countSectors, legs: s.legs.length, ...client });
+  emit(s, { type: 'write-both-legs', region, sector, countSectors: io.countSectors, legs: s.legs.length, ...client });
 }
 
 function writeAllLegs(s: MirrorState, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {
@@ -293,16 +305,59 @@ function flushAllLegs(s: MirrorState): Promise<void> {
 function legFailed(s: MirrorState, leg: number, health: string, message: string): void {
   const l = s.legs[leg];
   if (l.health === 'A') l.health = health;
-  s.ctx.emit({ type: 'leg-error', leg, legDevno: l.device.devno, health: l.health, message });
+  emit(s, { type: 'leg-error', leg, legDevno: l.device.devno, health: l.health, message });
   s.ctx.raiseEvent();
 }
 
 /**
- * Every change of a region's state is an event at once (the API batches them): a copy that
- * starts and ends within a few milliseconds is still seen as copying, then copied.
+ * A region's change of state is announced as part of a range (`region-range`), so a million
+ * regions copied in order are a few events, not two million. Changes wait in a short list of
+ * ranges: a change extends a range of its state that ends just before its region, provided
+ * that range comes after the one holding the region's previous change (so each region's own
+ * changes stay in order: a copy that starts and ends within a millisecond is still seen as
+ * copying, then copied); otherwise it starts a new range. The list is announced before any
+ * other event of this mirror (a held write's region is seen copied before the write is
+ * released), when it grows past MAX_UNANNOUNCED ranges, and at most REGION_EVENT_MS later.
  */
 function setRegion(s: MirrorState, region: number, state: RegionState): void {
   if (s.regions.get(region) === state) return;
   s.regions.set(region, state);
-  s.ctx.emit({ type: 'region-state', region, state, inSyncRegions: s.regions.inSyncRegions, nrRegions: s.regions.nrRegions });
+  const list = s.unannounced;
+  let previous = -1;
+  for (let i = list.length - 1; i >= 0 && previous < 0; i--) if (region >= list[i].start && region < list[i].start + list[i].count) previous = i;
+  let extended = false;
+  for (let i = list.length - 1; i > previous && !extended; i--) {
+    if (list[i].state === state && list[i].start + list[i].count === region) {
+      list[i].count += 1;
+      extended = true;
+    }
+  }
+  if (!extended) list.push({ start: region, count: 1, state });
+  if (list.length > MAX_UNANNOUNCED) announceRegions(s);
+  else s.announceTimer ??= s.ctx.clock.setTimer(REGION_EVENT_MS, () => {
+    s.announceTimer = null;
+    announceRegions(s);
+  });
+}
+
+/** Ranges waiting at most (scattered held writes make many): beyond it they are announced at once. */
+const MAX_UNANNOUNCED = 64;
+
+/** Announces the waiting ranges in order, each with the in-sync count as of it. */
+function announceRegions(s: MirrorState): void {
+  s.announceTimer?.cancel();
+  s.announceTimer = null;
+  const list = s.unannounced.splice(0);
+  // Copied regions never change again, so the count before the list is today's minus its copied ranges.
+  let inSync = s.regions.inSyncRegions - list.reduce((n, r) => n + (r.state === 'copied' ? r.count : 0), 0);
+  for (const range of list) {
+    if (range.state === 'copied') inSync += range.count;
+    s.ctx.emit({ type: 'region-range', start: range.start, count: range.count, state: range.state, inSyncRegions: inSync, nrRegions: s.regions.nrRegions });
+  }
+}
+
+/** Emits a mirror event other than a region change, after the region changes that came before it. */
+function emit(s: MirrorState, event: Exclude<TargetEventBody, { type: 'region-range' }>): void {
+  announceRegions(s);
+  s.ctx.emit(event);
 }

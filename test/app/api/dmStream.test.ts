@@ -102,9 +102,9 @@ function heldWriteProblems(events: readonly DmStreamEvent[]): string[] {
     const relative = e.sector - target.startSector;
     if (relative < 0 || relative >= target.lengthSectors) problems.push(`seq ${e.seq}: sector ${e.sector} is outside target ${e.targetIndex}`);
     if (Math.floor(relative / target.regionSectors) !== e.region) problems.push(`seq ${e.seq}: sector ${e.sector} is not in region ${e.region}`);
-    const same = (x: DmStreamEvent) => x.device === e.device && 'targetIndex' in x && x.targetIndex === e.targetIndex && 'region' in x && x.region === e.region;
+    const same = (x: DmStreamEvent) => x.device === e.device && 'targetIndex' in x && x.targetIndex === e.targetIndex && covers(x, e.region);
     const rest = events.slice(i + 1);
-    const copied = rest.findIndex((x) => same(x) && x.type === 'region-state' && x.state === 'copied');
+    const copied = rest.findIndex((x) => same(x) && x.type === 'region-range' && x.state === 'copied');
     const released = rest.findIndex((x) => same(x) && x.type === 'write-released' && x.sector === e.sector);
     const landed = rest.findIndex((x) => same(x) && x.type === 'write-both-legs' && x.sector === e.sector);
     if (!(copied >= 0 && copied < released && released < landed)) problems.push(`seq ${e.seq}: held write at sector ${e.sector} was not copied → released → landed in order (${copied}, ${released}, ${landed})`);
@@ -112,16 +112,24 @@ function heldWriteProblems(events: readonly DmStreamEvent[]): string[] {
   return problems;
 }
 
-/** Each mirror (one per table swap and target) reports each region copying once, then copied once. */
+/** Whether a write event is about `region`, or a region range includes it. */
+function covers(x: DmStreamEvent, region: number): boolean {
+  if (x.type === 'region-range') return region >= x.start && region < x.start + x.count;
+  return 'region' in x && x.region === region;
+}
+
+/** Each mirror (one per table swap and target) reports each region copying once, then copied once (within its ranges). */
 function regionProblems(events: readonly DmStreamEvent[]): string[] {
   const problems: string[] = [];
   let generation = 0;
   const states = new Map<string, string[]>();
   for (const e of events) {
     if (e.type === 'table-swapped') generation += 1;
-    if (e.type !== 'region-state') continue;
-    const key = `${generation}/${e.targetIndex}/${e.region}`;
-    states.set(key, [...(states.get(key) ?? []), e.state]);
+    if (e.type !== 'region-range') continue;
+    for (let region = e.start; region < e.start + e.count; region++) {
+      const key = `${generation}/${e.targetIndex}/${region}`;
+      states.set(key, [...(states.get(key) ?? []), e.state]);
+    }
   }
   for (const [key, seen] of states) {
     const text = seen.join(' → ');

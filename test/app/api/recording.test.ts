@@ -39,9 +39,9 @@ function expectRefused(text: string, pattern: RegExp): void {
   expect((error as Error).message).not.toMatch(/\n\s+at /);
 }
 
-/** A region-state event as the dm stream sends it. */
+/** A one-region range event as the dm stream sends it when a copy changes regions one at a time. */
 function region(seq: number, r: number, state: 'copying' | 'copied', inSync: number, timeMs: number): RecordedEvent {
-  return { timeMs, name: 'dm.event', payload: { type: 'region-state', stream: 1, seq, timeMs, device: 'vg0-lv0', devno: '254:0', targetIndex: 1, region: r, state, regionsInSync: inSync, regionsTotal: 65536 } };
+  return { timeMs, name: 'dm.event', payload: { type: 'region-range', stream: 1, seq, timeMs, device: 'vg0-lv0', devno: '254:0', targetIndex: 1, start: r, count: 1, state, regionsInSync: inSync, regionsTotal: 65536 } };
 }
 
 describe('writing and reading a recording', () => {
@@ -154,7 +154,7 @@ describe('opening a damaged or hostile recording', () => {
     expectRefused(`${head}${JSON.stringify({ t: 5, e: 'log', p: LOG })}\n${JSON.stringify({ t: 2, e: 'log', p: LOG })}\n`, /line 4 goes back in time \(2 ms after 5 ms\)/);
     expectRefused(`${head}{"run":3,"k":1,"s":{"/p/seq":1}}\n`, /line 3 repeats the event 1 places back, but only 0 came before it/);
     expectRefused(`${head}${JSON.stringify({ t: 0, e: 'log', p: LOG })}\n{"run":3,"k":1,"s":{"/p/nothing":1}}\n`, /line 4 changes \/p\/nothing, a number the event it repeats does not have/);
-    expectRefused(`${head}${JSON.stringify({ t: 0, e: 'dm.event', p: region(1, 0, 'copying', 0, 0).payload })}\n{"run":3,"k":1,"s":{"/p/region":-1}}\n`, /line 4 makes \/p\/region a number of another kind/);
+    expectRefused(`${head}${JSON.stringify({ t: 0, e: 'dm.event', p: region(1, 0, 'copying', 0, 0).payload })}\n{"run":3,"k":1,"s":{"/p/start":-1}}\n`, /line 4 makes \/p\/start a number of another kind/);
     expectRefused(`${head}{"run":9999999,"k":1}\n`, /line 3 is a run that is wrong/);
     expectRefused(`${head}${JSON.stringify({ t: 0, e: 'log', p: LOG })}\n{"t":1,"e":"move.step","k":1,"d":{}}\n`, /line 4 patches a log event into a move.step event/);
     expectRefused(`${head}${JSON.stringify({ t: 0, e: 'log', p: LOG })}\n{"t":1,"e":"log","k":1,"d":{"/a/b":1}}\n`, /line 4 changes \/a\/b, which the event it patches does not have/);

@@ -201,9 +201,11 @@ describe('the lvm2 stack', () => {
     // Every region the resumed move copies, by pvmove0 target.
     const copied = new Map<number, Set<number>>();
     t.engine.subscribe((name, payload) => {
-      const e = payload as { type?: string; device?: string; targetIndex?: number; region?: number; state?: string };
-      if (name === 'dm.event' && e.type === 'region-state' && e.device === 'vg0-pvmove0' && e.state === 'copied') {
-        copied.set(e.targetIndex!, (copied.get(e.targetIndex!) ?? new Set()).add(e.region!));
+      const e = payload as { type?: string; device?: string; targetIndex?: number; start?: number; count?: number; state?: string };
+      if (name === 'dm.event' && e.type === 'region-range' && e.device === 'vg0-pvmove0' && e.state === 'copied') {
+        const regions = copied.get(e.targetIndex!) ?? new Set();
+        for (let r = e.start!; r < e.start! + e.count!; r++) regions.add(r);
+        copied.set(e.targetIndex!, regions);
       }
     });
     const resumed = await onClock(t, t.engine.handlers['move.resume']({ vg: 'vg0', options: { stack: 'lvm2', stepMode: true } }));

@@ -43,14 +43,17 @@ describe('dm stack geometry', () => {
     expect(rows.map((r) => `${r.label}:${r.last ? 'last' : 'more'}`)).toEqual(['vg0-lv0:last', 'vg0-lv0-orig:more', 'pv1:more', 'pv2:more', 'pv3:last', 'pv4:last']);
   });
 
-  it('turns a loaded mirror into a progress view from its status: 64 of 64 regions copied after the copy', () => {
-    const lv = { ...LV, mirrors: [{ targetIndex: 1, regionsInSync: 64, regionsTotal: 64, health: 'AA' }] };
+  it('turns a loaded mirror into a progress view from its status and runs: 64 of 64 regions copied after the copy', () => {
+    const lv = { ...LV, mirrors: [{ targetIndex: 1, regionsInSync: 64, regionsTotal: 64, health: 'AA', regions: [{ start: 0, count: 64, state: 'copied' as const }] }] };
     const [mirror, ...rest] = mirrorsFromStatus(lv);
     expect(rest).toEqual([]);
     expect(mirror).toMatchObject({ device: 'vg0-lv0', targetIndex: 1, targetStartSector: 12288, lengthSectors: 8192, regionSizeSectors: 128, regionsTotal: 64, regionsCopied: 64 });
     expect(mirror.regions).toEqual([{ start: 0, count: 64, state: 'copied' }]);
-    const partial = mirrorsFromStatus({ ...lv, mirrors: [{ targetIndex: 1, regionsInSync: 10, regionsTotal: 64, health: 'AA' }] })[0];
-    expect(partial.regions).toEqual([{ start: 0, count: 10, state: 'copied' }, { start: 10, count: 54, state: 'pending' }]);
+    // A write held ahead of the copy leaves a copied region beyond the copied prefix: the runs say where.
+    const runs = [{ start: 0, count: 9, state: 'copied' as const }, { start: 9, count: 40, state: 'pending' as const }, { start: 49, count: 1, state: 'copied' as const }, { start: 50, count: 14, state: 'pending' as const }];
+    const partial = mirrorsFromStatus({ ...lv, mirrors: [{ targetIndex: 1, regionsInSync: 10, regionsTotal: 64, health: 'AA', regions: runs }] })[0];
+    expect(partial.regions).toEqual(runs);
+    expect(partial.regionsCopied).toBe(10);
     expect(mirrorsFromStatus(ORIG)).toEqual([]);
   });
 
@@ -76,7 +79,7 @@ describe('dm stack geometry', () => {
   });
 
   it('names the pvmove0 segment a mirror copies, from where its target starts', () => {
-    const layer = { ...device('vg0-pvmove0', '254:2', ['0 2048 linear 7:3 2048', '2048 2048 mirror core 1 128 2 7:1 4096 7:3 4096'], ['7:1', '7:3']), mirrors: [{ targetIndex: 1, regionsInSync: 16, regionsTotal: 16, health: 'AA' }] };
+    const layer = { ...device('vg0-pvmove0', '254:2', ['0 2048 linear 7:3 2048', '2048 2048 mirror core 1 128 2 7:1 4096 7:3 4096'], ['7:1', '7:3']), mirrors: [{ targetIndex: 1, regionsInSync: 16, regionsTotal: 16, health: 'AA', regions: [{ start: 0, count: 16, state: 'copied' as const }] }] };
     expect(mirrorsFromStatus(layer, (sector) => sector / 2048 + 1).map((m) => `${m.layerSegment}:${m.regionsCopied}/${m.regionsTotal}`)).toEqual(['2:16/16']);
     expect(mirrorsFromStatus(layer)[0].layerSegment).toBe(1);
   });

@@ -1,11 +1,31 @@
-// Proves the region grid geometry: the grid fits its box, every region has a cell inside it,
-// and a run of regions is covered by at most three rectangles whose area equals exactly the
-// run's cells (checked cell by cell on seeded random runs), so drawing cost follows runs.
+// Proves the region grid geometry: the grid fits its box; when regions outnumber the cells,
+// cells aggregate them and show exactly the fraction copied and copying (checked region by
+// region at several zoom levels, down to one region per cell); filling the cells costs at
+// most cells + runs, whatever the number of regions; zooming and panning stay in the mirror.
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { SeededRandom } from '../../../app/base/clock';
-import { cellRect, copiedCount, describeRegionGrid, gridLayout, regionRects, spanRects, type Rect } from '../../../renderer/geometry/regionGrid';
-
-const inside = (r: Rect, x: number, y: number) => x >= r.x && x < r.x + r.width + 1e-9 && y >= r.y && y < r.y + r.height + 1e-9;
+import type { RegionRun } from '../../../app/api/move';
+import {
+  cellAt,
+  cellGrid,
+  cellOf,
+  cellRect,
+  cellRegions,
+  cellStates,
+  clampWindow,
+  copiedCount,
+  describeCell,
+  describeRegionGrid,
+  describeWindow,
+  gridLayout,
+  maxCells,
+  MIN_WINDOW,
+  panWindow,
+  ZOOM_STEP,
+  zoomWindow,
+  type CellGrid,
+  type RegionWindow,
+} from '../../../renderer/geometry/regionGrid';
 
 describe('region grid geometry', () => {
   it('fits 64 and 65 536 regions in the box', () => {
@@ -19,32 +39,107 @@ describe('region grid geometry', () => {
     }
   });
 
-  it('covers any run with at most three rectangles holding exactly its cells', () => {
-    const seed = 77;
+  it('counts copied regions from the runs', () => {
+    const runs = [{ start: 0, count: 30, state: 'copied' as const }, { start: 30, count: 1, state: 'copying' as const }, { start: 31, count: 33, state: 'pending' as const }];
+    expect(copiedCount(runs)).toBe(30);
+  });
+});
+
+/** The fractions a cell should show, region by region (the slow, obvious way). */
+function expectedFractions(grid: CellGrid, states: readonly string[]) {
+  return Array.from({ length: grid.cells }, (_, cell) => {
+    const { start, count } = cellRegions(grid, cell);
+    const slice = states.slice(start, start + count);
+    return { copied: slice.filter((s) => s === 'copied').length / count, copying: slice.filter((s) => s === 'copying').length / count };
+  });
+}
+
+function runsOf(states: readonly RegionRun['state'][]): RegionRun[] {
+  const runs: RegionRun[] = [];
+  states.forEach((state, r) => {
+    const last = runs[runs.length - 1];
+    if (last && last.state === state) last.count += 1;
+    else runs.push({ start: r, count: 1, state });
+  });
+  return runs;
+}
+
+describe('region cells: aggregated when regions outnumber the pixels, exact at every zoom level', () => {
+  it('shows each cell\'s fraction copied and copying exactly, at the whole view and at several zoom levels down to one region per cell', () => {
+    const seed = 2020;
     onTestFailed(() => console.error(`seed ${seed}; replay: npx vitest run --project unit test/renderer/geometry/regionGrid.test.ts`));
     const random = new SeededRandom(seed);
-    for (let t = 0; t < 200; t += 1) {
-      const n = 1 + Math.floor(random.next() * 500);
-      const g = { ...gridLayout(n, 300 + random.next() * 400, 80 + random.next() * 100), gap: 0 };
-      const start = Math.floor(random.next() * n);
-      const count = 1 + Math.floor(random.next() * (n - start));
-      const rects = spanRects(g, start, count);
-      expect(rects.length).toBeLessThanOrEqual(3);
-      for (let region = 0; region < n; region += 1) {
-        const c = cellRect(g, region);
-        const centre = [c.x + g.cellWidth / 2, c.y + g.cellHeight / 2] as const;
-        const covered = rects.some((r) => inside(r, ...centre));
-        expect(covered, `region ${region} of run ${start}+${count} in ${n}`).toBe(region >= start && region < start + count);
+    const total = 50_000;
+    // A copy in order up to 30 000, a copying window, and scattered regions copied ahead (held writes).
+    const states: RegionRun['state'][] = Array.from({ length: total }, (_, r) => (r < 30_000 ? 'copied' : r < 30_008 ? 'copying' : 'pending'));
+    for (let i = 0; i < 300; i++) states[30_008 + random.int(total - 30_008)] = random.next() < 0.5 ? 'copied' : 'copying';
+    const runs = runsOf(states);
+    let window: RegionWindow = { start: 0, count: total };
+    const seen: number[] = [];
+    for (let level = 0; level < 8; level++) {
+      const grid = cellGrid(total, 480, 100, window);
+      seen.push(grid.perCell);
+      expect(grid.cells).toBe(Math.ceil(grid.window.count / grid.perCell));
+      expect(grid.cells).toBeLessThanOrEqual(maxCells(480, 100));
+      expect(grid.layout.cols * grid.layout.rows).toBeGreaterThanOrEqual(grid.cells);
+      const got = cellStates(grid, runs);
+      const want = expectedFractions(grid, states);
+      for (let cell = 0; cell < grid.cells; cell++) {
+        expect(got.copied[cell], `copied in cell ${cell} at ${grid.perCell} per cell`).toBeCloseTo(want[cell].copied, 5);
+        expect(got.copying[cell], `copying in cell ${cell} at ${grid.perCell} per cell`).toBeCloseTo(want[cell].copying, 5);
       }
+      // Zoom in around the edge of the copy, where the states mix.
+      window = zoomWindow(grid.window, total, ZOOM_STEP, 30_004);
     }
+    expect(seen[0]).toBe(Math.ceil(total / maxCells(480, 100)));
+    expect(seen.at(-1)).toBe(1);
+    const full = cellGrid(total, 480, 100, window);
+    expect(full.perCell).toBe(1);
+    expect(cellRegions(full, cellOf(full, 30_004))).toEqual({ start: 30_004, count: 1 });
   });
 
-  it('sorts rectangles by state and counts copied regions', () => {
-    const runs = [{ start: 0, count: 30, state: 'copied' as const }, { start: 30, count: 1, state: 'copying' as const }, { start: 31, count: 33, state: 'pending' as const }];
-    const rects = regionRects(gridLayout(64, 400, 100), runs);
-    expect(rects.copying).toHaveLength(1);
-    expect(rects.copied.length).toBeGreaterThan(0);
-    expect(copiedCount(runs)).toBe(30);
+  it('touches at most cells + runs per update, as many for 2,097,152 regions as for 65,536', () => {
+    const touched = [65_536, 2_097_152].map((total) => {
+      const runs: RegionRun[] = [
+        { start: 0, count: total / 2, state: 'copied' },
+        { start: total / 2, count: 8, state: 'copying' },
+        { start: total / 2 + 8, count: total / 4, state: 'pending' },
+        { start: (3 * total) / 4 + 8, count: 1, state: 'copied' },
+        { start: (3 * total) / 4 + 9, count: total / 4 - 9, state: 'pending' },
+      ];
+      const grid = cellGrid(total, 600, 120);
+      const { touched: n } = cellStates(grid, runs);
+      expect(n).toBeLessThanOrEqual(grid.cells + runs.length);
+      return { cells: grid.cells, n };
+    });
+    // The cells are what fits the box, whatever the region count (rounding aside).
+    for (const t of touched) expect(t.cells).toBeLessThanOrEqual(maxCells(600, 120));
+    expect(touched[1].n).toBeLessThanOrEqual(maxCells(600, 120) + 5);
+    expect(Math.abs(touched[1].n - touched[0].n)).toBeLessThan(maxCells(600, 120) * 0.1);
+  });
+
+  it('zooms around an anchor that keeps its place, pans, and never leaves the mirror', () => {
+    const total = 2_097_152;
+    const zoomed = zoomWindow({ start: 0, count: total }, total, 4, total / 2);
+    expect(zoomed).toEqual({ start: (3 * total) / 8, count: total / 4 });
+    expect(zoomWindow(zoomed, total, 1 / 4, total / 2)).toEqual({ start: 0, count: total });
+    expect(panWindow(zoomed, total, 10)).toEqual({ start: total - total / 4, count: total / 4 });
+    expect(panWindow(zoomed, total, -10)).toEqual({ start: 0, count: total / 4 });
+    expect(zoomWindow({ start: 100, count: 20 }, total, 4).count).toBe(MIN_WINDOW);
+    expect(clampWindow({ start: 5, count: 1000 }, 64)).toEqual({ start: 0, count: 64 });
+  });
+
+  it('finds the cell under a point and says what it holds', () => {
+    const total = 2_097_152;
+    const runs: RegionRun[] = [{ start: 0, count: 1000, state: 'copied' }, { start: 1000, count: total - 1000, state: 'pending' }];
+    const grid = cellGrid(total, 600, 120);
+    expect(cellAt(grid, 1, 1)).toBe(0);
+    expect(cellAt(grid, -1, 1)).toBe(-1);
+    expect(describeCell(grid, 0, runs, [5])).toBe(`Regions 0–${grid.perCell - 1}: ${grid.perCell} of ${grid.perCell} copied (100%); a write is held here until its region is copied.`);
+    const one = cellGrid(total, 600, 120, { start: 990, count: 20 });
+    expect(describeCell(one, 10, runs, [])).toBe('Region 1,000: not copied.');
+    expect(describeWindow(one)).toBe('regions 990–1,009 of 2,097,152, one per cell');
+    expect(describeWindow(grid)).toBe(`all 2,097,152 regions, ${grid.perCell.toLocaleString('en-US')} per cell`);
   });
 });
 

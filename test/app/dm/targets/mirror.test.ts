@@ -146,20 +146,24 @@ describe('mirror target', () => {
     expect(mirror.isInSync).toBe(true);
   });
 
-  withSeed('reports every region as copying then copied, once each and in order, and raises the event number when in sync', async (seed) => {
+  withSeed('reports every region as copying then copied, once each and in order, in ranges of consecutive regions, and raises the event number when in sync', async (seed) => {
     const { clock, dm } = setup(seed);
     const events: DmEvent[] = [];
     dm.events.on((e) => events.push(e));
     await clock.run(dm.resume('vg-lv'));
     await clock.run(dm.mirror('vg-lv').awaitInSync());
-    const regionEvents = events.flatMap((e) => (e.type === 'region-state' ? [e] : []));
+    const rangeEvents = events.flatMap((e) => (e.type === 'region-range' ? [e] : []));
     for (let region = 0; region < 40; region++) {
-      expect(regionEvents.filter((e) => e.region === region).map((e) => e.state), `region ${region}`).toEqual(['copying', 'copied']);
+      const seen = rangeEvents.filter((e) => region >= e.start && region < e.start + e.count).map((e) => e.state);
+      expect(seen, `region ${region}`).toEqual(['copying', 'copied']);
     }
-    expect(regionEvents.map((e) => e.inSyncRegions)).toEqual([...regionEvents.map((e) => e.inSyncRegions)].sort((a, b) => a - b));
-    expect(regionEvents.every((e) => e.device === 'vg-lv' && e.targetIndex === 0 && e.nrRegions === 40)).toBe(true);
+    // Ranges, not one event per region change (40 regions change state 80 times).
+    expect(rangeEvents.length).toBeLessThan(80);
+    expect(rangeEvents.map((e) => e.inSyncRegions)).toEqual([...rangeEvents.map((e) => e.inSyncRegions)].sort((a, b) => a - b));
+    expect(rangeEvents.every((e) => e.device === 'vg-lv' && e.targetIndex === 0 && e.nrRegions === 40)).toBe(true);
+    expect(rangeEvents.at(-1)?.inSyncRegions).toBe(40);
     expect(events.filter((e) => e.type === 'mirror-in-sync')).toHaveLength(1);
-    expect(events.findIndex((e) => e.type === 'mirror-in-sync')).toBeGreaterThan(events.lastIndexOf(regionEvents[regionEvents.length - 1]));
+    expect(events.findIndex((e) => e.type === 'mirror-in-sync')).toBeGreaterThan(events.lastIndexOf(rangeEvents[rangeEvents.length - 1]));
     expect(dm.info('vg-lv').eventNumber).toBe(1);
   });
 
@@ -172,8 +176,9 @@ describe('mirror target', () => {
     // Sector 3000 is in the second mirror (target 2, which starts at sector 2048): its region 3.
     await clock.run(dm.get('two').write(3000, pattern(8, 1)));
     const story = events.filter((e) => e.type !== 'copier-progress' && e.type !== 'io-counters');
-    expect(story.map((e) => (e.type === 'region-state' ? `region ${e.state}` : e.type))).toEqual(['write-intercepted', 'region copying', 'region copied', 'write-released', 'write-both-legs']);
-    for (const e of story) expect(e).toMatchObject({ device: 'two', targetIndex: 2, region: 3 });
+    expect(story.map((e) => (e.type === 'region-range' ? `regions ${e.start}+${e.count} ${e.state}` : e.type))).toEqual(['write-intercepted', 'regions 3+1 copying', 'regions 3+1 copied', 'write-released', 'write-both-legs']);
+    for (const e of story) expect(e).toMatchObject({ device: 'two', targetIndex: 2 });
+    expect(story.filter((e) => 'region' in e).map((e) => (e as { region: number }).region)).toEqual([3, 3, 3]);
     expect(story.filter((e) => 'sector' in e).map((e) => (e as { sector: number }).sector)).toEqual([3000, 3000, 3000]);
   });
 
