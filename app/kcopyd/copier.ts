@@ -34,6 +34,12 @@ import { BufferPool } from './bufferPool';
 const PRIORITY_BURST_MS = 1000;
 /** Default chunk: 4 MiB (see the top of this file for why not kcopyd's 512 KiB). */
 const DEFAULT_CHUNK_SECTORS = 8192;
+/**
+ * Chunks of a rate-limited copy stay at kcopyd's 512 KiB: the rate is charged a chunk at a
+ * time, so a 4 MiB chunk at 1 MiB/s would copy in 4-second bursts (and let a copy a write
+ * waits on run 4 MiB ahead of the rate instead of about one second's worth).
+ */
+const THROTTLED_CHUNK_SECTORS = 1024;
 const DEFAULT_CHUNKS_IN_FLIGHT = 4;
 /** Jobs a client keeps queued at most to feed merging (tiny regions would ask for thousands). */
 const MAX_FEED_JOBS = 1024;
@@ -258,7 +264,8 @@ export class Copier {
    * as its regions.
    */
   private nextChunk(job: Job): Piece[] {
-    const count = Math.min(this.chunkSectors, job.spec.countSectors - job.nextOffsetSectors);
+    const limit = this.rate > 0 ? Math.min(this.chunkSectors, THROTTLED_CHUNK_SECTORS) : this.chunkSectors;
+    const count = Math.min(limit, job.spec.countSectors - job.nextOffsetSectors);
     const pieces: Piece[] = [{ job, offsetSectors: job.nextOffsetSectors, countSectors: count }];
     if (job.priority || this.rate > 0 || job.nextOffsetSectors + count < job.spec.countSectors) return pieces;
     let total = count;
