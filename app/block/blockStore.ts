@@ -12,7 +12,8 @@ export interface BlockStore {
    * filesystem): one sentence saying why and what to do. Its VG then opens read-only.
    */
   readonly readOnlyReason?: string;
-  read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array>;
+  /** `into` (exactly `lengthBytes` long) may receive the bytes, as BlockDevice.read's. */
+  read(offsetBytes: number, lengthBytes: number, into?: Uint8Array): Promise<Uint8Array>;
   /** Resolves when the bytes are written (acknowledged); durable only after a later flush. */
   write(offsetBytes: number, data: Uint8Array): Promise<void>;
   /** Makes every acknowledged write durable (fdatasync). */

@@ -24,10 +24,10 @@ export class StoreDevice implements BlockDevice {
     return this.store.name;
   }
 
-  read(sector: number, countSectors: number): Promise<Uint8Array> {
+  read(sector: number, countSectors: number, into?: Uint8Array): Promise<Uint8Array> {
     const error = ioRangeError(this, sector, countSectors);
     if (error) return Promise.reject(error);
-    return this.store.read(sector * SECTOR_SIZE, countSectors * SECTOR_SIZE);
+    return this.store.read(sector * SECTOR_SIZE, countSectors * SECTOR_SIZE, into);
   }
 
   write(sector: number, data: Uint8Array): Promise<void> {

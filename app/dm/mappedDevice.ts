@@ -84,8 +84,8 @@ export class MappedDevice implements BlockDevice {
     return this.suspendInProgress;
   }
 
-  read(sector: number, countSectors: number): Promise<Uint8Array> {
-    return this.submit({ op: 'read', sector, countSectors }) as Promise<Uint8Array>;
+  read(sector: number, countSectors: number, into?: Uint8Array): Promise<Uint8Array> {
+    return this.submit({ op: 'read', sector, countSectors, into }) as Promise<Uint8Array>;
   }
 
   write(sector: number, data: Uint8Array, client?: number): Promise<void> {
@@ -185,14 +185,14 @@ export class MappedDevice implements BlockDevice {
     const target = table.targets[table.find(io.sector)];
     const relative = io.sector - target.beginSector;
     if (fitsInOnePiece(target, relative, io.countSectors)) {
-      return this.mapPiece(target, io.op === 'read' ? { op: 'read', sector: relative, countSectors: io.countSectors } : { op: 'write', sector: relative, countSectors: io.countSectors, data: io.data, client: io.client });
+      return this.mapPiece(target, io.op === 'read' ? { op: 'read', sector: relative, countSectors: io.countSectors, into: io.into } : { op: 'write', sector: relative, countSectors: io.countSectors, data: io.data, client: io.client });
     }
     return this.mapSplit(table, io);
   }
 
   /** Cuts an IO that crosses target (or max IO) boundaries into pieces and joins the results. */
   private mapSplit(table: LoadedTable, io: Exclude<IoRequest, { op: 'flush' }>): Promise<Uint8Array | void> {
-    const out = io.op === 'read' ? new Uint8Array(io.countSectors * SECTOR_SIZE) : undefined;
+    const out = io.op === 'read' ? (io.into ?? new Uint8Array(io.countSectors * SECTOR_SIZE)) : undefined;
     const pieces: Promise<unknown>[] = [];
     let done = 0;
     while (done < io.countSectors) {
@@ -202,7 +202,8 @@ export class MappedDevice implements BlockDevice {
       const count = Math.min(io.countSectors - done, pieceLimit(target, relative));
       const offsetBytes = done * SECTOR_SIZE;
       if (io.op === 'read') {
-        pieces.push(this.mapPiece(target, { op: 'read', sector: relative, countSectors: count }).then((bytes) => out!.set(bytes as Uint8Array, offsetBytes)));
+        const into = out!.subarray(offsetBytes, offsetBytes + count * SECTOR_SIZE);
+        pieces.push(this.mapPiece(target, { op: 'read', sector: relative, countSectors: count, into }).then((bytes) => copyUnlessSame(bytes as Uint8Array, into)));
       } else {
         const data = io.data.subarray(offsetBytes, offsetBytes + count * SECTOR_SIZE);
         pieces.push(this.mapPiece(target, { op: 'write', sector: relative, countSectors: count, data, client: io.client }));
@@ -222,7 +223,7 @@ export class MappedDevice implements BlockDevice {
     switch (result.kind) {
       case 'remapped': {
         const { device, sector } = result;
-        if (io.op === 'read') return device.read(sector, io.countSectors);
+        if (io.op === 'read') return device.read(sector, io.countSectors, io.into);
         if (io.op === 'write') return device.write(sector, io.data, io.client);
         return device.flush();
       }
@@ -334,4 +335,10 @@ function pieceLimit(target: LoadedTarget, relative: number): number {
 
 function fitsInOnePiece(target: LoadedTarget, relative: number, countSectors: number): boolean {
   return countSectors <= pieceLimit(target, relative);
+}
+
+/** Puts a piece's bytes in place, unless the lower device already read them there. */
+function copyUnlessSame(bytes: Uint8Array, into: Uint8Array): void {
+  if (bytes.buffer === into.buffer && bytes.byteOffset === into.byteOffset) return;
+  into.set(bytes);
 }

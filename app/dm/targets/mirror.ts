@@ -3,8 +3,9 @@
 // legs in ascending order; a write to a region not yet copied puts that region's copy at the
 // front (the copier's priority lane) and waits for it, then goes to every leg. Writes to
 // copied regions go to every leg, reads come from leg 0, flushes go to every leg.
-// Recovery keeps up to `copier.maxChunksInFlight` regions queued at once (the kernel does one
-// at a time with small regions; several keep the copier busy between regions).
+// Recovery keeps as many regions queued as the copier asks for (`jobsToKeepQueued`: the kernel
+// does one at a time; here adjacent regions share the copier's large chunks, which is what
+// lets a move run at the disk's speed).
 
 import { defineTarget, type SpecOf, type TargetContext } from '../target';
 import type { TargetEventBody } from '../events';
@@ -194,7 +195,7 @@ function makeControl(s: MirrorState): MirrorControl {
 
 /** Queues background copies of the next out-of-sync regions, ascending, up to the window. */
 function pumpRecovery(s: MirrorState): void {
-  const window = s.ctx.copier.maxChunksInFlight;
+  const window = s.ctx.copier.jobsToKeepQueued(s.regionSectors);
   while (s.recovering && s.backgroundJobs < window) {
     const region = s.regions.next(s.cursor, 'not-copied');
     if (region < 0) return;

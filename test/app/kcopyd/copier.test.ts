@@ -1,7 +1,8 @@
 // Proves the copier's queueing contract on simulated time: jobs are cut into chunks with at
-// most N in flight; the priority lane runs first and even while paused; the rate limit holds
-// background copying to the configured bytes per second and can change live; progress
-// events are coalesced and carry run-length region ranges; failures are data.
+// most N in flight; background jobs that continue each other share a chunk; chunk buffers
+// are pooled and lent to the source; the priority lane runs first and even while paused; the
+// rate limit holds background copying to the configured bytes per second and can change
+// live; progress events are coalesced and carry run-length region ranges; failures are data.
 
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../app/base/clock';
@@ -10,6 +11,11 @@ import { Copier, type CopierProgress } from '../../../app/kcopyd/copier';
 import { SimClock } from '../../sim/clock';
 import { SimDisk } from '../../sim/simDisk';
 
+/** Byte equality of large arrays (vitest's toEqual walks them element by element). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 function setup(options: ConstructorParameters<typeof Copier>[1] = {}) {
   const clock = new SimClock();
   const random = new SeededRandom(11);
@@ -17,8 +23,11 @@ function setup(options: ConstructorParameters<typeof Copier>[1] = {}) {
   const dst = new SimDisk('dst.img', 64 << 20, { clock, random, latencyMs: [1, 1] });
   for (let i = 0; i < src.current.length; i += 512) src.current[i] = (i >> 9) & 0xff;
   const copier = new Copier(clock, options);
+  // One device object per disk, as a mirror's legs are: jobs on the same devices may merge.
+  const source = new StoreDevice(src, 0);
+  const destination = new StoreDevice(dst, 1);
   const job = (first: number, count: number, extra: { priority?: boolean; region?: number } = {}) =>
-    copier.copy({ owner: 'test', source: new StoreDevice(src, 0), sourceSector: first, destinations: [{ device: new StoreDevice(dst, 1), sector: first }], countSectors: count, ...extra });
+    copier.copy({ owner: 'test', source, sourceSector: first, destinations: [{ device: destination, sector: first }], countSectors: count, ...extra });
   return { clock, src, dst, copier, job };
 }
 
@@ -106,6 +115,57 @@ describe('copier', () => {
     await clock.run(new Promise<void>((r) => clock.setTimer(1000, r)));
     expect(events).toHaveLength(1);
     expect(events[0].finished).toEqual([{ owner: 'test', ranges: [{ start: 0, count: 50, state: 'copied' }] }]);
+  });
+
+  it('merges background jobs queued back to back into one chunk, up to the chunk size', async () => {
+    const { clock, src, dst, copier, job } = setup({ chunkSectors: 1024, maxChunksInFlight: 2 });
+    const reads: number[] = [];
+    const read = src.read.bind(src);
+    src.read = (offset: number, length: number) => (reads.push(length / 512), read(offset, length));
+    copier.pause(); // all 20 queued before the first chunk goes
+    const jobs = Array.from({ length: 20 }, (_, r) => job(r * 128, 128, { region: r }));
+    copier.resume();
+    const outcomes = await clock.run(Promise.all(jobs.map((j) => j.done)));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(reads).toEqual([1024, 1024, 512]);
+    expect(sameBytes(dst.current.subarray(0, 20 * 128 * 512), src.current.subarray(0, 20 * 128 * 512))).toBe(true);
+    expect(copier.totalBytesCopied).toBe(20 * 128 * 512);
+  });
+
+  it('keeps jobs in chunks of their own when they do not continue each other, are urgent, or the copy is rate-limited', async () => {
+    const { clock, src, copier, job } = setup({ chunkSectors: 1024, maxChunksInFlight: 1 });
+    const reads: number[] = [];
+    const read = src.read.bind(src);
+    src.read = (offset: number, length: number) => (reads.push(offset / 512), read(offset, length));
+    copier.pause();
+    const gap = [job(0, 128), job(256, 128)]; // a gap of 128 sectors between them
+    const urgent = [job(1024, 128, { priority: true }), job(1152, 128, { priority: true })];
+    await clock.run(Promise.all(urgent.map((j) => j.done)));
+    copier.resume();
+    await clock.run(Promise.all(gap.map((j) => j.done)));
+    expect(reads).toEqual([1024, 1152, 0, 256]);
+    reads.length = 0;
+    copier.setRate(64 << 20);
+    await clock.run(Promise.all([job(2048, 128), job(2176, 128)].map((j) => j.done)));
+    expect(reads).toEqual([2048, 2176]);
+  });
+
+  it('lends the source a pooled buffer for every chunk, never more buffers than chunks in flight', async () => {
+    const { clock, src, copier, job } = setup({ chunkSectors: 256, maxChunksInFlight: 3 });
+    const lent = new Set<ArrayBufferLike>();
+    const offsets = new Set<number>();
+    const read = src.read.bind(src);
+    // The StoreDevice hands the store the buffer the copier lent it (a third argument SimDisk ignores).
+    src.read = (offset: number, length: number, into?: Uint8Array) => {
+      expect(into?.length).toBe(length);
+      lent.add(into!.buffer);
+      offsets.add(into!.byteOffset);
+      return read(offset, length);
+    };
+    await clock.run(job(0, 256 * 40).done);
+    expect(copier.totalBytesCopied).toBe(256 * 40 * 512);
+    expect(lent.size).toBe(1); // one slab …
+    expect(offsets.size).toBeLessThanOrEqual(3); // … carved into at most three buffers
   });
 
   it('reports a failed read as the outcome instead of throwing', async () => {

@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../../app/base/clock';
 import { DeviceMapper, type DmEvent } from '../../../../app/dm';
+import type { CopierOptions } from '../../../../app/kcopyd/copier';
 import { SimClock } from '../../../sim/clock';
 import { SimDisk, seedFromEnv } from '../../../sim/simDisk';
 import { pattern } from '../helpers';
@@ -24,10 +25,10 @@ class LoggingDisk extends SimDisk {
 const LEN = 40960; // sectors: 40 regions of 1024
 const REGION = 1024;
 
-function setup(seed: number) {
+function setup(seed: number, copier?: CopierOptions) {
   const clock = new SimClock();
   const random = new SeededRandom(seed);
-  const dm = new DeviceMapper({ clock });
+  const dm = new DeviceMapper({ clock, copier });
   const source = new SimDisk('pv1.img', (LEN + 2048) * 512, { clock, random, latencyMs: [0.1, 1] });
   const dest = new LoggingDisk('pv3.img', (LEN + 2048) * 512, { clock, random, latencyMs: [0.1, 1] });
   for (let i = 0; i < source.current.length; i += 4) source.current[i] = random.int(256);
@@ -130,7 +131,9 @@ describe('mirror target', () => {
   });
 
   withSeed('stops recovery on suspend with no copy in flight, and restarts it on resume', async (seed) => {
-    const { clock, dm } = setup(seed);
+    // kcopyd's 512 KiB chunks, one region each: the default 4 MiB chunks would copy all 40
+    // regions of this small mirror before the suspend comes.
+    const { clock, dm } = setup(seed, { chunkSectors: 1024, maxChunksInFlight: 8 });
     await clock.run(dm.resume('vg-lv'));
     await clock.run(new Promise<void>((r) => clock.setTimer(3, r)));
     await clock.run(dm.suspend('vg-lv'));
