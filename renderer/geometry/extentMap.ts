@@ -10,6 +10,8 @@ export interface RunRect {
   x: number;
   width: number;
   run: ExtentRun;
+  /** A one-unit column standing for several thin runs (mapRects): too thin for a pattern or a tooltip of its own. */
+  pooled?: boolean;
 }
 
 export interface PeRange {
@@ -40,7 +42,7 @@ export function mapRects(pv: Pick<PvView, 'peCount' | 'runs'>, widthPx: number, 
   const out: RunRect[] = [];
   const column: { x: number; run: ExtentRun | null; rank: number } = { x: -1, run: null, rank: -1 };
   const flush = () => {
-    if (column.run) out.push({ x: column.x, width: 1, run: column.run });
+    if (column.run) out.push({ x: column.x, width: 1, run: column.run, pooled: true });
     column.run = null;
     column.rank = -1;
   };

@@ -60,9 +60,9 @@ export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heigh
       aria-label={describePvMap(pv)}
     >
       <LvPatternDefs prefix={prefix} />
-      {rects.map(({ x, width, run }) => {
+      {rects.map(({ x, width, run, pooled }) => {
         const style = run.lv ? lvColors.get(run.lv) : undefined;
-        const pattern = patternFill(prefix, style);
+        const pattern = pooled ? undefined : patternFill(prefix, style);
         return [
           <rect
             key={run.startPe}
@@ -77,7 +77,8 @@ export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heigh
             data-count={run.count}
             vectorEffect="non-scaling-stroke"
           >
-            <title>{describeRun(pv.name, run)}</title>
+            {/* A pooled column's runs are told apart by the hover line (exact), not by a tooltip of the column. */}
+            {!pooled && <title>{describeRun(pv.name, run)}</title>}
           </rect>,
           // The pattern lies over the colour and takes no pointer: hit tests still find the run.
           pattern && <rect key={`p${run.startPe}`} className={`run-pattern${findClass(run.lv)}`} x={x} y={0} width={width} height={heightPx} fill={pattern} pointerEvents="none" />,
