@@ -7,12 +7,13 @@
 // they are recorded, not asserted. Screenshots: test-results/e2e/bigvg-*.png.
 // Replay: npx vitest run --project e2e test/e2e/bigVg.test.ts
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildHugeVg, HUGE } from '../../bench/bigVg';
+import { HUGE } from '../../bench/bigVg';
 import { launchBrowser, ROOT, screenshot, startServe, stopAll, tempDir } from './helpers';
 import { dragTo } from './uiHelpers';
 
@@ -50,14 +51,19 @@ describe('a VG of 64 PVs × 16 TiB and 10,000 LVs in the UI', () => {
   it('opens, finds an LV, shows its tooltip and plans a drag of its segment with a bounded DOM', async () => {
     const dir = tempDir('lvmscope-bigvg-');
     const built = performance.now();
-    await buildHugeVg(dir);
+    // In a process of its own (bench/buildHugeVg.ts): built here, the test's browser connection stalled.
+    execFileSync('npx', ['tsx', path.join(ROOT, 'bench', 'buildHugeVg.ts'), dir], { stdio: 'inherit' });
     const buildMs = performance.now() - built;
     console.log(`built ${HUGE.vg} in ${(buildMs / 1000).toFixed(1)} s`);
     const server = await startServe(dir, { timeoutMs: 120_000 });
     const { page } = await launchBrowser({ viewport: { width: 1500, height: 1000 } });
+    page.on('console', (m) => console.log(`console ${m.type()}: ${m.text().slice(0, 300)}`));
     const opened = performance.now();
-    await page.goto(server.url);
-    await page.getByTestId(`pv-map-pv${HUGE.pvs}`).waitFor({ state: 'attached', timeout: 500_000 });
+    console.log('server up; loading the page');
+    await page.goto(server.url, { waitUntil: 'commit', timeout: 120_000 });
+    console.log('page committed; waiting for the maps');
+    // Polled from here with evaluate (a locator wait on this page sat past its own timeout).
+    await expect.poll(() => page.evaluate((id) => document.querySelector(`[data-testid="${id}"]`) !== null, `pv-map-pv${HUGE.pvs}`), { timeout: 400_000, interval: 2000 }).toBe(true);
     const firstPaintMs = await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))));
     const openToPaintMs = performance.now() - opened;
     console.log(`page load to 64 maps: ${(openToPaintMs / 1000).toFixed(1)} s`);
@@ -98,7 +104,7 @@ describe('a VG of 64 PVs × 16 TiB and 10,000 LVs in the UI', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('plan-start').waitFor({ state: 'detached' });
 
-    const hover = (await hoverLatencies(page, 'pv10', 30)).sort((a, b) => a - b);
+    const hover = (await hoverLatencies(page, 'pv03', 30)).sort((a, b) => a - b);
     const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
     const figures = { buildMs, openToPaintMs, firstPaintMs, elementsOpened, elementsAfterFind: await elementCount(page), mapShapes, lvRowsInDom: await lvRows(), hoverMedianMs: hover[Math.floor(hover.length / 2)], hoverWorstMs: hover.at(-1), hoverSamples: hover.length, heapBytes: heap };
     mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
