@@ -54,7 +54,7 @@ async function openInProcess(dir: string): Promise<Timed & { viewBytes: number; 
   return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, viewBytes: JSON.stringify(view).length, lvs: view.vgs[0]?.lvs.length ?? 0 };
 }
 
-const med = (xs: Timed[], k: keyof Timed) => median(xs.map((x) => x[k]));
+const med = (xs: Timed[], k: 'wallMs' | 'cpuMs') => median(xs.map((x) => x[k]));
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-bench-bigvg-'));
