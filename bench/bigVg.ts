@@ -42,3 +42,37 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
+
+/**
+ * The VG of issue 20 point 3: 64 PVs of 16 TiB (sparse; 16 TiB less 1 MiB, as ext4 caps a file
+ * just below 16 TiB), 4 MiB extents (4,194,295 per PV), 10,000 LVs of 5 linear segments each on
+ * 5 different PVs, half of every PV allocated, so each map holds ~780 runs of ~2,700 extents.
+ */
+export const HUGE = { vg: 'hugevg', pvs: 64, pvBytes: 2 ** 44 - 2 ** 20, lvs: 10_000, segments: 5, metadataBytes: 32 * MiB - 4096 };
+
+/** Writes `hugevg` into `dir` (pv01.img … pv64.img) with lvmscope's own commands and one commit. */
+export async function buildHugeVg(dir: string, shape: Partial<typeof HUGE> = {}): Promise<void> {
+  const s = { ...HUGE, ...shape };
+  const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), workspaceOptions());
+  try {
+    const images = Array.from({ length: s.pvs }, (_, i) => `pv${String(i + 1).padStart(2, '0')}.img`);
+    for (const image of images) await pvcreate(ws, { image, sizeBytes: s.pvBytes, metadataSizeBytes: s.metadataBytes });
+    await vgcreate(ws, { name: s.vg, images });
+    const vg = cloneVg(ws.getVg(s.vg).vg);
+    const perSegment = Math.max(1, Math.floor((vg.pvs[0].peCount * s.pvs * 0.5) / (s.lvs * s.segments)));
+    const nextPe = new Array<number>(s.pvs).fill(0);
+    const random = new SeededRandom(7);
+    for (let i = 0; i < s.lvs; i++) {
+      const lv: LogicalVolume = { name: `lv${i}`, id: newUuid(random), status: ['READ', 'WRITE', 'VISIBLE'], flags: [], creationTime: 1_800_000_000, creationHost: 'bench', segments: [], extra: [] };
+      for (let seg = 0; seg < s.segments; seg++) {
+        const pv = (i * s.segments + seg) % s.pvs; // consecutive segments land on different PVs
+        lv.segments.push({ type: 'striped', startExtent: seg * perSegment, extentCount: perSegment, stripes: [{ kind: 'pv', pvId: vg.pvs[pv].id, pe: nextPe[pv] }], extra: [] });
+        nextPe[pv] += perSegment;
+      }
+      vg.lvs.push(lv);
+    }
+    await commitVg(ws, vg, { command: 'bench build' });
+  } finally {
+    await ws.close();
+  }
+}

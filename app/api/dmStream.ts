@@ -170,6 +170,29 @@ export function applyDmEvent(devices: readonly DmDeviceView[], e: DmStreamEvent)
   return devices.map((d) => (d.name === e.device ? applyToDevice(d, e) : d));
 }
 
+/**
+ * The devices after a batch of events, as applyDmEvent one after the other would leave them,
+ * but copying the list once: opening a VG of 10,000 LVs is 30,000 events over 10,000 devices,
+ * which one copy per event made quadratic.
+ */
+export function applyDmEvents(devices: readonly DmDeviceView[], events: readonly DmStreamEvent[]): DmDeviceView[] {
+  if (events.length === 0) return devices as DmDeviceView[];
+  const out: (DmDeviceView | null)[] = [...devices];
+  const at = new Map<string, number>();
+  out.forEach((d, i) => at.set(d!.name, i));
+  for (const e of events) {
+    const i = at.get(e.device);
+    if (e.type === 'device-created' || e.type === 'device-removed') {
+      if (i !== undefined) out[i] = null;
+      at.delete(e.device);
+      if (e.type === 'device-created') at.set(e.device, out.push(createdDevice(e)) - 1);
+    } else if (i !== undefined) {
+      out[i] = applyToDevice(out[i]!, e);
+    }
+  }
+  return out.filter((d): d is DmDeviceView => d !== null);
+}
+
 /** How many events a follower keeps to replay over a snapshot older than what it has applied. */
 export const FOLLOWER_LOG_LIMIT = 4096;
 
@@ -196,7 +219,7 @@ export class DmStreamFollower {
     this.devices = snapshot.devices;
     this.seq = snapshot.seq;
     const newer = this.log.filter((e) => e.seq > snapshot.seq);
-    for (const e of newer) this.applyOne(e);
+    this.applyBatch(newer);
     this.log = newer;
     return newer;
   }
@@ -204,26 +227,32 @@ export class DmStreamFollower {
   /** Applies a batch of events; returns those that were new (in order). */
   applyEvents(events: readonly DmStreamEvent[]): DmStreamEvent[] {
     const fresh: DmStreamEvent[] = [];
+    // Applied in one batch (applyDmEvents), up to a switch of stream and after it.
+    let pending: DmStreamEvent[] = [];
     for (const e of events) {
       if (e.stream !== this.stream) {
         // A new stream (the workspace was reopened): wait for its snapshot.
         if (e.stream < this.stream) continue;
+        if (this.hasSnapshot) this.applyBatch(pending);
+        pending = [];
         this.stream = e.stream;
         this.hasSnapshot = false;
         this.log = [];
         this.seq = 0;
       }
-      if (this.hasSnapshot && e.seq <= this.seq) continue;
+      if (this.hasSnapshot && e.seq <= (pending.at(-1)?.seq ?? this.seq)) continue;
       this.log.push(e);
       if (this.log.length > FOLLOWER_LOG_LIMIT) this.log.splice(0, this.log.length - FOLLOWER_LOG_LIMIT);
-      if (this.hasSnapshot) this.applyOne(e);
+      if (this.hasSnapshot) pending.push(e);
       fresh.push(e);
     }
+    if (this.hasSnapshot) this.applyBatch(pending);
     return fresh;
   }
 
-  private applyOne(e: DmStreamEvent): void {
-    this.devices = applyDmEvent(this.devices, e);
-    this.seq = e.seq;
+  private applyBatch(events: readonly DmStreamEvent[]): void {
+    if (events.length === 0) return;
+    this.devices = applyDmEvents(this.devices, events);
+    this.seq = events[events.length - 1].seq;
   }
 }

@@ -71,6 +71,22 @@ export function stackTree(devices: readonly DmDeviceView[], pvs: readonly Pick<P
   return roots.map((d, i) => build(d.devno, 0, new Set(), i === roots.length - 1));
 }
 
+/**
+ * The roots the device panel lists when there are more than `max` (a VG of 10,000 active LVs
+ * has 10,000): every root `keep` says matters (a device of the move, a suspended one, one that
+ * just changed) and then the others in name order up to `max`. The rest are counted.
+ */
+export function limitRoots(roots: readonly StackNode[], max: number, keep: (node: StackNode) => boolean): { shown: StackNode[]; hidden: number } {
+  if (roots.length <= max) return { shown: [...roots], hidden: 0 };
+  const kept = new Set(roots.filter(keep));
+  for (const r of roots) {
+    if (kept.size >= max) break;
+    kept.add(r);
+  }
+  const shown = roots.filter((r) => kept.has(r));
+  return { shown, hidden: roots.length - shown.length };
+}
+
 /** The tree in display order (depth-first), for a flat list with indentation. */
 export function flattenTree(roots: readonly StackNode[]): StackNode[] {
   const out: StackNode[] = [];

@@ -10,6 +10,8 @@ export interface RunRect {
   x: number;
   width: number;
   run: ExtentRun;
+  /** A one-unit column standing for several thin runs (mapRects): too thin for a pattern or a tooltip of its own. */
+  pooled?: boolean;
 }
 
 export interface PeRange {
@@ -24,6 +26,41 @@ export function runRects(pv: Pick<PvView, 'peCount' | 'runs'>, widthPx: number):
     const left = x(run.startPe);
     return { x: left, width: Math.max(1, x(run.startPe + run.count) - left), run };
   });
+}
+
+/**
+ * The rectangles a PV map draws: every run at least one unit wide as itself, and runs thinner
+ * than that (a 16 TiB PV of 4 MiB extents has 4 million extents and hundreds of runs) pooled
+ * per unit column, each column drawn as the one run that stands for it. So a map is at most
+ * about two rectangles per unit of width, whatever the PV holds. The run standing for a
+ * column is the first found one (find box), else one of a move in progress, else the one
+ * covering most of the column. Hit tests use runAt, never these rectangles, so they stay exact.
+ */
+export function mapRects(pv: Pick<PvView, 'peCount' | 'runs'>, widthPx: number, found: ReadonlySet<string> | null = null): RunRect[] {
+  const perPe = widthPx / Math.max(1, pv.peCount);
+  const lastColumn = Math.max(0, Math.ceil(widthPx) - 1);
+  const out: RunRect[] = [];
+  const column: { x: number; run: ExtentRun | null; rank: number } = { x: -1, run: null, rank: -1 };
+  const flush = () => {
+    if (column.run) out.push({ x: column.x, width: 1, run: column.run, pooled: true });
+    column.run = null;
+    column.rank = -1;
+  };
+  for (const run of pv.runs) {
+    const width = run.count * perPe;
+    if (width >= 1) {
+      flush();
+      out.push({ x: run.startPe * perPe, width, run });
+      continue;
+    }
+    const x = Math.min(Math.floor(run.startPe * perPe), lastColumn);
+    if (x !== column.x) flush();
+    column.x = x;
+    const rank = (run.lv !== null && found?.has(run.lv) ? 2 : run.moving ? 1 : 0) * pv.peCount + run.count;
+    if (rank > column.rank) Object.assign(column, { run, rank });
+  }
+  flush();
+  return out;
 }
 
 /** The PE under a horizontal position on a PV bar (clamped to the PV). */

@@ -46,12 +46,15 @@ export interface DevicesSlice {
 
 /** The newest change per device after `events` (counters and region events are not changes). */
 export function changesAfter(changes: DevicesSlice['devices']['changes'], events: readonly DmStreamEvent[]): DevicesSlice['devices']['changes'] {
-  let out = changes;
+  // One copy per batch, not per event: opening 10,000 LVs is 30,000 events over 10,000 names.
+  let out: typeof changes | undefined;
   for (const e of events) {
     const change = CHANGE_OF[e.type];
-    if (change) out = { ...out, [e.device]: { change, seq: e.seq } };
+    if (!change) continue;
+    out ??= { ...changes };
+    out[e.device] = { change, seq: e.seq };
   }
-  return out;
+  return out ?? changes;
 }
 
 export const createDevicesSlice: StateCreator<AppState, [], [], DevicesSlice> = (set) => {

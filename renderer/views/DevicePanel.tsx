@@ -5,14 +5,31 @@
 // they happen (keyed by the change's sequence number, so a repeat flashes again).
 import { useMemo } from 'react';
 import { formatTable, type DmDeviceView } from '../../app/api/views';
-import { flattenTree, stackTree } from '../geometry/dmStack';
+import { flattenTree, limitRoots, stackTree, type StackNode } from '../geometry/dmStack';
 import { useAppStore } from '../storeContext';
+
+/** Stacks listed at most; a big VG's other active LVs (plain linear tables) are counted, not drawn. */
+export const MAX_LISTED_STACKS = 100;
+
+/**
+ * A stack worth listing whatever its name: anything but an LV resting on linear tables (a
+ * suspended device, a table waiting to swap in, a mirror of a move, an LV on pvmove0's mirror).
+ */
+function busy(node: StackNode): boolean {
+  const d = node.device;
+  if (!d) return false;
+  if (d.state !== 'ACTIVE' || d.inactive || (d.live ?? []).some((t) => t.type !== 'linear' && t.type !== 'striped')) return true;
+  return node.children.some(busy);
+}
 
 export function DevicePanel() {
   const devices = useAppStore((s) => s.devices.list);
   const changes = useAppStore((s) => s.devices.changes);
   const pvs = useAppStore((s) => s.workspace.view?.vgs[0]?.pvs);
-  const rows = useMemo(() => flattenTree(stackTree(devices, pvs ?? [])), [devices, pvs]);
+  const { rows, hidden } = useMemo(() => {
+    const { shown, hidden } = limitRoots(stackTree(devices, pvs ?? []), MAX_LISTED_STACKS, busy);
+    return { rows: flattenTree(shown), hidden };
+  }, [devices, pvs]);
   // Focusable: it scrolls in its pane, and a keyboard user scrolls it with the arrow keys.
   return (
     <section className="panel devices" aria-labelledby="dm-title" tabIndex={0}>
@@ -28,6 +45,7 @@ export function DevicePanel() {
           </li>
         ))}
       </ul>
+      {hidden > 0 && <p className="muted" data-testid="dm-more">and {hidden.toLocaleString('en-US')} more active LVs with plain linear tables (lvmscope dmsetup ls lists them all)</p>}
     </section>
   );
 }

@@ -1,12 +1,12 @@
-// One PV's extent map: a rectangle per run (never per extent), in its LV's style (colour and
+// One PV's extent map: a rectangle per run (never per extent; runs thinner than a unit share one per column), in its LV's style (colour and
 // pattern), free space grey, extents of a move in progress marked, the selection highlighted (a
 // PE range by its exact span, which may start or end inside a run), the keyboard cursor's
 // extent, the LVs being looked for raised (the others faded), and while a drag hovers this PV
 // the ghost of where the extents would land (or the reason they cannot). A screen reader reads
 // the map as a picture whose text lists the runs.
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { PvView } from '../../app/api/views';
-import { describePvMap, describeRun, landingRanges, runRects, spanBox, type PeRange } from '../geometry/extentMap';
+import { describePvMap, describeRun, landingRanges, mapRects, runAt, spanBox, type PeRange } from '../geometry/extentMap';
 import type { LvStyle } from '../geometry/palette';
 import { isSelected, selectedSpan, type Selection } from '../store/selection';
 import type { DragState } from '../store/uiSlice';
@@ -31,7 +31,8 @@ interface PvMapProps {
 }
 
 export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heightPx = 26, ghost, refused, testId, cursorPe, onPointerDown, onHover }: PvMapProps) {
-  const rects = runRects(pv, MAP_WIDTH);
+  // Bounded by the map's width, not by the runs (mapRects): a 4M-extent PV is ~1,000 rectangles at most.
+  const rects = useMemo(() => mapRects(pv, MAP_WIDTH, found ?? null), [pv, found]);
   const span = selectedSpan(selection, pv.name);
   const prefix = usePatternPrefix();
   const findClass = (lv: string | null) => (!found || !lv ? '' : found.has(lv) ? ' found' : ' faded');
@@ -39,8 +40,9 @@ export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heigh
     ? (e: React.PointerEvent<SVGSVGElement>) => {
         const box = e.currentTarget.getBoundingClientRect();
         const pe = Math.floor(((e.clientX - box.left) / Math.max(1, box.width)) * pv.peCount);
-        const hit = rects.find((r) => pe >= r.run.startPe && pe < r.run.startPe + r.run.count);
-        onHover(hit ? describeRun(pv.name, hit.run) : null);
+        // The exact run under the pointer, even where thin runs share one drawn column.
+        const hit = runAt(pv, Math.min(pe, pv.peCount - 1));
+        onHover(hit ? describeRun(pv.name, hit) : null);
       }
     : undefined;
   return (
@@ -58,9 +60,9 @@ export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heigh
       aria-label={describePvMap(pv)}
     >
       <LvPatternDefs prefix={prefix} />
-      {rects.map(({ x, width, run }) => {
+      {rects.map(({ x, width, run, pooled }) => {
         const style = run.lv ? lvColors.get(run.lv) : undefined;
-        const pattern = patternFill(prefix, style);
+        const pattern = pooled ? undefined : patternFill(prefix, style);
         return [
           <rect
             key={run.startPe}
@@ -68,14 +70,15 @@ export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heigh
             y={0}
             width={width}
             height={heightPx}
-            className={`run${run.lv ? '' : ' free'}${run.moving ? ` moving-${run.moving}` : ''}${isSelected(selection, pv.name, run.startPe, run.count, run.lv) ? ' selected' : ''}${findClass(run.lv)}`}
+            className={`run${pooled ? ' pooled' : ''}${run.lv ? '' : ' free'}${run.moving ? ` moving-${run.moving}` : ''}${isSelected(selection, pv.name, run.startPe, run.count, run.lv) ? ' selected' : ''}${findClass(run.lv)}`}
             fill={run.lv ? (style?.fill ?? '#888888') : undefined}
             data-lv={run.lv ?? ''}
             data-start-pe={run.startPe}
             data-count={run.count}
             vectorEffect="non-scaling-stroke"
           >
-            <title>{describeRun(pv.name, run)}</title>
+            {/* A pooled column's runs are told apart by the hover line (exact), not by a tooltip of the column. */}
+            {!pooled && <title>{describeRun(pv.name, run)}</title>}
           </rect>,
           // The pattern lies over the colour and takes no pointer: hit tests still find the run.
           pattern && <rect key={`p${run.startPe}`} className={`run-pattern${findClass(run.lv)}`} x={x} y={0} width={width} height={heightPx} fill={pattern} pointerEvents="none" />,

@@ -4,11 +4,11 @@
 // and pattern) in the maps, its bar and the legend; the find box (or hovering a legend entry)
 // raises an LV's runs everywhere and fades the others. Each map is also a keyboard control
 // (ExtentRuler.tsx): the map with the cursor or the selection shows its extent ruler.
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { LvView, PvView } from '../../app/api/views';
 import { useActions } from '../actions';
 import { formatBytes } from '../format';
-import { describeLvBar, foundLvs, foundText, lvLayoutText, overlapOf, peAtX, runAt, segmentRects, type SegmentRect } from '../geometry/extentMap';
+import { describeLvBar, describeRun, foundLvs, foundText, lvLayoutText, overlapOf, peAtX, runAt, segmentRects, type SegmentRect } from '../geometry/extentMap';
 import { swatchBackground, type LvStyle } from '../geometry/palette';
 import { beginPointerDrag, beginRangePick } from '../dnd';
 import { isSelected, selectionOfRun, type Selection } from '../store/selection';
@@ -19,16 +19,58 @@ import { MoveTo } from './MoveTo';
 import { LvPatternDefs, patternFill, usePatternPrefix } from './lvPatterns';
 import { ExtentRuler, KEYS_HINT_ID, PvMapKeys } from './ExtentRuler';
 
+/** Above this many LVs the list draws only the rows in view (fixed-height rows, see .lv-rows.virtual). */
+export const VIRTUAL_LIST_FROM = 200;
+/** A virtual row's height plus the gap between rows (styles.css: .lv-rows.virtual .lv-row). */
+export const LV_ROW_STRIDE_PX = 44;
+/** Rows drawn above and below the visible ones, so a fast scroll shows no blank edge. */
+const OVERSCAN_ROWS = 6;
+/** The legend names this many LVs; past that the find box finds the others. */
+export const LEGEND_MAX_LVS = 200;
+/** Suggestions the find box offers while typing (of the LVs whose name contains the text). */
+const FIND_SUGGESTIONS = 50;
+
+/**
+ * The hover line's text, kept outside React state of the panel: a pointer moving over a map
+ * re-renders the one line that shows it, not the maps and rows (64 maps of a big VG).
+ */
+function useHoverText() {
+  const [store] = useState(() => {
+    let text: string | null = null;
+    const listeners = new Set<() => void>();
+    return {
+      set: (t: string | null) => {
+        if (t === text) return;
+        text = t;
+        for (const l of listeners) l();
+      },
+      get: () => text,
+      subscribe: (l: () => void) => (listeners.add(l), () => void listeners.delete(l)),
+    };
+  });
+  return store;
+}
+
+function HoverLine({ hover }: { hover: ReturnType<typeof useHoverText> }) {
+  const text = useSyncExternalStore(hover.subscribe, hover.get);
+  return <p className="hover-line mono" data-testid="hover-line">{text ?? 'Hover an extent run to see its LV, LE and PE ranges.'}</p>;
+}
+
 export function VolumeGroup() {
   const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
   const showHidden = useAppStore((s) => s.ui.showHiddenLvs);
   const setShowHidden = useAppStore((s) => s.setShowHiddenLvs);
   // A replayed recording offers no move (issue 19): no Move to…, no drag hint.
   const replaying = useAppStore((s) => s.replay.info !== null);
-  const [hover, setHover] = useState<string | null>(null);
+  const hover = useHoverText();
   const [query, setQuery] = useState('');
   const [legendLv, setLegendLv] = useState<string | null>(null);
   const colors = useVgColors();
+  const names = useMemo(() => vg?.lvs.map((l) => l.name) ?? [], [vg]);
+  const lvs = useMemo(() => vg?.lvs.filter((l) => showHidden || !l.hidden) ?? [], [vg, showHidden]);
+  const visibleLvs = useMemo(() => vg?.lvs.filter((l) => !l.hidden) ?? [], [vg]);
+  // One Set per query, so the maps (memo) redraw when the query changes, not on every render.
+  const found = useMemo(() => foundLvs(names, legendLv ?? query), [names, legendLv, query]);
   if (!vg) {
     return (
       <section className="panel vg">
@@ -37,9 +79,8 @@ export function VolumeGroup() {
       </section>
     );
   }
-  const hiddenCount = vg.lvs.filter((l) => l.hidden).length;
-  const lvs = vg.lvs.filter((l) => showHidden || !l.hidden);
-  const found = foundLvs(vg.lvs.map((l) => l.name), legendLv ?? query);
+  const hiddenCount = vg.lvs.length - visibleLvs.length;
+  const firstFound = found && !legendLv ? (lvs.find((l) => found.has(l.name))?.name ?? null) : null;
   return (
     <section className="panel vg" aria-labelledby="vg-title">
       <div className="panel-title">
@@ -47,42 +88,75 @@ export function VolumeGroup() {
         {!replaying && <MoveTo />}
       </div>
       <div className="pv-rows" data-testid="pv-rows">
-        {vg.pvs.map((pv) => <PvRow key={pv.name} pv={pv} lvColors={colors.lv} found={found} onHover={setHover} />)}
+        {vg.pvs.map((pv) => <PvRow key={pv.name} pv={pv} lvColors={colors.lv} found={found} onHover={hover.set} />)}
       </div>
       {!replaying && <p className="range-hint" id={KEYS_HINT_ID} data-testid="range-hint"><strong>To move:</strong> drag a segment, a selected range or a PV label onto a PV (or select it, then Move to…). PE range: Shift+click or Shift+drag across extents (it may start inside a run). Keys: Tab to a map, ←/→ extent, Shift+←/→ range, Enter the run, M Move to…</p>}
-      <p className="hover-line mono" data-testid="hover-line">{hover ?? 'Hover an extent run to see its LV, LE and PE ranges.'}</p>
-      <Legend lvs={vg.lvs.filter((l) => !l.hidden)} colors={colors.lv} onHover={setLegendLv} />
+      <HoverLine hover={hover} />
+      <Legend lvs={visibleLvs} colors={colors.lv} onHover={setLegendLv} />
       <div className="panel-title">
         <h2>Logical volumes</h2>
-        <FindLv names={vg.lvs.map((l) => l.name)} query={query} onQuery={setQuery} found={found} pvs={vg.pvs} />
+        <FindLv names={names} query={query} onQuery={setQuery} found={found} pvs={vg.pvs} />
         <label className="toggle" title="Hidden LVs are LVM2's internal layers, e.g. [pvmove0] during a move">
           <input type="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} /> show hidden LVs ({hiddenCount})
         </label>
       </div>
-      {/* Focusable: with many LVs it scrolls, and a keyboard user scrolls it with the arrow keys. */}
-      <div className="lv-rows" tabIndex={0} role="group" aria-label="segment bars of the logical volumes">
-        {lvs.map((lv) => <LvRow key={lv.name} lv={lv} style={colors.lv.get(lv.name)} found={found} />)}
-      </div>
+      <LvList lvs={lvs} colors={colors.lv} found={found} reveal={firstFound} onHover={hover.set} />
     </section>
   );
 }
 
-function FindLv({ names, query, onQuery, found, pvs }: { names: readonly string[]; query: string; onQuery: (q: string) => void; found: ReadonlySet<string> | null; pvs: readonly PvView[] }) {
-  const first = [...(foundLvs(names, query) ?? [])][0] ?? null;
-  // The first LV typed shows its bar: with many LVs it may be scrolled out of the list. Only the
-  // list scrolls (never the page under the pointer).
+/**
+ * The LV rows. Up to VIRTUAL_LIST_FROM LVs every row is in the DOM; past that only the rows in
+ * view (and a few around them) are, at fixed positions in a box as tall as all rows, so the
+ * scroll bar, the wheel and the arrow keys (the list is focusable) move through 10,000 LVs
+ * with a few dozen nodes. `reveal` scrolls the first LV the find box found into view.
+ */
+function LvList({ lvs, colors, found, reveal, onHover }: { lvs: LvView[]; colors: Map<string, LvStyle>; found: ReadonlySet<string> | null; reveal: string | null; onHover: (t: string | null) => void }) {
+  const listRef = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ top: 0, height: 260 });
+  const virtual = lvs.length >= VIRTUAL_LIST_FROM;
+  const measure = () => {
+    const list = listRef.current;
+    if (list) setView({ top: list.scrollTop, height: list.clientHeight });
+  };
+  useLayoutEffect(measure, [virtual]);
+  // Only the list scrolls (never the page under the pointer).
   useEffect(() => {
-    const row = first ? document.querySelector(`[data-testid="lv-row-${CSS.escape(first)}"]`) : null;
-    const list = row?.closest('.lv-rows');
-    if (!row || !list) return;
+    const list = listRef.current;
+    if (!list || !reveal) return;
+    if (virtual) {
+      const top = lvs.findIndex((l) => l.name === reveal) * LV_ROW_STRIDE_PX;
+      if (top >= 0 && (top < list.scrollTop || top + LV_ROW_STRIDE_PX > list.scrollTop + list.clientHeight)) list.scrollTop = top;
+      measure();
+      return;
+    }
+    const row = list.querySelector(`[data-testid="lv-row-${CSS.escape(reveal)}"]`);
+    if (!row) return;
     const [r, l] = [row.getBoundingClientRect(), list.getBoundingClientRect()];
     if (r.top < l.top || r.bottom > l.bottom) list.scrollTop += r.top - l.top;
-  }, [first]);
+  }, [reveal, virtual, lvs]);
+  const first = virtual ? Math.max(0, Math.floor(view.top / LV_ROW_STRIDE_PX) - OVERSCAN_ROWS) : 0;
+  const end = virtual ? Math.min(lvs.length, Math.ceil((view.top + view.height) / LV_ROW_STRIDE_PX) + OVERSCAN_ROWS) : lvs.length;
+  const rows = lvs.slice(first, end).map((lv, i) => (
+    <LvRow key={lv.name} lv={lv} style={colors.get(lv.name)} found={found} top={virtual ? (first + i) * LV_ROW_STRIDE_PX : undefined} onHover={onHover} />
+  ));
+  return (
+    // Focusable: with many LVs it scrolls, and a keyboard user scrolls it with the arrow keys.
+    <div ref={listRef} className={`lv-rows${virtual ? ' virtual' : ''}`} tabIndex={0} role="group" aria-label={virtual ? `segment bars of the ${lvs.length} logical volumes (scroll, or find one by name)` : 'segment bars of the logical volumes'} data-testid="lv-rows" onScroll={virtual ? measure : undefined}>
+      {virtual ? <div className="lv-rows-space" style={{ height: lvs.length * LV_ROW_STRIDE_PX }}>{rows}</div> : rows}
+    </div>
+  );
+}
+
+function FindLv({ names, query, onQuery, found, pvs }: { names: readonly string[]; query: string; onQuery: (q: string) => void; found: ReadonlySet<string> | null; pvs: readonly PvView[] }) {
+  // The suggestions are the first LVs containing the text typed so far (all of them for a small
+  // VG): a datalist of 10,000 names would be 10,000 nodes for a list nobody scrolls.
+  const suggestions = names.length <= FIND_SUGGESTIONS ? names : [...(found ?? [])].slice(0, FIND_SUGGESTIONS);
   return (
     <div className="lv-find">
       <input type="search" className="lv-find-input" data-testid="lv-find" aria-label="Find an LV: its runs are raised in every map and bar" placeholder="find LV…" list="lv-find-names" value={query} onChange={(e) => onQuery(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && onQuery('')} />
       <datalist id="lv-find-names">
-        {names.map((n) => <option key={n} value={n} />)}
+        {suggestions.map((n) => <option key={n} value={n} />)}
       </datalist>
       <span className="lv-find-result" role="status" data-testid="lv-find-result">{foundText(found, pvs)}</span>
     </div>
@@ -148,7 +222,14 @@ function PvRow({ pv, lvColors, found, onHover }: { pv: PvView; lvColors: Map<str
   );
 }
 
-function LvRow({ lv, style, found }: { lv: LvView; style: LvStyle | undefined; found: ReadonlySet<string> | null }) {
+/** What the hover line says about a segment of an LV bar: as for the run it is on a PV's map. */
+function describeSegment(lv: string, r: SegmentRect): string {
+  const le = `${lv} LE ${r.segment.startLe}-${r.segment.startLe + r.segment.count - 1}`;
+  if (!r.peRange) return `${le} · on ${r.target}`;
+  return describeRun(r.target, { ...r.peRange, lv, le: r.segment.startLe, moving: null });
+}
+
+const LvRow = memo(function LvRow({ lv, style, found, top, onHover }: { lv: LvView; style: LvStyle | undefined; found: ReadonlySet<string> | null; top?: number; onHover: (t: string | null) => void }) {
   const store = useAppStoreApi();
   const actions = useActions();
   const selection = useAppStore((s) => s.ui.selection);
@@ -158,7 +239,7 @@ function LvRow({ lv, style, found }: { lv: LvView; style: LvStyle | undefined; f
   const findClass = !found ? '' : found.has(lv.name) ? ' found' : ' faded';
   const range = selection?.kind === 'range' ? selection : null;
   return (
-    <div className={`lv-row${findClass}`} data-testid={`lv-row-${lv.name}`}>
+    <div className={`lv-row${findClass}`} data-testid={`lv-row-${lv.name}`} style={top === undefined ? undefined : { top }}>
       <div className="lv-label">
         <span className="lv-name" title={lv.name}>{lv.hidden ? `[${lv.name}]` : lv.name}</span>
         {lv.locked && <span className="badge locked" title="LOCKED: a move in progress holds this LV; resume or abort the move to unlock it.">LOCKED</span>}
@@ -183,6 +264,8 @@ function LvRow({ lv, style, found }: { lv: LvView; style: LvStyle | undefined; f
               data-testid={`lv-seg-${lv.name}-${r.target}`}
               vectorEffect="non-scaling-stroke"
               onPointerDown={sel && !why ? (e) => beginPointerDrag(e, sel, store, actions) : undefined}
+              onPointerEnter={() => onHover(describeSegment(lv.name, r))}
+              onPointerLeave={() => onHover(null)}
             >
               <title>{`${lv.name} LE ${r.segment.startLe}-${r.segment.startLe + r.segment.count - 1} on ${r.target}${r.peRange ? ` PE ${r.peRange.startPe}-${r.peRange.startPe + r.peRange.count - 1}` : ''} (${r.segment.type})${why ? ` — cannot move: ${why}` : ' — drag onto a PV to move it'}`}</title>
             </rect>
@@ -199,7 +282,7 @@ function LvRow({ lv, style, found }: { lv: LvView; style: LvStyle | undefined; f
     </div>
     </div>
   );
-}
+});
 
 /** The part of a selected PE range that lies in one segment of an LV bar: its exact LEs, not the whole segment. */
 function RangeOnSegment({ rect, range }: { rect: SegmentRect; range: { pv: string; startPe: number; count: number } }) {
@@ -213,14 +296,16 @@ function RangeOnSegment({ rect, range }: { rect: SegmentRect; range: { pv: strin
 /** Every LV's style by name (hover one to find its runs; the find box does it by keyboard), then the marks. */
 function Legend({ lvs, colors, onHover }: { lvs: LvView[]; colors: Map<string, LvStyle>; onHover: (lv: string | null) => void }) {
   const style = (name: string) => colors.get(name);
+  const rest = lvs.length - LEGEND_MAX_LVS;
   return (
     <ul className="legend" aria-label="legend of the extent maps" data-testid="lv-legend" onPointerLeave={() => onHover(null)}>
-      {lvs.map((lv) => (
+      {lvs.slice(0, LEGEND_MAX_LVS).map((lv) => (
         <li key={lv.name} data-lv={lv.name} onPointerEnter={() => onHover(lv.name)}>
           <span className="swatch" aria-hidden="true" style={{ background: style(lv.name) ? swatchBackground(style(lv.name)!) : undefined }} />
           {lv.name}
         </li>
       ))}
+      {rest > 0 && <li className="legend-more" data-testid="legend-more">and {rest.toLocaleString('en-US')} more LVs (find one by name below)</li>}
       <li><span className="swatch free" aria-hidden="true" />free</li>
       <li><span className="swatch moving" aria-hidden="true" />moving</li>
       <li><span className="swatch selected" aria-hidden="true" />selected</li>

@@ -30,7 +30,49 @@ export interface ScannedImage {
 
 const decoder = new TextDecoder('utf-8');
 
-export async function scanImage(name: string, store: BlockStore): Promise<ScannedImage> {
+/**
+ * The metadata texts already read and verified during one scan, by checksum and size. Every PV
+ * of a VG usually holds the same committed text (64 PVs × 7 MiB for a VG of 10,000 LVs), so a
+ * copy whose bytes equal a verified one is known good without its CRC, and its text is the
+ * string already decoded: one CRC and one UTF-8 decode per distinct text instead of per PV.
+ * LVM2 does the same (it skips re-parsing a copy whose checksum and size it has seen).
+ */
+export class VerifiedTexts {
+  private readonly byKey = new Map<string, { bytes: Uint8Array; text: string }>();
+
+  /** The decoded text of `bytes` when an identical copy with this checksum was verified before. */
+  lookup(checksum: number, bytes: Uint8Array): string | undefined {
+    const known = this.byKey.get(`${checksum}:${bytes.length}`);
+    return known && sameBytes(known.bytes, bytes) ? known.text : undefined;
+  }
+
+  remember(checksum: number, bytes: Uint8Array, text: string): void {
+    this.byKey.set(`${checksum}:${bytes.length}`, { bytes, text });
+  }
+}
+
+/**
+ * Byte equality, 8 bytes a step when both arrays are aligned for it (7 MiB in under a
+ * millisecond). Two words that differ as doubles may still be equal bytes (NaN !== NaN), so a
+ * mismatch is settled by the bytes themselves.
+ */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  const words = a.byteOffset % 8 === 0 && b.byteOffset % 8 === 0 ? a.length >>> 3 : 0;
+  if (words > 0) {
+    const wa = new Float64Array(a.buffer, a.byteOffset, words);
+    const wb = new Float64Array(b.buffer, b.byteOffset, words);
+    for (let i = 0; i < words; i++) if (wa[i] !== wb[i] && !sameRange(a, b, i * 8, i * 8 + 8)) return false;
+  }
+  return sameRange(a, b, words * 8, a.length);
+}
+
+function sameRange(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export async function scanImage(name: string, store: BlockStore, verified = new VerifiedTexts()): Promise<ScannedImage> {
   const image: ScannedImage = { name, store, label: undefined, mdas: [], problems: [] };
   if (store.sizeBytes < LABEL_SCAN_BYTES) {
     if (store.sizeBytes > 0) image.problems.push(`${name} is only ${store.sizeBytes} bytes long, too short to hold an LVM label.`);
@@ -44,12 +86,12 @@ export async function scanImage(name: string, store: BlockStore): Promise<Scanne
     image.problems.push(`${name} is truncated: its label says the PV is ${scan.label.deviceSizeBytes} bytes but the file has ${store.sizeBytes}.`);
   }
   for (const [index, locn] of scan.label.metadataAreas.entries()) {
-    image.mdas.push(await scanMda(name, store, index, locn.offsetBytes, locn.sizeBytes));
+    image.mdas.push(await scanMda(name, store, index, locn.offsetBytes, locn.sizeBytes, verified));
   }
   return image;
 }
 
-async function scanMda(name: string, store: BlockStore, index: number, startBytes: number, sizeBytes: number): Promise<ScannedMda> {
+async function scanMda(name: string, store: BlockStore, index: number, startBytes: number, sizeBytes: number, verified: VerifiedTexts): Promise<ScannedMda> {
   const mda: ScannedMda = { index, startBytes, sizeBytes, header: undefined, ignored: false, text: undefined };
   const where = `${name} metadata area ${index + 1}`;
   if (startBytes + sizeBytes > store.sizeBytes || sizeBytes < MDA_HEADER_BYTES) {
@@ -74,22 +116,27 @@ async function scanMda(name: string, store: BlockStore, index: number, startByte
   }
   const pieces: Uint8Array[] = [];
   for (const p of textPieces(sizeBytes, slot.offsetBytes, slot.sizeBytes)) pieces.push(await store.read(startBytes + p.mdaOffsetBytes, p.lengthBytes));
+  const bytes = joined(pieces);
+  mda.text = verified.lookup(slot.checksum, bytes);
+  if (mda.text !== undefined) return mda;
   if (textChecksum(pieces) !== slot.checksum) {
     mda.problem = `${where}: the committed metadata text has a bad checksum.`;
     return mda;
   }
-  mda.text = decodeText(pieces);
+  const nul = bytes.indexOf(0);
+  mda.text = decoder.decode(nul >= 0 ? bytes.subarray(0, nul) : bytes);
+  verified.remember(slot.checksum, bytes, mda.text);
   return mda;
 }
 
-function decodeText(pieces: Uint8Array[]): string {
-  const total = pieces.reduce((n, p) => n + p.length, 0);
-  const all = new Uint8Array(total);
+/** The pieces of a wrapped copy as one array (an unwrapped copy is its single piece). */
+function joined(pieces: Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0];
+  const all = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of pieces) {
     all.set(p, at);
     at += p.length;
   }
-  const nul = all.indexOf(0);
-  return decoder.decode(nul >= 0 ? all.subarray(0, nul) : all);
+  return all;
 }

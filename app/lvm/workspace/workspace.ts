@@ -10,7 +10,7 @@ import { PV_EXT_USED, formatUuid, type PvLabel } from '../format/layout';
 import { parseVgText } from '../model/vgCodec';
 import { assertValidVg } from '../model/validate';
 import { cloneVg, type VolumeGroup } from '../model/types';
-import { scanImage, type ScannedImage } from './scan';
+import { scanImage, VerifiedTexts, type ScannedImage } from './scan';
 import type { MdaTarget } from './commit';
 
 export interface WorkspaceOptions {
@@ -112,11 +112,22 @@ export class LvmWorkspace {
     this.images.clear();
     this.targets.clear();
     this.problems.length = 0;
+    const opened: { name: string; store: BlockStore }[] = [];
     for (const name of await this.storage.listImages()) {
       const store = await this.openOrSkip(name);
-      if (!store) continue;
+      if (store) opened.push({ name, store });
+    }
+    let scanned: ScannedImage[];
+    try {
+      scanned = await scanAll(opened);
+    } catch (e) {
+      // Not yet in this.images, so close() would not close them.
+      for (const o of opened) await o.store.close().catch(() => undefined);
+      throw e;
+    }
+    for (const [i, image] of scanned.entries()) {
+      const { name, store } = opened[i];
       if (store.readOnlyReason) this.problems.push({ image: name, error: new LvmscopeError('IO', store.readOnlyReason) });
-      const image = await scanImage(name, store);
       this.images.set(name, image);
       this.targets.set(name, image.mdas.map((m) => ({ imageName: name, store, startBytes: m.startBytes, sizeBytes: m.sizeBytes, header: m.header })));
       for (const p of image.problems) this.problems.push({ image: name, error: new LvmscopeError('CORRUPT', p) });
@@ -336,6 +347,26 @@ export class LvmWorkspace {
 }
 
 /** Why an image without a VG may still hold one (see OrphanPv.damaged), or undefined. */
+/** Images read at once while one is being checked: their reads overlap the CPU work of the others. */
+const SCAN_CONCURRENCY = 8;
+
+/**
+ * Scans every image, in order of the list. The first alone, so the copies on the other PVs
+ * (usually the same text) are checked against it instead of each computing its own CRC.
+ */
+async function scanAll(images: { name: string; store: BlockStore }[]): Promise<ScannedImage[]> {
+  const verified = new VerifiedTexts();
+  const out: ScannedImage[] = new Array(images.length);
+  if (images.length === 0) return out;
+  out[0] = await scanImage(images[0].name, images[0].store, verified);
+  let next = 1;
+  const worker = async () => {
+    for (let i = next++; i < images.length; i = next++) out[i] = await scanImage(images[i].name, images[i].store, verified);
+  };
+  await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, images.length - 1) }, worker));
+  return out;
+}
+
 function orphanDamage(image: ScannedImage, copies: MdaCopy[], assembledVgIds: Set<string>): string | undefined {
   const unassembled = copies.find((c) => c.image === image && !assembledVgIds.has(c.vg.id));
   if (unassembled) return `its metadata names VG ${unassembled.vg.name}, which could not be assembled`;

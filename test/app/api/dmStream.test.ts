@@ -15,7 +15,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../../../app/base/clock';
-import { applyDmEvent, type DmStreamEvent } from '../../../app/api/dmStream';
+import { applyDmEvent, applyDmEvents, type DmStreamEvent } from '../../../app/api/dmStream';
 import type { DmDeviceView, TargetSpecView } from '../../../app/api/views';
 import type { DeviceMapper } from '../../../app/dm';
 import { dmStreamBody, dmView } from '../../../app/session/views';
@@ -158,6 +158,9 @@ describe('the dm event stream under a suspend / reload / write storm', () => {
         expect(sameMs).toBe(true);
         const rebuilt = events.reduce<DmDeviceView[]>((devices, e) => applyDmEvent(devices, e), []);
         expect(rebuilt.map(streamed)).toEqual(dmView(dm).map(streamed));
+        // The same events applied as batches (one list copy per batch) leave the same devices.
+        const batched = [0, 7, 100, events.length].reduce<DmDeviceView[]>((devices, from, i, cuts) => applyDmEvents(devices, events.slice(from, cuts[i + 1] ?? from)), []);
+        expect(batched).toEqual(rebuilt);
       } catch (e) {
         console.error(`failed with seed ${seed}; replay: SEED=${seed} npx vitest run --project unit test/app/api/dmStream.test.ts`);
         throw e;

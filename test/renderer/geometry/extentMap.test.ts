@@ -7,7 +7,7 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { SeededRandom } from '../../../app/base/clock';
 import type { ExtentRun } from '../../../app/api/views';
-import { describeLvBar, describePvMap, describeRun, foundLvs, foundText, landingRanges, lvLayoutText, peAtX, peRangeSpec, runAt, runRects, segmentRects } from '../../../renderer/geometry/extentMap';
+import { describeLvBar, describePvMap, describeRun, foundLvs, foundText, landingRanges, lvLayoutText, peAtX, mapRects, peRangeSpec, runAt, runRects, segmentRects } from '../../../renderer/geometry/extentMap';
 
 function randomRuns(random: SeededRandom, peCount: number): ExtentRun[] {
   const runs: ExtentRun[] = [];
@@ -33,6 +33,37 @@ describe('PV extent map geometry', () => {
   it('keeps a one-extent run visible as at least 1 px', () => {
     const pv = { peCount: 100_000, runs: [{ startPe: 0, count: 1, lv: 'a', le: 0, moving: null }, { startPe: 1, count: 99_999, lv: null, le: null, moving: null }] as ExtentRun[] };
     expect(runRects(pv, 1000)[0].width).toBe(1);
+  });
+
+  it('draws a 4M-extent PV of 800 thin runs as at most one rectangle per unit of width, wide runs as themselves', () => {
+    const peCount = 4_194_295;
+    const runs: ExtentRun[] = Array.from({ length: 800 }, (_, i) => ({ startPe: i * 2684, count: 2684, lv: `lv${i}`, le: 0, moving: null }));
+    runs.push({ startPe: 800 * 2684, count: peCount - 800 * 2684, lv: null, le: null, moving: null });
+    const rects = mapRects({ peCount, runs }, 1000);
+    expect(rects.length).toBeLessThanOrEqual(1000);
+    const thin = rects.filter((r) => r.run.lv !== null);
+    expect(new Set(thin.map((r) => r.x)).size).toBe(thin.length); // one per column
+    expect(thin.length).toBeGreaterThan(500); // every column of the allocated half is drawn
+    const free = rects.at(-1)!;
+    expect(free.run.lv).toBeNull();
+    expect(free.x).toBeCloseTo((800 * 2684 * 1000) / peCount);
+    expect(free.x + free.width).toBeCloseTo(1000);
+  });
+
+  it('lets a found LV or a moving run stand for the column it shares with larger runs', () => {
+    const runs: ExtentRun[] = [
+      { startPe: 0, count: 50, lv: 'big', le: 0, moving: null },
+      { startPe: 50, count: 2, lv: 'wanted', le: 0, moving: null },
+      { startPe: 52, count: 48, lv: 'big2', le: 0, moving: null },
+      { startPe: 100, count: 3, lv: 'mover', le: 0, moving: 'source' },
+      { startPe: 103, count: 97, lv: 'big3', le: 0, moving: null },
+      { startPe: 200, count: 999_800, lv: null, le: null, moving: null },
+    ];
+    const pv = { peCount: 1_000_000, runs };
+    expect(mapRects(pv, 1000).map((r) => r.run.lv)).toEqual(['mover', null]);
+    expect(mapRects(pv, 1000, new Set(['wanted'])).map((r) => r.run.lv)).toEqual(['wanted', null]);
+    // Runs a unit wide or more are drawn exactly as runRects draws them.
+    expect(mapRects({ peCount: 100, runs: runs.slice(0, 3) }, 1000)).toEqual(runRects({ peCount: 100, runs: runs.slice(0, 3) }, 1000));
   });
 
   it('finds the run under any PE like a linear scan does (seeded random layouts)', () => {

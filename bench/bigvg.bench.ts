@@ -1,0 +1,151 @@
+// Benchmark (issue 20 point 3): open the big VG — 64 PVs of 16 TiB (sparse), 4 MiB extents,
+// 10,000 LVs × 5 segments (bench/bigVg.ts HUGE) — with lvmscope against real LVM2's `lvs` on
+// the same images over loop devices, in the same run, interleaved round by round (the machine
+// is shared: a round of each, then the next). Two comparisons:
+// - in process: the engine's workspace.open (scan, read and check every metadata copy, parse,
+//   activate every LV, build the workspace view) against the `lvm lvs` process;
+// - whole processes: `lvmscope lvs DIR` (the prebuilt CLI bundle) against `lvm lvs hugevg`.
+// Wall time and CPU time (user + sys, from /usr/bin/time) are both given: on a loaded machine
+// the CPU time is the steadier figure. Also the size of one workspace.changed payload, and the
+// UI figures the e2e test test/e2e/bigVg.test.ts wrote (test-results/bigvg-ui.json), if run.
+// Needs root, losetup, lvm2. Writes bench/results/bigvg.md.
+// Run: npx tsx bench/bigvg.bench.ts   (or npm run bench bigvg)
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Engine } from '../app/engine';
+import { createNodeHost } from '../main/host';
+import { withLoopDevices } from '../test/helpers/lvm2';
+import { buildHugeVg, HUGE, median } from './bigVg';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const BUNDLE = path.join(ROOT, 'out/cli/lvmscope.cjs');
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+
+interface Timed {
+  wallMs: number;
+  cpuMs: number;
+  /** Lines the command printed (a report's rows plus its heading). */
+  lines?: number;
+}
+
+/** Runs a command under /usr/bin/time: wall time here, CPU time (user + sys) from time. */
+function timed(command: string, args: string[]): Timed {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', command, ...args], { encoding: 'utf8', env: { ...process.env, LVM_SUPPRESS_FD_WARNINGS: '1' }, maxBuffer: 256 * 2 ** 20 });
+  const wallMs = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${r.stderr}`);
+  const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return { wallMs, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN, lines: r.stdout.trimEnd().split('\n').length };
+}
+
+/** The engine opening the folder in this process, as the app does; and its view's size. */
+async function openInProcess(dir: string): Promise<Timed & { viewBytes: number; lvs: number }> {
+  const engine = new Engine(createNodeHost({ kind: 'cli', holderName: 'bigvg bench' }));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const view = await engine.handlers['workspace.open']({ path: dir });
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  await engine.dispose();
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, viewBytes: JSON.stringify(view).length, lvs: view.vgs[0]?.lvs.length ?? 0 };
+}
+
+const med = (xs: Timed[], k: 'wallMs' | 'cpuMs') => median(xs.map((x) => x[k]));
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-bench-bigvg-'));
+  const loadAtStart = os.loadavg()[0];
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'main/cli/lvmscope.mjs'), '--version']); // the CLI bundle is current
+    const runner = path.join(dir, 'runner.cjs');
+    // Exits once stdout is flushed: process.exit straight away cut a 10,000-row report short on a pipe.
+    writeFileSync(runner, "require(process.argv[2]).runCli([process.argv[0], 'lvmscope', ...process.argv.slice(3)]).then((code) => process.stdout.write('', () => process.exit(code)));\n");
+    const built = performance.now();
+    await buildHugeVg(dir);
+    const buildMs = performance.now() - built;
+    const images = Array.from({ length: HUGE.pvs }, (_, i) => path.join(dir, `pv${String(i + 1).padStart(2, '0')}.img`));
+    const ours: Timed[] = [];
+    const cli: Timed[] = [];
+    const lvm2: Timed[] = [];
+    let viewBytes = 0;
+    let rows = 0;
+    await withLoopDevices(images, async (a) => {
+      const lvmArgs = ['lvs', '--config', lvmConfig([...a.devices.values()]), HUGE.vg];
+      timed('lvm', lvmArgs); // warm the page cache, as lvmscope's warm-up does
+      timed(process.execPath, [runner, BUNDLE, 'lvs', dir]);
+      for (let r = 0; r < ROUNDS; r++) {
+        const opened = await openInProcess(dir);
+        ours.push(opened);
+        viewBytes = opened.viewBytes;
+        cli.push(timed(process.execPath, [runner, BUNDLE, 'lvs', dir]));
+        lvm2.push(timed('lvm', lvmArgs));
+        console.log(`round ${r + 1}: in process ${opened.wallMs.toFixed(0)} ms, lvmscope lvs ${cli.at(-1)!.wallMs.toFixed(0)} ms, lvm lvs ${lvm2.at(-1)!.wallMs.toFixed(0)} ms`);
+      }
+      rows = Math.min(lvm2.at(-1)!.lines ?? 0, cli.at(-1)!.lines ?? 0) - 1; // less the heading
+    });
+    if (rows !== HUGE.lvs) throw new Error(`a report printed ${rows} LVs, expected ${HUGE.lvs}`);
+    const text = table({ ours, cli, lvm2, viewBytes, buildMs, loadAtStart });
+    console.log(text);
+    writeFileSync(path.join(ROOT, 'bench', 'results', 'bigvg.md'), text);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** LVM2's settings for image files (activation off) that see only these loop devices. */
+function lvmConfig(devices: string[]): string {
+  const filter = `devices{use_devicesfile=0 obtain_device_list_from_udev=0 scan_lvs=0 filter=[${devices.map((d) => `"a|^${d}$|"`).join(',')},"r|.*|"]}`;
+  return `${filter} global{activation=0 use_lvmpolld=0} activation{udev_sync=0 udev_rules=0 monitoring=0} backup{backup=0 archive=0}`;
+}
+
+function table(r: { ours: Timed[]; cli: Timed[]; lvm2: Timed[]; viewBytes: number; buildMs: number; loadAtStart: number }): string {
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const row = (name: string, xs: Timed[]) => `| ${name} | ${s(med(xs, 'wallMs'))} | **${(med(xs, 'wallMs') / med(r.lvm2, 'wallMs')).toFixed(2)}** | ${s(med(xs, 'cpuMs'))} | **${(med(xs, 'cpuMs') / med(r.lvm2, 'cpuMs')).toFixed(2)}** |`;
+  return [
+    '## Big VG: open 10,000 LVs on 64 PVs of 16 TiB vs real LVM2',
+    '',
+    `Command: \`npx tsx bench/bigvg.bench.ts\` (root, lvm2, loop devices; activation disabled). VG ${HUGE.vg}: ${HUGE.pvs} sparse PVs of 16 TiB (less 1 MiB: ext4's file size limit), 4 MiB extents (4,194,295 per PV), ${HUGE.lvs.toLocaleString('en-US')} LVs × ${HUGE.segments} linear segments on ${HUGE.segments} different PVs, written by lvmscope (bench/bigVg.ts, ${s(r.buildMs)} s); every PV carries the ~7.2 MiB metadata text. LVM2 = \`lvm lvs ${HUGE.vg}\` on the images over loop devices. In process = the engine's workspace.open in this process (scan, check every copy, parse, activate all ${HUGE.lvs.toLocaleString('en-US')} LVs, build the view); whole process = \`lvmscope lvs DIR\` through the prebuilt CLI bundle. Median of ${ROUNDS} interleaved rounds after a warm-up of each. Ratio = lvmscope / LVM2 (goal ≤ 1.00).`,
+    '',
+    '| lvmscope | wall s | ratio (wall) | CPU s | ratio (CPU) |',
+    '|---|---|---|---|---|',
+    row('in process: workspace.open', r.ours),
+    row('whole process: lvmscope lvs', r.cli),
+    `| LVM2 lvm lvs (baseline) | ${s(med(r.lvm2, 'wallMs'))} | 1.00 | ${s(med(r.lvm2, 'cpuMs'))} | 1.00 |`,
+    '',
+    `One workspace view of this VG (what workspace.open returns and workspace.changed carries): ${(r.viewBytes / 2 ** 20).toFixed(1)} MiB of JSON.`,
+    '',
+    uiSection(),
+    `Load average (1 min) ${r.loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores shared with other work.`,
+    '',
+  ].join('\n');
+}
+
+/** The e2e test's figures (test/e2e/bigVg.test.ts), when it ran on this checkout. */
+function uiSection(): string {
+  const file = path.join(ROOT, 'test-results', 'bigvg-ui.json');
+  if (!existsSync(file)) return 'UI figures: run `npx vitest run --project e2e test/e2e/bigVg.test.ts` first (it writes test-results/bigvg-ui.json), then this bench.\n';
+  const f = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
+  return [
+    '### The same VG in the UI (Chromium, browser mode)',
+    '',
+    'Command: `npx vitest run --project e2e test/e2e/bigVg.test.ts` (headless Debian Chromium, --disable-gpu, 1500×1000; the server opens the folder when the page asks).',
+    '',
+    '| figure | value |',
+    '|---|---|',
+    `| page load → all 64 PV maps in the DOM (server open + view transfer + first render) | ${s2(f.openToPaintMs)} s |`,
+    `| DOM elements after open / after finding an LV | ${f.elementsOpened} / ${f.elementsAfterFind} |`,
+    `| rectangles in the 64 PV maps (runs pooled per unit column) | ${f.mapShapes} |`,
+    `| LV rows in the DOM (of 10,000) | ${f.lvRowsInDom} |`,
+    `| hover latency, pointer event → hover line repainted: median / worst of ${f.hoverSamples} | ${f.hoverMedianMs.toFixed(1)} ms / ${f.hoverWorstMs.toFixed(1)} ms |`,
+    `| renderer JS heap | ${(f.heapBytes / 2 ** 20).toFixed(0)} MiB |`,
+    '',
+  ].join('\n');
+}
+
+const s2 = (ms: number) => (ms / 1000).toFixed(1);
+
+await main();

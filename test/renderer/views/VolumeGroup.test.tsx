@@ -1,0 +1,92 @@
+// @vitest-environment happy-dom
+// Proves the volume group panel stays small for a big VG: with 10,000 LVs the LV list holds
+// only the rows around its scroll position (in a box as tall as all rows, so scrolling still
+// reaches every LV), the legend names its first LVs and counts the rest, and the find box
+// brings a far LV's row into the list. A small VG keeps every row, as before.
+
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExtentRun, LvView, WorkspaceView } from '../../../app/api/views';
+import { createAppStore } from '../../../renderer/store';
+import { StoreContext } from '../../../renderer/storeContext';
+import { LEGEND_MAX_LVS, LV_ROW_STRIDE_PX, VolumeGroup } from '../../../renderer/views/VolumeGroup';
+
+afterEach(cleanup);
+
+/** A VG of `lvCount` one-segment LVs laid end to end on one PV. */
+function bigView(lvCount: number): WorkspaceView {
+  const lvs: LvView[] = Array.from({ length: lvCount }, (_, i) => ({
+    name: `lv${i}`,
+    uuid: `u${i}`,
+    status: ['READ', 'WRITE', 'VISIBLE'],
+    hidden: false,
+    locked: false,
+    extentCount: 4,
+    sizeBytes: 4 * 4 * 2 ** 20,
+    segments: [{ index: 1, startLe: 0, count: 4, type: 'linear', areas: [{ target: 'pv01', kind: 'pv', start: i * 4 }], extentsMoved: null, regionSizeSectors: null, unmovableReason: null }],
+    dmName: `vg-lv${i}`,
+  }));
+  const runs: ExtentRun[] = lvs.map((lv, i) => ({ startPe: i * 4, count: 4, lv: lv.name, le: 0, moving: null }));
+  const peCount = lvCount * 8;
+  runs.push({ startPe: lvCount * 4, count: lvCount * 4, lv: null, le: null, moving: null });
+  const pv = { name: 'pv01', image: 'pv01.img', pvSection: 'pv0', uuid: 'p', devno: '7:0', sizeBytes: peCount * 4 * 2 ** 20, peStartSectors: 2048, peCount, allocatedCount: lvCount * 4, allocatable: true, missing: false, runs };
+  return {
+    path: '/ws',
+    images: [{ name: 'pv01.img', sizeBytes: pv.sizeBytes, devno: '7:0', role: 'pv' }],
+    vgs: [{ name: 'vg', uuid: 'v', seqno: 1, extentSizeSectors: 8192, peCount, freeCount: lvCount * 4, sizeBytes: pv.sizeBytes, freeBytes: pv.sizeBytes / 2, status: [], readOnlyReason: null, pvs: [pv], lvs, moveInProgress: null }],
+    problems: [],
+  };
+}
+
+function renderVg(view: WorkspaceView) {
+  const store = createAppStore();
+  store.getState().setWorkspaceView(view);
+  render(
+    <StoreContext.Provider value={store}>
+      <VolumeGroup />
+    </StoreContext.Provider>,
+  );
+}
+
+const rowNames = () => screen.queryAllByTestId(/^lv-row-/).map((r) => r.getAttribute('data-testid')!.replace('lv-row-', ''));
+
+describe('the volume group panel with 10,000 LVs', () => {
+  it('keeps only the rows around the scroll position in the DOM, in a box as tall as every row', () => {
+    renderVg(bigView(10_000));
+    const list = screen.getByTestId('lv-rows');
+    expect(rowNames().length).toBeLessThanOrEqual(40);
+    expect(rowNames()[0]).toBe('lv0');
+    expect((list.firstElementChild as HTMLElement).style.height).toBe(`${10_000 * LV_ROW_STRIDE_PX}px`);
+    act(() => {
+      list.scrollTop = 5000 * LV_ROW_STRIDE_PX;
+      fireEvent.scroll(list);
+    });
+    expect(rowNames()).toContain('lv5000');
+    expect(rowNames()).not.toContain('lv0');
+    expect(rowNames().length).toBeLessThanOrEqual(40);
+  });
+
+  it('names the first LVs in the legend and counts the others', () => {
+    renderVg(bigView(10_000));
+    expect(screen.getByTestId('lv-legend').querySelectorAll('li[data-lv]')).toHaveLength(LEGEND_MAX_LVS);
+    expect(screen.getByTestId('legend-more').textContent).toBe(`and ${(10_000 - LEGEND_MAX_LVS).toLocaleString('en-US')} more LVs (find one by name below)`);
+  });
+
+  it('brings the row of an LV found by name into the list and says where it lies', () => {
+    renderVg(bigView(10_000));
+    act(() => void fireEvent.change(screen.getByTestId('lv-find'), { target: { value: 'lv7777' } }));
+    expect(screen.getByTestId('lv-find-result').textContent).toBe('lv7777 on pv01');
+    expect(screen.getByTestId('lv-row-lv7777').className).toContain('found');
+    expect(screen.getByTestId('lv-rows').scrollTop).toBe(7777 * LV_ROW_STRIDE_PX);
+    // The suggestions are the matches, not 10,000 options.
+    expect(document.querySelectorAll('#lv-find-names option')).toHaveLength(1);
+  });
+});
+
+describe('the volume group panel with a few LVs', () => {
+  it('keeps every row in the DOM', () => {
+    renderVg(bigView(34));
+    expect(rowNames()).toHaveLength(34);
+    expect(screen.queryByTestId('legend-more')).toBeNull();
+  });
+});
