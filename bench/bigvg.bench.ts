@@ -6,13 +6,13 @@
 //   activate every LV, build the workspace view) against the `lvm lvs` process;
 // - whole processes: `lvmscope lvs DIR` (the prebuilt CLI bundle) against `lvm lvs hugevg`.
 // Wall time and CPU time (user + sys, from /usr/bin/time) are both given: on a loaded machine
-// the CPU time is the steadier figure. Also the size of one workspace.changed payload, and the
-// UI figures the e2e test test/e2e/bigVg.test.ts wrote (test-results/bigvg-ui.json), if run.
+// the CPU time is the steadier figure. Also the size of one workspace.changed payload. (UI
+// figures for this VG are not measured yet: its browser e2e hung after page load.)
 // Needs root, losetup, lvm2. Writes bench/results/bigvg.md.
 // Run: npx tsx bench/bigvg.bench.ts   (or npm run bench bigvg)
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -118,34 +118,10 @@ function table(r: { ours: Timed[]; cli: Timed[]; lvm2: Timed[]; viewBytes: numbe
     '',
     `One workspace view of this VG (what workspace.open returns and workspace.changed carries): ${(r.viewBytes / 2 ** 20).toFixed(1)} MiB of JSON.`,
     '',
-    uiSection(),
     `Load average (1 min) ${r.loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores shared with other work.`,
     '',
   ].join('\n');
 }
 
-/** The e2e test's figures (test/e2e/bigVg.test.ts), when it ran on this checkout. */
-function uiSection(): string {
-  const file = path.join(ROOT, 'test-results', 'bigvg-ui.json');
-  if (!existsSync(file)) return 'UI figures: run `npx vitest run --project e2e test/e2e/bigVg.test.ts` first (it writes test-results/bigvg-ui.json), then this bench.\n';
-  const f = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
-  return [
-    '### The same VG in the UI (Chromium, browser mode)',
-    '',
-    'Command: `npx vitest run --project e2e test/e2e/bigVg.test.ts` (headless Debian Chromium, --disable-gpu, 1500×1000; the server opens the folder when the page asks).',
-    '',
-    '| figure | value |',
-    '|---|---|',
-    `| page load → all 64 PV maps in the DOM (server open + view transfer + first render) | ${s2(f.openToPaintMs)} s |`,
-    `| DOM elements after open / after finding an LV | ${f.elementsOpened} / ${f.elementsAfterFind} |`,
-    `| rectangles in the 64 PV maps (runs pooled per unit column) | ${f.mapShapes} |`,
-    `| LV rows in the DOM (of 10,000) | ${f.lvRowsInDom} |`,
-    `| hover latency, pointer event → hover line repainted: median / worst of ${f.hoverSamples} | ${f.hoverMedianMs.toFixed(1)} ms / ${f.hoverWorstMs.toFixed(1)} ms |`,
-    `| renderer JS heap | ${(f.heapBytes / 2 ** 20).toFixed(0)} MiB |`,
-    '',
-  ].join('\n');
-}
-
-const s2 = (ms: number) => (ms / 1000).toFixed(1);
 
 await main();
