@@ -187,6 +187,9 @@ export class MoveController {
     if (!move.finishing) await this.session.commit(finishLayer(open.vg, 'abort'), 'pvmove --abort');
     await this.session.commit(removeLayer(this.session.ws.getVg(vgName).vg), 'pvmove --abort');
     await this.session.refreshTables(vgName);
+    // pvmove0 and its sub-LVs were activated when the workspace opened the interrupted move;
+    // the metadata no longer has them, so neither may the device-mapper.
+    this.session.removeDevicesOfGoneLvs(vgName);
     this.session.options.log('warn', 'pvmove', `${vgName}: interrupted move aborted; checkpointed runs stay on the destination, the rest are back on the source.`);
   }
 

@@ -340,6 +340,27 @@ export class WorkspaceSession {
   }
 
   /** Reloads every active LV's table from the metadata (after a change outside a move). */
+  /**
+   * Removes the devices of LVs the metadata no longer has (an aborted move's pvmove0 and its
+   * sub-LVs, activated when the interrupted move was opened), users first: a device still
+   * opened by another waits for that one to go.
+   */
+  removeDevicesOfGoneLvs(vgName: string): void {
+    const lvs = new Set(this.ws.getVg(vgName).vg.lvs.map((l) => l.name));
+    const gone = [...this.active].filter(([key]) => key.startsWith(`${vgName}/`) && !lvs.has(key.slice(vgName.length + 1)));
+    let removedOne = true;
+    while (removedOne) {
+      removedOne = false;
+      for (const [key, name] of gone) {
+        if (!this.active.has(key)) continue;
+        if (this.dm.has(name) && this.dm.info(name).openCount > 0) continue;
+        if (this.dm.has(name)) this.dm.remove(name);
+        this.active.delete(key);
+        removedOne = true;
+      }
+    }
+  }
+
   async refreshTables(vgName: string): Promise<void> {
     const open = this.ws.getVg(vgName);
     for (const lv of open.vg.lvs) {

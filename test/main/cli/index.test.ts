@@ -12,7 +12,7 @@ describe('the lvmscope CLI', () => {
     expect(names).toHaveLength(VERBS.length);
     expect(names).toContain('serve');
     const serve = buildProgram().commands.find((c) => c.name() === 'serve')!;
-    expect(serve.options.map((o) => o.long)).toEqual(['--port', '--open', '--demo', '--nbd']);
+    expect(serve.options.map((o) => o.long)).toEqual(['--port', '--open', '--demo', '--nbd', '--replay']);
   });
 
   it('prints every usage error as one line that starts with lvmscope: and names the help to read', async () => {
