@@ -162,7 +162,7 @@ export class Engine implements EventSource {
         const recorder = this.recorder;
         if (!recorder) throw new LvmscopeError('STATE', 'No move has been recorded by this engine yet; start one (every move is recorded), then save its recording.');
         const id = this.current?.moves.state()?.id ?? this.moveIds;
-        return { text: recorder.text(), fileName: recordingFileName(id), complete: !recorder.recording };
+        return { text: recorder.text(), fileName: recordingFileName(id), complete: recorder.moveEnded };
       },
       'move.control': async (action) => this.open().moves.control(action),
       'move.abortRecorded': ({ vg }) =>

@@ -69,6 +69,11 @@ export class MoveRecorder {
     return this.subscription !== null;
   }
 
+  /** The move has ended (its last state is recorded); only its closing lines may still come. */
+  get moveEnded(): boolean {
+    return this.ending || !this.recording;
+  }
+
   /** The recording so far as text (complete once stopped). */
   text(): string {
     return `${[...this.lines, ...this.encoder.pendingLines()].join('\n')}\n`;

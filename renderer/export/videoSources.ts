@@ -45,6 +45,8 @@ export function recordingSourceOf(recording: Recording, origin: string): NamedSo
   const probe = createAppStore();
   new ReplayPlayer(recording, probe).seek({ event: recording.events.length });
   const players = new WeakMap<AppStore, ReplayPlayer>();
+  /** Per store: the last instant drawn and the last step shown (frames are drawn in order). */
+  const shown = new WeakMap<AppStore, { atMs: number; step: number }>();
   const durationMs = recording.durationMs + TAIL_MS;
   return {
     durationMs,
@@ -53,11 +55,34 @@ export function recordingSourceOf(recording: Recording, origin: string): NamedSo
     showAt(store, atMs) {
       let player = players.get(store);
       if (!player) players.set(store, (player = new ReplayPlayer(recording, store)));
-      player.seek({ timeMs: atMs });
+      // Before the first frame: nothing shown yet, no step.
+      const kept = shown.get(store);
+      const before = kept && atMs >= kept.atMs ? kept : { atMs: -1, step: -1 };
+      const nextFrame = atMs - before.atMs <= MAX_FRAME_GAP_MS;
+      const last = nextFrame ? before.step : -1;
+      const current = lastStepStartedBy(recording, atMs);
+      // Between two frames of a video: a step that began and ended since the last frame (the
+      // outline's first steps take a few ms) is still shown, for one frame, at the end of its
+      // work, so no step is missing from a video or its captions; later frames catch up with
+      // the clock. A jump (a seek, not the next frame) shows the instant asked for.
+      const skipped = nextFrame && current > last + 1 ? last + 1 : null;
+      if (skipped !== null) player.seek({ step: skipped });
+      else player.seek({ timeMs: atMs });
+      shown.set(store, { atMs, step: skipped ?? current });
       // Once no move runs, the diagram draws the stack chosen for the next move: the recorded one, as in the window that ran it.
       if (store.getState().move.settings.stack !== recording.header.stack) store.getState().setMoveSettings({ stack: recording.header.stack });
     },
   };
+}
+
+/** The longest source time between two frames of an export (8× at a GIF's 10 fps is 800 ms). */
+const MAX_FRAME_GAP_MS = 1000;
+
+/** The index of the last step of `recording` started by `atMs`, or -1. */
+function lastStepStartedBy(recording: Recording, atMs: number): number {
+  let i = -1;
+  while (i + 1 < recording.steps.length && recording.steps[i + 1].timeMs <= atMs) i += 1;
+  return i;
 }
 
 /** Decompresses gzip in the browser (DecompressionStream), refusing more than `limitBytes`. */

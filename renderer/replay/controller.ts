@@ -176,8 +176,11 @@ export class ReplayController {
     this.store.getState().setReplayPlaying(true, speed);
     let last = performance.now();
     let at = player.position.timeMs;
-    const tick = (now: number) => {
-      at += (now - last) * this.store.getState().replay.speed;
+    // Timed by performance.now(), not the frame's timestamp: a frame's timestamp is when its
+    // frame began, which can precede the `last` read above and would step backward first.
+    const tick = () => {
+      const now = performance.now();
+      at += Math.max(0, now - last) * this.store.getState().replay.speed;
       last = now;
       const end = at >= durationMs || at <= 0;
       this.seekTime(Math.max(0, Math.min(durationMs, at)));

@@ -32,6 +32,22 @@ describe('a recording as a video source', () => {
     expect(lv0On()).not.toContain('pv2');
   });
 
+  it('shows every step in the frames of a video, one that began and ended between two frames for one frame', async () => {
+    const { frameSchedule, FPS } = await import('../../../renderer/export/frameSchedule');
+    const { currentStep } = await import('../../../renderer/store/stepList');
+    const source = recordingSourceOf(recording, 'x');
+    const store = createAppStore();
+    const seen = new Set<string>();
+    for (const f of frameSchedule(source.durationMs, 1, FPS.webm)) {
+      source.showAt(store, f.sourceMs);
+      const move = store.getState().move.state;
+      const step = move ? currentStep(move) : null;
+      if (step) seen.add(step.id);
+    }
+    expect(recording.steps.some((s, i) => i > 0 && s.timeMs - recording.steps[i - 1].timeMs < 1000 / FPS.webm)).toBe(true);
+    expect([...seen]).toEqual(expect.arrayContaining([...new Set(recording.steps.map((s) => s.stepId))]));
+  });
+
   it('lasts the recording plus the held end, and names the move for the dialog and the file', () => {
     const source = recordingSourceOf(recording, 'The recording of the last move');
     expect(source.durationMs).toBe(recording.durationMs + TAIL_MS);
