@@ -6,7 +6,8 @@
 // - the live diagram as this window saw it (liveTimeline.ts), for what no recording holds.
 // Each also says what it shows (a sentence for the dialog) and names the file.
 import type { ApiClient } from '../../app/api';
-import { openRecording, RecordingError, type Recording } from '../../app/api/recording';
+import { openRecording, type Recording } from '../../app/api/recording';
+import { browserGunzip } from '../replay/gunzip';
 import { ReplayPlayer } from '../replay/player';
 import { createAppStore, type AppState, type AppStore } from '../store';
 import { clockText } from './frameLayout';
@@ -85,25 +86,6 @@ function lastStepStartedBy(recording: Recording, atMs: number): number {
   return i;
 }
 
-/** Decompresses gzip in the browser (DecompressionStream), refusing more than `limitBytes`. */
-async function gunzip(bytes: Uint8Array, limitBytes: number): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
-    if (total > limitBytes) throw new RecordingError(`This recording decompresses to more than lvmscope opens (${limitBytes / 1048576} MiB).`);
-    chunks.push(chunk);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export interface VideoSources {
@@ -132,7 +114,7 @@ export function createVideoSources(client: ApiClient, timeline: LiveTimeline): V
     },
     async openFile(file) {
       try {
-        return recordingSourceOf(await openRecording(new Uint8Array(await file.arrayBuffer()), gunzip), `The recording ${file.name}`);
+        return recordingSourceOf(await openRecording(new Uint8Array(await file.arrayBuffer()), browserGunzip), `The recording ${file.name}`);
       } catch (e) {
         return messageOf(e);
       }
