@@ -16,14 +16,14 @@
 // Run: npx tsx bench/diskcopy.bench.ts   (ROUNDS=3, SIZES_MIB=2048,8192, WORKLOAD_IOPS=1000)
 
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Engine } from '../app/engine';
 import type { WorkloadStatsView } from '../app/api/move';
 import { createNodeHost } from '../main/host';
+import { fillData, sha256 } from './fileData';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const CLI = path.join(HERE, '..', 'main/cli/lvmscope.mjs');
@@ -62,27 +62,6 @@ function peStart(pv: string): number {
 function lvPv(): string {
   const json = JSON.parse(lvmscope('lvs', DIR, '-o', 'lv_name,devices', '--reportformat', 'json').stdout) as { report: Array<{ lv: Array<{ devices: string }> }> };
   return json.report[0].lv[0].devices.replace(/\(0\)$/, '');
-}
-
-/** The same data (4 MiB random blocks, each stamped with its number) into every target, fsynced. */
-function fillData(sizeMiB: number, targets: Array<{ file: string; offset: number }>): void {
-  const block = randomBytes(4 * MiB);
-  const fds = targets.map((t) => ({ fd: openSync(t.file, 'r+'), offset: t.offset }));
-  try {
-    for (let i = 0; i < sizeMiB / 4; i += 1) {
-      block.writeUInt32LE(i, 0);
-      for (const t of fds) writeSync(t.fd, block, 0, block.length, t.offset + i * 4 * MiB);
-    }
-    for (const t of fds) fsyncSync(t.fd);
-  } finally {
-    for (const t of fds) closeSync(t.fd);
-  }
-}
-
-async function sha256(file: string, start: number, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { start, end: start + bytes - 1, highWaterMark: 4 * MiB })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** vg0 on two images made with the CLI, lv0 = the whole size on pv1, filled with data (also in data.bin). */

@@ -13,11 +13,11 @@
 // Run: npx tsx bench/stacks.bench.ts   (ROUNDS=3 by default; or npm run bench stacks)
 
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fillData, sha256 } from './fileData';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(HERE, '..');
@@ -65,27 +65,6 @@ function lvPv(): string {
   return devices.replace(/\(0\)$/, '');
 }
 
-/** Writes the same 2 GiB of data (4 MiB random blocks, each stamped with its number) into every target, then fsyncs them. */
-function fillData(targets: Array<{ file: string; offset: number }>): void {
-  const block = randomBytes(4 * MiB);
-  const fds = targets.map((t) => ({ fd: openSync(t.file, 'r+'), offset: t.offset }));
-  try {
-    for (let i = 0; i < SIZE_MIB / 4; i += 1) {
-      block.writeUInt32LE(i, 0);
-      for (const t of fds) writeSync(t.fd, block, 0, block.length, t.offset + i * 4 * MiB);
-    }
-    for (const t of fds) fsyncSync(t.fd);
-  } finally {
-    for (const t of fds) closeSync(t.fd);
-  }
-}
-
-async function sha256(file: string, start: number, bytes: number): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { start, end: start + bytes - 1, highWaterMark: 4 * MiB })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 function setUp(): { data: string; copy: string } {
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
@@ -95,7 +74,7 @@ function setUp(): { data: string; copy: string } {
   lvmscope('lvcreate', DIR, 'vg0', '-n', 'lv0', '-L', `${SIZE_MIB}M`, 'pv1');
   const data = path.join(DIR, 'data.bin');
   writeFileSync(data, new Uint8Array(0));
-  fillData([{ file: path.join(DIR, 'pv1.img'), offset: peStarts().get('pv1')! }, { file: data, offset: 0 }]);
+  fillData(SIZE_MIB, [{ file: path.join(DIR, 'pv1.img'), offset: peStarts().get('pv1')! }, { file: data, offset: 0 }]);
   return { data, copy: path.join(DIR, 'copy.bin') };
 }
 
