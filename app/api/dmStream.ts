@@ -74,6 +74,8 @@ export const DmStreamEvent = z.discriminatedUnion('type', [
   z.object({ ...Write, type: z.literal('write-intercepted'), waitingWrites: z.number().int() }),
   z.object({ ...Write, type: z.literal('write-released'), waitedMs: z.number(), waitingWrites: z.number().int() }),
   z.object({ ...Write, type: z.literal('write-both-legs'), legs: z.number().int() }),
+  /** A write to a region not copied and not being copied landed on the source leg only, at once (the kernel's rule; the lvm2 stack). */
+  z.object({ ...Write, type: z.literal('write-source-only') }),
   z.object({ ...TargetRef, type: z.literal('leg-error'), leg: z.number().int(), legDevno: z.string(), health: z.string(), message: z.string() }),
 ]);
 export type DmStreamEvent = z.infer<typeof DmStreamEvent>;
@@ -88,11 +90,11 @@ export const DmSnapshot = z.object({
 });
 export type DmSnapshot = z.infer<typeof DmSnapshot>;
 
-/** The held-write events, which the move diagram animates. */
-export type WriteEvent = Extract<DmStreamEvent, { type: 'write-intercepted' | 'write-released' | 'write-both-legs' }>;
+/** The mirror's write events, which the move diagram animates: held writes and source-only writes. */
+export type WriteEvent = Extract<DmStreamEvent, { type: 'write-intercepted' | 'write-released' | 'write-both-legs' | 'write-source-only' }>;
 
 export function isWriteEvent(e: DmStreamEvent): e is WriteEvent {
-  return e.type === 'write-intercepted' || e.type === 'write-released' || e.type === 'write-both-legs';
+  return e.type === 'write-intercepted' || e.type === 'write-released' || e.type === 'write-both-legs' || e.type === 'write-source-only';
 }
 
 /** A device as it is right after `dmsetup create`: no table, active, nothing counted. */

@@ -134,6 +134,8 @@ export const TargetSpecView = z.discriminatedUnion('type', [
     sync: z.enum(['default', 'sync', 'nosync']),
     legs: z.array(DeviceOffsetView).readonly(),
     handleErrors: z.boolean(),
+    /** Absent: the kernel's dm-raid1 rule; 'intercept': the 2002 outline's (app/dm/table.ts). */
+    writeRule: z.enum(['dm-raid1', 'intercept']).optional(),
   }),
   z.object({ ...Placement, type: z.literal('zero') }),
   z.object({ ...Placement, type: z.literal('error') }),

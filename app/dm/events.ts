@@ -40,6 +40,12 @@ export type TargetEventBody =
   | { readonly type: 'write-released'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly waitedMs: number; readonly waitingWrites: number; readonly client?: number }
   /** The released write landed on every leg. */
   | { readonly type: 'write-both-legs'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly legs: number; readonly client?: number }
+  /**
+   * A write to a region not copied and not being copied (the kernel's NOSYNC) landed on the
+   * source leg only, without waiting (mirrors with the kernel's write rule); the region stays
+   * not copied and its copy, later, carries the new data to the other legs.
+   */
+  | { readonly type: 'write-source-only'; readonly region: number; readonly sector: number; readonly countSectors: number; readonly client?: number }
   | { readonly type: 'leg-error'; readonly leg: number; readonly legDevno: string; readonly health: string; readonly message: string }
   | { readonly type: 'flakey-state'; readonly up: boolean; readonly reason: string };
 

@@ -16,6 +16,9 @@ export interface DeviceOffset {
   readonly offsetSectors: number;
 }
 
+/** See the mirror's `writeRule`. */
+export type MirrorWriteRule = 'dm-raid1' | 'intercept';
+
 /** The parameters of one target, by type (the words after the type in a dmsetup line). */
 export type TargetParams =
   | { readonly type: 'linear'; readonly device: DeviceOffset }
@@ -28,6 +31,20 @@ export type TargetParams =
       /** Leg 0 is the source the mirror copies from. */
       readonly legs: readonly DeviceOffset[];
       readonly handleErrors: boolean;
+      /**
+       * What a write to a region that is not copied yet does (absent = 'dm-raid1').
+       * 'dm-raid1' is the kernel's rule (dm-raid1.c do_writes): a region not copied and not being
+       * copied takes the write on leg 0 only (recovery copies it later, new data included); a
+       * region being copied holds it until its copy ends, then it goes to every leg.
+       * 'intercept' is the 2002 outline's rule (DESIGN §1 step 4): the region's copy jumps the
+       * queue and the write waits for it, then goes to every leg.
+       * Why a spec field and not a table argument: `dmsetup table` prints what the kernel would,
+       * and the kernel's mirror has no such argument (real LVM2's tables, and the kernel tests
+       * that compare ours with them, must stay byte-identical). Only the outline stack, which no
+       * kernel runs, sets 'intercept'; its text is the same mirror line, so a table typed or
+       * parsed from text always gets the kernel's rule, and `sameTable` tells the two apart.
+       */
+      readonly writeRule?: MirrorWriteRule;
     }
   | { readonly type: 'zero' }
   | { readonly type: 'error' }
@@ -243,7 +260,12 @@ export function targetDevices(spec: TargetParams): readonly DeviceOffset[] {
 /** Two tables are the same mapping (what `dmsetup table` would print identically). */
 export function sameTable(a: TableSpec | undefined, b: TableSpec | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.length === b.length && a.every((t, i) => formatTarget(t) === formatTarget(b[i]));
+  return a.length === b.length && a.every((t, i) => formatTarget(t) === formatTarget(b[i]) && writeRuleOf(t) === writeRuleOf(b[i]));
+}
+
+/** A mirror's write rule (see TargetParams), or null for other targets. */
+export function writeRuleOf(spec: TargetParams): MirrorWriteRule | null {
+  return spec.type === 'mirror' ? (spec.writeRule ?? 'dm-raid1') : null;
 }
 
 // ---- argument helpers shared by the parser and the targets' constructors ----

@@ -1,7 +1,8 @@
 // Chunk buffers the copier reuses. A copy of a few GiB read into a fresh buffer per chunk
 // spent more of its time in the garbage collector (external memory churn) and in page faults
 // on new memory than in the copy itself (measured: 5.9 s of GC in a 2 GiB move); the copier
-// never has more than `maxChunksInFlight` chunks out, so that many buffers serve a whole copy.
+// never has more than `maxChunksInFlight` (+ its priority slots) chunks out, so that many
+// buffers serve a whole copy.
 //
 // The buffers are page-aligned, so the storage may move them without the page cache
 // (O_DIRECT wants aligned memory; main/node/directIo.ts). JavaScript cannot ask for aligned

@@ -236,6 +236,8 @@ export class OutlineStrategy extends StackBase implements MoveStrategy {
           { devno: destDevno, offsetSectors: dest.peStartSectors + r.toPe * ext },
         ],
         handleErrors: false,
+        // The 2002 design's own rule (step 4): an early write pulls its region's copy forward.
+        writeRule: 'intercept',
       });
       at = start + len;
     }

@@ -244,6 +244,7 @@ export function dmStreamBody(e: DmEvent): DmStreamBody | null {
     case 'write-intercepted':
     case 'write-released':
     case 'write-both-legs':
+    case 'write-source-only':
     case 'leg-error':
       return { ...e };
     case 'table-loaded':

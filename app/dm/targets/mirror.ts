@@ -1,11 +1,21 @@
-// dm-raid1 with a core log, as pvmove drives it, plus the seed's write interception
-// (DESIGN §1 step 4): background recovery copies regions from leg 0 (the source) to the other
-// legs in ascending order; a write to a region not yet copied puts that region's copy at the
-// front (the copier's priority lane) and waits for it, then goes to every leg. Writes to
-// copied regions go to every leg, reads come from leg 0, flushes go to every leg.
+// dm-raid1 with a core log, as pvmove drives it: background recovery copies regions from leg
+// 0 (the source) to the other legs in ascending order; reads come from leg 0, flushes go to
+// every leg, writes to copied regions go to every leg. A write to a region not copied yet
+// follows the table's write rule (TargetParams.writeRule in ../table.ts):
+// - 'dm-raid1', the kernel's (drivers/md/dm-raid1.c do_writes, dm-region-hash.c): a region
+//   not copied and not being copied (NOSYNC) takes the write on leg 0 only, at once, and stays
+//   not copied: its copy, later, carries the new data. A region being copied (RECOVERING: its
+//   copy is queued or running) holds the write on its delayed list until the copy ends, then
+//   the write goes to every leg. Recovery quiesces a region before copying it: a region whose
+//   source-only writes are still in flight is marked RECOVERING (new writes are held) and its
+//   copy starts once they have all ended (__rh_recovery_prepare, dm_rh_dec), so a copy never
+//   reads the source under a write it would then miss.
+// - 'intercept', the seed's (DESIGN §1 step 4, the outline stack): the write puts its region's
+//   copy at the front (the copier's priority lane) and waits for it, then goes to every leg.
 // Recovery keeps as many regions queued as the copier asks for (`jobsToKeepQueued`: the kernel
 // does one at a time; here adjacent regions share the copier's large chunks, which is what
-// lets a move run at the disk's speed).
+// lets a move run at the disk's speed). Every queued region counts as RECOVERING, as the one
+// region the kernel hands out does.
 
 import { defineTarget, type SpecOf, type TargetContext } from '../target';
 import type { TargetEventBody } from '../events';
@@ -15,7 +25,7 @@ import { isPowerOfTwo } from '../../base/units';
 import type { CopyJob, CopyOutcome } from '../../kcopyd/copier';
 import type { Timer } from '../../base/clock';
 import { RegionMap, type RegionRange, type RegionState } from '../regions';
-import { checkCount, checkFits } from '../table';
+import { checkCount, checkFits, type MirrorWriteRule } from '../table';
 
 /** What pvmove (or the UI) may observe of a running mirror. */
 export interface MirrorControl {
@@ -23,8 +33,12 @@ export interface MirrorControl {
   readonly nrRegions: number;
   readonly inSyncRegions: number;
   readonly isInSync: boolean;
+  /** What a write to a region not copied yet does (see TargetParams.writeRule). */
+  readonly writeRule: MirrorWriteRule;
   /** Writes that had to wait for their region's copy, since construction. */
   readonly interceptedWrites: number;
+  /** Writes that went to the source leg only (the kernel's rule, regions not being copied), since construction. */
+  readonly sourceOnlyWrites: number;
   /** Writes waiting for a copy right now. */
   readonly waitingWrites: number;
   /** Regions that have writes waiting for their copy right now, ascending. */
@@ -57,12 +71,18 @@ export interface MirrorState {
   readonly regions: RegionMap;
   readonly owner: string;
   readonly control: MirrorControl;
+  readonly writeRule: MirrorWriteRule;
   recovering: boolean;
   destroyed: boolean;
   cursor: number;
   backgroundJobs: number;
   interceptedWrites: number;
   waitingWrites: number;
+  sourceOnlyWrites: number;
+  /** Source-only writes in flight, by region (the region hash's `pending` of a NOSYNC region). */
+  readonly sourceOnlyInFlight: Map<number, number>;
+  /** Regions recovery handed out whose source-only writes have not all ended yet: RECOVERING, copy not queued (counted in backgroundJobs). */
+  readonly quiescing: Set<number>;
   readonly jobs: Map<number, { job: CopyJob; background: boolean }>;
   readonly waiters: Map<number, Waiter[]>;
   syncWaiters: Waiter[];
@@ -99,7 +119,8 @@ export const mirrorTarget = defineTarget({
     if (io.op === 'flush') return { kind: 'submitted', done: flushAllLegs(s) };
     const region = io.sector >> s.regionShift;
     if (s.regions.get(region) === 'copied') return { kind: 'submitted', done: writeAllLegs(s, io) };
-    return { kind: 'submitted', done: interceptWrite(s, region, io) };
+    if (s.writeRule === 'intercept' || isRecovering(s, region)) return { kind: 'submitted', done: holdWrite(s, region, io) };
+    return { kind: 'submitted', done: writeSourceOnly(s, region, io) };
   },
   status(s) {
     const devnos = s.legs.map((l) => l.device.devno).join(' ');
@@ -110,6 +131,9 @@ export const mirrorTarget = defineTarget({
     // copies already running (or that a write waits on) are allowed to finish.
     s.recovering = false;
     for (const [, entry] of s.jobs) if (entry.background && entry.job.state === 'queued' && !entry.job.priority) s.ctx.copier.cancel(entry.job);
+    // A quiescing region no write waits for goes back to not copied; one a write waits for is
+    // copied once its source-only writes end (the core's wait for in-flight IO covers it).
+    for (const region of [...s.quiescing]) if (!s.waiters.has(region)) unquiesce(s, region);
     await Promise.all([...s.jobs.values()].map((e) => e.job.done));
     announceRegions(s);
   },
@@ -125,6 +149,11 @@ export const mirrorTarget = defineTarget({
     s.recovering = false;
     for (const [, entry] of s.jobs) s.ctx.copier.cancel(entry.job);
     const gone = new LvmscopeError('STATE', `${s.ctx.deviceName}: the mirror was removed or replaced before it finished copying.`);
+    for (const region of [...s.quiescing]) {
+      for (const w of s.waiters.get(region) ?? []) w.reject(gone);
+      s.waiters.delete(region);
+      unquiesce(s, region);
+    }
     for (const w of s.syncWaiters) w.reject(gone);
     s.syncWaiters = [];
   },
@@ -147,12 +176,16 @@ function newState(ctx: TargetContext, legs: Leg[], spec: SpecOf<'mirror'>): Mirr
     regions,
     owner: `${ctx.deviceName}[${ctx.targetIndex}]`,
     control: undefined as unknown as MirrorControl,
+    writeRule: spec.writeRule ?? 'dm-raid1',
     recovering: false,
     destroyed: false,
     cursor: 0,
     backgroundJobs: 0,
     interceptedWrites: 0,
     waitingWrites: 0,
+    sourceOnlyWrites: 0,
+    sourceOnlyInFlight: new Map(),
+    quiescing: new Set(),
     jobs: new Map(),
     waiters: new Map(),
     syncWaiters: [],
@@ -173,8 +206,12 @@ function makeControl(s: MirrorState): MirrorControl {
     get isInSync() {
       return s.regions.inSyncRegions === s.regions.nrRegions;
     },
+    writeRule: s.writeRule,
     get interceptedWrites() {
       return s.interceptedWrites;
+    },
+    get sourceOnlyWrites() {
+      return s.sourceOnlyWrites;
     },
     get waitingWrites() {
       return s.waitingWrites;
@@ -193,15 +230,33 @@ function makeControl(s: MirrorState): MirrorControl {
   };
 }
 
-/** Queues background copies of the next out-of-sync regions, ascending, up to the window. */
+/**
+ * Hands out the next out-of-sync regions, ascending, up to the window: each is RECOVERING from
+ * here on. One with source-only writes in flight quiesces first (its copy starts when they end).
+ */
 function pumpRecovery(s: MirrorState): void {
   const window = s.ctx.copier.jobsToKeepQueued(s.regionSectors);
   while (s.recovering && s.backgroundJobs < window) {
     const region = s.regions.next(s.cursor, 'not-copied');
     if (region < 0) return;
     s.cursor = region + 1;
-    if (!s.jobs.has(region)) startRegionCopy(s, region, false);
+    if (isRecovering(s, region)) continue;
+    if (s.sourceOnlyInFlight.has(region)) {
+      s.quiescing.add(region);
+      s.backgroundJobs += 1;
+    } else startRegionCopy(s, region, false);
   }
+}
+
+/** The kernel's RECOVERING: recovery has handed the region out (its copy is queued, running, or waits for the region to quiesce). */
+function isRecovering(s: MirrorState, region: number): boolean {
+  return s.jobs.has(region) || s.quiescing.has(region);
+}
+
+/** Takes a quiescing region back from recovery (it is not copied and not being copied again). */
+function unquiesce(s: MirrorState, region: number): void {
+  if (!s.quiescing.delete(region)) return;
+  s.backgroundJobs -= 1;
 }
 
 function startRegionCopy(s: MirrorState, region: number, priority: boolean): CopyJob {
@@ -232,6 +287,11 @@ function regionCopyDone(s: MirrorState, region: number, outcome: CopyOutcome): v
   s.jobs.delete(region);
   if (entry?.background) s.backgroundJobs -= 1;
   const waiters = s.waiters.get(region) ?? [];
+  if (!outcome.ok && outcome.cancelled && waiters.length > 0 && !s.destroyed) {
+    // A suspend withdrew a queued copy just as a write came to wait for it: copy it for that write.
+    startRegionCopy(s, region, true);
+    return;
+  }
   s.waiters.delete(region);
   if (outcome.ok) {
     setRegion(s, region, 'copied');
@@ -254,8 +314,13 @@ function reachedSync(s: MirrorState): void {
   for (const w of waiters) w.resolve();
 }
 
-/** The write waits for its region's copy (moved to the front of the queue), then goes to every leg. */
-async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {
+/**
+ * The write waits for its region's copy, then goes to every leg. The copy moves to the front
+ * of the copier's queue: under the outline's rule the write asked for it; under the kernel's
+ * the region was already being copied, and the priority lane only decides how soon (a
+ * quiescing region's copy starts in that lane once its source-only writes end).
+ */
+async function holdWrite(s: MirrorState, region: number, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {
   s.interceptedWrites += 1;
   s.waitingWrites += 1;
   const startedMs = s.ctx.clock.now();
@@ -265,7 +330,7 @@ async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequ
   emit(s, { type: 'write-intercepted', region, sector, countSectors: io.countSectors, waitingWrites: s.waitingWrites, ...client });
   const existing = s.jobs.get(region);
   if (existing) s.ctx.copier.promote(existing.job);
-  else startRegionCopy(s, region, true);
+  else if (!s.quiescing.has(region)) startRegionCopy(s, region, true);
   try {
     await new Promise<void>((resolve, reject) => {
       let list = s.waiters.get(region);
@@ -278,6 +343,41 @@ async function interceptWrite(s: MirrorState, region: number, io: Extract<IoRequ
   emit(s, { type: 'write-released', region, sector, countSectors: io.countSectors, waitedMs: s.ctx.clock.now() - startedMs, waitingWrites: s.waitingWrites, ...client });
   await writeAllLegs(s, io);
   emit(s, { type: 'write-both-legs', region, sector, countSectors: io.countSectors, legs: s.legs.length, ...client });
+}
+
+/**
+ * The kernel's NOSYNC write: leg 0 only, at once. It counts as pending on its region while in
+ * flight, so recovery quiesces the region before copying it; the region stays not copied.
+ */
+async function writeSourceOnly(s: MirrorState, region: number, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {
+  s.sourceOnlyWrites += 1;
+  s.sourceOnlyInFlight.set(region, (s.sourceOnlyInFlight.get(region) ?? 0) + 1);
+  const source = s.legs[0];
+  try {
+    await source.device.write(source.offsetSectors + io.sector, io.data, io.client).catch((e: unknown) => {
+      legFailed(s, 0, 'D', e instanceof Error ? e.message : String(e));
+      throw e;
+    });
+    const client = io.client === undefined ? {} : { client: io.client };
+    emit(s, { type: 'write-source-only', region, sector: s.ctx.beginSector + io.sector, countSectors: io.countSectors, ...client });
+  } finally {
+    sourceOnlyWriteEnded(s, region);
+  }
+}
+
+/** dm_rh_dec: the region's last source-only write ended; a quiescing region's copy starts now. */
+function sourceOnlyWriteEnded(s: MirrorState, region: number): void {
+  const left = (s.sourceOnlyInFlight.get(region) ?? 1) - 1;
+  if (left > 0) {
+    s.sourceOnlyInFlight.set(region, left);
+    return;
+  }
+  s.sourceOnlyInFlight.delete(region);
+  if (!s.quiescing.has(region) || s.destroyed) return;
+  unquiesce(s, region);
+  const held = s.waiters.has(region);
+  if (s.recovering || held) startRegionCopy(s, region, held);
+  if (held) pumpRecovery(s);
 }
 
 function writeAllLegs(s: MirrorState, io: Extract<IoRequest, { op: 'write' }>): Promise<void> {

@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { LvmscopeError } from '../../../app/base/result';
+import { formatTable, parseTable, sameTable, writeRuleOf } from '../../../app/dm/table';
 import { activate, memoryDm } from './helpers';
 
 const ROUND_TRIPS: readonly [string, string][] = [
@@ -99,6 +100,19 @@ describe('bad tables', () => {
       expect(dm.table('lv', 'inactive')).toBe('0 100 linear 7:1 0');
     });
   }
+});
+
+describe("a mirror's write rule", () => {
+  it('gives a table parsed from text the kernel rule, prints the outline rule as the same mirror line, and tells the two tables apart', () => {
+    const text = '0 40960 mirror core 1 1024 2 7:1 0 7:3 0';
+    const kernel = parseTable(text);
+    const outline = kernel.map((t) => ({ ...t, writeRule: 'intercept' as const }));
+    expect(writeRuleOf(kernel[0])).toBe('dm-raid1');
+    expect(writeRuleOf(outline[0])).toBe('intercept');
+    expect(formatTable(outline)).toEqual([text]);
+    expect(sameTable(kernel, outline)).toBe(false);
+    expect(sameTable(kernel, parseTable(text))).toBe(true);
+  });
 });
 
 describe('a table onto a device that has no size yet', () => {

@@ -65,6 +65,26 @@ describe('copier', () => {
     expect(order).toEqual([0, 9, 3, 1, 2]);
   });
 
+  it('starts a priority job at once in a slot of its own while background chunks fill every other slot', async () => {
+    const { clock, copier, job } = setup({ chunkSectors: 128, maxChunksInFlight: 2 });
+    const background = job(0, 128 * 20);
+    expect(copier.inFlightChunks).toBe(2);
+    const urgent = job(9000, 128, { priority: true });
+    expect(urgent.state).toBe('running');
+    expect(copier.inFlightChunks).toBe(3);
+    await clock.run(urgent.done);
+    // Once the urgent copy is done the background is back to its own bound, never the reserved slot.
+    let peak = 0;
+    const watch = (async () => {
+      while (background.state !== 'done') {
+        peak = Math.max(peak, copier.inFlightChunks);
+        await new Promise<void>((r) => clock.setTimer(0.25, r));
+      }
+    })();
+    await clock.run(Promise.all([background.done, watch]));
+    expect(peak).toBe(2);
+  });
+
   it('holds background copying to the rate limit and follows a live change', async () => {
     const { clock, copier, job } = setup({ chunkSectors: 1024 });
     copier.setRate(1 << 20); // 1 MiB/s = 2 chunks of 512 KiB per second

@@ -1,14 +1,18 @@
-// Proves the mirror target's contract (DESIGN §1 step 4, §2.2): after sync both legs are
-// byte-identical; writes issued during the copy end up on both legs; an intercepted write
-// never reaches the destination before its region's copy (the destination leg is a
-// simulated disk that logs every write in the order it lands); intercepted regions jump the
-// queue even while background copying is paused; suspend stops recovery with no copy in
-// flight; status, progress events and leg errors are reported as data.
+// Proves the mirror target's contract (DESIGN §1 step 4, §2.2, lvm2-format.md §7): after sync
+// both legs are byte-identical; writes issued during the copy end up on both legs; a held
+// write never reaches the destination before its region's copy (the destination leg is a
+// simulated disk that logs every write in the order it lands). Under the outline's rule
+// ('intercept') a write's region jumps the queue even while background copying is paused;
+// under the kernel's (dm-raid1, the default) a write to a region not being copied goes to the
+// source leg only at once, one to a region being copied waits for that copy, and recovery
+// waits for a region's source-only writes to end before copying it. Suspend stops recovery
+// with no copy in flight; status, progress events and leg errors are reported as data.
 // Replay a failure with: SEED=<seed> npx vitest run --project unit test/app/dm/targets/mirror.test.ts
 
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../../app/base/clock';
-import { DeviceMapper, type DmEvent } from '../../../../app/dm';
+import { DeviceMapper, parseTable, type DmEvent } from '../../../../app/dm';
+import type { MirrorWriteRule } from '../../../../app/dm/table';
 import type { CopierOptions } from '../../../../app/kcopyd/copier';
 import { SimClock } from '../../../sim/clock';
 import { SimDisk, seedFromEnv } from '../../../sim/simDisk';
@@ -22,22 +26,54 @@ class LoggingDisk extends SimDisk {
   }
 }
 
+/** A disk whose writes to [from, to) bytes wait until `open()` (a source-only write still in flight). */
+class GatedDisk extends SimDisk {
+  private gate: { from: number; to: number; opened: Promise<void> } | null = null;
+  close(from: number, to: number): () => void {
+    let open!: () => void;
+    this.gate = { from, to, opened: new Promise<void>((r) => (open = r)) };
+    return open;
+  }
+  override async write(offsetBytes: number, data: Uint8Array): Promise<void> {
+    if (this.gate && offsetBytes >= this.gate.from && offsetBytes < this.gate.to) await this.gate.opened;
+    await super.write(offsetBytes, data);
+  }
+}
+
 const LEN = 40960; // sectors: 40 regions of 1024
 const REGION = 1024;
+/** kcopyd's one-region chunks, one in flight: recovery then hands out two regions at a time, the rest are not being copied. */
+const SMALL_WINDOW: CopierOptions = { chunkSectors: 1024, maxChunksInFlight: 1 };
 
-function setup(seed: number, copier?: CopierOptions) {
+/** A 40-region mirror of pv1 (from sector 2048) onto pv3, with `rule` (absent: the kernel's, as text gives). */
+function setup(seed: number, copier?: CopierOptions, rule?: MirrorWriteRule) {
   const clock = new SimClock();
   const random = new SeededRandom(seed);
   const dm = new DeviceMapper({ clock, copier });
-  const source = new SimDisk('pv1.img', (LEN + 2048) * 512, { clock, random, latencyMs: [0.1, 1] });
+  const source = new GatedDisk('pv1.img', (LEN + 2048) * 512, { clock, random, latencyMs: [0.1, 1] });
   const dest = new LoggingDisk('pv3.img', (LEN + 2048) * 512, { clock, random, latencyMs: [0.1, 1] });
   for (let i = 0; i < source.current.length; i += 4) source.current[i] = random.int(256);
   dm.addImage(source, 1);
   dm.addImage(dest, 3);
   dm.create('vg-lv');
-  dm.loadText('vg-lv', `0 ${LEN} mirror core 1 ${REGION} 2 7:1 2048 7:3 0`);
+  const table = parseTable(`0 ${LEN} mirror core 1 ${REGION} 2 7:1 2048 7:3 0`);
+  dm.load('vg-lv', rule ? table.map((t) => ({ ...t, writeRule: rule })) : table);
   return { clock, random, dm, source, dest };
 }
+
+/** Resolves at the first event `match` accepts. */
+function untilEvent(dm: DeviceMapper, match: (e: DmEvent) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const sub = dm.events.on((e) => {
+      if (!match(e)) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+const regionOf = (w: { offsetBytes: number }) => Math.floor(w.offsetBytes / 512 / REGION);
+const storyOf = (events: readonly DmEvent[]) => events.filter((e) => e.type !== 'copier-progress' && e.type !== 'io-counters').map((e) => (e.type === 'region-range' ? `regions ${e.start}+${e.count} ${e.state}` : e.type));
 
 /** Two mirrors in one table, with an identity target between them (as pvmove's two-segment moves). */
 function memoryTwoMirrors(seed: number) {
@@ -46,7 +82,8 @@ function memoryTwoMirrors(seed: number) {
   const dm = new DeviceMapper({ clock });
   for (let i = 0; i < 3; i++) dm.addImage(new SimDisk(`pv${i}.img`, 8192 * 512, { clock, random, latencyMs: [0.1, 1] }), i);
   dm.create('two');
-  dm.loadText('two', ['0 1024 mirror core 1 128 2 7:0 0 7:1 0', '1024 1024 linear 7:0 1024', '2048 1024 mirror core 1 256 2 7:0 2048 7:2 0'].join('\n'));
+  const table = parseTable(['0 1024 mirror core 1 128 2 7:0 0 7:1 0', '1024 1024 linear 7:0 1024', '2048 1024 mirror core 1 256 2 7:0 2048 7:2 0'].join('\n'));
+  dm.load('two', table.map((t) => (t.type === 'mirror' ? { ...t, writeRule: 'intercept' as const } : t)));
   return { clock, dm };
 }
 
@@ -74,8 +111,8 @@ describe('mirror target', () => {
     expect(dm.status('vg-lv')).toBe(`0 ${LEN} mirror 2 7:1 7:3 40/40 1 AA 1 core`);
   });
 
-  withSeed('puts writes issued during the copy on both legs, and never before their region was copied', async (seed) => {
-    const { clock, random, dm, source, dest } = setup(seed);
+  withSeed('puts writes issued during the copy on both legs under the outline rule, and never before their region was copied', async (seed) => {
+    const { clock, random, dm, source, dest } = setup(seed, undefined, 'intercept');
     dm.copier.setRate(4 * 1024 * 1024); // slow enough that writes land in every state
     await clock.run(dm.resume('vg-lv'));
     const lv = dm.get('vg-lv');
@@ -104,13 +141,14 @@ describe('mirror target', () => {
     });
   });
 
-  withSeed('copies an intercepted region first even while background copying is paused', async (seed) => {
-    const { clock, dm, dest } = setup(seed);
+  withSeed('copies an intercepted region first under the outline rule even while background copying is paused', async (seed) => {
+    const { clock, dm, dest } = setup(seed, SMALL_WINDOW, 'intercept');
     dm.copier.pause();
     await clock.run(dm.resume('vg-lv'));
     const mirror = dm.mirror('vg-lv');
     await clock.run(dm.get('vg-lv').write(30 * REGION + 8, pattern(8, 1)));
     expect(mirror.regionState(30)).toBe('copied');
+    expect(mirror.sourceOnlyWrites).toBe(0);
     expect(mirror.regionRanges()).toEqual([
       { start: 0, count: 30, state: 'not-copied' },
       { start: 30, count: 1, state: 'copied' },
@@ -170,7 +208,106 @@ describe('mirror target', () => {
     expect(dm.info('vg-lv').eventNumber).toBe(1);
   });
 
-  withSeed('reports a held write with the absolute sector and target index of its mirror: intercepted, region copied, released, on both legs', async (seed) => {
+  withSeed('writes a region the copy has not reached to the source leg only, at once, and leaves it not copied (kernel rule)', async (seed) => {
+    const { clock, dm, source, dest } = setup(seed, SMALL_WINDOW);
+    dm.copier.pause();
+    await clock.run(dm.resume('vg-lv'));
+    const mirror = dm.mirror('vg-lv');
+    const events: DmEvent[] = [];
+    dm.events.on((e) => events.push(e));
+    // The copier is paused and nothing was copied: the write cannot have waited for a copy.
+    await clock.run(dm.get('vg-lv').write(30 * REGION + 8, pattern(8, 1)));
+    expect(dest.landed).toEqual([]);
+    expect(source.current.subarray((2048 + 30 * REGION + 8) * 512, (2048 + 30 * REGION + 16) * 512)).toEqual(pattern(8, 1));
+    expect(mirror.regionState(30)).toBe('not-copied');
+    expect([mirror.sourceOnlyWrites, mirror.interceptedWrites, mirror.writeRule]).toEqual([1, 0, 'dm-raid1']);
+    expect(storyOf(events)).toEqual(['write-source-only']);
+    expect(events.find((e) => e.type === 'write-source-only')).toMatchObject({ device: 'vg-lv', targetIndex: 0, region: 30, sector: 30 * REGION + 8, countSectors: 8 });
+    expect(dm.status('vg-lv')).toBe(`0 ${LEN} mirror 2 7:1 7:3 0/40 1 AA 1 core`);
+    // Recovery copies the region later, new data included.
+    dm.copier.resume();
+    await clock.run(mirror.awaitInSync());
+    expect(Buffer.from(destBytes(dest)).equals(Buffer.from(sourceBytes(source)))).toBe(true);
+  });
+
+  withSeed('holds a write to a region being copied until its copy ends, then puts it on both legs (kernel rule)', async (seed) => {
+    const { clock, dm, dest } = setup(seed, SMALL_WINDOW);
+    dm.copier.pause();
+    await clock.run(dm.resume('vg-lv'));
+    const mirror = dm.mirror('vg-lv');
+    const events: DmEvent[] = [];
+    dm.events.on((e) => events.push(e));
+    // Recovery handed out regions 0 and 1 (queued in the paused copier): both are being copied.
+    await clock.run(dm.get('vg-lv').write(1 * REGION + 8, pattern(8, 1)));
+    expect(storyOf(events)).toEqual(['write-intercepted', 'regions 1+1 copying', 'regions 1+1 copied', 'write-released', 'write-both-legs']);
+    expect(dest.landed.map((w) => [regionOf(w), w.lengthBytes])).toEqual([
+      [1, REGION * 512],
+      [1, 8 * 512],
+    ]);
+    expect(dest.current.subarray((REGION + 8) * 512, (REGION + 16) * 512)).toEqual(pattern(8, 1));
+    expect([mirror.sourceOnlyWrites, mirror.interceptedWrites]).toEqual([0, 1]);
+    expect(mirror.regionState(0)).toBe('not-copied');
+    dm.copier.resume();
+    await clock.run(mirror.awaitInSync());
+  });
+
+  withSeed('copies a region only once its source-only writes in flight have ended, holding new writes to it meanwhile (kernel rule)', async (seed) => {
+    const { clock, dm, source, dest } = setup(seed, SMALL_WINDOW);
+    dm.copier.pause();
+    await clock.run(dm.resume('vg-lv'));
+    const mirror = dm.mirror('vg-lv');
+    const events: DmEvent[] = [];
+    dm.events.on((e) => events.push(e));
+    // A source-only write to region 2 that stays in flight until the gate opens.
+    const open = source.close((2048 + 2 * REGION) * 512, (2048 + 3 * REGION) * 512);
+    const early = dm.get('vg-lv').write(2 * REGION + 8, pattern(8, 1));
+    dm.copier.resume();
+    await clock.run(untilEvent(dm, (e) => e.type === 'region-range' && e.inSyncRegions === 39));
+    // Every other region is copied; region 2 waits for its write and nothing of it was copied.
+    expect(mirror.regionState(2)).toBe('not-copied');
+    expect(dest.landed.some((w) => regionOf(w) === 2)).toBe(false);
+    const held = untilEvent(dm, (e) => e.type === 'write-intercepted');
+    const late = dm.get('vg-lv').write(2 * REGION + 64, pattern(8, 2));
+    await clock.run(held);
+    expect(mirror.waitingWrites).toBe(1);
+    open();
+    await clock.run(Promise.all([early, late, mirror.awaitInSync()]));
+    const story = storyOf(events.filter((e) => !('region' in e) || e.region === 2 || e.type === 'region-range'));
+    expect(story.indexOf('write-source-only')).toBeLessThan(story.indexOf('regions 2+1 copying'));
+    expect(story.indexOf('regions 2+1 copied')).toBeLessThan(story.indexOf('write-released'));
+    expect(dest.current.subarray((2 * REGION + 8) * 512, (2 * REGION + 16) * 512)).toEqual(pattern(8, 1));
+    expect(dest.current.subarray((2 * REGION + 64) * 512, (2 * REGION + 72) * 512)).toEqual(pattern(8, 2));
+    expect(Buffer.from(destBytes(dest)).equals(Buffer.from(sourceBytes(source)))).toBe(true);
+  });
+
+  withSeed('leaves both legs equal after a copy under random writes with the kernel rule, each write either source-only or held until its copy', async (seed) => {
+    const { clock, random, dm, source, dest } = setup(seed, SMALL_WINDOW);
+    dm.copier.setRate(4 * 1024 * 1024);
+    await clock.run(dm.resume('vg-lv'));
+    const lv = dm.get('vg-lv');
+    const mirror = dm.mirror('vg-lv');
+    const written: { region: number; stateAtIssue: string }[] = [];
+    const workload = (async () => {
+      for (let i = 0; i < 300; i++) {
+        await new Promise<void>((r) => clock.setTimer(random.next() * 40, r));
+        const sector = random.int(LEN / 8) * 8;
+        written.push({ region: Math.floor(sector / REGION), stateAtIssue: mirror.regionState(Math.floor(sector / REGION)) });
+        await lv.write(sector, pattern(8, i));
+      }
+    })();
+    await clock.run(Promise.all([workload, mirror.awaitInSync()]));
+    expect(Buffer.from(destBytes(dest)).equals(Buffer.from(sourceBytes(source)))).toBe(true);
+    expect(mirror.sourceOnlyWrites).toBeGreaterThan(0);
+    expect(mirror.sourceOnlyWrites + mirror.interceptedWrites).toBe(written.filter((w) => w.stateAtIssue !== 'copied').length);
+    // A write reaches the destination only after its region's copy (source-only writes never do).
+    const copiedAt = new Map<number, number>();
+    dest.landed.forEach((w, index) => {
+      if (w.lengthBytes === REGION * 512) copiedAt.set(regionOf(w), index);
+      else expect(copiedAt.get(regionOf(w)), `write to region ${regionOf(w)} landed before its copy`).toBeLessThan(index);
+    });
+  });
+
+  withSeed('reports a held write under the outline rule with the absolute sector and target index of its mirror: intercepted, region copied, released, on both legs', async (seed) => {
     const { clock, dm } = memoryTwoMirrors(seed);
     dm.copier.pause();
     await clock.run(dm.resume('two'));
