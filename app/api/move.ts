@@ -139,6 +139,8 @@ export const MoveProgressView = z.object({
   paused: z.boolean(),
   /** Writes the move's mirrors intercepted since it started (held until their region was copied). */
   interceptedWrites: z.number().int(),
+  /** Writes the move's mirrors put on the source leg only, at once, since it started (the kernel's rule); absent in recordings made before it. */
+  sourceOnlyWrites: z.number().int().optional(),
   waitingWrites: z.number().int(),
   mirrors: z.array(MirrorProgressView),
   /** What a crash now would cost: bytes already copied that are not checkpointed, so copied again on resume. */
@@ -213,6 +215,8 @@ export const WorkloadStatsView = z.object({
   bytesRead: z.number(),
   bytesWritten: z.number(),
   interceptedWrites: z.number().int(),
+  /** Writes a mirror put on the source leg only, at once (the kernel's rule, the lvm2 stack); absent in recordings made before it. */
+  sourceOnlyWrites: z.number().int().optional(),
   errors: z.number().int(),
   /** The sentence of the last failed IO (a full disk under an image or the journal), if any. */
   lastError: z.string().nullable().optional(),

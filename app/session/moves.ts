@@ -38,6 +38,7 @@ export class MoveController {
   private meter = new CopyRateMeter();
   /** The session's count of intercepted writes when the move started: the move's own count is the difference. */
   private interceptedAtLaunch = 0;
+  private sourceOnlyAtLaunch = 0;
   /** The last layer view of the running move (kept for the moment between its finishing commits). */
   private lastLayer: LayerView | null = null;
   /** The last measured progress; state views carry it rather than measuring again. */
@@ -202,6 +203,7 @@ export class MoveController {
     this.runner = runner;
     this.meter = new CopyRateMeter();
     this.interceptedAtLaunch = this.session.interceptedWrites;
+    this.sourceOnlyAtLaunch = this.session.sourceOnlyWrites;
     this.lastLayer = null;
     this.lastProgress = null;
     this.ioError = null;
@@ -329,6 +331,7 @@ export class MoveController {
       // The move's count, from the dm events: the mirrors' own counters go with each mirror
       // that a checkpoint drops, and there are none once the move is done.
       interceptedWrites: this.session.interceptedWrites - this.interceptedAtLaunch,
+      sourceOnlyWrites: this.session.sourceOnlyWrites - this.sourceOnlyAtLaunch,
       waitingWrites: runner.mirrors.reduce((n, m) => n + m.watch.control.waitingWrites, 0),
       mirrors,
       crashCostBytes: runner.status === 'done' ? 0 : runner.strategy.copiedNotCheckpointedSectors() * SECTOR_SIZE,

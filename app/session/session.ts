@@ -55,6 +55,9 @@ export class WorkspaceSession {
   interceptedWrites = 0;
   /** Of those, the writes of export clients (NBD), which the workload's figures leave out. */
   interceptedClientWrites = 0;
+  /** Writes the mirrors put on the source leg only (the kernel's rule: a region not being copied yet), since open; and of those, export clients'. */
+  sourceOnlyWrites = 0;
+  sourceOnlyClientWrites = 0;
   private dmSubscription: { dispose(): void } | undefined;
   private dmDirtyTimer: Timer | undefined;
   /** This session's dm event stream and the sequence number of its last event. */
@@ -285,6 +288,9 @@ export class WorkspaceSession {
     if (e.type === 'write-intercepted') {
       this.interceptedWrites += 1;
       if (e.client !== undefined) this.interceptedClientWrites += 1;
+    } else if (e.type === 'write-source-only') {
+      this.sourceOnlyWrites += 1;
+      if (e.client !== undefined) this.sourceOnlyClientWrites += 1;
     }
     const body = dmStreamBody(e);
     if (body) {

@@ -58,6 +58,8 @@ export function moveTranscript(move: MoveStateView, when: string): string {
   ];
   for (const step of move.steps) lines.push(...stepSection(step));
   const p = move.progress;
-  lines.push('## Outcome', '', `${formatSize(p.bytesCopied)} of ${formatSize(p.bytesTotal)} copied; ${p.interceptedWrites} writes were intercepted by the mirror and waited for their region's copy.`, '');
+  // Under the kernel's rule (the lvm2 stack) a write to a region the copy had not reached went to the source leg only.
+  const sourceOnly = p.sourceOnlyWrites ? ` ${p.sourceOnlyWrites} writes went to the source leg only, at once, and their regions were copied later.` : '';
+  lines.push('## Outcome', '', `${formatSize(p.bytesCopied)} of ${formatSize(p.bytesTotal)} copied; ${p.interceptedWrites} writes were intercepted by the mirror and waited for their region's copy.${sourceOnly}`, '');
   return lines.join('\n');
 }

@@ -16,6 +16,8 @@ export class WorkloadController {
   private spec: WorkloadSpec | null = null;
   private timer: Timer | undefined;
   private interceptedAtStart = 0;
+  private sourceOnlyAtStart = 0;
+  private clientSourceOnlyAtStart = 0;
   private clientInterceptedAtStart = 0;
   private pendingAcks = new Set<Promise<void>>();
   /** The sentence of the workload's last failed IO (its write, or the journal record). */
@@ -66,6 +68,8 @@ export class WorkloadController {
     this.loggedErrors = 0;
     this.interceptedAtStart = this.session.interceptedWrites;
     this.clientInterceptedAtStart = this.session.interceptedClientWrites;
+    this.sourceOnlyAtStart = this.session.sourceOnlyWrites;
+    this.clientSourceOnlyAtStart = this.session.sourceOnlyClientWrites;
     this.workload.start();
     this.session.options.log('info', 'workload', `${spec.pattern} ${spec.blockSizeBytes / 1024} KiB at ${spec.iops} IOPS on ${spec.vg}/${spec.lv} started.`);
     this.tick();
@@ -118,6 +122,8 @@ export class WorkloadController {
     // The mirrors' count includes NBD clients' writes; the exports view counts those per client.
     const clients = this.session.interceptedClientWrites - this.clientInterceptedAtStart;
     const intercepted = this.workload ? this.session.interceptedWrites - this.interceptedAtStart - clients : 0;
+    const clientsSourceOnly = this.session.sourceOnlyClientWrites - this.clientSourceOnlyAtStart;
+    const sourceOnly = this.workload ? this.session.sourceOnlyWrites - this.sourceOnlyAtStart - clientsSourceOnly : 0;
     return {
       running: !!s?.running,
       spec: this.spec,
@@ -126,6 +132,7 @@ export class WorkloadController {
       bytesRead: s?.bytesRead ?? 0,
       bytesWritten: s?.bytesWritten ?? 0,
       interceptedWrites: intercepted,
+      sourceOnlyWrites: sourceOnly,
       errors: s?.errors ?? 0,
       lastError: this.workload ? this.lastError : null,
       writeLatencyP50Ms: s?.writeLatencyP50Ms ?? null,

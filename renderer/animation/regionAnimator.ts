@@ -8,7 +8,9 @@
 // does work that grows with the number of regions (`work` counts it). An intercepted write pulls its region to the front (raised,
 // ringed, the region copying) while it waits for the copy, then the region shows copied and
 // the write lands on both legs (a flash with two strokes down to the source leg and the
-// destination leg). Each of these moments stays on screen at least MIN_MOMENT_MS even when
+// destination leg). A source-only write (the kernel's rule, lvm2 stack: its region was not
+// being copied) does not wait: a dashed outline round its region, which stays not copied, and
+// one stroke down to the source leg, for LAND_MS. Each of these moments stays on screen at least MIN_MOMENT_MS even when
 // the engine went through it in a millisecond: the hold is the animation's, the engine never
 // slows down for it. React never re-renders for a frame. With prefers-reduced-motion nothing
 // pulses, grows or travels: each moment is the same still picture for as long as it lasts.
@@ -33,6 +35,13 @@ interface HeldWrite {
 }
 
 export type HeldPhase = 'held' | 'copied' | 'landing' | 'gone';
+
+/** A source-only write as drawn: when the animation first saw it. */
+interface SourceOnlyWrite {
+  readonly region: number;
+  readonly client: boolean;
+  readonly seenMs: number;
+}
 
 /**
  * Where a held write is in its animation at `now`: held (with its region copying) until it is
@@ -131,6 +140,8 @@ export class RegionAnimator {
   private readonly fallbacks = new Map<number, MirrorProgressView>();
   /** Held writes by the sequence number of their write-intercepted event, per stream. */
   private readonly held = new Map<string, HeldWrite>();
+  /** Source-only writes being drawn, by the sequence number of their event, per stream. */
+  private readonly sourceOnly = new Map<string, SourceOnlyWrite>();
   /** The stream and sequence number of the last write event folded into `held`. */
   private lastWrite = { stream: -1, seq: 0 };
   private handle = 0;
@@ -341,6 +352,10 @@ export class RegionAnimator {
         this.interceptsDrawn += 1;
         continue;
       }
+      if (e.type === 'write-source-only') {
+        this.sourceOnly.set(`${mirror}/${e.seq}`, { region: e.region, client: e.client !== undefined, seenMs: now });
+        continue;
+      }
       // The oldest held write of that region and sector not yet past this event takes it.
       const key = [...this.held.keys()].find((k) => k.startsWith(`${mirror}/`) && this.held.get(k)!.region === e.region && (e.type === 'write-released' ? this.held.get(k)!.releasedMs === null : this.held.get(k)!.landedMs === null));
       const w = key ? this.held.get(key)! : undefined;
@@ -353,6 +368,12 @@ export class RegionAnimator {
     // both legs, until another one takes its place or the move ends.
     const keep = this.stepModeHold() ? this.newestHeld() : undefined;
     for (const [key, w] of this.held) if (key !== keep && heldPhase(w, now).phase === 'gone') this.held.delete(key);
+    for (const [key, w] of this.sourceOnly) if (now - w.seenMs >= LAND_MS) this.sourceOnly.delete(key);
+  }
+
+  /** The source-only writes being drawn (the e2e tests follow them). */
+  sourceOnlyWrites(): Array<{ key: string; region: number; client: boolean }> {
+    return [...this.sourceOnly].map(([key, w]) => ({ key, region: w.region, client: w.client }));
   }
 
   private paintIntercepts(ctx: CanvasRenderingContext2D, surface: Surface, grid: CellGrid, mirror: MirrorProgressView, index: number, now: number): void {
@@ -382,6 +403,10 @@ export class RegionAnimator {
         fill(ctx, [cell], p.copied);
         drawLanding(ctx, cell, w.client ? p.client : p.landed, motion, surface);
       }
+    }
+    for (const [key, w] of this.sourceOnly) {
+      const at = key.includes(prefix) ? cellOf(grid, w.region) : -1;
+      if (at >= 0) drawSourceOnly(ctx, cellRect(grid.layout, at), w.client ? p.client : p.landed, motionAt(now, Math.min(1, (now - w.seenMs) / LAND_MS), this.reducedMotion), surface);
     }
   }
 }
@@ -422,6 +447,24 @@ function drawWaiting(ctx: CanvasRenderingContext2D, cell: Rect, color: string, m
   // The write itself: a small block at the top-left of the ring, "on its way in".
   ctx.fillStyle = color;
   ctx.fillRect(cell.x - ring - 3, cell.y - ring - 3, Math.max(5, cell.width * 0.35), Math.max(5, cell.height * 0.35));
+}
+
+/** A write to the source leg only: a fading dashed outline (its region stays as it was) and one stroke to the source leg. */
+function drawSourceOnly(ctx: CanvasRenderingContext2D, cell: Rect, color: string, motion: Motion, surface: Surface): void {
+  ctx.globalAlpha = motion.flash;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  ctx.setLineDash([3, 2]);
+  ctx.strokeRect(cell.x - 2, cell.y - 2, cell.width + 4, cell.height + 4);
+  ctx.setLineDash([]);
+  const cx = cell.x + cell.width / 2;
+  const cy = cell.y + cell.height / 2;
+  const legX = surface.widthPx * 0.25;
+  ctx.beginPath();
+  ctx.moveTo(cx, cy);
+  ctx.lineTo(cx + (legX - cx) * motion.reach, cy + (surface.heightPx - cy) * motion.reach);
+  ctx.stroke();
+  ctx.globalAlpha = 1;
 }
 
 /** The write landing on both legs: a fading flash and two strokes to the legs below. */

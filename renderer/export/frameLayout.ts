@@ -60,5 +60,6 @@ export function figuresText(state: Pick<AppState, 'move'>, atMs: number): string
   const regions = regionsFigure(progress?.mirrors ?? [], move?.status ?? null, figures);
   if (regions !== '—') parts.push(`regions ${regions}`);
   if (progress && progress.interceptedWrites > 0) parts.push(`${progress.interceptedWrites} write${progress.interceptedWrites === 1 ? '' : 's'} intercepted`);
+  if (progress?.sourceOnlyWrites) parts.push(`${progress.sourceOnlyWrites} to the source only`);
   return parts.join(' · ');
 }

@@ -249,6 +249,7 @@ export function MoveFigures({ mirrors }: { mirrors: readonly MirrorProgressView[
       <div><dt>regions</dt><dd data-testid="move-regions">{regionsFigure(mirrors, status, figures)}</dd></div>
       <div><dt>data</dt><dd>{progress ? `${formatBytes(progress.bytesCopied)} / ${formatBytes(progress.bytesTotal)}` : '—'}</dd></div>
       <div title="Writes this move's mirrors held until their region was copied, since the move started"><dt>intercepted</dt><dd data-testid="diagram-intercepted">{progress ? `${progress.interceptedWrites} (${progress.waitingWrites} waiting)` : '—'}</dd></div>
+      {progress?.sourceOnlyWrites ? <div title="Writes to regions the copy had not reached: on the source leg only, at once (the kernel's rule); their regions are copied later"><dt>source only</dt><dd data-testid="diagram-source-only">{progress.sourceOnlyWrites}</dd></div> : null}
       <div title={atomic ? 'An atomic move is never checkpointed: a resume after a crash copies everything copied so far again' : 'Bytes copied since the last checkpoint: a resume after a crash copies them again'}><dt>crash now</dt><dd data-testid="move-crash-cost">{progress && status !== 'done' ? crashCostText(progress.crashCostBytes).replace(/^a crash now /, '') : '—'}</dd></div>
     </dl>
   );
@@ -263,17 +264,22 @@ export const GRID_LEGEND = [
   { state: 'landed', color: 'var(--region-landed)', text: 'held write lands on both legs' },
 ] as const;
 
+/** A source-only write (the kernel's rule): named only for the lvm2 stack, the one that follows it. */
+export const SOURCE_ONLY_LEGEND = { state: 'source-only', color: 'var(--region-pending)', text: 'write to a region not being copied: source leg only, copied later' } as const;
+
 /** An export client's held write (issue 17): named only while the host serves exports. */
 export const CLIENT_LEGEND = { state: 'client', color: 'var(--region-client)', text: "an NBD client's write: held, then on both legs" } as const;
 
 export function GridLegend() {
   const serving = useAppStore((s) => exportsShown(s.exports.view));
-  const items = serving ? [...GRID_LEGEND, CLIENT_LEGEND] : GRID_LEGEND;
+  // The move's stack while one is shown, else the next move's.
+  const kernelRule = useAppStore((s) => (s.move.state?.stack ?? s.move.settings.stack) === 'lvm2');
+  const items = [...GRID_LEGEND, ...(kernelRule ? [SOURCE_ONLY_LEGEND] : []), ...(serving ? [CLIENT_LEGEND] : [])];
   return (
     <ul className="grid-legend" data-testid="grid-legend" aria-label="region grid legend">
       {items.map((item) => (
         <li key={item.state} data-state={item.state}>
-          <span className={`swatch${item.state === 'held' ? ' held' : item.state === 'client' ? ' held-client' : ''}`} style={{ background: item.color }} aria-hidden="true" />
+          <span className={`swatch${item.state === 'held' ? ' held' : item.state === 'client' ? ' held-client' : item.state === 'source-only' ? ' source-only' : ''}`} style={{ background: item.color }} aria-hidden="true" />
           {item.text}
         </li>
       ))}

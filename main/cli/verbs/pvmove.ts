@@ -429,9 +429,11 @@ function waitsForCopy(stepId: string | null): boolean {
   return !!stepId && /^copy-\d+$|\/(copy|suspend-copied)$/.test(stepId);
 }
 
-function printWorkload(stats: { writes: number; reads: number; bytesWritten: number; interceptedWrites: number; errors: number; lastError?: string | null; writeLatencyP50Ms: number | null; writeLatencyP99Ms: number | null }): void {
+function printWorkload(stats: { writes: number; reads: number; bytesWritten: number; interceptedWrites: number; sourceOnlyWrites?: number; errors: number; lastError?: string | null; writeLatencyP50Ms: number | null; writeLatencyP99Ms: number | null }): void {
   const ms = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)} ms`);
-  process.stdout.write(`  Workload: ${stats.writes} writes (${mib(stats.bytesWritten)}), ${stats.reads} reads, ${stats.interceptedWrites} intercepted by the mirror, ${stats.errors} errors; write latency p50 ${ms(stats.writeLatencyP50Ms)}, p99 ${ms(stats.writeLatencyP99Ms)}.\n`);
+  // The kernel's rule (the lvm2 stack) sends a write to a region not being copied to the source leg only.
+  const sourceOnly = stats.sourceOnlyWrites ? `, ${stats.sourceOnlyWrites} to the source leg only` : '';
+  process.stdout.write(`  Workload: ${stats.writes} writes (${mib(stats.bytesWritten)}), ${stats.reads} reads, ${stats.interceptedWrites} intercepted by the mirror${sourceOnly}, ${stats.errors} errors; write latency p50 ${ms(stats.writeLatencyP50Ms)}, p99 ${ms(stats.writeLatencyP99Ms)}.\n`);
   // Failed IOs were not acknowledged, so verify does not expect them; the last one says why.
   if (stats.lastError) process.stdout.write(`  Workload: last failed IO: ${stats.lastError}\n`);
 }
