@@ -163,6 +163,10 @@ export class Copier {
    * chunk in flight is full and the next ones are ready to merge: two rounds of chunks.
    */
   jobsToKeepQueued(jobSectors: number): number {
+    // A rate-limited copy merges nothing (nextChunk), so the chunks in flight are all it needs;
+    // a mirror counts every queued region as being copied, and a shorter queue leaves the
+    // regions ahead of it to the kernel's rule (source leg only) instead of holding their writes.
+    if (this.rate > 0) return this.maxChunksInFlight;
     const perRound = Math.ceil((this.maxChunksInFlight * this.chunkSectors) / Math.max(1, jobSectors));
     return Math.min(MAX_FEED_JOBS, Math.max(this.maxChunksInFlight, 2 * perRound));
   }

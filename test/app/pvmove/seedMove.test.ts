@@ -4,6 +4,9 @@
 // live, and check: the eight steps ran in order for lv0 with their narration, writes were
 // intercepted by the mirror, the metadata ends as lv0 = pv1 | pv4 | pv3 with no pvmove0, and
 // every sector of lv0 holds the demo pattern or the last acknowledged write (zero mismatches).
+// The outline keeps the 2002 rule (every early write held, none to the source leg only); the
+// lvm2 stack follows the kernel's (writes ahead of the copy go to the source leg only, at once),
+// with every acknowledged write intact after either.
 // Also: abort in step mode, and refused plans leave the workspace untouched.
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,21 +28,28 @@ async function demoEngine() {
   open.push(t);
   const steps: StepView[] = [];
   let intercepted = 0;
+  let sourceOnly = 0;
   let firstIntercept: () => void = () => undefined;
+  let firstSourceOnly: () => void = () => undefined;
   const intercept = new Promise<void>((resolve) => (firstIntercept = resolve));
+  const sourceOnlyWrite = new Promise<void>((resolve) => (firstSourceOnly = resolve));
   t.engine.subscribe((name, payload) => {
     if (name === 'move.step') steps.push(payload as StepView);
     if (name === 'dm.event' && (payload as { type: string }).type === 'write-intercepted') {
       intercepted += 1;
       firstIntercept();
     }
+    if (name === 'dm.event' && (payload as { type: string }).type === 'write-source-only') {
+      sourceOnly += 1;
+      firstSourceOnly();
+    }
   });
-  return { t, engine: t.engine, steps, intercepted: () => intercepted, intercept };
+  return { t, engine: t.engine, steps, intercepted: () => intercepted, intercept, sourceOnly: () => sourceOnly, sourceOnlyWrite };
 }
 
 describe('the seed move (pvmove pv2 pv4) on the simulated clock', () => {
   it('moves lv0 live under a random-write workload with zero mismatches', async () => {
-    const { t, engine, steps, intercepted, intercept } = await demoEngine();
+    const { t, engine, steps, intercepted, intercept, sourceOnly } = await demoEngine();
     const before = await onClock(t, engine.handlers['workspace.view']({}));
     expect(lvLayout(before, 'lv0')).toEqual(['pv1:0-5', 'pv2:0-3', 'pv3:0-4']);
     await onClock(t, engine.handlers['workload.start']({ vg: 'vg0', lv: 'lv0', pattern: 'randwrite', blockSizeBytes: 4096, iops: 2000, seed: 5 }));
@@ -57,6 +67,8 @@ describe('the seed move (pvmove pv2 pv4) on the simulated clock', () => {
     expect(done[0].commands).toEqual(['dmsetup suspend vg0-lv0']);
     expect(done[2].commands.join('\n')).toMatch(/12288 8192 mirror core 1 256 2 254:1 12288 7:3 2048/);
     expect(intercepted()).toBeGreaterThan(0);
+    expect(sourceOnly()).toBe(0);
+    expect(move.progress.sourceOnlyWrites).toBe(0);
     const after = await onClock(t, engine.handlers['workspace.view']({}));
     expect(lvLayout(after, 'lv0')).toEqual(['pv1:0-5', 'pv4:0-3', 'pv3:0-4']);
     expect(after.vgs[0].lvs.map((l) => l.name)).toEqual(['lv0']);
@@ -66,6 +78,24 @@ describe('the seed move (pvmove pv2 pv4) on the simulated clock', () => {
     const verify = await onClock(t, engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' }));
     expect(verify.mismatches).toBe(0);
     expect(verify.summary).toMatch(/0 mismatches/);
+  });
+
+  it('moves lv0 on the lvm2 stack under a random-write workload: writes ahead of the copy go to the source leg only, at once, and every acknowledged write verifies', async () => {
+    const { t, engine, sourceOnly, sourceOnlyWrite } = await demoEngine();
+    await onClock(t, engine.handlers['workload.start']({ vg: 'vg0', lv: 'lv0', pattern: 'randwrite', blockSizeBytes: 4096, iops: 2000, seed: 5 }));
+    await onClock(t, engine.handlers['move.start']({ request: { vg: 'vg0', sources: ['pv2'], destinations: ['pv4'], alloc: 'normal' }, options: { stack: 'lvm2', rateBytesPerSec: 1024 * 1024, regionSizeSectors: 256 } }));
+    await onClock(t, sourceOnlyWrite);
+    await onClock(t, engine.handlers['move.control']({ action: 'setRate', rateBytesPerSec: 0 }));
+    const move = await simEnd(t);
+    const stats = await onClock(t, engine.handlers['workload.stop']({}));
+    expect(move.status).toBe('done');
+    expect(sourceOnly()).toBeGreaterThan(0);
+    expect(move.progress.sourceOnlyWrites).toBe(sourceOnly());
+    expect(stats.sourceOnlyWrites).toBe(sourceOnly());
+    const after = await onClock(t, engine.handlers['workspace.view']({}));
+    expect(lvLayout(after, 'lv0')).toEqual(['pv1:0-5', 'pv4:0-3', 'pv3:0-4']);
+    const verify = await onClock(t, engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' }));
+    expect(verify.mismatches).toBe(0);
   });
 
   it('waits before each step in step mode, and an abort in step 4 puts lv0 back on pv2', async () => {
