@@ -155,6 +155,8 @@ export class RegionAnimator {
   private boundThisFrame = 0;
   /** Intercepted writes drawn so far, counted once per held write. */
   interceptsDrawn = 0;
+  /** Source-only writes drawn so far (the lvm2 stack's writes ahead of its copy). */
+  sourceOnlyDrawn = 0;
   /** The user asked for reduced motion: every moment is drawn still (motionAt). */
   reducedMotion: boolean;
 
@@ -354,6 +356,7 @@ export class RegionAnimator {
       }
       if (e.type === 'write-source-only') {
         this.sourceOnly.set(`${mirror}/${e.seq}`, { region: e.region, client: e.client !== undefined, seenMs: now });
+        this.sourceOnlyDrawn += 1;
         continue;
       }
       // The oldest held write of that region and sector not yet past this event takes it.

@@ -3,6 +3,8 @@
 //    intercepted: the workload's "intercepted" counter and the diagram's figure rise, and the
 //    animation controller draws them on the region grid (its interceptsDrawn counter).
 //    Abort then says what happened and the move ends aborted; Verify still finds 0 mismatches.
+//    On the lvm2 stack (the kernel's rule) writes ahead of the copy go to the source leg only:
+//    the diagram counts them and the animation draws them; Verify finds 0 mismatches after.
 // 2. The interrupted real-LVM2 fixture (seed-pvmove-interrupted, gunzipped into a temporary
 //    workspace) opens with the recovery banner; Resume completes the move to pv1 | pv4 | pv3.
 // Screenshots: test-results/e2e/workload-*.png, recovery-*.png.
@@ -52,6 +54,26 @@ describe('the UI during a move', () => {
     await page.getByTestId('verify').click();
     await expect.poll(() => page.getByTestId('verify-result').textContent(), { timeout: 30_000 }).toMatch(/: 0 mismatches\.$/);
     await screenshot(page, 'workload-2-aborted-verified');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('shows writes ahead of an lvm2 move\'s copy as source-only in the diagram while the workload runs', async () => {
+    const { page, browser } = await openUi(tempDir('lvmscope-workload-lvm2-ui-'));
+    await page.getByTestId('stack-lvm2').check();
+    await page.getByTestId('rate-custom').check();
+    await page.getByLabel('custom rate in KiB/s').fill('96');
+    await page.getByTestId('workload-toggle').click();
+    await expect.poll(() => page.getByTestId('count-writes').textContent().then(Number), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await dragTo(page, '[data-testid="lv-seg-lv0-pv2"]', '[data-testid="pv-map-pv4"]', 'pv4')).toMatch(/^yes/);
+    await page.getByTestId('plan-start').click();
+    await expect.poll(() => page.getByTestId('diagram-source-only').textContent().then(Number).catch(() => 0), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate(() => (window as unknown as { lvmscopeAnimator: { sourceOnlyDrawn: number } }).lvmscopeAnimator.sourceOnlyDrawn), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('grid-legend').textContent()).toMatch(/source leg only/);
+    await screenshot(page, 'workload-3-lvm2-source-only');
+    await expect.poll(() => page.getByTestId('move-status').textContent(), { timeout: 120_000 }).toBe('done');
+    await page.getByTestId('workload-toggle').click();
+    await page.getByTestId('verify').click();
+    await expect.poll(() => page.getByTestId('verify-result').textContent(), { timeout: 30_000 }).toMatch(/: 0 mismatches\.$/);
     expect(browser.errors).toEqual([]);
   });
 
