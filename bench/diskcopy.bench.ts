@@ -147,11 +147,13 @@ interface LoadedResult {
   p50: number[];
   p99: number[];
   intercepted: number[];
+  /** Writes that went to the source leg only (the kernel's rule: the lvm2 stack). */
+  sourceOnly: number[];
 }
 
 /** Moves under the workload, each after a baseline of the workload alone, on the 2 GiB VG left by measureSize. */
 async function measureLoaded(stack: string, unloadedSeconds: number): Promise<LoadedResult> {
-  const out: LoadedResult = { stack, alone: [], moveSeconds: [], p50: [], p99: [], intercepted: [] };
+  const out: LoadedResult = { stack, alone: [], moveSeconds: [], p50: [], p99: [], intercepted: [], sourceOnly: [] };
   for (let round = 0; round < ROUNDS; round += 1) {
     out.alone.push(await workloadAlone(Math.max(3, unloadedSeconds)));
     const r = timeMove(stack, '--workload', `randwrite:4k:${WORKLOAD_IOPS}`);
@@ -161,6 +163,7 @@ async function measureLoaded(stack: string, unloadedSeconds: number): Promise<Lo
     out.intercepted.push(Number(m[1]));
     out.p50.push(Number(m[2]));
     out.p99.push(Number(m[3]));
+    out.sourceOnly.push(Number(/(\d+) to the source leg only/.exec(r.stdout)?.[1] ?? 0));
   }
   return out;
 }
@@ -194,7 +197,7 @@ function report(sizes: SizeResult[], loaded: LoadedResult[], load: string): void
   const loadedRows = loaded.map((l) => {
     const unloaded = median(small.moves.get(l.stack)!.seconds);
     const aloneP99 = median(l.alone.map((a) => a.writeLatencyP99Ms ?? 0));
-    return `| ${l.stack} | ${median(l.moveSeconds).toFixed(2)} | **${(unloaded / median(l.moveSeconds)).toFixed(2)}** | ${median(l.alone.map((a) => a.writeLatencyP50Ms ?? 0)).toFixed(2)} / ${aloneP99.toFixed(2)} | ${median(l.p50).toFixed(2)} / ${median(l.p99).toFixed(2)} | **${(median(l.p99) / aloneP99).toFixed(2)}** | ${median(l.intercepted)} |`;
+    return `| ${l.stack} | ${median(l.moveSeconds).toFixed(2)} | **${(unloaded / median(l.moveSeconds)).toFixed(2)}** | ${median(l.alone.map((a) => a.writeLatencyP50Ms ?? 0)).toFixed(2)} / ${aloneP99.toFixed(2)} | ${median(l.p50).toFixed(2)} / ${median(l.p99).toFixed(2)} | **${(median(l.p99) / aloneP99).toFixed(2)}** | ${median(l.intercepted)} | ${median(l.sourceOnly)} |`;
   });
   const lines = [
     '## Copy at the disk\'s speed: moves against cp, whole processes, cold cache',
@@ -209,8 +212,8 @@ function report(sizes: SizeResult[], loaded: LoadedResult[], load: string): void
       ? [
           `Under a 4 KiB random-write workload (${WORKLOAD_IOPS} IOPS on lv0) on the ${small.sizeMiB / 1024} GiB VG: \`pvmove … --workload randwrite:4k:${WORKLOAD_IOPS}\` (\`lvmscope verify\` after the last one found every written block intact), each after the same workload alone, in process, for as long as an unloaded move takes. Throughput = unloaded move time / loaded move time (medians); p99 ratio = during the move / with no move.`,
           '',
-          '| stack | loaded move s | throughput vs unloaded | no move p50 / p99 ms | during move p50 / p99 ms | p99 ratio | writes intercepted |',
-          '|---|---|---|---|---|---|---|',
+          '| stack | loaded move s | throughput vs unloaded | no move p50 / p99 ms | during move p50 / p99 ms | p99 ratio | writes intercepted (held) | writes to the source leg only |',
+          '|---|---|---|---|---|---|---|---|',
           ...loadedRows,
           '',
         ]

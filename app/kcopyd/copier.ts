@@ -1,6 +1,6 @@
 // The copier (Linux `dm-kcopyd.c`): copies sector ranges from one device to one or more
 // others. A job is split into chunks; at most `maxChunksInFlight` background chunks run at
-// once (plus PRIORITY_SLOTS for copies a write waits on, see the queues below). Each
+// once (plus `prioritySlots` for copies a write waits on, see the queues below). Each
 // chunk is read once and written to every destination.
 //
 // Chunk size: kcopyd's sub-jobs are 512 KiB × 8 (kcopyd_subjob_size_kb, SPLIT_COUNT), and the
@@ -14,10 +14,12 @@
 //
 // Queues (both bounded by `maxQueuedJobs`), drained by `pump()` in this order:
 //   1. `priorityLane`: jobs for regions a write is waiting on (held writes). They run even
-//      while paused and first in line, and start at once: background chunks fill at most
-//      `maxChunksInFlight` slots, and PRIORITY_SLOTS more are kept for these jobs alone (a
-//      held write used to wait behind four 4 MiB background chunks for a slot: ×23.5 write
-//      p99 under 1,000 IOPS during an outline move). Their bytes count against the rate limit like any
+//      while paused and first in line: the next free slot is theirs. With `prioritySlots` > 0
+//      they start at once: background chunks fill at most `maxChunksInFlight` slots and that
+//      many more are kept for these jobs alone. Off by default: measured on 2 GiB moves under
+//      1,000 IOPS (bench/results/heldWrites.md), a fifth chunk in flight made the outline's
+//      loaded move about twice as slow (four libuv threads carry every IO) and no write p99
+//      gain stood out of the noise. Their bytes count against the rate limit like any
 //      other, but they may run up to PRIORITY_BURST_MS ahead of it, so an occasional write is
 //      never throttled while a steady stream of them cannot copy faster than the set rate.
 //   2. `normalLane`: background jobs, in submission order, unless paused, at most
@@ -45,8 +47,8 @@ const DEFAULT_CHUNK_SECTORS = 8192;
  */
 const THROTTLED_CHUNK_SECTORS = 1024;
 const DEFAULT_CHUNKS_IN_FLIGHT = 4;
-/** Chunk slots only the priority lane may use, beyond the background's `maxChunksInFlight`. */
-export const PRIORITY_SLOTS = 1;
+/** Chunk slots only the priority lane may use, beyond the background's `maxChunksInFlight` (see the top of this file). */
+const DEFAULT_PRIORITY_SLOTS = 0;
 /** Jobs a client keeps queued at most to feed merging (tiny regions would ask for thousands). */
 const MAX_FEED_JOBS = 1024;
 
@@ -85,6 +87,8 @@ export interface CopyJob {
 export interface CopierOptions {
   chunkSectors?: number;
   maxChunksInFlight?: number;
+  /** Extra chunk slots only copies a write waits on may use, so they start at once (default 0). */
+  prioritySlots?: number;
   maxQueuedJobs?: number;
   rateBytesPerSec?: number;
   /** How often progress events are emitted at most (ms). */
@@ -128,6 +132,7 @@ class Job implements CopyJob {
 export class Copier {
   readonly chunkSectors: number;
   readonly maxChunksInFlight: number;
+  readonly prioritySlots: number;
   readonly maxQueuedJobs: number;
   readonly progressIntervalMs: number;
   readonly events = new Emitter<CopierProgress>();
@@ -150,12 +155,14 @@ export class Copier {
   ) {
     this.chunkSectors = options.chunkSectors ?? DEFAULT_CHUNK_SECTORS;
     this.maxChunksInFlight = options.maxChunksInFlight ?? DEFAULT_CHUNKS_IN_FLIGHT;
+    this.prioritySlots = options.prioritySlots ?? DEFAULT_PRIORITY_SLOTS;
     this.maxQueuedJobs = options.maxQueuedJobs ?? 65536;
     this.progressIntervalMs = options.progressIntervalMs ?? 33;
     this.rate = options.rateBytesPerSec ?? 0;
     assert(Number.isInteger(this.chunkSectors) && this.chunkSectors > 0, 'chunk size must be a positive number of sectors');
     assert(Number.isInteger(this.maxChunksInFlight) && this.maxChunksInFlight > 0, 'in-flight bound must be positive');
-    this.buffers = new BufferPool(this.chunkSectors * SECTOR_SIZE, this.maxChunksInFlight + PRIORITY_SLOTS);
+    assert(Number.isInteger(this.prioritySlots) && this.prioritySlots >= 0, 'priority slots must be a whole number');
+    this.buffers = new BufferPool(this.chunkSectors * SECTOR_SIZE, this.maxChunksInFlight + this.prioritySlots);
   }
 
   /**
@@ -257,14 +264,14 @@ export class Copier {
 
   /**
    * The one pump: issues chunks, priority lane first, until the in-flight bound is reached:
-   * `maxChunksInFlight` for background chunks, PRIORITY_SLOTS more for priority ones (which may
+   * `maxChunksInFlight` for background chunks, `prioritySlots` more for priority ones (which may
    * also take any slot the background leaves free, and background chunks wait for them).
    */
   private pump(): void {
     for (;;) {
       const job = this.nextJob();
       if (!job) return;
-      if (this.chunksInFlight >= this.maxChunksInFlight + (job.priority ? PRIORITY_SLOTS : 0)) return;
+      if (this.chunksInFlight >= this.maxChunksInFlight + (job.priority ? this.prioritySlots : 0)) return;
       const pieces = this.nextChunk(job);
       const sectors = pieces.reduce((n, p) => n + p.countSectors, 0);
       if (this.rate > 0 && !this.takeRateSlot(sectors, job.priority ? PRIORITY_BURST_MS : 0)) return;

@@ -65,8 +65,13 @@ describe('copier', () => {
     expect(order).toEqual([0, 9, 3, 1, 2]);
   });
 
-  it('starts a priority job at once in a slot of its own while background chunks fill every other slot', async () => {
-    const { clock, copier, job } = setup({ chunkSectors: 128, maxChunksInFlight: 2 });
+  it('waits for the next free slot with a priority job by default, and starts it at once in a reserved slot when asked to', async () => {
+    const plain = setup({ chunkSectors: 128, maxChunksInFlight: 2 });
+    plain.job(0, 128 * 20);
+    const waiting = plain.job(9000, 128, { priority: true });
+    expect([waiting.state, plain.copier.inFlightChunks]).toEqual(['queued', 2]);
+    await plain.clock.run(waiting.done);
+    const { clock, copier, job } = setup({ chunkSectors: 128, maxChunksInFlight: 2, prioritySlots: 1 });
     const background = job(0, 128 * 20);
     expect(copier.inFlightChunks).toBe(2);
     const urgent = job(9000, 128, { priority: true });
