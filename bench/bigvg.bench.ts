@@ -121,7 +121,7 @@ async function changeFigures(dir: string): Promise<ChangeFigures> {
       parseViewMs: times(() => JSON.parse(viewText) as WorkspaceView),
       parseApplyChangeMs: times(() => applyWorkspaceChange(first, JSON.parse(changeText) as WorkspaceChange)),
       changedLvs: change.vgs[0].lvs.changed.length + change.vgs[0].lvs.removed.length,
-      changedPvs: change.vgs[0].pvs.changed.length,
+      changedPvs: change.vgs[0].pvs.changed.length + (change.vgs[0].pvs.spliced?.length ?? 0),
     };
     await engine.handlers['move.control']({ action: 'abort' });
     await engine.open().moves.whenFinished();

@@ -13,11 +13,13 @@
 //
 // LVs and PVs are keyed by name: a change lists the names that went and the items that are
 // new or differ, each with its index in the new list; the rest keep their order (and, in a
-// client, their objects). VG fields (seqno, free count, …) come with every change: they are
-// a few hundred bytes, and a commit changes the seqno anyway.
+// client, their objects). A PV whose extent map changed in one place (a pvmove commit turns a
+// few of its ~800 runs into `moving`) comes as its fields and that splice of its runs, not as
+// its whole map. VG fields (seqno, free count, …) come with every change: they are a few
+// hundred bytes, and a commit changes the seqno anyway.
 
 import { z } from 'zod';
-import { LvView, Problem, PvView, VgView, WorkspaceView } from './views';
+import { ExtentRun, LvView, Problem, PvView, VgView, WorkspaceView } from './views';
 
 /** The change of a list of named items: names removed; items new or changed, at their new index. */
 function listChange<T extends z.ZodType>(item: T) {
@@ -31,9 +33,23 @@ export interface ListChange<T> {
   changed: Array<{ at: number; item: T }>;
 }
 
+/** Runs [start, start + remove) of a PV's runs replaced by `insert`. */
+export const RunSplice = z.object({
+  start: z.number().int().nonnegative(),
+  remove: z.number().int().nonnegative(),
+  insert: z.array(ExtentRun),
+});
+export type RunSplice = z.infer<typeof RunSplice>;
+
+/** How the PVs changed: as any list, and PVs whose runs changed in one place as that splice. */
+const PvListChange = listChange(PvView).extend({
+  spliced: z.array(z.object({ at: z.number().int().nonnegative(), pv: PvView.omit({ runs: true }), runs: RunSplice })).optional(),
+});
+export type PvListChange = z.infer<typeof PvListChange>;
+
 /** A VG of the new view: its own fields, and how its PV and LV lists changed (against nothing for a new VG). */
 export const VgChange = VgView.omit({ pvs: true, lvs: true }).extend({
-  pvs: listChange(PvView),
+  pvs: PvListChange,
   lvs: listChange(LvView),
 });
 export type VgChange = z.infer<typeof VgChange>;
@@ -143,6 +159,47 @@ export class WorkspaceChangeMismatch extends Error {
   }
 }
 
+/** The one place where two run lists differ: what lies between their common start and end. */
+function runSplice(before: readonly ExtentRun[], after: readonly ExtentRun[]): RunSplice {
+  let start = 0;
+  while (start < before.length && start < after.length && sameData(before[start], after[start])) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && sameData(before[before.length - 1 - end], after[after.length - 1 - end])) end++;
+  return { start, remove: before.length - start - end, insert: after.slice(start, after.length - end) };
+}
+
+/** diffList for PVs, with a PV whose runs changed in one place sent as that splice when it is shorter. */
+export function diffPvs(before: readonly PvView[], after: readonly PvView[]): PvListChange {
+  const change = diffList(before, after);
+  if (change.changed.length === 0) return change;
+  const old = new Map(before.map((pv) => [pv.name, pv]));
+  const whole: ListChange<PvView>['changed'] = [];
+  const spliced: NonNullable<PvListChange['spliced']> = [];
+  for (const { at, item } of change.changed) {
+    const was = old.get(item.name);
+    const runs = was ? runSplice(was.runs, item.runs) : null;
+    if (!runs || runs.insert.length + runs.remove >= item.runs.length) {
+      whole.push({ at, item });
+      continue;
+    }
+    const { runs: _runs, ...pv } = item;
+    spliced.push({ at, pv, runs });
+  }
+  return spliced.length ? { removed: change.removed, changed: whole, spliced } : change;
+}
+
+/** applyList for PVs: a spliced PV is its new fields and its old runs with the splice made. */
+export function applyPvs(before: readonly PvView[], change: PvListChange): PvView[] {
+  if (!change.spliced?.length) return applyList(before, change);
+  const old = new Map(before.map((pv) => [pv.name, pv]));
+  const rebuilt = change.spliced.map(({ at, pv, runs }) => {
+    const was = old.get(pv.name);
+    if (!was || runs.start + runs.remove > was.runs.length) throw new WorkspaceChangeMismatch(`the runs of ${pv.name} do not fit the view's`);
+    return { at, item: { ...pv, runs: [...was.runs.slice(0, runs.start), ...runs.insert, ...was.runs.slice(runs.start + runs.remove)] } };
+  });
+  return applyList(before, { removed: change.removed, changed: [...change.changed, ...rebuilt] });
+}
+
 function vgFields(vg: VgView): Omit<VgView, 'pvs' | 'lvs'> {
   const { pvs: _pvs, lvs: _lvs, ...fields } = vg;
   return fields;
@@ -161,7 +218,7 @@ export function diffWorkspace(before: WorkspaceView | null, after: WorkspaceView
     revision,
     vgs: after.vgs.map((vg) => {
       const old = oldVgs.get(vg.name);
-      return { ...vgFields(vg), pvs: diffList(old?.pvs ?? [], vg.pvs), lvs: diffList(old?.lvs ?? [], vg.lvs) };
+      return { ...vgFields(vg), pvs: diffPvs(old?.pvs ?? [], vg.pvs), lvs: diffList(old?.lvs ?? [], vg.lvs) };
     }),
   };
   if (!from || !sameData(from.images, after.images)) change.images = after.images;
@@ -176,7 +233,7 @@ export function isEmptyChange(change: WorkspaceChange, before: WorkspaceView): b
   return change.vgs.every((vg, i) => {
     const old = before.vgs[i];
     const { pvs, lvs, ...fields } = vg;
-    return old.name === vg.name && !pvs.removed.length && !pvs.changed.length && !lvs.removed.length && !lvs.changed.length && sameData(fields, vgFields(old));
+    return old.name === vg.name && !pvs.removed.length && !pvs.changed.length && !pvs.spliced?.length && !lvs.removed.length && !lvs.changed.length && sameData(fields, vgFields(old));
   });
 }
 
@@ -190,7 +247,7 @@ export function applyWorkspaceChange(before: WorkspaceView | undefined, change: 
   const oldVgs = new Map((from?.vgs ?? []).map((vg) => [vg.name, vg]));
   const vgs = change.vgs.map(({ pvs, lvs, ...fields }): VgView => {
     const old = oldVgs.get(fields.name);
-    return { ...fields, pvs: applyList(old?.pvs ?? [], pvs), lvs: applyList(old?.lvs ?? [], lvs) };
+    return { ...fields, pvs: applyPvs(old?.pvs ?? [], pvs), lvs: applyList(old?.lvs ?? [], lvs) };
   });
   const images = change.images ?? from?.images;
   const problems = change.problems ?? from?.problems;

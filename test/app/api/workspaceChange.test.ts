@@ -2,9 +2,10 @@
 // that starts from one view and applies every change the engine sends ends with exactly the
 // view the engine would give it whole — after lvcreate, lvextend, lvremove and at every commit
 // of a pvmove (its start, each checkpoint, its end) — and that the change of a commit in a VG
-// of a thousand LVs is the size of what the commit touched, not of the VG.
+// of a thousand LVs is the size of what the commit touched (two LVs, a few runs of two PVs),
+// not of the VG.
 import { describe, expect, it } from 'vitest';
-import { applyList, applyWorkspaceChange, diffList, diffWorkspace, type WorkspaceChange } from '../../../app/api/workspaceChange';
+import { applyList, applyPvs, applyWorkspaceChange, diffList, diffPvs, diffWorkspace, type WorkspaceChange } from '../../../app/api/workspaceChange';
 import type { WorkspaceView } from '../../../app/api/views';
 import { Engine } from '../../../app/engine';
 import { SeededRandom } from '../../../app/base/clock';
@@ -71,7 +72,7 @@ describe('workspace changes', () => {
     await t.run(t.engine.dispose());
   }, 60_000);
 
-  it('sends only what a commit touched: a pvmove start in a VG of 1,000 LVs is a few kB, not the VG', async () => {
+  it('sends only what a commit touched: a pvmove start in a VG of 1,000 LVs is under 4 KiB, not the 1.3 MB view', async () => {
     const t = await manyLvEngine(1000);
     const h = t.engine.handlers;
     const first = await t.run(h['workspace.view']({}));
@@ -89,9 +90,14 @@ describe('workspace changes', () => {
     expect(window.mismatches).toEqual([]);
     // lv7 (its segment on pv2 now on pvmove0) and pvmove0 itself; the source and destination PVs.
     expect(change.vgs[0].lvs.changed.map((c) => c.item.name).sort()).toEqual(['lv7', 'pvmove0']);
-    expect(change.vgs[0].pvs.changed.map((c) => c.item.name).sort()).toEqual(['pv2', 'pv8']);
+    // The source PV as a splice of the run that changed, not its ~700 runs; the destination,
+    // free before, whole (two runs).
+    const pvs = change.vgs[0].pvs;
+    expect(pvs.spliced?.map((c) => c.pv.name)).toEqual(['pv2']);
+    expect(pvs.spliced?.[0].runs.insert.length).toBeLessThanOrEqual(3);
+    expect(pvs.changed.map((c) => [c.item.name, c.item.runs.length])).toEqual([['pv8', 2]]);
     expect(wholeBytes).toBeGreaterThan(1_000_000);
-    expect(changeBytes).toBeLessThan(wholeBytes / 20);
+    expect(changeBytes).toBeLessThan(4096);
     await t.run(h['move.control']({ action: 'abort' }));
     await t.run(t.engine.open().moves.whenFinished());
     await t.run(t.engine.dispose());
@@ -107,6 +113,19 @@ describe('workspace changes', () => {
     expect(change).toEqual({ removed: ['b'], changed: [{ at: 1, item: lv('c', 4) }, { at: 2, item: lv('d', 1) }] });
     expect(applied).toEqual(after);
     expect(applied[0]).toBe(before[0]);
+  });
+
+  it('sends a PV whose runs changed in one place as that splice, and rebuilds the same runs from it', () => {
+    const run = (startPe: number, lv: string | null, moving: 'source' | null = null) => ({ startPe, count: 10, lv, le: lv ? 0 : null, moving });
+    const pv = (runs: ReturnType<typeof run>[]) => ({ name: 'pv1', image: 'pv1.img', pvSection: 'pv0', uuid: 'u', devno: '7:0', sizeBytes: 1, peStartSectors: 2048, peCount: 40, allocatedCount: 30, allocatable: true, missing: false, runs });
+    const before = [pv([run(0, 'a'), run(10, 'b'), run(20, 'c'), run(30, null)])];
+    const after = [pv([run(0, 'a'), run(10, 'b', 'source'), run(20, 'c'), run(30, null)])];
+    const change = diffPvs(before, after);
+
+    expect(change.changed).toEqual([]);
+    expect(change.spliced).toEqual([{ at: 0, pv: expect.objectContaining({ name: 'pv1' }), runs: { start: 1, remove: 1, insert: [run(10, 'b', 'source')] } }]);
+    expect(applyPvs(before, change)).toEqual(after);
+    expect(() => applyPvs([pv([run(0, 'a')])], change)).toThrow(/the runs of pv1 do not fit/);
   });
 
   it('rebuilds a list whose unchanged items changed their order', () => {
