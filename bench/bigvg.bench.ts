@@ -198,6 +198,7 @@ function table(r: { ours: Timed[]; cli: Timed[]; lvm2: Timed[]; buildMs: number;
 function changeTable(c: ChangeFigures): string {
   const ms = (x: number) => x.toFixed(1);
   return [
+    '',
     '## What a window is sent: the whole view vs the change of one commit (issue 20)',
     '',
     `Same VG, in process, an engine with a listener (as a window's host has one). Whole view = what workspace.open and workspace.view answer (and what every workspace.changed carried before issue 20). Change = the workspace.changed of the first commit of a pvmove of one LV (pvmove0 inserted: ${c.changedLvs} LVs and ${c.changedPvs} PVs changed). Median of 5 each.`,
