@@ -10,6 +10,8 @@ import { Emitter } from './base/emitter';
 import { LvmscopeError } from './base/result';
 import type { WorkspaceStorage } from './block/blockStore';
 import type { EventName, PayloadOf } from './api/contract';
+import type { WorkspaceView } from './api/views';
+import { diffWorkspace, isEmptyChange } from './api/workspaceChange';
 import type { EventSource, Handlers } from './api/server';
 import { WorkspaceSession, type SessionOptions } from './session/session';
 import { MoveController } from './session/moves';
@@ -88,6 +90,10 @@ export class Engine implements EventSource {
   private recorder: MoveRecorder | null = null;
   /** Hosts that stream a recording into a file (`pvmove --record`) listen here. */
   recordingSink: ((line: string) => void) | null = null;
+  /** The last workspace view given out (a method's answer or an event): the next `workspace.changed` is the change from it. */
+  private shown: WorkspaceView | null = null;
+  /** The revision of the last view given out. */
+  private viewRevision = 0;
   /** Serialises open / close / demo creation. */
   private opening: Promise<unknown> = Promise.resolve();
   /** LV ports of NBD clients (the host's server opens them); they outlive a workspace reopen. */
@@ -134,7 +140,7 @@ export class Engine implements EventSource {
           return this.importWorkspace(params);
         }),
       'workspace.rehearsal': async () => rehearsalOf(this.open().session.storage),
-      'workspace.view': async () => this.open().session.view(this.open().moves.vg),
+      'workspace.view': async () => this.currentView(this.open()),
       'workspace.close': ({ disconnectClients }) =>
         this.serial(async () => {
           await this.leaveClients('closing the workspace', disconnectClients);
@@ -241,7 +247,8 @@ export class Engine implements EventSource {
       move,
       plan: move.kind === 'start' ? this.planOrNull(move.request) : null,
     };
-    const view = open.session.view(open.moves.vg);
+    // The view a replay starts from: the recorded changes apply to its revision.
+    const view = this.currentView(open);
     const initial = {
       engineInfo: { name: 'lvmscope' as const, version: ENGINE_VERSION, host: this.host.kind, capabilities: CAPABILITIES },
       workspacePath: open.session.path,
@@ -334,7 +341,7 @@ export class Engine implements EventSource {
       workloads: new WorkloadController(session, (s) => !open.dead && this.emit('workload.stats', s)),
     };
     this.current = open;
-    this.publish('workspace');
+    // The workspace's view is announced by whoever opened it, with the view it answers.
     this.publish('dm');
     // A new session has no workload yet: tell the UI so that figures of a dropped (crashed)
     // session do not stay on screen.
@@ -374,7 +381,7 @@ export class Engine implements EventSource {
     // The workspace asked for is the one open: attach to it as it is, move and all. Closing
     // and reopening it would pause the move, drop its mirror under the copy and lose its state.
     const already = this.openAt(path);
-    if (already) return already.session.view(already.moves.vg);
+    if (already) return this.currentView(already);
     const refusal = this.refusalToOpen(path);
     if (refusal) throw new LvmscopeError('BUSY', refusal);
     // Checked before the open workspace is closed: a refused path leaves it open.
@@ -382,10 +389,10 @@ export class Engine implements EventSource {
     await this.closeWorkspace();
     const session = await WorkspaceSession.open(path, this.host.storage(path), this.sessionOptions());
     this.adopt(session);
-    const view = session.view();
+    // Built once (10,000 LVs: 0.2 s), announced and answered.
+    const view = this.announce(session.view());
     this.log('info', 'workspace', `Opened ${path}: ${view.vgs.map((v) => `${v.name} (${v.pvs.length} PVs, ${v.lvs.length} LVs, seqno ${v.seqno})`).join(', ') || 'no volume group'}.`);
     for (const vg of view.vgs) if (vg.moveInProgress) this.log('warn', 'pvmove', vg.moveInProgress.summary);
-    // The view just built (10,000 LVs: 1.5 s to build again).
     return view;
   }
 
@@ -409,7 +416,7 @@ export class Engine implements EventSource {
     const filled = await fillImportedLvs(this.open().session, spec.vg.name, IMPORT_DATA_BUDGET);
     this.log('info', 'import', `Imported ${spec.vg.name} (${spec.vg.lvs.length} LVs on ${spec.pvs.length} PVs) from ${source} into ${path}; ${(filled.bytes / 1048576).toFixed(1)} MiB of demo pattern written.`);
     for (const note of spec.notes) this.log('warn', 'import', note);
-    return this.open().session.view();
+    return this.currentView(this.open());
   }
 
   private async createDemo(path: string, scenario: string, force: boolean) {
@@ -421,7 +428,7 @@ export class Engine implements EventSource {
     await this.host.checkFolder?.(path, 'create');
     await this.closeWorkspace();
     const session = await createDemo(path, this.host.storage(path), this.sessionOptions(), layout, force);
-    return this.adopt(session).session.view();
+    return this.announce(this.adopt(session).session.view());
   }
 
   /**
@@ -445,7 +452,7 @@ export class Engine implements EventSource {
       }
     });
     this.log('info', 'lvm', `${command.op} done.`);
-    return this.open().session.view();
+    return this.currentView(this.open());
   }
 
   private scenarios(): Scenario[] {
@@ -503,8 +510,37 @@ export class Engine implements EventSource {
     // Views are built for listeners only: a CLI report subscribes to nothing, and building the
     // workspace view of a 1,000-LV VG on open cost it 136 ms for nobody.
     if (this.events.listenerCount === 0) return;
-    if (kind === 'workspace') this.emit('workspace.changed', open.session.view(open.moves.vg));
+    if (kind === 'workspace') this.currentView(open);
     else if (kind === 'dm') this.emit('dm.changed', open.session.dmSnapshot());
+  }
+
+  /** The open workspace's view, as every caller gets it: announced when it changed, with its revision. */
+  private currentView(open: Open): WorkspaceView {
+    return this.announce(open.session.view(open.moves.vg));
+  }
+
+  /**
+   * Gives `view` its revision. With listeners it is compared with the last view given out: if
+   * it differs, it is the next revision and its change is sent (workspace.changed); if not, it
+   * keeps the revision of that view. Without listeners there is no one to tell and nothing is
+   * compared (a CLI report opening 10,000 LVs pays nothing for it): the view is the next revision.
+   */
+  private announce(view: WorkspaceView): WorkspaceView {
+    if (this.events.listenerCount === 0) {
+      this.shown = view;
+      view.revision = ++this.viewRevision;
+      return view;
+    }
+    const before = this.shown;
+    const change = diffWorkspace(before, view, before ? this.viewRevision : 0, this.viewRevision + 1);
+    if (before && isEmptyChange(change, before)) {
+      view.revision = this.viewRevision;
+      return view;
+    }
+    view.revision = ++this.viewRevision;
+    this.shown = view;
+    this.emit('workspace.changed', change);
+    return view;
   }
 
   subscribe(listener: <E extends EventName>(name: E, payload: PayloadOf<E>) => void): Disposable {

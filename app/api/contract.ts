@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { CoalescePolicy } from './coalesce';
 import { WorkspaceView } from './views';
+import { WorkspaceChange } from './workspaceChange';
 import { DmSnapshot, DmStreamEvent } from './dmStream';
 import { ScenarioStateView, ScenarioSummary } from './scenario';
 import {
@@ -225,7 +226,11 @@ export const methods = {
 
 export const events = {
   log: event(LogEvent, { mode: 'all' }, 'A line of the engine event log.'),
-  'workspace.changed': event(WorkspaceView, { mode: 'latest' }, 'The open workspace changed (metadata commit, open, close).'),
+  'workspace.changed': event(
+    WorkspaceChange,
+    { mode: 'all' },
+    'The open workspace changed (metadata commit, open): what changed since the view of revision `base` (LVs and PVs added, removed or changed, the VG fields); a client holding another revision asks for workspace.view.',
+  ),
   'dm.changed': event(DmSnapshot, { mode: 'latest' }, 'A fresh snapshot of the mapped devices (at most one per 33 ms): status lines and open counts as of its sequence number.'),
   'dm.event': event(DmStreamEvent, { mode: 'all' }, 'One change of the device-mapper, numbered: device created / removed, table loaded / swapped, suspended / resumed, region copying / copied, write held / released / on both legs.'),
   'move.state': event(MoveStateView, { mode: 'latest' }, 'The move changed state (step, pause, finish).'),

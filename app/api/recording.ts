@@ -15,6 +15,11 @@
 // JSON-pointer paths into `{t, e, p}`). The rule is generic — any event kind whose
 // neighbours share their shape compresses, whatever forms the dm stream grows.
 //
+// Version 2 (issue 20): `workspace.changed` carries what changed (api/workspaceChange.ts), not
+// the whole view; the initial workspace view has the revision the first change applies to.
+// Version 1 files, whose `workspace.changed` events are whole views, still open: each is read as
+// a change from no view (base 0). A reader of version 1 says plainly it cannot read version 2.
+//
 // Opening is as careful as any other input (DESIGN §2.1 api/): sizes are bounded, every line
 // is parsed and checked against the contract's schemas, and a problem is one sentence that
 // names the line and what is wrong (RecordingError).
@@ -24,9 +29,12 @@ import { EngineInfo, events, ImageFile, isEventName, LogEvent, type EventName, t
 import { DmSnapshot } from './dmStream';
 import { MoveOptions, MovePlanView, MoveRequest, MoveStack, MoveStateView, WorkloadStatsView } from './move';
 import { WorkspaceView } from './views';
+import { diffWorkspace } from './workspaceChange';
 
 export const RECORDING_FORMAT = 'lvmscope-recording';
-export const RECORDING_VERSION = 1;
+export const RECORDING_VERSION = 2;
+/** Versions this lvmscope opens: 1 (workspace.changed carried whole views) and the current one. */
+const READABLE_VERSIONS: readonly number[] = [1, RECORDING_VERSION];
 /** A recording file is refused above this size (a 65,536-region move is far smaller). */
 export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
 /** The longest line accepted (the initial answers of a large VG are the longest line). */
@@ -45,7 +53,7 @@ const UNRECORDED: ReadonlySet<EventName> = new Set(['ui.command']);
 
 export const RecordingHeader = z.object({
   format: z.literal(RECORDING_FORMAT),
-  version: z.literal(RECORDING_VERSION),
+  version: z.union([z.literal(1), z.literal(RECORDING_VERSION)]),
   /** The lvmscope version that recorded it. */
   lvmscope: z.string().max(64),
   /** Wall-clock unix milliseconds when recording began. */
@@ -391,7 +399,7 @@ function readHeader(text: string | undefined): RecordingHeader {
   const format = (value as { format?: unknown } | null)?.format;
   if (format !== RECORDING_FORMAT) fail(1, `does not name the format '${RECORDING_FORMAT}' (this is not a recording)`);
   const version = (value as { version?: unknown }).version;
-  if (version !== RECORDING_VERSION) fail(1, `is a recording of version ${JSON.stringify(version)}, and this lvmscope reads version ${RECORDING_VERSION}`);
+  if (typeof version !== 'number' || !READABLE_VERSIONS.includes(version)) fail(1, `is a recording of version ${JSON.stringify(version)}, and this lvmscope reads versions ${READABLE_VERSIONS.join(' and ')}`);
   const parsed = RecordingHeader.safeParse(value);
   if (!parsed.success) fail(1, `has a header that is wrong: ${issueSentence(parsed.error)}`);
   return parsed.data;
@@ -464,20 +472,36 @@ function expandRun(run: z.infer<typeof RunLine>, decoded: readonly Entry[], line
   return out;
 }
 
+/** How the events of a file are read: version 1 sent whole workspace views (see the top). */
+interface ReadContext {
+  version: number;
+  /** Revisions given to the whole views of a version 1 file, read as changes. */
+  legacyRevisions: number;
+}
+
 /** The entry checked against the contract: a known, recorded event with a valid payload. */
-function checkEntry(entry: Entry, line: number, previousTime: number, repeated: boolean): RecordedEvent {
+function checkEntry(entry: Entry, line: number, previousTime: number, repeated: boolean, context: ReadContext): RecordedEvent {
+  const { t, e, p } = entry as Entry;
+  if (context.version === 1 && e === 'workspace.changed') return legacyWorkspaceEvent(p, t, line, previousTime, context);
   if (repeated) {
     // A run's event: the shape of one that passed below, numbers checked by expandRun.
-    const { t, e, p } = entry as Entry;
     if (t < previousTime) fail(line, `goes back in time (${t} ms after ${previousTime} ms)`);
     return { timeMs: t, name: e as EventName, payload: p as never };
   }
-  const { t, e, p } = entry as Entry;
   if (!isEventName(e) || !isRecordedEvent(e)) fail(line, `names an event lvmscope does not record ('${e.slice(0, 64)}')`);
   if (t < previousTime) fail(line, `goes back in time (${t} ms after ${previousTime} ms)`);
   const payload = events[e].payload.safeParse(p);
   if (!payload.success) fail(line, `holds a ${e} event that is wrong: ${issueSentence(payload.error)}`);
   return { timeMs: t, name: e, payload: payload.data as never };
+}
+
+/** A version 1 `workspace.changed` (a whole view) as the change from no view that shows it. */
+function legacyWorkspaceEvent(p: unknown, t: number, line: number, previousTime: number, context: ReadContext): RecordedEvent {
+  if (t < previousTime) fail(line, `goes back in time (${t} ms after ${previousTime} ms)`);
+  const view = WorkspaceView.safeParse(p);
+  if (!view.success) fail(line, `holds a workspace.changed event that is wrong: ${issueSentence(view.error)}`);
+  const change = diffWorkspace(null, view.data, 0, ++context.legacyRevisions);
+  return { timeMs: t, name: 'workspace.changed', payload: change };
 }
 
 /** The steps the scrubber marks: every `move.step` that starts a step, and where it ends. */
@@ -551,13 +575,14 @@ export function parseRecording(text: string): Recording {
   const initial = readInitial(lines[1]);
   const decoder = new RecordingDecoder();
   const recorded: RecordedEvent[] = [];
+  const context: ReadContext = { version: header.version, legacyRevisions: 0 };
   let previousTime = 0;
   for (let i = 2; i < lines.length; i++) {
     const line = i + 1;
     if (lines[i].trim() === '') continue;
     const { entries, repeated } = decoder.decode(lines[i], line);
     for (const entry of entries) {
-      const event = checkEntry(entry, line, previousTime, repeated);
+      const event = checkEntry(entry, line, previousTime, repeated, context);
       previousTime = event.timeMs;
       recorded.push(event);
     }

@@ -114,6 +114,12 @@ export type Problem = z.infer<typeof Problem>;
 
 export const WorkspaceView = z.object({
   path: z.string(),
+  /**
+   * Which view of the engine this is: every view it gives out has one, and `workspace.changed`
+   * announces each next revision as a change against the one before (api/workspaceChange.ts).
+   * Absent in recordings made before changes were sent.
+   */
+  revision: z.number().int().positive().optional(),
   images: z.array(z.object({ name: z.string(), sizeBytes: z.number(), devno: z.string().nullable(), role: z.enum(['pv', 'orphan-pv', 'not-lvm', 'unreadable']) })),
   vgs: z.array(VgView),
   problems: z.array(Problem),

@@ -28,11 +28,16 @@ export function displayName(image: string): string {
 
 /** PV names of one open VG, for the planner and the views. */
 export function pvNamesOf(open: OpenVg): PvNames {
+  // Asked once per segment area (50,000 times for the view of a 10,000-LV VG): remembered.
+  const names = new Map<string, string>();
   return {
     nameOf: (pvId) => {
+      const known = names.get(pvId);
+      if (known !== undefined) return known;
       const image = open.images.get(pvId);
-      if (image) return displayName(image);
-      return open.vg.pvs.find((p) => p.id === pvId)?.key ?? pvId;
+      const name = image ? displayName(image) : (open.vg.pvs.find((p) => p.id === pvId)?.key ?? pvId);
+      names.set(pvId, name);
+      return name;
     },
     idOf: (name) => {
       const plain = name.replace(/^.*\//, '');

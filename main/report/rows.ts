@@ -91,7 +91,8 @@ export function reportSource(session: WorkspaceSession): ReportSource {
     pvs.push(...vgPvRows(open));
     const stacks = vgStacks(open.vg);
     vgs.push(vgRow(open, stacks));
-    for (const lv of open.vg.lvs) lvs.push(lvRow(open, lv, session, stacks));
+    const nameOf = pvNameOf(open);
+    for (const lv of open.vg.lvs) lvs.push(lvRow(open, lv, session, stacks, nameOf));
   }
   for (const orphan of session.ws.orphans()) {
     const peStartBytes = orphan.label.dataAreas[0]?.offsetBytes ?? 0;
@@ -200,15 +201,25 @@ export function lvAttr(lv: LogicalVolume, active: boolean, open: boolean, partia
   return `${typeChar(lv, stack)}${perm}${policy}${minor}${active ? 'a' : '-'}${open ? 'o' : '-'}${targetChar(lv, stack)}-${partial ? 'p' : '-'}-`;
 }
 
-function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession, stacks: VgStacks): LvRow {
+/** The device name a report shows for a PV of the VG (asked once per segment: remembered). */
+function pvNameOf(openVg: OpenVg): (pvId: string) => string {
+  const names = new Map<string, string>();
+  return (pvId) => {
+    let name = names.get(pvId);
+    if (name === undefined) {
+      const image = openVg.images.get(pvId);
+      name = image ? displayName(image) : UNKNOWN_DEVICE;
+      names.set(pvId, name);
+    }
+    return name;
+  };
+}
+
+function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession, stacks: VgStacks, nameOf: (pvId: string) => string): LvRow {
   const vg = openVg.vg;
   const ext = vg.extentSizeSectors * SECTOR;
   const dmName = session.lvDmName(vg.name, lv.name);
-  const isOpen = !!dmName && session.dm.has(dmName) && session.dm.info(dmName).openCount > 0;
-  const nameOf = (pvId: string) => {
-    const image = openVg.images.get(pvId);
-    return image ? displayName(image) : UNKNOWN_DEVICE;
-  };
+  const isOpen = !!dmName && session.dm.has(dmName) && session.dm.openCount(session.dm.get(dmName).devno) > 0;
   const stack = stacks.of(lv.name);
   const hidden = !stacks.visible(lv);
   const first = lv.segments[0];

@@ -71,7 +71,8 @@ function applyOne(store: AppStore, r: RecordedEvent): void {
     case 'log':
       return s.appendLog([r.payload as PayloadOf<'log'>]);
     case 'workspace.changed':
-      return s.setWorkspaceView(r.payload as PayloadOf<'workspace.changed'>);
+      // A recording holds every change since its initial view, in order: each one fits.
+      return void s.applyWorkspaceChange(r.payload as PayloadOf<'workspace.changed'>);
     case 'dm.changed':
       return s.applyDmSnapshot(r.payload as PayloadOf<'dm.changed'>);
     case 'move.state':

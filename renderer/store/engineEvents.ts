@@ -82,7 +82,9 @@ export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable
       s().applyUiCommand(command);
       if (command.command === 'workspace.opened') void loadWorkspace(client, store, command.path, { showError: true });
     }),
-    client.on('workspace.changed', (view) => s().setWorkspaceView(view)),
+    client.on('workspace.changed', (change) => {
+      if (s().applyWorkspaceChange(change) === 'missed') void refetchWorkspaceView(client, store);
+    }),
     client.on('dm.changed', (snapshot) => s().applyDmSnapshot(snapshot)),
     client.on('dm.event', (event) => dmEvents.push(event)),
     client.on('move.state', (state) => s().setMoveState(state)),
@@ -92,6 +94,17 @@ export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable
     client.on('exports.changed', (view) => s().setExportsView(view)),
   ];
   return { dispose: () => subs.forEach((x) => x.dispose()) };
+}
+
+/**
+ * The whole view again, after a `workspace.changed` that did not fit the view this window holds
+ * (it missed one, or showed an older answer). Changes that arrive meanwhile find the view
+ * they change once it is here, or are seen in it already.
+ */
+async function refetchWorkspaceView(client: ApiClient, store: AppStore): Promise<void> {
+  const view = await client.call('workspace.view', {});
+  const shown = store.getState().workspace.view?.revision;
+  if (view.ok && !(shown !== undefined && view.value.revision !== undefined && view.value.revision < shown)) store.getState().setWorkspaceView(view.value);
 }
 
 /**

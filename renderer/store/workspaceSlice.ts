@@ -1,9 +1,12 @@
 // What the UI knows about the open workspace: its folder, its image files
-// (workspace.listImages) and, once opened, the engine's full view of it (workspace.open /
-// workspace.changed): VGs, PVs with their extent runs, LVs with their segments, problems.
+// (workspace.listImages) and, once opened, the engine's full view of it (workspace.open), kept
+// current by the changes `workspace.changed` carries (app/api/workspaceChange.ts): VGs, PVs
+// with their extent runs, LVs with their segments, problems. An LV or PV a change leaves alone
+// keeps its object, so what draws it sees nothing happen.
 import type { StateCreator } from 'zustand/vanilla';
 import type { ImageFile } from '../../app/api';
 import type { WorkspaceView } from '../../app/api/views';
+import { applyWorkspaceChange, WorkspaceChangeMismatch, type WorkspaceChange } from '../../app/api/workspaceChange';
 import type { AppState } from './index';
 import { dropVanishedSelection, endWorkspaceState, sameFolder } from './lifetimes';
 
@@ -20,6 +23,12 @@ export interface WorkspaceSlice {
   setWorkspaceImages(path: string, images: ImageFile[]): void;
   setWorkspaceError(message: string): void;
   setWorkspaceView(view: WorkspaceView): void;
+  /**
+   * Applies one `workspace.changed`: 'applied' (the view is its revision now), 'seen' (the view
+   * is that revision or newer already: an open's answer overtakes the change it announced), or
+   * 'missed' (it changes a revision this window does not hold: ask for workspace.view).
+   */
+  applyWorkspaceChange(change: WorkspaceChange): 'applied' | 'seen' | 'missed';
 }
 
 export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice> = (set, get) => {
@@ -46,6 +55,19 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
       shownPath = view.path;
       if (before !== undefined && !sameFolder(before, view.path)) endWorkspaceState(get, set, view.path);
       else dropVanishedSelection(get, view);
+    },
+    applyWorkspaceChange(change) {
+      const view = get().workspace.view;
+      const revision = view?.revision;
+      if (revision !== undefined && change.revision <= revision) return 'seen';
+      if (change.base !== 0 && change.base !== revision) return 'missed';
+      try {
+        get().setWorkspaceView(applyWorkspaceChange(view, change));
+        return 'applied';
+      } catch (e) {
+        if (e instanceof WorkspaceChangeMismatch) return 'missed';
+        throw e;
+      }
     },
   };
 };

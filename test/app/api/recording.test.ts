@@ -14,6 +14,7 @@ import {
   writeRecording,
   type RecordedEvent,
 } from '../../../app/api/recording';
+import { applyWorkspaceChange, type WorkspaceChange } from '../../../app/api/workspaceChange';
 import { recordMove, simEngine } from '../../helpers/recordedMove';
 
 let seedText: string | null = null;
@@ -50,7 +51,7 @@ describe('writing and reading a recording', () => {
     const recording = parseRecording(text);
     const again = writeRecording(recording.header, recording.initial, recording.events);
     expect(parseRecording(again).events).toEqual(recording.events);
-    expect(recording.header).toMatchObject({ format: 'lvmscope-recording', version: 1, stack: 'outline' });
+    expect(recording.header).toMatchObject({ format: 'lvmscope-recording', version: 2, stack: 'outline' });
     expect(recording.initial.workspace.vgs[0].name).toBe('vg0');
     expect(recording.events.at(-1)?.timeMs).toBe(recording.durationMs);
   }, 60_000);
@@ -144,7 +145,7 @@ describe('opening a damaged or hostile recording', () => {
     expectRefused('', /line 1 is empty/);
     expectRefused('hello\n', /line 1 is not JSON/);
     expectRefused('{"format":"something-else"}\n', /line 1 does not name the format 'lvmscope-recording'/);
-    expectRefused(JSON.stringify({ ...HEADER, version: 99 }), /line 1 is a recording of version 99, and this lvmscope reads version 1/);
+    expectRefused(JSON.stringify({ ...HEADER, version: 99 }), /line 1 is a recording of version 99, and this lvmscope reads versions 1 and 2/);
     const head = `${JSON.stringify(HEADER)}\n${JSON.stringify({ initial: INITIAL })}\n`;
     expectRefused(`${JSON.stringify(HEADER)}\n`, /line 2 is missing/);
     expectRefused(`${JSON.stringify(HEADER)}\n{"initial":{"engineInfo":1}}\n`, /line 2 has initial views that are wrong: .* at engineInfo/);
@@ -160,6 +161,19 @@ describe('opening a damaged or hostile recording', () => {
     expectRefused(`${head}${JSON.stringify({ t: 0, e: 'log', p: LOG })}\n{"t":1,"e":"log","k":1,"d":{"/a/b":1}}\n`, /line 4 changes \/a\/b, which the event it patches does not have/);
     expectRefused(`${head}[1,2]\n`, /line 3 is not an event/);
     expect(() => parseRecording('x'.repeat(MAX_RECORDING_BYTES + 1))).toThrow(/more than lvmscope opens \(64 MiB\)/);
+  });
+
+  it('opens a version 1 recording, whose workspace.changed events are whole views, as changes that show those views', () => {
+    const view = { path: '/ws', images: [{ name: 'pv1.img', sizeBytes: 4096, devno: null, role: 'not-lvm' as const }], vgs: [], problems: [] };
+    const later = { ...view, problems: [{ severity: 'warning' as const, message: 'pv1.img: no label' }] };
+    const v1 = [JSON.stringify({ ...HEADER, version: 1 }), JSON.stringify({ initial: INITIAL }), ...[view, later].map((p, i) => JSON.stringify({ t: i, e: 'workspace.changed', p }))].join('\n');
+    const recording = parseRecording(v1);
+    const changes = recording.events.map((e) => e.payload as WorkspaceChange);
+    const first = applyWorkspaceChange(INITIAL.workspace, changes[0]);
+
+    expect(changes.map((c) => c.base)).toEqual([0, 0]);
+    expect(first).toEqual({ ...view, revision: 1 });
+    expect(applyWorkspaceChange(first, changes[1])).toEqual({ ...later, revision: 2 });
   });
 
   it('opens gzip-compressed bytes with the host\'s gunzip, and says so when there is none', async () => {
@@ -178,7 +192,7 @@ describe('opening a damaged or hostile recording', () => {
 const LOG = { timeMs: 0, level: 'info', source: 'test', message: 'hello' };
 const HEADER = {
   format: 'lvmscope-recording' as const,
-  version: 1 as const,
+  version: 2 as const,
   lvmscope: '0.1.0',
   createdMs: 0,
   title: 'test',

@@ -189,3 +189,36 @@ describe('a window loading while a move runs (issue 16)', () => {
     await engine.dispose();
   });
 });
+
+describe('workspace changes (issue 20)', () => {
+  it('follow a command run elsewhere by its change, keeping the objects of what it left alone', async () => {
+    const { client, store, engine, clock } = await setup();
+    await engine.handlers['workspace.createDemo']({ path: '/ws/a', scenario: 'seed', force: true });
+    await loadWorkspace(client, store, '/ws/a');
+    bindEngineEvents(client, store);
+    const lv0 = store.getState().workspace.view!.vgs[0].lvs[0];
+    await engine.handlers['lvm.command']({ op: 'lvcreate', vg: 'vg0', name: 'lv1', extents: 2, pvs: ['pv4.img'] });
+    clock.advance(40); // the coalescing interval
+    const whole = await engine.handlers['workspace.view']({});
+    await expect.poll(() => store.getState().workspace.view?.revision).toBe(whole.revision);
+    expect(store.getState().workspace.view).toEqual(whole);
+    expect(store.getState().workspace.view!.vgs[0].lvs[0]).toBe(lv0);
+    await engine.dispose();
+  });
+
+  it('ask for the whole view when a change does not apply to the one shown (a change was missed)', async () => {
+    const { client, store, engine, clock } = await setup();
+    await engine.handlers['workspace.createDemo']({ path: '/ws/a', scenario: 'seed', force: true });
+    await loadWorkspace(client, store, '/ws/a');
+    bindEngineEvents(client, store);
+    const shown = store.getState().workspace.view!;
+    // As if this window had missed the change after its view: it holds an older revision.
+    store.getState().setWorkspaceView({ ...shown, revision: shown.revision! - 1, vgs: [] });
+    await engine.handlers['lvm.command']({ op: 'lvcreate', vg: 'vg0', name: 'lv1', extents: 2, pvs: ['pv4.img'] });
+    clock.advance(40);
+    const whole = await engine.handlers['workspace.view']({});
+    await expect.poll(() => store.getState().workspace.view).toEqual(whole);
+    expect(store.getState().applyWorkspaceChange({ path: whole.path, base: 1, revision: 2, vgs: [] })).toBe('seen');
+    await engine.dispose();
+  });
+});

@@ -35,4 +35,27 @@ describe('scanning identical metadata copies', () => {
     expect(shortcut.mdas[0].text).toBeDefined();
     expect(shortcut.mdas.map((m) => [m.text, m.problem])).toEqual(alone.mdas.map((m) => [m.text, m.problem]));
   });
+
+  it('reading every copy into one lent buffer keeps each check: a damaged copy after a good one is reported, a good one after it opens', async () => {
+    const images = fixtureImages('seed');
+    const pv2 = images.get('pv2.img')!;
+    pv2[(await textStart('pv2.img', pv2)) + 40] ^= 0x01;
+    // A store that reads into the buffer it is lent, as the file store does.
+    const lending = (name: string) => {
+      const inner = new MemoryBlockStore(name, images.get(name)!.length, images.get(name)!.slice());
+      return Object.assign(Object.create(inner) as MemoryBlockStore, {
+        async read(offsetBytes: number, lengthBytes: number, into?: Uint8Array) {
+          const bytes = await inner.read(offsetBytes, lengthBytes);
+          if (!into || into.length !== lengthBytes) return bytes;
+          into.set(bytes);
+          return into;
+        },
+      });
+    };
+    const verified = new VerifiedTexts();
+    const [pv1, bad, pv3] = [await scanImage('pv1.img', lending('pv1.img'), verified), await scanImage('pv2.img', lending('pv2.img'), verified), await scanImage('pv3.img', lending('pv3.img'), verified)];
+    expect(bad.mdas[0].problem).toBe('pv2.img metadata area 1: the committed metadata text has a bad checksum.');
+    expect(pv3.mdas[0].text).toBe(pv1.mdas[0].text);
+    expect(pv1.mdas[0].text).toBe((await scanImage('pv1.img', lending('pv1.img'))).mdas[0].text);
+  });
 });
