@@ -14,9 +14,10 @@ export interface BlockDevice {
    * Resolves with exactly `countSectors * 512` bytes, or rejects with an IO LvmscopeError.
    * `into` (exactly that long) is a buffer the caller lends for the bytes, so a bulk copy
    * reuses its buffers; a device may read into it and return it, or return a buffer of its
-   * own. Either way the caller uses what is returned.
+   * own. Either way the caller uses what is returned. `client` tags a read of an export
+   * client (an NBD connection), as `write`'s does: its bytes stay in the host's page cache.
    */
-  read(sector: number, countSectors: number, into?: Uint8Array): Promise<Uint8Array>;
+  read(sector: number, countSectors: number, into?: Uint8Array, client?: number): Promise<Uint8Array>;
   /**
    * `data.length` must be a whole number of sectors; the caller must not modify `data` until it
    * resolves. `client` tags a write from an export client (an NBD connection) so the mirror's
@@ -29,7 +30,7 @@ export interface BlockDevice {
 
 /** One IO as it travels through the stack (a `bio`). Sectors are relative to the device it is sent to. */
 export type IoRequest =
-  | { readonly op: 'read'; readonly sector: number; readonly countSectors: number; readonly into?: Uint8Array }
+  | { readonly op: 'read'; readonly sector: number; readonly countSectors: number; readonly into?: Uint8Array; readonly client?: number }
   | { readonly op: 'write'; readonly sector: number; readonly countSectors: number; readonly data: Uint8Array; readonly client?: number }
   | { readonly op: 'flush'; readonly sector: 0; readonly countSectors: 0 };
 

