@@ -25,8 +25,8 @@ export const VIRTUAL_LIST_FROM = 200;
 export const LV_ROW_STRIDE_PX = 44;
 /** Rows drawn above and below the visible ones, so a fast scroll shows no blank edge. */
 const OVERSCAN_ROWS = 6;
-/** The legend names this many LVs; past that the find box finds the others. */
-export const LEGEND_MAX_LVS = 200;
+/** The legend names this many LVs; past that the find box finds the others (200 names pushed a big VG's LV list a screen below its PV maps). */
+export const LEGEND_MAX_LVS = 50;
 /**
  * From this many PVs the maps draw their runs only in the rows in view (and a screenful around
  * them); the other rows keep their label, keyboard control and drop target, with an empty map.
@@ -95,7 +95,7 @@ export function VolumeGroup() {
         <h2 id="vg-title">Physical volumes of {vg.name}</h2>
         {!replaying && <MoveTo />}
       </div>
-      <PvRows pvs={vg.pvs} lvColors={colors.lv} found={found} reveal={firstFound} onHover={hover.set} />
+      <PvRows pvs={vg.pvs} extentBytes={vg.extentSizeSectors * 512} lvColors={colors.lv} found={found} reveal={firstFound} onHover={hover.set} />
       {!replaying && <p className="range-hint" id={KEYS_HINT_ID} data-testid="range-hint"><strong>To move:</strong> drag a segment, a selected range or a PV label onto a PV (or select it, then Move to…). PE range: Shift+click or Shift+drag across extents (it may start inside a run). Keys: Tab to a map, ←/→ extent, Shift+←/→ range, Enter the run, M Move to…</p>}
       <HoverLine hover={hover} />
       <Legend lvs={visibleLvs} colors={colors.lv} onHover={setLegendLv} />
@@ -160,7 +160,7 @@ function LvList({ lvs, colors, found, reveal, onHover }: { lvs: LvView[]; colors
  * runs in the next frame. `reveal`: the first PV holding the LV the find box found is scrolled
  * into the list's view, so its raised runs are seen.
  */
-function PvRows({ pvs, lvColors, found, reveal, onHover }: { pvs: readonly PvView[]; lvColors: Map<string, LvStyle>; found: ReadonlySet<string> | null; reveal: string | null; onHover: (t: string | null) => void }) {
+function PvRows({ pvs, extentBytes, lvColors, found, reveal, onHover }: { pvs: readonly PvView[]; extentBytes: number; lvColors: Map<string, LvStyle>; found: ReadonlySet<string> | null; reveal: string | null; onHover: (t: string | null) => void }) {
   const listRef = useRef<HTMLDivElement>(null);
   const virtual = pvs.length >= VIRTUAL_PVS_FROM;
   const near = useRowsNearView(listRef, virtual, pvs.map((pv) => pv.name).join('\n'));
@@ -174,7 +174,7 @@ function PvRows({ pvs, lvColors, found, reveal, onHover }: { pvs: readonly PvVie
   }, [revealPv]);
   return (
     <div ref={listRef} className="pv-rows" data-testid="pv-rows" data-virtual={virtual || undefined}>
-      {pvs.map((pv, i) => <PvRow key={pv.name} pv={pv} lvColors={lvColors} found={found} onHover={onHover} drawRuns={!virtual || !observable() || (near ? near.has(pv.name) : i < FIRST_PV_ROWS)} />)}
+      {pvs.map((pv, i) => <PvRow key={pv.name} pv={pv} extentBytes={extentBytes} lvColors={lvColors} found={found} onHover={onHover} drawRuns={!virtual || !observable() || (near ? near.has(pv.name) : i < FIRST_PV_ROWS)} />)}
     </div>
   );
 }
@@ -221,7 +221,7 @@ function FindLv({ names, query, onQuery, found, pvs }: { names: readonly string[
   );
 }
 
-function PvRow({ pv, lvColors, found, onHover, drawRuns }: { pv: PvView; lvColors: Map<string, LvStyle>; found: ReadonlySet<string> | null; onHover: (t: string | null) => void; drawRuns: boolean }) {
+function PvRow({ pv, extentBytes, lvColors, found, onHover, drawRuns }: { pv: PvView; extentBytes: number; lvColors: Map<string, LvStyle>; found: ReadonlySet<string> | null; onHover: (t: string | null) => void; drawRuns: boolean }) {
   const store = useAppStoreApi();
   const actions = useActions();
   const selection = useAppStore((s) => s.ui.selection);
@@ -259,7 +259,7 @@ function PvRow({ pv, lvColors, found, onHover, drawRuns }: { pv: PvView; lvColor
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && store.getState().select({ kind: 'pv', pv: pv.name })}
       >
         <span className="pv-name">{pv.name}</span>
-        <span className="pv-meta">{pv.devno} · {formatBytes(pv.sizeBytes)} · {free} free</span>
+        <span className="pv-meta" title={`${free} free extents of ${pv.peCount}`}>{pv.devno} · {formatBytes(pv.sizeBytes)} · {freeText(free, extentBytes)}</span>
       </button>
       <div className="pv-bar">
         <PvMapKeys pv={pv}>
@@ -278,6 +278,11 @@ function PvRow({ pv, lvColors, found, onHover, drawRuns }: { pv: PvView; lvColor
       </div>
     </div>
   );
+}
+
+/** A PV's free space under its name: in extents, or for a big PV (2,095,407 extents would not fit the label) in bytes. */
+export function freeText(freeExtents: number, extentBytes: number): string {
+  return freeExtents < 100_000 ? `${freeExtents} free` : `${formatBytes(freeExtents * extentBytes)} free`;
 }
 
 /** What the hover line says about a segment of an LV bar: as for the run it is on a PV's map. */

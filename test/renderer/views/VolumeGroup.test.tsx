@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ExtentRun, LvView, WorkspaceView } from '../../../app/api/views';
 import { createAppStore } from '../../../renderer/store';
 import { StoreContext } from '../../../renderer/storeContext';
-import { LEGEND_MAX_LVS, LV_ROW_STRIDE_PX, VolumeGroup } from '../../../renderer/views/VolumeGroup';
+import { freeText, LEGEND_MAX_LVS, LV_ROW_STRIDE_PX, VolumeGroup } from '../../../renderer/views/VolumeGroup';
 
 afterEach(cleanup);
 
@@ -157,5 +157,12 @@ describe('the volume group panel with 64 PVs', () => {
     } finally {
       io.restore();
     }
+  });
+});
+
+describe('the free space under a PV name', () => {
+  it('counts free extents, and for a PV of millions of extents gives the bytes so the label still fits', () => {
+    expect(freeText(3, 4 * 2 ** 20)).toBe('3 free');
+    expect(freeText(2_095_407, 4 * 2 ** 20)).toBe('7.99 TiB free');
   });
 });
