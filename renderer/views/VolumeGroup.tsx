@@ -259,7 +259,7 @@ function PvRow({ pv, extentBytes, lvColors, found, onHover, drawRuns }: { pv: Pv
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && store.getState().select({ kind: 'pv', pv: pv.name })}
       >
         <span className="pv-name">{pv.name}</span>
-        <span className="pv-meta" title={`${free} free extents of ${pv.peCount}`}>{pv.devno} · {formatBytes(pv.sizeBytes)} · {freeText(free, extentBytes)}</span>
+        <span className="pv-meta" title={`${free} free extents of ${pv.peCount} (${formatBytes(free * extentBytes)})`}>{pv.devno} · {formatBytes(pv.sizeBytes)} · {freeText(free, pv.peCount)}</span>
       </button>
       <div className="pv-bar">
         <PvMapKeys pv={pv}>
@@ -280,9 +280,9 @@ function PvRow({ pv, extentBytes, lvColors, found, onHover, drawRuns }: { pv: Pv
   );
 }
 
-/** A PV's free space under its name: in extents, or for a big PV (2,095,407 extents would not fit the label) in bytes. */
-export function freeText(freeExtents: number, extentBytes: number): string {
-  return freeExtents < 100_000 ? `${freeExtents} free` : `${formatBytes(freeExtents * extentBytes)} free`;
+/** A PV's free space under its name: in extents, or for a big PV (2,095,407 extents would not fit the label) in percent. */
+export function freeText(freeExtents: number, peCount: number): string {
+  return freeExtents < 100_000 ? `${freeExtents} free` : `${Math.floor((freeExtents * 100) / Math.max(1, peCount))}% free`;
 }
 
 /** What the hover line says about a segment of an LV bar: as for the run it is on a PV's map. */
