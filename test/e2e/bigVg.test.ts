@@ -177,7 +177,10 @@ function writeResults(): void {
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const rows = results.map((r) => `| ${r.label} (${r.phase}) | ${(r.openToMapsMs / 1000).toFixed(1)} s | ${r.elements.toLocaleString('en-US')} | ${r.frames} | ${ms(r.median)} | ${ms(r.p95)} | ${ms(r.max)} | ${Number.isNaN(r.tipMedian) ? 'n/a (no grid)' : `${ms(r.tipMedian)} / ${ms(r.tipMax)}`} | ${r.heapMiB.toFixed(1)} MiB | ${r.maxTouched} | ${r.p95 <= 20 ? 'met' : 'NOT met'} |`);
   const [base, big] = [results.find((r) => r.regions !== HUGE_MOVER.regions), results.find((r) => r.regions === HUGE_MOVER.regions)];
-  const ratio = (k: keyof UiFigures) => (base && big ? ((big[k] as number) / (base[k] as number)).toFixed(2) : 'n/a');
+  const ratio = (k: keyof UiFigures) => {
+    const r = base && big ? (big[k] as number) / (base[k] as number) : NaN;
+    return Number.isFinite(r) ? `×${r.toFixed(2)}` : 'n/a';
+  };
   const text = `### UI in Chromium: the big VG open and a 2,097,152-region move animating
 
 Command: \`BENCH=1 npx vitest run --project e2e test/e2e/bigVg.test.ts\` (run by \`npx tsx bench/bigvg.bench.ts\`; \`UI_ONLY=1\` runs this part alone). Browser mode (\`lvmscope serve\`), headless Debian Chromium, --disable-gpu, 1500×1000 viewport; ${os.cpus().length} cores shared with other work, load average ${os.loadavg()[0].toFixed(1)} at the end. Open → maps: page load until the last PV's map is drawn and a frame painted. Elements: DOM elements then. Frames: requestAnimationFrame intervals over ${SAMPLE_MS / 1000} s while the move's grid animates (copy rate-limited to 64 MiB/s so it still runs). Hover → tooltip: pointer move over a grid cell until the frame after its tooltip appeared (15 cells; median / worst). Heap: the renderer's JS heap after a GC. Cell updates: the most the grid changed in one frame (bounded by its cells + runs; tests assert that, never a timing).
@@ -186,7 +189,7 @@ Command: \`BENCH=1 npx vitest run --project e2e test/e2e/bigVg.test.ts\` (run by
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
 ${rows.join('\n')}
 
-Big VG against the baseline (same run): open → maps ×${ratio('openToMapsMs')}, median frame ×${ratio('median')}, p95 frame ×${ratio('p95')}, hover → tooltip ×${ratio('tipMedian')}, heap ×${ratio('heapMiB')}, elements ×${ratio('elements')}.
+Big VG against the baseline (same run): open → maps ${ratio('openToMapsMs')}, median frame ${ratio('median')}, p95 frame ${ratio('p95')}, hover → tooltip ${ratio('tipMedian')}, heap ${ratio('heapMiB')}, elements ${ratio('elements')}.
 
 Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.
 `;
