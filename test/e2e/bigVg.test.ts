@@ -59,7 +59,7 @@ const results: UiFigures[] = [];
 const elementCount = (page: Page) => page.evaluate(() => document.getElementsByTagName('*').length);
 
 /** Serves `dir`, opens it in Chromium and waits until the map of `lastPv` is drawn: the time it took, the page, and how to close both. */
-async function open(dir: string, lastPv: string): Promise<{ page: Page; openToMapsMs: number; close(): Promise<void> }> {
+async function open(dir: string, lastPv: string): Promise<{ page: Page; openToMapsMs: number; serverLog(): string; close(): Promise<void> }> {
   const server = await startServe(dir, { timeoutMs: 120_000 });
   const browser = await launchBrowser({ viewport: { width: 1500, height: 1000 } });
   const page = browser.page;
@@ -67,7 +67,7 @@ async function open(dir: string, lastPv: string): Promise<{ page: Page; openToMa
   await page.goto(server.url, { timeout: 120_000 });
   await page.getByTestId(`pv-map-${lastPv}`).waitFor({ timeout: 600_000 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
-  return { page, openToMapsMs: performance.now() - t0, close: async () => (await browser.close(), await server.stop()) };
+  return { page, openToMapsMs: performance.now() - t0, serverLog: () => server.stderr(), close: async () => (await browser.close(), await server.stop()) };
 }
 
 /** How long the big VG's move may take to reach its copy (the grid) before the frames are sampled without it. */
@@ -124,7 +124,7 @@ describe('a VG of 64 PVs × 16 TiB and 10,000 LVs in Chromium', () => {
     // back before Chromium starts: Chromium's start-up fsyncs otherwise wait behind them.
     execFileSync('npx', ['tsx', path.join(ROOT, 'bench', 'buildHugeVg.ts'), dir, '--mover'], { stdio: 'inherit' });
     execFileSync('sync');
-    const { page, openToMapsMs } = await open(dir, LAST_PV);
+    const { page, openToMapsMs, serverLog } = await open(dir, LAST_PV);
     await screenshot(page, 'bigvg-0-opened');
 
     // Bounded DOM: a few dozen LV rows of 10,001, runs drawn only in the PV rows near the view.
@@ -162,7 +162,11 @@ describe('a VG of 64 PVs × 16 TiB and 10,000 LVs in Chromium', () => {
     // Dragged by its run on its PV's map (6% of the map's width) onto the map of the PV above it.
     const move = await measureMove(page, `[data-testid="pv-map-${LAST_PV}"] rect.run[data-lv="${HUGE_MOVER.name}"]`, MOVER_TARGET, HUGE_MOVER.regions, HUGE_MOVER.regionSectors);
     if (move.phase === 'grid animating') await expect.poll(() => page.getByTestId('region-window-0').textContent()).toMatch(/^all 2,097,152 regions, [\d,]+ per cell$/);
-    results.push({ label: `${HUGE.vg}: ${HUGE.pvs} PVs × 16 TiB, ${(HUGE.lvs + 1).toLocaleString('en-US')} LVs; 2,097,152-region move`, openToMapsMs, elements, ...move });
+    // A client the server dropped (its unread backlog over the bound) shows a closed connection: say so with the figures.
+    const dropped = serverLog().split('\n').filter((l) => /^lvmscope: .*(disconnect|drop|unread|backlog)/i.test(l));
+    console.log(`server's stderr about clients: ${dropped.join(' | ') || 'none'}`);
+    const phase = dropped.length ? `${move.phase}; the server dropped this page: ${dropped[0].replace(/^lvmscope: /, '')}` : move.phase;
+    results.push({ label: `${HUGE.vg}: ${HUGE.pvs} PVs × 16 TiB, ${(HUGE.lvs + 1).toLocaleString('en-US')} LVs; 2,097,152-region move`, openToMapsMs, elements, ...move, phase });
     writeResults();
     await screenshot(page, 'bigvg-4-moving');
     for (const [width, height] of [[1280, 720], [1920, 1080]]) {
