@@ -50,8 +50,17 @@ export function median(xs: number[]): number {
  */
 export const HUGE = { vg: 'hugevg', pvs: 64, pvBytes: 2 ** 44 - 2 ** 20, lvs: 10_000, segments: 5, metadataBytes: 32 * MiB - 4096 };
 
-/** Writes `hugevg` into `dir` (pv01.img … pv64.img) with lvmscope's own commands and one commit. */
-export async function buildHugeVg(dir: string, shape: Partial<typeof HUGE> = {}): Promise<void> {
+/**
+ * The UI test's extra LV (test/e2e/bigVg.test.ts): 1 TiB in one segment in the free half of the
+ * last PV, so that moving it with 512 KiB regions is issue 20's 2,097,152-region mirror.
+ */
+export const HUGE_MOVER = { name: 'mover', extents: 262_144, regionSectors: 1024, regions: 2_097_152 };
+
+/**
+ * Writes `hugevg` into `dir` (pv01.img … pv64.img) with lvmscope's own commands and one commit;
+ * `withMover`: also HUGE_MOVER's 1 TiB LV (10,001 LVs; the open benchmark leaves it out).
+ */
+export async function buildHugeVg(dir: string, shape: Partial<typeof HUGE> = {}, withMover = false): Promise<void> {
   const s = { ...HUGE, ...shape };
   const ws = await LvmWorkspace.open(new FolderWorkspaceStorage(dir), workspaceOptions());
   try {
@@ -70,6 +79,12 @@ export async function buildHugeVg(dir: string, shape: Partial<typeof HUGE> = {})
         nextPe[pv] += perSegment;
       }
       vg.lvs.push(lv);
+    }
+    if (withMover) {
+      const last = s.pvs - 1;
+      const mover: LogicalVolume = { name: HUGE_MOVER.name, id: newUuid(random), status: ['READ', 'WRITE', 'VISIBLE'], flags: [], creationTime: 1_800_000_000, creationHost: 'bench', segments: [], extra: [] };
+      mover.segments.push({ type: 'striped', startExtent: 0, extentCount: HUGE_MOVER.extents, stripes: [{ kind: 'pv', pvId: vg.pvs[last].id, pe: nextPe[last] }], extra: [] });
+      vg.lvs.push(mover);
     }
     await commitVg(ws, vg, { command: 'bench build' });
   } finally {

@@ -9,12 +9,17 @@
 // the CPU time is the steadier figure. Also what a window is sent (issue 20): the whole view
 // (what workspace.open answers) against the workspace.changed of one pvmove commit (pvmove0
 // inserted for one LV), with the engine's time to build and compare the view and the window's
-// time to parse and apply it. (UI figures for this VG are not measured here: see the e2e.)
-// Needs root, losetup, lvm2. Writes bench/results/bigvg.md.
-// Run: npx tsx bench/bigvg.bench.ts   (or npm run bench bigvg)
+// time to parse and apply it. Then the UI in Chromium (test/e2e/bigVg.test.ts with BENCH=1):
+// open → maps drawn, frame intervals while a 2,097,152-region move animates in this VG,
+// hover → tooltip, heap, DOM size, each against the frame-rate VG's 65,536-region move measured
+// in the same run.
+// Needs root, losetup, lvm2; the UI part `npx electron-vite build` and `node main/cli/bundle.mjs`.
+// Writes bench/results/bigvg.md.
+// Run: npx tsx bench/bigvg.bench.ts   (or npm run bench bigvg); UI_ONLY=1 measures the UI alone
+// and replaces that section of the results.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -59,6 +64,23 @@ async function openInProcess(dir: string): Promise<Timed & { lvs: number }> {
 }
 
 const med = (xs: Timed[], k: 'wallMs' | 'cpuMs') => median(xs.map((x) => x[k]));
+const RESULTS = path.join(ROOT, 'bench', 'results', 'bigvg.md');
+const UI_HEADING = '### UI in Chromium';
+
+/** Runs the UI measurement (its e2e test) and returns its section of the results. */
+function measureUi(): string {
+  const r = spawnSync('npx', ['vitest', 'run', '--project', 'e2e', 'test/e2e/bigVg.test.ts'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, BENCH: '1' } });
+  const file = path.join(ROOT, 'test-results', 'bigvg-ui.md');
+  if (r.status !== 0 || !existsSync(file)) throw new Error('the UI measurement (test/e2e/bigVg.test.ts) failed; see its output above');
+  return readFileSync(file, 'utf8');
+}
+
+/** The results with their UI section replaced by `ui` (or appended; an earlier "not measured" line dropped). */
+function withUiSection(text: string, ui: string): string {
+  const at = text.indexOf(UI_HEADING);
+  const before = (at < 0 ? text : text.slice(0, at)).split('\n').filter((l) => !l.startsWith('UI figures for this VG')).join('\n');
+  return `${before.trimEnd()}\n\n${ui}`;
+}
 
 /** What one window is sent and spends: the whole view against the change of one pvmove commit. */
 interface ChangeFigures {
@@ -132,6 +154,10 @@ async function changeFigures(dir: string): Promise<ChangeFigures> {
 }
 
 async function main(): Promise<void> {
+  if (process.env.UI_ONLY === '1') {
+    writeFileSync(RESULTS, withUiSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', measureUi()));
+    return;
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-bench-bigvg-'));
   const loadAtStart = os.loadavg()[0];
   try {
@@ -164,7 +190,8 @@ async function main(): Promise<void> {
     if (rows !== HUGE.lvs) throw new Error(`a report printed ${rows} LVs, expected ${HUGE.lvs}`);
     const text = table({ ours, cli, lvm2, buildMs, loadAtStart }) + changeTable(change);
     console.log(text);
-    writeFileSync(path.join(ROOT, 'bench', 'results', 'bigvg.md'), text);
+    writeFileSync(RESULTS, text);
+    writeFileSync(RESULTS, withUiSection(text, measureUi()));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

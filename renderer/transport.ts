@@ -36,8 +36,13 @@ export function preloadTransport(bridge: PreloadBridge): Transport {
   };
 }
 
-/** A Wire over a browser WebSocket; messages sent before it opens are queued. */
-export function browserSocketWire(socket: WebSocket): Wire {
+/**
+ * A Wire over a browser WebSocket; messages sent before it opens are queued. Incoming messages
+ * are handed on once per animation frame (frameBatched): during a big move the engine sends
+ * dozens of event messages a second, and each delivered in a task of its own made React render
+ * the whole page once per message.
+ */
+export function browserSocketWire(socket: WebSocket, schedule: FrameScheduler = browserFrames): Wire {
   const queued: string[] = [];
   socket.addEventListener('open', () => queued.splice(0).forEach((text) => socket.send(text)));
   return {
@@ -47,16 +52,98 @@ export function browserSocketWire(socket: WebSocket): Wire {
       else if (socket.readyState === WebSocket.CONNECTING) queued.push(text);
     },
     onMessage(listener) {
+      const batch = frameBatched(listener, schedule);
       const onMessage = (e: MessageEvent) => {
         if (typeof e.data !== 'string') return;
         try {
-          listener(JSON.parse(e.data) as WireMessage);
+          batch.push(JSON.parse(e.data) as WireMessage);
         } catch {
           // A malformed frame is dropped; the server only sends JSON.
         }
       };
+      // What arrived before the close is delivered before the transport fails the pending calls.
+      const onClose = () => batch.flush();
       socket.addEventListener('message', onMessage);
-      return { dispose: () => socket.removeEventListener('message', onMessage) };
+      socket.addEventListener('close', onClose);
+      return {
+        dispose: () => {
+          socket.removeEventListener('message', onMessage);
+          socket.removeEventListener('close', onClose);
+        },
+      };
+    },
+  };
+}
+
+/** When to deliver: `frame` at the next animation frame, `soon` in a task of its own (both cancellable). */
+export interface FrameScheduler {
+  frame(run: () => void): () => void;
+  soon(run: () => void): () => void;
+}
+
+/**
+ * Animation frames, with a timer behind them: a hidden page gets no frames (a window in the
+ * background, a minimised audience window), and must still keep up with the engine.
+ */
+const browserFrames: FrameScheduler = {
+  frame(run) {
+    let done = false;
+    const once = () => {
+      if (done) return;
+      done = true;
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+      run();
+    };
+    const raf = requestAnimationFrame(once);
+    const timer = setTimeout(once, 100);
+    return () => {
+      done = true;
+      cancelAnimationFrame(raf);
+      clearTimeout(timer);
+    };
+  },
+  soon(run) {
+    const channel = new MessageChannel();
+    let live = true;
+    channel.port1.onmessage = () => live && (channel.port1.close(), run());
+    channel.port2.postMessage(null);
+    return () => {
+      live = false;
+      channel.port1.close();
+    };
+  },
+};
+
+/**
+ * Collects messages and hands them to `deliver` together, oldest first, at the next frame, so a
+ * frame's worth of events is one store update and one React render. Order is kept, and so is
+ * what a response's caller sees: after a response the rest waits for a task of its own, so the
+ * code awaiting that response runs (its microtasks) before any later event is applied, as when
+ * every message had its own task.
+ */
+export function frameBatched(deliver: (m: WireMessage) => void, schedule: FrameScheduler): { push(m: WireMessage): void; flush(): void } {
+  let queue: WireMessage[] = [];
+  let cancel: (() => void) | null = null;
+  const run = () => {
+    cancel = null;
+    const at = queue.findIndex((m) => m.kind === 'response');
+    const now = at < 0 ? queue : queue.slice(0, at + 1);
+    queue = at < 0 ? [] : queue.slice(at + 1);
+    if (queue.length) cancel = schedule.soon(run);
+    for (const m of now) deliver(m);
+  };
+  return {
+    push(m) {
+      queue.push(m);
+      cancel ??= schedule.frame(run);
+    },
+    flush() {
+      cancel?.();
+      cancel = null;
+      const all = queue;
+      queue = [];
+      for (const m of all) deliver(m);
     },
   };
 }

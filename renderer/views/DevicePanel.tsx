@@ -3,7 +3,7 @@
 // each LV that maps onto it, in full under the first) with each device's state, live / inactive tables and status lines in
 // dmsetup syntax, open count and IO counters. A suspend, a table load and a swap flash as
 // they happen (keyed by the change's sequence number, so a repeat flashes again).
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { formatTable, type DmDeviceView } from '../../app/api/views';
 import { flattenTree, limitRoots, stackTree, type StackNode } from '../geometry/dmStack';
 import { useAppStore } from '../storeContext';
@@ -50,7 +50,8 @@ export function DevicePanel() {
   );
 }
 
-function DeviceRow({ device, change }: { device: DmDeviceView; change?: { change: string; seq: number } }) {
+/** Memo: a dm event changes one device (its counters, dozens of times a second in a copy); the other rows stay as they are. */
+const DeviceRow = memo(function DeviceRow({ device, change }: { device: DmDeviceView; change?: { change: string; seq: number } }) {
   const showTables = device.live !== null || device.inactive !== null || device.status.length > 0;
   return (
     <div className="dm-device">
@@ -75,4 +76,4 @@ function DeviceRow({ device, change }: { device: DmDeviceView; change?: { change
       )}
     </div>
   );
-}
+});

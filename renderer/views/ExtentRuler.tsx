@@ -69,9 +69,15 @@ export function spanLabelStyle(span: PeRange, peCount: number): React.CSSPropert
   return { left: `${centre}%`, transform: 'translateX(-50%)' };
 }
 
+/** A PE number under the ruler: 2M for 2,000,000 (seven digits ten times over ran into each other on a 16 TiB PV). */
+export function rulerLabel(pe: number): string {
+  return pe >= 1_000_000 && pe % 100_000 === 0 ? `${pe / 1_000_000}M` : String(pe);
+}
+
 /** PE numbers and marks under a map, with the selected span (exact extents) and its count. */
 export function ExtentRuler({ pv, span, testId }: { pv: Pick<PvView, 'peCount'>; span: PeRange | null; testId?: string }) {
-  const ticks = rulerTicks(pv.peCount, MAP_WIDTH, 10);
+  // Fewer numbers when they are long (a PV of millions of extents), so they never overlap.
+  const ticks = rulerTicks(pv.peCount, MAP_WIDTH, pv.peCount >= 100_000 ? 5 : 10);
   const box = span ? spanBox(span, pv.peCount, MAP_WIDTH) : null;
   return (
     <div className="extent-ruler" data-testid={testId} aria-hidden="true">
@@ -82,7 +88,7 @@ export function ExtentRuler({ pv, span, testId }: { pv: Pick<PvView, 'peCount'>;
         ))}
       </svg>
       {ticks.filter((t) => t.labelled).map((t) => (
-        <span key={t.pe} className="ruler-number" style={{ left: `${(t.x / MAP_WIDTH) * 100}%` }}>{t.pe}</span>
+        <span key={t.pe} className="ruler-number" style={{ left: `${(t.x / MAP_WIDTH) * 100}%` }}>{rulerLabel(t.pe)}</span>
       ))}
       {span && <span className="ruler-span-label" data-testid={testId && `${testId}-span`} style={spanLabelStyle(span, pv.peCount)}>PE {spanText(span)}</span>}
     </div>

@@ -7,9 +7,8 @@
 // the same drawing shows the final table: pv1 | pv4 | pv3. For the lvm2 stack: the LVs over
 // pvmove0 over the PVs (LayerDiagram.tsx). The stack drawn is a running move's, else the one
 // chosen for the next move.
-import { useMemo, useRef } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import { STACK_TITLES, type MirrorProgressView } from '../../app/api/move';
-import type { DmDeviceView } from '../../app/api/views';
 import { lvLayoutText } from '../geometry/extentMap';
 import { mirrorsFromStatus } from '../geometry/dmStack';
 import { describeMoveLayout, diagramLayout } from '../geometry/moveDiagram';
@@ -58,8 +57,10 @@ function OutlineDiagram() {
   const devices = useAppStore((s) => s.devices.list);
   const pvs = useAppStore((s) => s.workspace.view?.vgs[0]?.pvs);
   const lvDevice = devices.find((d) => d.name === lv?.dmName);
-  const layout = useMemo(() => (lvDevice ? diagramLayout(lvDevice, devices, pvs ?? [], width) : null), [lvDevice, devices, pvs, width]);
-  const statusMirrors = useMemo(() => (lvDevice ? mirrorsFromStatus(lvDevice) : []), [lvDevice]);
+  // The same drawing keeps the same objects: a dm event that only moved an IO counter (dozens a
+  // second during a copy) then re-renders neither the SVG nor the grid canvases.
+  const layout = useSameValue(useMemo(() => (lvDevice ? diagramLayout(lvDevice, devices, pvs ?? [], width) : null), [lvDevice, devices, pvs, width]));
+  const statusMirrors = useSameValue(useMemo(() => (lvDevice ? mirrorsFromStatus(lvDevice) : []), [lvDevice]));
   const mirrors = useShownMirrors(statusMirrors);
   return (
     <>
@@ -68,10 +69,16 @@ function OutlineDiagram() {
       <MoveLvs />
       <GridLegend />
       <div className="diagram-canvas" ref={canvasRef} data-testid="move-diagram" data-stack="outline">
-        {layout && lvDevice ? <DiagramSvg layout={layout} device={lvDevice} lvName={lv?.name ?? ''} statusMirrors={statusMirrors} mirrors={mirrors} /> : <p className="muted">The LV is not active, so there is no device to draw.</p>}
+        {layout && lvDevice ? <DiagramSvg layout={layout} deviceName={lvDevice.name} suspended={lvDevice.state === 'SUSPENDED'} deferred={lvDevice.deferred} lvName={lv?.name ?? ''} statusMirrors={statusMirrors} mirrors={mirrors} /> : <p className="muted">The LV is not active, so there is no device to draw.</p>}
       </div>
     </>
   );
+}
+
+/** `value` as it was last time when it is equal in JSON (a small, plain value), so memo and effects see no change. */
+function useSameValue<T>(value: T): T {
+  const json = JSON.stringify(value) ?? '';
+  return useMemo(() => (json === '' ? value : (JSON.parse(json) as T)), [json]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by the JSON on purpose
 }
 
 /** Percent of one mirror's regions copied (each destination shows its own mirror's figure). */
@@ -79,16 +86,15 @@ function mirrorPercent(mirror: MirrorProgressView | undefined): number {
   return mirror && mirror.regionsTotal > 0 ? (mirror.regionsCopied * 100) / mirror.regionsTotal : 0;
 }
 
-function DiagramSvg({ layout, device, lvName, statusMirrors, mirrors }: { layout: NonNullable<ReturnType<typeof diagramLayout>>; device: DmDeviceView; lvName: string; statusMirrors: readonly MirrorProgressView[]; mirrors: readonly MirrorProgressView[] }) {
+const DiagramSvg = memo(function DiagramSvg({ layout, deviceName, suspended, deferred, lvName, statusMirrors, mirrors }: { layout: NonNullable<ReturnType<typeof diagramLayout>>; deviceName: string; suspended: boolean; deferred: number; lvName: string; statusMirrors: readonly MirrorProgressView[]; mirrors: readonly MirrorProgressView[] }) {
   // Every range drawn holds the LV's data: its boxes on a PV take the LV's style, the PVs are named by their labels.
   const style: LvStyle | undefined = useVgColors().lv.get(lvName);
   const prefix = usePatternPrefix();
   const done = useAppStore((s) => s.move.state?.status === 'done');
   const paused = useAppStore((s) => s.move.state?.status === 'paused');
-  const suspended = device.state === 'SUSPENDED';
   return (
     <div className="diagram-stack" style={{ height: `${layout.height}px` }}>
-      <svg width={layout.width} height={layout.height} className="diagram-svg" data-subject={device.name} role="img" aria-label={describeMoveLayout(layout, { suspended, paused, percents: layout.destinations.map((b, i) => (done ? 100 : mirrorPercent(mirrors[b.mirrorIndex ?? i]))) })}>
+      <svg width={layout.width} height={layout.height} className="diagram-svg" data-subject={deviceName} role="img" aria-label={describeMoveLayout(layout, { suspended, paused, percents: layout.destinations.map((b, i) => (done ? 100 : mirrorPercent(mirrors[b.mirrorIndex ?? i]))) })}>
         <LvPatternDefs prefix={prefix} />
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" className="arrow-head" /></marker>
@@ -110,11 +116,11 @@ function DiagramSvg({ layout, device, lvName, statusMirrors, mirrors }: { layout
             </g>
           );
         })}
-        {suspended && <text x={layout.width - 8} y={15} textAnchor="end" className="suspended-label" data-testid="diagram-suspended">SUSPENDED: {device.deferred} IO{device.deferred === 1 ? '' : 's'} queued</text>}
+        {suspended && <text x={layout.width - 8} y={15} textAnchor="end" className="suspended-label" data-testid="diagram-suspended">SUSPENDED: {deferred} IO{deferred === 1 ? '' : 's'} queued</text>}
         {layout.loadedNotLive && <text x={8} y={layout.targets[0] ? layout.targets[0].y + layout.targets[0].height + 16 : 40} className="loaded-label" data-testid="diagram-loaded-not-live">INACTIVE table: loaded, not live until resume swaps it in</text>}
         {!suspended && paused && layout.targets.some((b) => b.kind === 'mirror') && <text x={layout.width - 8} y={15} textAnchor="end" className="suspended-label" data-testid="diagram-paused">COPY PAUSED: the mirror stays loaded</text>}
       </svg>
       {layout.targets.filter((b) => b.kind === 'mirror').map((b) => <RegionCanvas key={`m${b.mirrorIndex}`} rect={{ x: b.x + 8, y: b.y + 22, width: b.width - 16, height: b.height - 30 }} index={b.mirrorIndex!} statusMirror={statusMirrors[b.mirrorIndex!] ?? null} />)}
     </div>
   );
-}
+});

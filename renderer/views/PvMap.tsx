@@ -20,6 +20,8 @@ interface PvMapProps {
   /** LVs being looked for (find box, legend hover): their runs are raised, every other LV's faded. */
   found?: ReadonlySet<string> | null;
   selection: Selection | null;
+  /** False for a row out of view in a long list (VolumeGroup's PvRows): no runs, one empty bar; hover still names the run. */
+  drawRuns?: boolean;
   heightPx?: number;
   ghost?: PeRange[];
   refused?: boolean;
@@ -30,9 +32,9 @@ interface PvMapProps {
   onHover?: (text: string | null) => void;
 }
 
-export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heightPx = 26, ghost, refused, testId, cursorPe, onPointerDown, onHover }: PvMapProps) {
+export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, drawRuns = true, heightPx = 26, ghost, refused, testId, cursorPe, onPointerDown, onHover }: PvMapProps) {
   // Bounded by the map's width, not by the runs (mapRects): a 4M-extent PV is ~1,000 rectangles at most.
-  const rects = useMemo(() => mapRects(pv, MAP_WIDTH, found ?? null), [pv, found]);
+  const rects = useMemo(() => (drawRuns ? mapRects(pv, MAP_WIDTH, found ?? null) : []), [pv, found, drawRuns]);
   const span = selectedSpan(selection, pv.name);
   const prefix = usePatternPrefix();
   const findClass = (lv: string | null) => (!found || !lv ? '' : found.has(lv) ? ' found' : ' faded');
@@ -59,7 +61,8 @@ export const PvMap = memo(function PvMap({ pv, lvColors, found, selection, heigh
       role="img"
       aria-label={describePvMap(pv)}
     >
-      <LvPatternDefs prefix={prefix} />
+      {drawRuns && <LvPatternDefs prefix={prefix} />}
+      {!drawRuns && <rect className="run-placeholder" x={0} y={0} width={MAP_WIDTH} height={heightPx} />}
       {rects.map(({ x, width, run, pooled }) => {
         const style = run.lv ? lvColors.get(run.lv) : undefined;
         const pattern = pooled ? undefined : patternFill(prefix, style);

@@ -25,8 +25,16 @@ export const VIRTUAL_LIST_FROM = 200;
 export const LV_ROW_STRIDE_PX = 44;
 /** Rows drawn above and below the visible ones, so a fast scroll shows no blank edge. */
 const OVERSCAN_ROWS = 6;
-/** The legend names this many LVs; past that the find box finds the others. */
-export const LEGEND_MAX_LVS = 200;
+/** The legend names this many LVs; past that the find box finds the others (200 names pushed a big VG's LV list a screen below its PV maps). */
+export const LEGEND_MAX_LVS = 50;
+/**
+ * From this many PVs the maps draw their runs only in the rows in view (and a screenful around
+ * them); the other rows keep their label, keyboard control and drop target, with an empty map.
+ * 64 maps of a big VG were ~35,000 DOM nodes, re-rendered whenever the view changed.
+ */
+export const VIRTUAL_PVS_FROM = 16;
+/** Rows drawn in full before the list has been measured (what fits the pane's 430 px). */
+const FIRST_PV_ROWS = 14;
 /** Suggestions the find box offers while typing (of the LVs whose name contains the text). */
 const FIND_SUGGESTIONS = 50;
 
@@ -87,9 +95,7 @@ export function VolumeGroup() {
         <h2 id="vg-title">Physical volumes of {vg.name}</h2>
         {!replaying && <MoveTo />}
       </div>
-      <div className="pv-rows" data-testid="pv-rows">
-        {vg.pvs.map((pv) => <PvRow key={pv.name} pv={pv} lvColors={colors.lv} found={found} onHover={hover.set} />)}
-      </div>
+      <PvRows pvs={vg.pvs} extentBytes={vg.extentSizeSectors * 512} lvColors={colors.lv} found={found} reveal={firstFound} onHover={hover.set} />
       {!replaying && <p className="range-hint" id={KEYS_HINT_ID} data-testid="range-hint"><strong>To move:</strong> drag a segment, a selected range or a PV label onto a PV (or select it, then Move to…). PE range: Shift+click or Shift+drag across extents (it may start inside a run). Keys: Tab to a map, ←/→ extent, Shift+←/→ range, Enter the run, M Move to…</p>}
       <HoverLine hover={hover} />
       <Legend lvs={visibleLvs} colors={colors.lv} onHover={setLegendLv} />
@@ -148,6 +154,58 @@ function LvList({ lvs, colors, found, reveal, onHover }: { lvs: LvView[]; colors
   );
 }
 
+/**
+ * The PV rows. Past VIRTUAL_PVS_FROM PVs an IntersectionObserver tells which rows are near the
+ * list's view, and only those draw their runs; a row scrolled or tabbed into view draws its
+ * runs in the next frame. `reveal`: the first PV holding the LV the find box found is scrolled
+ * into the list's view, so its raised runs are seen.
+ */
+function PvRows({ pvs, extentBytes, lvColors, found, reveal, onHover }: { pvs: readonly PvView[]; extentBytes: number; lvColors: Map<string, LvStyle>; found: ReadonlySet<string> | null; reveal: string | null; onHover: (t: string | null) => void }) {
+  const listRef = useRef<HTMLDivElement>(null);
+  const virtual = pvs.length >= VIRTUAL_PVS_FROM;
+  const near = useRowsNearView(listRef, virtual, pvs.map((pv) => pv.name).join('\n'));
+  const revealPv = useMemo(() => (reveal ? (pvs.find((pv) => pv.runs.some((r) => r.lv === reveal))?.name ?? null) : null), [pvs, reveal]);
+  useEffect(() => {
+    const list = listRef.current;
+    const row = revealPv && list?.querySelector<HTMLElement>(`[data-drop-pv="${CSS.escape(revealPv)}"]`);
+    if (!list || !row) return;
+    const [r, l] = [row.getBoundingClientRect(), list.getBoundingClientRect()];
+    if (r.top < l.top || r.bottom > l.bottom) list.scrollTop += r.top - l.top;
+  }, [revealPv]);
+  return (
+    <div ref={listRef} className="pv-rows" data-testid="pv-rows" data-virtual={virtual || undefined}>
+      {pvs.map((pv, i) => <PvRow key={pv.name} pv={pv} extentBytes={extentBytes} lvColors={lvColors} found={found} onHover={onHover} drawRuns={!virtual || !observable() || (near ? near.has(pv.name) : i < FIRST_PV_ROWS)} />)}
+    </div>
+  );
+}
+
+const observable = () => typeof IntersectionObserver !== 'undefined';
+
+/** The names of the rows ([data-drop-pv]) within a screenful of the list's view; null until measured or when off. */
+function useRowsNearView(listRef: React.RefObject<HTMLDivElement | null>, on: boolean, rowsKey: string): ReadonlySet<string> | null {
+  const [near, setNear] = useState<ReadonlySet<string> | null>(null);
+  useEffect(() => {
+    const list = listRef.current;
+    // No observer (an old engine, a test DOM): every row draws its runs, as in a small VG.
+    if (!on || !list || typeof IntersectionObserver === 'undefined') return setNear(null);
+    const shown = new Set<string>();
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          const name = (e.target as HTMLElement).dataset.dropPv ?? '';
+          if (e.isIntersecting) shown.add(name);
+          else shown.delete(name);
+        }
+        setNear(new Set(shown));
+      },
+      { root: list, rootMargin: '100% 0px' },
+    );
+    list.querySelectorAll('[data-drop-pv]').forEach((row) => observer.observe(row));
+    return () => observer.disconnect();
+  }, [listRef, on, rowsKey]);
+  return near;
+}
+
 function FindLv({ names, query, onQuery, found, pvs }: { names: readonly string[]; query: string; onQuery: (q: string) => void; found: ReadonlySet<string> | null; pvs: readonly PvView[] }) {
   // The suggestions are the first LVs containing the text typed so far (all of them for a small
   // VG): a datalist of 10,000 names would be 10,000 nodes for a list nobody scrolls.
@@ -163,7 +221,7 @@ function FindLv({ names, query, onQuery, found, pvs }: { names: readonly string[
   );
 }
 
-function PvRow({ pv, lvColors, found, onHover }: { pv: PvView; lvColors: Map<string, LvStyle>; found: ReadonlySet<string> | null; onHover: (t: string | null) => void }) {
+function PvRow({ pv, extentBytes, lvColors, found, onHover, drawRuns }: { pv: PvView; extentBytes: number; lvColors: Map<string, LvStyle>; found: ReadonlySet<string> | null; onHover: (t: string | null) => void; drawRuns: boolean }) {
   const store = useAppStoreApi();
   const actions = useActions();
   const selection = useAppStore((s) => s.ui.selection);
@@ -201,13 +259,13 @@ function PvRow({ pv, lvColors, found, onHover }: { pv: PvView; lvColors: Map<str
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && store.getState().select({ kind: 'pv', pv: pv.name })}
       >
         <span className="pv-name">{pv.name}</span>
-        <span className="pv-meta">{pv.devno} · {formatBytes(pv.sizeBytes)} · {free} free</span>
+        <span className="pv-meta" title={`${free} free extents of ${pv.peCount} (${formatBytes(free * extentBytes)})`}>{pv.devno} · {formatBytes(pv.sizeBytes)} · {freeText(free, pv.peCount)}</span>
       </button>
       <div className="pv-bar">
         <PvMapKeys pv={pv}>
           {(cursorPe, focused) => (
             <>
-              <PvMap pv={pv} lvColors={lvColors} found={found} selection={selection} cursorPe={cursorPe} ghost={ghostFor(pv.name, drag)} refused={verdict?.status === 'no'} testId={`pv-map-${pv.name}`} onPointerDown={onMapDown} onHover={onHover} />
+              <PvMap pv={pv} lvColors={lvColors} found={found} drawRuns={drawRuns} selection={selection} cursorPe={cursorPe} ghost={ghostFor(pv.name, drag)} refused={verdict?.status === 'no'} testId={`pv-map-${pv.name}`} onPointerDown={onMapDown} onHover={onHover} />
               {!verdict && (focused || span) && <ExtentRuler pv={pv} span={span} testId={`ruler-${pv.name}`} />}
             </>
           )}
@@ -220,6 +278,11 @@ function PvRow({ pv, lvColors, found, onHover }: { pv: PvView; lvColors: Map<str
       </div>
     </div>
   );
+}
+
+/** A PV's free space under its name: in extents, or for a big PV (2,095,407 extents would not fit the label) in percent. */
+export function freeText(freeExtents: number, peCount: number): string {
+  return freeExtents < 100_000 ? `${freeExtents} free` : `${Math.floor((freeExtents * 100) / Math.max(1, peCount))}% free`;
 }
 
 /** What the hover line says about a segment of an LV bar: as for the run it is on a PV's map. */

@@ -21,6 +21,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeRegionsSection } from '../../bench/regionsReport';
 import type { GridWork } from '../../renderer/animation/regionAnimator';
 import { BIG, buildBigWorkspace, buildHugeWorkspace, HUGE } from './bigWorkspace';
+import { heapMiB, hoverToTooltip, percentile, sampleFrames, type AnimatorHandle } from './frameFigures';
 import { ROOT, screenshot, stopAll, tempDir } from './helpers';
 import { dragTo, openUi } from './uiHelpers';
 
@@ -51,56 +52,6 @@ interface Figures {
 }
 
 const results: Figures[] = [];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-type AnimatorHandle = { lvmscopeAnimator: { frames: number; work: GridWork; gridOf(i: number): { total: number; cells: number } | undefined } };
-
-/** requestAnimationFrame intervals over `ms`. */
-function sampleFrames(page: Page, ms: number): Promise<number[]> {
-  return page.evaluate(
-    (ms) =>
-      new Promise<number[]>((resolve) => {
-        const out: number[] = [];
-        const start = performance.now();
-        let last = start;
-        const frame = (now: number) => {
-          out.push(now - last);
-          last = now;
-          if (now - start < ms) requestAnimationFrame(frame);
-          else resolve(out.slice(1));
-        };
-        requestAnimationFrame(frame);
-      }),
-    ms,
-  );
-}
-
-/** Time from a pointer move over a grid cell to its tooltip on screen, for `n` cells (ms). */
-function hoverToTooltip(page: Page, n: number): Promise<number[]> {
-  return page.evaluate(async (n) => {
-    const canvas = document.querySelector('[data-testid="region-grid-0"]') as HTMLCanvasElement;
-    const box = canvas.getBoundingClientRect();
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const x = box.left + 3 + ((i * 37) % Math.max(1, box.width - 6));
-      const y = box.top + 3 + ((i * 11) % Math.max(1, box.height - 20));
-      canvas.dispatchEvent(new MouseEvent('mouseleave', { bubbles: false }));
-      await new Promise((r) => requestAnimationFrame(r));
-      const t0 = performance.now();
-      canvas.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true }));
-      // Until the tooltip is laid out and the next frame has been painted with it.
-      for (;;) {
-        await new Promise((r) => requestAnimationFrame(r));
-        if (document.querySelector('[data-testid="region-tip-0"]')) break;
-      }
-      out.push(performance.now() - t0);
-    }
-    return out;
-  }, n);
-}
 
 async function measureMove(label: string, regions: number, build: (dir: string) => Promise<void>, regionSizeSectors: number, rateKiB: number): Promise<{ figures: Figures; page: Page }> {
   const dir = tempDir('lvmscope-framerate-');
@@ -137,11 +88,9 @@ async function measureMove(label: string, regions: number, build: (dir: string) 
   const regionsText = (await page.getByTestId('move-regions').textContent()) ?? '';
   const status = (await page.getByTestId('move-status').textContent()) ?? '';
   const work = await page.evaluate(() => (window as unknown as AnimatorHandle).lvmscopeAnimator.work);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  const heap = await heapMiB(page);
   const sorted = [...deltas].sort((a, b) => a - b);
-  const figures: Figures = { label, regions, buildMs, openMs, firstGridMs, frames: deltas.length, framesPainted, median: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1], costMedian: percentile(costs, 50), costP95: percentile(costs, 95), tipMedian: percentile(tips, 50), tipMax: tips[tips.length - 1], heapMiB: heap.usedSize / 2 ** 20, work, regionsText, status };
+  const figures: Figures = { label, regions, buildMs, openMs, firstGridMs, frames: deltas.length, framesPainted, median: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1], costMedian: percentile(costs, 50), costP95: percentile(costs, 95), tipMedian: percentile(tips, 50), tipMax: tips[tips.length - 1], heapMiB: heap, work, regionsText, status };
   results.push(figures);
   writeResults();
   expect(status).toBe('running'); // still animating when sampling ended

@@ -34,10 +34,10 @@ async function centerOf(page: Page, selector: string): Promise<{ x: number; y: n
 
 /**
  * Drags with the real mouse from the centre of `from` to `to` (optionally offset in px),
- * waits until the drop target's verdict is no longer "checking", calls `beforeRelease`
+ * waits (up to `verdictTimeoutMs`) until the drop target's verdict is no longer "checking", calls `beforeRelease`
  * (screenshots), releases, and returns the verdict text.
  */
-export async function dragTo(page: Page, from: string, to: string, targetPv: string, beforeRelease?: () => Promise<void>): Promise<string> {
+export async function dragTo(page: Page, from: string, to: string, targetPv: string, beforeRelease?: () => Promise<void>, verdictTimeoutMs = 10_000): Promise<string> {
   // Typing in a control lower in the pane may have scrolled the maps away: bring the target and
   // then the source back (the panes scroll, not the page; both are in the volume group panel).
   await page.locator(to).first().scrollIntoViewIfNeeded();
@@ -49,7 +49,7 @@ export async function dragTo(page: Page, from: string, to: string, targetPv: str
   await page.mouse.move(a.x + 10, a.y + 10, { steps: 3 });
   await page.mouse.move(b.x, b.y, { steps: 12 });
   const verdict = page.getByTestId(`drop-verdict-${targetPv}`);
-  await expect.poll(() => verdict.textContent(), { timeout: 10_000 }).toMatch(/^(yes|no)/);
+  await expect.poll(() => verdict.textContent(), { timeout: verdictTimeoutMs }).toMatch(/^(yes|no)/);
   const text = (await verdict.textContent()) ?? '';
   if (beforeRelease) await beforeRelease();
   await page.mouse.up();
