@@ -22,15 +22,15 @@ const NOT_IMAGES = /^(\.|.*\.(json|md|txt|log|lock)$)/;
 /** Errors that mean "you may read this file but not write it": the image opens read-only. */
 const READ_ONLY_ERRNOS = new Set(['EACCES', 'EPERM', 'EROFS']);
 /**
- * IO up to this size is a plain pread/pwrite on the engine's thread, as nbdkit's file plugin
- * does in the thread that serves the request: through the page cache it costs microseconds
- * (1 MiB: ~0.1 ms), while a trip through libuv's thread pool (queue, wake a worker, wake the
- * loop again) cost 0.1-0.3 ms per 4 KiB IO and 2-5 ms per 1 MiB IO on these loaded 2-core
- * machines: two threads waiting for a core each time. Bulk IO (a move's copy, which also
- * bypasses the cache) keeps the thread pool, so a cache miss there never stalls the engine.
+ * An export client's IO up to this size is a plain pread/pwrite on the engine's thread, as
+ * nbdkit's file plugin does in the thread that serves the request: through the page cache it
+ * costs microseconds (1 MiB: ~0.1 ms), while a trip through libuv's thread pool (queue, wake a
+ * worker, wake the loop again) cost 0.1-0.3 ms per 4 KiB IO and 2-5 ms per 1 MiB IO on these
+ * loaded 2-core machines: two threads waiting for a core each time. Only export clients: they
+ * run in the CLI's `serve --nbd` / `pvmove --nbd` process, which asked for that trade. The
+ * workload's IO and a move's copy keep the thread pool, so in Electron, whose main process runs
+ * the engine, a cache miss or the kernel throttling dirty pages never stalls the windows.
  */
-const SYNC_MAX_BYTES = 64 * 1024;
-/** An export client's IO (StoreIoOptions.client) runs on the engine's thread up to this size: NBD requests are mostly ≤ 1 MiB. */
 const CLIENT_SYNC_MAX_BYTES = 4 * 1024 * 1024;
 
 export class FileBlockStore implements BlockStore {
@@ -185,9 +185,9 @@ export class FileBlockStore implements BlockStore {
   }
 }
 
-/** Whether an IO of `bytes` is a pread/pwrite on the engine's thread (see SYNC_MAX_BYTES). */
+/** Whether an IO of `bytes` is a pread/pwrite on the engine's thread (see CLIENT_SYNC_MAX_BYTES). */
 function onThisThread(bytes: number, options: StoreIoOptions): boolean {
-  return bytes <= (options.client ? CLIENT_SYNC_MAX_BYTES : SYNC_MAX_BYTES);
+  return options.client === true && bytes <= CLIENT_SYNC_MAX_BYTES;
 }
 
 export class FolderWorkspaceStorage implements WorkspaceStorage {
@@ -364,7 +364,7 @@ class AppendOnlyJournal implements Journal {
     const operation: FileOperation = { file: this.name, path: this.filePath, op: `append a ${data.length}-byte record to the write journal %f`, bytes: data.length };
     let done = 0;
     try {
-      // On this thread, like an image's small IO (SYNC_MAX_BYTES): an append to the page cache
+      // On this thread, like a client's IO (CLIENT_SYNC_MAX_BYTES): an append to the page cache
       // takes microseconds, the thread pool's round trip before every client write far longer.
       while (done < data.length) {
         const bytesWritten = writeSync(this.handle.fd, data, done, data.length - done, null);
