@@ -76,22 +76,31 @@ export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable
     const writes = events.filter(isWriteEvent);
     if (writes.length) s().addWriteEvents(writes);
   });
+  // Every other event first applies the dm events that came before it: the engine's order
+  // holds across kinds (a presentation's step snapshot must see the table its step loaded,
+  // even when a frame's messages are delivered in one go).
+  const inOrder =
+    <A>(apply: (arg: A) => void) =>
+    (arg: A) => {
+      dmEvents.flush();
+      apply(arg);
+    };
   const subs = [
-    client.on('log', (line) => s().appendLog([line])),
-    client.on('ui.command', (command) => {
+    client.on('log', inOrder((line) => s().appendLog([line]))),
+    client.on('ui.command', inOrder((command) => {
       s().applyUiCommand(command);
       if (command.command === 'workspace.opened') void loadWorkspace(client, store, command.path, { showError: true });
-    }),
-    client.on('workspace.changed', (change) => {
+    })),
+    client.on('workspace.changed', inOrder((change) => {
       if (s().applyWorkspaceChange(change) === 'missed') void refetchWorkspaceView(client, store);
-    }),
-    client.on('dm.changed', (snapshot) => s().applyDmSnapshot(snapshot)),
+    })),
+    client.on('dm.changed', inOrder((snapshot) => s().applyDmSnapshot(snapshot))),
     client.on('dm.event', (event) => dmEvents.push(event)),
-    client.on('move.state', (state) => s().setMoveState(state)),
-    client.on('move.step', (step) => s().applyStep(step)),
-    client.on('move.progress', (progress) => s().setProgress(progress)),
-    client.on('workload.stats', (stats) => s().setWorkloadStats(stats)),
-    client.on('exports.changed', (view) => s().setExportsView(view)),
+    client.on('move.state', inOrder((state) => s().setMoveState(state))),
+    client.on('move.step', inOrder((step) => s().applyStep(step))),
+    client.on('move.progress', inOrder((progress) => s().setProgress(progress))),
+    client.on('workload.stats', inOrder((stats) => s().setWorkloadStats(stats))),
+    client.on('exports.changed', inOrder((view) => s().setExportsView(view))),
   ];
   return { dispose: () => subs.forEach((x) => x.dispose()) };
 }
@@ -110,18 +119,22 @@ async function refetchWorkspaceView(client: ApiClient, store: AppStore): Promise
 /**
  * Collects the events of one delivered batch (the client hands them over one by one) and
  * passes them on together in a microtask, so a batch of a hundred dm events is one store
- * update, not a hundred.
+ * update, not a hundred. `flush` passes on what is collected now (before an event of another
+ * kind is applied).
  */
-function batchedByTask<T>(deliver: (items: T[]) => void): { push(item: T): void } {
+function batchedByTask<T>(deliver: (items: T[]) => void): { push(item: T): void; flush(): void } {
   let pending: T[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const items = pending;
+    pending = [];
+    deliver(items);
+  };
   return {
     push(item) {
-      if (pending.length === 0) queueMicrotask(() => {
-        const items = pending;
-        pending = [];
-        deliver(items);
-      });
+      if (pending.length === 0) queueMicrotask(flush);
       pending.push(item);
     },
+    flush,
   };
 }

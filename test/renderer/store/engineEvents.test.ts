@@ -222,3 +222,18 @@ describe('workspace changes (issue 20)', () => {
     await engine.dispose();
   });
 });
+
+describe('event order across kinds', () => {
+  it('applies the dm events that came before a move event first, even when both arrive in one go', () => {
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const client = { on: (name: string, listener: (payload: unknown) => void) => (listeners.set(name, listener), { dispose() {} }) } as unknown as Parameters<typeof bindEngineEvents>[0];
+    const store = createAppStore();
+    const order: string[] = [];
+    store.setState({ applyDmEvents: () => order.push('dm events'), setMoveState: () => order.push('move state') });
+    bindEngineEvents(client, store);
+    // As a frame's worth of messages is delivered: one after the other, in the same task.
+    listeners.get('dm.event')!({ type: 'resumed', stream: 1, seq: 1, timeMs: 0, device: 'vg0-lv0', devno: '254:0' });
+    listeners.get('move.state')!(null);
+    expect(order).toEqual(['dm events', 'move state']);
+  });
+});
