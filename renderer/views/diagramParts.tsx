@@ -265,7 +265,21 @@ export const GRID_LEGEND = [
 ] as const;
 
 /** A source-only write (the kernel's rule): named only for the lvm2 stack, the one that follows it. */
-export const SOURCE_ONLY_LEGEND = { state: 'source-only', color: 'var(--region-pending)', text: 'write to a region not being copied: source leg only, copied later' } as const;
+export const SOURCE_ONLY_LEGEND = { state: 'source-only', color: 'var(--region-pending)', text: 'source leg only', title: 'A write to a region the copy has not reached goes to the source leg only, at once; the copy takes it along later (dm-raid1, as the kernel does)' } as const;
+
+/**
+ * The lvm2 stack's legend: the kernel's rule in words short enough that its six items keep
+ * the legend on two rows at 1280 px (a third row pushed the diagram's bottom off a 720 px
+ * projector); each item's title says it in full.
+ */
+const KERNEL_RULE_LEGEND = [
+  GRID_LEGEND[0],
+  GRID_LEGEND[1],
+  { ...GRID_LEGEND[2], text: 'copied: both legs', title: 'copied (on both legs)' },
+  { ...GRID_LEGEND[3], text: 'write held till copied', title: 'A write to a region being copied waits until that copy ends' },
+  { ...GRID_LEGEND[4], text: 'then both legs', title: 'held write lands on both legs' },
+  SOURCE_ONLY_LEGEND,
+] as const;
 
 /** An export client's held write (issue 17): named only while the host serves exports. */
 export const CLIENT_LEGEND = { state: 'client', color: 'var(--region-client)', text: "an NBD client's write: held, then on both legs" } as const;
@@ -274,11 +288,11 @@ export function GridLegend() {
   const serving = useAppStore((s) => exportsShown(s.exports.view));
   // The move's stack while one is shown, else the next move's.
   const kernelRule = useAppStore((s) => (s.move.state?.stack ?? s.move.settings.stack) === 'lvm2');
-  const items = [...GRID_LEGEND, ...(kernelRule ? [SOURCE_ONLY_LEGEND] : []), ...(serving ? [CLIENT_LEGEND] : [])];
+  const items: ReadonlyArray<{ state: string; color: string; text: string; title?: string }> = [...(kernelRule ? KERNEL_RULE_LEGEND : GRID_LEGEND), ...(serving ? [CLIENT_LEGEND] : [])];
   return (
     <ul className="grid-legend" data-testid="grid-legend" aria-label="region grid legend">
       {items.map((item) => (
-        <li key={item.state} data-state={item.state}>
+        <li key={item.state} data-state={item.state} title={item.title}>
           <span className={`swatch${item.state === 'held' ? ' held' : item.state === 'client' ? ' held-client' : item.state === 'source-only' ? ' source-only' : ''}`} style={{ background: item.color }} aria-hidden="true" />
           {item.text}
         </li>
