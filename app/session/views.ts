@@ -4,6 +4,7 @@
 // `pvSection`. Extents of a move in progress are shown under the LV that is moving, marked
 // as source or destination, as `lvs -a` shows them through [pvmove0].
 
+import { memoized } from '../base/memo';
 import type { DmDeviceView, MirrorSyncView, ExtentRun, LvView, MoveRecoveryView, PvView, SegmentView, VgView, WorkspaceView } from '../api/views';
 import type { DeviceMapper } from '../dm/deviceMapper';
 import type { DmEvent } from '../dm/events';
@@ -28,17 +29,12 @@ export function displayName(image: string): string {
 
 /** PV names of one open VG, for the planner and the views. */
 export function pvNamesOf(open: OpenVg): PvNames {
-  // Asked once per segment area (50,000 times for the view of a 10,000-LV VG): remembered.
-  const names = new Map<string, string>();
   return {
-    nameOf: (pvId) => {
-      const known = names.get(pvId);
-      if (known !== undefined) return known;
+    // Asked once per segment area (50,000 times for the view of a 10,000-LV VG): remembered.
+    nameOf: memoized((pvId: string) => {
       const image = open.images.get(pvId);
-      const name = image ? displayName(image) : (open.vg.pvs.find((p) => p.id === pvId)?.key ?? pvId);
-      names.set(pvId, name);
-      return name;
-    },
+      return image ? displayName(image) : (open.vg.pvs.find((p) => p.id === pvId)?.key ?? pvId);
+    }),
     idOf: (name) => {
       const plain = name.replace(/^.*\//, '');
       for (const [pvId, image] of open.images) if (image === plain || displayName(image) === plain || displayName(image) === displayName(plain)) return pvId;

@@ -8,6 +8,7 @@ import { pvExtentMaps } from '../../app/lvm/model/extentMap';
 import { isMirror, isOther, isStriped, lvExtentCount, segmentAreas, type LogicalVolume, type Segment, type VolumeGroup } from '../../app/lvm/model/types';
 import type { OpenVg } from '../../app/lvm/workspace/workspace';
 import type { WorkspaceSession } from '../../app/session/session';
+import { memoized } from '../../app/base/memo';
 import { displayName } from '../../app/session/views';
 import { bodyStrings, isRaidSegment, vgStacks, type LvStack, type VgStacks } from './stacks';
 
@@ -203,16 +204,10 @@ export function lvAttr(lv: LogicalVolume, active: boolean, open: boolean, partia
 
 /** The device name a report shows for a PV of the VG (asked once per segment: remembered). */
 function pvNameOf(openVg: OpenVg): (pvId: string) => string {
-  const names = new Map<string, string>();
-  return (pvId) => {
-    let name = names.get(pvId);
-    if (name === undefined) {
-      const image = openVg.images.get(pvId);
-      name = image ? displayName(image) : UNKNOWN_DEVICE;
-      names.set(pvId, name);
-    }
-    return name;
-  };
+  return memoized((pvId: string) => {
+    const image = openVg.images.get(pvId);
+    return image ? displayName(image) : UNKNOWN_DEVICE;
+  });
 }
 
 function lvRow(openVg: OpenVg, lv: LogicalVolume, session: WorkspaceSession, stacks: VgStacks, nameOf: (pvId: string) => string): LvRow {
