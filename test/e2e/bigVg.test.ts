@@ -87,10 +87,10 @@ async function measureMove(page: Page, from: string, to: string, regions: number
   expect(await dragTo(page, from, `[data-testid="pv-map-${to}"]`, to, () => screenshot(page, `bigvg-drag-${regions}`).then(() => undefined), 120_000)).toMatch(/^yes/);
   await page.getByTestId('plan-start').click();
   await expect.poll(() => page.getByTestId('move-status').textContent(), { timeout: 300_000 }).toBe('running');
-  const started = performance.now();
-  const gridReady = async () => /^\d+ \/ \d+$/.test((await page.getByTestId('move-regions').textContent()) ?? '');
-  while (!(await gridReady()) && performance.now() - started < GRID_WAIT_MS) await page.waitForTimeout(2000);
-  const grid = await gridReady();
+  // The grid is there once the region count reads "copied / total"; waited for in the page, not polled.
+  const grid = await page
+    .waitForFunction(() => /^\d+ \/ \d+$/.test(document.querySelector('[data-testid="move-regions"]')?.textContent ?? ''), null, { timeout: GRID_WAIT_MS, polling: 250 })
+    .then(() => true, () => false);
   const phase = grid ? `grid animating` : `no grid yet ${(GRID_WAIT_MS / 1000).toFixed(0)} s after Start (the engine still preparing the move)`;
   if (grid) {
     expect(await page.getByTestId('move-regions').textContent()).toMatch(new RegExp(`^\\d+ / ${regions}$`));
