@@ -10,7 +10,7 @@ import { LvmscopeError } from '../../app/base/result';
 import type { LvPort } from '../../app/session/exports';
 import { BufferPool } from './bufferPool';
 import * as P from './protocol';
-import { ClosedError, SocketReader } from './reader';
+import { ClosedError, type SocketReader } from './reader';
 
 export interface ExportTarget {
   name: string;
@@ -32,7 +32,6 @@ const MAX_OPTIONS = 256;
 class ProtocolError extends Error {}
 
 export class NbdConnection {
-  private readonly reader: SocketReader;
   private noZeroes = false;
   private port: LvPort | null = null;
   private readonly inFlight = new Set<Promise<void>>();
@@ -42,10 +41,10 @@ export class NbdConnection {
 
   constructor(
     private readonly socket: Socket,
+    private readonly reader: SocketReader,
     readonly address: string,
     private readonly host: ConnectionHost,
   ) {
-    this.reader = new SocketReader(socket);
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
   }

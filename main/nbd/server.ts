@@ -8,6 +8,7 @@ import net from 'node:net';
 import { LvmscopeError } from '../../app/base/result';
 import type { Engine } from '../../app/engine';
 import { NbdConnection } from './connection';
+import { SocketReader } from './reader';
 
 export type NbdAddress = { kind: 'unix'; path: string } | { kind: 'tcp'; host: '127.0.0.1'; port: number };
 
@@ -62,11 +63,17 @@ export async function startNbdServer(engine: Engine, address: NbdAddress, option
     },
     log,
   };
-  const server = net.createServer((socket) => {
+  const server = net.createServer({ pauseOnConnect: true }, (acceptedSocket) => {
     accepted += 1;
+    const from = address.kind === 'unix' ? `unix:${address.path} #${accepted}` : `${acceptedSocket.remoteAddress}:${acceptedSocket.remotePort}`;
+    const reader = new SocketReader();
+    const socket = adoptSocket(acceptedSocket, reader);
+    if (!socket) {
+      log(`NBD client ${from}: this Node.js cannot hand an accepted socket over; connection closed.`);
+      return;
+    }
     socket.setNoDelay(true);
-    const from = address.kind === 'unix' ? `unix:${address.path} #${accepted}` : `${socket.remoteAddress}:${socket.remotePort}`;
-    const connection = new NbdConnection(socket, from, host);
+    const connection = new NbdConnection(socket, reader, from, host);
     connections.add(connection);
     void connection.run().finally(() => {
       connections.delete(connection);
@@ -94,6 +101,25 @@ export async function startNbdServer(engine: Engine, address: NbdAddress, option
       if (bound.kind === 'unix') removeSocket(bound.path);
     },
   };
+}
+
+/**
+ * The accepted socket's handle moved into a socket that reads into `reader`'s memory (the
+ * `onread` option: see reader.ts), or null (the accepted socket destroyed) when this Node has
+ * no handle to move. A server's accepted sockets take no `onread` option, only sockets made
+ * with `new net.Socket` do; so the server accepts them paused (nothing read yet) and moves the
+ * handle over, as net.Server itself builds a socket around an accepted handle.
+ */
+function adoptSocket(accepted: net.Socket, reader: SocketReader): net.Socket | null {
+  const holder = accepted as unknown as { _handle: object | null };
+  const handle = holder._handle;
+  // Detached first, so destroying the husk (which lets the server count it gone) leaves the handle open.
+  holder._handle = null;
+  accepted.destroy();
+  if (!handle) return null;
+  const socket = new net.Socket({ handle, onread: reader.onread, readable: true, writable: true } as net.SocketConstructorOpts);
+  reader.attach(socket);
+  return socket;
 }
 
 async function listen(server: net.Server, address: NbdAddress): Promise<NbdAddress> {

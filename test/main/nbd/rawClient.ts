@@ -23,8 +23,12 @@ export class RawNbdClient {
   private closedFlag = false;
   readonly closed: Promise<void>;
 
-  private constructor(readonly socket: net.Socket) {
-    this.reader = new SocketReader(socket);
+  private constructor(
+    readonly socket: net.Socket,
+    reader: SocketReader,
+  ) {
+    this.reader = reader;
+    reader.attach(socket);
     socket.on('error', () => undefined);
     this.closed = new Promise((resolve) => socket.on('close', () => {
       this.closedFlag = true;
@@ -33,12 +37,13 @@ export class RawNbdClient {
   }
 
   static async connect(path: string): Promise<RawNbdClient> {
-    const socket = net.connect(path);
+    const reader = new SocketReader();
+    const socket = net.connect({ path, onread: reader.onread });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
-    return new RawNbdClient(socket);
+    return new RawNbdClient(socket, reader);
   }
 
   get isClosed(): boolean {
