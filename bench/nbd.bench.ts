@@ -8,7 +8,7 @@
 // Run: npx tsx bench/nbd.bench.ts   (ROUNDS=2, RUNTIME=5 seconds per fio run)
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -52,6 +52,8 @@ interface Figures {
   bytesPerSec: number;
   /** The worse of the read and write p99 completion latencies (ms). */
   p99Ms: number;
+  /** The server's CPU time (user + system) per IO, in µs. */
+  cpuPerIoUs: number;
 }
 
 interface FioJson {
@@ -60,20 +62,41 @@ interface FioJson {
 interface FioSide {
   bw_bytes: number;
   io_bytes: number;
+  total_ios: number;
   clat_ns: { percentile?: Record<string, number> };
 }
 
-async function fio(uri: string, job: Job): Promise<Figures> {
+/**
+ * One fio run; `cpuMicros` reads the server's CPU time so far. CPU per IO is the steadier
+ * figure on a loaded machine: throughput swings with how much of the cores the run gets.
+ */
+async function fio(uri: string, job: Job, cpuMicros: () => number): Promise<Figures> {
   // The previous run's dirty pages (nbdkit writes ~1 GB/s into the same image) would otherwise
   // be written back during this run and throttle its writes: every run starts from a clean cache.
   await run('sync');
+  const cpuBefore = cpuMicros();
   const args = ['--name=bench', '--ioengine=nbd', `--uri=${uri}`, `--rw=${job.rw}`, `--bs=${job.bs}`, `--iodepth=${job.iodepth}`, `--size=${LV_MIB}M`, '--time_based', `--runtime=${RUNTIME}`, '--output-format=json'];
   const { stdout } = await run('fio', args, { maxBuffer: 64 * MiB });
+  const cpu = cpuMicros() - cpuBefore;
   const result = JSON.parse(stdout.slice(stdout.indexOf('{'))) as FioJson;
   const [j] = result.jobs;
   if (j.error) throw new Error(`fio ${job.name} on ${uri} failed with error ${j.error}`);
   const p99 = (side: FioSide) => (side.io_bytes ? (side.clat_ns.percentile?.['99.000000'] ?? 0) / 1e6 : 0);
-  return { bytesPerSec: j.read.bw_bytes + j.write.bw_bytes, p99Ms: Math.max(p99(j.read), p99(j.write)) };
+  return { bytesPerSec: j.read.bw_bytes + j.write.bw_bytes, p99Ms: Math.max(p99(j.read), p99(j.write)), cpuPerIoUs: cpu / Math.max(1, j.read.total_ios + j.write.total_ios) };
+}
+
+/** This process's CPU time in µs (the lvmscope server runs in it, as `lvmscope serve --nbd` would). */
+function ownCpuMicros(): number {
+  const c = process.cpuUsage();
+  return c.user + c.system;
+}
+
+/** A child's CPU time in µs (utime + stime from /proc, in clock ticks of 10 ms). */
+function childCpuMicros(child: ChildProcess): () => number {
+  return () => {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  };
 }
 
 async function startNbdkit(image: string, socket: string, offsetBytes: number): Promise<ChildProcess> {
@@ -98,7 +121,7 @@ async function moveEnded(engine: Engine): Promise<void> {
   await engine.open().moves.whenFinished();
 }
 
-const best = (runs: Figures[]) => ({ bytesPerSec: Math.max(...runs.map((r) => r.bytesPerSec)), p99Ms: Math.min(...runs.map((r) => r.p99Ms)) });
+const best = (runs: Figures[]) => ({ bytesPerSec: Math.max(...runs.map((r) => r.bytesPerSec)), p99Ms: Math.min(...runs.map((r) => r.p99Ms)), cpuPerIoUs: Math.min(...runs.map((r) => r.cpuPerIoUs)) });
 const mibs = (v: number) => (v / MiB).toFixed(1);
 const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : '-');
 
@@ -126,12 +149,12 @@ async function main(): Promise<void> {
       const theirs: Figures[] = [];
       const moving: Figures[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        theirs.push(await fio(nbdkitUri, job));
-        ours.push(await fio(lvmscopeUri, job));
+        theirs.push(await fio(nbdkitUri, job, childCpuMicros(nbdkit)));
+        ours.push(await fio(lvmscopeUri, job, ownCpuMicros));
         await startMove(engine);
-        moving.push(await fio(lvmscopeUri, job));
+        moving.push(await fio(lvmscopeUri, job, ownCpuMicros));
         await moveEnded(engine);
-        process.stderr.write(`${job.name} round ${round + 1}: nbdkit ${mibs(theirs.at(-1)!.bytesPerSec)} MiB/s, lvmscope ${mibs(ours.at(-1)!.bytesPerSec)} MiB/s, during a move ${mibs(moving.at(-1)!.bytesPerSec)} MiB/s\n`);
+        process.stderr.write(`${job.name} round ${round + 1}: nbdkit ${mibs(theirs.at(-1)!.bytesPerSec)} MiB/s, lvmscope ${mibs(ours.at(-1)!.bytesPerSec)} MiB/s, during a move ${mibs(moving.at(-1)!.bytesPerSec)} MiB/s; CPU per IO nbdkit ${theirs.at(-1)!.cpuPerIoUs.toFixed(0)} µs, lvmscope ${ours.at(-1)!.cpuPerIoUs.toFixed(0)} µs\n`);
       }
       // The nbdkit comparison reads what lv0 holds on pv1; a move puts it on pv2, so move it back.
       const view = await engine.handlers['workspace.view']({});
@@ -143,7 +166,7 @@ async function main(): Promise<void> {
       const t = best(theirs);
       const m = best(moving);
       (o.bytesPerSec >= 0.8 * t.bytesPerSec ? met : missed).push(job.name);
-      rows.push(`| ${job.name} | ${mibs(t.bytesPerSec)} | ${mibs(o.bytesPerSec)} | **${ratio(o.bytesPerSec, t.bytesPerSec)}** | ${t.p99Ms.toFixed(2)} | ${o.p99Ms.toFixed(2)} |`);
+      rows.push(`| ${job.name} | ${mibs(t.bytesPerSec)} | ${mibs(o.bytesPerSec)} | **${ratio(o.bytesPerSec, t.bytesPerSec)}** | ${t.p99Ms.toFixed(2)} | ${o.p99Ms.toFixed(2)} | ${t.cpuPerIoUs.toFixed(0)} | ${o.cpuPerIoUs.toFixed(0)} |`);
       moveRows.push(`| ${job.name} | ${mibs(o.bytesPerSec)} | ${mibs(m.bytesPerSec)} | **${ratio(m.bytesPerSec, o.bytesPerSec)}** | ${o.p99Ms.toFixed(2)} | ${m.p99Ms.toFixed(2)} | **${ratio(m.p99Ms, o.p99Ms)}** |`);
     }
   } finally {
@@ -156,8 +179,8 @@ async function main(): Promise<void> {
 
 Command: \`npx tsx bench/nbd.bench.ts\` (ROUNDS=${ROUNDS}, RUNTIME=${RUNTIME} s per fio run). A ${LV_MIB} MiB LV (one segment, 4 MiB extents) in image files; fio ${'`'}--ioengine=nbd --size=${LV_MIB}M --time_based${'`'} over lvmscope's export (\`vg0/lv0\` on a Unix socket, the server in the bench process, as \`lvmscope serve --nbd\`) and over \`nbdkit --filter=offset file pv1.img\` serving the same bytes. Runs alternate nbdkit / lvmscope / lvmscope during a move, each after a \`sync\` (so no run pays for the previous one's writeback); best of the rounds. Throughput is read + write. lvmscope journals every client write (intent with one hash per sector, then the acknowledgement) so verify can check it; nbdkit writes the file and nothing else. Load average (1 min) at the start: ${load} on 2 cores shared with other work.
 
-| job | nbdkit MiB/s | lvmscope MiB/s | ratio (goal ≥ 0.8) | nbdkit p99 ms | lvmscope p99 ms |
-|---|---|---|---|---|---|
+| job | nbdkit MiB/s | lvmscope MiB/s | ratio (goal ≥ 0.8) | nbdkit p99 ms | lvmscope p99 ms | nbdkit CPU µs/IO | lvmscope CPU µs/IO |
+|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 Goal (≥ 0.8 of nbdkit) met in this run: ${met.join('; ') || 'none'}. Not met: ${missed.join('; ') || 'none'}.

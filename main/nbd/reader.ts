@@ -58,6 +58,11 @@ export class SocketReader {
     callback: (bytes: number): boolean => this.received(bytes),
   };
 
+  /** True while the socket does not read because the staging buffer is full and nobody reads. */
+  get stopped(): boolean {
+    return this.paused;
+  }
+
   attach(socket: Socket): void {
     this.socket = socket;
     const end = () => {
