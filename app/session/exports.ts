@@ -22,6 +22,8 @@ import type { WorkspaceSession } from './session';
 export interface PortWriteOptions {
   /** Force unit access: the write is durable before it is acknowledged (a flush follows it). */
   fua?: boolean;
+  /** The sectorHash of each sector of the data, when the caller already has them (hashed as it arrived). */
+  hashes?: Uint32Array;
 }
 
 export interface LvPort {
@@ -258,7 +260,7 @@ class Port implements LvPort {
   write(offsetBytes: number, data: Uint8Array, options: PortWriteOptions = {}): Promise<void> {
     return this.track(async () => {
       this.checkRange(offsetBytes, data.length, true);
-      if (data.length) await this.writeJournaled(offsetBytes / SECTOR_SIZE, data, options.fua ?? false);
+      if (data.length) await this.writeJournaled(offsetBytes / SECTOR_SIZE, data, options.fua ?? false, options.hashes);
       this.counters.writes += 1;
       this.counters.bytesWritten += data.length;
     });
@@ -319,7 +321,7 @@ class Port implements LvPort {
    * first, then the write through the stack, then the shadow model and the acknowledgement.
    * A failed write stays in doubt, so verify accepts either content where it may have landed.
    */
-  private async writeJournaled(sector: number, data: Uint8Array, fua: boolean): Promise<void> {
+  private async writeJournaled(sector: number, data: Uint8Array, fua: boolean, given?: Uint32Array): Promise<void> {
     const session = await this.ctl.ready();
     const device = session.lvDevice(this.vg, this.lv);
     const shadow = session.shadowOf(this.vg, this.lv);
@@ -327,7 +329,7 @@ class Port implements LvPort {
     const finished = new Promise<void>((resolve) => (finish = resolve));
     try {
       await this.ctl.orderWrite(this.name, sector, sector + data.length / SECTOR_SIZE, finished);
-      const hashes = sectorHashes(data);
+      const hashes = given?.length === data.length / SECTOR_SIZE ? given : sectorHashes(data);
       const journal = await session.writeJournal();
       const id = session.nextWriteId++;
       await journal.externalIntent(this.name, id, sector, hashes);

@@ -24,17 +24,25 @@ export function sectorHash(data: Uint8Array, offset = 0): number {
  * multipliers busy (1 MiB: 1.6 ms one at a time, 0.25 ms four at a time, same hashes).
  */
 export function sectorHashes(data: Uint8Array): Uint32Array {
-  const count = Math.floor(data.length / SECTOR_SIZE);
-  const out = new Uint32Array(count);
-  const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, count * WORDS) : wordsCopy(data, 0, count * SECTOR_SIZE);
-  let s = 0;
-  for (; s + 4 <= count; s += 4) hashFour(words, s, out);
-  for (; s < count; s += 1) out[s] = sectorHash(data, s * SECTOR_SIZE);
+  const out = new Uint32Array(Math.floor(data.length / SECTOR_SIZE));
+  sectorHashesInto(data, out, 0);
   return out;
 }
 
-/** out[s..s+3] = the hashes of sectors s..s+3 of `words`. */
-function hashFour(words: Uint32Array, s: number, out: Uint32Array): void {
+/**
+ * out[at + s] = the hash of sector s of `data`, for each whole sector of `data`: a payload
+ * can be hashed piece by piece as it arrives (pieces of whole sectors), with the same hashes.
+ */
+export function sectorHashesInto(data: Uint8Array, out: Uint32Array, at: number): void {
+  const count = Math.floor(data.length / SECTOR_SIZE);
+  const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, count * WORDS) : wordsCopy(data, 0, count * SECTOR_SIZE);
+  let s = 0;
+  for (; s + 4 <= count; s += 4) hashFour(words, s, out, at + s);
+  for (; s < count; s += 1) out[at + s] = sectorHash(data, s * SECTOR_SIZE);
+}
+
+/** out[o..o+3] = the hashes of sectors s..s+3 of `words`. */
+function hashFour(words: Uint32Array, s: number, out: Uint32Array, o: number): void {
   let h0 = SEED;
   let h1 = SEED;
   let h2 = SEED;
@@ -46,10 +54,10 @@ function hashFour(words: Uint32Array, s: number, out: Uint32Array): void {
     h2 = mix(h2, words[i + 2 * WORDS]);
     h3 = mix(h3, words[i + 3 * WORDS]);
   }
-  out[s] = finish(h0);
-  out[s + 1] = finish(h1);
-  out[s + 2] = finish(h2);
-  out[s + 3] = finish(h3);
+  out[o] = finish(h0);
+  out[o + 1] = finish(h1);
+  out[o + 2] = finish(h2);
+  out[o + 3] = finish(h3);
 }
 
 /** One word into the hash (murmur3's body). `| 0` keeps h a 32-bit integer: without it V8 falls back to doubles, 4× slower. */

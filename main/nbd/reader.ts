@@ -32,6 +32,9 @@ const SPARE_BYTES = 64 << 10;
 interface Waiter {
   into: Buffer;
   filled: number;
+  /** Bytes of `into` the progress callback has been told about. */
+  told: number;
+  progress?: (filled: number) => void;
   resolve: (b: Buffer) => void;
   reject: (e: Error) => void;
 }
@@ -78,15 +81,19 @@ export class SocketReader {
     return this.wait(Buffer.allocUnsafe(bytes));
   }
 
-  /** The next `into.length` bytes, written into `into` (resolves with it). */
-  readInto(into: Buffer): Promise<Buffer> {
-    return this.wait(into);
+  /**
+   * The next `into.length` bytes, written into `into` (resolves with it). `progress` hears how
+   * many bytes of `into` have arrived after each socket read that brought some, so the caller
+   * can work on them while the rest is on its way.
+   */
+  readInto(into: Buffer, progress?: (filled: number) => void): Promise<Buffer> {
+    return this.wait(into, progress);
   }
 
-  private wait(into: Buffer): Promise<Buffer> {
+  private wait(into: Buffer, progress?: (filled: number) => void): Promise<Buffer> {
     if (this.waiter) return Promise.reject(new Error('SocketReader: one read at a time'));
     return new Promise((resolve, reject) => {
-      this.waiter = { into, filled: 0, resolve, reject };
+      this.waiter = { into, filled: 0, told: 0, progress, resolve, reject };
       this.serve();
       if (this.paused && this.staging.length - (this.end - this.start) >= SPARE_BYTES) {
         this.paused = false;
@@ -145,6 +152,10 @@ export class SocketReader {
       this.staging.copy(w.into, w.filled, this.start, this.start + n);
       this.start += n;
       w.filled += n;
+    }
+    if (w.progress && w.filled > w.told) {
+      w.told = w.filled;
+      w.progress(w.filled);
     }
     if (w.filled === w.into.length) {
       this.waiter = null;

@@ -2,7 +2,7 @@
 // wherever they sit in memory, a changed byte changes the hash, and the journal text round-trips.
 
 import { describe, expect, it } from 'vitest';
-import { hashesFromText, hashesToText, sectorHash, sectorHashes } from '../../../app/workload/sectorHash';
+import { hashesFromText, hashesToText, sectorHash, sectorHashes, sectorHashesInto } from '../../../app/workload/sectorHash';
 
 function sector(seed: number): Uint8Array {
   const out = new Uint8Array(512);
@@ -46,6 +46,17 @@ describe('sector hashes', () => {
       const one = Array.from({ length: count }, (_, i) => sectorHash(data, i * 512));
       expect([...sectorHashes(data)]).toEqual(one);
     }
+  });
+
+  it('hashes a payload piece by piece (as it arrives) into one array exactly as in one go', () => {
+    const data = pattern(13);
+    const out = new Uint32Array(13);
+    let at = 0;
+    for (const count of [3, 1, 6, 2, 1]) {
+      sectorHashesInto(data.subarray(at * 512, (at + count) * 512), out, at);
+      at += count;
+    }
+    expect([...out]).toEqual([...sectorHashes(data)]);
   });
 
   it('hashes a Node Buffer at an offset that is not a multiple of 4 by its own bytes, not by its memory pool', () => {

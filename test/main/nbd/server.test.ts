@@ -130,6 +130,29 @@ describe('NBD server: transmission', () => {
     expect((await s.t.engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).mismatches).toBe(0);
   });
 
+  it('a WRITE whose payload arrives in pieces, some ending mid-sector, is journaled with the hashes of its bytes', async () => {
+    const s = await served();
+    const c = await transmitting(s);
+    const payload = Buffer.allocUnsafe(1 << 20);
+    for (let i = 0; i < payload.length; i += 1) payload[i] = (i * 131 + (i >>> 9) * 7) & 255;
+    const h = Buffer.alloc(28);
+    h.writeUInt32BE(P.REQUEST_MAGIC, 0);
+    h.writeUInt16BE(P.Cmd.WRITE, 6);
+    h.writeBigUInt64BE(7n, 8);
+    h.writeBigUInt64BE(8192n, 16);
+    h.writeUInt32BE(payload.length, 24);
+    // Each piece handed to the kernel, and the event loop turned, before the next is sent.
+    let at = 0;
+    for (const size of [1000, 70_001, 300_000, 512, 4095]) {
+      await new Promise<void>((resolve) => c.socket.write(at === 0 ? Buffer.concat([h, payload.subarray(0, size)]) : payload.subarray(at, at + size), () => setImmediate(resolve)));
+      at += size;
+    }
+    c.socket.write(payload.subarray(at));
+    expect(await c.reply()).toMatchObject({ error: 0, cookie: 7n });
+    expect((await c.read(8192, payload.length)).data!.equals(payload)).toBe(true);
+    expect((await s.t.engine.handlers['verify.run']({ vg: 'vg0', lv: 'lv0' })).mismatches).toBe(0);
+  });
+
   it('several requests in flight behind a suspend are held, then each answered by its cookie after the resume', async () => {
     const s = await served();
     const c = await transmitting(s);
