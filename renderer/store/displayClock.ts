@@ -48,13 +48,12 @@ export function intervalClock(intervalMs: number = CALM_INTERVAL_MS, timers: Clo
   return {
     request(run) {
       // A function already waiting runs once, however often it was asked for.
-      const once = () => run();
-      pending.add(once);
+      pending.add(run);
       if (!scheduled) {
         scheduled = true;
         timers.setTimeout(tick, Math.max(0, last + intervalMs - timers.now()));
       }
-      return () => void pending.delete(once);
+      return () => void pending.delete(run);
     },
   };
 }
