@@ -43,7 +43,7 @@ export function LogPanel() {
  * changed for every line shown, so each new line re-created all sixty): the line itself, and
  * which of its equal lines it is.
  */
-export function lineKeys(lines: readonly LogEvent[]): Array<{ line: LogEvent; key: string }> {
+function lineKeys(lines: readonly LogEvent[]): Array<{ line: LogEvent; key: string }> {
   const seen = new Map<string, number>();
   return lines.map((line) => {
     const text = `${line.timeMs}\u0000${line.source}\u0000${line.message}`;
