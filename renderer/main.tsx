@@ -8,7 +8,8 @@ import { RegionAnimator } from './animation/regionAnimator';
 import { App } from './App';
 import { createAppStore } from './store';
 import { bindEngineEvents, loadInitialState } from './store/engineEvents';
-import { StoreContext } from './storeContext';
+import { DisplayClockContext, StoreContext } from './storeContext';
+import { intervalClock } from './store/displayClock';
 import { connectEngine } from './transport';
 import { createPresentationActions, PresentationActionsContext } from './presentation/actions';
 import { bindPresentationEvents, bindScenarioMenu } from './presentation/events';
@@ -51,23 +52,27 @@ const animator = new RegionAnimator(store);
 (window as unknown as { lvmscopeAnimator: RegionAnimator }).lvmscopeAnimator = animator;
 // What the diagram showed, kept from the start so its last move can be exported as a video.
 const videoSources = createVideoSources(client, new LiveTimeline(store));
+// Counters, figures and status lines change a few times a second in this window (store/displayClock.ts).
+const displayClock = intervalClock();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StoreContext.Provider value={store}>
-      <ActionsContext.Provider value={actions}>
-        <AnimatorContext.Provider value={animator}>
-          <PresentationActionsContext.Provider value={presentationActions}>
-            <RehearsalActionsContext.Provider value={rehearsalActions}>
-              <ReplayContext.Provider value={replay}>
-                <VideoSourcesContext.Provider value={videoSources}>
-                  <App />
-                </VideoSourcesContext.Provider>
-              </ReplayContext.Provider>
-            </RehearsalActionsContext.Provider>
-          </PresentationActionsContext.Provider>
-        </AnimatorContext.Provider>
-      </ActionsContext.Provider>
+      <DisplayClockContext.Provider value={displayClock}>
+        <ActionsContext.Provider value={actions}>
+          <AnimatorContext.Provider value={animator}>
+            <PresentationActionsContext.Provider value={presentationActions}>
+              <RehearsalActionsContext.Provider value={rehearsalActions}>
+                <ReplayContext.Provider value={replay}>
+                  <VideoSourcesContext.Provider value={videoSources}>
+                    <App />
+                  </VideoSourcesContext.Provider>
+                </ReplayContext.Provider>
+              </RehearsalActionsContext.Provider>
+            </PresentationActionsContext.Provider>
+          </AnimatorContext.Provider>
+        </ActionsContext.Provider>
+      </DisplayClockContext.Provider>
     </StoreContext.Provider>
   </StrictMode>,
 );

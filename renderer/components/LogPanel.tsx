@@ -1,9 +1,13 @@
-import { useLayoutEffect, useRef } from 'react';
+import { memo, useLayoutEffect, useRef } from 'react';
+import type { LogEvent } from '../../app/api';
 import { formatLogTime } from '../format';
 import { useAppStore } from '../storeContext';
 
 /** How close to the bottom (px) counts as "following" the log. */
 const FOLLOW_SLACK_PX = 24;
+
+/** Lines shown: the newest (the store keeps a few more for a window that attaches). */
+const SHOWN_LINES = 60;
 
 /**
  * The newest engine log lines (the `log` event), with their times, newest at the bottom.
@@ -28,12 +32,31 @@ export function LogPanel() {
     <section className="panel log" aria-labelledby="log-title" ref={list} onScroll={onScroll} tabIndex={0}>
       <h2 id="log-title">Event log</h2>
       <ol className="log-lines mono" data-testid="log">
-        {log.slice(-60).map((line, i) => (
-          <li key={`${line.timeMs}-${i}`} className={`log-${line.level}`}>
-            <span className="log-time">{formatLogTime(line.timeMs)}</span> <span className="log-source">{line.source}</span> {line.message}
-          </li>
-        ))}
+        {lineKeys(log.slice(-SHOWN_LINES)).map(({ line, key }) => <LogLine key={key} line={line} />)}
       </ol>
     </section>
   );
 }
+
+/**
+ * Keys that stay with their line when a new one comes and the oldest goes (a key by position
+ * changed for every line shown, so each new line re-created all sixty): the line itself, and
+ * which of its equal lines it is.
+ */
+function lineKeys(lines: readonly LogEvent[]): Array<{ line: LogEvent; key: string }> {
+  const seen = new Map<string, number>();
+  return lines.map((line) => {
+    const text = `${line.timeMs}\u0000${line.source}\u0000${line.message}`;
+    const nth = seen.get(text) ?? 0;
+    seen.set(text, nth + 1);
+    return { line, key: `${text}\u0000${nth}` };
+  });
+}
+
+const LogLine = memo(function LogLine({ line }: { line: LogEvent }) {
+  return (
+    <li className={`log-${line.level}`}>
+      <span className="log-time">{formatLogTime(line.timeMs)}</span> <span className="log-source">{line.source}</span> {line.message}
+    </li>
+  );
+});

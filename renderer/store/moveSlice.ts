@@ -130,6 +130,33 @@ export function followMove(settings: MoveSettings, previous: MoveStateView | nul
   return next;
 }
 
+/**
+ * `next` with the steps, plan and pvmove0 layer of `prev` where they are equal: the engine sends
+ * the whole move view with every progress report (several a second), and views that show the
+ * steps or the layer compare these by identity (sameMoveShape) to skip a render.
+ */
+export function withSameParts(prev: MoveStateView | null, next: MoveStateView): MoveStateView {
+  if (!prev || prev === next || prev.id !== next.id) return next;
+  const steps = sameJson(prev.steps, next.steps) ? prev.steps : next.steps;
+  const plan = sameJson(prev.plan, next.plan) ? prev.plan : next.plan;
+  const layer = sameJson(prev.layer, next.layer) ? prev.layer : next.layer;
+  return steps === next.steps && plan === next.plan && layer === next.layer ? next : { ...next, steps, plan, layer };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The same move as far as its steps, plan, layer, status and settings go (the progress inside
+ * may differ: views using this read progress from `move.progress`, never from the state).
+ */
+export function sameMoveShape(a: MoveStateView | null, b: MoveStateView | null): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.id === b.id && a.status === b.status && a.stack === b.stack && a.stepMode === b.stepMode && a.currentLv === b.currentLv && a.step === b.step && a.error === b.error && a.vg === b.vg && a.steps === b.steps && a.plan === b.plan && a.layer === b.layer;
+}
+
 export const DEFAULT_MOVE_SETTINGS: MoveSettings = { stack: 'outline', maxSegmentSizeMiB: null, atomic: false, ratePreset: 'demo', customRateBytesPerSec: 1024 * 1024, regionSizeSectors: 128, stepMode: false };
 
 export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set, get) => ({
@@ -140,7 +167,7 @@ export const createMoveSlice: StateCreator<AppState, [], [], MoveSlice> = (set, 
       // No move (a workspace was just opened, or reopened after a crash): nothing of an
       // earlier move's progress or figures may stay on screen.
       if (!state) return { move: { ...s.move, state: null, progress: null, writes: [], figures: EMPTY_FIGURES } };
-      const merged = mergeMoveState(s.move.state, state);
+      const merged = withSameParts(s.move.state, mergeMoveState(s.move.state, state));
       // An older view than the one shown (it waited in a batch while an answer overtook it).
       if (merged === s.move.state) return {};
       const settings = followMove(s.move.settings, s.move.state, s.move.progress, merged, merged.progress);

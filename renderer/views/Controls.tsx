@@ -5,7 +5,7 @@ import { useActions } from '../actions';
 import { STACK_TITLES } from '../../app/api/move';
 import { crashCostText, formatBytes } from '../format';
 import { RATE_PRESETS, rateOf, type RatePreset, isMoveActive } from '../store/moveSlice';
-import { useAppStore } from '../storeContext';
+import { useAppStore, useCalmAppStore } from '../storeContext';
 import { StackChoice } from './StackChoice';
 
 /** Region sizes offered (sectors): a page up to LVM2's default of 2 MiB (4096 sectors). */
@@ -22,8 +22,6 @@ export function MoveControls() {
   const settings = useAppStore((s) => s.move.settings);
   const setSettings = useAppStore((s) => s.setMoveSettings);
   const moveStack = useAppStore((s) => s.move.state?.stack ?? null);
-  const crashCost = useAppStore((s) => s.move.progress?.crashCostBytes ?? null);
-  const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan?.request?.atomic ?? false);
   const actions = useActions();
   const active = status !== null && isMoveActive(status);
   const applyRate = (preset: RatePreset, custom = settings.customRateBytesPerSec) => {
@@ -42,8 +40,7 @@ export function MoveControls() {
           disabledReason={active && moveStack ? `This move runs on the ${STACK_TITLES[moveStack]} stack until it ends; the choice applies to the next move.` : null}
           onChange={(stack) => setSettings({ stack })}
         />
-        {/* The line is kept (empty) without a move, so nothing below moves when one starts. */}
-        {active && crashCost !== null ? <span className="crash-cost" data-testid="crash-cost" title={CRASH_COST_TITLE[atomic ? 'atomic' : 'checkpointed']}>{crashCostText(crashCost)}</span> : <span className="crash-cost" aria-hidden="true" />}
+        <CrashCost active={active} />
       </div>
       <div className="control-row">
         <span>Rate</span>
@@ -66,8 +63,20 @@ export function MoveControls() {
   );
 }
 
+/**
+ * What a crash would cost now, beside the stack choice: its own component, so the figure that
+ * changes with every progress report re-renders this line, not the settings around it.
+ */
+function CrashCost({ active }: { active: boolean }) {
+  const crashCost = useCalmAppStore((s) => s.move.progress?.crashCostBytes ?? null);
+  const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan?.request?.atomic ?? false);
+  // The line is kept (empty) without a move, so nothing below moves when one starts.
+  return active && crashCost !== null ? <span className="crash-cost" data-testid="crash-cost" title={CRASH_COST_TITLE[atomic ? 'atomic' : 'checkpointed']}>{crashCostText(crashCost)}</span> : <span className="crash-cost" aria-hidden="true" />;
+}
+
 export function WorkloadPanel() {
-  const stats = useAppStore((s) => s.workload.stats);
+  // Counters: a few times a second (the running flag inside changes seldom, and shows at the next tick).
+  const stats = useCalmAppStore((s) => s.workload.stats);
   const verify = useAppStore((s) => s.workload.verify);
   const verifying = useAppStore((s) => s.workload.verifying);
   const error = useAppStore((s) => s.workload.error);

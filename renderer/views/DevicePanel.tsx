@@ -7,6 +7,7 @@ import { memo, useMemo } from 'react';
 import { formatTable, type DmDeviceView } from '../../app/api/views';
 import { flattenTree, limitRoots, stackTree, type StackNode } from '../geometry/dmStack';
 import { useAppStore } from '../storeContext';
+import { useShownDevices } from './diagramParts';
 
 /** Stacks listed at most; a big VG's other active LVs (plain linear tables) are counted, not drawn. */
 export const MAX_LISTED_STACKS = 100;
@@ -23,7 +24,7 @@ function busy(node: StackNode): boolean {
 }
 
 export function DevicePanel() {
-  const devices = useAppStore((s) => s.devices.list);
+  const devices = useShownDevices();
   const changes = useAppStore((s) => s.devices.changes);
   const pvs = useAppStore((s) => s.workspace.view?.vgs[0]?.pvs);
   const { rows, hidden } = useMemo(() => {
@@ -36,18 +37,35 @@ export function DevicePanel() {
       <h2 id="dm-title">Device-mapper stack <span className="muted">(dmsetup ls --tree)</span></h2>
       {rows.length === 0 && <p className="muted">No mapped devices.</p>}
       <ul className="dm-tree" data-testid="dm-tree">
-        {rows.map((node, i) => (
-          <li key={`${node.devno}-${i}`} className={`dm-node dm-${node.kind}`} style={{ paddingLeft: `${node.depth * 18}px` }} data-testid={node.kind === 'dm' && !node.repeat ? `dm-${node.label}` : undefined}>
-            {node.depth > 0 && <span className="tree-branch" aria-hidden="true">{node.last ? '└─' : '├─'}</span>}
-            {node.device && node.repeat && <span className="mono dm-repeat" data-testid={`dm-repeat-${node.label}`}>{node.label} <span className="muted">({node.devno}, shown above)</span></span>}
-            {node.device && !node.repeat && <DeviceRow device={node.device} change={changes[node.device.name]} />}
-            {!node.device && <span className="mono">{node.label} <span className="muted">({node.devno}, loop device of {node.label})</span></span>}
-          </li>
-        ))}
+        {rows.map((node, i) => <TreeRow key={`${node.devno}-${i}`} node={node} change={node.device ? changes[node.device.name] : undefined} />)}
       </ul>
       {hidden > 0 && <p className="muted" data-testid="dm-more">and {hidden.toLocaleString('en-US')} more active LVs with plain linear tables (lvmscope dmsetup ls lists them all)</p>}
     </section>
   );
+}
+
+/**
+ * One line of the tree. Memo by what it shows: the tree is built anew from every device list
+ * (a dm snapshot brings new objects for unchanged devices too), and most lines stay as they were.
+ */
+const TreeRow = memo(function TreeRow({ node, change }: { node: StackNode; change?: { change: string; seq: number } }) {
+  return (
+    <li className={`dm-node dm-${node.kind}`} style={{ paddingLeft: `${node.depth * 18}px` }} data-testid={node.kind === 'dm' && !node.repeat ? `dm-${node.label}` : undefined}>
+      {node.depth > 0 && <span className="tree-branch" aria-hidden="true">{node.last ? '└─' : '├─'}</span>}
+      {node.device && node.repeat && <span className="mono dm-repeat" data-testid={`dm-repeat-${node.label}`}>{node.label} <span className="muted">({node.devno}, shown above)</span></span>}
+      {node.device && !node.repeat && <DeviceRow device={node.device} change={change} />}
+      {!node.device && <span className="mono">{node.label} <span className="muted">({node.devno}, loop device of {node.label})</span></span>}
+    </li>
+  );
+}, (a, b) => a.change === b.change && sameLine(a.node, b.node));
+
+function sameLine(a: StackNode, b: StackNode): boolean {
+  return a.devno === b.devno && a.label === b.label && a.kind === b.kind && a.depth === b.depth && a.last === b.last && a.repeat === b.repeat && sameDevice(a.device, b.device);
+}
+
+/** Equal devices by content (a snapshot's objects are new; comparing them is far cheaper than rendering the row again). */
+function sameDevice(a: DmDeviceView | null, b: DmDeviceView | null): boolean {
+  return a === b || (a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** Memo: a dm event changes one device (its counters, dozens of times a second in a copy); the other rows stay as they are. */

@@ -9,11 +9,11 @@ import { STACK_TITLES, type LayerSegmentView, type MoveStateView } from '../../a
 import type { DmDeviceView } from '../../app/api/views';
 import { mirrorsFromStatus } from '../geometry/dmStack';
 import { describeLayerLayout, layerDiagramLayout, plannedSegments, type AtomicMirrorBox, type LayerLayout, type SegmentBox } from '../geometry/layerDiagram';
-import { isMoveActive } from '../store/moveSlice';
-import { useAppStore } from '../storeContext';
+import { isMoveActive, sameMoveShape } from '../store/moveSlice';
+import { useAppStore, useAppStoreWith } from '../storeContext';
 import { useVgColors } from './colors';
 import { LvPatternDefs, usePatternPrefix } from './lvPatterns';
-import { Box, DiagramTitle, GridLegend, MoveFigures, MoveLvs, RegionCanvas, useDiagramWidth, useShownMirrors } from './diagramParts';
+import { Box, DiagramTitle, GridLegend, MoveFigures, MoveLvs, RegionCanvas, useDiagramWidth, useShownDevices, useShownMirrors } from './diagramParts';
 
 const EMPTY: readonly LayerSegmentView[] = [];
 
@@ -30,9 +30,9 @@ const layerDeviceName = (vg: string) => `${vg.replace(/-/g, '--')}-pvmove0`;
 export function LayerDiagram() {
   const canvasRef = useRef<HTMLDivElement>(null);
   const width = useDiagramWidth(canvasRef);
-  const move = useAppStore((s) => (s.move.state && s.move.state.status !== 'aborted' ? s.move.state : null));
+  const move = useAppStoreWith((s) => (s.move.state && s.move.state.status !== 'aborted' ? s.move.state : null), sameMoveShape);
   const vg = useAppStore((s) => s.workspace.view?.vgs[0]);
-  const devices = useAppStore((s) => s.devices.list);
+  const devices = useShownDevices();
   const selected = useAppStore((s) => (s.ui.selection?.kind === 'segment' ? s.ui.selection.lv : null));
   // The LVs drawn: the move's (all of them share pvmove0), else the selected or the first LV.
   const lvKey = (move ? move.plan.lvs : [selected ?? vg?.lvs.find((l) => !l.hidden && l.dmName)?.name ?? '']).join('\n');

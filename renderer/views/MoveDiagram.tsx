@@ -17,7 +17,7 @@ import { useAppStore } from '../storeContext';
 import { useVgColors } from './colors';
 import { LvPatternDefs, usePatternPrefix } from './lvPatterns';
 import type { LvStyle } from '../geometry/palette';
-import { Box, DiagramTitle, GridLegend, MoveFigures, MoveLvs, RegionCanvas, useDiagramWidth, useShownMirrors } from './diagramParts';
+import { Box, DiagramTitle, GridLegend, MoveFigures, MoveLvs, RegionCanvas, useDiagramWidth, useShownDevices, useShownMirrors } from './diagramParts';
 import { LayerDiagram } from './LayerDiagram';
 
 export { AnimatorContext, GRID_LEGEND } from './diagramParts';
@@ -54,7 +54,7 @@ function OutlineDiagram() {
   const width = useDiagramWidth(canvasRef);
   const lvName = useDiagramLv();
   const lv = useAppStore((s) => s.workspace.view?.vgs[0]?.lvs.find((l) => l.name === lvName));
-  const devices = useAppStore((s) => s.devices.list);
+  const devices = useShownDevices();
   const pvs = useAppStore((s) => s.workspace.view?.vgs[0]?.pvs);
   const lvDevice = devices.find((d) => d.name === lv?.dmName);
   // The same drawing keeps the same objects: a dm event that only moved an IO counter (dozens a

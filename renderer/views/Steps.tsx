@@ -9,9 +9,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { STACK_TITLES, type MoveStateView, type StepView } from '../../app/api/move';
 import { useActions } from '../actions';
-import { useAppStore } from '../storeContext';
+import { useAppStore, useAppStoreWith } from '../storeContext';
 import { MoveButtons } from './MoveButtons';
-import { stepStateLabel } from '../store/moveSlice';
+import { sameMoveShape, stepStateLabel } from '../store/moveSlice';
 import { currentStep, orderedSteps, stepHeading } from '../store/stepList';
 
 /** Columns of the presentation timeline: one row up to 9 steps, else two rows. */
@@ -28,7 +28,8 @@ export function shownStep(steps: readonly StepView[], current: StepView | null, 
 }
 
 export function Steps() {
-  const move = useAppStore((s) => s.move.state);
+  // Not on every progress report the move's view carries: only when a step, the status or the plan changes.
+  const move = useAppStoreWith((s) => s.move.state, sameMoveShape);
   const actions = useActions();
   const steps = move ? orderedSteps(move) : [];
   const current = move ? currentStep(move) : null;

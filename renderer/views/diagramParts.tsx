@@ -1,8 +1,9 @@
 // Pieces the two move diagrams share (the outline's overlay in MoveDiagram.tsx, the lvm2
 // stack's layers in LayerDiagram.tsx): the title line, a labelled box, the region-grid canvas
 // the animation controller paints, the figures, the grid's legend and the per-LV line.
-import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { createContext, memo, useCallback, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { MirrorProgressView } from '../../app/api/move';
+import type { DmDeviceView } from '../../app/api/views';
 import { GRID_FOOT_PX, type RegionAnimator } from '../animation/regionAnimator';
 import { crashCostText, formatBytes, formatSeconds } from '../format';
 import type { DiagramBox } from '../geometry/moveDiagram';
@@ -10,9 +11,9 @@ import type { LvStyle } from '../geometry/palette';
 import { cellGrid, cellRegions, describeRegionGrid, describeWindow, isWhole, MIN_WINDOW, panWindow, ZOOM_STEP, zoomWindow, type CellGrid, type RegionWindow } from '../geometry/regionGrid';
 import { inlineSublabelOffsetPx, SUBLABEL_PX, textWidthPx } from '../geometry/layerDiagram';
 import { exportsShown } from '../store/exportsSlice';
-import { regionsFigure } from '../store/moveSlice';
+import { regionsFigure, sameMoveShape } from '../store/moveSlice';
 import { lvProgressText } from '../store/stepList';
-import { useAppStore } from '../storeContext';
+import { useAppStore, useAppStoreWith, useCalmAppStore } from '../storeContext';
 import { patternFill } from './lvPatterns';
 
 /** The drawing width of the diagram's canvas element (followed on resize), at least 320 px. */
@@ -32,7 +33,7 @@ export function useDiagramWidth(ref: React.RefObject<HTMLElement | null>): numbe
 export const AnimatorContext = createContext<RegionAnimator | null>(null);
 
 /** The panel's title line: what is drawn, the stack and the move's status. */
-export function DiagramTitle({ text }: { text: string }) {
+export const DiagramTitle = memo(function DiagramTitle({ text }: { text: string }) {
   const status = useAppStore((s) => s.move.state?.status ?? null);
   // A replayed recording is not live (issue 19).
   const shown = useAppStore((s) => (s.replay.info ? text.replace(/^Live move/, 'Recorded move') : text));
@@ -42,7 +43,7 @@ export function DiagramTitle({ text }: { text: string }) {
       <span className={`badge move-status status-${status ?? 'idle'}`} data-testid="move-status">{status ?? 'idle'}</span>
     </div>
   );
-}
+});
 
 /**
  * A mirror's legs beside its label, as long as both fit on one line: "source + destination",
@@ -60,7 +61,7 @@ function mirrorSublabel(box: DiagramBox): string {
  * pattern from the SVG's defs under `patternPrefix`) and its texts the label colour of that
  * fill; a table only loaded (not live) stays neutral, drawn faded by its class.
  */
-export function Box({ box, className, lv, patternPrefix = '', testId, fitted = false }: { box: DiagramBox; className: string; lv?: LvStyle; patternPrefix?: string; testId?: string; fitted?: boolean }) {
+export const Box = memo(function Box({ box, className, lv, patternPrefix = '', testId, fitted = false }: { box: DiagramBox; className: string; lv?: LvStyle; patternPrefix?: string; testId?: string; fitted?: boolean }) {
   const small = !fitted && box.width < 70;
   const style = box.live === false ? undefined : lv;
   const pattern = patternFill(patternPrefix, style);
@@ -75,7 +76,7 @@ export function Box({ box, className, lv, patternPrefix = '', testId, fitted = f
       {box.kind === 'mirror' && <text x={box.x + box.width - 8} y={box.y + 15} textAnchor="end" className="box-sublabel" style={text}>{mirrorSublabel(box)}</text>}
     </g>
   );
-}
+});
 
 /**
  * The canvas the animation controller paints mirror `index`'s region grid on, at `rect` (inside
@@ -92,7 +93,7 @@ export function RegionCanvas({ rect, index, statusMirror }: { rect: { x: number;
   useEffect(() => (animator && ref.current ? animator.attach(index, ref.current, w, h) : undefined), [animator, index, w, h]);
   useEffect(() => animator?.setFallback(index, statusMirror), [animator, index, statusMirror]);
   // The words change only when a count does (a string selector): no render per progress tick otherwise.
-  const text = useAppStore((s) => describeRegionGrid(s.move.progress?.mirrors.length ? s.move.progress.mirrors[index] : statusMirror));
+  const text = useCalmAppStore((s) => describeRegionGrid(s.move.progress?.mirrors.length ? s.move.progress.mirrors[index] : statusMirror));
   const total = useAppStore((s) => (s.move.progress?.mirrors.length ? s.move.progress.mirrors[index]?.regionsTotal : statusMirror?.regionsTotal) ?? 0);
   const zoom = useZoom(animator, index, total, w, h - GRID_FOOT_PX);
   useWheelZoom(ref, zoom);
@@ -224,18 +225,31 @@ export function useWheelZoom(canvas: React.RefObject<HTMLCanvasElement | null>, 
 }
 
 /**
+ * The dm devices as the diagrams and the device panel show them: a device created, suspended,
+ * loaded, swapped or removed shows at once (the store's newest changes), while IO counters and
+ * status lines (dozens of events a second during a copy) show at the display clock's ticks.
+ */
+export function useShownDevices(): DmDeviceView[] {
+  // Read for its change only: a structural event re-renders the view at once, with the list as it is now.
+  useAppStore((s) => s.devices.changes);
+  return useCalmAppStore((s) => s.devices.list);
+}
+
+/**
  * The mirrors the diagram paints: the engine's progress while it copies, else what `dmsetup
  * status` says of the mirror targets still loaded (steps 5 to 7, after the checkpoint).
  */
 export function useShownMirrors(statusMirrors: MirrorProgressView[]): readonly MirrorProgressView[] {
-  const fromProgress = useAppStore((s) => s.move.progress?.mirrors);
+  // Calm: the copied counts move with every progress report; the diagram shows them a few times a second.
+  const fromProgress = useCalmAppStore((s) => s.move.progress?.mirrors);
   return fromProgress && fromProgress.length > 0 ? fromProgress : statusMirrors;
 }
 
 export function MoveFigures({ mirrors }: { mirrors: readonly MirrorProgressView[] }) {
-  const progress = useAppStore((s) => s.move.progress);
+  // Figures nobody reads faster than a few times a second (the status is read at once).
+  const progress = useCalmAppStore((s) => s.move.progress);
   const status = useAppStore((s) => s.move.state?.status ?? null);
-  const figures = useAppStore((s) => s.move.figures);
+  const figures = useCalmAppStore((s) => s.move.figures);
   const atomic = useAppStore((s) => s.move.state?.layer?.atomic ?? s.move.state?.plan?.request?.atomic ?? false);
   // The engine's measurements as they are: no speed while nothing copies (paused, waiting for
   // Next), no ETA once the move ended.
@@ -284,7 +298,7 @@ const KERNEL_RULE_LEGEND = [
 /** An export client's held write (issue 17): named only while the host serves exports. */
 export const CLIENT_LEGEND = { state: 'client', color: 'var(--region-client)', text: "an NBD client's write: held, then on both legs" } as const;
 
-export function GridLegend() {
+export const GridLegend = memo(function GridLegend() {
   const serving = useAppStore((s) => exportsShown(s.exports.view));
   // The move's stack while one is shown, else the next move's.
   const kernelRule = useAppStore((s) => (s.move.state?.stack ?? s.move.settings.stack) === 'lvm2');
@@ -299,11 +313,11 @@ export function GridLegend() {
       ))}
     </ul>
   );
-}
+});
 
 /** A move of several LVs: how far each LV is (the outline runs its steps once per LV; the diagram shows the current one). */
 export function MoveLvs() {
-  const move = useAppStore((s) => s.move.state);
+  const move = useAppStoreWith((s) => s.move.state, sameMoveShape);
   if (!move || move.plan.lvs.length < 2) return null;
   const stateOf = (lv: string) => lvProgressText(move, lv);
   return (

@@ -1,6 +1,6 @@
 // The SVG patterns of the LV styles (palette.ts): every map, bar and diagram that fills by LV
 // defines them once inside itself, under an id of its own (two SVGs never share an id).
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import { LV_PATTERNS, type LvStyle } from '../geometry/palette';
 
 const MARKS = [
@@ -19,8 +19,8 @@ export function patternFill(prefix: string, style: LvStyle | undefined): string 
   return `url(#${prefix}-${style.pattern}-${style.mark === '#ffffff' ? 'w' : 'k'})`;
 }
 
-/** Every pattern mark (diagonal, horizontal stripes, dots; in white and in black), as <defs>. */
-export function LvPatternDefs({ prefix }: { prefix: string }) {
+/** Every pattern mark (diagonal, horizontal stripes, dots; in white and in black), as <defs> (memo: they depend on the prefix only). */
+export const LvPatternDefs = memo(function LvPatternDefs({ prefix }: { prefix: string }) {
   return (
     <defs>
       {MARKS.flatMap((m) =>
@@ -34,4 +34,4 @@ export function LvPatternDefs({ prefix }: { prefix: string }) {
       )}
     </defs>
   );
-}
+});

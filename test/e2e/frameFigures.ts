@@ -32,6 +32,44 @@ export function sampleFrames(page: Page, ms: number): Promise<number[]> {
   );
 }
 
+/**
+ * requestAnimationFrame intervals over `ms`, and for each of `watched` (CSS selectors) the
+ * number of frames in which its DOM changed (a MutationObserver read at every frame).
+ */
+export function sampleFramesWatching(page: Page, ms: number, watched: readonly string[]): Promise<{ deltas: number[]; changedFrames: number[] }> {
+  return page.evaluate(
+    ({ ms, watched }) =>
+      new Promise<{ deltas: number[]; changedFrames: number[] }>((resolve) => {
+        const changed = watched.map(() => false);
+        const changedFrames = watched.map(() => 0);
+        const observers = watched.map((selector, i) => {
+          const observer = new MutationObserver(() => (changed[i] = true));
+          const el = document.querySelector(selector);
+          if (el) observer.observe(el, { subtree: true, childList: true, characterData: true, attributes: true });
+          return observer;
+        });
+        const out: number[] = [];
+        const start = performance.now();
+        let last = start;
+        const frame = (now: number) => {
+          out.push(now - last);
+          last = now;
+          changed.forEach((c, i) => {
+            if (c) changedFrames[i] += 1;
+            changed[i] = false;
+          });
+          if (now - start < ms) requestAnimationFrame(frame);
+          else {
+            observers.forEach((o) => o.disconnect());
+            resolve({ deltas: out.slice(1), changedFrames });
+          }
+        };
+        requestAnimationFrame(frame);
+      }),
+    { ms, watched },
+  );
+}
+
 /** Time from a pointer move over a grid cell to its tooltip on screen, for `n` cells (ms). */
 export function hoverToTooltip(page: Page, n: number): Promise<number[]> {
   return page.evaluate(async (n) => {

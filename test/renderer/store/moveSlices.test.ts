@@ -10,7 +10,7 @@ import type { DmDeviceView } from '../../../app/api/views';
 import type { MoveStateView } from '../../../app/api/move';
 import { createAppStore } from '../../../renderer/store';
 import type { DmStreamEvent, WriteEvent } from '../../../app/api/dmStream';
-import { MAX_WRITE_EVENTS, RATE_PRESETS, rateOf, DEFAULT_MOVE_SETTINGS, EMPTY_FIGURES, regionsFigure, rememberFigures } from '../../../renderer/store/moveSlice';
+import { MAX_WRITE_EVENTS, RATE_PRESETS, rateOf, DEFAULT_MOVE_SETTINGS, EMPTY_FIGURES, regionsFigure, rememberFigures, sameMoveShape } from '../../../renderer/store/moveSlice';
 import type { MirrorProgressView, MoveProgressView } from '../../../app/api/move';
 
 const ON_PV4 = [{ type: 'linear' as const, startSector: 0, lengthSectors: 8, device: { devno: '7:3', offsetSectors: 2048 } }];
@@ -71,6 +71,26 @@ describe('the move slice', () => {
     store.getState().applyStep(step(2, 'running'));
     expect(store.getState().move.state?.steps.map((s) => s.state)).toEqual(['done', 'running']);
     expect(store.getState().move.state?.step).toBe('lv0/s2');
+  });
+
+  it('keeps the steps, plan and layer of a move.state that only brings new progress, so views of the steps see no change', () => {
+    const store = createAppStore();
+    const step = (index: number, state: 'pending' | 'done' | 'running') => ({ id: `lv0/s${index}`, index, name: `s${index}`, lv: 'lv0', state, narration: '', commands: [], timeMs: index });
+    const progress = (percent: number) => ({ bytesTotal: 100, bytesCopied: percent, percent, bytesPerSec: 1, etaSeconds: null, rateBytesPerSec: 0, paused: false, interceptedWrites: 0, waitingWrites: 0, mirrors: [], crashCostBytes: 0 });
+    // Each report is parsed anew from the wire: equal parts are new objects.
+    const view = (percent: number, second: 'pending' | 'running'): MoveStateView => JSON.parse(JSON.stringify({ id: 1, vg: 'vg0', stack: 'outline', status: 'running', stepMode: false, plan: { lvs: ['lv0'] }, currentLv: 'lv0', step: 'lv0/s1', steps: [step(1, 'running'), step(2, second)], layer: null, progress: progress(percent), error: null }));
+    store.getState().setMoveState(view(10, 'pending'));
+    const first = store.getState().move.state;
+    store.getState().setMoveState(view(20, 'pending'));
+    const next = store.getState().move.state;
+    expect(next?.progress.percent).toBe(20);
+    expect(store.getState().move.progress?.percent).toBe(20);
+    expect(next?.steps).toBe(first?.steps);
+    expect(next?.plan).toBe(first?.plan);
+    expect(sameMoveShape(first, next)).toBe(true);
+    store.getState().setMoveState(view(30, 'running'));
+    expect(sameMoveShape(next, store.getState().move.state)).toBe(false);
+    expect(store.getState().move.state?.steps.map((s) => s.state)).toEqual(['running', 'running']);
   });
 
   it('sends the outline by default and remembers the stack and lvm2\'s maximum segment size chosen for the next move', () => {
