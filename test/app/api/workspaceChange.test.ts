@@ -16,6 +16,7 @@ import { commitVg } from '../../../app/lvm/workspace/vgCommit';
 import { cloneVg, type LogicalVolume } from '../../../app/lvm/model/types';
 import { newUuid } from '../../../app/lvm/commands/names';
 import { simEngine, type SimEngine } from '../../helpers/recordedMove';
+import { withoutViewCaches } from '../../../app/session/views';
 import { SimClock } from '../../sim/clock';
 import { MemoryWorkspaceStorage } from '../../sim/memory';
 
@@ -35,6 +36,10 @@ function follow(t: SimEngine, start: WorkspaceView) {
     const open = t.engine.open();
     const whole = { ...open.session.view(open.moves.vg), revision: change.revision };
     if (JSON.stringify(sorted(view)) !== JSON.stringify(sorted(whole))) mismatches.push(`revision ${change.revision}`);
+    // The engine builds its views against the last one (app/session/views.ts VgViewCache): built
+    // whole, from nothing, the view must be the same.
+    const rebuilt = { ...withoutViewCaches(() => open.session.view(open.moves.vg)), revision: change.revision };
+    if (JSON.stringify(sorted(rebuilt)) !== JSON.stringify(sorted(whole))) mismatches.push(`revision ${change.revision} (built against the last view)`);
   });
   return { changes, mismatches, view: () => view };
 }
@@ -69,6 +74,42 @@ describe('workspace changes', () => {
     expect(whole.revision).toBe(window.changes.at(-1)!.revision);
     // Each change applies to the revision before it, without a gap.
     window.changes.forEach((c, i) => expect(c.base).toBe(i === 0 ? first.revision : window.changes[i - 1].revision));
+    await t.run(t.engine.dispose());
+  }, 60_000);
+
+  it('rebuild exactly the whole view after lvrename, lvreduce, vgextend, vgreduce, an aborted move and an atomic lvm2 move', async () => {
+    const t = await simEngine();
+    const h = t.engine.handlers;
+    const first = await t.run(h['workspace.view']({}));
+    const window = follow(t, first);
+    const vg = first.vgs[0];
+    const lv = vg.lvs.find((l) => !l.hidden)!;
+    await t.run(h['lvm.command']({ op: 'lvcreate', vg: vg.name, name: 'spare', extents: 4, pvs: ['pv4.img'] }));
+    await t.run(h['lvm.command']({ op: 'lvrename', vg: vg.name, lv: 'spare', newName: 'spare2' }));
+    await t.run(h['lvm.command']({ op: 'lvreduce', vg: vg.name, lv: 'spare2', byExtents: 1 }));
+    await t.run(h['lvm.command']({ op: 'pvcreate', image: 'extra.img', sizeBytes: 16 * MiB }));
+    await t.run(h['lvm.command']({ op: 'vgextend', vg: vg.name, images: ['extra.img'] }));
+    await t.run(h['lvm.command']({ op: 'lvextend', vg: vg.name, lv: 'spare2', byExtents: 2, pvs: ['extra.img'] }));
+    await t.run(h['lvm.command']({ op: 'lvremove', vg: vg.name, lv: 'spare2' }));
+    await t.run(h['lvm.command']({ op: 'vgreduce', vg: vg.name, pvs: ['extra.img'] }));
+    const source = lv.segments[0].areas[0].target;
+    const destination = vg.pvs.find((p) => p.name !== source && p.allocatedCount === 0)?.name ?? vg.pvs.find((p) => p.name !== source)!.name;
+    const request = { vg: vg.name, lv: lv.name, sources: [source], destinations: [destination], alloc: 'normal' as const };
+    await t.run(h['move.start']({ request, options: { stepMode: true, regionSizeSectors: 128 } }));
+    for (let step = 0; step < 40 && !window.changes.some((c) => c.vgs[0].lvs.changed.some((x) => x.item.name === 'pvmove0')); step++) {
+      await t.run(h['move.control']({ action: 'next' }));
+      await t.sleep(50);
+    }
+    await t.run(h['move.control']({ action: 'abort' }));
+    await t.run(t.engine.open().moves.whenFinished());
+    await t.run(h['move.start']({ request: { ...request, atomic: true }, options: { stack: 'lvm2', rateBytesPerSec: 0, regionSizeSectors: 128 } }));
+    await t.run(t.engine.open().moves.whenFinished());
+    const whole = await t.run(h['workspace.view']({}));
+
+    expect(window.mismatches).toEqual([]);
+    expect(window.changes.length).toBeGreaterThanOrEqual(12);
+    expect(window.view()).toEqual(whole);
+    expect(whole.vgs[0].lvs.find((l) => l.name === lv.name)!.segments.some((s) => s.areas.some((a) => a.target === destination))).toBe(true);
     await t.run(t.engine.dispose());
   }, 60_000);
 
