@@ -154,7 +154,8 @@ interface FreeSpace {
 
 /** Free runs of the destination PVs (restricted to their PE ranges), in the order given. */
 function destinationSpace(vg: VolumeGroup, dests: PvSpec[]): FreeSpace[] {
-  const maps = pvExtentMaps(vg);
+  // Only the destinations' maps: a drop's verdict plans against one PV of maybe 64.
+  const maps = pvExtentMaps(vg, new Set(dests.map((d) => d.pvId)));
   return dests.map((d) => {
     const free = maps.find((m) => m.pvId === d.pvId)?.free ?? [];
     const runs = d.ranges.length === 0 ? free.map((r) => ({ ...r })) : intersectRuns(free, d.ranges);
