@@ -153,6 +153,8 @@ export class VgViewCache {
   private pvViews = new Map<string, { model: PhysicalVolume; devno: string; view: PvView }>();
   /** The move layer (pvmove0) at the last build: its PVs' runs are drawn under the LVs that use it. */
   private layer: string | null = null;
+  /** The LVs with extents on each PV, by PV id (as of the last build): a changed PV's map is built from these LVs alone. */
+  private lvsOnPv = new Map<string, Set<string>>();
 
   /**
    * The VG's view. `remember` false: a view of a model that is not the VG's own (a plan's
@@ -208,7 +210,7 @@ export class VgViewCache {
       const cached = fresh ? undefined : this.pvViews.get(pv.id);
       return !cached || affected.has(pv.id) || cached.devno !== pvDevno(open, pv.id, ctx) || !(cached.model === pv || sameData(cached.model, pv));
     });
-    const maps = stale.length === 0 ? new Map<string, PvExtentMap>() : new Map(pvExtentMaps(vg, stale.length === vg.pvs.length ? undefined : new Set(stale.map((pv) => pv.id))).map((m) => [m.pvId, m]));
+    const maps = new Map(this.mapsOf(vg, stale, changed, fresh).map((m) => [m.pvId, m]));
     const pvs: PvView[] = vg.pvs.map((pv) => {
       const map = maps.get(pv.id);
       if (!map) return this.pvViews.get(pv.id)!.view;
@@ -230,8 +232,14 @@ export class VgViewCache {
     }
 
     if (remember) {
-      for (const lv of changed) lvModels.set(lv.name, lv);
+      for (const lv of changed) {
+        const old = lvModels.get(lv.name);
+        if (old) this.index(lv.name, old, false);
+        this.index(lv.name, lv, true);
+        lvModels.set(lv.name, lv);
+      }
       for (const name of removed) {
+        this.index(name, lvModels.get(name)!, false);
         lvModels.delete(name);
         this.lvViews.delete(name);
       }
@@ -262,6 +270,31 @@ export class VgViewCache {
     };
   }
 
+  /**
+   * The extent maps of the PVs `stale`. Built from every LV when most PVs are stale (the first
+   * build); else from the LVs that had extents on them at the last build and the LVs that
+   * changed since, which are all that can have extents on them now.
+   */
+  private mapsOf(vg: VolumeGroup, stale: readonly PhysicalVolume[], changed: readonly LogicalVolume[], fresh: boolean): PvExtentMap[] {
+    if (stale.length === 0) return [];
+    if (fresh || stale.length === vg.pvs.length) return pvExtentMaps(vg, stale.length === vg.pvs.length ? undefined : new Set(stale.map((pv) => pv.id)));
+    const lvs = new Set(changed.map((lv) => lv.name));
+    for (const pv of stale) for (const name of this.lvsOnPv.get(pv.id) ?? []) lvs.add(name);
+    return pvExtentMaps({ ...vg, lvs: vg.lvs.filter((lv) => lvs.has(lv.name)) }, new Set(stale.map((pv) => pv.id)));
+  }
+
+  /** Adds (or removes) `name` on the PVs `lv` has extents on. */
+  private index(name: string, lv: LogicalVolume, add: boolean): void {
+    const pvs = new Set<string>();
+    addPvsOf(lv, pvs);
+    for (const id of pvs) {
+      let names = this.lvsOnPv.get(id);
+      if (!names) this.lvsOnPv.set(id, (names = new Set()));
+      if (add) names.add(name);
+      else names.delete(name);
+    }
+  }
+
   private reset(signature: string, names: PvNames): void {
     this.signature = signature;
     this.names = names;
@@ -269,6 +302,7 @@ export class VgViewCache {
     this.lvViews.clear();
     this.pvViews.clear();
     this.layer = null;
+    this.lvsOnPv.clear();
   }
 }
 
