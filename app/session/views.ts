@@ -13,7 +13,7 @@ import { regionRun } from '../api/regionRuns';
 import { targetDevices, type TableSpec } from '../dm/table';
 import type { LvmWorkspace, OpenVg } from '../lvm/workspace/workspace';
 import type { LogicalVolume, PhysicalVolume, Segment, VolumeGroup } from '../lvm/model/types';
-import { isMirror, isOther, isStriped, lvExtentCount, segmentAreas } from '../lvm/model/types';
+import { areaExtentCount, isMirror, isOther, isStriped, lvExtentCount, segmentAreas } from '../lvm/model/types';
 import { findLv, pvExtentMaps, type PvExtentMap } from '../lvm/model/extentMap';
 import { sameData } from '../api/workspaceChange';
 import { SECTOR_SIZE } from '../base/units';
@@ -181,8 +181,8 @@ export class VgViewCache {
       if (old && (old === lv || sameData(old, lv))) return void (models[i] = old);
       models[i] = lv;
       changed.push(lv);
-      if (old) addPvsOf(old, affected);
-      addPvsOf(lv, affected);
+      if (old) addMovedPvs(old, lv, affected);
+      else addPvsOf(lv, affected);
     });
     const removed: string[] = [];
     if (kept < lvModels.size) {
@@ -306,6 +306,33 @@ export class VgViewCache {
   }
 }
 
+/**
+ * The PVs where `old` and `now` (one LV before and after a change) differ in the runs a PV map
+ * shows: where each area lies and which LEs it holds. A pvmove checkpoint changes an LV on two
+ * of its PVs, not on the others it has extents on.
+ */
+function addMovedPvs(old: LogicalVolume, now: LogicalVolume, into: Set<string>): void {
+  const before = runsByPv(old);
+  const after = runsByPv(now);
+  for (const [pvId, runs] of before) if (after.get(pvId) !== runs) into.add(pvId);
+  for (const pvId of after.keys()) if (!before.has(pvId)) into.add(pvId);
+}
+
+/** Each PV's runs of one LV as one string (PE, count, first LE, leg; in segment order), by PV id. */
+function runsByPv(lv: LogicalVolume): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (pvId: string, run: string) => out.set(pvId, `${out.get(pvId) ?? ''}${run};`);
+  for (const seg of lv.segments) {
+    const count = areaExtentCount(seg);
+    segmentAreas(seg).forEach((area, areaIndex) => {
+      if (area.kind === 'pv') add(area.pvId, `${area.pe}+${count}@${seg.startExtent}.${areaIndex}`);
+    });
+    // Their extent count also depends on the PV's size: a PV whose size changes is built again anyway.
+    if (isOther(seg)) for (const area of seg.pvAreas ?? []) if (area.kind === 'pv') add(area.pvId, `${area.pe}+${seg.extentCount}@${seg.startExtent}.other`);
+  }
+  return out;
+}
+
 /** The PVs an LV has extents on (segment areas, and the PV areas of segments kept verbatim). */
 function addPvsOf(lv: LogicalVolume, into: Set<string>): void {
   for (const seg of lv.segments) {
@@ -343,7 +370,12 @@ export function vgView(open: OpenVg, ctx: ViewContext, liveMoveLayer: boolean): 
   return new VgViewCache().build(open, ctx, liveMoveLayer);
 }
 
-/** The view caches of each workspace's VGs, by VG name: the session's views build against them. */
+/**
+ * The view caches of each workspace's VGs, by VG name: the session's views build against them.
+ * Keyed by the open workspace: an LVM command reopens it (engine.lvmCommand), and its first view
+ * is built whole, as the reopen re-reads and re-activates everything anyway; a move's commits
+ * stay in one workspace and build against the last view.
+ */
 const workspaceCaches = new WeakMap<LvmWorkspace, Map<string, VgViewCache>>();
 let cachesBypassed = false;
 

@@ -144,6 +144,34 @@ describe('workspace changes', () => {
     await t.run(t.engine.dispose());
   }, 60_000);
 
+  it('builds again only the LVs and PVs a commit changed: every other view is the same object as before the commit', async () => {
+    const t = await manyLvEngine(200);
+    const h = t.engine.handlers;
+    // The engine's own views (a handler's answer is a checked copy).
+    const view = () => t.engine.open().session.view(t.engine.open().moves.vg);
+    const before = view();
+    const seqnos: number[] = [];
+    t.engine.subscribe((name) => name === 'workspace.changed' && seqnos.push(view().vgs[0].seqno));
+    await t.run(h['move.start']({ request: { vg: 'manyvg', lv: 'lv7', sources: ['pv2'], destinations: ['pv8'], alloc: 'normal' }, options: { stepMode: true } }));
+    // Step by step up to the first commit (pvmove0 inserted, nothing copied yet).
+    for (let step = 0; step < 20 && seqnos.length === 0; step++) {
+      await t.run(h['move.control']({ action: 'next' }));
+      await t.sleep(50);
+    }
+    const after = view();
+    const [was, now] = [before.vgs[0], after.vgs[0]];
+    const old = new Map(was.lvs.map((lv) => [lv.name, lv]));
+    const rebuiltLvs = now.lvs.filter((lv) => lv !== old.get(lv.name)).map((lv) => lv.name);
+    const rebuiltPvs = now.pvs.filter((pv, i) => pv !== was.pvs[i]).map((pv) => pv.name);
+
+    expect(now.seqno).toBe(was.seqno + 1);
+    expect(rebuiltLvs.sort()).toEqual(['lv7', 'pvmove0']);
+    expect(rebuiltPvs).toEqual(['pv2', 'pv8']);
+    await t.run(h['move.control']({ action: 'abort' }));
+    await t.run(t.engine.open().moves.whenFinished());
+    await t.run(t.engine.dispose());
+  }, 60_000);
+
   it('keeps the objects of the LVs and PVs a change leaves alone', () => {
     const lv = (name: string, extents: number) => ({ name, extents });
     const before = [lv('a', 1), lv('b', 2), lv('c', 3)];
