@@ -150,6 +150,7 @@ export class Engine implements EventSource {
       'vg.backup': async ({ vg }) => ({ text: this.open().session.backup(vg) }),
       'dm.list': async () => this.open().session.dmSnapshot(),
       'move.plan': async (request) => this.open().moves.plan(request).view,
+      'move.check': async (request) => this.open().moves.check(request).view,
       // Starting, resuming and aborting a move take their turn with the LVM commands and the
       // opening and closing of workspaces: a move started while an lvm command was between its
       // checks and its commit committed metadata beside it (the read-back check then blamed the

@@ -3,7 +3,7 @@
 // call these through ActionsContext; the engine's answers land in the store, and the
 // engine's error sentence is shown where the action was asked.
 import { createContext, useContext } from 'react';
-import type { ApiClient, MoveControl, MovePlanView, MoveRequest } from './store/actionTypes';
+import type { ApiClient, MoveCheckView, MoveControl, MoveRequest } from './store/actionTypes';
 import type { AppStore } from './store';
 import { loadWorkspace, refreshLiveState } from './store/engineEvents';
 import { withClientsAsked } from './store/exportsSlice';
@@ -17,7 +17,8 @@ export interface Actions {
   /** A folder the engine can create a new demo in (beside the open workspace), or null. */
   suggestDemoFolder(): Promise<string | null>;
   /** Asks move.plan whether `selection` may go to `destination`; null plan = no, with the reason. */
-  checkDrop(selection: Selection, destination: string): Promise<{ ok: true; plan: MovePlanView } | { ok: false; reason: string }>;
+  /** The engine's verdict on a drop (move.check: the plan without its PV maps, which the plan dialog alone asks for). */
+  checkDrop(selection: Selection, destination: string): Promise<{ ok: true; plan: MoveCheckView } | { ok: false; reason: string }>;
   /** Opens the plan dialog for a verdict that said yes. */
   openPlan(selection: Selection, destination: string): Promise<string | null>;
   /** Plans the open dialog's request again with another maximum segment size (lvm2 splits pvmove0's segments). */
@@ -71,7 +72,7 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
       return null;
     },
     async checkDrop(selection, destination) {
-      const r = await client.call('move.plan', requestFor(selection, vgOf(), destination));
+      const r = await client.call('move.check', requestFor(selection, vgOf(), destination));
       return r.ok ? { ok: true, plan: r.value } : { ok: false, reason: r.error.message };
     },
     async openPlan(selection, destination) {

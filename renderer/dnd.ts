@@ -1,15 +1,15 @@
 // Drag and drop of a selection (LV segment, PE range, whole PV) onto a PV, with pointer
 // events (works the same with a mouse, a pen and Playwright's mouse). While the pointer is
-// over a PV bar (`data-drop-pv`), move.plan is asked for a verdict (debounced); the bar
+// over a PV bar (`data-drop-pv`), move.check is asked for a verdict (debounced); the bar
 // shows yes with a ghost of where the extents land, or no with the engine's reason. A drop
-// on a yes opens the plan dialog; a drop on a no leaves the reason on screen and starts
+// on a yes opens the plan dialog (move.plan, with the PV maps); a drop on a no leaves the reason on screen and starts
 // nothing. A press without movement is a click: it selects. Escape during a drag cancels it:
 // the drag ends where it is, nothing is planned or moved, the selection is what it was before,
 // and the release that follows is ignored. A Shift+press on a PV map picks a PE range instead (Shift+drag across extents).
 import type { Actions } from './actions';
 import type { AppStore } from './store';
 import { rangeBetween, shiftClick } from './store/extentCursor';
-import { requestFor, selectionLabel, type Selection } from './store/selection';
+import { selectionLabel, type Selection } from './store/selection';
 
 const DRAG_THRESHOLD_PX = 4;
 export const VERDICT_DEBOUNCE_MS = 120;
@@ -72,7 +72,7 @@ export function beginPointerDrag(event: { clientX: number; clientY: number; butt
     stop();
     if (!dragging) return s().select(selection);
     if (s().ui.drag?.verdict?.status === 'checking') await pending;
-    finishDrop(store, selection);
+    finishDrop(store, actions, selection);
   };
   // A verdict still on its way finds no drag (updateDrag ignores it), so nothing opens later;
   // the selection the drag made goes back to what it was, as if the drag never happened.
@@ -137,12 +137,12 @@ export function beginRangePick(event: { clientX: number; button: number; prevent
   window.addEventListener('keydown', onKey, true);
 }
 
-function finishDrop(store: AppStore, selection: Selection): void {
+function finishDrop(store: AppStore, actions: Actions, selection: Selection): void {
   const s = store.getState();
   const drag = s.ui.drag;
   s.setDrag(null);
   if (!drag?.overPv || !drag.verdict) return;
-  const vg = s.workspace.view?.vgs[0]?.name ?? 'vg0';
-  if (drag.verdict.status === 'yes') s.openPlan(requestFor(selection, vg, drag.overPv), drag.verdict.plan);
+  // The verdict is the plan without its PV maps (move.check); the dialog asks for the whole plan, as Move to… does.
+  if (drag.verdict.status === 'yes') void actions.openPlan(selection, drag.overPv);
   else if (drag.verdict.status === 'no') s.setMoveError(`${selectionLabel(selection)} cannot go to ${drag.overPv}: ${drag.verdict.reason}`);
 }

@@ -13,6 +13,7 @@ import { ScenarioStateView, ScenarioSummary } from './scenario';
 import {
   MoveOptions,
   MovePlanView,
+  MoveCheckView,
   MoveRequest,
   MoveStateView,
   MoveProgressView,
@@ -163,6 +164,7 @@ export const methods = {
   'vg.backup': method(z.object({ vg: z.string().min(1) }).strict(), z.object({ text: z.string() }), 'A vgcfgbackup-style text of a volume group.'),
   'dm.list': method(NoParams, DmSnapshot, 'The mapped devices (dmsetup ls/table/status/info of every device) as of a sequence number of the dm.event stream.'),
   'move.plan': method(MoveRequest, MovePlanView, 'Plan a move (pvmove --dry-run): which extents go where, before and after, the command line.'),
+  'move.check': method(MoveRequest, MoveCheckView, 'Whether a move can be planned, and where its extents land: move.plan without the PV maps (the verdict of a drop or a Move to… item).'),
   'move.script': method(
     ScriptParams,
     ScriptView,

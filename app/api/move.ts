@@ -86,6 +86,14 @@ export const MovePlanView = z.object({
 });
 export type MovePlanView = z.infer<typeof MovePlanView>;
 
+/**
+ * A plan without its PV maps (move.check): what a drop's verdict and a Move to… item need —
+ * yes with where the extents land, or the refusal. The maps of a 64-PV VG are 7 MB of JSON per
+ * plan, and Move to… asks once per PV.
+ */
+export const MoveCheckView = MovePlanView.omit({ before: true, after: true });
+export type MoveCheckView = z.infer<typeof MoveCheckView>;
+
 export const StepView = z.object({
   /** Unique within the move, stable for its whole run: `lv0/suspend`, `copy-2`, `finish`. */
   id: z.string().min(1),

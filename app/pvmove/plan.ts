@@ -7,7 +7,7 @@
 import { LvmscopeError } from '../base/result';
 import type { LogicalVolume, VolumeGroup } from '../lvm/model/types';
 import { isOther, isStriped, lvUsers } from '../lvm/model/types';
-import { pvExtentMaps, type PeRun } from '../lvm/model/extentMap';
+import { findLv, pvExtentMaps, type PeRun } from '../lvm/model/extentMap';
 import { readMove } from './layout';
 
 export type AllocPolicy = 'normal' | 'contiguous' | 'anywhere';
@@ -85,8 +85,9 @@ function inRanges(spec: PvSpec, pe: number): boolean {
 /** The runs of LEs that leave the source PVs, in LV order then LE order (as LVM2 orders pvmove0). */
 function collectSourceRuns(vg: VolumeGroup, sources: PvSpec[], lvFilter: string | undefined, names: PvNames): Array<Omit<ExtentMove, 'toPvId' | 'toPe'>> {
   const runs: Array<Omit<ExtentMove, 'toPvId' | 'toPe'>> = [];
-  for (const lv of vg.lvs) {
-    if (lvFilter && lv.name !== lvFilter) continue;
+  // One LV asked for (a drop's verdict): looked up, not searched for among 10,000.
+  const found = lvFilter ? findLv(vg, lvFilter) : undefined;
+  for (const lv of lvFilter ? (found ? [found] : []) : vg.lvs) {
     for (const seg of lv.segments) {
       // Which PVs an unsupported segment uses is unknown here: asked to move that LV, say why not.
       if (isOther(seg) && lvFilter === lv.name) refuseUnmovable(vg, lv, seg, names, sources);
@@ -154,7 +155,8 @@ interface FreeSpace {
 
 /** Free runs of the destination PVs (restricted to their PE ranges), in the order given. */
 function destinationSpace(vg: VolumeGroup, dests: PvSpec[]): FreeSpace[] {
-  const maps = pvExtentMaps(vg);
+  // Only the destinations' maps: a drop's verdict plans against one PV of maybe 64.
+  const maps = pvExtentMaps(vg, new Set(dests.map((d) => d.pvId)));
   return dests.map((d) => {
     const free = maps.find((m) => m.pvId === d.pvId)?.free ?? [];
     const runs = d.ranges.length === 0 ? free.map((r) => ({ ...r })) : intersectRuns(free, d.ranges);

@@ -12,9 +12,10 @@ import type { DmStreamEvent } from '../api/dmStream';
 import { regionRun } from '../api/regionRuns';
 import { targetDevices, type TableSpec } from '../dm/table';
 import type { LvmWorkspace, OpenVg } from '../lvm/workspace/workspace';
-import type { LogicalVolume, Segment, VolumeGroup } from '../lvm/model/types';
-import { isMirror, isOther, isStriped, lvExtentCount, segmentAreas } from '../lvm/model/types';
-import { pvExtentMaps, type PvExtentMap } from '../lvm/model/extentMap';
+import type { LogicalVolume, PhysicalVolume, Segment, VolumeGroup } from '../lvm/model/types';
+import { areaExtentCount, isMirror, isOther, isStriped, lvExtentCount, segmentAreas } from '../lvm/model/types';
+import { findLv, pvExtentMaps, type PvExtentMap } from '../lvm/model/extentMap';
+import { sameData } from '../api/workspaceChange';
 import { SECTOR_SIZE } from '../base/units';
 import { readMove, type MoveInProgress } from '../pvmove/layout';
 import type { PvNames } from '../pvmove/plan';
@@ -70,7 +71,7 @@ function segmentView(vg: VolumeGroup, lv: LogicalVolume, seg: Segment, index: nu
   };
 }
 
-function lvView(open: OpenVg, lv: LogicalVolume, names: PvNames, ctx: ViewContext): LvView {
+function lvView(open: OpenVg, lv: LogicalVolume, names: PvNames, dmName: string | null): LvView {
   const count = lvExtentCount(lv);
   return {
     name: lv.name,
@@ -81,7 +82,7 @@ function lvView(open: OpenVg, lv: LogicalVolume, names: PvNames, ctx: ViewContex
     extentCount: count,
     sizeBytes: count * open.vg.extentSizeSectors * SECTOR_SIZE,
     segments: lv.segments.map((s, i) => segmentView(open.vg, lv, s, i, names)),
-    dmName: ctx.lvDmName(open.vg.name, lv.name),
+    dmName,
   };
 }
 
@@ -132,47 +133,260 @@ function moveRecoveryView(move: MoveInProgress, names: PvNames, extentSizeSector
   };
 }
 
-export function vgView(open: OpenVg, ctx: ViewContext, liveMoveLayer: boolean): VgView {
-  const vg = open.vg;
-  const names = pvNamesOf(open);
-  const move = readMove(vg);
-  const maps = pvExtentMaps(vg);
-  const bytesPerExtent = vg.extentSizeSectors * SECTOR_SIZE;
-  const pvs: PvView[] = vg.pvs.map((pv) => {
-    const image = open.images.get(pv.id) ?? null;
-    const free = maps.find((m) => m.pvId === pv.id)!.free.reduce((n, r) => n + r.count, 0);
+/**
+ * The views of one VG's LVs and PVs, kept from one build to the next so that a build costs
+ * what changed since the last one (issue 20). A metadata commit of a 10,000-LV VG changes a few
+ * LVs (a pvmove checkpoint: the moving LV and pvmove0), yet it produces a whole new model
+ * (commands change a deep copy); building every LV and PV view again took 50–2,000 ms per
+ * commit, and comparing them with the last view another 40–240 ms. Here each LV's model is
+ * compared with the one its view was built from (data, not identity: the copy is new), only
+ * the LVs that differ and the PVs they have extents on are built again, and every other view
+ * is the object of the last build, which the workspace diff then passes over by identity.
+ */
+export class VgViewCache {
+  /** What every view depends on besides its own LV or PV: extent size and the PVs' image names. */
+  private signature: string | null = null;
+  private names: PvNames | null = null;
+  /** Each LV's model as of the last build, by name: the object its view and its PVs' runs were built from. */
+  private lvModels = new Map<string, LogicalVolume>();
+  private lvViews = new Map<string, { model: LogicalVolume; dmName: string | null; view: LvView }>();
+  private pvViews = new Map<string, { model: PhysicalVolume; devno: string; view: PvView }>();
+  /** The move layer (pvmove0) at the last build: its PVs' runs are drawn under the LVs that use it. */
+  private layer: string | null = null;
+  /** The LVs with extents on each PV, by PV id (as of the last build): a changed PV's map is built from these LVs alone. */
+  private lvsOnPv = new Map<string, Set<string>>();
+
+  /**
+   * The VG's view. `remember` false: a view of a model that is not the VG's own (a plan's
+   * "after" layout), built against the cache without changing it. `lvs` false: the LV list is
+   * left empty (a plan shows PVs only).
+   */
+  build(open: OpenVg, ctx: ViewContext, liveMoveLayer: boolean, options: { remember?: boolean; lvs?: boolean } = {}): VgView {
+    const remember = options.remember ?? true;
+    const vg = open.vg;
+    const signature = `${vg.extentSizeSectors}\n${[...open.images].join('\n')}`;
+    const fresh = signature !== this.signature;
+    if (fresh && remember) this.reset(signature, pvNamesOf(open));
+    const names = fresh ? pvNamesOf(open) : this.names!;
+    const lvModels = fresh && !remember ? new Map<string, LogicalVolume>() : this.lvModels;
+
+    // Which LVs differ from the last build, and so which PVs' runs may have changed.
+    const affected = new Set<string>();
+    const models = new Array<LogicalVolume>(vg.lvs.length);
+    const changed: LogicalVolume[] = [];
+    let kept = 0;
+    vg.lvs.forEach((lv, i) => {
+      const old = lvModels.get(lv.name);
+      if (old) kept++;
+      if (old && (old === lv || sameData(old, lv))) return void (models[i] = old);
+      models[i] = lv;
+      changed.push(lv);
+      if (old) addMovedPvs(old, lv, affected);
+      else addPvsOf(lv, affected);
+    });
+    const removed: string[] = [];
+    if (kept < lvModels.size) {
+      const now = new Set(vg.lvs.map((lv) => lv.name));
+      for (const [name, old] of lvModels) {
+        if (now.has(name)) continue;
+        removed.push(name);
+        addPvsOf(old, affected);
+      }
+    }
+    const move = readMove(vg);
+    if (changed.length || removed.length) {
+      // An LV that uses pvmove0 is drawn on pvmove0's PVs: any change may redraw them.
+      for (const layer of [this.layer, move?.layer]) {
+        if (!layer) continue;
+        const old = lvModels.get(layer);
+        if (old) addPvsOf(old, affected);
+        const now = findLv(vg, layer);
+        if (now) addPvsOf(now, affected);
+      }
+    }
+
+    // PVs: built again when their runs or their own fields may differ.
+    const stale = vg.pvs.filter((pv) => {
+      const cached = fresh ? undefined : this.pvViews.get(pv.id);
+      return !cached || affected.has(pv.id) || cached.devno !== pvDevno(open, pv.id, ctx) || !(cached.model === pv || sameData(cached.model, pv));
+    });
+    const maps = new Map(this.mapsOf(vg, stale, changed, fresh).map((m) => [m.pvId, m]));
+    const pvs: PvView[] = vg.pvs.map((pv) => {
+      const map = maps.get(pv.id);
+      if (!map) return this.pvViews.get(pv.id)!.view;
+      const view = pvView(open, pv, map, move, names, ctx);
+      if (remember) this.pvViews.set(pv.id, { model: pv, devno: view.devno, view });
+      return view;
+    });
+
+    let lvs: LvView[] = [];
+    if (options.lvs ?? true) {
+      lvs = vg.lvs.map((lv, i) => {
+        const dmName = ctx.lvDmName(vg.name, lv.name);
+        const cached = fresh ? undefined : this.lvViews.get(lv.name);
+        if (cached && cached.model === models[i] && cached.dmName === dmName) return cached.view;
+        const view = lvView(open, lv, names, dmName);
+        if (remember) this.lvViews.set(lv.name, { model: models[i], dmName, view });
+        return view;
+      });
+    }
+
+    if (remember) {
+      for (const lv of changed) {
+        const old = lvModels.get(lv.name);
+        if (old) this.index(lv.name, old, false);
+        this.index(lv.name, lv, true);
+        lvModels.set(lv.name, lv);
+      }
+      for (const name of removed) {
+        this.index(name, lvModels.get(name)!, false);
+        lvModels.delete(name);
+        this.lvViews.delete(name);
+      }
+      if (this.pvViews.size > vg.pvs.length) {
+        const ids = new Set(vg.pvs.map((pv) => pv.id));
+        for (const id of this.pvViews.keys()) if (!ids.has(id)) this.pvViews.delete(id);
+      }
+      this.layer = move?.layer ?? null;
+    }
+
+    const bytesPerExtent = vg.extentSizeSectors * SECTOR_SIZE;
+    const peCount = vg.pvs.reduce((n, p) => n + p.peCount, 0);
+    const freeCount = pvs.reduce((n, p) => n + (p.peCount - p.allocatedCount), 0);
     return {
-      name: names.nameOf(pv.id),
-      image: image ?? '',
-      pvSection: pv.key,
-      uuid: pv.id,
-      devno: image ? (ctx.imageDevno(image) ?? '') : '',
-      sizeBytes: pv.devSizeSectors * SECTOR_SIZE,
-      peStartSectors: pv.peStartSectors,
-      peCount: pv.peCount,
-      allocatedCount: pv.peCount - free,
-      allocatable: pv.status.includes('ALLOCATABLE'),
-      missing: !image,
-      runs: pvRuns(maps.find((m) => m.pvId === pv.id)!, move),
+      name: vg.name,
+      uuid: vg.id,
+      seqno: vg.seqno,
+      extentSizeSectors: vg.extentSizeSectors,
+      peCount,
+      freeCount,
+      sizeBytes: peCount * bytesPerExtent,
+      freeBytes: freeCount * bytesPerExtent,
+      status: vg.status,
+      readOnlyReason: open.readOnly ? (open.readOnlyReason ?? 'read-only') : null,
+      pvs,
+      lvs,
+      moveInProgress: move && !liveMoveLayer ? moveRecoveryView(move, names, vg.extentSizeSectors) : null,
     };
-  });
-  const peCount = vg.pvs.reduce((n, p) => n + p.peCount, 0);
-  const freeCount = pvs.reduce((n, p) => n + (p.peCount - p.allocatedCount), 0);
+  }
+
+  /**
+   * The extent maps of the PVs `stale`. Built from every LV when most PVs are stale (the first
+   * build); else from the LVs that had extents on them at the last build and the LVs that
+   * changed since, which are all that can have extents on them now.
+   */
+  private mapsOf(vg: VolumeGroup, stale: readonly PhysicalVolume[], changed: readonly LogicalVolume[], fresh: boolean): PvExtentMap[] {
+    if (stale.length === 0) return [];
+    if (fresh || stale.length === vg.pvs.length) return pvExtentMaps(vg, stale.length === vg.pvs.length ? undefined : new Set(stale.map((pv) => pv.id)));
+    const lvs = new Set(changed.map((lv) => lv.name));
+    for (const pv of stale) for (const name of this.lvsOnPv.get(pv.id) ?? []) lvs.add(name);
+    return pvExtentMaps({ ...vg, lvs: vg.lvs.filter((lv) => lvs.has(lv.name)) }, new Set(stale.map((pv) => pv.id)));
+  }
+
+  /** Adds (or removes) `name` on the PVs `lv` has extents on. */
+  private index(name: string, lv: LogicalVolume, add: boolean): void {
+    const pvs = new Set<string>();
+    addPvsOf(lv, pvs);
+    for (const id of pvs) {
+      let names = this.lvsOnPv.get(id);
+      if (!names) this.lvsOnPv.set(id, (names = new Set()));
+      if (add) names.add(name);
+      else names.delete(name);
+    }
+  }
+
+  private reset(signature: string, names: PvNames): void {
+    this.signature = signature;
+    this.names = names;
+    this.lvModels = new Map();
+    this.lvViews.clear();
+    this.pvViews.clear();
+    this.layer = null;
+    this.lvsOnPv.clear();
+  }
+}
+
+/**
+ * The PVs where `old` and `now` (one LV before and after a change) differ in the runs a PV map
+ * shows: where each area lies and which LEs it holds. A pvmove checkpoint changes an LV on two
+ * of its PVs, not on the others it has extents on.
+ */
+function addMovedPvs(old: LogicalVolume, now: LogicalVolume, into: Set<string>): void {
+  const before = runsByPv(old);
+  const after = runsByPv(now);
+  for (const [pvId, runs] of before) if (after.get(pvId) !== runs) into.add(pvId);
+  for (const pvId of after.keys()) if (!before.has(pvId)) into.add(pvId);
+}
+
+/** Each PV's runs of one LV as one string (PE, count, first LE, leg; in segment order), by PV id. */
+function runsByPv(lv: LogicalVolume): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (pvId: string, run: string) => out.set(pvId, `${out.get(pvId) ?? ''}${run};`);
+  for (const seg of lv.segments) {
+    const count = areaExtentCount(seg);
+    segmentAreas(seg).forEach((area, areaIndex) => {
+      if (area.kind === 'pv') add(area.pvId, `${area.pe}+${count}@${seg.startExtent}.${areaIndex}`);
+    });
+    // Their extent count also depends on the PV's size: a PV whose size changes is built again anyway.
+    if (isOther(seg)) for (const area of seg.pvAreas ?? []) if (area.kind === 'pv') add(area.pvId, `${area.pe}+${seg.extentCount}@${seg.startExtent}.other`);
+  }
+  return out;
+}
+
+/** The PVs an LV has extents on (segment areas, and the PV areas of segments kept verbatim). */
+function addPvsOf(lv: LogicalVolume, into: Set<string>): void {
+  for (const seg of lv.segments) {
+    for (const area of segmentAreas(seg)) if (area.kind === 'pv') into.add(area.pvId);
+    if (isOther(seg)) for (const area of seg.pvAreas ?? []) if (area.kind === 'pv') into.add(area.pvId);
+  }
+}
+
+function pvDevno(open: OpenVg, pvId: string, ctx: ViewContext): string {
+  const image = open.images.get(pvId);
+  return image ? (ctx.imageDevno(image) ?? '') : '';
+}
+
+function pvView(open: OpenVg, pv: PhysicalVolume, map: PvExtentMap, move: MoveInProgress | null, names: PvNames, ctx: ViewContext): PvView {
+  const image = open.images.get(pv.id) ?? null;
+  const free = map.free.reduce((n, r) => n + r.count, 0);
   return {
-    name: vg.name,
-    uuid: vg.id,
-    seqno: vg.seqno,
-    extentSizeSectors: vg.extentSizeSectors,
-    peCount,
-    freeCount,
-    sizeBytes: peCount * bytesPerExtent,
-    freeBytes: freeCount * bytesPerExtent,
-    status: vg.status,
-    readOnlyReason: open.readOnly ? (open.readOnlyReason ?? 'read-only') : null,
-    pvs,
-    lvs: vg.lvs.map((lv) => lvView(open, lv, names, ctx)),
-    moveInProgress: move && !liveMoveLayer ? moveRecoveryView(move, names, vg.extentSizeSectors) : null,
+    name: names.nameOf(pv.id),
+    image: image ?? '',
+    pvSection: pv.key,
+    uuid: pv.id,
+    devno: pvDevno(open, pv.id, ctx),
+    sizeBytes: pv.devSizeSectors * SECTOR_SIZE,
+    peStartSectors: pv.peStartSectors,
+    peCount: pv.peCount,
+    allocatedCount: pv.peCount - free,
+    allocatable: pv.status.includes('ALLOCATABLE'),
+    missing: !image,
+    runs: pvRuns(map, move),
   };
+}
+
+/** The view of one VG, built whole (no cache to build against). */
+export function vgView(open: OpenVg, ctx: ViewContext, liveMoveLayer: boolean): VgView {
+  return new VgViewCache().build(open, ctx, liveMoveLayer);
+}
+
+/**
+ * The view caches of each workspace's VGs, by VG name: the session's views build against them.
+ * Keyed by the open workspace: an LVM command reopens it (engine.lvmCommand), and its first view
+ * is built whole, as the reopen re-reads and re-activates everything anyway; a move's commits
+ * stay in one workspace and build against the last view.
+ */
+const workspaceCaches = new WeakMap<LvmWorkspace, Map<string, VgViewCache>>();
+let cachesBypassed = false;
+
+/** What `build` returns with every workspace view built whole, as if nothing were cached (tests and benches compare the two). */
+export function withoutViewCaches<T>(build: () => T): T {
+  cachesBypassed = true;
+  try {
+    return build();
+  } finally {
+    cachesBypassed = false;
+  }
 }
 
 export function workspaceView(path: string, ws: LvmWorkspace, ctx: ViewContext, liveMoveVg: string | null): WorkspaceView {
@@ -191,7 +405,17 @@ export function workspaceView(path: string, ws: LvmWorkspace, ctx: ViewContext, 
   for (const open of vgs) {
     if (open.readOnly) problems.push({ severity: 'warning', message: open.readOnlyReason ?? `${open.vg.name} is read-only.` });
   }
-  return { path, images, vgs: vgs.map((open) => vgView(open, ctx, open.vg.name === liveMoveVg)), problems };
+  const caches = workspaceCaches.get(ws) ?? new Map<string, VgViewCache>();
+  workspaceCaches.set(ws, caches);
+  const views = vgs.map((open) => {
+    if (cachesBypassed) return vgView(open, ctx, open.vg.name === liveMoveVg);
+    const cache = caches.get(open.vg.name) ?? new VgViewCache();
+    caches.set(open.vg.name, cache);
+    return cache.build(open, ctx, open.vg.name === liveMoveVg);
+  });
+  // A VG that is gone (removed, renamed) takes its cache with it.
+  if (!cachesBypassed) for (const name of caches.keys()) if (!vgs.some((open) => open.vg.name === name)) caches.delete(name);
+  return { path, images, vgs: views, problems };
 }
 
 /** Every mapped device, as `dmsetup info/table/status` show it, with its tables typed. */

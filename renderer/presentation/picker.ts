@@ -3,7 +3,7 @@
 // destinations with the engine's verdict. The picker component only shows these lists and
 // walks them with keys.
 import type { PvView } from '../../app/api/views';
-import type { MovePlanView } from '../../app/api/move';
+import type { MoveCheckView, MovePlanView } from '../../app/api/move';
 import { formatBytes } from '../format';
 import { selectionLabel, selectionOfRun, type Selection } from '../store/selection';
 
@@ -36,7 +36,7 @@ export function destinationsFor(pvs: readonly Pick<PvView, 'name'>[], selection:
   return pvs.map((pv) => pv.name).filter((name) => name !== selection.pv);
 }
 
-export type PickerVerdict = { ok: true; plan: MovePlanView } | { ok: false; reason: string } | undefined;
+export type PickerVerdict = { ok: true; plan: MoveCheckView } | { ok: false; reason: string } | undefined;
 
 /** The verdict in words: `checking…`, `yes: 4 extents land at pv4:0`, `no: <the engine's reason>`. */
 export function verdictText(verdict: PickerVerdict, destination: string): string {

@@ -4,7 +4,7 @@
 // hidden-LV toggle and the pane sizes. Native menu items change it through `ui.command` events.
 import type { StateCreator } from 'zustand/vanilla';
 import type { UiCommand } from '../../app/api';
-import type { MovePlanView } from '../../app/api/move';
+import type { MoveCheckView } from '../../app/api/move';
 import type { ExtentCursor } from './extentCursor';
 import type { Selection } from './selection';
 import type { AppState } from './index';
@@ -12,7 +12,7 @@ import type { AppState } from './index';
 export type ThemeChoice = 'light' | 'dark' | 'system';
 
 /** The verdict of hovering a drop target: checking (waiting for move.plan), yes (with the plan), or no with the reason. */
-export type DropVerdict = { status: 'checking' } | { status: 'yes'; plan: MovePlanView } | { status: 'no'; reason: string };
+export type DropVerdict = { status: 'checking' } | { status: 'yes'; plan: MoveCheckView } | { status: 'no'; reason: string };
 
 export interface DragState {
   selection: Selection;

@@ -12,7 +12,7 @@ import { useAppStore } from '../storeContext';
 
 type Verdicts = Record<string, { ok: true } | { ok: false; reason: string } | undefined>;
 
-/** Verdicts for each target while the menu is open (move.plan per PV, asked once per opening). */
+/** Verdicts for each target while the menu is open (move.check per PV, asked once per opening). */
 function useVerdicts(open: boolean, targets: string[]): Verdicts {
   const selection = useAppStore((s) => s.ui.selection);
   const actions = useActions();

@@ -65,6 +65,7 @@ function samples(n: number): Record<string, unknown[]> {
     'workspace.rehearsal': [{}],
     'move.script': [{ request: move, rateBytesPerSec: 1 << 20 }, { request: move }],
     'move.plan': [move],
+    'move.check': [move],
     'move.start': [{ request: move, options: { regionSizeSectors: 1024 } }],
     'move.resume': [{ vg: 'vg0' }],
     'move.control': [{ action: 'pause' }, { action: 'resume' }, { action: 'abort' }, { action: 'next' }, { action: 'setRate', rateBytesPerSec: 1 << 20 }, { action: 'setStepMode', stepMode: true }],

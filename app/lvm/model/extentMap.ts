@@ -58,9 +58,9 @@ export function findLv(vg: VolumeGroup, name: string): LogicalVolume | undefined
   return fresh === undefined ? undefined : vg.lvs[fresh];
 }
 
-/** Every PV-backed area of every segment, as runs of PEs (unsorted). */
-function pvRuns(vg: VolumeGroup): Map<string, PvUsedRun[]> {
-  const byPv = new Map<string, PvUsedRun[]>(vg.pvs.map((pv) => [pv.id, []]));
+/** Every PV-backed area of every segment (on the PVs `only`, if given), as runs of PEs (unsorted). */
+function pvRuns(vg: VolumeGroup, only?: ReadonlySet<string>): Map<string, PvUsedRun[]> {
+  const byPv = new Map<string, PvUsedRun[]>(vg.pvs.filter((pv) => !only || only.has(pv.id)).map((pv) => [pv.id, []]));
   for (const lv of vg.lvs) {
     lv.segments.forEach((seg, segmentIndex) => {
       const count = areaExtentCount(seg);
@@ -82,10 +82,10 @@ function pvRuns(vg: VolumeGroup): Map<string, PvUsedRun[]> {
   return byPv;
 }
 
-/** Extent maps of every PV: used runs sorted by PE, and free runs. */
-export function pvExtentMaps(vg: VolumeGroup): PvExtentMap[] {
-  const runs = pvRuns(vg);
-  return vg.pvs.map((pv) => {
+/** Extent maps of every PV (or of the PVs `only`, in VG order): used runs sorted by PE, and free runs. */
+export function pvExtentMaps(vg: VolumeGroup, only?: ReadonlySet<string>): PvExtentMap[] {
+  const runs = pvRuns(vg, only);
+  return vg.pvs.filter((pv) => !only || only.has(pv.id)).map((pv) => {
     const used = (runs.get(pv.id) ?? []).sort((a, b) => a.pe - b.pe);
     return { pvId: pv.id, peCount: pv.peCount, used, free: freeRunsOf(pv.peCount, used) };
   });

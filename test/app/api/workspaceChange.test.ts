@@ -16,6 +16,7 @@ import { commitVg } from '../../../app/lvm/workspace/vgCommit';
 import { cloneVg, type LogicalVolume } from '../../../app/lvm/model/types';
 import { newUuid } from '../../../app/lvm/commands/names';
 import { simEngine, type SimEngine } from '../../helpers/recordedMove';
+import { withoutViewCaches } from '../../../app/session/views';
 import { SimClock } from '../../sim/clock';
 import { MemoryWorkspaceStorage } from '../../sim/memory';
 
@@ -35,6 +36,10 @@ function follow(t: SimEngine, start: WorkspaceView) {
     const open = t.engine.open();
     const whole = { ...open.session.view(open.moves.vg), revision: change.revision };
     if (JSON.stringify(sorted(view)) !== JSON.stringify(sorted(whole))) mismatches.push(`revision ${change.revision}`);
+    // The engine builds its views against the last one (app/session/views.ts VgViewCache): built
+    // whole, from nothing, the view must be the same.
+    const rebuilt = { ...withoutViewCaches(() => open.session.view(open.moves.vg)), revision: change.revision };
+    if (JSON.stringify(sorted(rebuilt)) !== JSON.stringify(sorted(whole))) mismatches.push(`revision ${change.revision} (built against the last view)`);
   });
   return { changes, mismatches, view: () => view };
 }
@@ -72,6 +77,42 @@ describe('workspace changes', () => {
     await t.run(t.engine.dispose());
   }, 60_000);
 
+  it('rebuild exactly the whole view after lvrename, lvreduce, vgextend, vgreduce, an aborted move and an atomic lvm2 move', async () => {
+    const t = await simEngine();
+    const h = t.engine.handlers;
+    const first = await t.run(h['workspace.view']({}));
+    const window = follow(t, first);
+    const vg = first.vgs[0];
+    const lv = vg.lvs.find((l) => !l.hidden)!;
+    await t.run(h['lvm.command']({ op: 'lvcreate', vg: vg.name, name: 'spare', extents: 4, pvs: ['pv4.img'] }));
+    await t.run(h['lvm.command']({ op: 'lvrename', vg: vg.name, lv: 'spare', newName: 'spare2' }));
+    await t.run(h['lvm.command']({ op: 'lvreduce', vg: vg.name, lv: 'spare2', byExtents: 1 }));
+    await t.run(h['lvm.command']({ op: 'pvcreate', image: 'extra.img', sizeBytes: 16 * MiB }));
+    await t.run(h['lvm.command']({ op: 'vgextend', vg: vg.name, images: ['extra.img'] }));
+    await t.run(h['lvm.command']({ op: 'lvextend', vg: vg.name, lv: 'spare2', byExtents: 2, pvs: ['extra.img'] }));
+    await t.run(h['lvm.command']({ op: 'lvremove', vg: vg.name, lv: 'spare2' }));
+    await t.run(h['lvm.command']({ op: 'vgreduce', vg: vg.name, pvs: ['extra.img'] }));
+    const source = lv.segments[0].areas[0].target;
+    const destination = vg.pvs.find((p) => p.name !== source && p.allocatedCount === 0)?.name ?? vg.pvs.find((p) => p.name !== source)!.name;
+    const request = { vg: vg.name, lv: lv.name, sources: [source], destinations: [destination], alloc: 'normal' as const };
+    await t.run(h['move.start']({ request, options: { stepMode: true, regionSizeSectors: 128 } }));
+    for (let step = 0; step < 40 && !window.changes.some((c) => c.vgs[0].lvs.changed.some((x) => x.item.name === 'pvmove0')); step++) {
+      await t.run(h['move.control']({ action: 'next' }));
+      await t.sleep(50);
+    }
+    await t.run(h['move.control']({ action: 'abort' }));
+    await t.run(t.engine.open().moves.whenFinished());
+    await t.run(h['move.start']({ request: { ...request, atomic: true }, options: { stack: 'lvm2', rateBytesPerSec: 0, regionSizeSectors: 128 } }));
+    await t.run(t.engine.open().moves.whenFinished());
+    const whole = await t.run(h['workspace.view']({}));
+
+    expect(window.mismatches).toEqual([]);
+    expect(window.changes.length).toBeGreaterThanOrEqual(12);
+    expect(window.view()).toEqual(whole);
+    expect(whole.vgs[0].lvs.find((l) => l.name === lv.name)!.segments.some((s) => s.areas.some((a) => a.target === destination))).toBe(true);
+    await t.run(t.engine.dispose());
+  }, 60_000);
+
   it('sends only what a commit touched: a pvmove start in a VG of 1,000 LVs is under 4 KiB, not the 1.3 MB view', async () => {
     const t = await manyLvEngine(1000);
     const h = t.engine.handlers;
@@ -98,6 +139,34 @@ describe('workspace changes', () => {
     expect(pvs.changed.map((c) => [c.item.name, c.item.runs.length])).toEqual([['pv8', 2]]);
     expect(wholeBytes).toBeGreaterThan(1_000_000);
     expect(changeBytes).toBeLessThan(4096);
+    await t.run(h['move.control']({ action: 'abort' }));
+    await t.run(t.engine.open().moves.whenFinished());
+    await t.run(t.engine.dispose());
+  }, 60_000);
+
+  it('builds again only the LVs and PVs a commit changed: every other view is the same object as before the commit', async () => {
+    const t = await manyLvEngine(200);
+    const h = t.engine.handlers;
+    // The engine's own views (a handler's answer is a checked copy).
+    const view = () => t.engine.open().session.view(t.engine.open().moves.vg);
+    const before = view();
+    const seqnos: number[] = [];
+    t.engine.subscribe((name) => name === 'workspace.changed' && seqnos.push(view().vgs[0].seqno));
+    await t.run(h['move.start']({ request: { vg: 'manyvg', lv: 'lv7', sources: ['pv2'], destinations: ['pv8'], alloc: 'normal' }, options: { stepMode: true } }));
+    // Step by step up to the first commit (pvmove0 inserted, nothing copied yet).
+    for (let step = 0; step < 20 && seqnos.length === 0; step++) {
+      await t.run(h['move.control']({ action: 'next' }));
+      await t.sleep(50);
+    }
+    const after = view();
+    const [was, now] = [before.vgs[0], after.vgs[0]];
+    const old = new Map(was.lvs.map((lv) => [lv.name, lv]));
+    const rebuiltLvs = now.lvs.filter((lv) => lv !== old.get(lv.name)).map((lv) => lv.name);
+    const rebuiltPvs = now.pvs.filter((pv, i) => pv !== was.pvs[i]).map((pv) => pv.name);
+
+    expect(now.seqno).toBe(was.seqno + 1);
+    expect(rebuiltLvs.sort()).toEqual(['lv7', 'pvmove0']);
+    expect(rebuiltPvs).toEqual(['pv2', 'pv8']);
     await t.run(h['move.control']({ action: 'abort' }));
     await t.run(t.engine.open().moves.whenFinished());
     await t.run(t.engine.dispose());
