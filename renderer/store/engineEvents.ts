@@ -94,7 +94,9 @@ export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable
     client.on('workspace.changed', inOrder((change) => {
       if (s().applyWorkspaceChange(change) === 'missed') void refetchWorkspaceView(client, store);
     })),
-    client.on('dm.changed', inOrder((snapshot) => s().applyDmSnapshot(snapshot))),
+    client.on('dm.changed', inOrder((change) => {
+      if (s().applyDmChange(change) === 'missed') void refetchDevices(client, store);
+    })),
     client.on('dm.event', (event) => dmEvents.push(event)),
     client.on('move.state', inOrder((state) => s().setMoveState(state))),
     client.on('move.step', inOrder((step) => s().applyStep(step))),
@@ -114,6 +116,15 @@ async function refetchWorkspaceView(client: ApiClient, store: AppStore): Promise
   const view = await client.call('workspace.view', {});
   const shown = store.getState().workspace.view?.revision;
   if (view.ok && !(shown !== undefined && view.value.revision !== undefined && view.value.revision < shown)) store.getState().setWorkspaceView(view.value);
+}
+
+/**
+ * The whole device list again, after a `dm.changed` that did not follow the devices this window
+ * holds. Events and changes that arrive meanwhile are kept by the follower and applied on it.
+ */
+async function refetchDevices(client: ApiClient, store: AppStore): Promise<void> {
+  const dm = await client.call('dm.list', {});
+  if (dm.ok) store.getState().applyDmSnapshot(dm.value);
 }
 
 /**
