@@ -69,6 +69,25 @@ export async function refreshLiveState(client: ApiClient, store: AppStore): Prom
   store.getState().setExportsView(exports.ok ? exports.value : null);
 }
 
+/**
+ * After the connection opened again (renderer/transport.ts reconnects): the events sent while
+ * it was closed are lost, so every view the window holds is asked for again, as at the first
+ * load — the workspace's view, the dm devices, the move, the exports and the log. A window
+ * that had not loaded anything yet loads as it would have.
+ */
+export async function loadAfterReconnect(client: ApiClient, store: AppStore): Promise<void> {
+  const s = () => store.getState();
+  if (s().workspace.view === undefined) return loadInitialState(client, store);
+  const [view, log] = await Promise.all([client.call('workspace.view', {}), client.call('log.recent', {})]);
+  if (log.ok) {
+    // The lines logged while closed: those after the newest line held.
+    const newest = s().engine.log.at(-1)?.timeMs ?? -Infinity;
+    s().appendLog(log.value.lines.filter((l) => l.timeMs > newest));
+  }
+  if (view.ok) s().setWorkspaceView(view.value);
+  await refreshLiveState(client, store);
+}
+
 export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable {
   const s = () => store.getState();
   const dmEvents = batchedByTask((events: DmStreamEvent[]) => {
