@@ -172,12 +172,13 @@ const DM_HEADING = '## What a window is sent of the device-mapper';
 
 /**
  * Opens the VG with a listener that counts what it is sent (JSON bytes, as the transport sends
- * it), then runs a move of one LV (rate-limited, so it copies throughout) for MOVE_MS and takes
- * every dm.changed: what it carries now (the devices that changed) against the whole list every
+ * it), then runs a move of one LV (rate-limited, so it copies throughout) until it has sent
+ * CHANGES dm.changed (at most MOVE_MS) and takes each: what it carries now (the devices that changed) against the whole list every
  * dm.changed carried before issue 20 (built and stringified the same way, median of 5).
  */
 async function dmFigures(dir: string): Promise<DmFigures> {
-  const MOVE_MS = 20_000;
+  const CHANGES = 60;
+  const MOVE_MS = 300_000;
   const engine = new Engine(createNodeHost({ kind: 'cli', holderName: 'bigvg bench' }));
   const atOpen = new Map<string, { count: number; bytes: number }>();
   let opening = true;
@@ -213,7 +214,7 @@ async function dmFigures(dir: string): Promise<DmFigures> {
     const destination = first.vgs[0].pvs.find((p) => p.name !== source && p.allocatedCount < p.peCount / 2 + lv.segments[0].count)!.name;
     const m0 = performance.now();
     await engine.handlers['move.start']({ request: { vg: HUGE.vg, lv: lv.name, sources: [source], destinations: [destination], alloc: 'normal' }, options: { rateBytesPerSec: 64 * 2 ** 20 } });
-    while (performance.now() - m0 < MOVE_MS && engine.open().moves.isActive) await new Promise((r) => setTimeout(r, 100));
+    while (performance.now() - m0 < MOVE_MS && changes.length < CHANGES && engine.open().moves.isActive) await new Promise((r) => setTimeout(r, 100));
     const moveMs = performance.now() - m0;
     if (engine.open().moves.isActive) {
       await engine.handlers['move.control']({ action: 'abort' });
@@ -235,7 +236,7 @@ function dmTable(d: DmFigures): string {
   return [
     DM_HEADING,
     '',
-    `Command: \`DM_ONLY=1 npx tsx bench/bigvg.bench.ts\` (builds ${HUGE.vg}, then in process). An engine with a listener (as a window's host has one) opens the VG (${d.devices.toLocaleString('en-US')} mapped devices), then moves one LV (rate-limited to 64 MiB/s) for ${(d.moveMs / 1000).toFixed(0)} s. Bytes are JSON as the transport sends it. Before issue 20's change every dm.changed was the whole list (= dm.list); now it carries the devices whose view changed since the one before.`,
+    `Command: \`DM_ONLY=1 npx tsx bench/bigvg.bench.ts\` (builds ${HUGE.vg}, then in process). An engine with a listener (as a window's host has one) opens the VG (${d.devices.toLocaleString('en-US')} mapped devices), then moves one LV (rate-limited to 64 MiB/s) for ${(d.moveMs / 1000).toFixed(0)} s (from move.start: planning, then its steps and copy). Bytes are JSON as the transport sends it. Before issue 20's change every dm.changed was the whole list (= dm.list); now it carries the devices whose view changed since the one before.`,
     '',
     '| while workspace.open ran | events | JSON bytes |',
     '|---|---:|---:|',

@@ -102,7 +102,9 @@ export type DmSnapshot = z.infer<typeof DmSnapshot>;
  * when it is gone, named in `removed`. A client whose devices are as of a snapshot at or after
  * `since` applies it; one that holds an older state (it missed a dm.changed) asks for dm.list.
  * Without `since` the payload is the whole list, a snapshot (recordings of versions 1 and 2
- * carry only those, and so does the first dm.changed of a stream).
+ * carry only those). The first dm.changed of a stream changes nothing (`since` = `seq`): it
+ * tells the clients that hold another stream to ask for dm.list, without sending a whole list
+ * to the window that opened the workspace and asks for dm.list anyway.
  */
 export const DmChange = DmSnapshot.extend({
   since: z.number().int().nonnegative().optional(),
@@ -260,6 +262,8 @@ export function applyDmEvents(devices: readonly DmDeviceView[], events: readonly
 
 /** How many events a follower keeps to replay over a snapshot older than what it has applied. */
 export const FOLLOWER_LOG_LIMIT = 4096;
+/** How many changes a follower keeps while it waits for a snapshot they may follow. */
+const WAITING_CHANGES_LIMIT = 64;
 
 /**
  * A client's view of the stream: the devices as of `seq`, from a snapshot plus the events
@@ -279,6 +283,11 @@ export class DmStreamFollower {
    * status lines and open counts wait for the next dm.changed.
    */
   private base = -1;
+  /**
+   * Changes that did not follow the devices held (the snapshot asked for is on its way), oldest
+   * first: those that follow the snapshot when it comes are applied after it.
+   */
+  private waiting: DmChange[] = [];
 
   /**
    * Applies a dm.changed: a whole list as a snapshot; a change onto the devices held when it
@@ -289,7 +298,10 @@ export class DmStreamFollower {
   applyChange(change: DmChange): DmStreamEvent[] | 'missed' {
     if (isWholeDmChange(change)) return this.applySnapshot(change);
     if (change.stream < this.stream) return [];
-    if (change.stream !== this.stream || !this.hasSnapshot || change.since! > this.base) return 'missed';
+    if (change.stream !== this.stream || !this.hasSnapshot || change.since! > this.base) {
+      this.waiting = [...this.waiting.filter((w) => w.stream === change.stream), change].slice(-WAITING_CHANGES_LIMIT);
+      return 'missed';
+    }
     // Older than the list held (a dm.list answered after the engine sent it): nothing new. One
     // as of the same seq is applied: a list put back from a replay's keyframe holds the events up
     // to that seq, not the status lines and counters this change brings.
@@ -317,6 +329,14 @@ export class DmStreamFollower {
     const newer = this.log.filter((e) => e.seq > snapshot.seq);
     this.applyBatch(newer);
     this.log = newer;
+    // Changes that came before this snapshot and are newer than it: on top, while they follow.
+    const waiting = this.waiting.filter((w) => w.stream === snapshot.stream && w.seq >= snapshot.seq);
+    this.waiting = [];
+    for (const [i, change] of waiting.entries()) {
+      if (this.applyChange(change) !== 'missed') continue;
+      this.waiting = waiting.slice(i);
+      break;
+    }
     return newer;
   }
 

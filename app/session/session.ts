@@ -65,13 +65,14 @@ export class WorkspaceSession {
   private streamSeq = 0;
   /**
    * What the next dm.changed carries: the mapped devices whose view may have changed since the
-   * last one (`dmChangedSeq`; null: none yet, the next is the whole list). Every dm event marks
+   * last one (`dmChangedSeq`; at first, where activation ended). Every dm event marks
    * its device; a table that comes or goes also marks the devices it references (their open
    * counts). Building only these, not the view of every device, is what keeps a move in a VG of
    * 10,000 LVs from rebuilding and sending 11 MB every 33 ms.
    */
   private readonly dmDirty = new Set<string>();
-  private dmChangedSeq: number | null = null;
+  private dmChangedSeq = 0;
+  private dmChangeSent = false;
   /** Mapped device name → the devnos its live and inactive tables reference; devno → name. */
   private readonly dmReferences = new Map<string, readonly string[]>();
   private readonly dmNames = new Map<string, string>();
@@ -92,6 +93,7 @@ export class WorkspaceSession {
     try {
       await session.activateAll();
       await session.loadJournal();
+      session.startDmChanges();
     } catch (e) {
       await session.close();
       throw e;
@@ -189,18 +191,18 @@ export class WorkspaceSession {
   }
 
   /**
-   * What the next `dm.changed` carries: the whole list the first time, then the devices whose
-   * view changed since the one before (DmChange); null when nothing did. Each call starts the
-   * next change, so the engine calls it only to send what it returns.
+   * What the next `dm.changed` carries: the devices whose view changed since the one before
+   * (DmChange); null when nothing did. The first one of the stream starts where activation
+   * ended (startDmChanges), and is sent even when empty, as it is when the engine announces the
+   * session: it tells clients of another stream to ask for dm.list (a whole list of 10,000
+   * devices is 11 MB, and the window that opened the workspace asks for dm.list anyway). Each
+   * call starts the next change, so the engine calls it only to send what it returns.
    */
   dmChange(): DmChange | null {
     const since = this.dmChangedSeq;
-    if (since !== null && this.dmDirty.size === 0 && since === this.streamSeq) return null;
+    if (this.dmChangeSent && this.dmDirty.size === 0 && since === this.streamSeq) return null;
+    this.dmChangeSent = true;
     this.dmChangedSeq = this.streamSeq;
-    if (since === null) {
-      this.dmDirty.clear();
-      return this.dmSnapshot();
-    }
     const devices = [];
     const removed: string[] = [];
     for (const name of this.dmDirty) {
@@ -340,6 +342,15 @@ export class WorkspaceSession {
       this.dmDirtyTimer = undefined;
       this.options.onChange('dm');
     });
+  }
+
+  /**
+   * dm.changed starts here: no client can hold a list of this stream from before it (the
+   * session is not announced yet), so the activation's 10,000 devices are not a change to send.
+   */
+  private startDmChanges(): void {
+    this.dmChangedSeq = this.streamSeq;
+    this.dmDirty.clear();
   }
 
   /** Marks the mapped devices whose view `e` may have changed for the next dm.changed. */

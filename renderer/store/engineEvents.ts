@@ -63,8 +63,7 @@ export async function loadWorkspace(client: ApiClient, store: AppStore, path: st
  * engine's). An engine without exports.list leaves the exports view empty: no panel.
  */
 export async function refreshLiveState(client: ApiClient, store: AppStore): Promise<void> {
-  const [dm, move, exports] = await Promise.all([client.call('dm.list', {}), client.call('move.state', {}), client.call('exports.list', {})]);
-  if (dm.ok) store.getState().applyDmSnapshot(dm.value);
+  const [, move, exports] = await Promise.all([listDevices(client, store), client.call('move.state', {}), client.call('exports.list', {})]);
   if (move.ok) store.getState().setMoveState(move.value.move);
   store.getState().setExportsView(exports.ok ? exports.value : null);
 }
@@ -114,7 +113,7 @@ export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable
       if (s().applyWorkspaceChange(change) === 'missed') void refetchWorkspaceView(client, store);
     })),
     client.on('dm.changed', inOrder((change) => {
-      if (s().applyDmChange(change) === 'missed') void refetchDevices(client, store);
+      if (s().applyDmChange(change) === 'missed') void listDevices(client, store);
     })),
     client.on('dm.event', (event) => dmEvents.push(event)),
     client.on('move.state', inOrder((state) => s().setMoveState(state))),
@@ -137,13 +136,25 @@ async function refetchWorkspaceView(client: ApiClient, store: AppStore): Promise
   if (view.ok && !(shown !== undefined && view.value.revision !== undefined && view.value.revision < shown)) store.getState().setWorkspaceView(view.value);
 }
 
+/** The dm.list a store is waiting for, if any. */
+const listing = new WeakMap<AppStore, Promise<void>>();
+
 /**
- * The whole device list again, after a `dm.changed` that did not follow the devices this window
- * holds. Events and changes that arrive meanwhile are kept by the follower and applied on it.
+ * The whole device list (dm.list), on load and after a `dm.changed` that did not follow the
+ * devices this window holds; one at a time per window (a list of 10,000 devices is 11 MB).
+ * Events and changes that arrive meanwhile are kept by the follower and applied on it.
  */
-async function refetchDevices(client: ApiClient, store: AppStore): Promise<void> {
-  const dm = await client.call('dm.list', {});
-  if (dm.ok) store.getState().applyDmSnapshot(dm.value);
+function listDevices(client: ApiClient, store: AppStore): Promise<void> {
+  const pending = listing.get(store);
+  if (pending) return pending;
+  const done = client
+    .call('dm.list', {})
+    .then((dm) => {
+      if (dm.ok) store.getState().applyDmSnapshot(dm.value);
+    })
+    .finally(() => listing.delete(store));
+  listing.set(store, done);
+  return done;
 }
 
 /**

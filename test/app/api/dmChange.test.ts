@@ -77,6 +77,24 @@ describe('applying dm.changed onto the devices a client holds', () => {
   });
 });
 
+describe('dm.changed that arrive while a client waits for dm.list', () => {
+  it('are applied after the list when they follow it, and the first change of a stream asks for a list', () => {
+    const f = new DmStreamFollower();
+    f.applySnapshot({ stream: 1, seq: 3, devices: [device('old', 0)] });
+    // The workspace is opened again: a new stream, whose first change changes nothing.
+    expect(f.applyChange({ stream: 2, since: 20, seq: 20, devices: [], removed: [] })).toBe('missed');
+    expect(f.applyChange({ stream: 2, since: 20, seq: 24, devices: [device('a', 0, { openCount: 1 })], removed: [] })).toBe('missed');
+    expect(f.applyChange({ stream: 2, since: 24, seq: 30, devices: [device('b', 1, { openCount: 4 })], removed: [] })).toBe('missed');
+    // dm.list answered at seq 22: the change as of 24 follows it, and the one after that too.
+    f.applySnapshot({ stream: 2, seq: 22, devices: [device('a', 0), device('b', 1)] });
+    expect(f.devices.map((d) => [d.name, d.openCount])).toEqual([
+      ['a', 1],
+      ['b', 4],
+    ]);
+    expect(f.seq).toBe(30);
+  });
+});
+
 describe('folding two dm.changed into one', () => {
   const list = [device('a', 0), device('b', 1), device('c', 2)];
   const first: DmChange = { stream: 1, since: 4, seq: 6, devices: [device('a', 0, { openCount: 1 }), device('d', 3)], removed: ['c'] };
