@@ -19,12 +19,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import { HUGE, HUGE_MOVER } from '../../bench/bigVg';
 import { BIG, buildBigWorkspace } from './bigWorkspace';
 import { heapMiB, hoverToTooltip, percentile, sampleFrames, type AnimatorHandle } from './frameFigures';
 import { launchBrowser, ROOT, screenshot, startServe, stopAll, tempDir } from './helpers';
-import { dragTo } from './uiHelpers';
+import { dragTo, stepStates } from './uiHelpers';
 
 afterAll(stopAll);
 
@@ -88,7 +88,16 @@ async function measureMove(page: Page, from: string, to: string, regions: number
   await page.getByTestId('plan-start').click();
   await expect.poll(() => page.getByTestId('move-status').textContent(), { timeout: 300_000 }).toBe('running');
   // The grid is there once the region count reads "copied / total"; waited for in the page, not polled.
-  await page.waitForFunction(() => /^\d+ \/ \d+$/.test(document.querySelector('[data-testid="move-regions"]')?.textContent ?? ''), null, { timeout: GRID_WAIT_MS, polling: 250 });
+  const grid = await page
+    .waitForFunction(() => /^\d+ \/ \d+$/.test(document.querySelector('[data-testid="move-regions"]')?.textContent ?? ''), null, { timeout: GRID_WAIT_MS, polling: 250 })
+    .then(() => true, () => false);
+  if (!grid) {
+    // Where the page and the move were when the wait ended, for the failure to say.
+    await screenshot(page, `bigvg-no-grid-${regions}`);
+    const steps = await stepStates(page);
+    const connection = await page.getByTestId('connection').textContent();
+    expect.fail(`no grid ${GRID_WAIT_MS / 1000} s after Start: connection ${connection}, steps ${steps.join(' ')}, move ${await page.getByTestId('move-status').textContent()}`);
+  }
   expect(await page.getByTestId('move-regions').textContent()).toMatch(new RegExp(`^\\d+ / ${regions}$`));
   await expect.poll(() => page.evaluate(() => (window as unknown as AnimatorHandle).lvmscopeAnimator.gridOf(0)?.total ?? 0)).toBe(regions);
   // It animates: the copied count the grid shows grows while the page watches.
@@ -125,6 +134,7 @@ describe('a VG of 64 PVs × 16 TiB and 10,000 LVs in Chromium', () => {
     execFileSync('npx', ['tsx', path.join(ROOT, 'bench', 'buildHugeVg.ts'), dir, '--mover'], { stdio: 'inherit' });
     execFileSync('sync');
     const { page, openToMapsMs, serverLog } = await open(dir, LAST_PV);
+    onTestFailed(() => console.error(`--- lvmscope serve stderr ---\n${serverLog()}`));
     await screenshot(page, 'bigvg-0-opened');
 
     // Bounded DOM: a few dozen LV rows of 10,001, runs drawn only in the PV rows near the view.
