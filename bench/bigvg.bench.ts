@@ -164,6 +164,8 @@ interface DmFigures {
   wholeStringifyMs: number;
   /** Each dm.changed of the move: its JSON bytes, devices in it, and the time to build it (session.dmChange). */
   changes: Array<{ bytes: number; devices: number; buildMs: number }>;
+  /** move.state events of the move: how many, their JSON bytes, and the bytes of one with the whole plan (as each was before). */
+  moveStates: { count: number; bytes: number; wholeBytes: number };
   moveMs: number;
   devices: number;
 }
@@ -183,6 +185,7 @@ async function dmFigures(dir: string): Promise<DmFigures> {
   const atOpen = new Map<string, { count: number; bytes: number }>();
   let opening = true;
   const changes: DmFigures['changes'] = [];
+  const moveStates = { count: 0, bytes: 0, wholeBytes: 0 };
   let lastBuildMs = NaN;
   engine.subscribe((name, payload) => {
     const bytes = JSON.stringify(payload).length;
@@ -191,6 +194,9 @@ async function dmFigures(dir: string): Promise<DmFigures> {
       atOpen.set(name, { count: t.count + 1, bytes: t.bytes + bytes });
     } else if (name === 'dm.changed') {
       changes.push({ bytes, devices: (payload as { devices: unknown[] }).devices.length, buildMs: lastBuildMs });
+    } else if (name === 'move.state') {
+      moveStates.count += 1;
+      moveStates.bytes += bytes;
     }
   });
   try {
@@ -216,11 +222,12 @@ async function dmFigures(dir: string): Promise<DmFigures> {
     await engine.handlers['move.start']({ request: { vg: HUGE.vg, lv: lv.name, sources: [source], destinations: [destination], alloc: 'normal' }, options: { rateBytesPerSec: 64 * 2 ** 20 } });
     while (performance.now() - m0 < MOVE_MS && changes.length < CHANGES && engine.open().moves.isActive) await new Promise((r) => setTimeout(r, 100));
     const moveMs = performance.now() - m0;
+    moveStates.wholeBytes = JSON.stringify((await engine.handlers['move.state']({})).move).length;
     if (engine.open().moves.isActive) {
       await engine.handlers['move.control']({ action: 'abort' });
       await engine.open().moves.whenFinished();
     }
-    return { openMs, atOpen, listBytes: JSON.stringify(list).length, wholeBuildMs, wholeStringifyMs, changes, moveMs, devices: list.devices.length };
+    return { openMs, atOpen, listBytes: JSON.stringify(list).length, wholeBuildMs, wholeStringifyMs, changes, moveStates, moveMs, devices: list.devices.length };
   } finally {
     await engine.dispose();
   }
@@ -252,6 +259,8 @@ function dmTable(d: DmFigures): string {
     `| engine: build ms, median | ${d.wholeBuildMs.toFixed(1)} (session.dmSnapshot) | ${percentileOf(build, 50).toFixed(3)} (session.dmChange) | ${(percentileOf(build, 50) / d.wholeBuildMs).toFixed(5)} |`,
     `| engine: JSON.stringify ms | ${d.wholeStringifyMs.toFixed(1)} | — | — |`,
     `| all dm.changed of the move, bytes | ${(d.listBytes * d.changes.length).toLocaleString('en-US')} (${mib(d.listBytes * d.changes.length)}) | ${sum.toLocaleString('en-US')} | ${(sum / (d.listBytes * d.changes.length)).toFixed(6)} |`,
+    '',
+    `The move's state (move.state, sent with every progress measure, several a second): ${d.moveStates.count} events, ${Math.round(d.moveStates.bytes / Math.max(1, d.moveStates.count)).toLocaleString('en-US')} bytes each now; each was ${d.moveStates.wholeBytes.toLocaleString('en-US')} bytes (${mib(d.moveStates.wholeBytes)}) with the plan's before / after layouts of every PV, which events no longer carry (ratio ${(d.moveStates.bytes / Math.max(1, d.moveStates.count) / d.moveStates.wholeBytes).toFixed(5)}).`,
     '',
     `Load average (1 min) ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores shared with other work. Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     '',

@@ -5,7 +5,7 @@
 // they happen (keyed by the change's sequence number, so a repeat flashes again).
 import { memo, useMemo } from 'react';
 import { formatTable, type DmDeviceView } from '../../app/api/views';
-import { flattenTree, limitRoots, stackTree, type StackNode } from '../geometry/dmStack';
+import { flattenTree, listedStacks } from '../geometry/dmStack';
 import { useAppStore } from '../storeContext';
 
 /** Stacks listed at most; a big VG's other active LVs (plain linear tables) are counted, not drawn. */
@@ -15,11 +15,13 @@ export const MAX_LISTED_STACKS = 100;
  * A stack worth listing whatever its name: anything but an LV resting on linear tables (a
  * suspended device, a table waiting to swap in, a mirror of a move, an LV on pvmove0's mirror).
  */
-function busy(node: StackNode): boolean {
-  const d = node.device;
-  if (!d) return false;
+function busy(d: DmDeviceView, byDevno: ReadonlyMap<string, DmDeviceView>, seen = new Set<string>()): boolean {
   if (d.state !== 'ACTIVE' || d.inactive || (d.live ?? []).some((t) => t.type !== 'linear' && t.type !== 'striped')) return true;
-  return node.children.some(busy);
+  seen.add(d.devno);
+  return d.dependsOn.some((devno) => {
+    const below = byDevno.get(devno);
+    return below !== undefined && !seen.has(devno) && busy(below, byDevno, seen);
+  });
 }
 
 export function DevicePanel() {
@@ -27,7 +29,7 @@ export function DevicePanel() {
   const changes = useAppStore((s) => s.devices.changes);
   const pvs = useAppStore((s) => s.workspace.view?.vgs[0]?.pvs);
   const { rows, hidden } = useMemo(() => {
-    const { shown, hidden } = limitRoots(stackTree(devices, pvs ?? []), MAX_LISTED_STACKS, busy);
+    const { shown, hidden } = listedStacks(devices, pvs ?? [], MAX_LISTED_STACKS, busy);
     return { rows: flattenTree(shown), hidden };
   }, [devices, pvs]);
   // Focusable: it scrolls in its pane, and a keyboard user scrolls it with the arrow keys.
