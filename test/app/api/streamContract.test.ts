@@ -149,6 +149,12 @@ describe('reconnecting to the dm event stream', () => {
     flaky.disconnect();
     await clock.run(engine.handlers['move.control']({ action: 'next' }));
     await untilWaitingBefore(engine, clock, 4);
+    // Waiting before step 4, the mirror table loaded into vg0-lv0's inactive slot opens
+    // vg0-lv0-orig: a client that saw the changes holds its open count as dm.list says it.
+    await clock.run(sleep(clock, 100));
+    const waiting = await clock.run(engine.handlers['dm.list']({}));
+    expect(waiting.devices.find((d) => d.name === 'vg0-lv0-orig')?.openCount).toBeGreaterThan(0);
+    expect(early.follower.devices).toEqual(waiting.devices);
     const back = connect(engine, clock, flaky.follower);
     await snapshot(back, clock);
     expect(back.follower.devices.find((d) => d.name === 'vg0-lv0')?.inactive?.map((t) => t.type)).toEqual(['linear', 'mirror', 'linear']);
