@@ -16,7 +16,7 @@
 // Needs root, losetup, lvm2; the UI part `npx electron-vite build` and `node main/cli/bundle.mjs`.
 // Writes bench/results/bigvg.md.
 // Run: npx tsx bench/bigvg.bench.ts   (or npm run bench bigvg); UI_ONLY=1 measures the UI alone
-// and replaces that section of the results.
+// and replaces that section of the results; DM_ONLY=1 likewise what a window is sent of the dm.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -153,7 +153,148 @@ async function changeFigures(dir: string): Promise<ChangeFigures> {
   }
 }
 
+/** What a window is sent of the device-mapper: on open, and per dm.changed during a move. */
+interface DmFigures {
+  openMs: number;
+  /** Sent while workspace.open ran (until its answer), per event kind: count and JSON bytes. */
+  atOpen: Map<string, { count: number; bytes: number }>;
+  listBytes: number;
+  /** The whole list: building it (session.dmSnapshot, what each dm.changed did before) and its JSON. */
+  wholeBuildMs: number;
+  wholeStringifyMs: number;
+  /** Each dm.changed of the move: its JSON bytes, devices in it, and the time to build it (session.dmChange). */
+  changes: Array<{ bytes: number; devices: number; buildMs: number }>;
+  /** move.state events of the move: how many, their JSON bytes, and the bytes of one with the whole plan (as each was before). */
+  moveStates: { count: number; bytes: number; wholeBytes: number };
+  moveMs: number;
+  devices: number;
+}
+
+const DM_HEADING = '## What a window is sent of the device-mapper';
+
+/**
+ * Opens the VG with a listener that counts what it is sent (JSON bytes, as the transport sends
+ * it), then runs a move of one LV (rate-limited, so it copies throughout) until it has sent
+ * CHANGES dm.changed (at most MOVE_MS) and takes each: what it carries now (the devices that changed) against the whole list every
+ * dm.changed carried before issue 20 (built and stringified the same way, median of 5).
+ */
+async function dmFigures(dir: string): Promise<DmFigures> {
+  const CHANGES = 60;
+  const MOVE_MS = 300_000;
+  const engine = new Engine(createNodeHost({ kind: 'cli', holderName: 'bigvg bench' }));
+  const atOpen = new Map<string, { count: number; bytes: number }>();
+  let opening = true;
+  const changes: DmFigures['changes'] = [];
+  const moveStates = { count: 0, bytes: 0, wholeBytes: 0 };
+  let lastBuildMs = NaN;
+  engine.subscribe((name, payload) => {
+    const bytes = JSON.stringify(payload).length;
+    if (opening) {
+      const t = atOpen.get(name) ?? { count: 0, bytes: 0 };
+      atOpen.set(name, { count: t.count + 1, bytes: t.bytes + bytes });
+    } else if (name === 'dm.changed') {
+      changes.push({ bytes, devices: (payload as { devices: unknown[] }).devices.length, buildMs: lastBuildMs });
+    } else if (name === 'move.state') {
+      moveStates.count += 1;
+      moveStates.bytes += bytes;
+    }
+  });
+  try {
+    const t0 = performance.now();
+    const first = await engine.handlers['workspace.open']({ path: dir });
+    const openMs = performance.now() - t0;
+    opening = false;
+    const session = engine.session!;
+    const dmChange = session.dmChange.bind(session);
+    session.dmChange = () => {
+      const [change, ms] = timeOf(dmChange);
+      lastBuildMs = ms;
+      return change;
+    };
+    const list = await engine.handlers['dm.list']({});
+    const times = (fn: () => unknown) => median(Array.from({ length: 5 }, () => timeOf(fn)[1]));
+    const wholeBuildMs = times(() => session.dmSnapshot());
+    const wholeStringifyMs = times(() => JSON.stringify(list));
+    const lv = first.vgs[0].lvs[7];
+    const source = lv.segments[0].areas[0].target;
+    const destination = first.vgs[0].pvs.find((p) => p.name !== source && p.allocatedCount < p.peCount / 2 + lv.segments[0].count)!.name;
+    const m0 = performance.now();
+    await engine.handlers['move.start']({ request: { vg: HUGE.vg, lv: lv.name, sources: [source], destinations: [destination], alloc: 'normal' }, options: { rateBytesPerSec: 64 * 2 ** 20 } });
+    while (performance.now() - m0 < MOVE_MS && changes.length < CHANGES && engine.open().moves.isActive) await new Promise((r) => setTimeout(r, 100));
+    const moveMs = performance.now() - m0;
+    moveStates.wholeBytes = JSON.stringify((await engine.handlers['move.state']({})).move).length;
+    if (engine.open().moves.isActive) {
+      await engine.handlers['move.control']({ action: 'abort' });
+      await engine.open().moves.whenFinished();
+    }
+    return { openMs, atOpen, listBytes: JSON.stringify(list).length, wholeBuildMs, wholeStringifyMs, changes, moveStates, moveMs, devices: list.devices.length };
+  } finally {
+    await engine.dispose();
+  }
+}
+
+function dmTable(d: DmFigures): string {
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  const kinds = [...d.atOpen].filter(([name]) => name.startsWith('dm.'));
+  const bytes = d.changes.map((c) => c.bytes).sort((a, b) => a - b);
+  const devices = d.changes.map((c) => c.devices).sort((a, b) => a - b);
+  const build = d.changes.map((c) => c.buildMs).filter(Number.isFinite).sort((a, b) => a - b);
+  const sum = bytes.reduce((a, b) => a + b, 0);
+  return [
+    DM_HEADING,
+    '',
+    `Command: \`DM_ONLY=1 npx tsx bench/bigvg.bench.ts\` (builds ${HUGE.vg}, then in process). An engine with a listener (as a window's host has one) opens the VG (${d.devices.toLocaleString('en-US')} mapped devices), then moves one LV (rate-limited to 64 MiB/s) for ${(d.moveMs / 1000).toFixed(0)} s (from move.start: planning, then its steps and copy). Bytes are JSON as the transport sends it. Before issue 20's change every dm.changed was the whole list (= dm.list); now it carries the devices whose view changed since the one before.`,
+    '',
+    '| while workspace.open ran | events | JSON bytes |',
+    '|---|---:|---:|',
+    ...kinds.map(([name, t]) => `| ${name} | ${t.count.toLocaleString('en-US')} | ${t.bytes.toLocaleString('en-US')} (${mib(t.bytes)}) |`),
+    `| dm.list (the window asks after the answer) | 1 | ${d.listBytes.toLocaleString('en-US')} (${mib(d.listBytes)}) |`,
+    '',
+    `workspace.open took ${(d.openMs / 1000).toFixed(1)} s. Before, the dm.changed of the open was the whole list (as dm.list, which the window still asks for): now the stream's first change changes nothing and tells other windows to ask dm.list. The dm events of activating ${d.devices.toLocaleString('en-US')} LVs are all still sent (the contract promises every moment), though no window can apply them: they come before any list of the new stream.`,
+    '',
+    `| per dm.changed during the move (${d.changes.length} sent) | whole list (before) | change (now) | ratio |`,
+    '|---|---:|---:|---|',
+    `| JSON bytes, median (worst) | ${d.listBytes.toLocaleString('en-US')} | ${percentileOf(bytes, 50).toLocaleString('en-US')} (${(bytes.at(-1) ?? 0).toLocaleString('en-US')}) | **${(percentileOf(bytes, 50) / d.listBytes).toFixed(6)}** |`,
+    `| devices, median (worst) | ${d.devices.toLocaleString('en-US')} | ${percentileOf(devices, 50)} (${devices.at(-1) ?? 0}) | ${(percentileOf(devices, 50) / d.devices).toFixed(6)} |`,
+    `| engine: build ms, median | ${d.wholeBuildMs.toFixed(1)} (session.dmSnapshot) | ${percentileOf(build, 50).toFixed(3)} (session.dmChange) | ${(percentileOf(build, 50) / d.wholeBuildMs).toFixed(5)} |`,
+    `| engine: JSON.stringify ms | ${d.wholeStringifyMs.toFixed(1)} | — | — |`,
+    `| all dm.changed of the move, bytes | ${(d.listBytes * d.changes.length).toLocaleString('en-US')} (${mib(d.listBytes * d.changes.length)}) | ${sum.toLocaleString('en-US')} | ${(sum / (d.listBytes * d.changes.length)).toFixed(6)} |`,
+    '',
+    `The move's state (move.state, sent with every progress measure, several a second): ${d.moveStates.count} events, ${Math.round(d.moveStates.bytes / Math.max(1, d.moveStates.count)).toLocaleString('en-US')} bytes each now; each was ${d.moveStates.wholeBytes.toLocaleString('en-US')} bytes (${mib(d.moveStates.wholeBytes)}) with the plan's before / after layouts of every PV, which events no longer carry (ratio ${(d.moveStates.bytes / Math.max(1, d.moveStates.count) / d.moveStates.wholeBytes).toFixed(5)}).`,
+    '',
+    `Load average (1 min) ${os.loadavg()[0].toFixed(1)} at the end, on ${os.cpus().length} cores shared with other work. Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    '',
+  ].join('\n');
+}
+
+const percentileOf = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+/** The results with the dm section replaced by `dm` (or put before the UI section). */
+function withDmSection(text: string, dm: string): string {
+  const at = text.indexOf(DM_HEADING);
+  const ui = text.indexOf(UI_HEADING);
+  if (at >= 0) {
+    const next = [text.indexOf('\n## ', at + 1), ui].filter((i) => i > at);
+    const end = next.length ? Math.min(...next) : text.length;
+    return `${text.slice(0, at)}${dm}\n${text.slice(end)}`;
+  }
+  if (ui >= 0) return `${text.slice(0, ui)}${dm}\n${text.slice(ui)}`;
+  return `${text.trimEnd()}\n\n${dm}`;
+}
+
 async function main(): Promise<void> {
+  if (process.env.DM_ONLY === '1') {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lvmscope-bench-bigvg-'));
+    try {
+      await buildHugeVg(dir);
+      const text = dmTable(await dmFigures(dir));
+      console.log(text);
+      writeFileSync(RESULTS, withDmSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', text));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   if (process.env.UI_ONLY === '1') {
     writeFileSync(RESULTS, withUiSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '', measureUi()));
     return;
@@ -169,6 +310,7 @@ async function main(): Promise<void> {
     await buildHugeVg(dir);
     const buildMs = performance.now() - built;
     const change = await changeFigures(dir);
+    const dm = await dmFigures(dir);
     const images = Array.from({ length: HUGE.pvs }, (_, i) => path.join(dir, `pv${String(i + 1).padStart(2, '0')}.img`));
     const ours: Timed[] = [];
     const cli: Timed[] = [];
@@ -188,7 +330,7 @@ async function main(): Promise<void> {
       rows = Math.min(lvm2.at(-1)!.lines ?? 0, cli.at(-1)!.lines ?? 0) - 1; // less the heading
     });
     if (rows !== HUGE.lvs) throw new Error(`a report printed ${rows} LVs, expected ${HUGE.lvs}`);
-    const text = table({ ours, cli, lvm2, buildMs, loadAtStart }) + changeTable(change);
+    const text = table({ ours, cli, lvm2, buildMs, loadAtStart }) + changeTable(change) + '\n' + dmTable(dm);
     console.log(text);
     writeFileSync(RESULTS, text);
     writeFileSync(RESULTS, withUiSection(text, measureUi()));

@@ -7,7 +7,7 @@ import { ActionsContext, createActions } from './actions';
 import { RegionAnimator } from './animation/regionAnimator';
 import { App } from './App';
 import { createAppStore } from './store';
-import { bindEngineEvents, loadInitialState } from './store/engineEvents';
+import { bindEngineEvents, loadAfterReconnect, loadInitialState } from './store/engineEvents';
 import { DisplayClockContext, StoreContext } from './storeContext';
 import { intervalClock } from './store/displayClock';
 import { connectEngine } from './transport';
@@ -38,6 +38,8 @@ const replay = new ReplayController(store, connection ? { client, reload: () => 
 if (connection) {
   bindEngineEvents(client, store);
   loadInitialState(client, store).catch((e: unknown) => store.getState().setEngineError(String(e)));
+  // A dropped connection reopens by itself (transport.ts); the window then asks again for what it shows.
+  connection.onReconnect(() => void loadAfterReconnect(client, store).catch((e: unknown) => store.getState().setEngineError(String(e))));
   bindRecordingMenu(client, replay);
 } else void loadServedRecording(window.location, replay, store);
 const actions = createActions(client, store);

@@ -5,6 +5,8 @@
 import { createApiClient, EVENT_NAMES, wireTransport } from '../app/api';
 import type { ApiClient, ApiResult, Transport, Wire, WireMessage } from '../app/api';
 
+type Disposable = { dispose(): void };
+
 /** What the Electron preload exposes (main/electron/preloadApi.ts). */
 export interface PreloadBridge {
   call(method: string, params: unknown): Promise<ApiResult<unknown>>;
@@ -17,13 +19,19 @@ declare global {
   }
 }
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/** `reconnecting`: the connection closed and the next attempt waits for its backoff. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface EngineConnection {
   client: ApiClient;
   kind: 'preload' | 'websocket';
   /** Called when the connection state changes (the preload is always open). */
   onState(listener: (state: ConnectionState) => void): void;
+  /**
+   * Called when the connection opened again after it closed: what the engine sent meanwhile
+   * is lost, so the window asks for every view it holds again (loadAfterReconnect).
+   */
+  onReconnect(listener: () => void): void;
 }
 
 export function preloadTransport(bridge: PreloadBridge): Transport {
@@ -48,8 +56,8 @@ export function browserSocketWire(socket: WebSocket, schedule: FrameScheduler = 
   return {
     send(message: WireMessage) {
       const text = JSON.stringify(message);
-      if (socket.readyState === WebSocket.OPEN) socket.send(text);
-      else if (socket.readyState === WebSocket.CONNECTING) queued.push(text);
+      if (socket.readyState === socket.OPEN) socket.send(text);
+      else if (socket.readyState === socket.CONNECTING) queued.push(text);
     },
     onMessage(listener) {
       const batch = frameBatched(listener, schedule);
@@ -157,16 +165,84 @@ export function apiSocketUrl(location: Pick<Location, 'host' | 'search' | 'proto
 
 export function connectEngine(win: Window = window): EngineConnection {
   if (win.lvmscope) {
-    return { client: createApiClient(preloadTransport(win.lvmscope)), kind: 'preload', onState: (l) => l('open') };
+    return { client: createApiClient(preloadTransport(win.lvmscope)), kind: 'preload', onState: (l) => l('open'), onReconnect: () => undefined };
   }
-  const socket = new WebSocket(apiSocketUrl(win.location));
-  const transport = wireTransport(browserSocketWire(socket));
+  const url = apiSocketUrl(win.location);
+  const transport = reconnectingTransport(() => new WebSocket(url), { wait: (ms, run) => clearTimeout.bind(null, setTimeout(run, ms)) });
+  return { client: createApiClient(transport), kind: 'websocket', onState: transport.onState, onReconnect: transport.onReconnect };
+}
+
+/** Waits before reconnection attempts, one after the other; the last one repeats. */
+export const RECONNECT_BACKOFF_MS: readonly number[] = [250, 500, 1000, 2000, 4000, 8000];
+
+export interface ReconnectOptions {
+  /** Runs `run` after `ms`; returns what cancels it. */
+  wait(ms: number, run: () => void): () => void;
+  backoffMs?: readonly number[];
+  /** How each socket's Wire is made (browserSocketWire; a test passes its own frames). */
+  wire?: (socket: WebSocket) => Wire;
+}
+
+/**
+ * A Transport over a WebSocket that is opened again whenever it closes: the browser server
+ * drops a page that stops reading (main/serve/socket.ts), a laptop sleeps, the network blips;
+ * a page that stayed closed showed a frozen move until someone reloaded it. Attempts follow
+ * RECONNECT_BACKOFF_MS; each open after a close is announced (`onReconnect`) so the window
+ * asks again for what it shows. Calls made while closed fail at once with a sentence, as do
+ * the calls the closed connection had not answered; event listeners stay subscribed across.
+ */
+export function reconnectingTransport(open: () => WebSocket, options: ReconnectOptions): Transport & Disposable & { onState(listener: (s: ConnectionState) => void): void; onReconnect(listener: () => void): void } {
+  const backoff = options.backoffMs ?? RECONNECT_BACKOFF_MS;
+  const makeWire = options.wire ?? ((socket: WebSocket) => browserSocketWire(socket));
   const stateListeners: Array<(s: ConnectionState) => void> = [];
+  const reconnectListeners: Array<() => void> = [];
+  const eventListeners = new Set<(name: string, payloads: unknown[]) => void>();
+  let current: (Transport & Disposable) | null = null;
+  let failures = 0;
+  let everOpen = false;
+  let disposed = false;
+  let cancelWait: (() => void) | null = null;
   const setState = (s: ConnectionState) => stateListeners.forEach((l) => l(s));
-  socket.addEventListener('open', () => setState('open'));
-  socket.addEventListener('close', () => {
-    transport.dispose(); // pending calls resolve with an error instead of hanging
-    setState('closed');
-  });
-  return { client: createApiClient(transport), kind: 'websocket', onState: (l) => void stateListeners.push(l) };
+
+  const connect = () => {
+    cancelWait = null;
+    const socket = open();
+    const transport = wireTransport(makeWire(socket));
+    transport.onEvent((name, payloads) => eventListeners.forEach((l) => l(name, payloads)));
+    current = transport;
+    setState('connecting');
+    socket.addEventListener('open', () => {
+      failures = 0;
+      setState('open');
+      if (everOpen) reconnectListeners.forEach((l) => l());
+      everOpen = true;
+    });
+    socket.addEventListener('close', () => {
+      transport.dispose(); // pending calls resolve with an error instead of hanging
+      if (current === transport) current = null;
+      if (disposed) return setState('closed');
+      setState('reconnecting');
+      cancelWait = options.wait(backoff[Math.min(failures, backoff.length - 1)], connect);
+      failures += 1;
+    });
+  };
+  connect();
+
+  return {
+    call(method, params) {
+      if (!current) return Promise.resolve({ ok: false, error: { code: 'IO', message: 'The connection to the engine is closed; lvmscope is reconnecting, try again in a moment.' } });
+      return current.call(method, params);
+    },
+    onEvent(listener) {
+      eventListeners.add(listener);
+      return { dispose: () => void eventListeners.delete(listener) };
+    },
+    onState: (listener) => void stateListeners.push(listener),
+    onReconnect: (listener) => void reconnectListeners.push(listener),
+    dispose() {
+      disposed = true;
+      cancelWait?.();
+      current?.dispose();
+    },
+  };
 }

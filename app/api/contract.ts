@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { CoalescePolicy } from './coalesce';
 import { WorkspaceView } from './views';
 import { WorkspaceChange } from './workspaceChange';
-import { DmSnapshot, DmStreamEvent } from './dmStream';
+import { DmChange, DmSnapshot, DmStreamEvent, mergeDmChanges } from './dmStream';
 import { ScenarioStateView, ScenarioSummary } from './scenario';
 import {
   MoveOptions,
@@ -233,9 +233,15 @@ export const events = {
     { mode: 'all' },
     'The open workspace changed (metadata commit, open): what changed since the view of revision `base` (LVs and PVs added, removed or changed, the VG fields); a client holding another revision asks for workspace.view.',
   ),
-  'dm.changed': event(DmSnapshot, { mode: 'latest' }, 'A fresh snapshot of the mapped devices (at most one per 33 ms): status lines and open counts as of its sequence number.'),
+  'dm.changed': event(
+    DmChange,
+    // Changes chain (each one starts where the one before ended), so none may be dropped:
+    // those waiting for one flush fold into one.
+    { mode: 'merge', merge: (older, newer) => mergeDmChanges(older as DmChange, newer as DmChange) },
+    'The mapped devices that changed since the dm.changed before it (at most one per 33 ms), with status lines and open counts as of its sequence number, and the names of those removed. A client holding an older list than `since`, or another stream (the first change of a stream changes nothing), asks for dm.list. Without `since` (recordings of versions 1 and 2) it is the whole list.',
+  ),
   'dm.event': event(DmStreamEvent, { mode: 'all' }, 'One change of the device-mapper, numbered: device created / removed, table loaded / swapped, suspended / resumed, region copying / copied, write held / released / on both legs.'),
-  'move.state': event(MoveStateView, { mode: 'latest' }, 'The move changed state (step, pause, finish).'),
+  'move.state': event(MoveStateView, { mode: 'latest' }, 'The move changed state (step, pause, finish); its plan comes without the before / after layouts (the move.state answer has them).'),
   'move.step': event(StepView, { mode: 'all' }, 'A step of the move started, finished, failed or was undone.'),
   'move.progress': event(MoveProgressView, { mode: 'latest' }, 'Copy progress: regions copied, rate, ETA, intercepted writes.'),
   'workload.stats': event(WorkloadStatsView, { mode: 'latest' }, 'IO generator counters.'),

@@ -7,7 +7,9 @@
 //
 // A client that connects (or reconnects) asks for a snapshot (`dm.list`: the devices as of
 // sequence number S) and applies the events after S with `applyDmEvent`; `DmStreamFollower`
-// does exactly that, whatever order the snapshot and the events arrive in.
+// does exactly that, whatever order the snapshot and the events arrive in. Status lines and
+// open counts, which events do not carry, come with `dm.changed`: the devices that changed
+// since the dm.changed before it (DmChange).
 
 import { z } from 'zod';
 import { DmDeviceView, TargetSpecView, type MirrorSyncView } from './views';
@@ -89,6 +91,69 @@ export const DmSnapshot = z.object({
   devices: z.array(DmDeviceView),
 });
 export type DmSnapshot = z.infer<typeof DmSnapshot>;
+
+/**
+ * What `dm.changed` carries (issue 20): the devices whose view changed since the `dm.changed`
+ * before it, not every device. In a VG of 10,000 LVs the whole list is 11 MB of JSON, and
+ * during a move it was sent again every 33 ms for the one or two devices that changed.
+ *
+ * `since` is the `seq` of the dm.changed before it in the same stream: every device whose
+ * view differs between `since` and `seq` is in `devices` (as of `seq`, new ones included) or,
+ * when it is gone, named in `removed`. A client whose devices are as of a snapshot at or after
+ * `since` applies it; one that holds an older state (it missed a dm.changed) asks for dm.list.
+ * Without `since` the payload is the whole list, a snapshot (recordings of versions 1 and 2
+ * carry only those). The first dm.changed of a stream changes nothing (`since` = `seq`): it
+ * tells the clients that hold another stream to ask for dm.list, without sending a whole list
+ * to the window that opened the workspace and asks for dm.list anyway.
+ */
+export const DmChange = DmSnapshot.extend({
+  since: z.number().int().nonnegative().optional(),
+  removed: z.array(z.string()).optional(),
+});
+export type DmChange = z.infer<typeof DmChange>;
+
+export function isWholeDmChange(change: DmChange): boolean {
+  return change.since === undefined;
+}
+
+/**
+ * `devices` with the changed devices of `change` put in (by name, in place; new ones at the
+ * end) and its removed ones taken out. The list stays in minor order as far as it was: the
+ * engine gives a new device the lowest free minor, usually the highest.
+ */
+export function withDmChange(devices: readonly DmDeviceView[], change: Pick<DmChange, 'devices' | 'removed'>): DmDeviceView[] {
+  const changed = new Map(change.devices.map((d) => [d.name, d]));
+  const removed = new Set(change.removed ?? []);
+  const out: DmDeviceView[] = [];
+  for (const d of devices) {
+    if (removed.has(d.name) && !changed.has(d.name)) continue;
+    const next = changed.get(d.name);
+    out.push(next ?? d);
+    changed.delete(d.name);
+  }
+  out.push(...changed.values());
+  return out;
+}
+
+/**
+ * Two dm.changed of one stream as one, `newer` right after `older` (the API folds those a
+ * client has not been sent yet into one per flush): from `older`'s start to `newer`'s seq.
+ */
+export function mergeDmChanges(older: DmChange, newer: DmChange): DmChange {
+  if (isWholeDmChange(newer) || older.stream !== newer.stream) return newer;
+  if (isWholeDmChange(older)) return { stream: newer.stream, seq: newer.seq, devices: withDmChange(older.devices, newer) };
+  const changed = new Map(older.devices.map((d) => [d.name, d]));
+  const removed = new Set(older.removed ?? []);
+  for (const name of newer.removed ?? []) {
+    changed.delete(name);
+    removed.add(name);
+  }
+  for (const d of newer.devices) {
+    changed.set(d.name, d);
+    removed.delete(d.name);
+  }
+  return { stream: newer.stream, since: older.since, seq: newer.seq, devices: [...changed.values()], removed: [...removed] };
+}
 
 /** The mirror's write events, which the move diagram animates: held writes and source-only writes. */
 export type WriteEvent = Extract<DmStreamEvent, { type: 'write-intercepted' | 'write-released' | 'write-both-legs' | 'write-source-only' }>;
@@ -180,8 +245,11 @@ export function applyDmEvent(devices: readonly DmDeviceView[], e: DmStreamEvent)
 export function applyDmEvents(devices: readonly DmDeviceView[], events: readonly DmStreamEvent[]): DmDeviceView[] {
   if (events.length === 0) return devices as DmDeviceView[];
   const out: (DmDeviceView | null)[] = [...devices];
+  // Indexed by the names the events concern only: a batch of a copy names one or two devices of
+  // 10,000, and a map of every name, 30 times a second, was most of applying it.
+  const named = new Set(events.map((e) => e.device));
   const at = new Map<string, number>();
-  out.forEach((d, i) => at.set(d!.name, i));
+  out.forEach((d, i) => named.has(d!.name) && at.set(d!.name, i));
   for (const e of events) {
     const i = at.get(e.device);
     if (e.type === 'device-created' || e.type === 'device-removed') {
@@ -197,6 +265,8 @@ export function applyDmEvents(devices: readonly DmDeviceView[], events: readonly
 
 /** How many events a follower keeps to replay over a snapshot older than what it has applied. */
 export const FOLLOWER_LOG_LIMIT = 4096;
+/** How many changes a follower keeps while it waits for a snapshot they may follow. */
+const WAITING_CHANGES_LIMIT = 64;
 
 /**
  * A client's view of the stream: the devices as of `seq`, from a snapshot plus the events
@@ -210,6 +280,44 @@ export class DmStreamFollower {
   /** Events of the current stream applied or waiting for their snapshot, oldest first. */
   private log: DmStreamEvent[] = [];
   private hasSnapshot = false;
+  /**
+   * The newest seq whose whole device list this follower holds (a snapshot, or a dm.changed
+   * applied on one); -1: none. Devices changed after it are known from events only, so their
+   * status lines and open counts wait for the next dm.changed.
+   */
+  private base = -1;
+  /**
+   * Changes that did not follow the devices held (the snapshot asked for is on its way), oldest
+   * first: those that follow the snapshot when it comes are applied after it.
+   */
+  private waiting: DmChange[] = [];
+
+  /**
+   * Applies a dm.changed: a whole list as a snapshot; a change onto the devices held when it
+   * follows them (`since` not newer than the snapshot they came from). Returns the events
+   * replayed on top (newer than it), or 'missed' when the change does not follow what this
+   * follower holds: the caller asks for a snapshot (dm.list).
+   */
+  applyChange(change: DmChange): DmStreamEvent[] | 'missed' {
+    if (isWholeDmChange(change)) return this.applySnapshot(change);
+    if (change.stream < this.stream) return [];
+    if (change.stream !== this.stream || !this.hasSnapshot || change.since! > this.base) {
+      this.waiting = [...this.waiting.filter((w) => w.stream === change.stream), change].slice(-WAITING_CHANGES_LIMIT);
+      return 'missed';
+    }
+    // Older than the list held (a dm.list answered after the engine sent it): nothing new. One
+    // as of the same seq is applied: a list put back from a replay's keyframe holds the events up
+    // to that seq, not the status lines and counters this change brings.
+    if (change.seq < this.base) return [];
+    const names = new Set([...change.devices.map((d) => d.name), ...(change.removed ?? [])]);
+    this.devices = withDmChange(this.devices, change);
+    this.base = change.seq;
+    // The changed devices are as of `seq`: their own later events are applied again on top.
+    const newer = this.log.filter((e) => e.seq > change.seq && names.has(e.device));
+    if (newer.length) this.devices = applyDmEvents(this.devices, newer);
+    this.seq = Math.max(this.seq, change.seq);
+    return newer;
+  }
 
   /** Applies a snapshot; returns the events replayed on top of it (newer than the snapshot). */
   applySnapshot(snapshot: DmSnapshot): DmStreamEvent[] {
@@ -220,9 +328,18 @@ export class DmStreamFollower {
     this.hasSnapshot = true;
     this.devices = snapshot.devices;
     this.seq = snapshot.seq;
+    this.base = snapshot.seq;
     const newer = this.log.filter((e) => e.seq > snapshot.seq);
     this.applyBatch(newer);
     this.log = newer;
+    // Changes that came before this snapshot and are newer than it: on top, while they follow.
+    const waiting = this.waiting.filter((w) => w.stream === snapshot.stream && w.seq >= snapshot.seq);
+    this.waiting = [];
+    for (const [i, change] of waiting.entries()) {
+      if (this.applyChange(change) !== 'missed') continue;
+      this.waiting = waiting.slice(i);
+      break;
+    }
     return newer;
   }
 
@@ -241,6 +358,7 @@ export class DmStreamFollower {
         this.hasSnapshot = false;
         this.log = [];
         this.seq = 0;
+        this.base = -1;
       }
       if (this.hasSnapshot && e.seq <= (pending.at(-1)?.seq ?? this.seq)) continue;
       this.log.push(e);

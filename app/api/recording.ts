@@ -20,6 +20,11 @@
 // Version 1 files, whose `workspace.changed` events are whole views, still open: each is read as
 // a change from no view (base 0). A reader of version 1 says plainly it cannot read version 2.
 //
+// Version 3 (issue 20): `dm.changed` carries the devices that changed since the one before
+// (api/dmStream.ts DmChange), not every device. Versions 1 and 2 carry whole lists, which read
+// as they are (a DmChange without `since` is the whole list); a reader of version 2 would take
+// a change for the whole list, so version 3 tells it plainly that it cannot read the file.
+//
 // Opening is as careful as any other input (DESIGN §2.1 api/): sizes are bounded, every line
 // is parsed and checked against the contract's schemas, and a problem is one sentence that
 // names the line and what is wrong (RecordingError).
@@ -32,9 +37,9 @@ import { WorkspaceView } from './views';
 import { diffWorkspace } from './workspaceChange';
 
 export const RECORDING_FORMAT = 'lvmscope-recording';
-export const RECORDING_VERSION = 2;
-/** Versions this lvmscope opens: 1 (workspace.changed carried whole views) and the current one. */
-const READABLE_VERSIONS: readonly number[] = [1, RECORDING_VERSION];
+export const RECORDING_VERSION = 3;
+/** Versions this lvmscope opens: 1 (workspace.changed carried whole views), 2 (dm.changed carried whole lists) and the current one. */
+const READABLE_VERSIONS: readonly number[] = [1, 2, RECORDING_VERSION];
 /** A recording file is refused above this size (a 65,536-region move is far smaller). */
 export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
 /** The longest line accepted (the initial answers of a large VG are the longest line). */
@@ -53,7 +58,7 @@ const UNRECORDED: ReadonlySet<EventName> = new Set(['ui.command']);
 
 export const RecordingHeader = z.object({
   format: z.literal(RECORDING_FORMAT),
-  version: z.union([z.literal(1), z.literal(RECORDING_VERSION)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(RECORDING_VERSION)]),
   /** The lvmscope version that recorded it. */
   lvmscope: z.string().max(64),
   /** Wall-clock unix milliseconds when recording began. */
@@ -399,7 +404,7 @@ function readHeader(text: string | undefined): RecordingHeader {
   const format = (value as { format?: unknown } | null)?.format;
   if (format !== RECORDING_FORMAT) fail(1, `does not name the format '${RECORDING_FORMAT}' (this is not a recording)`);
   const version = (value as { version?: unknown }).version;
-  if (typeof version !== 'number' || !READABLE_VERSIONS.includes(version)) fail(1, `is a recording of version ${JSON.stringify(version)}, and this lvmscope reads versions ${READABLE_VERSIONS.join(' and ')}`);
+  if (typeof version !== 'number' || !READABLE_VERSIONS.includes(version)) fail(1, `is a recording of version ${JSON.stringify(version)}, and this lvmscope reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_VERSIONS.at(-1)}`);
   const parsed = RecordingHeader.safeParse(value);
   if (!parsed.success) fail(1, `has a header that is wrong: ${issueSentence(parsed.error)}`);
   return parsed.data;

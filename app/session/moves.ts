@@ -269,7 +269,7 @@ export class MoveController {
     const progress = this.measureProgress();
     if (progress) this.emitProgress(progress);
     const state = this.state();
-    if (state) this.emitState(state);
+    if (state) this.emitState(announcedState(state));
   }
 
   setRate(bytesPerSec: number): void {
@@ -487,7 +487,7 @@ export class MoveController {
       onStep: (step) => s.options.onStep(step),
       onStateChange: () => {
         const state = this.state();
-        if (state) this.emitState(state);
+        if (state) this.emitState(announcedState(state));
       },
       log: (level, message) => s.options.log(level, 'pvmove', message),
     };
@@ -522,4 +522,16 @@ function crashCost(runs: ReadonlyArray<Pick<ExtentMove, 'lv' | 'count'>>, extent
   // An atomic move is one mirror, never checkpointed: a crash costs all of it.
   const lvm2 = atomic ? runs.reduce((n, r) => n + r.count, 0) : Math.max(0, ...runs.map((r) => r.count));
   return { outline: bytes(Math.max(0, ...perLv.values())), lvm2: bytes(lvm2) };
+}
+
+/**
+ * The state as the move.state event announces it: its plan without the before / after layouts.
+ * Those list every PV of the VG with all its runs: in a VG of 64 PVs and 10,000 LVs 7 MB (the
+ * two PVs of one move alone, 220 kB), and a move announces its state with every progress
+ * measure, several times a second, so windows were sent (and recordings encoded) megabytes a
+ * second of layouts no window draws from the state: they draw the workspace view. The
+ * move.state and move.plan answers, the transcript and the recording's header keep them.
+ */
+export function announcedState(state: MoveStateView): MoveStateView {
+  return { ...state, plan: { ...state.plan, before: [], after: [] } };
 }

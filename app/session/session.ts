@@ -21,9 +21,9 @@ import { activationRefusal, lvTable } from '../lvm/activate/tables';
 import { sameTable } from '../dm/table';
 import type { WorkspaceView } from '../api/views';
 import type { StepView } from '../api/move';
-import type { DmSnapshot, DmStreamEvent } from '../api/dmStream';
+import type { DmChange, DmSnapshot, DmStreamEvent } from '../api/dmStream';
 import { ShadowModel, lvKey, replayJournal, WRITE_JOURNAL, WriteJournal } from '../workload';
-import { dmStreamBody, dmView, displayName, pvNamesOf, workspaceView } from './views';
+import { dmDeviceView, dmStreamBody, dmView, displayName, pvNamesOf, workspaceView } from './views';
 
 export interface SessionOptions {
   clock: Clock;
@@ -63,6 +63,19 @@ export class WorkspaceSession {
   /** This session's dm event stream and the sequence number of its last event. */
   readonly streamId = nextStreamId++;
   private streamSeq = 0;
+  /**
+   * What the next dm.changed carries: the mapped devices whose view may have changed since the
+   * last one (`dmChangedSeq`; at first, where activation ended). Every dm event marks
+   * its device; a table that comes or goes also marks the devices it references (their open
+   * counts). Building only these, not the view of every device, is what keeps a move in a VG of
+   * 10,000 LVs from rebuilding and sending 11 MB every 33 ms.
+   */
+  private readonly dmDirty = new Set<string>();
+  private dmChangedSeq = 0;
+  private dmChangeSent = false;
+  /** Mapped device name → the devnos its live and inactive tables reference; devno → name. */
+  private readonly dmReferences = new Map<string, readonly string[]>();
+  private readonly dmNames = new Map<string, string>();
 
   private constructor(
     readonly path: string,
@@ -80,6 +93,7 @@ export class WorkspaceSession {
     try {
       await session.activateAll();
       await session.loadJournal();
+      session.startDmChanges();
     } catch (e) {
       await session.close();
       throw e;
@@ -171,9 +185,34 @@ export class WorkspaceSession {
     return workspaceView(this.path, this.ws, { imageDevno: (image) => this.imageDevnos.get(image) ?? null, lvDmName: (vg, lv) => this.lvDmName(vg, lv) }, liveMoveVg);
   }
 
-  /** The mapped devices as of the last event of the stream (for `dm.list` and `dm.changed`). */
+  /** The mapped devices as of the last event of the stream (for `dm.list`). */
   dmSnapshot(): DmSnapshot {
     return { stream: this.streamId, seq: this.streamSeq, devices: dmView(this.dm) };
+  }
+
+  /**
+   * What the next `dm.changed` carries: the devices whose view changed since the one before
+   * (DmChange); null when nothing did. The first one of the stream starts where activation
+   * ended (startDmChanges), and is sent even when empty, as it is when the engine announces the
+   * session: it tells clients of another stream to ask for dm.list (a whole list of 10,000
+   * devices is 11 MB, and the window that opened the workspace asks for dm.list anyway). Each
+   * call starts the next change, so the engine calls it only to send what it returns.
+   */
+  dmChange(): DmChange | null {
+    const since = this.dmChangedSeq;
+    if (this.dmChangeSent && this.dmDirty.size === 0 && since === this.streamSeq) return null;
+    this.dmChangeSent = true;
+    this.dmChangedSeq = this.streamSeq;
+    const devices = [];
+    const removed: string[] = [];
+    for (const name of this.dmDirty) {
+      if (this.dm.has(name)) devices.push(dmDeviceView(this.dm, this.dm.info(name)));
+      else removed.push(name);
+    }
+    this.dmDirty.clear();
+    // In minor order, as dm.list: a client appends the new ones.
+    devices.sort((a, b) => minorOf(a.devno) - minorOf(b.devno));
+    return { stream: this.streamId, since, seq: this.streamSeq, devices, removed };
   }
 
   backup(vg: string): string {
@@ -292,6 +331,7 @@ export class WorkspaceSession {
       this.sourceOnlyWrites += 1;
       if (e.client !== undefined) this.sourceOnlyClientWrites += 1;
     }
+    this.markDirty(e);
     const body = dmStreamBody(e);
     if (body) {
       this.streamSeq += 1;
@@ -302,6 +342,34 @@ export class WorkspaceSession {
       this.dmDirtyTimer = undefined;
       this.options.onChange('dm');
     });
+  }
+
+  /**
+   * dm.changed starts here: no client can hold a list of this stream from before it (the
+   * session is not announced yet), so the activation's 10,000 devices are not a change to send.
+   */
+  private startDmChanges(): void {
+    this.dmChangedSeq = this.streamSeq;
+    this.dmDirty.clear();
+  }
+
+  /** Marks the mapped devices whose view `e` may have changed for the next dm.changed. */
+  private markDirty(e: DmEvent): void {
+    if (e.type === 'copier-progress' || e.type === 'image-added' || e.type === 'image-removed') return;
+    this.dmDirty.add(e.device);
+    if (e.type === 'device-created') this.dmNames.set(e.devno, e.device);
+    if (e.type !== 'table-loaded' && e.type !== 'inactive-cleared' && e.type !== 'table-swapped' && e.type !== 'device-removed') return;
+    // A table came or went: the open counts of the devices it references (before and after) changed.
+    const before = this.dmReferences.get(e.device) ?? [];
+    const device = this.dm.has(e.device) ? this.dm.get(e.device) : undefined;
+    const after = device ? [...new Set([...(device.live?.references ?? []), ...(device.inactive?.references ?? [])])] : [];
+    for (const devno of [...before, ...after]) {
+      const name = this.dmNames.get(devno);
+      if (name) this.dmDirty.add(name);
+    }
+    if (after.length) this.dmReferences.set(e.device, after);
+    else this.dmReferences.delete(e.device);
+    if (e.type === 'device-removed' && this.dmNames.get(e.devno) === e.device) this.dmNames.delete(e.devno);
   }
 
   /** Set by halt(): the workspace was dropped as a killed process would drop it. */
@@ -379,4 +447,9 @@ export class WorkspaceSession {
       await this.dm.resume(name);
     }
   }
+}
+
+/** The minor of a "major:minor" devno. */
+function minorOf(devno: string): number {
+  return Number(devno.slice(devno.indexOf(':') + 1));
 }

@@ -6,7 +6,7 @@
 
 import { memoized } from '../base/memo';
 import type { DmDeviceView, MirrorSyncView, ExtentRun, LvView, MoveRecoveryView, PvView, SegmentView, VgView, WorkspaceView } from '../api/views';
-import type { DeviceMapper } from '../dm/deviceMapper';
+import type { DeviceMapper, DmDeviceInfo } from '../dm/deviceMapper';
 import type { DmEvent } from '../dm/events';
 import type { DmStreamEvent } from '../api/dmStream';
 import { regionRun } from '../api/regionRuns';
@@ -420,28 +420,31 @@ export function workspaceView(path: string, ws: LvmWorkspace, ctx: ViewContext, 
 
 /** Every mapped device, as `dmsetup info/table/status` show it, with its tables typed. */
 export function dmView(dm: DeviceMapper): DmDeviceView[] {
-  return dm.list().map((info) => {
-    const live = dm.targets(info.name, 'live') ?? null;
-    const inactive = dm.targets(info.name, 'inactive') ?? null;
-    const dependsOn = [...new Set((live ?? []).flatMap((t) => targetDevices(t).map((d) => d.devno)))];
-    return {
-      name: info.name,
-      uuid: info.uuid,
-      devno: info.devno,
-      state: info.state,
-      live: live ? [...live] : null,
-      inactive: inactive ? [...inactive] : null,
-      status: info.liveTable ? dm.status(info.name).split('\n') : [],
-      mirrors: mirrorSync(dm, info.name, live ?? []),
-      openCount: info.openCount,
-      eventNr: info.eventNumber,
-      inFlight: info.inFlight,
-      deferred: info.deferred,
-      io: { reads: info.counters.reads, writes: info.counters.writes, readSectors: info.counters.readSectors, writtenSectors: info.counters.writtenSectors },
-      dependsOn,
-      deferredRemove: dm.isRemovalDeferred(info.name),
-    };
-  });
+  return dm.list().map((info) => dmDeviceView(dm, info));
+}
+
+/** One mapped device as dmView shows it (`info`: dm.list's or dm.info's). */
+export function dmDeviceView(dm: DeviceMapper, info: DmDeviceInfo): DmDeviceView {
+  const live = dm.targets(info.name, 'live') ?? null;
+  const inactive = dm.targets(info.name, 'inactive') ?? null;
+  const dependsOn = [...new Set((live ?? []).flatMap((t) => targetDevices(t).map((d) => d.devno)))];
+  return {
+    name: info.name,
+    uuid: info.uuid,
+    devno: info.devno,
+    state: info.state,
+    live: live ? [...live] : null,
+    inactive: inactive ? [...inactive] : null,
+    status: info.liveTable ? dm.status(info.name).split('\n') : [],
+    mirrors: mirrorSync(dm, info.name, live ?? []),
+    openCount: info.openCount,
+    eventNr: info.eventNumber,
+    inFlight: info.inFlight,
+    deferred: info.deferred,
+    io: { reads: info.counters.reads, writes: info.counters.writes, readSectors: info.counters.readSectors, writtenSectors: info.counters.writtenSectors },
+    dependsOn,
+    deferredRemove: dm.isRemovalDeferred(info.name),
+  };
 }
 
 function mirrorSync(dm: DeviceMapper, name: string, live: TableSpec): MirrorSyncView[] {

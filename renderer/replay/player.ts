@@ -74,7 +74,8 @@ function applyOne(store: AppStore, r: RecordedEvent): void {
       // A recording holds every change since its initial view, in order: each one fits.
       return void s.applyWorkspaceChange(r.payload as PayloadOf<'workspace.changed'>);
     case 'dm.changed':
-      return s.applyDmSnapshot(r.payload as PayloadOf<'dm.changed'>);
+      // A recording holds every dm.changed since its initial list, in order: each one follows.
+      return void s.applyDmChange(r.payload as PayloadOf<'dm.changed'>);
     case 'move.state':
       return s.setMoveState(r.payload as PayloadOf<'move.state'>);
     case 'move.step':

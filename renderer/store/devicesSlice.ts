@@ -1,11 +1,12 @@
 // The device-mapper stack as the engine's event stream says it is: a snapshot (dm.list on
-// connect, dm.changed now and then) plus every numbered dm event after it, applied in order
+// connect) plus every numbered dm event after it, applied in order, and the devices each
+// dm.changed brings (status lines, open counts) put in
 // (app/api/dmStream.ts). Each structural event (created, suspended, resumed, loaded, swapped,
 // removed, remove deferred) is also kept as the device's newest change, so the panel flashes
 // it, and as the recent history the diagram reads — even a suspend and a resume that happen
 // within one batch are both seen.
 import type { StateCreator } from 'zustand/vanilla';
-import { DmStreamFollower, type DmSnapshot, type DmStreamEvent } from '../../app/api/dmStream';
+import { DmStreamFollower, type DmChange, type DmSnapshot, type DmStreamEvent } from '../../app/api/dmStream';
 import type { DmDeviceView } from '../../app/api/views';
 import type { AppState } from './index';
 
@@ -31,8 +32,10 @@ export interface DevicesSlice {
     /** The newest change per device name, with its sequence number so a repeat flashes again. */
     changes: Record<string, { change: DeviceChange; seq: number }>;
   };
-  /** A snapshot from dm.list / dm.changed; events newer than it are replayed on top. */
+  /** A snapshot from dm.list; events newer than it are replayed on top. */
   applyDmSnapshot(snapshot: DmSnapshot): void;
+  /** A dm.changed; 'missed' when it does not follow the devices held (then ask for dm.list). */
+  applyDmChange(change: DmChange): 'applied' | 'missed';
   /** A batch of dm.event events, in order. */
   applyDmEvents(events: readonly DmStreamEvent[]): void;
   /** Shows recorded devices as they are (a presentation replays its history with it). */
@@ -63,6 +66,18 @@ export const createDevicesSlice: StateCreator<AppState, [], [], DevicesSlice> = 
   const publish = (changes: DevicesSlice['devices']['changes']) => ({ devices: { list: follower.devices, stream: follower.stream, seq: follower.seq, changes } });
   return {
     devices: { list: [], stream: -1, seq: 0, changes: {} },
+    applyDmChange: (change) => {
+      let outcome: 'applied' | 'missed' = 'applied';
+      set((s) => {
+        const replayed = follower.applyChange(change);
+        if (replayed === 'missed') {
+          outcome = 'missed';
+          return {};
+        }
+        return publish(changesAfter(s.devices.changes, replayed));
+      });
+      return outcome;
+    },
     applyDmSnapshot: (snapshot) =>
       set((s) => {
         const replayed = follower.applySnapshot(snapshot);

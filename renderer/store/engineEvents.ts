@@ -63,10 +63,28 @@ export async function loadWorkspace(client: ApiClient, store: AppStore, path: st
  * engine's). An engine without exports.list leaves the exports view empty: no panel.
  */
 export async function refreshLiveState(client: ApiClient, store: AppStore): Promise<void> {
-  const [dm, move, exports] = await Promise.all([client.call('dm.list', {}), client.call('move.state', {}), client.call('exports.list', {})]);
-  if (dm.ok) store.getState().applyDmSnapshot(dm.value);
+  const [, move, exports] = await Promise.all([listDevices(client, store), client.call('move.state', {}), client.call('exports.list', {})]);
   if (move.ok) store.getState().setMoveState(move.value.move);
   store.getState().setExportsView(exports.ok ? exports.value : null);
+}
+
+/**
+ * After the connection opened again (renderer/transport.ts reconnects): the events sent while
+ * it was closed are lost, so every view the window holds is asked for again, as at the first
+ * load — the workspace's view, the dm devices, the move, the exports and the log. A window
+ * that had not loaded anything yet loads as it would have.
+ */
+export async function loadAfterReconnect(client: ApiClient, store: AppStore): Promise<void> {
+  const s = () => store.getState();
+  if (s().workspace.view === undefined) return loadInitialState(client, store);
+  const [view, log] = await Promise.all([client.call('workspace.view', {}), client.call('log.recent', {})]);
+  if (log.ok) {
+    // The lines logged while closed: those after the newest line held.
+    const newest = s().engine.log.at(-1)?.timeMs ?? -Infinity;
+    s().appendLog(log.value.lines.filter((l) => l.timeMs > newest));
+  }
+  if (view.ok) s().setWorkspaceView(view.value);
+  await refreshLiveState(client, store);
 }
 
 export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable {
@@ -94,7 +112,9 @@ export function bindEngineEvents(client: ApiClient, store: AppStore): Disposable
     client.on('workspace.changed', inOrder((change) => {
       if (s().applyWorkspaceChange(change) === 'missed') void refetchWorkspaceView(client, store);
     })),
-    client.on('dm.changed', inOrder((snapshot) => s().applyDmSnapshot(snapshot))),
+    client.on('dm.changed', inOrder((change) => {
+      if (s().applyDmChange(change) === 'missed') void listDevices(client, store);
+    })),
     client.on('dm.event', (event) => dmEvents.push(event)),
     client.on('move.state', inOrder((state) => s().setMoveState(state))),
     client.on('move.step', inOrder((step) => s().applyStep(step))),
@@ -114,6 +134,27 @@ async function refetchWorkspaceView(client: ApiClient, store: AppStore): Promise
   const view = await client.call('workspace.view', {});
   const shown = store.getState().workspace.view?.revision;
   if (view.ok && !(shown !== undefined && view.value.revision !== undefined && view.value.revision < shown)) store.getState().setWorkspaceView(view.value);
+}
+
+/** The dm.list a store is waiting for, if any. */
+const listing = new WeakMap<AppStore, Promise<void>>();
+
+/**
+ * The whole device list (dm.list), on load and after a `dm.changed` that did not follow the
+ * devices this window holds; one at a time per window (a list of 10,000 devices is 11 MB).
+ * Events and changes that arrive meanwhile are kept by the follower and applied on it.
+ */
+function listDevices(client: ApiClient, store: AppStore): Promise<void> {
+  const pending = listing.get(store);
+  if (pending) return pending;
+  const done = client
+    .call('dm.list', {})
+    .then((dm) => {
+      if (dm.ok) store.getState().applyDmSnapshot(dm.value);
+    })
+    .finally(() => listing.delete(store));
+  listing.set(store, done);
+  return done;
 }
 
 /**

@@ -10,12 +10,13 @@ export interface EngineSlice {
   engine: {
     info: EngineInfo | undefined;
     host: HostInfo | undefined;
-    connection: 'connecting' | 'open' | 'closed';
+    /** The badge: `reconnecting` while the page waits to open its dropped connection again. */
+    connection: 'connecting' | 'open' | 'reconnecting' | 'closed';
     error: string | undefined;
     log: LogEvent[];
   };
   setEngineInfo(info: EngineInfo, host: HostInfo): void;
-  setConnection(state: 'connecting' | 'open' | 'closed'): void;
+  setConnection(state: 'connecting' | 'open' | 'reconnecting' | 'closed'): void;
   setEngineError(message: string): void;
   appendLog(lines: LogEvent[]): void;
   /** The engine's log so far (log.recent), under the lines already received as events. */

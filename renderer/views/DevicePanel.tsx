@@ -5,7 +5,7 @@
 // they happen (keyed by the change's sequence number, so a repeat flashes again).
 import { memo, useMemo } from 'react';
 import { formatTable, type DmDeviceView } from '../../app/api/views';
-import { flattenTree, limitRoots, stackTree, type StackNode } from '../geometry/dmStack';
+import { flattenTree, ListedStacks } from '../geometry/dmStack';
 import { useAppStore } from '../storeContext';
 import { useShownDevices } from './diagramParts';
 
@@ -16,21 +16,24 @@ export const MAX_LISTED_STACKS = 100;
  * A stack worth listing whatever its name: anything but an LV resting on linear tables (a
  * suspended device, a table waiting to swap in, a mirror of a move, an LV on pvmove0's mirror).
  */
-function busy(node: StackNode): boolean {
-  const d = node.device;
-  if (!d) return false;
+function busy(d: DmDeviceView, lookup: (devno: string) => DmDeviceView | undefined, seen = new Set<string>()): boolean {
   if (d.state !== 'ACTIVE' || d.inactive || (d.live ?? []).some((t) => t.type !== 'linear' && t.type !== 'striped')) return true;
-  return node.children.some(busy);
+  seen.add(d.devno);
+  return d.dependsOn.some((devno) => {
+    const below = lookup(devno);
+    return below !== undefined && !seen.has(devno) && busy(below, lookup, seen);
+  });
 }
 
 export function DevicePanel() {
   const devices = useShownDevices();
   const changes = useAppStore((s) => s.devices.changes);
   const pvs = useAppStore((s) => s.workspace.view?.vgs[0]?.pvs);
+  const stacks = useMemo(() => new ListedStacks(MAX_LISTED_STACKS), []);
   const { rows, hidden } = useMemo(() => {
-    const { shown, hidden } = limitRoots(stackTree(devices, pvs ?? []), MAX_LISTED_STACKS, busy);
+    const { shown, hidden } = stacks.list(devices, pvs ?? [], busy);
     return { rows: flattenTree(shown), hidden };
-  }, [devices, pvs]);
+  }, [stacks, devices, pvs]);
   // Focusable: it scrolls in its pane, and a keyboard user scrolls it with the arrow keys.
   return (
     <section className="panel devices" aria-labelledby="dm-title" tabIndex={0}>

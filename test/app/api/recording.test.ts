@@ -51,7 +51,7 @@ describe('writing and reading a recording', () => {
     const recording = parseRecording(text);
     const again = writeRecording(recording.header, recording.initial, recording.events);
     expect(parseRecording(again).events).toEqual(recording.events);
-    expect(recording.header).toMatchObject({ format: 'lvmscope-recording', version: 2, stack: 'outline' });
+    expect(recording.header).toMatchObject({ format: 'lvmscope-recording', version: 3, stack: 'outline' });
     expect(recording.initial.workspace.vgs[0].name).toBe('vg0');
     expect(recording.events.at(-1)?.timeMs).toBe(recording.durationMs);
   }, 60_000);
@@ -146,7 +146,7 @@ describe('opening a damaged or hostile recording', () => {
     expectRefused('', /line 1 is empty/);
     expectRefused('hello\n', /line 1 is not JSON/);
     expectRefused('{"format":"something-else"}\n', /line 1 does not name the format 'lvmscope-recording'/);
-    expectRefused(JSON.stringify({ ...HEADER, version: 99 }), /line 1 is a recording of version 99, and this lvmscope reads versions 1 and 2/);
+    expectRefused(JSON.stringify({ ...HEADER, version: 99 }), /line 1 is a recording of version 99, and this lvmscope reads versions 1, 2 and 3/);
     const head = `${JSON.stringify(HEADER)}\n${JSON.stringify({ initial: INITIAL })}\n`;
     expectRefused(`${JSON.stringify(HEADER)}\n`, /line 2 is missing/);
     expectRefused(`${JSON.stringify(HEADER)}\n{"initial":{"engineInfo":1}}\n`, /line 2 has initial views that are wrong: .* at engineInfo/);
@@ -193,7 +193,7 @@ describe('opening a damaged or hostile recording', () => {
 const LOG = { timeMs: 0, level: 'info', source: 'test', message: 'hello' };
 const HEADER = {
   format: 'lvmscope-recording' as const,
-  version: 2 as const,
+  version: 3 as const,
   lvmscope: '0.1.0',
   createdMs: 0,
   title: 'test',

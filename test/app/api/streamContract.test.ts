@@ -14,7 +14,7 @@ import { events as contractEvents, isEventName } from '../../../app/api/contract
 import { createApiClient, wireTransport, type ApiClient } from '../../../app/api/client';
 import { serveApi } from '../../../app/api/server';
 import { inMemoryWirePair } from '../../../app/api/wire';
-import { DmStreamFollower, type DmStreamEvent } from '../../../app/api/dmStream';
+import { DmStreamFollower, type DmChange, type DmStreamEvent } from '../../../app/api/dmStream';
 import type { DmDeviceView } from '../../../app/api/views';
 import { Engine } from '../../../app/engine';
 import { ManualClock } from '../../helpers/fakeClock';
@@ -76,6 +76,8 @@ interface Viewer {
   follower: DmStreamFollower;
   client: ApiClient;
   events: DmStreamEvent[];
+  /** Every dm.changed received, in order. */
+  changes: DmChange[];
   disconnect(): void;
 }
 
@@ -89,8 +91,13 @@ function connect(engine: Engine, clock: SimClock, follower = new DmStreamFollowe
     events.push(e);
     follower.applyEvents([e]);
   });
-  client.on('dm.changed', (snapshot) => follower.applySnapshot(snapshot));
+  const changes: DmChange[] = [];
+  client.on('dm.changed', (change) => {
+    changes.push(change);
+    if (follower.applyChange(change) === 'missed') void client.invoke('dm.list', {}).then((list) => follower.applySnapshot(list));
+  });
   return {
+    changes,
     follower,
     client,
     events,
@@ -142,14 +149,33 @@ describe('reconnecting to the dm event stream', () => {
     flaky.disconnect();
     await clock.run(engine.handlers['move.control']({ action: 'next' }));
     await untilWaitingBefore(engine, clock, 4);
+    // Waiting before step 4, the mirror table loaded into vg0-lv0's inactive slot opens
+    // vg0-lv0-orig: a client that saw the changes holds its open count as dm.list says it.
+    await clock.run(sleep(clock, 100));
+    const waiting = await clock.run(engine.handlers['dm.list']({}));
+    expect(waiting.devices.find((d) => d.name === 'vg0-lv0-orig')?.openCount).toBeGreaterThan(0);
+    expect(early.follower.devices).toEqual(waiting.devices);
     const back = connect(engine, clock, flaky.follower);
     await snapshot(back, clock);
     expect(back.follower.devices.find((d) => d.name === 'vg0-lv0')?.inactive?.map((t) => t.type)).toEqual(['linear', 'mirror', 'linear']);
     await clock.run(engine.handlers['move.control']({ action: 'setStepMode', stepMode: false }));
     await clock.run(engine.open().moves.whenFinished());
     await clock.run(sleep(clock, 100)); // the last batches
-    const truth = (await clock.run(engine.handlers['dm.list']({}))).devices.map(streamed);
+    const list = await clock.run(engine.handlers['dm.list']({}));
+    const truth = list.devices.map(streamed);
     for (const viewer of [early, late, back]) expect(viewer.follower.devices.map(streamed)).toEqual(truth);
+    // The dm.changed after the last event brought what events do not carry (status lines, open
+    // counts, counters) for every device that changed: each client holds what dm.list answers.
+    for (const viewer of [early, late, back]) expect(viewer.follower.devices).toEqual(list.devices);
+    // The first dm.changed the engine sent with a client listening was the whole list; each one
+    // after it carried the devices that changed (at most the two of this move), starting where
+    // the one before it ended.
+    expect(early.changes.length).toBeGreaterThan(10);
+    for (const [i, change] of early.changes.entries()) {
+      if (i === 0) continue;
+      expect(change.since).toBe(early.changes[i - 1].seq);
+      expect(change.devices.length + (change.removed?.length ?? 0)).toBeLessThanOrEqual(2);
+    }
     // The early client saw the whole story in order: the temporary device created, the mirror
     // table loaded (inactive) before it went live, marked for removal at step 6 and gone once
     // step 8's final table no longer uses it.

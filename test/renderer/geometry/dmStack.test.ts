@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DmDeviceView } from '../../../app/api/views';
 import { parseTable } from '../../../app/dm/table';
-import { flattenTree, limitRoots, mirrorsFromStatus, stackTree, tableTargets } from '../../../renderer/geometry/dmStack';
+import { flattenTree, ListedStacks, mirrorsFromStatus, stackTree, tableTargets } from '../../../renderer/geometry/dmStack';
 
 const MIRROR_TABLE = ['0 12288 linear 254:1 0', '12288 8192 mirror core 1 128 2 254:1 12288 7:3 2048', '20480 10240 linear 254:1 20480'];
 const ORIG_TABLE = ['0 12288 linear 7:0 2048', '12288 8192 linear 7:1 2048', '20480 10240 linear 7:2 2048'];
@@ -25,13 +25,23 @@ const ORIG = device('vg0-lv0-orig', '254:1', ORIG_TABLE, ['7:0', '7:1', '7:2']);
 describe('dm stack geometry', () => {
   it('lists at most the given number of stacks for 10,000 LVs, keeping every busy one whatever its name', () => {
     const devices = Array.from({ length: 10_000 }, (_, i) => device(`vg-lv${String(i).padStart(5, '0')}`, `254:${i}`, ['0 8 linear 7:0 0'], ['7:0']));
-    const roots = stackTree(devices, [{ name: 'pv1', devno: '7:0' }]);
-    const { shown, hidden } = limitRoots(roots, 100, (n) => n.label === 'vg-lv09999');
+    const pv1 = [{ name: 'pv1', devno: '7:0' }];
+    const stacks = new ListedStacks(100);
+    const { shown, hidden } = stacks.list(devices, pv1, (d) => d.name === 'vg-lv09999');
     expect(shown).toHaveLength(100);
     expect(hidden).toBe(9_900);
     expect(shown.map((n) => n.label)).toContain('vg-lv09999');
     expect(shown[0].label).toBe('vg-lv00000'); // name order kept
-    expect(limitRoots(roots.slice(0, 50), 100, () => false)).toEqual({ shown: roots.slice(0, 50), hidden: 0 });
+    // Each listed stack as the whole tree has it.
+    const all = stackTree(devices, pv1);
+    expect(shown.slice(0, 99)).toEqual(all.slice(0, 99).map((n) => ({ ...n, last: false })));
+    // A device that changed in place is listed as it is now (the index of the list is kept).
+    const changed = devices.map((d) => (d.name === 'vg-lv00003' ? { ...d, state: 'SUSPENDED' as const } : d));
+    expect(stacks.list(changed, pv1, () => false).shown[3].device).toBe(changed[3]);
+    expect(stacks.list(devices.slice(0, 50), pv1, () => false)).toEqual({ shown: stackTree(devices.slice(0, 50), pv1), hidden: 0 });
+    // A device removed and another added: listed from a new index.
+    const other = [...devices.slice(1), device('vg-aaa', '254:20000', ['0 8 linear 7:0 0'], ['7:0'])];
+    expect(stacks.list(other, pv1, () => false).shown[0].label).toBe('vg-aaa');
   });
 
   it('gives each typed target its devices, a mirror its region size and its source leg first', () => {

@@ -223,6 +223,27 @@ describe('workspace changes (issue 20)', () => {
   });
 });
 
+describe('dm changes (issue 20)', () => {
+  it('bring the devices that changed, and a change of another stream makes the window ask for dm.list once', async () => {
+    const { client, store, engine, clock } = await setup();
+    await engine.handlers['workspace.createDemo']({ path: '/ws/a', scenario: 'seed', force: true });
+    const lists: number[] = [];
+    const counted = { ...client, call: ((method: string, params: unknown) => (method === 'dm.list' && lists.push(1), client.call(method as never, params as never))) as typeof client.call };
+    await loadWorkspace(counted, store, '/ws/a');
+    bindEngineEvents(counted, store);
+    expect(lists).toHaveLength(1);
+    // A command run elsewhere reopens the workspace (a new dm stream): its first dm.changed
+    // changes nothing and tells this window to ask for the list.
+    await engine.handlers['lvm.command']({ op: 'lvcreate', vg: 'vg0', name: 'lv1', extents: 2, pvs: ['pv4.img'] });
+    clock.advance(40);
+    const list = await engine.handlers['dm.list']({});
+    await expect.poll(() => store.getState().devices.list).toEqual(list.devices);
+    expect(lists).toHaveLength(2);
+    expect(store.getState().devices.list.map((d) => d.name)).toContain('vg0-lv1');
+    await engine.dispose();
+  });
+});
+
 describe('event order across kinds', () => {
   it('applies the dm events that came before a move event first, even when both arrive in one go', () => {
     const listeners = new Map<string, (payload: unknown) => void>();
