@@ -5,7 +5,7 @@
 // they happen (keyed by the change's sequence number, so a repeat flashes again).
 import { memo, useMemo } from 'react';
 import { formatTable, type DmDeviceView } from '../../app/api/views';
-import { flattenTree, ListedStacks } from '../geometry/dmStack';
+import { flattenTree, ListedStacks, type StackNode } from '../geometry/dmStack';
 import { useAppStore } from '../storeContext';
 import { useShownDevices } from './diagramParts';
 
