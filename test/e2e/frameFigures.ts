@@ -13,23 +13,8 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** requestAnimationFrame intervals over `ms`. */
-export function sampleFrames(page: Page, ms: number): Promise<number[]> {
-  return page.evaluate(
-    (ms) =>
-      new Promise<number[]>((resolve) => {
-        const out: number[] = [];
-        const start = performance.now();
-        let last = start;
-        const frame = (now: number) => {
-          out.push(now - last);
-          last = now;
-          if (now - start < ms) requestAnimationFrame(frame);
-          else resolve(out.slice(1));
-        };
-        requestAnimationFrame(frame);
-      }),
-    ms,
-  );
+export async function sampleFrames(page: Page, ms: number): Promise<number[]> {
+  return (await sampleFramesWatching(page, ms, [])).deltas;
 }
 
 /**
