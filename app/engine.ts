@@ -330,6 +330,12 @@ export class Engine implements EventSource {
       onStep: (step) => this.emit('move.step', step),
       onDmEvent: (event) => {
         if (event.type === 'write-intercepted' && event.client !== undefined) this.exports.noteIntercepted(event.client);
+        // Only the current session's stream is sent. A session's stream starts before it is
+        // current (activating every LV of the workspace it opens), and no window can apply
+        // those events: a window holds a stream from its dm.list, which only the current
+        // session answers, as of a sequence number past all of them. Opening 10,000 LVs
+        // sent 60,000 such events (19 MiB of JSON) for every window to parse and discard.
+        if (this.current?.session.streamId !== event.stream) return;
         this.emit('dm.event', event);
       },
     };

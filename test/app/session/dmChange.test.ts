@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { withDmChange } from '../../../app/api/dmStream';
+import { DmStreamFollower, withDmChange, type DmStreamEvent } from '../../../app/api/dmStream';
 import { Engine } from '../../../app/engine';
 import { createNodeHost } from '../../../main/host';
 
@@ -50,5 +50,29 @@ describe("the session's dm.changed", () => {
     expect(removed.devices.find((d) => d.name === 'vg0-lv0')?.openCount).toBe(0);
     list = { ...list, devices: withDmChange(list.devices, removed) };
     expect(list.devices).toEqual(session.dmSnapshot().devices);
+  });
+
+  it('sends no dm event from before its session was current: dm.list is past all of them, and later events are sent', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'lvmscope-dmopen-'));
+    const engine = new Engine(createNodeHost({ kind: 'test' }));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }), () => engine.dispose());
+    const events: DmStreamEvent[] = [];
+    engine.subscribe((name, payload) => name === 'dm.event' && events.push(payload as DmStreamEvent));
+    await engine.handlers['workspace.createDemo']({ path: dir, scenario: 'seed', force: false });
+    await engine.handlers['workspace.open']({ path: dir });
+    const list = await engine.handlers['dm.list']({});
+    // Activating the workspace's LVs numbered events of this stream, none of which was sent:
+    // a window could not apply them (they come before any dm.list of the stream).
+    expect(list.seq).toBeGreaterThan(0);
+    expect(events.filter((e) => e.stream === list.stream)).toEqual([]);
+
+    // Events after that are sent, numbered on from the list, and a window following it applies them.
+    const follower = new DmStreamFollower();
+    follower.applySnapshot(list);
+    engine.session!.dm.create('top');
+    const sent = events.filter((e) => e.stream === list.stream);
+    expect(sent.map((e) => [e.type, e.seq])).toEqual([['device-created', list.seq + 1]]);
+    expect(follower.applyEvents(sent)).toHaveLength(1);
+    expect(follower.devices.map((d) => d.name)).toContain('top');
   });
 });
