@@ -109,8 +109,8 @@ function sameStructure(index: StackIndex, next: readonly DmDeviceView[]): boolea
 
 /**
  * The stacks the device panel lists: all of them, or when there are more than `max` (a VG of
- * 10,000 active LVs has 10,000) every one whose root `keep` says matters (a device of the move,
- * a suspended one) and then the others in name order up to `max`; the rest are counted. Only
+ * 10,000 active LVs has 10,000) first every one whose root `keep` says matters (a device of the
+ * move, a suspended one), then the others in name order up to `max`; the rest are counted. Only
  * the listed stacks are built, and the index of roots and devnos is kept while the devices stay
  * where they are and on the same devices: the panel lists them again on every dm change, up to
  * 30 times a second, and sorting and building all 10,000 trees took most of each frame.
@@ -127,12 +127,15 @@ export class ListedStacks {
     const lookup = (devno: string) => deviceAt(devices, index, devno);
     const roots = index.roots.map((i) => devices[i]);
     if (roots.length <= this.max) return { shown: buildStacks(roots, lookup, pvs), hidden: 0 };
-    const kept = new Set(roots.filter((d) => keep(d, lookup)));
+    // The busy stacks first: in a VG of 10,000 LVs the move's stack would otherwise sit among
+    // a hundred plain linear LVs in name order, below the fold of a panel the viewer watches.
+    const busy = roots.filter((d) => keep(d, lookup));
+    const kept = new Set(busy);
+    const listed = [...busy];
     for (const r of roots) {
-      if (kept.size >= this.max) break;
-      kept.add(r);
+      if (listed.length >= this.max) break;
+      if (!kept.has(r)) listed.push(r);
     }
-    const listed = roots.filter((r) => kept.has(r));
     return { shown: buildStacks(listed, lookup, pvs), hidden: roots.length - listed.length };
   }
 }
